@@ -1,0 +1,162 @@
+package io.vnet.agent.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.agent.control.Json;
+import io.vnet.api.Endpoint;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.Ids;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.NetworkId;
+import io.vnet.dataplane.DataPlaneConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An agent's configuration: enough to forward with no manager at all. The file is JSON:
+ * <pre>
+ * {
+ *   "hostId": "host-a",  "role": "host",            // or "proxy"
+ *   "listen": "0.0.0.0:5800",                       // accept links here (optional)
+ *   "control": "/run/vnet/agent.sock",              // local control socket
+ *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
+ *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true} ],
+ *   "rules":    [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"} ],
+ *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000
+ * }
+ * </pre>
+ */
+public record AgentConfig(Path file, String hostId, String role, Endpoint listen, Path control,
+                          List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LinkSpec> links,
+                          List<ForwardingRule> rules, DataPlaneConfig dataPlane) {
+
+    public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
+    private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
+            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops");
+    private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
+
+    public static AgentConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("config " + file + ": cannot read: " + e, e);
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config " + file + ": not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null) {
+            throw new ConfigException("config " + file + ": empty file, expected a JSON object", null);
+        }
+        try {
+            return parse(file, root);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static AgentConfig parse(Path file, JsonNode root) {
+        Json.onlyFields(root, "", TOP);
+        String hostId = Json.field("", "hostId", () -> Ids.check("host id", Json.text(root, "", "hostId")));
+        String role = Json.optText(root, "", "role", "host");
+        if (!role.equals("host") && !role.equals("proxy")) {
+            throw new IllegalArgumentException("role: expected host or proxy, got '" + role + "'");
+        }
+        String listenText = Json.optText(root, "", "listen", null);
+        Endpoint listen = listenText == null ? null : Json.field("", "listen", () -> Endpoint.parse(listenText));
+        Path control = Path.of(Json.optText(root, "", "control", DEFAULT_CONTROL.toString()));
+
+        List<NetworkId> networks = new ArrayList<>();
+        List<InterfaceSpec> interfaces = new ArrayList<>();
+        int maxMtu = 1500;
+        JsonNode nets = array(root, "networks");
+        Set<Integer> seenVni = new HashSet<>();
+        Set<String> seenTap = new HashSet<>();
+        for (int i = 0; i < nets.size(); i++) {
+            String p = "networks[" + i + "]";
+            JsonNode n = nets.get(i);
+            Json.onlyFields(n, p, NETWORK);
+            NetworkId vni = NetworkId.of(Json.integer(n, p, "vni", 1, NetworkId.MAX_VNI, null));
+            if (!seenVni.add(vni.vni())) {
+                throw new IllegalArgumentException(p + ".vni: network " + vni + " is listed twice");
+            }
+            int mtu = Json.integer(n, p, "mtu", InterfaceSpec.MIN_MTU, InterfaceSpec.MAX_MTU, 1500);
+            maxMtu = Math.max(maxMtu, mtu);
+            networks.add(vni);
+            String tap = Json.optText(n, p, "tap", null);
+            String bridge = Json.optText(n, p, "bridge", null);
+            if (tap != null) {
+                if (!seenTap.add(tap)) {
+                    throw new IllegalArgumentException(p + ".tap: TAP " + tap + " is used twice");
+                }
+                interfaces.add(Json.field(p, "tap", () -> new InterfaceSpec(tap, vni, bridge, mtu)));
+            } else if (bridge != null) {
+                throw new IllegalArgumentException(p + ".bridge: a bridge needs a tap to plug in");
+            }
+        }
+        maxMtu = Math.max(maxMtu, Json.integer(root, "", "maxMtu", InterfaceSpec.MIN_MTU, InterfaceSpec.MAX_MTU, 1500));
+
+        List<LinkSpec> links = new ArrayList<>();
+        JsonNode ls = array(root, "links");
+        Set<String> linkIds = new HashSet<>();
+        for (int i = 0; i < ls.size(); i++) {
+            LinkSpec l = Json.link(ls.get(i), "links[" + i + "]");
+            if (!linkIds.add(l.id())) {
+                throw new IllegalArgumentException("links[" + i + "].id: link " + l.id() + " is listed twice");
+            }
+            if (!l.dials() && listen == null) {
+                throw new IllegalArgumentException("links[" + i + "]: link " + l.id()
+                        + " has no connect address, so it waits for its peer, but no listen address is set");
+            }
+            links.add(l);
+        }
+        List<ForwardingRule> rules = new ArrayList<>();
+        JsonNode rs = array(root, "rules");
+        for (int i = 0; i < rs.size(); i++) {
+            String p = "rules[" + i + "]";
+            ForwardingRule r = Json.rule(rs.get(i), p);
+            if (!seenVni.contains(r.network().vni())) {
+                throw new IllegalArgumentException(p + ".vni: network " + r.network() + " is not in networks");
+            }
+            String target = r.target().id();
+            boolean known = switch (r.target().kind()) {
+                case LINK -> linkIds.contains(target);
+                case INTERFACE -> seenTap.contains(target);
+            };
+            if (!known) {
+                throw new IllegalArgumentException(p + ".to: no " + r.target() + " in this file");
+            }
+            rules.add(r);
+        }
+        int ka = Json.integer(root, "", "keepaliveMs", 100, 600_000, 2000);
+        int bmin = Json.integer(root, "", "backoffMinMs", 10, 600_000, 100);
+        int bmax = Json.integer(root, "", "backoffMaxMs", bmin, 3_600_000, Math.max(5000, bmin));
+        int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
+        DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
+                Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops);
+        return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
+                List.copyOf(links), List.copyOf(rules), dp);
+    }
+
+    private static JsonNode array(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return Json.array();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException(field + ": expected an array, got " + n.getNodeType().name().toLowerCase());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,2 @@
+/** The agent's configuration file: parsing and validation, with errors naming file and field. */
+package io.vnet.agent.config;

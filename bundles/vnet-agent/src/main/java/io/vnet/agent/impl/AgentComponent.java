@@ -1,0 +1,96 @@
+package io.vnet.agent.impl;
+
+import io.vnet.agent.config.AgentConfig;
+import io.vnet.agent.config.ConfigException;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.NetworkId;
+import io.vnet.dataplane.DataPlane;
+import io.vnet.dataplane.DataPlaneFactory;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The host agent: reads the file named by the framework property {@value #CONFIG_PROPERTY},
+ * builds the data plane from it (networks, TAPs, links, rules) and serves the control socket.
+ * A configuration or start-up error is fatal: it is logged, recorded in the system property
+ * {@value #FATAL_PROPERTY} and the framework is stopped, so the daemon exits non-zero.
+ */
+@Component(immediate = true)
+public final class AgentComponent {
+    public static final String CONFIG_PROPERTY = "vnet.agent.config";
+    public static final String FATAL_PROPERTY = "vnet.agent.fatal";
+    private static final System.Logger LOG = System.getLogger(AgentComponent.class.getName());
+
+    private final DataPlaneFactory factory;
+    private DataPlane dataPlane;
+    private ControlServer control;
+
+    @Activate
+    public AgentComponent(@Reference DataPlaneFactory factory, BundleContext ctx) {
+        this.factory = factory;
+        String file = ctx.getProperty(CONFIG_PROPERTY);
+        try {
+            if (file == null) {
+                throw new ConfigException("no configuration: set the framework property " + CONFIG_PROPERTY, null);
+            }
+            start(AgentConfig.load(Path.of(file)));
+        } catch (Exception e) {
+            String msg = e instanceof ConfigException ? e.getMessage() : "agent failed to start: " + e.getMessage();
+            LOG.log(Level.ERROR, msg);
+            stopEverything();
+            System.setProperty(FATAL_PROPERTY, msg);
+            Thread t = new Thread(() -> {
+                try {
+                    ctx.getBundle(0).stop();
+                } catch (BundleException | IllegalStateException ignored) {
+                    // the framework is stopping already
+                }
+            }, "vnet-fatal");
+            t.start();
+        }
+    }
+
+    private void start(AgentConfig cfg) throws Exception {
+        dataPlane = factory.create(cfg.dataPlane());
+        for (NetworkId n : cfg.networks()) {
+            dataPlane.addNetwork(n);
+        }
+        for (InterfaceSpec i : cfg.interfaces()) {
+            dataPlane.addInterface(i);
+        }
+        for (LinkSpec l : cfg.links()) {
+            dataPlane.addLink(l);
+        }
+        for (ForwardingRule r : cfg.rules()) {
+            dataPlane.addRule(r);
+        }
+        control = new ControlServer(cfg.control(), new CommandHandler(dataPlane, cfg.role()));
+        LOG.log(Level.INFO, "agent " + cfg.hostId() + " (role " + cfg.role() + ") ready: " + cfg.networks().size()
+                + " network(s), " + cfg.interfaces().size() + " interface(s), " + cfg.links().size() + " link(s), "
+                + cfg.rules().size() + " rule(s), config " + cfg.file());
+    }
+
+    private void stopEverything() {
+        if (control != null) {
+            control.close();
+            control = null;
+        }
+        if (dataPlane != null) {
+            dataPlane.close();
+            dataPlane = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopEverything();
+    }
+}

@@ -1,0 +1,30 @@
+package io.vnet.api;
+
+/** Why the data plane dropped a frame or a record; every drop is counted under one of these. */
+public enum DropReason {
+    /** A record longer than the configured maximum (the connection is closed). */
+    OVERSIZE,
+    /** A record with a version this daemon does not speak (the connection is closed). */
+    BAD_VERSION,
+    /** A record of an unknown type (the connection is closed). */
+    BAD_TYPE,
+    /** A frame shorter than an Ethernet header. */
+    RUNT,
+    /** A frame for a network this daemon does not carry. */
+    UNKNOWN_VNI,
+    /** Data from a connection that has not said hello, or said it as a host no link accepts. */
+    UNIDENTIFIED,
+    /** The link could not take the frame: down, or its send queue is full. */
+    LINK_DOWN,
+    CONGESTED,
+    /** The TAP device refused the write (queue full or device down). */
+    TAP_FULL,
+    /** A rule or learned entry pointed back where the frame came from. */
+    REFLECTED,
+    /** No rule, no learned entry and no flooding port. */
+    NO_ROUTE;
+
+    public String wireName() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

@@ -1,0 +1,60 @@
+package io.vnet.dataplane;
+
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PortStats;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A running VNET daemon's data plane. All methods may be called while frames flow; changes
+ * take effect for the next frame. Invalid requests throw {@link IllegalArgumentException}
+ * with a message naming the bad value.
+ */
+public interface DataPlane extends AutoCloseable {
+    String hostId();
+
+    /** The bound link port, or -1 when this daemon accepts no links. */
+    int listenPort();
+
+    /** Carries a network on this daemon (implicit when an interface of it is added). */
+    void addNetwork(NetworkId network);
+
+    List<NetworkId> networks();
+
+    /** Opens (creating it if needed) the TAP device, plugs it into its bridge, and starts reading. */
+    void addInterface(InterfaceSpec spec) throws IOException;
+
+    boolean removeInterface(String id);
+
+    List<InterfaceSpec> interfaces();
+
+    /** Adds a link; a dialling link starts connecting at once and keeps reconnecting. */
+    void addLink(LinkSpec spec);
+
+    /** Removes a link, closing its connection and deleting every rule that sends to it. */
+    boolean removeLink(String id);
+
+    List<LinkSpec> links();
+
+    /** Adds a rule, replacing one with the same (network, src, dst). Its target must exist. */
+    void addRule(ForwardingRule rule);
+
+    boolean removeRule(ForwardingRule.Key key);
+
+    List<ForwardingRule> rules();
+
+    /** MAC addresses learned per network: "vni mac -> port". */
+    List<String> learned();
+
+    /** Counters of every link and interface. */
+    List<PortStats> stats();
+
+    /** Counters of connections that never became a link (no hello, unknown peer, garbage). */
+    PortStats listenerStats();
+
+    @Override
+    void close();
+}

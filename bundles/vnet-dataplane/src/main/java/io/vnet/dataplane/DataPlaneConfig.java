@@ -1,0 +1,45 @@
+package io.vnet.dataplane;
+
+import io.vnet.api.Endpoint;
+import io.vnet.api.Ids;
+import java.time.Duration;
+
+/**
+ * How a data plane runs.
+ *
+ * @param hostId       this daemon's host id, sent in the link hello
+ * @param listen       where to accept overlay links, or null to accept none
+ * @param maxFrame     the largest Ethernet frame carried, in bytes (MTU + 18)
+ * @param keepalive    how often an idle link sends a keepalive; a peer silent for 3x is dropped
+ * @param backoffMin   first reconnect delay of a dialling link
+ * @param backoffMax   cap of the exponential reconnect delay
+ * @param eventLoops   Netty event loop threads (0: one per core)
+ */
+public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
+                              Duration backoffMin, Duration backoffMax, int eventLoops) {
+    public static final int MIN_FRAME = 64 + 18;
+    public static final int MAX_FRAME = 65535 + 18;
+
+    public DataPlaneConfig {
+        Ids.check("host id", hostId);
+        if (maxFrame < MIN_FRAME || maxFrame > MAX_FRAME) {
+            throw new IllegalArgumentException("invalid maximum frame " + maxFrame + ": expected "
+                    + MIN_FRAME + ".." + MAX_FRAME);
+        }
+        if (keepalive == null || keepalive.isNegative() || keepalive.isZero()) {
+            throw new IllegalArgumentException("keepalive must be a positive duration");
+        }
+        if (backoffMin == null || backoffMax == null || backoffMin.isNegative() || backoffMin.isZero()
+                || backoffMax.compareTo(backoffMin) < 0) {
+            throw new IllegalArgumentException("reconnect backoff needs 0 < min <= max");
+        }
+        if (eventLoops < 0) {
+            throw new IllegalArgumentException("eventLoops must be >= 0");
+        }
+    }
+
+    public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
+        return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
+                Duration.ofMillis(100), Duration.ofSeconds(5), 0);
+    }
+}

@@ -1,0 +1,74 @@
+package io.vnet.dataplane.forward;
+
+import io.netty.util.collection.LongObjectHashMap;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.MacMatch;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, compiled set of one network's rules. Rules with an exact destination are
+ * indexed by it; the others are scanned in order of specificity. Built on every change,
+ * read lock-free by the forwarding threads.
+ */
+final class RuleTable {
+    static final RuleTable EMPTY = new RuleTable(List.of(), Map.of());
+
+    record Compiled(ForwardingRule rule, Port port) {
+    }
+
+    private final LongObjectHashMap<Compiled[]> byDst = new LongObjectHashMap<>();
+    private final Compiled[] wildDst;
+
+    /** @param rules the rules of one network; {@code ports} resolves each rule's target */
+    RuleTable(List<ForwardingRule> rules, Map<String, Port> ports) {
+        Comparator<Compiled> bySpecificity = Comparator.comparingInt((Compiled c) -> c.rule().specificity()).reversed();
+        List<Compiled> wild = new ArrayList<>();
+        LongObjectHashMap<List<Compiled>> exact = new LongObjectHashMap<>();
+        for (ForwardingRule r : rules) {
+            Port p = ports.get(r.target().toString());
+            if (p == null) {
+                continue;
+            }
+            Compiled c = new Compiled(r, p);
+            if (r.dst().kind() == MacMatch.Kind.EXACT) {
+                long key = r.dst().address().bits();
+                List<Compiled> l = exact.get(key);
+                if (l == null) {
+                    l = new ArrayList<>();
+                    exact.put(key, l);
+                }
+                l.add(c);
+            } else {
+                wild.add(c);
+            }
+        }
+        for (LongObjectHashMap.PrimitiveEntry<List<Compiled>> e : exact.entries()) {
+            List<Compiled> l = e.value();
+            l.sort(bySpecificity);
+            byDst.put(e.key(), l.toArray(new Compiled[0]));
+        }
+        wild.sort(bySpecificity);
+        wildDst = wild.toArray(new Compiled[0]);
+    }
+
+    /** The port of the most specific rule matching (src, dst), or null. */
+    Port lookup(long src, long dst) {
+        Compiled[] exact = byDst.get(dst);
+        if (exact != null) {
+            for (Compiled c : exact) {
+                if (c.rule().src().matches(src)) {
+                    return c.port();
+                }
+            }
+        }
+        for (Compiled c : wildDst) {
+            if (c.rule().matches(src, dst)) {
+                return c.port();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,189 @@
+package io.vnet.dataplane.impl;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PortStats;
+import io.vnet.dataplane.DataPlane;
+import io.vnet.dataplane.DataPlaneConfig;
+import io.vnet.dataplane.forward.Forwarder;
+import io.vnet.dataplane.link.LinkPort;
+import io.vnet.dataplane.link.Links;
+import io.vnet.dataplane.tap.TapPort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A data plane: one forwarder, the links on Netty event loops, one reader thread per TAP. */
+public final class DataPlaneImpl implements DataPlane {
+    private static final System.Logger LOG = System.getLogger(DataPlaneImpl.class.getName());
+
+    private final DataPlaneConfig config;
+    private final Forwarder forwarder = new Forwarder();
+    private final Transport transport;
+    private final Links links;
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final Map<String, TapPort> taps = new LinkedHashMap<>();
+
+    public DataPlaneImpl(DataPlaneConfig config) {
+        this.config = config;
+        this.transport = Transport.create(config.eventLoops());
+        this.links = new Links(config.hostId(), config.listen(), config.maxFrame(), config.keepalive(),
+                config.backoffMin(), config.backoffMax(), transport.group(), transport.channel(),
+                transport.server(), forwarder);
+        try {
+            links.start();
+        } catch (IOException e) {
+            transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new UncheckedIOException(e);
+        }
+        LOG.log(Level.INFO, "data plane of host " + config.hostId() + " started (" + transport.name()
+                + " transport, max frame " + config.maxFrame() + " bytes)");
+    }
+
+    @Override
+    public String hostId() {
+        return config.hostId();
+    }
+
+    @Override
+    public int listenPort() {
+        return links.listenPort();
+    }
+
+    @Override
+    public void addNetwork(NetworkId network) {
+        forwarder.addNetwork(network.vni());
+    }
+
+    @Override
+    public List<NetworkId> networks() {
+        return forwarder.networks();
+    }
+
+    @Override
+    public synchronized void addInterface(InterfaceSpec spec) throws IOException {
+        if (taps.containsKey(spec.id())) {
+            throw new IllegalArgumentException("interface " + spec.id() + " exists already");
+        }
+        if (spec.maxFrame() > config.maxFrame()) {
+            throw new IllegalArgumentException("interface " + spec.id() + ": MTU " + spec.mtu()
+                    + " needs frames of " + spec.maxFrame() + " bytes, above this daemon's maximum " + config.maxFrame());
+        }
+        TapPort tap = TapPort.open(spec, forwarder, alloc);
+        forwarder.addInterface(spec.network().vni(), tap);
+        taps.put(spec.id(), tap);
+        tap.start();
+        LOG.log(Level.INFO, "interface " + spec.id() + " up: vni " + spec.network() + " on bridge " + spec.bridge()
+                + ", MTU " + spec.mtu());
+    }
+
+    @Override
+    public synchronized boolean removeInterface(String id) {
+        TapPort tap = taps.remove(id);
+        if (tap == null) {
+            return false;
+        }
+        forwarder.removePort(tap.id());
+        tap.close();
+        return true;
+    }
+
+    @Override
+    public synchronized List<InterfaceSpec> interfaces() {
+        List<InterfaceSpec> out = new ArrayList<>();
+        for (TapPort t : taps.values()) {
+            out.add(t.spec());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void addLink(LinkSpec spec) {
+        LinkPort port = links.add(spec);
+        try {
+            forwarder.addLink(port);
+        } catch (IllegalArgumentException e) {
+            links.remove(spec.id());
+            throw e;
+        }
+        links.open(port);
+        LOG.log(Level.INFO, "link " + spec.id() + " added: peer " + spec.peerHost()
+                + (spec.dials() ? " via " + spec.connect() : " (accepting)") + (spec.flood() ? ", flooding" : ""));
+    }
+
+    @Override
+    public synchronized boolean removeLink(String id) {
+        LinkPort port = links.remove(id);
+        if (port == null) {
+            return false;
+        }
+        List<ForwardingRule> gone = forwarder.removePort(port.id());
+        LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
+        return true;
+    }
+
+    @Override
+    public List<LinkSpec> links() {
+        List<LinkSpec> out = new ArrayList<>();
+        for (LinkPort l : links.all()) {
+            out.add(l.spec());
+        }
+        return out;
+    }
+
+    @Override
+    public void addRule(ForwardingRule rule) {
+        forwarder.addRule(rule);
+    }
+
+    @Override
+    public boolean removeRule(ForwardingRule.Key key) {
+        return forwarder.removeRule(key);
+    }
+
+    @Override
+    public List<ForwardingRule> rules() {
+        return forwarder.rules();
+    }
+
+    @Override
+    public List<String> learned() {
+        return forwarder.learned();
+    }
+
+    @Override
+    public synchronized List<PortStats> stats() {
+        List<PortStats> out = new ArrayList<>();
+        for (TapPort t : taps.values()) {
+            out.add(t.stats());
+        }
+        for (LinkPort l : links.all()) {
+            out.add(l.stats());
+        }
+        return out;
+    }
+
+    @Override
+    public PortStats listenerStats() {
+        return links.listenerStats();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (String id : List.copyOf(taps.keySet())) {
+            removeInterface(id);
+        }
+        links.close();
+        transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        LOG.log(Level.INFO, "data plane of host " + config.hostId() + " stopped");
+    }
+}

@@ -1,0 +1,2 @@
+/** Assembly of the data plane (event loops, links, interfaces, forwarder) and its OSGi component. */
+package io.vnet.dataplane.impl;

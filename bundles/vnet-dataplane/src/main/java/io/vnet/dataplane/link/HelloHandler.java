@@ -1,0 +1,124 @@
+package io.vnet.dataplane.link;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vnet.api.DropReason;
+import io.vnet.dataplane.forward.PortCounters;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Identifies the peer of a new connection. The dialling side says hello first and expects
+ * its configured peer to answer; the accepting side waits for a hello naming a host that one
+ * of its accepting links expects, and answers. Anything else before the hello is garbage: it
+ * is counted and the connection closed. Once identified, the connection becomes its link.
+ */
+final class HelloHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(HelloHandler.class.getName());
+    static final long HELLO_TIMEOUT_MS = 5000;
+
+    private final String myHost;
+    private final LinkPort dialled;
+    private final Function<String, LinkPort> acceptor;
+    private final PortCounters unidentified;
+    private final Links links;
+    private ScheduledFuture<?> timeout;
+
+    /** For a connection we dialled for {@code link}. */
+    static HelloHandler dialling(Links links, LinkPort link) {
+        return new HelloHandler(links, link, null);
+    }
+
+    /** For an accepted connection; {@code acceptor} maps a host id to its accepting link. */
+    static HelloHandler accepting(Links links, Function<String, LinkPort> acceptor) {
+        return new HelloHandler(links, null, acceptor);
+    }
+
+    private HelloHandler(Links links, LinkPort dialled, Function<String, LinkPort> acceptor) {
+        this.links = links;
+        this.myHost = links.hostId();
+        this.dialled = dialled;
+        this.acceptor = acceptor;
+        this.unidentified = links.listenerCounters();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (dialled != null) {
+            ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
+        }
+        timeout = ctx.executor().schedule(() -> {
+            counters().drop(DropReason.UNIDENTIFIED);
+            LOG.log(Level.WARNING, "closing connection " + describe(ctx) + ": no hello within " + HELLO_TIMEOUT_MS + " ms");
+            ctx.close();
+        }, HELLO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    private PortCounters counters() {
+        return dialled != null ? dialled.counters() : unidentified;
+    }
+
+    private String describe(ChannelHandlerContext ctx) {
+        return (dialled != null ? "of link " + dialled.spec().id() + " to " : "from ") + ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Records.Hello hello)) {
+            ReferenceCountUtil.release(msg);
+            counters().drop(DropReason.UNIDENTIFIED);
+            LOG.log(Level.WARNING, "closing connection " + describe(ctx) + ": data before hello");
+            ctx.close();
+            return;
+        }
+        LinkPort link;
+        if (dialled != null) {
+            if (!dialled.spec().peerHost().equals(hello.hostId())) {
+                counters().drop(DropReason.UNIDENTIFIED);
+                LOG.log(Level.WARNING, "link " + dialled.spec().id() + ": " + ctx.channel().remoteAddress()
+                        + " says it is host '" + hello.hostId() + "', expected '" + dialled.spec().peerHost() + "'; closing");
+                ctx.close();
+                return;
+            }
+            link = dialled;
+        } else {
+            link = acceptor.apply(hello.hostId());
+            if (link == null) {
+                links.refused();
+                unidentified.drop(DropReason.UNIDENTIFIED);
+                LOG.log(Level.WARNING, "refused connection from " + ctx.channel().remoteAddress() + ": host '"
+                        + hello.hostId() + "' is not the peer of any accepting link");
+                ctx.close();
+                return;
+            }
+            ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
+        }
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        links.identified(ctx.channel(), link);
+        ctx.pipeline().replace(this, "link", links.linkHandler(link));
+        link.attach(ctx.channel());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (dialled != null) {
+            links.scheduleReconnect(dialled);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "connection " + describe(ctx) + ": " + cause.getMessage() + "; closing");
+        ctx.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.vnet.dataplane.link;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vnet.dataplane.forward.Forwarder;
+import java.lang.System.Logger.Level;
+
+/** The last handler of an identified link: frames to the forwarder, keepalives both ways. */
+final class LinkHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(LinkHandler.class.getName());
+
+    private final LinkPort link;
+    private final Forwarder forwarder;
+    private final Runnable onClosed;
+
+    LinkHandler(LinkPort link, Forwarder forwarder, Runnable onClosed) {
+        this.link = link;
+        this.forwarder = forwarder;
+        this.onClosed = onClosed;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Records.FrameRecord f) {
+            link.counters().in(f.frame().readableBytes());
+            forwarder.forward(link, f.vni(), f.frame());
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(Records.keepalive(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
+            } else if (e.state() == IdleState.READER_IDLE) {
+                LOG.log(Level.WARNING, "link " + link.spec().id() + ": peer " + link.spec().peerHost()
+                        + " silent past the keepalive timeout; closing");
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (link.detach(ctx.channel())) {
+            onClosed.run();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "link " + link.spec().id() + " (peer " + link.spec().peerHost() + "): "
+                + cause.getMessage() + "; closing");
+        ctx.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.vnet.dataplane.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.vnet.api.DropReason;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Port;
+import io.vnet.dataplane.forward.PortCounters;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An overlay link as the forwarder sees it: a port whose frames go out as records on the
+ * link's current connection. With no connection, or a full send queue, frames are dropped
+ * and counted (the VMs' own transports recover, as they do on a real LAN).
+ */
+public final class LinkPort implements Port {
+    private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
+
+    private final LinkSpec spec;
+    private final String portId;
+    private final PortCounters counters = new PortCounters();
+    private final AtomicLong sessions = new AtomicLong();
+    private volatile Channel channel;
+    private volatile String state;
+    private volatile boolean closed;
+
+    public LinkPort(LinkSpec spec) {
+        this.spec = spec;
+        this.portId = "link:" + spec.id();
+        this.state = spec.dials() ? "connecting" : "waiting";
+    }
+
+    public LinkSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String id() {
+        return portId;
+    }
+
+    @Override
+    public boolean isLink() {
+        return true;
+    }
+
+    @Override
+    public boolean floods() {
+        return spec.flood();
+    }
+
+    @Override
+    public PortCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void send(int vni, ByteBuf frame) {
+        Channel ch = channel;
+        if (ch == null) {
+            counters.drop(DropReason.LINK_DOWN);
+            frame.release();
+            return;
+        }
+        if (!ch.isWritable()) {
+            counters.drop(DropReason.CONGESTED);
+            frame.release();
+            return;
+        }
+        counters.out(frame.readableBytes());
+        ch.writeAndFlush(new Records.FrameRecord(vni, frame), ch.voidPromise());
+    }
+
+    /** The connection {@code ch} said the right hello: it carries this link from now on. */
+    void attach(Channel ch) {
+        Channel old;
+        synchronized (this) {
+            if (closed) {
+                ch.close();
+                return;
+            }
+            old = channel;
+            channel = ch;
+            state = "up";
+        }
+        sessions.incrementAndGet();
+        LOG.log(Level.INFO, "link " + spec.id() + " up: peer " + spec.peerHost() + " at " + ch.remoteAddress());
+        if (old != null && old != ch) {
+            LOG.log(Level.INFO, "link " + spec.id() + ": the new connection replaces the one from " + old.remoteAddress());
+            old.close();
+        }
+    }
+
+    /** {@code ch} closed; returns true if it was this link's current connection. */
+    boolean detach(Channel ch) {
+        synchronized (this) {
+            if (channel != ch) {
+                return false;
+            }
+            channel = null;
+            state = closed ? "closed" : spec.dials() ? "connecting" : "waiting";
+        }
+        LOG.log(Level.WARNING, "link " + spec.id() + " down: lost peer " + spec.peerHost() + " at " + ch.remoteAddress());
+        return true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void close() {
+        Channel ch;
+        synchronized (this) {
+            closed = true;
+            ch = channel;
+            channel = null;
+            state = "closed";
+        }
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    public PortStats stats() {
+        String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
+                + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "");
+        return counters.snapshot("link", spec.id(), state, peer);
+    }
+}

@@ -1,0 +1,242 @@
+package io.vnet.dataplane.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vnet.api.Endpoint;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Forwarder;
+import io.vnet.dataplane.forward.PortCounters;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The daemon's overlay links: the listening socket that accepts peers, the dialling side with
+ * capped exponential reconnect backoff, and the pipeline every connection gets:
+ * idle detection, record decoder, frame encoder, hello, then the link handler.
+ */
+public final class Links implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Links.class.getName());
+
+    private final String hostId;
+    private final Endpoint listen;
+    private final int maxFrame;
+    private final Duration keepalive;
+    private final Duration backoffMin;
+    private final Duration backoffMax;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelClass;
+    private final Class<? extends ServerChannel> serverClass;
+    private final Forwarder forwarder;
+    private final Map<String, LinkPort> links = new ConcurrentHashMap<>();
+    private final Map<LinkPort, Long> nextDelayMs = new ConcurrentHashMap<>();
+    private final Map<LinkPort, Boolean> connecting = new ConcurrentHashMap<>();
+    private final PortCounters listenerCounters = new PortCounters();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile Channel server;
+
+    public Links(String hostId, Endpoint listen, int maxFrame, Duration keepalive, Duration backoffMin,
+                 Duration backoffMax, EventLoopGroup group, Class<? extends Channel> channelClass,
+                 Class<? extends ServerChannel> serverClass, Forwarder forwarder) {
+        this.hostId = hostId;
+        this.listen = listen;
+        this.maxFrame = maxFrame;
+        this.keepalive = keepalive;
+        this.backoffMin = backoffMin;
+        this.backoffMax = backoffMax;
+        this.group = group;
+        this.channelClass = channelClass;
+        this.serverClass = serverClass;
+        this.forwarder = forwarder;
+    }
+
+    String hostId() {
+        return hostId;
+    }
+
+    PortCounters listenerCounters() {
+        return listenerCounters;
+    }
+
+    void refused() {
+        refused.incrementAndGet();
+    }
+
+    /** Binds the listening socket, if this daemon accepts links. */
+    public void start() throws IOException {
+        if (listen == null) {
+            return;
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(serverClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        accepted.incrementAndGet();
+                        pipeline(ch, HelloHandler.accepting(Links.this, acceptingLink()));
+                    }
+                });
+        ChannelFuture f = b.bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot listen for links on " + listen + ": " + f.cause().getMessage(), f.cause());
+        }
+        server = f.channel();
+        LOG.log(Level.INFO, "accepting overlay links on " + server.localAddress());
+    }
+
+    public int listenPort() {
+        Channel s = server;
+        return s == null ? -1 : ((InetSocketAddress) s.localAddress()).getPort();
+    }
+
+    private Function<String, LinkPort> acceptingLink() {
+        return host -> {
+            for (LinkPort l : links.values()) {
+                if (!l.spec().dials() && l.spec().peerHost().equals(host)) {
+                    return l;
+                }
+            }
+            return null;
+        };
+    }
+
+    private void pipeline(Channel ch, HelloHandler hello) {
+        long ka = keepalive.toMillis();
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(3 * ka, ka, 0, TimeUnit.MILLISECONDS))
+                .addLast("decoder", new RecordDecoder(maxFrame, listenerCounters, "unidentified connection"))
+                .addLast("encoder", FrameEncoder.INSTANCE)
+                .addLast("hello", hello);
+    }
+
+    /** The connection {@code ch} now carries {@code link}. */
+    void identified(Channel ch, LinkPort link) {
+        ((RecordDecoder) ch.pipeline().get("decoder")).countTo(link.counters(), "link " + link.spec().id());
+        nextDelayMs.remove(link);
+    }
+
+    LinkHandler linkHandler(LinkPort link) {
+        return new LinkHandler(link, forwarder, () -> scheduleReconnect(link));
+    }
+
+    /** Adds a link and, if it dials, starts connecting. */
+    public LinkPort add(LinkSpec spec) {
+        LinkPort port = new LinkPort(spec);
+        if (links.putIfAbsent(spec.id(), port) != null) {
+            throw new IllegalArgumentException("link " + spec.id() + " exists already");
+        }
+        if (!spec.dials()) {
+            for (LinkPort other : links.values()) {
+                if (other != port && !other.spec().dials() && other.spec().peerHost().equals(spec.peerHost())) {
+                    links.remove(spec.id());
+                    throw new IllegalArgumentException("link " + spec.id() + ": link " + other.spec().id()
+                            + " already accepts host " + spec.peerHost());
+                }
+            }
+        }
+        return port;
+    }
+
+    /** Starts a dialling link's first connection; call once the forwarder knows the port. */
+    public void open(LinkPort port) {
+        if (port.spec().dials()) {
+            connect(port);
+        }
+    }
+
+    public LinkPort remove(String id) {
+        LinkPort port = links.remove(id);
+        if (port != null) {
+            port.close();
+            nextDelayMs.remove(port);
+        }
+        return port;
+    }
+
+    public LinkPort get(String id) {
+        return links.get(id);
+    }
+
+    public List<LinkPort> all() {
+        List<LinkPort> out = new ArrayList<>(links.values());
+        out.sort((a, b) -> a.spec().id().compareTo(b.spec().id()));
+        return out;
+    }
+
+    private void connect(LinkPort link) {
+        if (link.isClosed() || connecting.putIfAbsent(link, Boolean.TRUE) != null) {
+            return;
+        }
+        Endpoint to = link.spec().connect();
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        pipeline(ch, HelloHandler.dialling(Links.this, link));
+                    }
+                });
+        b.connect(to.host(), to.port()).addListener((ChannelFuture f) -> {
+            connecting.remove(link);
+            if (!f.isSuccess()) {
+                LOG.log(Level.DEBUG, "link " + link.spec().id() + ": cannot reach " + to + ": " + f.cause().getMessage());
+                scheduleReconnect(link);
+            } else if (link.isClosed()) {
+                f.channel().close();
+            }
+        });
+    }
+
+    /** Dials again after the link's current backoff delay, which then doubles up to the cap. */
+    void scheduleReconnect(LinkPort link) {
+        if (!link.spec().dials() || link.isClosed() || links.get(link.spec().id()) != link) {
+            return;
+        }
+        long delay = nextDelayMs.getOrDefault(link, backoffMin.toMillis());
+        nextDelayMs.put(link, Math.min(delay * 2, backoffMax.toMillis()));
+        group.schedule(() -> connect(link), delay, TimeUnit.MILLISECONDS);
+    }
+
+    public PortStats listenerStats() {
+        String state = server == null ? "not listening" : "listening on " + server.localAddress();
+        return listenerCounters.snapshot("listener", "listener", state,
+                "accepted " + accepted.get() + ", refused " + refused.get());
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(links.keySet())) {
+            remove(id);
+        }
+        Channel s = server;
+        if (s != null) {
+            s.close().awaitUninterruptibly();
+        }
+    }
+}

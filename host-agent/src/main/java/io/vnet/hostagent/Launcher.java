@@ -1,0 +1,172 @@
+package io.vnet.hostagent;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The per-host daemon: starts an embedded Apache Felix framework, installs and starts every
+ * bundle of the bundles directory (the VNET bundles and their libraries), and runs until
+ * SIGTERM or SIGINT, when it stops the framework cleanly. Exit code 2 means the agent
+ * could not start (e.g. a configuration error, logged with file and field).
+ */
+@Command(name = "vnet-agent", mixinStandardHelpOptions = true, version = "vnet-agent 0.1.0",
+        description = "VNET host agent: carries tenant Ethernet frames between TAP devices and overlay links.")
+public final class Launcher implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
+    static final String CONFIG_PROPERTY = "vnet.agent.config";
+    static final String FATAL_PROPERTY = "vnet.agent.fatal";
+
+    @Option(names = {"-c", "--config"}, required = true, description = "agent configuration file (JSON)")
+    private Path config;
+
+    @Option(names = "--bundles", description = "directory of bundles to run (default: the one beside lib/)")
+    private Path bundles;
+
+    @Option(names = "--state", description = "Felix cache directory (default: a fresh temporary directory)")
+    private Path state;
+
+    @Option(names = "--log-level", defaultValue = "INFO", description = "SEVERE, WARNING, INFO, FINE, ...")
+    private String logLevel;
+
+    private volatile boolean signalled;
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new Launcher()).execute(args);
+        System.exit(rc);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LogFormat.install(Level.parse(logLevel));
+        if (!Files.isReadable(config)) {
+            System.err.println("vnet-agent: config " + config + ": no such readable file");
+            return 2;
+        }
+        Path bundleDir = bundles != null ? bundles : defaultBundleDir();
+        if (!Files.isDirectory(bundleDir)) {
+            System.err.println("vnet-agent: bundle directory " + bundleDir + " does not exist (build with mvn package)");
+            return 2;
+        }
+        boolean tempState = state == null;
+        Path cache = tempState ? Files.createTempDirectory("vnet-agent-felix") : state;
+
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc,sun.nio.ch");
+        props.put(CONFIG_PROPERTY, config.toAbsolutePath().toString());
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        Framework fw = factory.newFramework(props);
+        fw.init();
+
+        Thread hook = new Thread(() -> {
+            signalled = true;
+            LOG.info("signal received: stopping");
+            stop(fw);
+        }, "vnet-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        List<Bundle> installed = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(bundleDir)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                installed.add(fw.getBundleContext().installBundle(jar.toUri().toString()));
+            }
+        }
+        fw.start();
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                try {
+                    b.start();
+                } catch (Exception e) {
+                    LOG.log(Level.SEVERE, "bundle " + b.getSymbolicName() + " failed to start: " + e.getMessage());
+                }
+            }
+        }
+        logBundles(fw);
+
+        FrameworkEvent ev = fw.waitForStop(0);
+        deleteTree(tempState ? cache : null);
+        String fatal = System.getProperty(FATAL_PROPERTY);
+        if (fatal != null) {
+            System.err.println("vnet-agent: " + fatal);
+            return 2;
+        }
+        if (!signalled) {
+            LOG.info("framework stopped (" + ev.getType() + ")");
+        }
+        return 0;
+    }
+
+    private static void logBundles(Framework fw) {
+        int active = 0;
+        for (Bundle b : fw.getBundleContext().getBundles()) {
+            String state = switch (b.getState()) {
+                case Bundle.ACTIVE -> "ACTIVE";
+                case Bundle.RESOLVED -> b.getHeaders().get(Constants.FRAGMENT_HOST) != null ? "RESOLVED (fragment)" : "RESOLVED";
+                case Bundle.INSTALLED -> "INSTALLED (unresolved)";
+                case Bundle.STARTING -> "STARTING";
+                default -> "state " + b.getState();
+            };
+            if (b.getState() == Bundle.ACTIVE) {
+                active++;
+            }
+            LOG.info("bundle " + b.getBundleId() + " " + b.getSymbolicName() + " " + b.getVersion() + " " + state);
+        }
+        LOG.info(active + " bundles ACTIVE");
+    }
+
+    private static void stop(Framework fw) {
+        try {
+            if ((fw.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                fw.stop();
+                fw.waitForStop(15_000);
+            }
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping the framework: " + e.getMessage());
+        }
+    }
+
+    private static Path defaultBundleDir() {
+        String home = System.getProperty("vnet.home");
+        if (home != null) {
+            return Path.of(home, "bundles");
+        }
+        try {
+            Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().resolveSibling("bundles");
+        } catch (Exception e) {
+            return Path.of("bundles");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException ignored) {
+            // best effort: a temporary cache
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.vnet.hostagent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.agent.control.ControlClient;
+import io.vnet.agent.control.Json;
+import io.vnet.api.ControlOps;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vnetctl}: drives a running agent through its local control socket. */
+@Command(name = "vnetctl", mixinStandardHelpOptions = true, version = "vnetctl 0.1.0",
+        description = "Control a running VNET agent: links, forwarding rules, interfaces, statistics.",
+        subcommands = {VnetCtl.Link.class, VnetCtl.Rule.class, VnetCtl.Iface.class, VnetCtl.Stats.class,
+                VnetCtl.Learned.class, VnetCtl.Status.class})
+public final class VnetCtl {
+    @Option(names = {"-s", "--socket"}, description = "the agent's control socket (default: $VNET_SOCKET or /run/vnet/vnet-agent.sock)")
+    Path socket;
+
+    @Option(names = "--json", description = "print the agent's JSON answer as it is")
+    boolean json;
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new VnetCtl());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            cmd.getErr().println("vnetctl: " + ex.getMessage());
+            return ex instanceof ControlClient.ControlException ? 1 : 3;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    JsonNode call(ObjectNode request) throws IOException {
+        Path s = socket;
+        if (s == null) {
+            String env = System.getenv("VNET_SOCKET");
+            s = Path.of(env != null ? env : "/run/vnet/vnet-agent.sock");
+        }
+        return new ControlClient(s).call(request);
+    }
+
+    int print(JsonNode result, Table table) throws IOException {
+        PrintWriter out = new PrintWriter(System.out, true);
+        if (json || table == null) {
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        } else {
+            table.print(result, out);
+        }
+        return 0;
+    }
+
+    interface Table {
+        void print(JsonNode result, PrintWriter out);
+    }
+
+    static ObjectNode op(String op) {
+        return Json.object().put("op", op);
+    }
+
+    @Command(name = "link", description = "add, delete or list overlay links",
+            subcommands = {Link.Add.class, Link.Del.class, Link.List.class})
+    static final class Link {
+        @ParentCommand
+        VnetCtl root;
+
+        @Command(name = "add", description = "add a link (with --connect it dials; without, it accepts the peer)")
+        static final class Add implements Callable<Integer> {
+            @ParentCommand
+            Link link;
+            @Parameters(index = "0", description = "link id")
+            String id;
+            @Option(names = "--peer", required = true, description = "the peer's host id")
+            String peer;
+            @Option(names = "--connect", description = "HOST:PORT of the peer's link listener")
+            String connect;
+            @Option(names = "--flood", description = "carry broadcast and unknown unicast (flooding links must form a tree)")
+            boolean flood;
+
+            @Override
+            public Integer call() throws IOException {
+                ObjectNode req = op(ControlOps.LINK_ADD).put("id", id).put("peer", peer).put("flood", flood);
+                if (connect != null) {
+                    req.put("connect", connect);
+                }
+                return link.root.print(link.root.call(req), (r, out) -> out.println("added link " + r.path("id").asText()));
+            }
+        }
+
+        @Command(name = "del", description = "delete a link and the rules that use it")
+        static final class Del implements Callable<Integer> {
+            @ParentCommand
+            Link link;
+            @Parameters(index = "0", description = "link id")
+            String id;
+
+            @Override
+            public Integer call() throws IOException {
+                return link.root.print(link.root.call(op(ControlOps.LINK_DEL).put("id", id)),
+                        (r, out) -> out.println("deleted link " + id));
+            }
+        }
+
+        @Command(name = "list", description = "list links")
+        static final class List implements Callable<Integer> {
+            @ParentCommand
+            Link link;
+
+            @Override
+            public Integer call() throws IOException {
+                return link.root.print(link.root.call(op(ControlOps.LINK_LIST)), (r, out) -> {
+                    out.printf("%-16s %-16s %-24s %s%n", "ID", "PEER", "CONNECT", "FLOOD");
+                    for (JsonNode l : r) {
+                        out.printf("%-16s %-16s %-24s %s%n", l.path("id").asText(), l.path("peer").asText(),
+                                l.path("connect").asText("(accepts)"), l.path("flood").asBoolean());
+                    }
+                });
+            }
+        }
+    }
+
+    @Command(name = "rule", description = "add, delete or list forwarding rules",
+            subcommands = {Rule.Add.class, Rule.Del.class, Rule.List.class})
+    static final class Rule {
+        @ParentCommand
+        VnetCtl root;
+
+        static class Match {
+            @Option(names = "--vni", required = true, description = "tenant network")
+            int vni;
+            @Option(names = "--src", defaultValue = "any", description = "source MAC or any (default)")
+            String src;
+            @Option(names = "--dst", defaultValue = "any", description = "destination MAC, broadcast or any (default)")
+            String dst;
+
+            ObjectNode into(ObjectNode req) {
+                return req.put("vni", vni).put("src", src).put("dst", dst);
+            }
+        }
+
+        @Command(name = "add", description = "add a rule; the most specific matching rule wins")
+        static final class Add implements Callable<Integer> {
+            @ParentCommand
+            Rule rule;
+            @CommandLine.Mixin
+            Match match;
+            @Option(names = "--to", required = true, description = "link:ID or interface:ID")
+            String to;
+
+            @Override
+            public Integer call() throws IOException {
+                return rule.root.print(rule.root.call(match.into(op(ControlOps.RULE_ADD)).put("to", to)),
+                        (r, out) -> out.println("added rule " + r));
+            }
+        }
+
+        @Command(name = "del", description = "delete the rule with this vni, src and dst")
+        static final class Del implements Callable<Integer> {
+            @ParentCommand
+            Rule rule;
+            @CommandLine.Mixin
+            Match match;
+
+            @Override
+            public Integer call() throws IOException {
+                return rule.root.print(rule.root.call(match.into(op(ControlOps.RULE_DEL))),
+                        (r, out) -> out.println("deleted rule " + r.path("deleted").asText()));
+            }
+        }
+
+        @Command(name = "list", description = "list rules")
+        static final class List implements Callable<Integer> {
+            @ParentCommand
+            Rule rule;
+
+            @Override
+            public Integer call() throws IOException {
+                return rule.root.print(rule.root.call(op(ControlOps.RULE_LIST)), (r, out) -> {
+                    out.printf("%-8s %-18s %-18s %s%n", "VNI", "SRC", "DST", "TO");
+                    for (JsonNode x : r) {
+                        out.printf("%-8s %-18s %-18s %s%n", x.path("vni").asText(), x.path("src").asText(),
+                                x.path("dst").asText(), x.path("to").asText());
+                    }
+                });
+            }
+        }
+    }
+
+    @Command(name = "if", description = "list local interfaces", subcommands = Iface.List.class)
+    static final class Iface {
+        @ParentCommand
+        VnetCtl root;
+
+        @Command(name = "list", description = "list TAP interfaces")
+        static final class List implements Callable<Integer> {
+            @ParentCommand
+            Iface iface;
+
+            @Override
+            public Integer call() throws IOException {
+                return iface.root.print(iface.root.call(op(ControlOps.IF_LIST)), (r, out) -> {
+                    out.printf("%-16s %-8s %-16s %s%n", "TAP", "VNI", "BRIDGE", "MTU");
+                    for (JsonNode x : r) {
+                        out.printf("%-16s %-8s %-16s %s%n", x.path("id").asText(), x.path("vni").asText(),
+                                x.path("bridge").asText("-"), x.path("mtu").asText());
+                    }
+                });
+            }
+        }
+    }
+
+    @Command(name = "stats", description = "frame, byte and drop counters of every link and interface")
+    static final class Stats implements Callable<Integer> {
+        @ParentCommand
+        VnetCtl root;
+
+        @Override
+        public Integer call() throws IOException {
+            return root.print(root.call(op(ControlOps.STATS)), (r, out) -> {
+                out.printf("%-10s %-14s %-12s %10s %14s %10s %14s  %s%n", "KIND", "ID", "STATE",
+                        "FRAMES-IN", "BYTES-IN", "FRAMES-OUT", "BYTES-OUT", "DROPS / PEER");
+                for (JsonNode x : r) {
+                    StringBuilder drops = new StringBuilder();
+                    x.path("drops").fields().forEachRemaining(e ->
+                            drops.append(e.getKey()).append('=').append(e.getValue().asLong()).append(' '));
+                    out.printf("%-10s %-14s %-12s %10d %14d %10d %14d  %s%s%n", x.path("kind").asText(),
+                            x.path("id").asText(), x.path("state").asText(), x.path("framesIn").asLong(),
+                            x.path("bytesIn").asLong(), x.path("framesOut").asLong(), x.path("bytesOut").asLong(),
+                            drops, x.path("peer").asText());
+                }
+            });
+        }
+    }
+
+    @Command(name = "learned", description = "MAC addresses learned per network")
+    static final class Learned implements Callable<Integer> {
+        @ParentCommand
+        VnetCtl root;
+
+        @Override
+        public Integer call() throws IOException {
+            return root.print(root.call(op(ControlOps.LEARNED)), (r, out) -> r.forEach(x -> out.println(x.asText())));
+        }
+    }
+
+    @Command(name = "status", description = "host id, role, networks and link port of the agent")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        VnetCtl root;
+
+        @Override
+        public Integer call() throws IOException {
+            return root.print(root.call(op(ControlOps.STATUS)), null);
+        }
+    }
+}
