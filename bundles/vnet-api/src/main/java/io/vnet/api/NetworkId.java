@@ -16,7 +16,7 @@ public record NetworkId(int vni) implements Comparable<NetworkId> {
 
     public static NetworkId parse(String text) {
         try {
-            return new NetworkId(Integer.parseInt(text.trim()));
+            return new NetworkId(Integer.parseInt(text == null ? "" : text.trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid VNI '" + text + "': expected an integer 1.." + MAX_VNI);
         }

@@ -18,7 +18,7 @@ import java.util.Map;
  * <ol>
  * <li>the source address is learned on {@code in} (unless it is a group address);</li>
  * <li>the most specific matching rule decides the output port;</li>
- * <li>else a unicast destination goes where it was learned;</li>
+ * <li>else a unicast destination goes where it was learned, if that port is up;</li>
  * <li>else the frame is flooded: to every flooding port of the network but {@code in}. A frame
  * that came in over a non-flooding link (a fast path) is flooded to local interfaces only, so
  * fast paths never carry floods and never make loops.</li>
@@ -65,6 +65,9 @@ public final class Forwarder {
             Port out = net.rules.lookup(src, dst);
             if (out == null && !MacAddress.isGroup(dst)) {
                 out = net.learn.lookup(dst, now);
+                if (out != null && !out.isUp()) {
+                    out = null; // learned behind a link that is down: flood instead
+                }
             }
             if (out != null) {
                 if (out == in) {

@@ -16,4 +16,9 @@ public interface Port {
     void send(int vni, ByteBuf frame);
 
     PortCounters counters();
+
+    /** Whether the port can carry frames now; a learned address on a port that is down is ignored. */
+    default boolean isUp() {
+        return true;
+    }
 }

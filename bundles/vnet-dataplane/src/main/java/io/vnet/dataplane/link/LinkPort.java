@@ -52,6 +52,11 @@ public final class LinkPort implements Port {
     }
 
     @Override
+    public boolean isUp() {
+        return channel != null;
+    }
+
+    @Override
     public PortCounters counters() {
         return counters;
     }

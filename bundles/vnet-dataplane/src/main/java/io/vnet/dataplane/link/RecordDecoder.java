@@ -42,7 +42,9 @@ public final class RecordDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!broken && in.readableBytes() >= 6) {
+        // one record per call, so that Netty hands each decoded record down the pipeline (where
+        // the hello may change who this connection is) before the next one is read
+        if (!broken && in.readableBytes() >= 6) {
             int start = in.readerIndex();
             long length = in.getUnsignedInt(start);
             int version = in.getUnsignedByte(start + 4);
@@ -75,7 +77,7 @@ public final class RecordDecoder extends ByteToMessageDecoder {
                     int frameLen = body - 3;
                     if (frameLen < Frames.ETH_HEADER) {
                         counters.drop(DropReason.RUNT);
-                        continue;
+                        return;
                     }
                     int vni = in.getUnsignedMedium(bodyStart);
                     out.add(new Records.FrameRecord(vni, in.retainedSlice(bodyStart + 3, frameLen)));

@@ -1,0 +1,58 @@
+package io.vnet.it.fabric;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.agent.control.Json;
+
+/** Builds an agent configuration file for a test host. */
+public final class AgentConfigBuilder {
+    public static final int LINK_PORT = 5800;
+
+    private final ObjectNode root = Json.object();
+    private final ArrayNode networks = root.putArray("networks");
+    private final ArrayNode links = root.putArray("links");
+    private final ArrayNode rules = root.putArray("rules");
+
+    private AgentConfigBuilder(Host host) {
+        root.put("hostId", host.name()).put("role", "host").put("listen", host.ip() + ":" + LINK_PORT);
+    }
+
+    public static AgentConfigBuilder forHost(Host host) {
+        return new AgentConfigBuilder(host);
+    }
+
+    public AgentConfigBuilder role(String role) {
+        root.put("role", role);
+        return this;
+    }
+
+    /** A tenant network with the agent's TAP vnet&lt;vni&gt; on bridge br&lt;vni&gt;. */
+    public AgentConfigBuilder network(int vni, int mtu) {
+        networks.addObject().put("vni", vni).put("tap", Host.tapName(vni)).put("bridge", Host.bridgeName(vni)).put("mtu", mtu);
+        return this;
+    }
+
+    public AgentConfigBuilder dial(String id, Host peer, boolean flood) {
+        links.addObject().put("id", id).put("peer", peer.name()).put("connect", peer.ip() + ":" + LINK_PORT).put("flood", flood);
+        return this;
+    }
+
+    public AgentConfigBuilder accept(String id, String peerHost, boolean flood) {
+        links.addObject().put("id", id).put("peer", peerHost).put("flood", flood);
+        return this;
+    }
+
+    public AgentConfigBuilder rule(int vni, String src, String dst, String to) {
+        rules.addObject().put("vni", vni).put("src", src).put("dst", dst).put("to", to);
+        return this;
+    }
+
+    public AgentConfigBuilder set(String field, int value) {
+        root.put(field, value);
+        return this;
+    }
+
+    public ObjectNode build() {
+        return root.deepCopy();
+    }
+}

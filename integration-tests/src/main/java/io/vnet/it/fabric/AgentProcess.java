@@ -1,0 +1,149 @@
+package io.vnet.it.fabric;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.agent.control.ControlClient;
+import io.vnet.agent.control.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The real host-agent process of one test host, started with {@code ip netns exec}. */
+public final class AgentProcess {
+    private final Host host;
+    private final Process process;
+    private final Path socket;
+    private final Path log;
+    private final Path configFile;
+
+    private AgentProcess(Host host, Process process, Path socket, Path log, Path configFile) {
+        this.host = host;
+        this.process = process;
+        this.socket = socket;
+        this.log = log;
+        this.configFile = configFile;
+    }
+
+    static AgentProcess start(Fabric fabric, Host host, ObjectNode config) throws IOException {
+        Path socket = fabric.workDir().resolve(host.name() + ".sock");
+        config.put("control", socket.toString());
+        Path cfg = fabric.workDir().resolve(host.name() + ".json");
+        Files.writeString(cfg, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        Path log = fabric.workDir().resolve(host.name() + "-agent.log");
+        Path bin = fabric.repoDir().resolve("host-agent/bin/vnet-agent");
+        Process p = fabric.spawn(host.ns(), List.of(bin.toString(), "--config", cfg.toString()), log);
+        AgentProcess a = new AgentProcess(host, p, socket, log, cfg);
+        a.awaitReady(30_000);
+        return a;
+    }
+
+    private void awaitReady(long timeoutMs) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("agent of " + host + " exited with " + process.exitValue()
+                        + "; its log:\n" + logText());
+            }
+            if (Files.exists(socket)) {
+                try {
+                    control(Json.object().put("op", "status"));
+                    return;
+                } catch (IOException notYet) {
+                    // starting
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("agent of " + host + " did not answer within " + timeoutMs + " ms; log:\n" + logText());
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** One control request; returns the result or throws with the agent's error. */
+    public JsonNode control(ObjectNode request) throws IOException {
+        return new ControlClient(socket).call(request);
+    }
+
+    public JsonNode op(String op, Object... kv) throws IOException {
+        ObjectNode req = Json.object().put("op", op);
+        for (int i = 0; i < kv.length; i += 2) {
+            Object v = kv[i + 1];
+            if (v instanceof Boolean b) {
+                req.put((String) kv[i], b);
+            } else if (v instanceof Integer n) {
+                req.put((String) kv[i], n);
+            } else {
+                req.put((String) kv[i], String.valueOf(v));
+            }
+        }
+        return control(req);
+    }
+
+    /** The stats entry of link {@code id} (or interface / listener). */
+    public JsonNode stats(String kind, String id) throws IOException {
+        for (JsonNode s : op("stats")) {
+            if (s.path("kind").asText().equals(kind) && s.path("id").asText().equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("no " + kind + " " + id + " in the stats of " + host.name());
+    }
+
+    /** Waits until link {@code id} is up. */
+    public void awaitLinkUp(String id, long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (stats("link", id).path("state").asText().equals("up")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("link " + id + " of " + host.name() + " not up after " + timeoutMs + " ms: "
+                + stats("link", id) + "\nlog:\n" + logText());
+    }
+
+    public void signal(String sig) {
+        Sh.must("kill", "-" + sig, Long.toString(process.pid()));
+    }
+
+    /** SIGTERM, then SIGKILL after a grace period. */
+    public void stop() {
+        ProcessUtil.stop(process.toHandle());
+    }
+}

@@ -1,0 +1,157 @@
+package io.vnet.it.fabric;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A set of test hosts and VMs made of network namespaces.
+ * <ul>
+ * <li>the underlay: one namespace with a bridge {@code ul}; every host has a veth pair to it
+ * (host side {@code eth0}, address 10.250.0.N/24), which tc can shape later;</li>
+ * <li>a host: a namespace with one bridge per tenant network ({@code br<vni>}) where its VMs
+ * and its agent's TAP ({@code vnet<vni>}) are plugged, and the agent process;</li>
+ * <li>a VM: a namespace whose {@code eth0} (MAC 02:00:00:00:vni:N, address 10.200.vni.N/24)
+ * is a veth whose other end sits on its host's bridge.</li>
+ * </ul>
+ * Names carry a random tag so fabrics never collide; {@link #close()} stops the agents by pid
+ * and deletes exactly the namespaces this fabric created.
+ */
+public final class Fabric implements AutoCloseable {
+    private final String tag = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
+    private final List<AgentProcess> agents = Collections.synchronizedList(new ArrayList<>());
+    private final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
+    private final Path workDir;
+    private final Path repo;
+    private final String underlay;
+    private final Thread cleanupHook;
+    private int nextHost = 1;
+    private int nextVm = 1;
+    private boolean closed;
+
+    private Fabric(Path repo) throws IOException {
+        this.repo = repo;
+        this.workDir = Files.createTempDirectory("vnet-fabric-" + tag + "-");
+        this.cleanupHook = new Thread(this::close, "fabric-cleanup-" + tag);
+        Runtime.getRuntime().addShutdownHook(cleanupHook);
+        this.underlay = netns("ul");
+        Sh.must("ip", "-n", underlay, "link", "add", "ul", "type", "bridge");
+        Sh.must("ip", "-n", underlay, "link", "set", "ul", "up");
+    }
+
+    /**
+     * Creates an empty fabric (just the underlay switch). Fails, never skips, when this machine
+     * cannot run it: not root, or iproute2, ping or iperf3 missing.
+     *
+     * @param repo the source tree, whose host-agent/bin/vnet-agent is run
+     */
+    public static Fabric create(Path repo) throws IOException {
+        Preconditions.check(repo);
+        return new Fabric(repo);
+    }
+
+    /** The repository named by the system property vnet.repo (set by the build), else the working directory. */
+    public static Path repo() {
+        return Path.of(System.getProperty("vnet.repo", ".")).toAbsolutePath().normalize();
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path repoDir() {
+        return repo;
+    }
+
+    String netns(String name) {
+        String ns = "vnt" + tag + "-" + name;
+        Sh.must("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        Sh.must("ip", "-n", ns, "link", "set", "lo", "up");
+        Sh.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                "net.ipv6.conf.default.disable_ipv6=1");
+        return ns;
+    }
+
+    /** Adds a host joined to the underlay, with address 10.250.0.N. */
+    public synchronized Host addHost(String name) {
+        int n = nextHost++;
+        String ns = netns(name);
+        String ulSide = "u" + name;
+        Sh.must("ip", "link", "add", ulSide, "netns", underlay, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        Sh.must("ip", "-n", underlay, "link", "set", ulSide, "master", "ul", "up");
+        String ip = "10.250.0." + n;
+        Sh.must("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
+        Sh.must("ip", "-n", ns, "link", "set", "eth0", "up");
+        return new Host(this, name, ns, ip, ulSide);
+    }
+
+    /** Adds a VM of network {@code vni} on {@code host}, with the given MTU. */
+    public synchronized Vm addVm(Host host, String name, int vni, int mtu) {
+        int n = nextVm++;
+        String ns = netns(name);
+        String bridge = host.ensureBridge(vni, mtu);
+        String hostSide = "v" + name;
+        String mac = String.format("02:00:00:%02x:%02x:%02x", (vni >> 8) & 0xff, vni & 0xff, n);
+        String ip = "10.200." + (vni % 256) + "." + n;
+        Sh.must("ip", "link", "add", hostSide, "netns", host.ns(), "mtu", Integer.toString(mtu), "type", "veth",
+                "peer", "name", "eth0", "netns", ns, "address", mac, "mtu", Integer.toString(mtu));
+        Sh.must("ip", "-n", host.ns(), "link", "set", hostSide, "master", bridge, "up");
+        Sh.must("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
+        Sh.must("ip", "-n", ns, "link", "set", "eth0", "up");
+        return new Vm(this, name, ns, host, vni, mac, ip);
+    }
+
+    /** Starts the real agent process in {@code host} with this configuration and waits until it answers. */
+    public AgentProcess startAgent(Host host, ObjectNode config) throws IOException {
+        AgentProcess a = AgentProcess.start(this, host, config);
+        agents.add(a);
+        return a;
+    }
+
+    /** Starts a helper process (e.g. an iperf3 server) in {@code ns}; it is killed by pid at close. */
+    public Process spawn(String ns, List<String> cmd, Path log) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(cmd);
+        Process p = new ProcessBuilder(full).redirectErrorStream(true)
+                .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
+        helpers.add(p);
+        return p;
+    }
+
+    public List<String> namespaces() {
+        return List.copyOf(namespaces);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Process p : List.copyOf(helpers)) {
+            ProcessUtil.stop(p.toHandle());
+        }
+        for (AgentProcess a : List.copyOf(agents)) {
+            a.stop();
+        }
+        List<String> ns = new ArrayList<>(namespaces);
+        Collections.reverse(ns);
+        for (String n : ns) {
+            Sh.run("ip", "netns", "del", n);
+        }
+        namespaces.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupHook);
+        } catch (IllegalStateException ignored) {
+            // we are the shutdown hook
+        }
+    }
+}

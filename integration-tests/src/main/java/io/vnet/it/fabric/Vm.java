@@ -1,0 +1,164 @@
+package io.vnet.it.fabric;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.agent.control.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A test VM: a namespace with one NIC on its host's bridge. */
+public final class Vm {
+    private static final Pattern PING = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+    private static final Pattern RTT = Pattern.compile("= ([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+) ms");
+
+    private final Fabric fabric;
+    private final String name;
+    private final String ns;
+    private final Host host;
+    private final int vni;
+    private final String mac;
+    private final String ip;
+
+    Vm(Fabric fabric, String name, String ns, Host host, int vni, String mac, String ip) {
+        this.fabric = fabric;
+        this.name = name;
+        this.ns = ns;
+        this.host = host;
+        this.vni = vni;
+        this.mac = mac;
+        this.ip = ip;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String ns() {
+        return ns;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public int vni() {
+        return vni;
+    }
+
+    public String mac() {
+        return mac;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    /** The outcome of a ping run: sent, received, average RTT in ms (NaN if none came back). */
+    public record PingResult(int sent, int received, double avgMs, double maxMs, String output) {
+        public int lost() {
+            return sent - received;
+        }
+    }
+
+    /** Pings {@code to} {@code count} times every {@code intervalSec}, with payload {@code size} and DF set. */
+    public PingResult ping(Vm to, int count, double intervalSec, int size) {
+        List<String> cmd = List.of("ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", Integer.toString(count),
+                "-i", Double.toString(intervalSec), "-W", "1", "-s", Integer.toString(size), "-M", "do", to.ip);
+        Sh.Result r = Sh.run(30 + (long) (count * (intervalSec + 1)), cmd);
+        return parsePing(r.out());
+    }
+
+    public PingResult ping(Vm to, int count) {
+        return ping(to, count, 0.2, 56);
+    }
+
+    static PingResult parsePing(String out) {
+        Matcher m = PING.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read ping's summary:\n" + out);
+        }
+        Matcher rtt = RTT.matcher(out);
+        double avg = Double.NaN;
+        double max = Double.NaN;
+        if (rtt.find()) {
+            avg = Double.parseDouble(rtt.group(2));
+            max = Double.parseDouble(rtt.group(3));
+        }
+        return new PingResult(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), avg, max, out);
+    }
+
+    /** A ping running in the background, e.g. while the overlay changes. */
+    public final class BackgroundPing {
+        private final Process process;
+        private final Path log;
+
+        BackgroundPing(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        /** Waits for the run to end and returns its summary. */
+        public PingResult await(long timeoutSeconds) throws IOException, InterruptedException {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroy();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            return parsePing(Files.readString(log));
+        }
+    }
+
+    public BackgroundPing pingInBackground(Vm to, int count, double intervalSec) throws IOException {
+        Path log = fabric.workDir().resolve("ping-" + name + "-" + to.name + "-" + System.nanoTime() + ".log");
+        Process p = fabric.spawn(ns, List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i",
+                Double.toString(intervalSec), "-W", "1", to.ip), log);
+        return new BackgroundPing(p, log);
+    }
+
+    /** The MAC address this VM's kernel resolved for {@code other}'s IP (ARP), or null. */
+    public String neighbourMac(Vm other) {
+        Sh.Result r = Sh.run("ip", "-n", ns, "neigh", "show", other.ip, "dev", "eth0");
+        Matcher m = Pattern.compile("lladdr ([0-9a-f:]{17})").matcher(r.out());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Result of an iperf3 TCP run: bytes the receiver got, sender's bytes, receiver's bits/s. */
+    public record IperfResult(long bytesReceived, long bytesSent, double bitsPerSecond, int retransmits, JsonNode json) {
+    }
+
+    /** Runs an iperf3 TCP test from this VM to {@code server} for {@code seconds} with {@code streams} streams. */
+    public IperfResult iperf(Vm server, int seconds, int streams) throws IOException, InterruptedException {
+        Process srv = fabric.spawn(server.ns, List.of("iperf3", "-s", "-1", "-B", server.ip), null);
+        try {
+            Sh.Result r = null;
+            for (int attempt = 0; attempt < 20; attempt++) {
+                r = Sh.run(seconds + 30L, List.of("ip", "netns", "exec", ns, "iperf3", "-J", "-c", server.ip,
+                        "-t", Integer.toString(seconds), "-P", Integer.toString(streams)));
+                if (r.ok() || !r.out().contains("unable to connect")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            JsonNode j = Json.MAPPER.readTree(r.out());
+            if (!r.ok() || j.has("error")) {
+                throw new IllegalStateException("iperf3 from " + name + " to " + server.name + " failed: "
+                        + j.path("error").asText(r.out()));
+            }
+            JsonNode end = j.path("end");
+            return new IperfResult(end.path("sum_received").path("bytes").asLong(),
+                    end.path("sum_sent").path("bytes").asLong(),
+                    end.path("sum_received").path("bits_per_second").asDouble(),
+                    end.path("sum_sent").path("retransmits").asInt(), j);
+        } finally {
+            ProcessUtil.stop(srv.toHandle());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + ip + ", " + mac + " on " + host.name() + ")";
+    }
+}

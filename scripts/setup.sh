@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what VNET's build, demo and tests need on Debian 12 (run as root):
+# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, procps (sysctl).
+set -euo pipefail
+if [ "$(id -u)" != 0 ]; then
+  echo "setup.sh: run as root (it installs packages with apt-get)" >&2
+  exit 1
+fi
+need=()
+command -v java >/dev/null && java -version 2>&1 | grep -q '"17\|"2[0-9]' || need+=(openjdk-17-jdk-headless)
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+command -v ip >/dev/null || need+=(iproute2)
+command -v ping >/dev/null || need+=(iputils-ping)
+command -v iperf3 >/dev/null || need+=(iperf3)
+command -v iptables >/dev/null || need+=(iptables)
+command -v sysctl >/dev/null || need+=(procps)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup.sh: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+[ -e /dev/net/tun ] || modprobe tun
+echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), all tools present"
