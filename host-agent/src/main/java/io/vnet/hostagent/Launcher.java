@@ -83,6 +83,8 @@ public final class Launcher implements Callable<Integer> {
             signalled = true;
             LOG.info("signal received: stopping");
             stop(fw);
+            LOG.info("stopped cleanly");
+            AgentLogManager.finish();
         }, "vnet-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 

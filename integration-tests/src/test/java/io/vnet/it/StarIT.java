@@ -87,8 +87,8 @@ class StarIT {
         long fast2 = agentA.stats("link", "fast").path("framesOut").asLong();
         long center2 = agentC.stats("link", "from-a").path("framesIn").asLong();
         Vm.PingResult r1 = during.await(30);
-        System.out.printf("adding the fast path: %d of %d pings lost; in 1.5 s the fast link carried %d frames, "
-                + "the center %d (before: %d through the center)%n", r1.lost(), r1.sent(), fast2 - fast1,
+        System.out.printf("adding the fast path: %d of %d pings lost %s; in 1.5 s the fast link carried %d frames, "
+                + "the center %d (before: %d through the center)%n", r1.lost(), r1.sent(), r1.missing(), fast2 - fast1,
                 center2 - center1, center1 - viaCenter0);
         assertTrue(r1.lost() <= 1, "at most 1 lost ping while adding the fast path:\n" + r1.output());
         assertTrue(fast2 - fast1 >= 15, "the pings now take the fast link: " + (fast2 - fast1) + " frames");
@@ -107,8 +107,11 @@ class StarIT {
         Thread.sleep(1500);
         long center4 = agentC.stats("link", "from-a").path("framesIn").asLong();
         Vm.PingResult r2 = after.await(30);
-        System.out.printf("deleting the fast path: %d of %d pings lost; in 1.5 s the center carried %d frames%n",
-                r2.lost(), r2.sent(), center4 - center3);
+        for (AgentProcess ag : List.of(agentA, agentB, agentC)) {
+            System.out.println(ag.host().name() + " stats: " + ag.op("stats"));
+        }
+        System.out.printf("deleting the fast path: %d of %d pings lost %s; in 1.5 s the center carried %d frames%n",
+                r2.lost(), r2.sent(), r2.missing(), center4 - center3);
         assertTrue(r2.lost() <= 1, "at most 1 lost ping while deleting the fast path:\n" + r2.output());
         assertTrue(center4 - center3 >= 15, "the pings take the center again: " + (center4 - center3) + " frames");
     }

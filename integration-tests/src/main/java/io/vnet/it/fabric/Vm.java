@@ -62,6 +62,22 @@ public final class Vm {
         public int lost() {
             return sent - received;
         }
+
+        /** The sequence numbers that got no reply (only for runs without -q, which list each reply). */
+        public List<Integer> missing() {
+            java.util.Set<Integer> got = new java.util.HashSet<>();
+            Matcher m = Pattern.compile("icmp_seq=(\\d+)").matcher(output);
+            while (m.find()) {
+                got.add(Integer.parseInt(m.group(1)));
+            }
+            List<Integer> out = new java.util.ArrayList<>();
+            for (int i = 1; i <= sent && !got.isEmpty(); i++) {
+                if (!got.contains(i)) {
+                    out.add(i);
+                }
+            }
+            return out;
+        }
     }
 
     /** Pings {@code to} {@code count} times every {@code intervalSec}, with payload {@code size} and DF set. */
@@ -113,7 +129,7 @@ public final class Vm {
 
     public BackgroundPing pingInBackground(Vm to, int count, double intervalSec) throws IOException {
         Path log = fabric.workDir().resolve("ping-" + name + "-" + to.name + "-" + System.nanoTime() + ".log");
-        Process p = fabric.spawn(ns, List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i",
+        Process p = fabric.spawn(ns, List.of("ping", "-n", "-c", Integer.toString(count), "-i",
                 Double.toString(intervalSec), "-W", "1", to.ip), log);
         return new BackgroundPing(p, log);
     }

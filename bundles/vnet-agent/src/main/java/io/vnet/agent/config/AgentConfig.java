@@ -56,7 +56,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             throw new ConfigException("config " + file + ": not valid JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
         }
-        if (root == null) {
+        if (root == null || root.isMissingNode()) {
             throw new ConfigException("config " + file + ": empty file, expected a JSON object", null);
         }
         try {
@@ -68,7 +68,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
 
     static AgentConfig parse(Path file, JsonNode root) {
         Json.onlyFields(root, "", TOP);
-        String hostId = Json.field("", "hostId", () -> Ids.check("host id", Json.text(root, "", "hostId")));
+        String hostIdText = Json.text(root, "", "hostId");
+        String hostId = Json.field("", "hostId", () -> Ids.check("host id", hostIdText));
         String role = Json.optText(root, "", "role", "host");
         if (!role.equals("host") && !role.equals("proxy")) {
             throw new IllegalArgumentException("role: expected host or proxy, got '" + role + "'");
@@ -96,6 +97,9 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             networks.add(vni);
             String tap = Json.optText(n, p, "tap", null);
             String bridge = Json.optText(n, p, "bridge", null);
+            if (bridge != null) {
+                Json.field(p, "bridge", () -> Ids.checkDevice("bridge name", bridge));
+            }
             if (tap != null) {
                 if (!seenTap.add(tap)) {
                     throw new IllegalArgumentException(p + ".tap: TAP " + tap + " is used twice");

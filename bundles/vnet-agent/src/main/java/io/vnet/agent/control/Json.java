@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
+import io.vnet.api.Ids;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacMatch;
@@ -39,7 +40,7 @@ public final class Json {
     /** Rejects fields not in {@code known}, so that a typo is an error, not a silent default. */
     public static void onlyFields(JsonNode node, String path, Set<String> known) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException(path + ": expected an object, got " + node.getNodeType().name().toLowerCase());
+            throw new IllegalArgumentException((path.isEmpty() ? "" : path + ": ") + "expected an object, got " + node.getNodeType().name().toLowerCase());
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -83,7 +84,7 @@ public final class Json {
             }
             return dflt;
         }
-        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
             throw new IllegalArgumentException(at(path, field) + ": expected an integer " + min + ".." + max + ", got " + v);
         }
         return v.asInt();
@@ -115,6 +116,7 @@ public final class Json {
         onlyFields(n, path, LINK_FIELDS);
         String id = text(n, path, "id");
         String peer = text(n, path, "peer");
+        field(path, "peer", () -> Ids.check("peer host id", peer));
         String transport = optText(n, path, "transport", "tcp");
         if (!transport.equalsIgnoreCase("tcp")) {
             throw new IllegalArgumentException(at(path, "transport") + ": '" + transport + "' is not supported (expected tcp)");

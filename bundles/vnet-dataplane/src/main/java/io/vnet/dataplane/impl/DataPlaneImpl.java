@@ -122,11 +122,14 @@ public final class DataPlaneImpl implements DataPlane {
 
     @Override
     public synchronized boolean removeLink(String id) {
-        LinkPort port = links.remove(id);
+        LinkPort port = links.get(id);
         if (port == null) {
             return false;
         }
+        // first stop forwarding to it (its rules and learned addresses go), then close it:
+        // the other way round, frames still routed to it in between would be lost
         List<ForwardingRule> gone = forwarder.removePort(port.id());
+        links.remove(id);
         LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
         return true;
     }

@@ -2,12 +2,14 @@ package io.vnet.dataplane.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LinkPort implements Port {
     private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
+    static final long DRAIN_MS = 1000;
 
     private final LinkSpec spec;
     private final String portId;
@@ -115,6 +118,11 @@ public final class LinkPort implements Port {
         return closed;
     }
 
+    /**
+     * Stops sending at once, then closes gracefully: the write side is shut (the peer sees the
+     * end of the stream and stops using the link) while frames already in flight from the
+     * peer are still read and delivered for {@link #DRAIN_MS} ms.
+     */
     void close() {
         Channel ch;
         synchronized (this) {
@@ -123,7 +131,13 @@ public final class LinkPort implements Port {
             channel = null;
             state = "closed";
         }
-        if (ch != null) {
+        if (ch == null) {
+            return;
+        }
+        if (ch instanceof DuplexChannel d && ch.isActive()) {
+            d.shutdownOutput();
+            ch.eventLoop().schedule(() -> ch.close(), DRAIN_MS, TimeUnit.MILLISECONDS);
+        } else {
             ch.close();
         }
     }

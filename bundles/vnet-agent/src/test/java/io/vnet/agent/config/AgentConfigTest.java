@@ -1,0 +1,106 @@
+package io.vnet.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vnet.api.Endpoint;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacMatch;
+import io.vnet.api.NetworkId;
+import io.vnet.api.RuleTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+    static final String FULL = """
+            {
+              "hostId": "host-a", "role": "proxy",
+              "listen": "0.0.0.0:5800",
+              "control": "/tmp/vnet-test.sock",
+              "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500},
+                            {"vni": 200, "mtu": 9000} ],
+              "links": [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true},
+                         {"id": "from-b", "peer": "host-b", "transport": "TCP"} ],
+              "rules": [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"},
+                         {"vni": 100, "dst": "broadcast", "to": "interface:vnet100"} ],
+              "keepaliveMs": 1000, "backoffMinMs": 50, "backoffMaxMs": 2000, "maxMtu": 1500, "eventLoops": 2
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    Path write(String json) throws IOException {
+        Path f = dir.resolve("agent.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void fullFileParses() throws Exception {
+        Path f = write(FULL);
+        AgentConfig c = AgentConfig.load(f);
+        assertEquals(f, c.file());
+        assertEquals("host-a", c.hostId());
+        assertEquals("proxy", c.role());
+        assertEquals(new Endpoint("0.0.0.0", 5800), c.listen());
+        assertEquals(Path.of("/tmp/vnet-test.sock"), c.control());
+        assertEquals(List.of(NetworkId.of(100), NetworkId.of(200)), c.networks());
+        assertEquals(List.of(new InterfaceSpec("vnet100", NetworkId.of(100), "br100", 1500)), c.interfaces());
+        assertEquals(List.of(LinkSpec.dial("to-c", "host-c", Endpoint.parse("192.0.2.3:5800"), true),
+                LinkSpec.accept("from-b", "host-b", false)), c.links());
+        assertEquals(List.of(
+                new ForwardingRule(NetworkId.of(100), MacMatch.ANY, MacMatch.parse("02:00:00:00:00:02"),
+                        RuleTarget.link("to-c")),
+                new ForwardingRule(NetworkId.of(100), MacMatch.ANY, MacMatch.BROADCAST, RuleTarget.iface("vnet100"))),
+                c.rules());
+        assertEquals("host-a", c.dataPlane().hostId());
+        assertEquals(c.listen(), c.dataPlane().listen());
+        assertEquals(9000 + 18, c.dataPlane().maxFrame(), "the largest network MTU wins");
+        assertEquals(Duration.ofSeconds(1), c.dataPlane().keepalive());
+        assertEquals(Duration.ofMillis(50), c.dataPlane().backoffMin());
+        assertEquals(Duration.ofSeconds(2), c.dataPlane().backoffMax());
+        assertEquals(2, c.dataPlane().eventLoops());
+    }
+
+    @Test
+    void minimalFileTakesDefaults() throws Exception {
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\"}"));
+        assertEquals("host", c.role());
+        assertNull(c.listen());
+        assertEquals(AgentConfig.DEFAULT_CONTROL, c.control());
+        assertTrue(c.networks().isEmpty() && c.interfaces().isEmpty() && c.links().isEmpty() && c.rules().isEmpty());
+        assertEquals(1518, c.dataPlane().maxFrame());
+        assertEquals(Duration.ofSeconds(2), c.dataPlane().keepalive());
+        assertEquals(Duration.ofMillis(100), c.dataPlane().backoffMin());
+        assertEquals(Duration.ofSeconds(5), c.dataPlane().backoffMax());
+        assertEquals(0, c.dataPlane().eventLoops());
+    }
+
+    @Test
+    void maxMtuRaisesTheFrameSize() throws Exception {
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"maxMtu\": 8000}"));
+        assertEquals(8018, c.dataPlane().maxFrame());
+    }
+
+    @Test
+    void nullArraysAreEmpty() throws Exception {
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"networks\": null, \"links\": null, \"rules\": null}"));
+        assertTrue(c.networks().isEmpty() && c.links().isEmpty() && c.rules().isEmpty());
+    }
+
+    @Test
+    void listsAreImmutable() throws Exception {
+        AgentConfig c = AgentConfig.load(write(FULL));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> c.rules().add(c.rules().get(0)));
+    }
+}

@@ -1,0 +1,136 @@
+package io.vnet.dataplane.link;
+
+import static io.vnet.dataplane.link.RecordBytes.ethernet;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.vnet.dataplane.forward.PortCounters;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What FrameEncoder and Records write, RecordDecoder reads back identically. */
+class FrameRoundTripTest {
+
+    @Test
+    void frameHeaderLayout() {
+        ByteBuf h = Records.frameHeader(RecordBytes.ALLOC, 0x123456, 60);
+        assertArrayEquals(new byte[] {0, 0, 0, 65, 1, 0, 0x12, 0x34, 0x56}, RecordBytes.take(h));
+    }
+
+    @Test
+    void helloAndKeepaliveLayout() {
+        assertArrayEquals(new byte[] {0, 0, 0, 5, 1, 1, 'a', '-', 'b'}, RecordBytes.hello("a-b"));
+        assertArrayEquals(new byte[] {0, 0, 0, 10, 1, 2, 0, 0, 0, 0, 0, 0, 1, 2}, RecordBytes.keepalive(0x102));
+    }
+
+    @Test
+    void encoderPutsTheHeaderInFrontWithoutCopyingTheFrame() {
+        EmbeddedChannel enc = new EmbeddedChannel(FrameEncoder.INSTANCE);
+        ByteBuf frame = Unpooled.wrappedBuffer(ethernet(60));
+        enc.writeOutbound(new Records.FrameRecord(100, frame));
+        ByteBuf header = enc.readOutbound();
+        ByteBuf body = enc.readOutbound();
+        assertNull(enc.readOutbound());
+        ByteBuf expected = Records.frameHeader(RecordBytes.ALLOC, 100, 60);
+        assertEquals(ByteBufUtil.hexDump(expected), ByteBufUtil.hexDump(header));
+        assertSame(frame, body, "the frame itself, not a copy");
+        expected.release();
+        header.release();
+        body.release();
+        assertEquals(0, frame.refCnt());
+        assertFalse(enc.finish());
+    }
+
+    @ParameterizedTest(name = "{0}-byte frame")
+    @ValueSource(ints = {14, 60, 1514, 9000, 9018})
+    void encodedFrameDecodesIdentically(int size) {
+        byte[] eth = ethernet(size);
+        List<ByteBuf> wire = encode(0xABCDEF, eth);
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(9018, new PortCounters(), "round trip"));
+        for (ByteBuf b : wire) {
+            dec.writeInbound(b);
+        }
+        Records.FrameRecord got = assertInstanceOf(Records.FrameRecord.class, dec.readInbound());
+        assertEquals(0xABCDEF, got.vni());
+        assertArrayEquals(eth, ByteBufUtil.getBytes(got.frame()));
+        got.frame().release();
+        assertNull(dec.readInbound());
+        assertFalse(dec.finish());
+    }
+
+    @Test
+    void largeFrameSurvivesArbitraryChunkingAfterEncoding() {
+        byte[] eth = ethernet(9000);
+        List<ByteBuf> wire = encode(42, eth);
+        ByteBuf all = Unpooled.wrappedBuffer(wire.toArray(new ByteBuf[0]));
+        byte[] bytes = RecordBytes.take(all);
+        assertEquals(9009, bytes.length);
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(9018, new PortCounters(), "round trip"));
+        List<Object> got = new ArrayList<>();
+        int[] chunks = {1, 2, 3, 5, 8, 13, 1000, 4096};
+        int pos = 0;
+        for (int i = 0; pos < bytes.length; i++) {
+            int n = Math.min(chunks[i % chunks.length], bytes.length - pos);
+            dec.writeInbound(Unpooled.copiedBuffer(bytes, pos, n));
+            pos += n;
+            Object o;
+            while ((o = dec.readInbound()) != null) {
+                got.add(o);
+            }
+        }
+        assertEquals(1, got.size());
+        Records.FrameRecord f = (Records.FrameRecord) got.get(0);
+        assertEquals(42, f.vni());
+        assertArrayEquals(eth, ByteBufUtil.getBytes(f.frame()));
+        f.frame().release();
+    }
+
+    @Test
+    void manyEncodedFramesBackToBackWithPooledBuffers() {
+        EmbeddedChannel enc = new EmbeddedChannel(FrameEncoder.INSTANCE);
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(9018, new PortCounters(), "round trip"));
+        PooledByteBufAllocator alloc = new PooledByteBufAllocator(true);
+        for (int i = 0; i < 50; i++) {
+            byte[] eth = ethernet(14 + i * 100);
+            enc.writeOutbound(new Records.FrameRecord(i + 1, alloc.directBuffer().writeBytes(eth)));
+        }
+        ByteBuf out;
+        while ((out = enc.readOutbound()) != null) {
+            dec.writeInbound(out);
+        }
+        for (int i = 0; i < 50; i++) {
+            Records.FrameRecord f = assertInstanceOf(Records.FrameRecord.class, dec.readInbound());
+            assertEquals(i + 1, f.vni());
+            assertArrayEquals(ethernet(14 + i * 100), ByteBufUtil.getBytes(f.frame()));
+            f.frame().release();
+        }
+        assertNull(dec.readInbound());
+        assertFalse(dec.finish());
+        assertFalse(enc.finish());
+    }
+
+    private static List<ByteBuf> encode(int vni, byte[] eth) {
+        EmbeddedChannel enc = new EmbeddedChannel(FrameEncoder.INSTANCE);
+        enc.writeOutbound(new Records.FrameRecord(vni, Unpooled.wrappedBuffer(eth)));
+        List<ByteBuf> wire = new ArrayList<>();
+        ByteBuf b;
+        while ((b = enc.readOutbound()) != null) {
+            wire.add(b);
+        }
+        assertEquals(2, wire.size());
+        assertEquals(9, wire.get(0).readableBytes());
+        return wire;
+    }
+}
