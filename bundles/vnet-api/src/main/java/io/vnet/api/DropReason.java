@@ -8,6 +8,8 @@ public enum DropReason {
     BAD_VERSION,
     /** A record of an unknown type (the connection is closed). */
     BAD_TYPE,
+    /** A record whose length does not fit its type: shorter than a header, a bad hello or keepalive (closed). */
+    MALFORMED,
     /** A frame shorter than an Ethernet header. */
     RUNT,
     /** A frame for a network this daemon does not carry. */

@@ -35,14 +35,28 @@ public final class MacAddress implements Comparable<MacAddress> {
             if (p.length() != 2) {
                 throw bad(text);
             }
-            int hi = Character.digit(p.charAt(0), 16);
-            int lo = Character.digit(p.charAt(1), 16);
+            int hi = hex(p.charAt(0));
+            int lo = hex(p.charAt(1));
             if (hi < 0 || lo < 0) {
                 throw bad(text);
             }
             v = (v << 8) | (hi << 4) | lo;
         }
         return new MacAddress(v);
+    }
+
+    /** The value of an ASCII hex digit, or -1 (Character.digit would take other scripts' digits too). */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static IllegalArgumentException bad(String text) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * and deletes exactly the namespaces this fabric created.
  */
 public final class Fabric implements AutoCloseable {
+    private static final boolean SETPRIV = Sh.run("sh", "-c", "command -v setpriv").ok();
     private final String tag = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
     private final List<AgentProcess> agents = Collections.synchronizedList(new ArrayList<>());
@@ -115,9 +116,17 @@ public final class Fabric implements AutoCloseable {
         return a;
     }
 
-    /** Starts a helper process (e.g. an iperf3 server) in {@code ns}; it is killed by pid at close. */
+    /**
+     * Starts a helper process (e.g. an iperf3 server) in {@code ns}; it is stopped by pid at
+     * close. It also gets a parent-death signal, so it does not outlive a test JVM that is killed.
+     */
     public Process spawn(String ns, List<String> cmd, Path log) throws IOException {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        List<String> full = new ArrayList<>();
+        if (SETPRIV) {
+            // should this JVM be killed outright, the kernel sends the helper SIGTERM
+            full.addAll(List.of("setpriv", "--pdeathsig", "TERM"));
+        }
+        full.addAll(List.of("ip", "netns", "exec", ns));
         full.addAll(cmd);
         Process p = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()))

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Splits the TCP byte stream into records. A runt frame is dropped and counted; a record that
- * breaks the format (too long, unknown version or type, malformed hello) is counted and the
+ * breaks the format (too long, unknown version or type, malformed) is counted and the
  * connection is closed with a log line naming the peer, since the stream cannot be trusted.
  */
 public final class RecordDecoder extends ByteToMessageDecoder {
@@ -54,7 +54,7 @@ public final class RecordDecoder extends ByteToMessageDecoder {
                 return;
             }
             if (length < 2) {
-                fail(ctx, in, DropReason.OVERSIZE, "record length " + length + " is below the minimum 2");
+                fail(ctx, in, DropReason.MALFORMED, "record length " + length + " is below the minimum 2");
                 return;
             }
             if (version != Records.VERSION) {
@@ -84,14 +84,14 @@ public final class RecordDecoder extends ByteToMessageDecoder {
                 }
                 case Records.TYPE_HELLO -> {
                     if (body < 1 || body > 63) {
-                        fail(ctx, in, DropReason.BAD_TYPE, "malformed hello of " + body + " bytes");
+                        fail(ctx, in, DropReason.MALFORMED, "malformed hello of " + body + " bytes");
                         return;
                     }
                     out.add(new Records.Hello(in.toString(bodyStart, body, StandardCharsets.UTF_8)));
                 }
                 default -> {
                     if (body != 8) {
-                        fail(ctx, in, DropReason.BAD_TYPE, "malformed keepalive of " + body + " bytes");
+                        fail(ctx, in, DropReason.MALFORMED, "malformed keepalive of " + body + " bytes");
                         return;
                     }
                     out.add(new Records.Keepalive(in.getLong(bodyStart)));

@@ -137,7 +137,7 @@ class RecordDecoderTest {
 
     @Test
     void recordShorterThanItsHeaderClosesTheConnection() {
-        assertBreaks(RecordBytes.raw(1, 1, 1, new byte[8]), DropReason.OVERSIZE, List.of());
+        assertBreaks(RecordBytes.raw(1, 1, 1, new byte[8]), DropReason.MALFORMED, List.of());
     }
 
     @Test
@@ -154,9 +154,9 @@ class RecordDecoderTest {
 
     @Test
     void malformedHelloAndKeepaliveCloseTheConnection() {
-        assertBreaks(RecordBytes.raw(2, 1, 1, new byte[0]), DropReason.BAD_TYPE, List.of());
-        assertBreaks(hello("h".repeat(64)), DropReason.BAD_TYPE, List.of());
-        assertBreaks(RecordBytes.raw(9, 1, 2, new byte[7]), DropReason.BAD_TYPE, List.of());
+        assertBreaks(RecordBytes.raw(2, 1, 1, new byte[0]), DropReason.MALFORMED, List.of());
+        assertBreaks(hello("h".repeat(64)), DropReason.MALFORMED, List.of());
+        assertBreaks(RecordBytes.raw(9, 1, 2, new byte[7]), DropReason.MALFORMED, List.of());
     }
 
     @Test
