@@ -123,4 +123,33 @@ class AgentProcessIT {
             assertEquals(5, r.received(), "forwarding resumed:\n" + r.output());
         }
     }
+
+    @Test
+    void aSilentPeerIsDroppedByKeepaliveAndTheLinkComesBack() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host a = fabric.addHost("ha");
+            Host b = fabric.addHost("hb");
+            Vm va = fabric.addVm(a, "va", VNI, 1500);
+            Vm vb = fabric.addVm(b, "vb", VNI, 1500);
+            AgentProcess agentB = fabric.startAgent(b, forHost(b).network(VNI, 1500).accept("to-a", "ha", true)
+                    .set("keepaliveMs", 300).build());
+            AgentProcess agentA = fabric.startAgent(a, forHost(a).network(VNI, 1500).dial("to-b", b, true)
+                    .set("keepaliveMs", 300).build());
+            agentA.awaitLinkUp("to-b", 10_000);
+            Thread.sleep(1500);
+            assertEquals("up", agentA.stats("link", "to-b").path("state").asText(), "keepalives hold an idle link up");
+
+            agentB.signal("STOP");
+            try {
+                Thread.sleep(2500);
+                assertTrue(agentA.logText().contains("link to-b: peer hb silent past the keepalive timeout"),
+                        "A noticed the silent peer:\n" + agentA.logText());
+                assertEquals("connecting", agentA.stats("link", "to-b").path("state").asText());
+            } finally {
+                agentB.signal("CONT");
+            }
+            agentA.awaitLinkUp("to-b", 15_000);
+            assertEquals(5, va.ping(vb, 5).received(), "forwarding resumed over the new connection");
+        }
+    }
 }

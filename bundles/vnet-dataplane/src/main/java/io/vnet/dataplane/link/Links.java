@@ -46,7 +46,7 @@ public final class Links implements AutoCloseable {
     private final Class<? extends ServerChannel> serverClass;
     private final Forwarder forwarder;
     private final Map<String, LinkPort> links = new ConcurrentHashMap<>();
-    private final Map<LinkPort, Long> nextDelayMs = new ConcurrentHashMap<>();
+    private final Map<LinkPort, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Map<LinkPort, Boolean> connecting = new ConcurrentHashMap<>();
     private final PortCounters listenerCounters = new PortCounters();
     private final AtomicLong accepted = new AtomicLong();
@@ -134,7 +134,10 @@ public final class Links implements AutoCloseable {
     /** The connection {@code ch} now carries {@code link}. */
     void identified(Channel ch, LinkPort link) {
         ((RecordDecoder) ch.pipeline().get("decoder")).countTo(link.counters(), "link " + link.spec().id());
-        nextDelayMs.remove(link);
+        Backoff b = backoffs.get(link);
+        if (b != null) {
+            b.reset();
+        }
     }
 
     LinkHandler linkHandler(LinkPort link) {
@@ -170,7 +173,7 @@ public final class Links implements AutoCloseable {
         LinkPort port = links.remove(id);
         if (port != null) {
             port.close();
-            nextDelayMs.remove(port);
+            backoffs.remove(port);
         }
         return port;
     }
@@ -218,8 +221,7 @@ public final class Links implements AutoCloseable {
         if (!link.spec().dials() || link.isClosed() || links.get(link.spec().id()) != link) {
             return;
         }
-        long delay = nextDelayMs.getOrDefault(link, backoffMin.toMillis());
-        nextDelayMs.put(link, Math.min(delay * 2, backoffMax.toMillis()));
+        long delay = backoffs.computeIfAbsent(link, l -> new Backoff(backoffMin, backoffMax)).nextDelayMs();
         group.schedule(() -> connect(link), delay, TimeUnit.MILLISECONDS);
     }
 
