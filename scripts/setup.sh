@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what VNET's build, demo and tests need on Debian 12 (run as root):
-# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, procps (sysctl).
+# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, procps (sysctl).
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then
   echo "setup.sh: run as root (it installs packages with apt-get)" >&2
@@ -15,6 +15,7 @@ command -v ping >/dev/null || need+=(iputils-ping)
 command -v iperf3 >/dev/null || need+=(iperf3)
 command -v iptables >/dev/null || need+=(iptables)
 command -v sysctl >/dev/null || need+=(procps)
+command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "vnetctl", mixinStandardHelpOptions = true, version = "vnetctl 0.1.0",
         description = "Control a running VNET agent: links, forwarding rules, interfaces, statistics.",
         subcommands = {VnetCtl.Link.class, VnetCtl.Rule.class, VnetCtl.Iface.class, VnetCtl.Stats.class,
-                VnetCtl.Learned.class, VnetCtl.Status.class})
+                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Status.class})
 public final class VnetCtl {
     @Option(names = {"-s", "--socket"}, description = "the agent's control socket (default: $VNET_SOCKET or /run/vnet/vnet-agent.sock)")
     Path socket;
@@ -232,6 +232,24 @@ public final class VnetCtl {
                             x.path("id").asText(), x.path("state").asText(), x.path("framesIn").asLong(),
                             x.path("bytesIn").asLong(), x.path("framesOut").asLong(), x.path("bytesOut").asLong(),
                             drops, x.path("peer").asText());
+                }
+            });
+        }
+    }
+
+    @Command(name = "pairs", description = "traffic counted per VM pair (VTTIF's input), cumulative")
+    static final class Pairs implements Callable<Integer> {
+        @ParentCommand
+        VnetCtl root;
+
+        @Override
+        public Integer call() throws IOException {
+            return root.print(root.call(op(ControlOps.PAIRS)), (r, out) -> {
+                out.printf("%-8s %-18s %-18s %12s %16s  %s%n", "VNI", "SRC", "DST", "FRAMES", "BYTES", "WHERE");
+                for (JsonNode x : r) {
+                    out.printf("%-8s %-18s %-18s %12d %16d  %s%n", x.path("vni").asText(), x.path("src").asText(),
+                            x.path("dst").asText(), x.path("frames").asLong(), x.path("bytes").asLong(),
+                            x.path("sameHost").asBoolean() ? "same host" : "overlay");
                 }
             });
         }

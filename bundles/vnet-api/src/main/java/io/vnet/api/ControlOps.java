@@ -16,6 +16,7 @@ public final class ControlOps {
     public static final String STATS = "stats";
     public static final String LEARNED = "learned";
     public static final String STATUS = "status";
+    public static final String PAIRS = "pairs";
 
     private ControlOps() {
     }

@@ -4,6 +4,7 @@ import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
 import io.vnet.api.PortStats;
 import java.io.IOException;
 import java.util.List;
@@ -48,6 +49,12 @@ public interface DataPlane extends AutoCloseable {
 
     /** MAC addresses learned per network: "vni mac -> port". */
     List<String> learned();
+
+    /**
+     * Cumulative traffic per VM pair: frames that entered the overlay at this daemon, and
+     * frames between VMs on this host's bridges. Empty when pair counting is off.
+     */
+    List<PairCount> pairCounts();
 
     /** Counters of every link and interface. */
     List<PortStats> stats();

@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param backoffMin   first reconnect delay of a dialling link
  * @param backoffMax   cap of the exponential reconnect delay
  * @param eventLoops   Netty event loop threads (0: one per core)
+ * @param countPairs   count traffic per VM pair (VTTIF's input): on the forwarding path for
+ *                     frames entering the overlay here, and with nftables on the bridges for
+ *                     pairs on the same host
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
-                              Duration backoffMin, Duration backoffMax, int eventLoops) {
+                              Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
 
@@ -40,6 +43,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
 
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0);
+                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true);
     }
 }

@@ -39,7 +39,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
-            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops");
+            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -148,7 +148,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int bmax = Json.integer(root, "", "backoffMaxMs", bmin, 3_600_000, Math.max(5000, bmin));
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
-                Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops);
+                Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
                 List.copyOf(links), List.copyOf(rules), dp);
     }

@@ -11,6 +11,7 @@ import io.vnet.api.InterfaceSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacMatch;
 import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
 import io.vnet.api.PortStats;
 import io.vnet.api.RuleTarget;
 import java.util.Iterator;
@@ -170,6 +171,11 @@ public final class Json {
             o.put("bridge", i.bridge());
         }
         return o.put("mtu", i.mtu());
+    }
+
+    public static ObjectNode write(PairCount p) {
+        return object().put("vni", p.network().vni()).put("src", p.src().toString()).put("dst", p.dst().toString())
+                .put("frames", p.frames()).put("bytes", p.bytes()).put("sameHost", p.sameHost());
     }
 
     public static ObjectNode write(PortStats s) {

@@ -117,6 +117,12 @@ final class CommandHandler {
                 a.add(Json.write(dp.listenerStats()));
                 return a;
             }
+            case ControlOps.PAIRS -> {
+                args(req, Set.of());
+                ArrayNode a = Json.array();
+                dp.pairCounts().forEach(p -> a.add(Json.write(p)));
+                return a;
+            }
             case ControlOps.LEARNED -> {
                 ArrayNode a = Json.array();
                 dp.learned().forEach(a::add);
@@ -132,7 +138,7 @@ final class CommandHandler {
             default -> throw new IllegalArgumentException("unknown op '" + op + "' (expected one of "
                     + String.join(", ", ControlOps.LINK_ADD, ControlOps.LINK_DEL, ControlOps.LINK_LIST,
                     ControlOps.RULE_ADD, ControlOps.RULE_DEL, ControlOps.RULE_LIST, ControlOps.IF_LIST,
-                    ControlOps.STATS, ControlOps.LEARNED, ControlOps.STATUS) + ")");
+                    ControlOps.STATS, ControlOps.PAIRS, ControlOps.LEARNED, ControlOps.STATUS) + ")");
         }
     }
 }

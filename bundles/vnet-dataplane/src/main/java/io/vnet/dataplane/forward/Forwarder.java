@@ -7,6 +7,7 @@ import io.vnet.api.ForwardingRule;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.RuleTarget;
+import io.vnet.dataplane.count.PairCounters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,6 +24,8 @@ import java.util.Map;
  * that came in over a non-flooding link (a fast path) is flooded to local interfaces only, so
  * fast paths never carry floods and never make loops.</li>
  * </ol>
+ * Frames that enter from a local interface are counted per (network, source, destination)
+ * for VTTIF, so each frame is counted once, by the agent where it enters the overlay.
  * Changes (ports, rules) are serialised and publish new immutable snapshots; forwarding
  * reads them without locks.
  */
@@ -40,9 +43,20 @@ public final class Forwarder {
     }
 
     private volatile IntObjectHashMap<Net> nets = new IntObjectHashMap<>();
+    private final PairCounters pairs;
     private final Map<String, Port> ports = new LinkedHashMap<>();
     private final Map<String, Integer> interfaceNetwork = new HashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
+
+    /** A forwarder that counts no VM pairs. */
+    public Forwarder() {
+        this(null);
+    }
+
+    /** A forwarder that counts, in {@code pairs}, every frame entering from a local interface. */
+    public Forwarder(PairCounters pairs) {
+        this.pairs = pairs;
+    }
 
     /** Forwards one frame; takes ownership of {@code frame}. */
     public void forward(Port in, int vni, ByteBuf frame) {
@@ -58,6 +72,9 @@ public final class Forwarder {
             }
             long dst = Frames.dst(frame);
             long src = Frames.src(frame);
+            if (pairs != null && !in.isLink()) {
+                pairs.count(vni, src, dst, frame.readableBytes());
+            }
             long now = System.nanoTime();
             if (!MacAddress.isGroup(src)) {
                 net.learn.learn(src, in, now);

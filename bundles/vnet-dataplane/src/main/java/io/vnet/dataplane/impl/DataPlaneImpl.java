@@ -5,10 +5,14 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.LinkSpec;
+import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.DataPlane;
 import io.vnet.dataplane.DataPlaneConfig;
+import io.vnet.dataplane.count.BridgePairCounter;
+import io.vnet.dataplane.count.PairCounters;
 import io.vnet.dataplane.forward.Forwarder;
 import io.vnet.dataplane.link.LinkPort;
 import io.vnet.dataplane.link.Links;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +32,9 @@ public final class DataPlaneImpl implements DataPlane {
     private static final System.Logger LOG = System.getLogger(DataPlaneImpl.class.getName());
 
     private final DataPlaneConfig config;
-    private final Forwarder forwarder = new Forwarder();
+    private final PairCounters pairs;
+    private final Forwarder forwarder;
+    private BridgePairCounter bridgePairs;
     private final Transport transport;
     private final Links links;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
@@ -35,6 +42,15 @@ public final class DataPlaneImpl implements DataPlane {
 
     public DataPlaneImpl(DataPlaneConfig config) {
         this.config = config;
+        this.pairs = config.countPairs() ? new PairCounters() : null;
+        this.forwarder = new Forwarder(pairs);
+        if (config.countPairs()) {
+            try {
+                bridgePairs = BridgePairCounter.start();
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "traffic between VMs on this host will not be counted: " + e.getMessage());
+            }
+        }
         this.transport = Transport.create(config.eventLoops());
         this.links = new Links(config.hostId(), config.listen(), config.maxFrame(), config.keepalive(),
                 config.backoffMin(), config.backoffMax(), transport.group(), transport.channel(),
@@ -82,6 +98,7 @@ public final class DataPlaneImpl implements DataPlane {
         forwarder.addInterface(spec.network().vni(), tap);
         taps.put(spec.id(), tap);
         tap.start();
+        updateBridgeTaps();
         LOG.log(Level.INFO, "interface " + spec.id() + " up: vni " + spec.network() + " on bridge " + spec.bridge()
                 + ", MTU " + spec.mtu());
     }
@@ -94,6 +111,7 @@ public final class DataPlaneImpl implements DataPlane {
         }
         forwarder.removePort(tap.id());
         tap.close();
+        updateBridgeTaps();
         return true;
     }
 
@@ -163,6 +181,53 @@ public final class DataPlaneImpl implements DataPlane {
         return forwarder.learned();
     }
 
+    private void updateBridgeTaps() {
+        if (bridgePairs != null) {
+            try {
+                bridgePairs.setTaps(taps.keySet());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "updating the TAPs excluded from same-host counting: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public List<PairCount> pairCounts() {
+        List<PairCount> out = new ArrayList<>();
+        if (pairs == null) {
+            return out;
+        }
+        for (PairCounters.Count c : pairs.snapshot()) {
+            out.add(new PairCount(NetworkId.of(c.vni()), MacAddress.of(c.src()), MacAddress.of(c.dst()),
+                    c.frames(), c.bytes(), false));
+        }
+        BridgePairCounter bp;
+        Map<String, Integer> bridgeVni = new HashMap<>();
+        synchronized (this) {
+            bp = bridgePairs;
+            for (TapPort t : taps.values()) {
+                if (t.spec().bridge() != null) {
+                    bridgeVni.put(t.spec().bridge(), t.spec().network().vni());
+                }
+            }
+        }
+        if (bp != null && !bridgeVni.isEmpty()) {
+            try {
+                Map<String, String> portBridge = BridgePairCounter.portBridges();
+                for (BridgePairCounter.Entry e : bp.read()) {
+                    Integer vni = bridgeVni.get(portBridge.get(e.port()));
+                    if (vni != null) {
+                        out.add(new PairCount(NetworkId.of(vni), MacAddress.of(e.src()), MacAddress.of(e.dst()),
+                                e.frames(), e.bytes(), true));
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "reading same-host pair counters: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
     @Override
     public synchronized List<PortStats> stats() {
         List<PortStats> out = new ArrayList<>();
@@ -186,6 +251,10 @@ public final class DataPlaneImpl implements DataPlane {
             removeInterface(id);
         }
         links.close();
+        if (bridgePairs != null) {
+            bridgePairs.close();
+            bridgePairs = null;
+        }
         transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         LOG.log(Level.INFO, "data plane of host " + config.hostId() + " stopped");
     }

@@ -1,0 +1,140 @@
+package io.vnet.dataplane.count;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vnet.api.MacAddress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Counts traffic between VMs on the same host, which never reaches the agent: an nftables
+ * table in the bridge family keeps a dynamic set with a counter per (bridge port, source MAC,
+ * destination MAC) for every frame the host's bridges forward between two ports that are not
+ * the agent's TAPs. The kernel does the counting; the agent reads the set when it reports.
+ */
+public final class BridgePairCounter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(BridgePairCounter.class.getName());
+    static final String TABLE = "vnet_pairs";
+    /** The bridge hook sees the frame without its Ethernet header; the agent counts whole frames. */
+    static final int ETH_HEADER = 14;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One same-host pair as the kernel counted it; {@code port} is the sender's bridge port. */
+    public record Entry(String port, long src, long dst, long frames, long bytes) {
+    }
+
+    private BridgePairCounter() {
+    }
+
+    /** Installs the table (replacing one a previous agent left behind). */
+    public static BridgePairCounter start() throws IOException {
+        if (run(null, "nft", "list", "table", "bridge", TABLE).exit == 0) {
+            mustRun(null, "nft", "delete", "table", "bridge", TABLE);
+        }
+        String script = "table bridge " + TABLE + " {\n"
+                + "  set taps { type ifname; }\n"
+                + "  set pairs { type ifname . ether_addr . ether_addr; flags dynamic; counter; size 65536; }\n"
+                + "  chain count {\n"
+                + "    type filter hook forward priority -100; policy accept;\n"
+                + "    iifname != @taps oifname != @taps update @pairs { iifname . ether saddr . ether daddr }\n"
+                + "  }\n"
+                + "}\n";
+        mustRun(script, "nft", "-f", "-");
+        LOG.log(Level.INFO, "counting same-host VM pairs with nftables (table bridge " + TABLE + ")");
+        return new BridgePairCounter();
+    }
+
+    /** The agent's own TAPs, whose frames the forwarding path counts instead. */
+    public void setTaps(Collection<String> taps) throws IOException {
+        mustRun(null, "nft", "flush", "set", "bridge", TABLE, "taps");
+        if (!taps.isEmpty()) {
+            mustRun(null, "nft", "add", "element", "bridge", TABLE, "taps", "{ " + String.join(", ", taps) + " }");
+        }
+    }
+
+    /** Every pair counted so far (cumulative), with whole-frame byte counts. */
+    public List<Entry> read() throws IOException {
+        Result r = mustRun(null, "nft", "-j", "list", "set", "bridge", TABLE, "pairs");
+        List<Entry> out = new ArrayList<>();
+        for (JsonNode item : JSON.readTree(r.out).path("nftables")) {
+            for (JsonNode e : item.path("set").path("elem")) {
+                JsonNode elem = e.path("elem");
+                JsonNode concat = elem.path("val").path("concat");
+                if (concat.size() != 3) {
+                    continue;
+                }
+                long packets = elem.path("counter").path("packets").asLong();
+                long bytes = elem.path("counter").path("bytes").asLong() + ETH_HEADER * packets;
+                out.add(new Entry(concat.get(0).asText(), MacAddress.parse(concat.get(1).asText()).bits(),
+                        MacAddress.parse(concat.get(2).asText()).bits(), packets, bytes));
+            }
+        }
+        return out;
+    }
+
+    /** Which bridge each port belongs to, from {@code ip -j link show}. */
+    public static Map<String, String> portBridges() throws IOException {
+        Result r = mustRun(null, "ip", "-j", "link", "show");
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode l : JSON.readTree(r.out)) {
+            if (l.hasNonNull("master")) {
+                out.put(l.path("ifname").asText(), l.path("master").asText());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            run(null, "nft", "delete", "table", "bridge", TABLE);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing nftables table " + TABLE + ": " + e.getMessage());
+        }
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    private static Result mustRun(String stdin, String... cmd) throws IOException {
+        Result r = run(stdin, cmd);
+        if (r.exit != 0) {
+            throw new IOException("'" + String.join(" ", cmd) + "' failed: " + r.out.trim());
+        }
+        return r;
+    }
+
+    private static Result run(String stdin, String... cmd) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + cmd[0] + " (install " + (cmd[0].equals("nft") ? "nftables" : "iproute2")
+                    + "): " + e.getMessage(), e);
+        }
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("'" + String.join(" ", cmd) + "' did not finish in 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return new Result(p.exitValue(), out);
+    }
+}
