@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what VNET's build, demo and tests need on Debian 12 (run as root):
-# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, procps (sysctl).
+# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, curl, procps (sysctl),
+# and PostgreSQL for the manager's persistence tests (scripts/postgres.sh).
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then
   echo "setup.sh: run as root (it installs packages with apt-get)" >&2
@@ -16,6 +17,7 @@ command -v iperf3 >/dev/null || need+=(iperf3)
 command -v iptables >/dev/null || need+=(iptables)
 command -v sysctl >/dev/null || need+=(procps)
 command -v nft >/dev/null || need+=(nftables)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -23,4 +25,6 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 [ -e /dev/net/tun ] || modprobe tun
+# PostgreSQL for the manager's persistence tests (installs and starts Debian's server, writes the URL).
+"$(dirname "$0")/postgres.sh"
 echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), all tools present"

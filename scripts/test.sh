@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 status=0
-mvn -B -ntp verify || status=$?
+mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" || status=$?
 
 # Count what ran, from the reports.
 count() { # dir -> "tests failures errors skipped"

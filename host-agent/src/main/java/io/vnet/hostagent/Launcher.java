@@ -33,8 +33,7 @@ import picocli.CommandLine.Option;
         description = "VNET host agent: carries tenant Ethernet frames between TAP devices and overlay links.")
 public final class Launcher implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
-    static final String CONFIG_PROPERTY = "vnet.agent.config";
-    static final String FATAL_PROPERTY = "vnet.agent.fatal";
+    static final String FATAL_PROPERTY = "vnet.fatal";
 
     @Option(names = {"-c", "--config"}, required = true, description = "agent configuration file (JSON)")
     private Path config;
@@ -47,6 +46,14 @@ public final class Launcher implements Callable<Integer> {
 
     @Option(names = "--log-level", defaultValue = "INFO", description = "SEVERE, WARNING, INFO, FINE, ...")
     private String logLevel;
+
+    @Option(names = "--config-property", defaultValue = "vnet.agent.config", hidden = true,
+            description = "the framework property that names the configuration file (the manager uses vnet.manager.config)")
+    private String configProperty;
+
+    @Option(names = "--fw", paramLabel = "KEY=VALUE",
+            description = "a framework property for the bundles (repeatable), e.g. --fw org.osgi.service.http.port=8470")
+    private Map<String, String> frameworkProperties = new HashMap<>();
 
     private volatile boolean signalled;
 
@@ -74,7 +81,8 @@ public final class Launcher implements Callable<Integer> {
         props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc,sun.nio.ch");
-        props.put(CONFIG_PROPERTY, config.toAbsolutePath().toString());
+        props.putAll(frameworkProperties);
+        props.put(configProperty, config.toAbsolutePath().toString());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework fw = factory.newFramework(props);
         fw.init();
@@ -110,7 +118,7 @@ public final class Launcher implements Callable<Integer> {
         deleteTree(tempState ? cache : null);
         String fatal = System.getProperty(FATAL_PROPERTY);
         if (fatal != null) {
-            System.err.println("vnet-agent: " + fatal);
+            System.err.println((configProperty.contains("manager") ? "vnet-manager: " : "vnet-agent: ") + fatal);
             return 2;
         }
         if (!signalled) {

@@ -2,8 +2,8 @@ package io.vnet.hostagent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vnet.agent.control.ControlClient;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.ControlClient;
+import io.vnet.protocol.Json;
 import io.vnet.api.ControlOps;
 import java.io.IOException;
 import java.io.PrintWriter;

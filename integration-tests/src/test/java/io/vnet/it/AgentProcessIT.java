@@ -38,7 +38,7 @@ class AgentProcessIT {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
             Host h = fabric.addHost("ha");
             AgentProcess agent = fabric.startAgent(h, forHost(h).network(VNI, 1500).build());
-            String log = agent.logText();
+            String log = agent.awaitLog("bundles ACTIVE", 10_000); // the launcher lists them once all started
             for (String bsn : List.of("io.vnet.api", "io.vnet.dataplane", "io.vnet.agent", "org.apache.felix.scr",
                     "io.netty.transport-classes-epoll", "com.sun.jna")) {
                 assertTrue(log.matches("(?s).*bundle \\d+ " + java.util.regex.Pattern.quote(bsn) + " \\S+ ACTIVE.*"),

@@ -47,6 +47,9 @@ public interface DataPlane extends AutoCloseable {
 
     List<ForwardingRule> rules();
 
+    /** Per network, the VM addresses seen on local interfaces (the VMs on this host). */
+    java.util.Map<NetworkId, List<io.vnet.api.MacAddress>> localMacs();
+
     /** MAC addresses learned per network: "vni mac -> port". */
     List<String> learned();
 

@@ -2,7 +2,7 @@ package io.vnet.it.fabric;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.Json;
 
 /** Builds an agent configuration file for a test host. */
 public final class AgentConfigBuilder {
@@ -44,6 +44,17 @@ public final class AgentConfigBuilder {
 
     public AgentConfigBuilder rule(int vni, String src, String dst, String to) {
         rules.addObject().put("vni", vni).put("src", src).put("dst", dst).put("to", to);
+        return this;
+    }
+
+    /** Registers with the manager and reports every {@code reportMs}. */
+    public AgentConfigBuilder manager(ManagerProcess manager, int reportMs) {
+        root.put("manager", manager.agentAddress()).put("reportIntervalMs", reportMs);
+        return this;
+    }
+
+    public AgentConfigBuilder flag(String field, boolean value) {
+        root.put(field, value);
         return this;
     }
 

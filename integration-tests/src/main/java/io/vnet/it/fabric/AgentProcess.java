@@ -2,8 +2,8 @@ package io.vnet.it.fabric;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vnet.agent.control.ControlClient;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.ControlClient;
+import io.vnet.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +28,9 @@ public final class AgentProcess {
     static AgentProcess start(Fabric fabric, Host host, ObjectNode config) throws IOException {
         Path socket = fabric.workDir().resolve(host.name() + ".sock");
         config.put("control", socket.toString());
+        if (!config.has("stateFile")) {
+            config.put("stateFile", fabric.workDir().resolve(host.name() + "-state.json").toString());
+        }
         Path cfg = fabric.workDir().resolve(host.name() + ".json");
         Files.writeString(cfg, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         Path log = fabric.workDir().resolve(host.name() + "-agent.log");
@@ -95,6 +98,17 @@ public final class AgentProcess {
         }
     }
 
+    /** Waits until the agent's log contains {@code text}; returns the log. */
+    public String awaitLog(String text, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String log = logText();
+        while (!log.contains(text) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            log = logText();
+        }
+        return log;
+    }
+
     /** One control request; returns the result or throws with the agent's error. */
     public JsonNode control(ObjectNode request) throws IOException {
         return new ControlClient(socket).call(request);
@@ -125,14 +139,27 @@ public final class AgentProcess {
         throw new IllegalStateException("no " + kind + " " + id + " in the stats of " + host.name());
     }
 
-    /** Waits until link {@code id} is up. */
+    private boolean hasLink(String id) throws IOException {
+        for (JsonNode l : op("link-list")) {
+            if (l.path("id").asText().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits until link {@code id} exists and is up. */
     public void awaitLinkUp(String id, long timeoutMs) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            if (stats("link", id).path("state").asText().equals("up")) {
+            if (hasLink(id) && stats("link", id).path("state").asText().equals("up")) {
                 return;
             }
             Thread.sleep(50);
+        }
+        if (!hasLink(id)) {
+            throw new IllegalStateException("agent of " + host.name() + " has no link " + id + " after " + timeoutMs
+                    + " ms\nlog:\n" + logText());
         }
         throw new IllegalStateException("link " + id + " of " + host.name() + " not up after " + timeoutMs + " ms: "
                 + stats("link", id) + "\nlog:\n" + logText());

@@ -27,6 +27,7 @@ public final class Fabric implements AutoCloseable {
     private final String tag = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
     private final List<AgentProcess> agents = Collections.synchronizedList(new ArrayList<>());
+    private final List<ManagerProcess> managers = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
     private final Path workDir;
     private final Path repo;
@@ -116,6 +117,13 @@ public final class Fabric implements AutoCloseable {
         return a;
     }
 
+    /** Starts the real manager process in {@code host} and waits until it is ready. */
+    public ManagerProcess startManager(Host host, ObjectNode config) throws IOException {
+        ManagerProcess m = ManagerProcess.start(this, host, config, "manager-" + (managers.size() + 1));
+        managers.add(m);
+        return m;
+    }
+
     /**
      * Starts a helper process (e.g. an iperf3 server) in {@code ns}; it is stopped by pid at
      * close. It also gets a parent-death signal, so it does not outlive a test JVM that is killed.
@@ -150,6 +158,9 @@ public final class Fabric implements AutoCloseable {
         }
         for (AgentProcess a : List.copyOf(agents)) {
             a.stop();
+        }
+        for (ManagerProcess m : List.copyOf(managers)) {
+            m.stop();
         }
         List<String> ns = new ArrayList<>(namespaces);
         Collections.reverse(ns);

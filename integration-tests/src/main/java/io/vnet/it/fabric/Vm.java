@@ -1,7 +1,7 @@
 package io.vnet.it.fabric;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,21 +147,30 @@ public final class Vm {
 
     /** Runs an iperf3 TCP test from this VM to {@code server} for {@code seconds} with {@code streams} streams. */
     public IperfResult iperf(Vm server, int seconds, int streams) throws IOException, InterruptedException {
-        Process srv = fabric.spawn(server.ns, List.of("iperf3", "-s", "-1", "-B", server.ip), null);
+        // a fresh port per run, so that nothing of an earlier run's server can answer
+        int port = 5201 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000);
+        Path srvLog = fabric.workDir().resolve("iperf3-server-" + server.name + "-" + System.nanoTime() + ".log");
+        Process srv = fabric.spawn(server.ns, List.of("iperf3", "-s", "-1", "-B", server.ip, "-p", Integer.toString(port)),
+                srvLog);
         try {
-            Sh.Result r = null;
-            for (int attempt = 0; attempt < 20; attempt++) {
-                r = Sh.run(seconds + 30L, List.of("ip", "netns", "exec", ns, "iperf3", "-J", "-c", server.ip,
-                        "-t", Integer.toString(seconds), "-P", Integer.toString(streams)));
-                if (r.ok() || !r.out().contains("unable to connect")) {
-                    break;
+            // start the client only once the server listens (it can take a while when the kernel is
+            // busy tearing down an earlier fabric's namespaces)
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!Sh.run("ip", "netns", "exec", server.ns, "ss", "-Htln", "sport", "= :" + port).out().contains(":" + port)) {
+                if (!srv.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("iperf3 server in " + server.name + " did not listen on port " + port
+                            + " (" + (srv.isAlive() ? "still starting after 20 s" : "exited " + srv.exitValue()) + "): "
+                            + Files.readString(srvLog));
                 }
-                Thread.sleep(200);
+                Thread.sleep(50);
             }
+            Sh.Result r = Sh.run(seconds + 30L, List.of("ip", "netns", "exec", ns, "iperf3", "-J", "-c", server.ip,
+                    "-p", Integer.toString(port), "-t", Integer.toString(seconds), "-P", Integer.toString(streams)));
             JsonNode j = Json.MAPPER.readTree(r.out());
             if (!r.ok() || j.has("error")) {
                 throw new IllegalStateException("iperf3 from " + name + " to " + server.name + " failed: "
-                        + j.path("error").asText(r.out()));
+                        + j.path("error").asText(r.out()) + "; server " + (srv.isAlive() ? "running" : "exited "
+                        + srv.exitValue()) + ", its output: " + Files.readString(srvLog));
             }
             JsonNode end = j.path("end");
             return new IperfResult(end.path("sum_received").path("bytes").asLong(),

@@ -2,7 +2,7 @@ package io.vnet.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.Json;
 import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.Ids;
@@ -29,17 +29,22 @@ import java.util.Set;
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
  *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true} ],
  *   "rules":    [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"} ],
- *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000
+ *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
+ *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with
+ *   "reportIntervalMs": 1000,                       // traffic reports to the manager
+ *   "stateFile": "/var/lib/vnet/state.json"         // the manager's last desired state
  * }
  * </pre>
  */
 public record AgentConfig(Path file, String hostId, String role, Endpoint listen, Path control,
                           List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LinkSpec> links,
-                          List<ForwardingRule> rules, DataPlaneConfig dataPlane) {
+                          List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
+                          int reportIntervalMs, Path stateFile) {
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
-            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs");
+            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs",
+            "manager", "reportIntervalMs", "stateFile");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -149,8 +154,12 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true));
+        String managerText = Json.optText(root, "", "manager", null);
+        Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
+        int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
+        Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
-                List.copyOf(links), List.copyOf(rules), dp);
+                List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile);
     }
 
     private static JsonNode array(JsonNode root, String field) {

@@ -26,12 +26,13 @@ import org.osgi.service.component.annotations.Reference;
 @Component(immediate = true)
 public final class AgentComponent {
     public static final String CONFIG_PROPERTY = "vnet.agent.config";
-    public static final String FATAL_PROPERTY = "vnet.agent.fatal";
+    public static final String FATAL_PROPERTY = "vnet.fatal";
     private static final System.Logger LOG = System.getLogger(AgentComponent.class.getName());
 
     private final DataPlaneFactory factory;
     private DataPlane dataPlane;
     private ControlServer control;
+    private ManagerClient managerClient;
 
     @Activate
     public AgentComponent(@Reference DataPlaneFactory factory, BundleContext ctx) {
@@ -72,13 +73,28 @@ public final class AgentComponent {
         for (ForwardingRule r : cfg.rules()) {
             dataPlane.addRule(r);
         }
+        ManagedState managed = new ManagedState(dataPlane,
+                cfg.links().stream().map(LinkSpec::id).collect(java.util.stream.Collectors.toSet()),
+                cfg.rules().stream().map(ForwardingRule::key).collect(java.util.stream.Collectors.toSet()),
+                cfg.stateFile());
+        managed.restore();
+        if (cfg.manager() != null) {
+            managerClient = new ManagerClient(cfg.manager(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
+                    cfg.reportIntervalMs());
+            managerClient.start();
+        }
         control = new ControlServer(cfg.control(), new CommandHandler(dataPlane, cfg.role()));
         LOG.log(Level.INFO, "agent " + cfg.hostId() + " (role " + cfg.role() + ") ready: " + cfg.networks().size()
                 + " network(s), " + cfg.interfaces().size() + " interface(s), " + cfg.links().size() + " link(s), "
-                + cfg.rules().size() + " rule(s), config " + cfg.file());
+                + cfg.rules().size() + " rule(s), config " + cfg.file()
+                + (cfg.manager() == null ? ", no manager" : ", manager " + cfg.manager()));
     }
 
     private void stopEverything() {
+        if (managerClient != null) {
+            managerClient.close();
+            managerClient = null;
+        }
         if (control != null) {
             control.close();
             control = null;

@@ -3,7 +3,7 @@ package io.vnet.agent.impl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.Json;
 import io.vnet.api.ControlOps;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;

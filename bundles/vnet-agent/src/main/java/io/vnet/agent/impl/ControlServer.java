@@ -1,7 +1,7 @@
 package io.vnet.agent.impl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vnet.agent.control.Json;
+import io.vnet.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -231,6 +231,18 @@ public final class Forwarder {
         return out;
     }
 
+    /** Per network, the unicast addresses learned on local interfaces: the local VMs. */
+    public Map<Integer, List<Long>> localAddresses() {
+        long now = System.nanoTime();
+        Map<Integer, List<Long>> out = new LinkedHashMap<>();
+        for (Net n : nets.values()) {
+            List<Long> macs = new ArrayList<>();
+            n.learn.collectLocal(macs, now);
+            out.put(n.vni, macs);
+        }
+        return out;
+    }
+
     public synchronized Port port(String id) {
         return ports.get(id);
     }

@@ -72,6 +72,16 @@ final class LearnTable {
         map = next;
     }
 
+    /** Addresses learned on local interfaces (the VMs behind this daemon's bridges). */
+    void collectLocal(List<Long> out, long now) {
+        for (LongObjectHashMap.PrimitiveEntry<Entry> pe : map.entries()) {
+            Entry e = pe.value();
+            if (!e.port.isLink() && now - e.seenNanos < AGE_NANOS) {
+                out.add(pe.key());
+            }
+        }
+    }
+
     List<String> describe(int vni, long now) {
         List<String> out = new ArrayList<>();
         for (LongObjectHashMap.PrimitiveEntry<Entry> pe : map.entries()) {

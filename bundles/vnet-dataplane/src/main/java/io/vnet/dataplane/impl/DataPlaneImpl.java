@@ -177,6 +177,14 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public Map<NetworkId, List<MacAddress>> localMacs() {
+        Map<NetworkId, List<MacAddress>> out = new java.util.TreeMap<>();
+        forwarder.localAddresses().forEach((vni, macs) ->
+                out.put(NetworkId.of(vni), macs.stream().sorted().map(MacAddress::of).toList()));
+        return out;
+    }
+
+    @Override
     public List<String> learned() {
         return forwarder.learned();
     }

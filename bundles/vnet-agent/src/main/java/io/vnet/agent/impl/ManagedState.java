@@ -1,0 +1,169 @@
+package io.vnet.agent.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.protocol.Json;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.dataplane.DataPlane;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The part of the agent's links and rules that the manager owns. The configuration file's
+ * links and rules are static and never touched; the manager's desired state (links, rules,
+ * generation) is reconciled onto the data plane: what is no longer desired is removed, what
+ * is missing is added, what already matches is left alone, so applying a state twice changes
+ * nothing. The last applied state is kept on disk, so a restarted agent forwards with it
+ * before the manager answers.
+ */
+final class ManagedState {
+    private static final System.Logger LOG = System.getLogger(ManagedState.class.getName());
+
+    private final DataPlane dp;
+    private final Set<String> staticLinks;
+    private final Set<ForwardingRule.Key> staticRules;
+    private final Path file;
+    private final Map<String, LinkSpec> links = new LinkedHashMap<>();
+    private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
+    private long generation = -1;
+
+    ManagedState(DataPlane dp, Set<String> staticLinks, Set<ForwardingRule.Key> staticRules, Path file) {
+        this.dp = dp;
+        this.staticLinks = Set.copyOf(staticLinks);
+        this.staticRules = Set.copyOf(staticRules);
+        this.file = file;
+    }
+
+    synchronized long generation() {
+        return generation;
+    }
+
+    /** Applies the state saved by an earlier run, if there is one. */
+    synchronized void restore() {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        try {
+            JsonNode saved = Json.MAPPER.readTree(Files.readString(file));
+            List<String> errors = apply(saved, false);
+            LOG.log(Level.INFO, "restored desired state generation " + generation + " from " + file + ": "
+                    + links.size() + " link(s), " + rules.size() + " rule(s)" + (errors.isEmpty() ? "" : "; errors " + errors));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "cannot restore the saved desired state " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reconciles the data plane to {@code state} ({@code generation, links[], rules[]}) and
+     * returns the errors (an empty list when all of it applied).
+     */
+    synchronized List<String> apply(JsonNode state, boolean save) {
+        long gen = state.path("generation").asLong(-1);
+        List<String> errors = new ArrayList<>();
+        if (gen == generation) {
+            return errors;
+        }
+        Map<String, LinkSpec> wantLinks = new LinkedHashMap<>();
+        JsonNode ls = state.path("links");
+        for (int i = 0; i < ls.size(); i++) {
+            try {
+                LinkSpec l = Json.link(ls.get(i), "links[" + i + "]");
+                if (staticLinks.contains(l.id())) {
+                    errors.add("links[" + i + "]: link " + l.id() + " is in the agent's configuration file");
+                } else {
+                    wantLinks.put(l.id(), l);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        Map<ForwardingRule.Key, ForwardingRule> wantRules = new LinkedHashMap<>();
+        JsonNode rs = state.path("rules");
+        for (int i = 0; i < rs.size(); i++) {
+            try {
+                ForwardingRule r = Json.rule(rs.get(i), "rules[" + i + "]");
+                if (staticRules.contains(r.key())) {
+                    errors.add("rules[" + i + "]: a rule for " + r.key() + " is in the agent's configuration file");
+                } else {
+                    wantRules.put(r.key(), r);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        // rules no longer wanted (or changed) go first, then links, so nothing points nowhere
+        for (ForwardingRule r : List.copyOf(rules.values())) {
+            if (!r.equals(wantRules.get(r.key()))) {
+                dp.removeRule(r.key());
+                rules.remove(r.key());
+            }
+        }
+        for (LinkSpec l : List.copyOf(links.values())) {
+            if (!l.equals(wantLinks.get(l.id()))) {
+                dp.removeLink(l.id());
+                links.remove(l.id());
+                rules.values().removeIf(r -> r.target().toString().equals("link:" + l.id()));
+            }
+        }
+        for (LinkSpec l : wantLinks.values()) {
+            if (!links.containsKey(l.id())) {
+                try {
+                    dp.addLink(l);
+                    links.put(l.id(), l);
+                } catch (IllegalArgumentException e) {
+                    errors.add("link " + l.id() + ": " + e.getMessage());
+                }
+            }
+        }
+        Set<ForwardingRule> present = new HashSet<>(dp.rules());
+        for (ForwardingRule r : wantRules.values()) {
+            if (!present.contains(r)) {
+                try {
+                    dp.addRule(r);
+                    rules.put(r.key(), r);
+                } catch (IllegalArgumentException e) {
+                    errors.add(e.getMessage());
+                }
+            } else {
+                rules.put(r.key(), r);
+            }
+        }
+        generation = gen;
+        if (save) {
+            save();
+        }
+        return errors;
+    }
+
+    private void save() {
+        if (file == null) {
+            return;
+        }
+        ObjectNode o = Json.object().put("generation", generation);
+        ArrayNode l = o.putArray("links");
+        links.values().forEach(x -> l.add(Json.write(x)));
+        ArrayNode r = o.putArray("rules");
+        rules.values().forEach(x -> r.add(Json.write(x)));
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot save the desired state to " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.vnet.agent.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vnet.protocol.Json;
+import io.vnet.protocol.ManagerProtocol;
+import io.vnet.api.Endpoint;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.dataplane.DataPlane;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's side of the manager channel: dials the manager (reconnecting with capped
+ * exponential backoff), says hello, applies and acknowledges desired state, and reports the
+ * per-pair traffic counted during each interval. When the manager is away the data plane
+ * simply keeps forwarding with what it has.
+ */
+final class ManagerClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ManagerClient.class.getName());
+    private static final long BACKOFF_MIN_MS = 100;
+    private static final long BACKOFF_MAX_MS = 5000;
+
+    private record PairKey(int vni, MacAddress src, MacAddress dst, boolean sameHost) {
+    }
+
+    private final Endpoint manager;
+    private final String hostId;
+    private final String role;
+    private final Endpoint linkAddress;
+    private final DataPlane dp;
+    private final ManagedState state;
+    private final long intervalMs;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+            new DefaultThreadFactory("vnet-manager-channel", true), NioIoHandler.newFactory());
+    private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vnet-report");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<PairKey, long[]> lastCounts = new HashMap<>();
+    private volatile Channel channel;
+    private volatile boolean closed;
+    private long backoffMs = BACKOFF_MIN_MS;
+    private long seq;
+
+    ManagerClient(Endpoint manager, String hostId, String role, Endpoint linkAddress, DataPlane dp,
+                  ManagedState state, long intervalMs) {
+        this.manager = manager;
+        this.hostId = hostId;
+        this.role = role;
+        this.linkAddress = linkAddress;
+        this.dp = dp;
+        this.state = state;
+        this.intervalMs = intervalMs;
+    }
+
+    void start() {
+        connect();
+        reporter.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ManagerProtocol.addCodec(ch.pipeline());
+                        ch.pipeline().addLast("manager", new Handler());
+                    }
+                })
+                .connect(manager.host(), manager.port())
+                .addListener((ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        LOG.log(Level.DEBUG, "manager " + manager + " unreachable: " + f.cause().getMessage());
+                        retry();
+                    }
+                });
+    }
+
+    private void retry() {
+        if (closed) {
+            return;
+        }
+        long delay = backoffMs;
+        backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private ObjectNode hello() {
+        ObjectNode h = Json.object().put("type", ManagerProtocol.HELLO).put("hostId", hostId).put("role", role)
+                .put("generation", state.generation());
+        if (linkAddress != null) {
+            h.put("linkAddress", linkAddress.toString());
+        }
+        ArrayNode nets = h.putArray("networks");
+        dp.networks().forEach(n -> nets.add(n.vni()));
+        h.set("macs", macs());
+        return h;
+    }
+
+    private ArrayNode macs() {
+        ArrayNode a = Json.array();
+        for (Map.Entry<NetworkId, List<MacAddress>> e : dp.localMacs().entrySet()) {
+            for (MacAddress m : e.getValue()) {
+                a.addObject().put("vni", e.getKey().vni()).put("mac", m.toString());
+            }
+        }
+        return a;
+    }
+
+    /** Sends the counts of the last interval (the growth of the cumulative counters). */
+    private void report() {
+        try {
+            Map<PairKey, long[]> deltas = new HashMap<>();
+            for (PairCount p : dp.pairCounts()) {
+                PairKey k = new PairKey(p.network().vni(), p.src(), p.dst(), p.sameHost());
+                long[] last = lastCounts.get(k);
+                long df = p.frames() - (last == null ? 0 : last[0]);
+                long db = p.bytes() - (last == null ? 0 : last[1]);
+                lastCounts.put(k, new long[] {p.frames(), p.bytes()});
+                if (df > 0) {
+                    deltas.put(k, new long[] {df, db});
+                }
+            }
+            Channel ch = channel;
+            if (ch == null || !ch.isActive()) {
+                return; // counts of intervals without a manager are not replayed
+            }
+            ObjectNode r = Json.object().put("type", ManagerProtocol.REPORT).put("hostId", hostId)
+                    .put("seq", ++seq).put("intervalMs", intervalMs);
+            ArrayNode pairs = r.putArray("pairs");
+            deltas.forEach((k, v) -> pairs.addObject().put("vni", k.vni()).put("src", k.src().toString())
+                    .put("dst", k.dst().toString()).put("frames", v[0]).put("bytes", v[1]).put("sameHost", k.sameHost()));
+            r.set("macs", macs());
+            ch.writeAndFlush(r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "traffic report failed: " + e);
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<JsonNode> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            backoffMs = BACKOFF_MIN_MS;
+            LOG.log(Level.INFO, "connected to manager " + manager);
+            ctx.writeAndFlush(hello());
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
+            if (ManagerProtocol.STATE.equals(msg.path("type").asText())) {
+                long gen = msg.path("generation").asLong(-1);
+                List<String> errors = state.apply(msg, true);
+                ObjectNode ack = Json.object().put("type", ManagerProtocol.ACK).put("hostId", hostId)
+                        .put("generation", gen).put("ok", errors.isEmpty());
+                ArrayNode e = ack.putArray("errors");
+                errors.forEach(e::add);
+                ctx.writeAndFlush(ack);
+                LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "applied desired state generation " + gen
+                        + (errors.isEmpty() ? "" : " with errors " + errors));
+            } else {
+                LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.path("type").asText() + "'");
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (channel == ctx.channel()) {
+                channel = null;
+            }
+            if (!closed) {
+                LOG.log(Level.WARNING, "lost the manager " + manager + "; forwarding goes on with the current state");
+                retry();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.WARNING, "manager channel: " + cause.getMessage() + "; closing");
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reporter.shutdownNow();
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}

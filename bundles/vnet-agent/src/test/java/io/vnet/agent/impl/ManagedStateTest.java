@@ -1,0 +1,127 @@
+package io.vnet.agent.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.api.Endpoint;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacMatch;
+import io.vnet.api.NetworkId;
+import io.vnet.api.RuleTarget;
+import io.vnet.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManagedStateTest {
+    static final NetworkId NET = NetworkId.of(100);
+    static final LinkSpec STATIC = LinkSpec.dial("to-proxy", "proxy", Endpoint.parse("10.0.0.9:5800"), true);
+
+    @TempDir
+    Path dir;
+    MemoryDataPlane dp;
+
+    @BeforeEach
+    void setUp() {
+        dp = new MemoryDataPlane();
+        dp.addNetwork(NET);
+        dp.addLink(STATIC);
+    }
+
+    static ObjectNode state(long gen, List<LinkSpec> links, List<ForwardingRule> rules) {
+        ObjectNode s = Json.object().put("generation", gen);
+        links.forEach(l -> s.withArray("links").add(Json.write(l)));
+        rules.forEach(r -> s.withArray("rules").add(Json.write(r)));
+        s.withArray("links");
+        s.withArray("rules");
+        return s;
+    }
+
+    static ForwardingRule rule(String dst, String link) {
+        return new ForwardingRule(NET, MacMatch.ANY, MacMatch.parse(dst), RuleTarget.link(link));
+    }
+
+    ManagedState managed(Path file) {
+        return new ManagedState(dp, Set.of(STATIC.id()), Set.of(), file);
+    }
+
+    @Test
+    void addsWhatIsDesiredAndRemovesWhatNoLongerIs() {
+        ManagedState m = managed(null);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        assertEquals(List.of(), m.apply(state(1, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), false));
+        assertTrue(dp.links.containsKey("fast"));
+        assertEquals(1, dp.rules.size());
+        assertEquals(1, m.generation());
+
+        assertEquals(List.of(), m.apply(state(2, List.of(), List.of()), false));
+        assertEquals(Set.of("to-proxy"), dp.links.keySet(), "the static link stays, the managed one goes");
+        assertEquals(0, dp.rules.size());
+    }
+
+    @Test
+    void applyingTheSameGenerationTwiceChangesNothing() {
+        ManagedState m = managed(null);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        ObjectNode s = state(7, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast")));
+        m.apply(s, false);
+        m.apply(s, false);
+        assertEquals(1, dp.linkAdds - 1, "the managed link was added once (the static one is the other add)");
+        assertEquals(0, dp.linkRemovals);
+    }
+
+    @Test
+    void aNewGenerationLeavesUnchangedLinksAloneAndReplacesChangedRules() {
+        ManagedState m = managed(null);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        LinkSpec other = LinkSpec.accept("other", "hc", false);
+        m.apply(state(1, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), false);
+        m.apply(state(2, List.of(fast, other), List.of(rule("02:00:00:00:00:02", "other"))), false);
+        assertEquals(0, dp.linkRemovals, "fast was not touched");
+        assertEquals("link:other", dp.rules.values().iterator().next().target().toString());
+    }
+
+    @Test
+    void theStaticPartIsNeverTakenOver() {
+        ManagedState m = managed(null);
+        List<String> errors = m.apply(state(3, List.of(STATIC), List.of()), false);
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).contains("link to-proxy is in the agent's configuration file"), errors.get(0));
+        assertTrue(dp.links.containsKey("to-proxy"));
+    }
+
+    @Test
+    void badEntriesAreReportedAndTheRestApplies() {
+        ManagedState m = managed(null);
+        ObjectNode s = state(4, List.of(LinkSpec.accept("ok", "hb", false)), List.of(rule("02:00:00:00:00:02", "ok")));
+        s.withArray("rules").addObject().put("vni", 100).put("dst", "zz").put("to", "link:ok");
+        s.withArray("rules").addObject().put("vni", 100).put("dst", "02:00:00:00:00:05").put("to", "link:missing");
+        List<String> errors = m.apply(s, false);
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("rules[1].dst"), errors.get(0));
+        assertTrue(errors.get(1).contains("no link:missing"), errors.get(1));
+        assertTrue(dp.links.containsKey("ok"));
+        assertEquals(1, dp.rules.size());
+    }
+
+    @Test
+    void theAppliedStateIsSavedAndARestartedAgentRestoresIt() throws Exception {
+        Path file = dir.resolve("state.json");
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        managed(file).apply(state(9, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), true);
+        assertTrue(Files.exists(file));
+
+        setUp(); // a new agent process: only the static part
+        ManagedState restarted = managed(file);
+        restarted.restore();
+        assertEquals(9, restarted.generation());
+        assertTrue(dp.links.containsKey("fast"));
+        assertEquals(1, dp.rules.size());
+    }
+}

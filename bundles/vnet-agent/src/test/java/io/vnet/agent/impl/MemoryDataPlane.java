@@ -1,0 +1,132 @@
+package io.vnet.agent.impl;
+
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.api.PortStats;
+import io.vnet.dataplane.DataPlane;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** A data plane that only keeps its links and rules, with the real one's rules for both. */
+final class MemoryDataPlane implements DataPlane {
+    final Map<String, LinkSpec> links = new LinkedHashMap<>();
+    final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
+    final TreeSet<NetworkId> networks = new TreeSet<>();
+    int linkAdds;
+    int linkRemovals;
+
+    @Override
+    public String hostId() {
+        return "mem";
+    }
+
+    @Override
+    public int listenPort() {
+        return 5800;
+    }
+
+    @Override
+    public void addNetwork(NetworkId network) {
+        networks.add(network);
+    }
+
+    @Override
+    public List<NetworkId> networks() {
+        return List.copyOf(networks);
+    }
+
+    @Override
+    public void addInterface(InterfaceSpec spec) {
+        networks.add(spec.network());
+    }
+
+    @Override
+    public boolean removeInterface(String id) {
+        return false;
+    }
+
+    @Override
+    public List<InterfaceSpec> interfaces() {
+        return List.of();
+    }
+
+    @Override
+    public void addLink(LinkSpec spec) {
+        if (links.putIfAbsent(spec.id(), spec) != null) {
+            throw new IllegalArgumentException("link " + spec.id() + " exists already");
+        }
+        linkAdds++;
+    }
+
+    @Override
+    public boolean removeLink(String id) {
+        if (links.remove(id) == null) {
+            return false;
+        }
+        linkRemovals++;
+        rules.values().removeIf(r -> r.target().toString().equals("link:" + id));
+        return true;
+    }
+
+    @Override
+    public List<LinkSpec> links() {
+        return List.copyOf(links.values());
+    }
+
+    @Override
+    public void addRule(ForwardingRule rule) {
+        if (!networks.contains(rule.network())) {
+            throw new IllegalArgumentException("rule " + rule + ": this daemon does not carry network " + rule.network());
+        }
+        if (rule.target().kind() == io.vnet.api.RuleTarget.Kind.LINK && !links.containsKey(rule.target().id())) {
+            throw new IllegalArgumentException("rule " + rule + ": no " + rule.target() + " on this daemon");
+        }
+        rules.put(rule.key(), rule);
+    }
+
+    @Override
+    public boolean removeRule(ForwardingRule.Key key) {
+        return rules.remove(key) != null;
+    }
+
+    @Override
+    public List<ForwardingRule> rules() {
+        return List.copyOf(rules.values());
+    }
+
+    @Override
+    public Map<NetworkId, List<MacAddress>> localMacs() {
+        return Map.of();
+    }
+
+    @Override
+    public List<String> learned() {
+        return List.of();
+    }
+
+    @Override
+    public List<PairCount> pairCounts() {
+        return List.of();
+    }
+
+    @Override
+    public List<PortStats> stats() {
+        return new ArrayList<>();
+    }
+
+    @Override
+    public PortStats listenerStats() {
+        return new PortStats("listener", "listener", "none", "", 0, 0, 0, 0, Map.of());
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,189 @@
+package io.vnet.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.api.Endpoint;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.Ids;
+import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacMatch;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.api.PortStats;
+import io.vnet.api.RuleTarget;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * VNET's model as JSON. Readers take the node and its path in the document and throw
+ * {@link IllegalArgumentException} with a message like
+ * {@code links[1].connect: invalid endpoint 'x': expected HOST:PORT}.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    // ---- reading -------------------------------------------------------------------------
+
+    /** Rejects fields not in {@code known}, so that a typo is an error, not a silent default. */
+    public static void onlyFields(JsonNode node, String path, Set<String> known) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException((path.isEmpty() ? "" : path + ": ") + "expected an object, got " + node.getNodeType().name().toLowerCase());
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw new IllegalArgumentException(at(path, f) + ": unknown field (expected one of " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    public static String at(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    public static String text(JsonNode node, String path, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException(at(path, field) + ": required, expected a string");
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(at(path, field) + ": expected a string, got " + v);
+        }
+        return v.asText();
+    }
+
+    public static String optText(JsonNode node, String path, String field, String dflt) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(at(path, field) + ": expected a string, got " + v);
+        }
+        return v.asText();
+    }
+
+    public static int integer(JsonNode node, String path, String field, int min, int max, Integer dflt) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (dflt == null) {
+                throw new IllegalArgumentException(at(path, field) + ": required, expected an integer " + min + ".." + max);
+            }
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw new IllegalArgumentException(at(path, field) + ": expected an integer " + min + ".." + max + ", got " + v);
+        }
+        return v.asInt();
+    }
+
+    public static boolean bool(JsonNode node, String path, String field, boolean dflt) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(at(path, field) + ": expected true or false, got " + v);
+        }
+        return v.asBoolean();
+    }
+
+    /** Runs {@code parse} and prefixes any validation error with the field's path. */
+    public static <T> T field(String path, String field, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at(path, field) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static final Set<String> LINK_FIELDS = Set.of("id", "peer", "connect", "flood", "transport");
+
+    public static LinkSpec link(JsonNode n, String path) {
+        onlyFields(n, path, LINK_FIELDS);
+        String id = text(n, path, "id");
+        String peer = text(n, path, "peer");
+        field(path, "peer", () -> Ids.check("peer host id", peer));
+        String transport = optText(n, path, "transport", "tcp");
+        if (!transport.equalsIgnoreCase("tcp")) {
+            throw new IllegalArgumentException(at(path, "transport") + ": '" + transport + "' is not supported (expected tcp)");
+        }
+        String connect = optText(n, path, "connect", null);
+        Endpoint ep = connect == null ? null : field(path, "connect", () -> Endpoint.parse(connect));
+        boolean flood = bool(n, path, "flood", false);
+        return field(path, "id", () -> new LinkSpec(id, peer, LinkSpec.Transport.TCP, ep, flood));
+    }
+
+    public static final Set<String> RULE_FIELDS = Set.of("vni", "src", "dst", "to");
+
+    public static ForwardingRule rule(JsonNode n, String path) {
+        onlyFields(n, path, RULE_FIELDS);
+        ForwardingRule.Key key = ruleKey(n, path, false);
+        String to = text(n, path, "to");
+        RuleTarget target = field(path, "to", () -> RuleTarget.parse(to));
+        return field(path, "src", () -> new ForwardingRule(key.network(), key.src(), key.dst(), target));
+    }
+
+    public static ForwardingRule.Key ruleKey(JsonNode n, String path, boolean strict) {
+        if (strict) {
+            onlyFields(n, path, Set.of("vni", "src", "dst"));
+        }
+        NetworkId vni = NetworkId.of(integer(n, path, "vni", 1, NetworkId.MAX_VNI, null));
+        String src = optText(n, path, "src", "any");
+        String dst = optText(n, path, "dst", "any");
+        MacMatch s = field(path, "src", () -> MacMatch.parse(src));
+        MacMatch d = field(path, "dst", () -> MacMatch.parse(dst));
+        return new ForwardingRule.Key(vni, s, d);
+    }
+
+    // ---- writing -------------------------------------------------------------------------
+
+    public static ObjectNode write(LinkSpec l) {
+        ObjectNode o = object().put("id", l.id()).put("peer", l.peerHost()).put("transport", "tcp");
+        if (l.connect() != null) {
+            o.put("connect", l.connect().toString());
+        }
+        return o.put("flood", l.flood());
+    }
+
+    public static ObjectNode write(ForwardingRule r) {
+        return object().put("vni", r.network().vni()).put("src", r.src().toString())
+                .put("dst", r.dst().toString()).put("to", r.target().toString());
+    }
+
+    public static ObjectNode write(InterfaceSpec i) {
+        ObjectNode o = object().put("id", i.id()).put("vni", i.network().vni());
+        if (i.bridge() != null) {
+            o.put("bridge", i.bridge());
+        }
+        return o.put("mtu", i.mtu());
+    }
+
+    public static ObjectNode write(PairCount p) {
+        return object().put("vni", p.network().vni()).put("src", p.src().toString()).put("dst", p.dst().toString())
+                .put("frames", p.frames()).put("bytes", p.bytes()).put("sameHost", p.sameHost());
+    }
+
+    public static ObjectNode write(PortStats s) {
+        ObjectNode o = object().put("kind", s.kind()).put("id", s.id()).put("state", s.state()).put("peer", s.peer())
+                .put("framesIn", s.framesIn()).put("bytesIn", s.bytesIn())
+                .put("framesOut", s.framesOut()).put("bytesOut", s.bytesOut());
+        ObjectNode d = o.putObject("drops");
+        s.drops().forEach(d::put);
+        return o;
+    }
+}

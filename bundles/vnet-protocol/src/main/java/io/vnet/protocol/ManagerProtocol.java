@@ -1,0 +1,73 @@
+package io.vnet.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The channel between agents and the manager: a TCP stream of JSON messages, each prefixed by
+ * its length (u32, big-endian). A message is an object with a {@code type}:
+ * <ul>
+ * <li>agent → manager {@value #HELLO}: {@code hostId, role, linkAddress, networks[], macs[{vni,mac}],
+ * generation} (the generation of the desired state the agent applies now);</li>
+ * <li>manager → agent {@value #STATE}: {@code generation, links[], rules[]}: the whole managed
+ * part of the agent's state; the agent reconciles to it and answers {@value #ACK}
+ * {@code generation, ok, errors[]}; applying the same generation twice changes nothing;</li>
+ * <li>agent → manager {@value #REPORT} every interval: {@code seq, intervalMs,
+ * pairs[{vni,src,dst,frames,bytes,sameHost}]} (counts during the interval) and the local
+ * {@code macs[]}.</li>
+ * </ul>
+ * TLS slots in as the first handler of the pipeline; nothing else changes.
+ */
+public final class ManagerProtocol {
+    public static final String HELLO = "hello";
+    public static final String STATE = "state";
+    public static final String ACK = "ack";
+    public static final String REPORT = "report";
+    public static final int MAX_MESSAGE = 16 << 20;
+    public static final int DEFAULT_PORT = 5900;
+
+    private ManagerProtocol() {
+    }
+
+    /** Adds the framing and JSON codec to a channel's pipeline. */
+    public static void addCodec(ChannelPipeline p) {
+        p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 0, 4, 0, 4));
+        p.addLast("frame-encoder", new LengthFieldPrepender(4));
+        p.addLast("json-decoder", new JsonDecoder());
+        p.addLast("json-encoder", new JsonEncoder());
+    }
+
+    static final class JsonDecoder extends MessageToMessageDecoder<ByteBuf> {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) throws IOException {
+            try (ByteBufInputStream in = new ByteBufInputStream(msg)) {
+                JsonNode n = Json.MAPPER.readTree((java.io.InputStream) in);
+                if (n == null || !n.isObject() || !n.path("type").isTextual()) {
+                    throw new IOException("message is not a JSON object with a type");
+                }
+                out.add(n);
+            }
+        }
+    }
+
+    static final class JsonEncoder extends MessageToMessageEncoder<JsonNode> {
+        @Override
+        protected void encode(ChannelHandlerContext ctx, JsonNode msg, List<Object> out) throws IOException {
+            ByteBuf buf = ctx.alloc().buffer();
+            try (ByteBufOutputStream os = new ByteBufOutputStream(buf)) {
+                Json.MAPPER.writeValue((java.io.OutputStream) os, msg);
+            }
+            out.add(buf);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.vnet.vttif.impl;
+
+import io.vnet.api.MacAddress;
+import io.vnet.vttif.TopologyGraph;
+import io.vnet.vttif.TrafficMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Turns a traffic matrix into a classified topology graph.
+ * <ol>
+ * <li>Each pair's two directions are added into one undirected weight, and the weights are
+ *     normalised by the largest one.</li>
+ * <li>Pairs below the prune threshold are dropped; the rest are the edges, and the VMs at their
+ *     ends the nodes. {@link ShapeRecognizer} names the shape.</li>
+ * <li>If that shape is OTHER, background noise above the threshold may be hiding a pattern. The
+ *     classifier then cuts the lightest edges, but only at a clear gap (every edge kept at least
+ *     {@link #GAP} times heavier than every edge cut) and only while all that was pruned or cut
+ *     stays within the noise budget of the total volume. The first cut that leaves a known shape
+ *     wins; if none does, the graph at the prune threshold is reported as OTHER.</li>
+ * </ol>
+ */
+public final class TopologyClassifier {
+    /** The ratio between the lightest edge kept and the heaviest edge cut, at least. */
+    static final double GAP = 2.0;
+
+    private final double pruneThreshold;
+    private final double noiseBudget;
+
+    public TopologyClassifier(double pruneThreshold, double noiseBudget) {
+        this.pruneThreshold = pruneThreshold;
+        this.noiseBudget = noiseBudget;
+    }
+
+    private record Pair(int a, int b, double weight) {
+    }
+
+    public TopologyGraph classify(TrafficMatrix matrix) {
+        int n = matrix.size();
+        List<Pair> pairs = new ArrayList<>();
+        double max = 0;
+        double total = 0;
+        for (int a = 0; a < n; a++) {
+            for (int b = a + 1; b < n; b++) {
+                double w = matrix.undirectedWeight(a, b);
+                if (w > 0) {
+                    pairs.add(new Pair(a, b, w));
+                    max = Math.max(max, w);
+                    total += w;
+                }
+            }
+        }
+        if (max <= 0) {
+            return TopologyGraph.empty();
+        }
+        double floor = pruneThreshold * max;
+        List<Pair> kept = new ArrayList<>();
+        double pruned = 0;
+        for (Pair p : pairs) {
+            if (p.weight() >= floor) {
+                kept.add(p);
+            } else {
+                pruned += p.weight();
+            }
+        }
+        kept.sort(Comparator.comparingDouble(Pair::weight));
+        Pair[] edges = kept.toArray(new Pair[0]);
+        int[] cuts = admissibleCuts(edges, pruned, total);
+        for (int cut : cuts) {
+            Shape shape = recognize(matrix, edges, cut);
+            if (shape.known()) {
+                return build(matrix, edges, cut, shape, max);
+            }
+        }
+        return build(matrix, edges, 0, Shape.OTHER, max);
+    }
+
+    /**
+     * The cuts to try, lowest first: 0 (the graph at the prune threshold), then every number of
+     * lightest edges whose removal leaves a clear gap and keeps all that was pruned or cut within
+     * the noise budget.
+     */
+    private int[] admissibleCuts(Pair[] edges, double pruned, double total) {
+        List<Integer> cuts = new ArrayList<>(List.of(0));
+        double allowed = noiseBudget * total * (1 + 1e-9);
+        for (int cut = 1; cut < edges.length; cut++) {
+            pruned += edges[cut - 1].weight();
+            if (pruned > allowed) {
+                break;
+            }
+            if (edges[cut].weight() >= GAP * edges[cut - 1].weight()) {
+                cuts.add(cut);
+            }
+        }
+        return cuts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Recognises the graph of {@code edges[from..]}, numbering its nodes in matrix order. */
+    private static Shape recognize(TrafficMatrix matrix, Pair[] edges, int from) {
+        int[] nodeOf = nodesOf(matrix.size(), edges, from);
+        int[] local = new int[matrix.size()];
+        Arrays.fill(local, -1);
+        for (int i = 0; i < nodeOf.length; i++) {
+            local[nodeOf[i]] = i;
+        }
+        int[][] es = new int[edges.length - from][];
+        for (int i = from; i < edges.length; i++) {
+            es[i - from] = new int[] {local[edges[i].a()], local[edges[i].b()]};
+        }
+        Graph g = Graph.of(nodeOf.length, es);
+        Shape s = ShapeRecognizer.recognize(g, (x, y) -> matrix.weight(nodeOf[x], nodeOf[y]));
+        return s.root() < 0 ? s : new Shape(s.topologyClass(), s.rows(), s.cols(), nodeOf[s.root()]);
+    }
+
+    /** The matrix indices of the nodes touched by {@code edges[from..]}, increasing. */
+    private static int[] nodesOf(int n, Pair[] edges, int from) {
+        boolean[] used = new boolean[n];
+        for (int i = from; i < edges.length; i++) {
+            used[edges[i].a()] = true;
+            used[edges[i].b()] = true;
+        }
+        int count = 0;
+        for (boolean u : used) {
+            count += u ? 1 : 0;
+        }
+        int[] nodes = new int[count];
+        for (int v = 0, k = 0; v < n; v++) {
+            if (used[v]) {
+                nodes[k++] = v;
+            }
+        }
+        return nodes;
+    }
+
+    private static TopologyGraph build(TrafficMatrix matrix, Pair[] edges, int from, Shape shape, double max) {
+        List<MacAddress> macs = matrix.nodes();
+        List<TopologyGraph.Edge> out = new ArrayList<>(edges.length - from);
+        for (int i = from; i < edges.length; i++) {
+            double intensity = Math.min(1.0, edges[i].weight() / max);
+            out.add(new TopologyGraph.Edge(macs.get(edges[i].a()), macs.get(edges[i].b()), intensity));
+        }
+        MacAddress root = shape.root() < 0 ? null : macs.get(shape.root());
+        return TopologyGraph.of(shape.topologyClass(), shape.rows(), shape.cols(), root, out);
+    }
+}

@@ -1,0 +1,144 @@
+package io.vnet.it.fabric;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The real manager process (plugin/manager-runtime/bin/vnet-manager) in a test host's namespace. */
+public final class ManagerProcess {
+    public static final int AGENT_PORT = 5900;
+    /** The REST API's port; it listens on loopback inside the manager's namespace. */
+    public static final int HTTP_PORT = 8470;
+
+    /** An HTTP answer of the REST API. */
+    public record Response(int status, JsonNode body) {
+    }
+
+    private final Host host;
+    private final Process process;
+    private final Path log;
+    private final Path configFile;
+
+    private ManagerProcess(Host host, Process process, Path log, Path configFile) {
+        this.host = host;
+        this.process = process;
+        this.log = log;
+        this.configFile = configFile;
+    }
+
+    static ManagerProcess start(Fabric fabric, Host host, ObjectNode config, String name) throws IOException {
+        if (!config.has("agentListen")) {
+            config.put("agentListen", host.ip() + ":" + AGENT_PORT);
+        }
+        Path cfg = fabric.workDir().resolve(name + ".json");
+        Files.writeString(cfg, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        Path log = fabric.workDir().resolve(name + ".log");
+        Path bin = fabric.repoDir().resolve("plugin/manager-runtime/bin/vnet-manager");
+        Path db = fabric.workDir().resolve("manager-db");
+        Process p = fabric.spawn(host.ns(), List.of(bin.toString(), "--config", cfg.toString(),
+                "--fw", "vnet.manager.db.url=jdbc:h2:file:" + db), log);
+        ManagerProcess m = new ManagerProcess(host, p, log, cfg);
+        m.awaitLog("manager ready", 30_000);
+        return m;
+    }
+
+    /** The address agents dial: HOST:PORT. */
+    public String agentAddress() {
+        return host.ip() + ":" + AGENT_PORT;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Waits until the log contains {@code text}; fails with the log if the process dies or time runs out. */
+    public String awaitLog(String text, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            String l = logText();
+            if (l.contains(text)) {
+                return l;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("manager exited with " + process.exitValue() + " before '" + text + "':\n" + l);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("manager log has no '" + text + "' after " + timeoutMs + " ms:\n" + l);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /**
+     * Calls the REST API from inside the manager's namespace (with curl, so the API stays on
+     * loopback as it is by default). {@code body} may be null.
+     */
+    public Response rest(String method, String path, String body) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", host.ns(), "curl", "-sS",
+                "-X", method, "-H", "Content-Type: application/json", "-w", "\n%{http_code}"));
+        Path bodyFile = null;
+        if (body != null) {
+            bodyFile = Files.createTempFile("vnet-rest", ".json");
+            Files.writeString(bodyFile, body);
+            cmd.addAll(List.of("--data-binary", "@" + bodyFile));
+        }
+        cmd.add("http://127.0.0.1:" + HTTP_PORT + "/api" + path);
+        try {
+            Sh.Result r = Sh.run(30, cmd);
+            String out = r.out();
+            int nl = out.lastIndexOf('\n');
+            if (!r.ok() || nl < 0) {
+                throw new IOException("curl " + method + " " + path + " failed (exit " + r.exit() + "): " + out);
+            }
+            int status = Integer.parseInt(out.substring(nl + 1).trim());
+            String text = out.substring(0, nl);
+            return new Response(status, text.isBlank() ? null : Json.MAPPER.readTree(text));
+        } finally {
+            if (bodyFile != null) {
+                Files.deleteIfExists(bodyFile);
+            }
+        }
+    }
+
+    /** GET that must answer 200. */
+    public JsonNode get(String path) throws IOException {
+        Response r = rest("GET", path, null);
+        if (r.status() != 200) {
+            throw new IOException("GET /api" + path + " answered " + r.status() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    public void signal(String sig) {
+        Sh.must("kill", "-" + sig, Long.toString(process.pid()));
+    }
+
+    public void stop() {
+        ProcessUtil.stop(process.toHandle());
+    }
+}

@@ -1,0 +1,20 @@
+package io.vnet.manager;
+
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the manager knows of one agent.
+ *
+ * @param linkAddress      where other daemons can dial its links (null if it accepts none)
+ * @param vms              the VM addresses behind it, per network
+ * @param desiredGeneration the generation of the desired state it should have (-1: none yet)
+ * @param appliedGeneration the generation it acknowledged (-1: none)
+ */
+public record HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
+                       Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
+                       List<String> lastErrors, Instant lastSeen) {
+}

@@ -1,0 +1,27 @@
+package io.vnet.manager;
+
+import io.vnet.api.NetworkId;
+import io.vnet.vttif.TopologyChange;
+import io.vnet.vttif.TopologyGraph;
+import io.vnet.vttif.TrafficMatrix;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** VTTIF's view of every tenant network, from the agents' traffic reports. */
+public interface TopologyService {
+    /** The networks that have reported traffic. */
+    Set<NetworkId> networks();
+
+    /** The topology last reported for the network (after damping, in damped mode). */
+    Optional<TopologyGraph> topology(NetworkId network);
+
+    /** The topology inferred at the last evaluation, reported or not. */
+    TopologyGraph inferred(NetworkId network);
+
+    /** The smoothed traffic matrix (bytes per second). */
+    TrafficMatrix matrix(NetworkId network);
+
+    /** The reported changes of a network's topology, oldest first. */
+    List<TopologyChange> history(NetworkId network);
+}

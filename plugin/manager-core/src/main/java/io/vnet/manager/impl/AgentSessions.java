@@ -1,0 +1,181 @@
+package io.vnet.manager.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.vnet.protocol.Json;
+import io.vnet.protocol.ManagerProtocol;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.DesiredState;
+import io.vnet.manager.HostInfo;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The agents known to this manager, their connections and what they told it. */
+final class AgentSessions implements AgentRegistry {
+    private static final System.Logger LOG = System.getLogger(AgentSessions.class.getName());
+
+    private static final class Session {
+        volatile Channel channel;
+        volatile String role = "host";
+        volatile String linkAddress;
+        volatile List<NetworkId> networks = List.of();
+        volatile Map<NetworkId, List<MacAddress>> vms = Map.of();
+        volatile long applied = -1;
+        volatile List<String> errors = List.of();
+        volatile Instant lastSeen = Instant.now();
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
+    private final Records records;
+
+    AgentSessions(Records records) {
+        this.records = records;
+    }
+
+    /** An agent said hello on {@code ch}; returns its desired state to push, if any. */
+    Optional<DesiredState> hello(Channel ch, JsonNode hello) {
+        String hostId = hello.path("hostId").asText();
+        Session s = sessions.computeIfAbsent(hostId, h -> new Session());
+        Channel old = s.channel;
+        s.channel = ch;
+        s.role = hello.path("role").asText("host");
+        s.linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
+        s.networks = networks(hello.path("networks"));
+        s.vms = vms(hello.path("macs"));
+        s.applied = hello.path("generation").asLong(-1);
+        s.lastSeen = Instant.now();
+        if (old != null && old != ch) {
+            old.close();
+        }
+        records.host(hostId, s.linkAddress, s.role);
+        records.vms(hostId, s.vms);
+        LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered from " + ch.remoteAddress() + ": networks "
+                + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s), links at "
+                + s.linkAddress + ", applied generation " + s.applied);
+        DesiredState d = desired.get(hostId);
+        return d != null && d.generation() != s.applied ? Optional.of(d) : Optional.empty();
+    }
+
+    /** A listen address of 0.0.0.0 means "where you see me": take the connection's source address. */
+    private static String reachable(String linkAddress, Channel ch) {
+        if (linkAddress == null) {
+            return null;
+        }
+        int colon = linkAddress.lastIndexOf(':');
+        String host = linkAddress.substring(0, colon);
+        if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]"))
+                && ch.remoteAddress() instanceof InetSocketAddress isa) {
+            return isa.getAddress().getHostAddress() + linkAddress.substring(colon);
+        }
+        return linkAddress;
+    }
+
+    private static List<NetworkId> networks(JsonNode a) {
+        List<NetworkId> out = new ArrayList<>();
+        a.forEach(n -> out.add(NetworkId.of(n.asInt())));
+        return List.copyOf(out);
+    }
+
+    private static Map<NetworkId, List<MacAddress>> vms(JsonNode macs) {
+        Map<NetworkId, List<MacAddress>> out = new TreeMap<>();
+        for (JsonNode m : macs) {
+            out.computeIfAbsent(NetworkId.of(m.path("vni").asInt()), k -> new ArrayList<>())
+                    .add(MacAddress.parse(m.path("mac").asText()));
+        }
+        out.replaceAll((k, v) -> List.copyOf(v));
+        return out;
+    }
+
+    void report(String hostId, JsonNode report) {
+        Session s = sessions.get(hostId);
+        if (s != null) {
+            s.lastSeen = Instant.now();
+            if (report.has("macs")) {
+                s.vms = vms(report.path("macs"));
+                records.vms(hostId, s.vms);
+            }
+        }
+    }
+
+    void ack(String hostId, JsonNode ack) {
+        Session s = sessions.get(hostId);
+        if (s == null) {
+            return;
+        }
+        s.applied = ack.path("generation").asLong(-1);
+        List<String> errors = new ArrayList<>();
+        ack.path("errors").forEach(e -> errors.add(e.asText()));
+        s.errors = List.copyOf(errors);
+        LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "agent " + hostId + " applied generation " + s.applied
+                + (errors.isEmpty() ? "" : " with errors " + errors));
+    }
+
+    void closed(String hostId, Channel ch) {
+        Session s = sessions.get(hostId);
+        if (s != null && s.channel == ch) {
+            s.channel = null;
+            LOG.log(Level.WARNING, "agent " + hostId + " disconnected");
+        }
+    }
+
+    /** Records {@code d} and sends it to its agent if connected. */
+    void desire(DesiredState d) {
+        desired.put(d.hostId(), d);
+        records.desired(d);
+        Session s = sessions.get(d.hostId());
+        Channel ch = s == null ? null : s.channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(message(d));
+        }
+    }
+
+    /** A desired state kept from before a manager restart: sent when its agent next says hello. */
+    void restore(DesiredState d) {
+        desired.put(d.hostId(), d);
+    }
+
+    Optional<DesiredState> desired(String hostId) {
+        return Optional.ofNullable(desired.get(hostId));
+    }
+
+    static ObjectNode message(DesiredState d) {
+        ObjectNode m = Json.object().put("type", ManagerProtocol.STATE).put("generation", d.generation());
+        ArrayNode links = m.putArray("links");
+        d.links().forEach(l -> links.add(Json.write(l)));
+        ArrayNode rules = m.putArray("rules");
+        d.rules().forEach(r -> rules.add(Json.write(r)));
+        return m;
+    }
+
+    @Override
+    public List<HostInfo> hosts() {
+        List<HostInfo> out = new ArrayList<>();
+        new TreeMap<>(sessions).forEach((id, s) -> out.add(info(id, s)));
+        return out;
+    }
+
+    @Override
+    public Optional<HostInfo> host(String hostId) {
+        Session s = sessions.get(hostId);
+        return s == null ? Optional.empty() : Optional.of(info(hostId, s));
+    }
+
+    private HostInfo info(String id, Session s) {
+        DesiredState d = desired.get(id);
+        Channel ch = s.channel;
+        return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
+                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen);
+    }
+}

@@ -1,0 +1,129 @@
+package io.vnet.manager.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vnet.protocol.ManagerProtocol;
+import io.vnet.api.Endpoint;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.manager.TrafficListener;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The TCP port agents dial: hello, acknowledgements and traffic reports come in here. */
+final class ChannelServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ChannelServer.class.getName());
+
+    private final AgentSessions sessions;
+    private final Supplier<List<TrafficListener>> listeners;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
+            new DefaultThreadFactory("vnet-agent-channel", true), NioIoHandler.newFactory());
+    private final Channel server;
+
+    ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners) throws IOException {
+        this.sessions = sessions;
+        this.listeners = listeners;
+        ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ManagerProtocol.addCodec(ch.pipeline());
+                        ch.pipeline().addLast("session", new SessionHandler());
+                    }
+                })
+                .bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen for agents on " + listen + ": " + f.cause().getMessage(), f.cause());
+        }
+        server = f.channel();
+        LOG.log(Level.INFO, "accepting agents on " + server.localAddress());
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private final class SessionHandler extends SimpleChannelInboundHandler<JsonNode> {
+        private String hostId;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
+            String type = msg.path("type").asText();
+            if (hostId == null && !ManagerProtocol.HELLO.equals(type)) {
+                LOG.log(Level.WARNING, "closing agent connection from " + ctx.channel().remoteAddress()
+                        + ": '" + type + "' before hello");
+                ctx.close();
+                return;
+            }
+            switch (type) {
+                case ManagerProtocol.HELLO -> {
+                    hostId = msg.path("hostId").asText();
+                    sessions.hello(ctx.channel(), msg).ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
+                }
+                case ManagerProtocol.ACK -> sessions.ack(hostId, msg);
+                case ManagerProtocol.REPORT -> report(msg);
+                default -> LOG.log(Level.WARNING, "agent " + hostId + " sent unknown message type '" + type + "'");
+            }
+        }
+
+        private void report(JsonNode msg) {
+            sessions.report(hostId, msg);
+            List<PairCount> pairs = new ArrayList<>();
+            for (JsonNode p : msg.path("pairs")) {
+                try {
+                    pairs.add(new PairCount(NetworkId.of(p.path("vni").asInt()), MacAddress.parse(p.path("src").asText()),
+                            MacAddress.parse(p.path("dst").asText()), p.path("frames").asLong(), p.path("bytes").asLong(),
+                            p.path("sameHost").asBoolean()));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.WARNING, "agent " + hostId + " reported a bad pair " + p + ": " + e.getMessage());
+                }
+            }
+            long now = System.currentTimeMillis();
+            long interval = msg.path("intervalMs").asLong(1000);
+            for (TrafficListener l : listeners.get()) {
+                try {
+                    l.onReport(hostId, now, interval, pairs);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "traffic listener " + l + " failed: " + e);
+                }
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (hostId != null) {
+                sessions.closed(hostId, ctx.channel());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.WARNING, "agent connection " + (hostId != null ? hostId : ctx.channel().remoteAddress()) + ": "
+                    + cause.getMessage() + "; closing");
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,111 @@
+package io.vnet.manager.impl;
+
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.TopologyService;
+import io.vnet.manager.TrafficListener;
+import io.vnet.manager.store.ManagerStore;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The manager: reads the file named by the framework property {@value #CONFIG_PROPERTY},
+ * accepts agents on the channel port, and offers {@link AgentRegistry} and {@link
+ * DesiredStateService}; every {@link TrafficListener} service receives the agents' reports.
+ * A start-up error stops the framework (the runtime then exits with code 2).
+ */
+@Component(immediate = true)
+public final class ManagerComponent {
+    public static final String CONFIG_PROPERTY = "vnet.manager.config";
+    public static final String FATAL_PROPERTY = "vnet.fatal";
+    private static final System.Logger LOG = System.getLogger(ManagerComponent.class.getName());
+
+    private final List<TrafficListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Reference
+    private ManagerStore store;
+    private ChannelServer channel;
+    private ServiceRegistration<?> registry;
+    private ServiceRegistration<?> desired;
+    private ServiceRegistration<?> topology;
+    private VttifService vttif;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTrafficListener(TrafficListener l) {
+        listeners.add(l);
+    }
+
+    void removeTrafficListener(TrafficListener l) {
+        listeners.remove(l);
+    }
+
+    @Activate
+    void activate(BundleContext ctx) {
+        String file = ctx.getProperty(CONFIG_PROPERTY);
+        try {
+            if (file == null) {
+                throw new IllegalStateException("no configuration: set the framework property " + CONFIG_PROPERTY);
+            }
+            ManagerConfig cfg = ManagerConfig.load(Path.of(file));
+            Records records = new StoreRecords(store);
+            AgentSessions sessions = new AgentSessions(records);
+            long lastGeneration = Restore.desiredStates(store, sessions);
+            DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
+            vttif = new VttifService(cfg.vttif(), cfg.evaluateMs(), cfg.matrixEveryMs(), records);
+            listeners.add(vttif);
+            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners);
+            registry = ctx.registerService(AgentRegistry.class, sessions, null);
+            desired = ctx.registerService(DesiredStateService.class, states, null);
+            topology = ctx.registerService(TopologyService.class, vttif, null);
+            LOG.log(Level.INFO, "manager ready: agents on port " + channel.port() + ", store " + store.describe()
+                    + ", config " + file);
+        } catch (Exception e) {
+            LOG.log(Level.ERROR, e.getMessage());
+            deactivate();
+            System.setProperty(FATAL_PROPERTY, e.getMessage());
+            new Thread(() -> {
+                try {
+                    ctx.getBundle(0).stop();
+                } catch (BundleException | IllegalStateException ignored) {
+                    // stopping already
+                }
+            }, "vnet-fatal").start();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registry != null) {
+            registry.unregister();
+            registry = null;
+        }
+        if (desired != null) {
+            desired.unregister();
+            desired = null;
+        }
+        if (topology != null) {
+            topology.unregister();
+            topology = null;
+        }
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+        if (vttif != null) {
+            listeners.remove(vttif);
+            vttif.close();
+            vttif = null;
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package io.vnet.manager.rest.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.HostInfo;
+import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.Host;
+import io.vnet.manager.store.ManagerStore;
+import io.vnet.manager.store.Network;
+import io.vnet.manager.store.TopologyRecord;
+import io.vnet.manager.store.TrafficMatrixRecord;
+import io.vnet.manager.store.Vm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The API's routes, independent of the servlet container: {@link #get} maps a path below /api
+ * and its query parameters to a JSON document, or throws {@link ApiError}.
+ */
+final class Api {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final ManagerStore store;
+    private final AgentRegistry agents;
+    private final DesiredStateService desired;
+    private final JsonNode openApi;
+
+    Api(ManagerStore store) {
+        this(store, null, null);
+    }
+
+    /** With the live services: {@code agents} and {@code desired} may be null (then those routes answer 503). */
+    Api(ManagerStore store, AgentRegistry agents, DesiredStateService desired) {
+        this.store = store;
+        this.agents = agents;
+        this.desired = desired;
+        try (InputStream in = Api.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the bundle");
+            }
+            this.openApi = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    JsonNode openApi() {
+        return openApi;
+    }
+
+    /** @param path the path below /api, e.g. "/hosts" */
+    JsonNode get(String path, Map<String, String> query) {
+        String[] p = path == null || path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
+        if (p.length == 1 && p[0].equals("openapi.json")) {
+            return openApi;
+        }
+        if (p.length == 1 && p[0].equals("agents")) {
+            if (agents == null) {
+                throw new ApiError(503, "the manager's agent registry is not running");
+            }
+            return array(agents.hosts(), Api::agent);
+        }
+        if (p.length >= 1 && p[0].equals("hosts")) {
+            if (p.length == 1) {
+                return array(store.hosts(), Api::host);
+            }
+            String id = segment(p[1], "hostId");
+            if (p.length == 2) {
+                return host(store.host(id).orElseThrow(() -> notFound("no host '" + id + "'")));
+            }
+            if (p.length == 3 && p[2].equals("vms")) {
+                return array(store.vmsOnHost(id), Api::vm);
+            }
+            if (p.length == 3 && p[2].equals("desired-state")) {
+                return desired(store.desiredState(id).orElseThrow(() -> notFound("no desired state for host '" + id + "'")));
+            }
+        }
+        if (p.length >= 1 && p[0].equals("networks")) {
+            if (p.length == 1) {
+                return array(store.networks(), Api::network);
+            }
+            int vni = vni(p[1]);
+            if (p.length == 2) {
+                return network(store.network(vni).orElseThrow(() -> notFound("no network with vni " + vni)));
+            }
+            if (p.length == 3) {
+                switch (p[2]) {
+                    case "vms":
+                        return array(store.vmsOfNetwork(vni), Api::vm);
+                    case "topology":
+                        return topology(store.latestTopology(vni).orElseThrow(() -> notFound("no topology for vni " + vni)));
+                    case "topologies":
+                        return array(store.topologies(vni, time(query, "from"), time(query, "to"), limit(query)), Api::topology);
+                    case "traffic":
+                        return array(store.trafficMatrices(vni, time(query, "from"), time(query, "to"), limit(query)), Api::matrix);
+                    default:
+                        break;
+                }
+            }
+        }
+        throw notFound("no resource /api" + (path == null ? "" : path));
+    }
+
+    /** PUT: only a host's desired state can be written. */
+    JsonNode put(String path, JsonNode body) {
+        String[] p = path == null ? new String[0] : path.substring(1).split("/", -1);
+        if (!(p.length == 3 && p[0].equals("hosts") && p[2].equals("desired-state"))) {
+            throw new ApiError(405, "only PUT /api/hosts/{hostId}/desired-state writes; not /api" + path);
+        }
+        if (desired == null) {
+            throw new ApiError(503, "the manager's desired-state service is not running");
+        }
+        String hostId = segment(p[1], "hostId");
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "body: expected a JSON object with links and rules");
+        }
+        io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("links", "rules"));
+        List<LinkSpec> links = new ArrayList<>();
+        JsonNode ls = body.path("links");
+        for (int i = 0; i < ls.size(); i++) {
+            links.add(io.vnet.protocol.Json.link(ls.get(i), "links[" + i + "]"));
+        }
+        List<ForwardingRule> rules = new ArrayList<>();
+        JsonNode rs = body.path("rules");
+        for (int i = 0; i < rs.size(); i++) {
+            rules.add(io.vnet.protocol.Json.rule(rs.get(i), "rules[" + i + "]"));
+        }
+        io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
+        return JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
+    }
+
+    static ObjectNode agent(HostInfo h) {
+        ObjectNode o = JSON.createObjectNode().put("hostId", h.hostId()).put("role", h.role())
+                .put("linkAddress", h.linkAddress()).put("connected", h.connected());
+        ArrayNode nets = o.putArray("networks");
+        h.networks().forEach(n -> nets.add(n.vni()));
+        ArrayNode vms = o.putArray("vms");
+        h.vms().forEach((n, macs) -> macs.forEach(m -> vms.addObject().put("vni", n.vni()).put("mac", m.toString())));
+        o.put("desiredGeneration", h.desiredGeneration()).put("appliedGeneration", h.appliedGeneration());
+        ArrayNode errs = o.putArray("lastErrors");
+        h.lastErrors().forEach(errs::add);
+        return o.put("lastSeen", h.lastSeen().toString());
+    }
+
+    // ---- parameters
+
+    private static ApiError notFound(String message) {
+        return new ApiError(404, message);
+    }
+
+    private static String segment(String s, String field) {
+        if (s.isEmpty()) {
+            throw new ApiError(400, field + ": must not be empty");
+        }
+        return s;
+    }
+
+    static int vni(String s) {
+        try {
+            int v = Integer.parseInt(s);
+            if (v >= 0 && v < (1 << 24)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiError(400, "vni: expected an integer 0..16777215, got '" + s + "'");
+    }
+
+    static Instant time(Map<String, String> q, String field) {
+        String s = q.get(field);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new ApiError(400, field + ": expected an ISO-8601 instant like 2026-01-01T00:00:00Z, got '" + s + "'");
+        }
+    }
+
+    static int limit(Map<String, String> q) {
+        String s = q.get("limit");
+        if (s == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int l = Integer.parseInt(s);
+            if (l >= 1 && l <= 10_000) {
+                return l;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiError(400, "limit: expected an integer 1..10000, got '" + s + "'");
+    }
+
+    // ---- JSON
+
+    private static <T> ArrayNode array(List<T> items, Function<T, JsonNode> f) {
+        ArrayNode a = JSON.createArrayNode();
+        items.forEach(i -> a.add(f.apply(i)));
+        return a;
+    }
+
+    static ObjectNode host(Host h) {
+        return JSON.createObjectNode().put("hostId", h.hostId()).put("address", h.address())
+                .put("role", h.role()).put("lastSeen", h.lastSeen().toString());
+    }
+
+    static ObjectNode network(Network n) {
+        return JSON.createObjectNode().put("vni", n.vni()).put("name", n.name());
+    }
+
+    static ObjectNode vm(Vm v) {
+        return JSON.createObjectNode().put("mac", v.mac()).put("vni", v.vni()).put("hostId", v.hostId());
+    }
+
+    static ObjectNode desired(DesiredState d) {
+        ObjectNode o = JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation())
+                .put("createdAt", d.createdAt().toString());
+        o.set("document", parse(d.document()));
+        return o;
+    }
+
+    static ObjectNode topology(TopologyRecord t) {
+        ObjectNode o = JSON.createObjectNode().put("vni", t.vni()).put("time", t.time().toString())
+                .put("class", t.topologyClass());
+        o.set("graph", parse(t.graph()));
+        return o;
+    }
+
+    static ObjectNode matrix(TrafficMatrixRecord m) {
+        ObjectNode o = JSON.createObjectNode().put("vni", m.vni()).put("time", m.time().toString());
+        o.set("matrix", parse(m.document()));
+        return o;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(json); // stored text that is not valid JSON: give it as is
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The API servlet and its JSON mapping. Private. */
+package io.vnet.manager.rest.impl;

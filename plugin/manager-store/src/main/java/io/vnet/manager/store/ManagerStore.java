@@ -1,0 +1,79 @@
+package io.vnet.manager.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The manager's persistent state. Puts are upserts keyed as documented; history queries return
+ * the newest first, with times in {@code [from, to]} (either may be null: unbounded), at most
+ * {@code limit} (1..10000) entries. Every method may throw {@link StoreException}; a bad argument
+ * throws {@link IllegalArgumentException} naming it.
+ */
+public interface ManagerStore {
+
+    /** Upsert by host id. */
+    void putHost(Host host);
+
+    Optional<Host> host(String hostId);
+
+    /** All hosts, ordered by host id. */
+    List<Host> hosts();
+
+    boolean deleteHost(String hostId);
+
+    /** Upsert by VNI. */
+    void putNetwork(Network network);
+
+    Optional<Network> network(int vni);
+
+    /** All networks, ordered by VNI. */
+    List<Network> networks();
+
+    boolean deleteNetwork(int vni);
+
+    /** Upsert by MAC: a VM that moved to another host replaces its old row. */
+    void putVm(Vm vm);
+
+    Optional<Vm> vm(String mac);
+
+    /** The VMs of a network, ordered by MAC. */
+    List<Vm> vmsOfNetwork(int vni);
+
+    /** The VMs on a host, ordered by MAC. */
+    List<Vm> vmsOnHost(String hostId);
+
+    boolean deleteVm(String mac);
+
+    /** Upsert by (host id, generation); older generations stay as history. */
+    void putDesiredState(DesiredState state);
+
+    /** The newest generation for the host. */
+    Optional<DesiredState> desiredState(String hostId);
+
+    /** The host's generations, newest first. */
+    List<DesiredState> desiredStateHistory(String hostId, int limit);
+
+    /** Upsert by (VNI, time). */
+    void putTrafficMatrix(TrafficMatrixRecord matrix);
+
+    Optional<TrafficMatrixRecord> latestTrafficMatrix(int vni);
+
+    List<TrafficMatrixRecord> trafficMatrices(int vni, Instant from, Instant to, int limit);
+
+    /** Upsert by (VNI, time). */
+    void putTopology(TopologyRecord topology);
+
+    Optional<TopologyRecord> latestTopology(int vni);
+
+    List<TopologyRecord> topologies(int vni, Instant from, Instant to, int limit);
+
+    /** Deletes traffic matrices and topologies older than the given time; returns how many rows went. */
+    int pruneHistory(Instant before);
+
+    /** The highest schema (migration) version applied, e.g. "1". */
+    String schemaVersion();
+
+    /** The JDBC URL with any password removed, for logs. */
+    String describe();
+}

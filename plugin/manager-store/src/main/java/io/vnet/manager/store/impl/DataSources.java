@@ -1,0 +1,59 @@
+package io.vnet.manager.store.impl;
+
+import javax.sql.DataSource;
+
+/**
+ * Makes a DataSource from a JDBC URL by instantiating the driver's own DataSource class: inside
+ * OSGi, {@link java.sql.DriverManager} does not see the driver bundles.
+ */
+final class DataSources {
+    private DataSources() {
+    }
+
+    static DataSource create(String url, String user, String password) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("JDBC URL: must not be empty");
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            return h2(url, user, password);
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return postgres(url, user, password);
+        }
+        throw new IllegalArgumentException("JDBC URL: '" + redact(url)
+                + "' is not supported: expected jdbc:h2:... or jdbc:postgresql://...");
+    }
+
+    private static DataSource h2(String url, String user, String password) {
+        try {
+            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+            ds.setURL(url);
+            ds.setUser(user == null ? "sa" : user);
+            ds.setPassword(password == null ? "" : password);
+            return ds;
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("JDBC URL " + redact(url) + ": the H2 driver (bundle com.h2database) is not installed", e);
+        }
+    }
+
+    private static DataSource postgres(String url, String user, String password) {
+        try {
+            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            ds.setURL(url);
+            if (user != null) {
+                ds.setUser(user);
+            }
+            if (password != null) {
+                ds.setPassword(password);
+            }
+            return ds;
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("JDBC URL " + redact(url) + ": the PostgreSQL driver (bundle org.postgresql.jdbc) is not installed", e);
+        }
+    }
+
+    /** Removes password=... from a URL. */
+    static String redact(String url) {
+        return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+}

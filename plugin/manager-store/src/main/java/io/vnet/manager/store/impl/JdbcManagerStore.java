@@ -1,0 +1,398 @@
+package io.vnet.manager.store.impl;
+
+import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.Host;
+import io.vnet.manager.store.ManagerStore;
+import io.vnet.manager.store.Network;
+import io.vnet.manager.store.StoreException;
+import io.vnet.manager.store.TopologyRecord;
+import io.vnet.manager.store.TrafficMatrixRecord;
+import io.vnet.manager.store.Vm;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The store on JDBC: H2 (embedded, a file) or PostgreSQL. Opening it runs the migrations.
+ * Each operation takes its own connection and transaction. For H2 one extra connection stays
+ * open while the store is, so the database file is not reopened for every operation.
+ */
+public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(JdbcManagerStore.class.getName());
+    static final int MAX_LIMIT = 10_000;
+
+    private final DataSource ds;
+    private final String url;
+    private final Connection keeper;
+    private final int migrationsApplied;
+
+    /** Opens the database at the URL (jdbc:h2:... or jdbc:postgresql://...) and migrates its schema. */
+    public JdbcManagerStore(String url, String user, String password) {
+        this.url = DataSources.redact(url);
+        this.ds = DataSources.create(url, user, password);
+        try {
+            this.keeper = url.startsWith("jdbc:h2:") ? ds.getConnection() : null;
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + this.url + ": " + e.getMessage(), e);
+        }
+        try {
+            MigrateResult r = Migrations.migrate(ds);
+            this.migrationsApplied = r.migrationsExecuted;
+            LOG.log(Level.INFO, "store " + this.url + ": schema version " + schemaVersion()
+                    + " (" + r.migrationsExecuted + " migration(s) applied now)");
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw new StoreException("cannot migrate " + this.url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How many migrations this open applied (0 when the schema was already current). */
+    public int migrationsApplied() {
+        return migrationsApplied;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (keeper != null) {
+            try {
+                keeper.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return url;
+    }
+
+    // ---- hosts
+
+    @Override
+    public void putHost(Host h) {
+        req("host", h);
+        upsert("UPDATE host SET address = ?, role = ?, last_seen = ? WHERE host_id = ?",
+                "INSERT INTO host (address, role, last_seen, host_id) VALUES (?, ?, ?, ?)",
+                h.address(), h.role(), ts(h.lastSeen()), h.hostId());
+    }
+
+    @Override
+    public Optional<Host> host(String hostId) {
+        return one("SELECT host_id, address, role, last_seen FROM host WHERE host_id = ?", JdbcManagerStore::host, hostId);
+    }
+
+    @Override
+    public List<Host> hosts() {
+        return list("SELECT host_id, address, role, last_seen FROM host ORDER BY host_id", JdbcManagerStore::host);
+    }
+
+    @Override
+    public boolean deleteHost(String hostId) {
+        return update("DELETE FROM host WHERE host_id = ?", hostId) > 0;
+    }
+
+    private static Host host(ResultSet rs) throws SQLException {
+        return new Host(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4));
+    }
+
+    // ---- networks
+
+    @Override
+    public void putNetwork(Network n) {
+        req("network", n);
+        upsert("UPDATE network SET name = ? WHERE vni = ?",
+                "INSERT INTO network (name, vni) VALUES (?, ?)", n.name(), n.vni());
+    }
+
+    @Override
+    public Optional<Network> network(int vni) {
+        return one("SELECT vni, name FROM network WHERE vni = ?", rs -> new Network(rs.getInt(1), rs.getString(2)), vni);
+    }
+
+    @Override
+    public List<Network> networks() {
+        return list("SELECT vni, name FROM network ORDER BY vni", rs -> new Network(rs.getInt(1), rs.getString(2)));
+    }
+
+    @Override
+    public boolean deleteNetwork(int vni) {
+        return update("DELETE FROM network WHERE vni = ?", vni) > 0;
+    }
+
+    // ---- VMs
+
+    @Override
+    public void putVm(Vm vm) {
+        req("vm", vm);
+        upsert("UPDATE vm SET vni = ?, host_id = ? WHERE mac = ?",
+                "INSERT INTO vm (vni, host_id, mac) VALUES (?, ?, ?)", vm.vni(), vm.hostId(), vm.mac());
+    }
+
+    @Override
+    public Optional<Vm> vm(String mac) {
+        String m = new Vm(mac, 0, "x").mac(); // normalises and validates the MAC
+        return one("SELECT mac, vni, host_id FROM vm WHERE mac = ?", JdbcManagerStore::vm, m);
+    }
+
+    @Override
+    public List<Vm> vmsOfNetwork(int vni) {
+        return list("SELECT mac, vni, host_id FROM vm WHERE vni = ? ORDER BY mac", JdbcManagerStore::vm, vni);
+    }
+
+    @Override
+    public List<Vm> vmsOnHost(String hostId) {
+        return list("SELECT mac, vni, host_id FROM vm WHERE host_id = ? ORDER BY mac", JdbcManagerStore::vm, hostId);
+    }
+
+    @Override
+    public boolean deleteVm(String mac) {
+        String m = new Vm(mac, 0, "x").mac();
+        return update("DELETE FROM vm WHERE mac = ?", m) > 0;
+    }
+
+    private static Vm vm(ResultSet rs) throws SQLException {
+        return new Vm(rs.getString(1), rs.getInt(2), rs.getString(3));
+    }
+
+    // ---- desired state
+
+    @Override
+    public void putDesiredState(DesiredState s) {
+        req("state", s);
+        upsert("UPDATE desired_state SET document = ?, created_at = ? WHERE host_id = ? AND generation = ?",
+                "INSERT INTO desired_state (document, created_at, host_id, generation) VALUES (?, ?, ?, ?)",
+                s.document(), ts(s.createdAt()), s.hostId(), s.generation());
+    }
+
+    @Override
+    public Optional<DesiredState> desiredState(String hostId) {
+        List<DesiredState> l = desiredStateHistory(hostId, 1);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    @Override
+    public List<DesiredState> desiredStateHistory(String hostId, int limit) {
+        return list("SELECT host_id, generation, document, created_at FROM desired_state WHERE host_id = ?"
+                        + " ORDER BY generation DESC FETCH FIRST " + limit(limit) + " ROWS ONLY",
+                rs -> new DesiredState(rs.getString(1), rs.getLong(2), rs.getString(3), instant(rs, 4)), hostId);
+    }
+
+    // ---- traffic matrices
+
+    @Override
+    public void putTrafficMatrix(TrafficMatrixRecord m) {
+        req("matrix", m);
+        upsert("UPDATE traffic_matrix SET document = ? WHERE vni = ? AND at_time = ?",
+                "INSERT INTO traffic_matrix (document, vni, at_time) VALUES (?, ?, ?)",
+                m.document(), m.vni(), ts(m.time()));
+    }
+
+    @Override
+    public Optional<TrafficMatrixRecord> latestTrafficMatrix(int vni) {
+        List<TrafficMatrixRecord> l = trafficMatrices(vni, null, null, 1);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    @Override
+    public List<TrafficMatrixRecord> trafficMatrices(int vni, Instant from, Instant to, int limit) {
+        return history("SELECT vni, at_time, document FROM traffic_matrix", vni, from, to, limit,
+                rs -> new TrafficMatrixRecord(rs.getInt(1), instant(rs, 2), rs.getString(3)));
+    }
+
+    // ---- topologies
+
+    @Override
+    public void putTopology(TopologyRecord t) {
+        req("topology", t);
+        upsert("UPDATE topology SET topology_class = ?, graph = ? WHERE vni = ? AND at_time = ?",
+                "INSERT INTO topology (topology_class, graph, vni, at_time) VALUES (?, ?, ?, ?)",
+                t.topologyClass(), t.graph(), t.vni(), ts(t.time()));
+    }
+
+    @Override
+    public Optional<TopologyRecord> latestTopology(int vni) {
+        List<TopologyRecord> l = topologies(vni, null, null, 1);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    @Override
+    public List<TopologyRecord> topologies(int vni, Instant from, Instant to, int limit) {
+        return history("SELECT vni, at_time, topology_class, graph FROM topology", vni, from, to, limit,
+                rs -> new TopologyRecord(rs.getInt(1), instant(rs, 2), rs.getString(3), rs.getString(4)));
+    }
+
+    @Override
+    public int pruneHistory(Instant before) {
+        if (before == null) {
+            throw new IllegalArgumentException("before: must not be null");
+        }
+        return inTx(c -> {
+            int n = 0;
+            for (String t : List.of("traffic_matrix", "topology")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE at_time < ?")) {
+                    ps.setObject(1, ts(before));
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        }, "prune history");
+    }
+
+    @Override
+    public String schemaVersion() {
+        return Migrations.flyway(ds).info().current().getVersion().getVersion();
+    }
+
+    // ---- JDBC plumbing
+
+    private <T> List<T> history(String select, int vni, Instant from, Instant to, int limit, Row<T> row) {
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("from: " + from + " is after to: " + to);
+        }
+        StringBuilder sql = new StringBuilder(select).append(" WHERE vni = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(vni);
+        if (from != null) {
+            sql.append(" AND at_time >= ?");
+            args.add(ts(from));
+        }
+        if (to != null) {
+            sql.append(" AND at_time <= ?");
+            args.add(ts(to));
+        }
+        sql.append(" ORDER BY at_time DESC FETCH FIRST ").append(limit(limit)).append(" ROWS ONLY");
+        return list(sql.toString(), row, args.toArray());
+    }
+
+    private static int limit(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit: " + limit + " is not in 1.." + MAX_LIMIT);
+        }
+        return limit;
+    }
+
+    private static void req(String field, Object o) {
+        if (o == null) {
+            throw new IllegalArgumentException(field + ": must not be null");
+        }
+    }
+
+    private static OffsetDateTime ts(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTx(Work<T> work, String what) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T r = work.run(c);
+                c.commit();
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + " on " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    private <T> List<T> list(String sql, Row<T> row, Object... args) {
+        return inTx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                List<T> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row.map(rs));
+                    }
+                }
+                return out;
+            }
+        }, "query");
+    }
+
+    private <T> Optional<T> one(String sql, Row<T> row, Object... args) {
+        List<T> l = list(sql, row, args);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    private int update(String sql, Object... args) {
+        return inTx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                return ps.executeUpdate();
+            }
+        }, "update");
+    }
+
+    /**
+     * Portable upsert: UPDATE, and INSERT when no row matched, in one transaction; both
+     * statements take the same arguments in the same order. If a concurrent writer inserted the
+     * row in between, the insert fails on the key and the whole upsert is retried once.
+     */
+    private void upsert(String updateSql, String insertSql, Object... args) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                inTx(c -> {
+                    try (PreparedStatement up = c.prepareStatement(updateSql)) {
+                        bind(up, args);
+                        if (up.executeUpdate() > 0) {
+                            return null;
+                        }
+                    }
+                    try (PreparedStatement in = c.prepareStatement(insertSql)) {
+                        bind(in, args);
+                        in.executeUpdate();
+                    }
+                    return null;
+                }, "upsert");
+                return;
+            } catch (StoreException e) {
+                if (attempt >= 2 || !(e.getCause() instanceof SQLException s) || !isDuplicateKey(s)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState()); // unique violation, both in H2 and PostgreSQL
+    }
+}

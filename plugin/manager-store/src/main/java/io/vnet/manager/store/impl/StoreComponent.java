@@ -1,0 +1,70 @@
+package io.vnet.manager.store.impl;
+
+import io.vnet.manager.store.ManagerStore;
+import java.lang.System.Logger.Level;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * Opens the store when the bundle starts and registers it as the {@link ManagerStore} service.
+ * Configured by framework properties: {@value #URL_PROPERTY} (default {@value #DEFAULT_URL}),
+ * {@value #USER_PROPERTY} and {@value #PASSWORD_PROPERTY}. If the database cannot be opened
+ * or migrated, the error is logged and the framework is stopped (the manager cannot run without it).
+ */
+@Component(immediate = true)
+public final class StoreComponent {
+    public static final String URL_PROPERTY = "vnet.manager.db.url";
+    public static final String USER_PROPERTY = "vnet.manager.db.user";
+    public static final String PASSWORD_PROPERTY = "vnet.manager.db.password";
+    public static final String DEFAULT_URL = "jdbc:h2:file:/var/lib/vnet/manager";
+    /** Where a fatal start-up error is recorded for the runtime (see the host agent's launcher). */
+    public static final String FATAL_PROPERTY = "vnet.fatal";
+    private static final System.Logger LOG = System.getLogger(StoreComponent.class.getName());
+
+    private JdbcManagerStore store;
+    private ServiceRegistration<ManagerStore> registration;
+
+    @Activate
+    void activate(BundleContext ctx) {
+        String url = ctx.getProperty(URL_PROPERTY);
+        if (url == null || url.isBlank()) {
+            url = DEFAULT_URL;
+        }
+        try {
+            store = new JdbcManagerStore(url, blankToNull(ctx.getProperty(USER_PROPERTY)),
+                    blankToNull(ctx.getProperty(PASSWORD_PROPERTY)));
+            registration = ctx.registerService(ManagerStore.class, store, null);
+        } catch (RuntimeException e) {
+            // the manager cannot run without its database: stop, so that the runtime exits non-zero
+            String msg = "manager store " + url + " not available: " + e.getMessage();
+            LOG.log(Level.ERROR, msg, e);
+            System.setProperty(FATAL_PROPERTY, msg);
+            new Thread(() -> {
+                try {
+                    ctx.getBundle(0).stop();
+                } catch (Exception ignored) {
+                    // stopping already
+                }
+            }, "vnet-fatal").start();
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The manager's persistent state: hosts, networks, VMs, desired states, traffic matrices and
+ * inferred topologies with their history. {@link io.vnet.manager.store.ManagerStore} is the
+ * service; the records are immutable and validate their fields, naming a bad one.
+ */
+@Export
+@Version("1.0.0")
+package io.vnet.manager.store;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

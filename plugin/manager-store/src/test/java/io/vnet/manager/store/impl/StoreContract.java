@@ -1,0 +1,199 @@
+package io.vnet.manager.store.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.Host;
+import io.vnet.manager.store.Network;
+import io.vnet.manager.store.TopologyRecord;
+import io.vnet.manager.store.TrafficMatrixRecord;
+import io.vnet.manager.store.Vm;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store's behaviour, run against each database by a subclass. */
+abstract class StoreContract {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456Z");
+
+    /** A URL for an empty database (or schema) of this test; printed in the log. */
+    abstract String freshUrl() throws Exception;
+
+    abstract String user();
+
+    abstract String password();
+
+    String url;
+    JdbcManagerStore store;
+
+    @BeforeEach
+    void open() throws Exception {
+        url = freshUrl();
+        System.out.println(getClass().getSimpleName() + ": JDBC URL " + DataSources.redact(url));
+        store = reopen();
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    JdbcManagerStore reopen() {
+        return new JdbcManagerStore(url, user(), password());
+    }
+
+    @Test
+    void migratesAnEmptyDatabaseToTheCurrentSchema() {
+        assertEquals(1, store.migrationsApplied());
+        assertEquals("1", store.schemaVersion());
+    }
+
+    @Test
+    void hostsAreUpsertedByHostId() {
+        store.putHost(new Host("kvm-2", "10.0.0.2:5800", "host", T0));
+        store.putHost(new Host("kvm-1", "10.0.0.1:5800", "host", T0));
+        store.putHost(new Host("kvm-1", "10.0.0.9:5800", "proxy", T0.plusSeconds(5)));
+        assertEquals(List.of(new Host("kvm-1", "10.0.0.9:5800", "proxy", T0.plusSeconds(5)),
+                new Host("kvm-2", "10.0.0.2:5800", "host", T0)), store.hosts());
+        assertEquals(Optional.of(new Host("kvm-2", "10.0.0.2:5800", "host", T0)), store.host("kvm-2"));
+        assertTrue(store.deleteHost("kvm-2"));
+        assertFalse(store.deleteHost("kvm-2"));
+        assertEquals(Optional.empty(), store.host("kvm-2"));
+    }
+
+    @Test
+    void timesKeepMicroseconds() {
+        Instant t = Instant.parse("2026-03-04T05:06:07.123456789Z");
+        store.putHost(new Host("h", "a", "host", t));
+        assertEquals(Instant.parse("2026-03-04T05:06:07.123456Z"), store.host("h").orElseThrow().lastSeen());
+    }
+
+    @Test
+    void networksAndVms() {
+        store.putNetwork(new Network(100, "tenant-a"));
+        store.putNetwork(new Network(7, "tenant-b"));
+        store.putNetwork(new Network(100, "tenant-a2"));
+        assertEquals(List.of(new Network(7, "tenant-b"), new Network(100, "tenant-a2")), store.networks());
+
+        store.putVm(new Vm("02:00:00:00:00:0B", 100, "kvm-1"));
+        store.putVm(new Vm("02:00:00:00:00:0a", 100, "kvm-2"));
+        store.putVm(new Vm("02:00:00:00:00:0c", 7, "kvm-1"));
+        store.putVm(new Vm("02-00-00-00-00-0a", 100, "kvm-1")); // the VM moved
+        assertEquals(List.of(new Vm("02:00:00:00:00:0a", 100, "kvm-1"), new Vm("02:00:00:00:00:0b", 100, "kvm-1")),
+                store.vmsOfNetwork(100));
+        assertEquals(3, store.vmsOnHost("kvm-1").size());
+        assertEquals(List.of(), store.vmsOnHost("kvm-2"));
+        assertEquals(Optional.of(new Vm("02:00:00:00:00:0c", 7, "kvm-1")), store.vm("02:00:00:00:00:0C"));
+        assertTrue(store.deleteVm("02:00:00:00:00:0c"));
+        assertTrue(store.deleteNetwork(7));
+        assertEquals(List.of(new Network(100, "tenant-a2")), store.networks());
+    }
+
+    @Test
+    void desiredStatesKeepTheirGenerations() {
+        for (int g = 1; g <= 5; g++) {
+            store.putDesiredState(new DesiredState("kvm-1", g, "{\"links\":[],\"rules\":[],\"g\":" + g + "}", T0.plusSeconds(g)));
+        }
+        store.putDesiredState(new DesiredState("kvm-1", 5, "{\"links\":[\"x\"]}", T0.plusSeconds(9)));
+        store.putDesiredState(new DesiredState("kvm-2", 1, "{}", T0));
+        assertEquals(new DesiredState("kvm-1", 5, "{\"links\":[\"x\"]}", T0.plusSeconds(9)), store.desiredState("kvm-1").orElseThrow());
+        List<DesiredState> h = store.desiredStateHistory("kvm-1", 3);
+        assertEquals(List.of(5L, 4L, 3L), h.stream().map(DesiredState::generation).toList());
+        assertEquals(Optional.empty(), store.desiredState("nobody"));
+    }
+
+    @Test
+    void topologyHistoryIsNewestFirstWithinTimes() {
+        for (int i = 0; i < 10; i++) {
+            store.putTopology(new TopologyRecord(100, T0.plusSeconds(60L * i), i % 2 == 0 ? "ring" : "star",
+                    "{\"nodes\":[],\"edges\":[],\"i\":" + i + "}"));
+        }
+        store.putTopology(new TopologyRecord(200, T0, "mesh", "{}"));
+        List<TopologyRecord> all = store.topologies(100, null, null, 100);
+        assertEquals(10, all.size());
+        assertEquals(T0.plusSeconds(540), all.get(0).time());
+        List<TopologyRecord> window = store.topologies(100, T0.plusSeconds(120), T0.plusSeconds(360), 2);
+        assertEquals(List.of(T0.plusSeconds(360), T0.plusSeconds(300)), window.stream().map(TopologyRecord::time).toList());
+        assertEquals("star", store.latestTopology(100).orElseThrow().topologyClass());
+        assertEquals(Optional.empty(), store.latestTopology(300));
+        // same (vni, time): replaced, not duplicated
+        store.putTopology(new TopologyRecord(100, T0, "tree", "{\"again\":true}"));
+        assertEquals(10, store.topologies(100, null, null, 100).size());
+        assertEquals("tree", store.topologies(100, T0, T0, 5).get(0).topologyClass());
+    }
+
+    @Test
+    void trafficMatricesAndPruning() {
+        String big = "[" + "{\"src\":\"02:00:00:00:00:01\",\"dst\":\"02:00:00:00:00:02\",\"bytes\":123456789},".repeat(5000) + "{}]";
+        store.putTrafficMatrix(new TrafficMatrixRecord(100, T0, big));
+        store.putTrafficMatrix(new TrafficMatrixRecord(100, T0.plusSeconds(10), "[]"));
+        store.putTopology(new TopologyRecord(100, T0, "ring", "{}"));
+        assertEquals(big, store.trafficMatrices(100, null, T0, 1).get(0).document());
+        assertEquals("[]", store.latestTrafficMatrix(100).orElseThrow().document());
+        assertEquals(2, store.pruneHistory(T0.plusSeconds(1)));
+        assertEquals(1, store.trafficMatrices(100, null, null, 10).size());
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertEquals("limit: 0 is not in 1..10000",
+                assertThrows(IllegalArgumentException.class, () -> store.topologies(1, null, null, 0)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> store.topologies(1, T0.plusSeconds(1), T0, 1)).getMessage().startsWith("from:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Network(1 << 24, "x")).getMessage().startsWith("vni:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Vm("nope", 1, "h")).getMessage().startsWith("mac:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Host("h", "a", "router", T0)).getMessage().startsWith("role:"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new TopologyRecord(1, T0, "ring", "not json")).getMessage().startsWith("graph:"));
+    }
+
+    @Test
+    void aRestartedStoreHasEverythingAndMigratesNothing() throws Exception {
+        store.putHost(new Host("kvm-1", "10.0.0.1:5800", "host", T0));
+        store.putNetwork(new Network(100, "tenant-a"));
+        store.putVm(new Vm("02:00:00:00:00:01", 100, "kvm-1"));
+        store.putDesiredState(new DesiredState("kvm-1", 3, "{\"links\":[],\"rules\":[]}", T0));
+        store.putTrafficMatrix(new TrafficMatrixRecord(100, T0, "[{\"src\":\"a\",\"dst\":\"b\",\"bytes\":1}]"));
+        store.putTopology(new TopologyRecord(100, T0, "ring", "{\"nodes\":[\"a\",\"b\"]}"));
+        store.close();
+
+        store = reopen();
+        assertEquals(0, store.migrationsApplied());
+        assertEquals("1", store.schemaVersion());
+        assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
+        assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
+        assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
+        assertEquals(3, store.desiredState("kvm-1").orElseThrow().generation());
+        assertEquals(1, store.trafficMatrices(100, null, null, 10).size());
+        assertEquals(new TopologyRecord(100, T0, "ring", "{\"nodes\":[\"a\",\"b\"]}"), store.latestTopology(100).orElseThrow());
+    }
+
+    @Test
+    void migrationsAreIdempotent() throws Exception {
+        javax.sql.DataSource ds = DataSources.create(url, user(), password());
+        int rows = historyRows(ds, "");
+        assertEquals(0, Migrations.migrate(ds).migrationsExecuted);
+        assertEquals(0, Migrations.migrate(ds).migrationsExecuted);
+        assertEquals(rows, historyRows(ds, ""));
+        assertEquals(1, historyRows(ds, " WHERE \"version\" = '1' AND \"success\" = TRUE"));
+    }
+
+    private static int historyRows(javax.sql.DataSource ds, String where) throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"" + Migrations.HISTORY_TABLE + "\"" + where)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
