@@ -2,18 +2,33 @@ package io.vnet.it.demo;
 
 import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.ManagerProcess;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
+import io.vnet.it.patterns.Patterns;
+import io.vnet.protocol.Json;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The demo a newcomer runs: builds two test hosts (network namespaces) with one VM each,
- * starts the real agent in each host, links them with one TCP overlay link, and shows that
- * the VMs share a LAN: ARP, ping and an iperf3 transfer, then the agents' link counters
- * (read with vnetctl). Everything is torn down at the end, also on failure.
+ * The demo a newcomer runs, in two parts, each on test hosts made of network namespaces with
+ * the real processes:
+ * <ol>
+ * <li>the data plane: two hosts with one VM each and one TCP overlay link; the VMs share a
+ * LAN (ARP, ping, an iperf3 transfer), then the agents' link counters (read with vnetctl);</li>
+ * <li>the manager: three hosts in a star, eight VMs running the BSP patterns workload that
+ * switches ring, 2-D mesh, all-to-all; the manager infers each topology from the real frames,
+ * and the demo prints what its REST API reports as it changes.</li>
+ * </ol>
+ * Everything is torn down at the end, also on failure.
  */
 public final class Demo {
     private Demo() {
@@ -64,11 +79,78 @@ public final class Demo {
             created = fabric.namespaces();
             step("Tearing down: agents stopped by pid, namespaces deleted");
         }
+        if (rc == 0) {
+            List<String> more = new ArrayList<>();
+            rc = managerPart(more);
+            created = new ArrayList<>(created);
+            created.addAll(more);
+        }
         String left = Sh.run("ip", "netns", "list").out();
         long leftovers = created.stream().filter(left::contains).count();
-        System.out.println("  " + created.size() + " namespaces created, " + leftovers + " left behind");
-        System.out.println(rc == 0 ? "\nDemo OK: the two VMs shared a LAN through the VNET agents." : "\nDemo FAILED");
+        System.out.println("  " + created.size() + " namespaces created in all, " + leftovers + " left behind");
+        System.out.println(rc == 0 ? "\nDemo OK: the VMs shared a LAN through the VNET agents, and the manager inferred"
+                + " each pattern's topology from their traffic." : "\nDemo FAILED");
         System.exit(rc == 0 && leftovers == 0 ? 0 : 1);
+    }
+
+    /** Part 2: the manager infers the application's topology as the pattern changes. */
+    private static int managerPart(List<String> created) throws Exception {
+        int vni = 300;
+        String schedule = "ring:10,mesh:10,all:10";
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            step("Part 2: the manager and three hosts in a star (hc in the proxy's position), eight VMs");
+            Host m = fabric.addHost("mgr");
+            List<Host> hosts = List.of(fabric.addHost("ha"), fabric.addHost("hb"), fabric.addHost("hc"));
+            List<Vm> vms = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                vms.add(fabric.addVm(hosts.get(i % 3), "p" + i, vni, 1500));
+            }
+            ObjectNode cfg = Json.object();
+            cfg.putObject("vttif").put("mode", "reactive").put("windowMs", 2000).put("evaluateMs", 500)
+                    .put("minPairRate", 2000);
+            ManagerProcess manager = fabric.startManager(m, cfg);
+            Patterns.startStar(fabric, hosts, vni, b -> b.manager(manager, 500));
+            System.out.println("  manager in " + m.ns() + " (agents dial " + manager.agentAddress()
+                    + "; REST API on 127.0.0.1:" + ManagerProcess.HTTP_PORT + " inside that namespace)");
+            for (JsonNode a : manager.get("/agents")) {
+                System.out.println("  agent " + a.path("hostId").asText() + " (" + a.path("role").asText() + ") connected: "
+                        + a.path("connected").asBoolean());
+            }
+
+            step("The patterns workload (BSP, one rank per VM, 16 KiB messages): " + schedule
+                    + "; the manager's answer to GET /api/networks/" + vni + "/topology as it changes:");
+            ExecutorService bg = Executors.newSingleThreadExecutor();
+            Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,
+                    Patterns.Options.of(schedule).withComputeMs(20).withMessageBytes(16 * 1024)));
+            long t0 = System.currentTimeMillis();
+            String last = "";
+            while (!run.isDone()) {
+                ManagerProcess.Response r = manager.rest("GET", "/networks/" + vni + "/topology", null);
+                if (r.status() == 200) {
+                    String desc = r.body().path("graph").path("description").asText();
+                    if (!desc.equals(last)) {
+                        last = desc;
+                        System.out.printf("  t=%5.1f s  %s%n", (System.currentTimeMillis() - t0) / 1000.0, desc);
+                    }
+                }
+                Thread.sleep(250);
+            }
+            Patterns.Result result = run.get();
+            bg.shutdown();
+            System.out.println();
+            result.summary().lines().forEach(l -> System.out.println("  " + l));
+
+            step("What the manager kept (GET /api/networks/" + vni + "/topologies): the history, oldest first");
+            JsonNode history = manager.get("/networks/" + vni + "/topologies?limit=20");
+            List<String> lines = new ArrayList<>();
+            history.forEach(h -> lines.add(0, "  " + h.path("time").asText() + "  " + h.path("class").asText()));
+            lines.forEach(System.out::println);
+            System.out.println("  (try it yourself while a demo runs: ip netns exec " + m.ns()
+                    + " curl -s http://127.0.0.1:" + ManagerProcess.HTTP_PORT + "/api/networks/" + vni + "/topology)");
+            created.addAll(fabric.namespaces());
+            step("Tearing down part 2");
+            return result.ok() ? 0 : 1;
+        }
     }
 
     private static void step(String s) {

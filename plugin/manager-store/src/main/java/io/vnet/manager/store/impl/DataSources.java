@@ -27,13 +27,22 @@ final class DataSources {
     private static DataSource h2(String url, String user, String password) {
         try {
             org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL(url);
+            ds.setURL(durable(url));
             ds.setUser(user == null ? "sa" : user);
             ds.setPassword(password == null ? "" : password);
             return ds;
         } catch (NoClassDefFoundError e) {
             throw new IllegalStateException("JDBC URL " + redact(url) + ": the H2 driver (bundle com.h2database) is not installed", e);
         }
+    }
+
+    /**
+     * H2 writes committed data to its file up to a second later by default, so a manager killed
+     * outright (SIGKILL, OOM) would lose its last second. WRITE_DELAY=0 writes at every commit,
+     * unless the URL says otherwise.
+     */
+    static String durable(String url) {
+        return url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
     }
 
     private static DataSource postgres(String url, String user, String password) {
