@@ -14,7 +14,9 @@ import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.api.PortStats;
 import io.vnet.api.RuleTarget;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -150,7 +152,35 @@ public final class Json {
         return new ForwardingRule.Key(vni, s, d);
     }
 
+    /** The links of a JSON array at {@code field} (e.g. "links"); the first bad one is an error naming it. */
+    public static List<LinkSpec> links(JsonNode array, String field) {
+        List<LinkSpec> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(link(array.get(i), field + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    /** The rules of a JSON array at {@code field} (e.g. "rules"); the first bad one is an error naming it. */
+    public static List<ForwardingRule> rules(JsonNode array, String field) {
+        List<ForwardingRule> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(rule(array.get(i), field + "[" + i + "]"));
+        }
+        return out;
+    }
+
     // ---- writing -------------------------------------------------------------------------
+
+    /** {@code {"links": [...], "rules": [...]}}: a desired state's content. */
+    public static ObjectNode writeLinksAndRules(List<LinkSpec> links, List<ForwardingRule> rules) {
+        ObjectNode o = object();
+        ArrayNode l = o.putArray("links");
+        links.forEach(x -> l.add(write(x)));
+        ArrayNode r = o.putArray("rules");
+        rules.forEach(x -> r.add(write(x)));
+        return o;
+    }
 
     public static ObjectNode write(LinkSpec l) {
         ObjectNode o = object().put("id", l.id()).put("peer", l.peerHost()).put("transport", "tcp");

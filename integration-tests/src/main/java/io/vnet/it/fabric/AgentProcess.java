@@ -10,19 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The real host-agent process of one test host, started with {@code ip netns exec}. */
-public final class AgentProcess {
-    private final Host host;
-    private final Process process;
+public final class AgentProcess extends DaemonProcess {
     private final Path socket;
-    private final Path log;
-    private final Path configFile;
 
     private AgentProcess(Host host, Process process, Path socket, Path log, Path configFile) {
-        this.host = host;
-        this.process = process;
+        super("agent", host, process, log, configFile);
         this.socket = socket;
-        this.log = log;
-        this.configFile = configFile;
     }
 
     static AgentProcess start(Fabric fabric, Host host, ObjectNode config) throws IOException {
@@ -44,8 +37,8 @@ public final class AgentProcess {
     private void awaitReady(long timeoutMs) throws IOException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("agent of " + host + " exited with " + process.exitValue()
+            if (!process().isAlive()) {
+                throw new IllegalStateException("agent of " + host() + " exited with " + process().exitValue()
                         + "; its log:\n" + logText());
             }
             if (Files.exists(socket)) {
@@ -63,50 +56,11 @@ public final class AgentProcess {
                 throw new IOException("interrupted", e);
             }
         }
-        throw new IllegalStateException("agent of " + host + " did not answer within " + timeoutMs + " ms; log:\n" + logText());
-    }
-
-    public long pid() {
-        return process.pid();
-    }
-
-    public Host host() {
-        return host;
+        throw new IllegalStateException("agent of " + host() + " did not answer within " + timeoutMs + " ms; log:\n" + logText());
     }
 
     public Path socket() {
         return socket;
-    }
-
-    public Path log() {
-        return log;
-    }
-
-    public Path configFile() {
-        return configFile;
-    }
-
-    public Process process() {
-        return process;
-    }
-
-    public String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    /** Waits until the agent's log contains {@code text}; returns the log. */
-    public String awaitLog(String text, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        String log = logText();
-        while (!log.contains(text) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            log = logText();
-        }
-        return log;
     }
 
     /** One control request; returns the result or throws with the agent's error. */
@@ -136,7 +90,7 @@ public final class AgentProcess {
                 return s;
             }
         }
-        throw new IllegalStateException("no " + kind + " " + id + " in the stats of " + host.name());
+        throw new IllegalStateException("no " + kind + " " + id + " in the stats of " + host().name());
     }
 
     private boolean hasLink(String id) throws IOException {
@@ -158,19 +112,11 @@ public final class AgentProcess {
             Thread.sleep(50);
         }
         if (!hasLink(id)) {
-            throw new IllegalStateException("agent of " + host.name() + " has no link " + id + " after " + timeoutMs
+            throw new IllegalStateException("agent of " + host().name() + " has no link " + id + " after " + timeoutMs
                     + " ms\nlog:\n" + logText());
         }
-        throw new IllegalStateException("link " + id + " of " + host.name() + " not up after " + timeoutMs + " ms: "
+        throw new IllegalStateException("link " + id + " of " + host().name() + " not up after " + timeoutMs + " ms: "
                 + stats("link", id) + "\nlog:\n" + logText());
     }
 
-    public void signal(String sig) {
-        Sh.must("kill", "-" + sig, Long.toString(process.pid()));
-    }
-
-    /** SIGTERM, then SIGKILL after a grace period. */
-    public void stop() {
-        ProcessUtil.stop(process.toHandle());
-    }
 }

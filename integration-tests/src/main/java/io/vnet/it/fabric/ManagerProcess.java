@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The real manager process (plugin/manager-runtime/bin/vnet-manager) in a test host's namespace. */
-public final class ManagerProcess {
+public final class ManagerProcess extends DaemonProcess {
     public static final int AGENT_PORT = 5900;
     /** The REST API's port; it listens on loopback inside the manager's namespace. */
     public static final int HTTP_PORT = 8470;
@@ -18,16 +18,8 @@ public final class ManagerProcess {
     public record Response(int status, JsonNode body) {
     }
 
-    private final Host host;
-    private final Process process;
-    private final Path log;
-    private final Path configFile;
-
     private ManagerProcess(Host host, Process process, Path log, Path configFile) {
-        this.host = host;
-        this.process = process;
-        this.log = log;
-        this.configFile = configFile;
+        super("manager", host, process, log, configFile);
     }
 
     static ManagerProcess start(Fabric fabric, Host host, ObjectNode config, String name) throws IOException {
@@ -48,50 +40,7 @@ public final class ManagerProcess {
 
     /** The address agents dial: HOST:PORT. */
     public String agentAddress() {
-        return host.ip() + ":" + AGENT_PORT;
-    }
-
-    public Host host() {
-        return host;
-    }
-
-    public Process process() {
-        return process;
-    }
-
-    public Path configFile() {
-        return configFile;
-    }
-
-    public String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    /** Waits until the log contains {@code text}; fails with the log if the process dies or time runs out. */
-    public String awaitLog(String text, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true) {
-            String l = logText();
-            if (l.contains(text)) {
-                return l;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("manager exited with " + process.exitValue() + " before '" + text + "':\n" + l);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("manager log has no '" + text + "' after " + timeoutMs + " ms:\n" + l);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
+        return host().ip() + ":" + AGENT_PORT;
     }
 
     /**
@@ -99,7 +48,7 @@ public final class ManagerProcess {
      * loopback as it is by default). {@code body} may be null.
      */
     public Response rest(String method, String path, String body) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", host.ns(), "curl", "-sS",
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", host().ns(), "curl", "-sS",
                 "-X", method, "-H", "Content-Type: application/json", "-w", "\n%{http_code}"));
         Path bodyFile = null;
         if (body != null) {
@@ -134,11 +83,4 @@ public final class ManagerProcess {
         return r.body();
     }
 
-    public void signal(String sig) {
-        Sh.must("kill", "-" + sig, Long.toString(process.pid()));
-    }
-
-    public void stop() {
-        ProcessUtil.stop(process.toHandle());
-    }
 }

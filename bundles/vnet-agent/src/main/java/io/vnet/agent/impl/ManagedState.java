@@ -1,7 +1,6 @@
 package io.vnet.agent.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.protocol.Json;
 import io.vnet.api.ForwardingRule;
@@ -151,10 +150,7 @@ final class ManagedState {
             return;
         }
         ObjectNode o = Json.object().put("generation", generation);
-        ArrayNode l = o.putArray("links");
-        links.values().forEach(x -> l.add(Json.write(x)));
-        ArrayNode r = o.putArray("rules");
-        rules.values().forEach(x -> r.add(Json.write(x)));
+        o.setAll(Json.writeLinksAndRules(List.copyOf(links.values()), List.copyOf(rules.values())));
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

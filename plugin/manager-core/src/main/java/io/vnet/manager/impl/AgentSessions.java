@@ -1,7 +1,6 @@
 package io.vnet.manager.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.vnet.protocol.Json;
@@ -152,10 +151,7 @@ final class AgentSessions implements AgentRegistry {
 
     static ObjectNode message(DesiredState d) {
         ObjectNode m = Json.object().put("type", ManagerProtocol.STATE).put("generation", d.generation());
-        ArrayNode links = m.putArray("links");
-        d.links().forEach(l -> links.add(Json.write(l)));
-        ArrayNode rules = m.putArray("rules");
-        d.rules().forEach(r -> rules.add(Json.write(r)));
+        m.setAll(Json.writeLinksAndRules(d.links(), d.rules()));
         return m;
     }
 

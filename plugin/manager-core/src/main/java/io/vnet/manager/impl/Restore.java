@@ -8,7 +8,6 @@ import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.protocol.Json;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Brings back, after a manager restart, the desired state of every host the store knows. */
@@ -29,14 +28,8 @@ final class Restore {
             }
             try {
                 JsonNode doc = Json.MAPPER.readTree(saved.get().document());
-                List<LinkSpec> links = new ArrayList<>();
-                for (int i = 0; i < doc.path("links").size(); i++) {
-                    links.add(Json.link(doc.path("links").get(i), "links[" + i + "]"));
-                }
-                List<ForwardingRule> rules = new ArrayList<>();
-                for (int i = 0; i < doc.path("rules").size(); i++) {
-                    rules.add(Json.rule(doc.path("rules").get(i), "rules[" + i + "]"));
-                }
+                List<LinkSpec> links = Json.links(doc.path("links"), "links");
+                List<ForwardingRule> rules = Json.rules(doc.path("rules"), "rules");
                 sessions.restore(new DesiredState(h.hostId(), saved.get().generation(), links, rules));
                 max = Math.max(max, saved.get().generation());
                 n++;

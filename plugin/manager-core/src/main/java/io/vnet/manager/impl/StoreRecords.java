@@ -1,8 +1,6 @@
 package io.vnet.manager.impl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.manager.DesiredState;
@@ -80,13 +78,8 @@ final class StoreRecords implements Records {
     }
 
     static String document(DesiredState state) {
-        ObjectNode o = Json.object();
-        ArrayNode links = o.putArray("links");
-        state.links().forEach(l -> links.add(Json.write(l)));
-        ArrayNode rules = o.putArray("rules");
-        state.rules().forEach(r -> rules.add(Json.write(r)));
         try {
-            return Json.MAPPER.writeValueAsString(o);
+            return Json.MAPPER.writeValueAsString(Json.writeLinksAndRules(state.links(), state.rules()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

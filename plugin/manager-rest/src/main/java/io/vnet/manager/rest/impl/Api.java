@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -129,16 +128,8 @@ final class Api {
             throw new ApiError(400, "body: expected a JSON object with links and rules");
         }
         io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("links", "rules"));
-        List<LinkSpec> links = new ArrayList<>();
-        JsonNode ls = body.path("links");
-        for (int i = 0; i < ls.size(); i++) {
-            links.add(io.vnet.protocol.Json.link(ls.get(i), "links[" + i + "]"));
-        }
-        List<ForwardingRule> rules = new ArrayList<>();
-        JsonNode rs = body.path("rules");
-        for (int i = 0; i < rs.size(); i++) {
-            rules.add(io.vnet.protocol.Json.rule(rs.get(i), "rules[" + i + "]"));
-        }
+        List<LinkSpec> links = io.vnet.protocol.Json.links(body.path("links"), "links");
+        List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
         io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
         return JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
     }
