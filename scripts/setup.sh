@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what VNET's build, demo and tests need on Debian 12 (run as root):
-# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, curl, procps (sysctl),
+# Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, curl, ethtool, procps (sysctl),
 # and PostgreSQL for the manager's persistence tests (scripts/postgres.sh).
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then
@@ -18,6 +18,7 @@ command -v iptables >/dev/null || need+=(iptables)
 command -v sysctl >/dev/null || need+=(procps)
 command -v nft >/dev/null || need+=(nftables)
 command -v curl >/dev/null || need+=(curl)
+command -v ethtool >/dev/null || need+=(ethtool)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

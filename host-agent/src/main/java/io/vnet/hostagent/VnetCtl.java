@@ -69,7 +69,8 @@ public final class VnetCtl {
         @ParentCommand
         VnetCtl root;
 
-        @Command(name = "add", description = "add a link (with --connect it dials; without, it accepts the peer)")
+        @Command(name = "add", description = "add a link (TCP: with --connect it dials, without it accepts the peer;"
+                + " VXLAN: --connect is the peer's endpoint)")
         static final class Add implements Callable<Integer> {
             @ParentCommand
             Link link;
@@ -81,10 +82,14 @@ public final class VnetCtl {
             String connect;
             @Option(names = "--flood", description = "carry broadcast and unknown unicast (flooding links must form a tree)")
             boolean flood;
+            @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default) or vxlan (UDP, RFC 7348;"
+                    + " --connect is then the peer's VXLAN endpoint)")
+            String transport;
 
             @Override
             public Integer call() throws IOException {
-                ObjectNode req = op(ControlOps.LINK_ADD).put("id", id).put("peer", peer).put("flood", flood);
+                ObjectNode req = op(ControlOps.LINK_ADD).put("id", id).put("peer", peer).put("flood", flood)
+                        .put("transport", transport);
                 if (connect != null) {
                     req.put("connect", connect);
                 }
@@ -114,10 +119,10 @@ public final class VnetCtl {
             @Override
             public Integer call() throws IOException {
                 return link.root.print(link.root.call(op(ControlOps.LINK_LIST)), (r, out) -> {
-                    out.printf("%-16s %-16s %-24s %s%n", "ID", "PEER", "CONNECT", "FLOOD");
+                    out.printf("%-16s %-16s %-9s %-24s %s%n", "ID", "PEER", "TRANSPORT", "CONNECT", "FLOOD");
                     for (JsonNode l : r) {
-                        out.printf("%-16s %-16s %-24s %s%n", l.path("id").asText(), l.path("peer").asText(),
-                                l.path("connect").asText("(accepts)"), l.path("flood").asBoolean());
+                        out.printf("%-16s %-16s %-9s %-24s %s%n", l.path("id").asText(), l.path("peer").asText(),
+                                l.path("transport").asText(), l.path("connect").asText("(accepts)"), l.path("flood").asBoolean());
                     }
                 });
             }

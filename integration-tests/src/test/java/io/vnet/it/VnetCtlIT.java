@@ -40,7 +40,7 @@ class VnetCtlIT {
             assertTrue(add.out().contains("added link x"), add.out());
             agentA.awaitLinkUp("x", 10_000);
             Sh.Result links = ctl(agentA, "link", "list");
-            assertTrue(links.out().matches("(?s).*x\\s+hb\\s+" + b.ip().replace(".", "\\.") + ":5800\\s+false.*"), links.out());
+            assertTrue(links.out().matches("(?s).*x\\s+hb\\s+tcp\\s+" + b.ip().replace(".", "\\.") + ":5800\\s+false.*"), links.out());
 
             Sh.Result rule = ctl(agentA, "rule", "add", "--vni", "100", "--dst", "02:00:00:00:00:09", "--to", "link:x");
             assertEquals(0, rule.exit(), rule.out());

@@ -14,12 +14,15 @@ import java.time.Duration;
  * @param backoffMin   first reconnect delay of a dialling link
  * @param backoffMax   cap of the exponential reconnect delay
  * @param eventLoops   Netty event loop threads (0: one per core)
+ * @param vxlanListen  the UDP endpoint of this daemon's VXLAN links (RFC 7348; port 4789 is
+ *                     the standard one), or null for no VXLAN links
  * @param countPairs   count traffic per VM pair (VTTIF's input): on the forwarding path for
  *                     frames entering the overlay here, and with nftables on the bridges for
  *                     pairs on the same host
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
-                              Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs) {
+                              Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
+                              Endpoint vxlanListen) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
 
@@ -43,6 +46,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
 
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true);
+                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null);
     }
 }

@@ -120,14 +120,18 @@ public final class Json {
         String id = text(n, path, "id");
         String peer = text(n, path, "peer");
         field(path, "peer", () -> Ids.check("peer host id", peer));
-        String transport = optText(n, path, "transport", "tcp");
-        if (!transport.equalsIgnoreCase("tcp")) {
-            throw new IllegalArgumentException(at(path, "transport") + ": '" + transport + "' is not supported (expected tcp)");
-        }
+        String transport = optText(n, path, "transport", "tcp").toLowerCase();
+        LinkSpec.Transport t = switch (transport) {
+            case "tcp" -> LinkSpec.Transport.TCP;
+            case "vxlan" -> LinkSpec.Transport.VXLAN;
+            default -> throw new IllegalArgumentException(at(path, "transport") + ": '" + transport
+                    + "' is not supported (expected tcp or vxlan)");
+        };
         String connect = optText(n, path, "connect", null);
         Endpoint ep = connect == null ? null : field(path, "connect", () -> Endpoint.parse(connect));
         boolean flood = bool(n, path, "flood", false);
-        return field(path, "id", () -> new LinkSpec(id, peer, LinkSpec.Transport.TCP, ep, flood));
+        return field(path, t == LinkSpec.Transport.VXLAN && ep == null ? "connect" : "id",
+                () -> new LinkSpec(id, peer, t, ep, flood));
     }
 
     public static final Set<String> RULE_FIELDS = Set.of("vni", "src", "dst", "to");
@@ -183,7 +187,7 @@ public final class Json {
     }
 
     public static ObjectNode write(LinkSpec l) {
-        ObjectNode o = object().put("id", l.id()).put("peer", l.peerHost()).put("transport", "tcp");
+        ObjectNode o = object().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport().name().toLowerCase());
         if (l.connect() != null) {
             o.put("connect", l.connect().toString());
         }

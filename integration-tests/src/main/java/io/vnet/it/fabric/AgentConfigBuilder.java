@@ -7,6 +7,7 @@ import io.vnet.protocol.Json;
 /** Builds an agent configuration file for a test host. */
 public final class AgentConfigBuilder {
     public static final int LINK_PORT = 5800;
+    public static final int VXLAN_PORT = 4789;
 
     private final ObjectNode root = Json.object();
     private final ArrayNode networks = root.putArray("networks");
@@ -34,6 +35,19 @@ public final class AgentConfigBuilder {
 
     public AgentConfigBuilder dial(String id, Host peer, boolean flood) {
         links.addObject().put("id", id).put("peer", peer.name()).put("connect", peer.ip() + ":" + LINK_PORT).put("flood", flood);
+        return this;
+    }
+
+    /** A VXLAN link to {@code peer}'s VXLAN endpoint on the underlay (port 4789). */
+    public AgentConfigBuilder vxlan(String id, Host peer, boolean flood) {
+        links.addObject().put("id", id).put("peer", peer.name()).put("transport", "vxlan")
+                .put("connect", peer.ip() + ":" + VXLAN_PORT).put("flood", flood);
+        return this;
+    }
+
+    /** Opens this host's VXLAN socket on its underlay address. */
+    public AgentConfigBuilder vxlanListen(Host self) {
+        root.put("vxlanListen", self.ip() + ":" + VXLAN_PORT);
         return this;
     }
 

@@ -16,9 +16,9 @@ final class Preconditions {
         if (!id.out().trim().equals("0")) {
             problems.add("not root (uid " + id.out().trim() + "): network namespaces and TAP devices need root");
         }
-        for (String tool : List.of("ip", "ping", "iperf3", "sysctl", "nft")) {
+        for (String tool : List.of("ip", "ping", "iperf3", "sysctl", "nft", "curl", "ethtool")) {
             if (!Sh.run("sh", "-c", "command -v " + tool).ok()) {
-                problems.add(tool + " is missing (run scripts/setup.sh, which installs iproute2, iputils-ping, iperf3 and nftables)");
+                problems.add(tool + " is missing (run scripts/setup.sh, which installs iproute2, iputils-ping, iperf3, nftables, curl and ethtool)");
             }
         }
         if (!Files.exists(Path.of("/dev/net/tun"))) {

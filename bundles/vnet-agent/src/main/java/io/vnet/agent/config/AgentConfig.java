@@ -25,6 +25,7 @@ import java.util.Set;
  * {
  *   "hostId": "host-a",  "role": "host",            // or "proxy"
  *   "listen": "0.0.0.0:5800",                       // accept links here (optional)
+ *   "vxlanListen": "0.0.0.0:4789",                  // UDP endpoint of VXLAN links (optional)
  *   "control": "/run/vnet/agent.sock",              // local control socket
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
  *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true} ],
@@ -44,7 +45,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs",
-            "manager", "reportIntervalMs", "stateFile");
+            "manager", "reportIntervalMs", "stateFile", "vxlanListen");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -82,6 +83,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         String listenText = Json.optText(root, "", "listen", null);
         Endpoint listen = listenText == null ? null : Json.field("", "listen", () -> Endpoint.parse(listenText));
         Path control = Path.of(Json.optText(root, "", "control", DEFAULT_CONTROL.toString()));
+        String vxlanText = Json.optText(root, "", "vxlanListen", null);
+        Endpoint vxlanListen = vxlanText == null ? null : Json.field("", "vxlanListen", () -> Endpoint.parse(vxlanText));
 
         List<NetworkId> networks = new ArrayList<>();
         List<InterfaceSpec> interfaces = new ArrayList<>();
@@ -124,7 +127,11 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             if (!linkIds.add(l.id())) {
                 throw new IllegalArgumentException("links[" + i + "].id: link " + l.id() + " is listed twice");
             }
-            if (!l.dials() && listen == null) {
+            if (l.isVxlan() && vxlanListen == null) {
+                throw new IllegalArgumentException("links[" + i + "]: link " + l.id()
+                        + " is a VXLAN link, but no vxlanListen address is set");
+            }
+            if (!l.isVxlan() && !l.dials() && listen == null) {
                 throw new IllegalArgumentException("links[" + i + "]: link " + l.id()
                         + " has no connect address, so it waits for its peer, but no listen address is set");
             }
@@ -153,7 +160,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int bmax = Json.integer(root, "", "backoffMaxMs", bmin, 3_600_000, Math.max(5000, bmin));
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
-                Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true));
+                Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
+                vxlanListen);
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);

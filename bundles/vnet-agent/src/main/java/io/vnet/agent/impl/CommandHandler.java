@@ -61,7 +61,7 @@ final class CommandHandler {
         switch (op) {
             case ControlOps.LINK_ADD -> {
                 LinkSpec spec = Json.link(args(req, Json.LINK_FIELDS), "");
-                if (!spec.dials() && dp.listenPort() < 0) {
+                if (!spec.isVxlan() && !spec.dials() && dp.listenPort() < 0) {
                     throw new IllegalArgumentException("link " + spec.id()
                             + " has no connect address and this agent accepts no links (no listen address)");
                 }

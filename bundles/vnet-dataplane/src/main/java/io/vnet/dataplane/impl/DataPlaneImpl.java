@@ -16,6 +16,8 @@ import io.vnet.dataplane.count.PairCounters;
 import io.vnet.dataplane.forward.Forwarder;
 import io.vnet.dataplane.link.LinkPort;
 import io.vnet.dataplane.link.Links;
+import io.vnet.dataplane.link.VxlanLinks;
+import io.vnet.dataplane.link.VxlanPort;
 import io.vnet.dataplane.tap.TapPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,7 @@ public final class DataPlaneImpl implements DataPlane {
     private BridgePairCounter bridgePairs;
     private final Transport transport;
     private final Links links;
+    private final VxlanLinks vxlan;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final Map<String, TapPort> taps = new LinkedHashMap<>();
 
@@ -57,7 +60,10 @@ public final class DataPlaneImpl implements DataPlane {
                 transport.server(), forwarder);
         try {
             links.start();
+            vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),
+                    transport.group(), transport.datagram(), forwarder);
         } catch (IOException e) {
+            links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new UncheckedIOException(e);
         }
@@ -126,6 +132,25 @@ public final class DataPlaneImpl implements DataPlane {
 
     @Override
     public synchronized void addLink(LinkSpec spec) {
+        if (links.get(spec.id()) != null || (vxlan != null && vxlan.get(spec.id()) != null)) {
+            throw new IllegalArgumentException("link " + spec.id() + " exists already");
+        }
+        if (spec.isVxlan()) {
+            if (vxlan == null) {
+                throw new IllegalArgumentException("link " + spec.id() + " is a VXLAN link, but this daemon has no VXLAN"
+                        + " socket (set vxlanListen)");
+            }
+            VxlanPort port = vxlan.add(spec);
+            try {
+                forwarder.addLink(port);
+            } catch (IllegalArgumentException e) {
+                vxlan.remove(spec.id());
+                throw e;
+            }
+            LOG.log(Level.INFO, "link " + spec.id() + " added: peer " + spec.peerHost() + " via vxlan " + spec.connect()
+                    + (spec.flood() ? ", flooding" : ""));
+            return;
+        }
         LinkPort port = links.add(spec);
         try {
             forwarder.addLink(port);
@@ -140,6 +165,12 @@ public final class DataPlaneImpl implements DataPlane {
 
     @Override
     public synchronized boolean removeLink(String id) {
+        if (vxlan != null && vxlan.get(id) != null) {
+            List<ForwardingRule> gone = forwarder.removePort(vxlan.get(id).id());
+            vxlan.remove(id);
+            LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
+            return true;
+        }
         LinkPort port = links.get(id);
         if (port == null) {
             return false;
@@ -157,6 +188,9 @@ public final class DataPlaneImpl implements DataPlane {
         List<LinkSpec> out = new ArrayList<>();
         for (LinkPort l : links.all()) {
             out.add(l.spec());
+        }
+        if (vxlan != null) {
+            vxlan.all().forEach(v -> out.add(v.spec()));
         }
         return out;
     }
@@ -245,6 +279,10 @@ public final class DataPlaneImpl implements DataPlane {
         for (LinkPort l : links.all()) {
             out.add(l.stats());
         }
+        if (vxlan != null) {
+            vxlan.all().forEach(v -> out.add(v.stats()));
+            out.add(vxlan.listenerStats());
+        }
         return out;
     }
 
@@ -259,6 +297,9 @@ public final class DataPlaneImpl implements DataPlane {
             removeInterface(id);
         }
         links.close();
+        if (vxlan != null) {
+            vxlan.close();
+        }
         if (bridgePairs != null) {
             bridgePairs.close();
             bridgePairs = null;

@@ -1,0 +1,134 @@
+package io.vnet.dataplane.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DatagramPacket;
+import io.vnet.api.DropReason;
+import io.vnet.api.Endpoint;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Forwarder;
+import io.vnet.dataplane.forward.Frames;
+import io.vnet.dataplane.forward.PortCounters;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The daemon's VXLAN links: one UDP socket sends and receives them all. A datagram belongs to
+ * the link whose peer has its source address (a kernel vxlan device picks its source port
+ * per flow, so the port is not part of the match). Datagrams from unknown addresses, without
+ * the VNI flag, or too short to hold a frame are dropped and counted.
+ */
+public final class VxlanLinks implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VxlanLinks.class.getName());
+
+    private final Forwarder forwarder;
+    private final Channel socket;
+    private final Map<InetAddress, VxlanPort> byPeer = new ConcurrentHashMap<>();
+    private final Map<String, VxlanPort> byId = new ConcurrentHashMap<>();
+    private final PortCounters unidentified = new PortCounters();
+
+    public VxlanLinks(Endpoint listen, int maxFrame, EventLoopGroup group, Class<? extends Channel> datagramClass,
+                      Forwarder forwarder) throws IOException {
+        this.forwarder = forwarder;
+        ChannelFuture f = new Bootstrap().group(group).channel(datagramClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxFrame + Vxlan.HEADER + 64))
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .handler(new Receiver())
+                .bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot bind the VXLAN socket " + listen + ": " + f.cause().getMessage(), f.cause());
+        }
+        socket = f.channel();
+        LOG.log(Level.INFO, "VXLAN links on udp " + socket.localAddress());
+    }
+
+    public VxlanPort add(LinkSpec spec) {
+        InetSocketAddress peer;
+        try {
+            peer = new InetSocketAddress(InetAddress.getByName(spec.connect().host()), spec.connect().port());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("link " + spec.id() + ": cannot resolve " + spec.connect().host());
+        }
+        VxlanPort port = new VxlanPort(spec, peer, socket);
+        if (byId.putIfAbsent(spec.id(), port) != null) {
+            throw new IllegalArgumentException("link " + spec.id() + " exists already");
+        }
+        if (byPeer.putIfAbsent(peer.getAddress(), port) != null) {
+            byId.remove(spec.id());
+            throw new IllegalArgumentException("link " + spec.id() + ": another VXLAN link already has peer "
+                    + peer.getAddress().getHostAddress());
+        }
+        return port;
+    }
+
+    public VxlanPort remove(String id) {
+        VxlanPort p = byId.remove(id);
+        if (p != null) {
+            byPeer.remove(p.peer().getAddress(), p);
+        }
+        return p;
+    }
+
+    public VxlanPort get(String id) {
+        return byId.get(id);
+    }
+
+    public List<VxlanPort> all() {
+        List<VxlanPort> out = new ArrayList<>(byId.values());
+        out.sort((a, b) -> a.spec().id().compareTo(b.spec().id()));
+        return out;
+    }
+
+    public PortStats listenerStats() {
+        return unidentified.snapshot("listener", "vxlan", "listening on udp " + socket.localAddress(),
+                byId.size() + " VXLAN link(s)");
+    }
+
+    private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            VxlanPort port = byPeer.get(packet.sender().getAddress());
+            ByteBuf in = packet.content();
+            PortCounters counters = port != null ? port.counters() : unidentified;
+            if (port == null) {
+                counters.drop(DropReason.UNIDENTIFIED);
+                return;
+            }
+            if (!Vxlan.valid(in)) {
+                counters.drop(DropReason.MALFORMED);
+                return;
+            }
+            int len = in.readableBytes() - Vxlan.HEADER;
+            if (len < Frames.ETH_HEADER) {
+                counters.drop(DropReason.RUNT);
+                return;
+            }
+            counters.in(len);
+            forwarder.forward(port, Vxlan.vni(in), in.retainedSlice(in.readerIndex() + Vxlan.HEADER, len));
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close().awaitUninterruptibly();
+    }
+}
