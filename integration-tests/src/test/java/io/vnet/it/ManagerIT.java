@@ -10,6 +10,7 @@ import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
 import io.vnet.it.patterns.Patterns;
 import io.vnet.it.patterns.RankLog;
@@ -202,7 +203,10 @@ class ManagerIT {
                 Thread.sleep(100);
             }
             assertEquals(generation, hb.path("appliedGeneration").asLong(), "hb acknowledged the state: " + hb);
-            assertEquals(5, vb.ping(va, 5).received(), "hb forwards through the link the manager gave it");
+            // vb's failed ARP for va from before is still cached; start the resolution afresh
+            Sh.must("ip", "-n", vb.ns(), "neigh", "flush", "all");
+            Vm.PingResult joined = vb.ping(va, 5);
+            assertEquals(5, joined.received(), "hb forwards through the link the manager gave it:\n" + joined.output());
             assertEquals(generation, manager.get("/hosts/hb/desired-state").path("generation").asLong());
 
             manager.signal("KILL");

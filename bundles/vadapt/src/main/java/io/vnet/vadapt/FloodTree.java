@@ -1,0 +1,101 @@
+package io.vnet.vadapt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The flooding tree of an overlay: a breadth-first spanning tree rooted at the center (fewest hops
+ * from the center first, then host id order). On an overlay that contains the star, it is the
+ * star. Broadcast, multicast and unknown unicast follow only these links, so floods never loop
+ * whatever fast paths the overlay has.
+ */
+public final class FloodTree {
+    private FloodTree() {
+    }
+
+    /**
+     * The tree of {@code overlay} rooted at {@code root} that spans {@code root} and every host of
+     * the overlay; an overlay on which some host cannot be reached is an error naming it.
+     */
+    public static Overlay of(String root, Overlay overlay) {
+        if (root == null || overlay == null) {
+            throw new IllegalArgumentException("invalid flooding tree: a root and an overlay are required");
+        }
+        Map<String, Set<String>> adj = new TreeMap<>();
+        adj.put(root, new TreeSet<>());
+        for (HostLink l : overlay.links()) {
+            adj.computeIfAbsent(l.a(), k -> new TreeSet<>()).add(l.b());
+            adj.computeIfAbsent(l.b(), k -> new TreeSet<>()).add(l.a());
+        }
+        Set<String> seen = new TreeSet<>();
+        List<HostLink> tree = new ArrayList<>();
+        Deque<String> queue = new ArrayDeque<>();
+        seen.add(root);
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            String u = queue.poll();
+            for (String v : adj.get(u)) {
+                if (seen.add(v)) {
+                    tree.add(HostLink.of(u, v));
+                    queue.add(v);
+                }
+            }
+        }
+        for (String h : adj.keySet()) {
+            if (!seen.contains(h)) {
+                throw new IllegalArgumentException("invalid overlay: host " + h + " cannot be reached from " + root
+                        + ", so no flooding tree spans it");
+            }
+        }
+        return Overlay.of(tree);
+    }
+
+    /** The next hop from {@code from} toward {@code to} along a tree rooted at {@code root}. */
+    public static String nextHop(String root, Overlay tree, String from, String to) {
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("no next hop from host " + from + " to itself");
+        }
+        Map<String, String> parent = parents(root, tree);
+        if (!parent.containsKey(from) || !parent.containsKey(to)) {
+            throw new IllegalArgumentException("host " + (parent.containsKey(from) ? to : from)
+                    + " is not on the flooding tree");
+        }
+        String prev = to;
+        for (String v = to; v != null; v = parent.get(v)) {
+            if (v.equals(from)) {
+                return prev;
+            }
+            prev = v;
+        }
+        return parent.get(from);
+    }
+
+    /** Every node of the tree with its parent (the root's is null). */
+    public static Map<String, String> parents(String root, Overlay tree) {
+        Map<String, Set<String>> adj = new TreeMap<>();
+        for (HostLink l : tree.links()) {
+            adj.computeIfAbsent(l.a(), k -> new TreeSet<>()).add(l.b());
+            adj.computeIfAbsent(l.b(), k -> new TreeSet<>()).add(l.a());
+        }
+        Map<String, String> parent = new TreeMap<>();
+        parent.put(root, null);
+        Deque<String> queue = new ArrayDeque<>();
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            String u = queue.poll();
+            for (String v : adj.getOrDefault(u, Set.of())) {
+                if (!parent.containsKey(v)) {
+                    parent.put(v, u);
+                    queue.add(v);
+                }
+            }
+        }
+        return parent;
+    }
+}
