@@ -16,13 +16,14 @@ import java.time.Duration;
  * @param eventLoops   Netty event loop threads (0: one per core)
  * @param vxlanListen  the UDP endpoint of this daemon's VXLAN links (RFC 7348; port 4789 is
  *                     the standard one), or null for no VXLAN links
+ * @param tls          mutual TLS on every TCP link, or null for plain TCP
  * @param countPairs   count traffic per VM pair (VTTIF's input): on the forwarding path for
  *                     frames entering the overlay here, and with nftables on the bridges for
  *                     pairs on the same host
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
-                              Endpoint vxlanListen) {
+                              Endpoint vxlanListen, TlsFiles tls) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
 
@@ -44,8 +45,20 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
         }
     }
 
+    /**
+     * PEM files for mutual TLS: the CA that signs every daemon's certificate, this daemon's
+     * certificate (its subject CN is its host id) and its PKCS#8 private key.
+     */
+    public record TlsFiles(java.nio.file.Path ca, java.nio.file.Path cert, java.nio.file.Path key) {
+        public TlsFiles {
+            if (ca == null || cert == null || key == null) {
+                throw new IllegalArgumentException("TLS needs ca, cert and key files");
+            }
+        }
+    }
+
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null);
+                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null);
     }
 }

@@ -51,6 +51,13 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** Mutual TLS on TCP links, with the CA of {@code dir} and the certificate and key made for {@code certName}. */
+    public AgentConfigBuilder tls(java.nio.file.Path dir, String certName) {
+        root.putObject("tls").put("ca", dir.resolve("ca.pem").toString())
+                .put("cert", dir.resolve(certName + ".pem").toString()).put("key", dir.resolve(certName + ".key").toString());
+        return this;
+    }
+
     public AgentConfigBuilder accept(String id, String peerHost, boolean flood) {
         links.addObject().put("id", id).put("peer", peerHost).put("flood", flood);
         return this;

@@ -26,6 +26,7 @@ import java.util.Set;
  *   "hostId": "host-a",  "role": "host",            // or "proxy"
  *   "listen": "0.0.0.0:5800",                       // accept links here (optional)
  *   "vxlanListen": "0.0.0.0:4789",                  // UDP endpoint of VXLAN links (optional)
+ *   "tls": {"ca": "ca.pem", "cert": "host-a.pem", "key": "host-a.key"},  // mutual TLS on TCP links
  *   "control": "/run/vnet/agent.sock",              // local control socket
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
  *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true} ],
@@ -45,7 +46,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs",
-            "manager", "reportIntervalMs", "stateFile", "vxlanListen");
+            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -161,13 +162,34 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
-                vxlanListen);
+                vxlanListen, tls(file, root));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
         Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
                 List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile);
+    }
+
+    private static final Set<String> TLS = Set.of("ca", "cert", "key");
+
+    /** The TLS files (relative paths are relative to the configuration file), which must be readable. */
+    private static DataPlaneConfig.TlsFiles tls(Path file, JsonNode root) {
+        JsonNode t = root.get("tls");
+        if (t == null || t.isNull()) {
+            return null;
+        }
+        Json.onlyFields(t, "tls", TLS);
+        Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
+        Path[] p = new Path[3];
+        String[] names = {"ca", "cert", "key"};
+        for (int i = 0; i < 3; i++) {
+            p[i] = base.resolve(Json.text(t, "tls", names[i]));
+            if (!Files.isReadable(p[i])) {
+                throw new IllegalArgumentException("tls." + names[i] + ": cannot read " + p[i]);
+            }
+        }
+        return new DataPlaneConfig.TlsFiles(p[0], p[1], p[2]);
     }
 
     private static JsonNode array(JsonNode root, String field) {

@@ -59,6 +59,9 @@ public final class DataPlaneImpl implements DataPlane {
                 config.backoffMin(), config.backoffMax(), transport.group(), transport.channel(),
                 transport.server(), forwarder);
         try {
+            if (config.tls() != null) {
+                links.useTls(io.vnet.dataplane.link.TlsContexts.load(config.tls()));
+            }
             links.start();
             vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),
                     transport.group(), transport.datagram(), forwarder);
@@ -68,7 +71,8 @@ public final class DataPlaneImpl implements DataPlane {
             throw new UncheckedIOException(e);
         }
         LOG.log(Level.INFO, "data plane of host " + config.hostId() + " started (" + transport.name()
-                + " transport, max frame " + config.maxFrame() + " bytes)");
+                + " transport, max frame " + config.maxFrame() + " bytes, TCP links "
+                + (config.tls() != null ? "with mutual TLS, CA " + config.tls().ca() : "in plain TCP") + ")");
     }
 
     @Override

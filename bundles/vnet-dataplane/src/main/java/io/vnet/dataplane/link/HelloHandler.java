@@ -75,6 +75,20 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        String certified;
+        try {
+            certified = TlsContexts.peerHost(ctx.channel());
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            certified = "";
+        }
+        if (certified != null && !certified.equals(hello.hostId())) {
+            counters().drop(DropReason.UNIDENTIFIED);
+            links.refused();
+            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + ": it says it is host '" + hello.hostId()
+                    + "' but its certificate names '" + certified + "'");
+            ctx.close();
+            return;
+        }
         LinkPort link;
         if (dialled != null) {
             if (!dialled.spec().peerHost().equals(hello.hostId())) {
@@ -118,7 +132,17 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.WARNING, "connection " + describe(ctx) + ": " + cause.getMessage() + "; closing");
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof javax.net.ssl.SSLException || cause instanceof io.netty.handler.codec.DecoderException
+                && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            counters().drop(DropReason.UNIDENTIFIED);
+            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + ": TLS handshake failed: " + root.getMessage());
+        } else {
+            LOG.log(Level.WARNING, "connection " + describe(ctx) + ": " + cause.getMessage() + "; closing");
+        }
         ctx.close();
     }
 }

@@ -52,6 +52,7 @@ public final class Links implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile Channel server;
+    private volatile TlsContexts tls;
 
     public Links(String hostId, Endpoint listen, int maxFrame, Duration keepalive, Duration backoffMin,
                  Duration backoffMax, EventLoopGroup group, Class<? extends Channel> channelClass,
@@ -80,6 +81,11 @@ public final class Links implements AutoCloseable {
         refused.incrementAndGet();
     }
 
+    /** From now on, every TCP link uses mutual TLS with these contexts (call before {@link #start}). */
+    public void useTls(TlsContexts contexts) {
+        this.tls = contexts;
+    }
+
     /** Binds the listening socket, if this daemon accepts links. */
     public void start() throws IOException {
         if (listen == null) {
@@ -95,6 +101,9 @@ public final class Links implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.server.newHandler(ch.alloc()));
+                        }
                         pipeline(ch, HelloHandler.accepting(Links.this, acceptingLink()));
                     }
                 });
@@ -202,6 +211,9 @@ public final class Links implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.client.newHandler(ch.alloc(), to.host(), to.port()));
+                        }
                         pipeline(ch, HelloHandler.dialling(Links.this, link));
                     }
                 });

@@ -1,0 +1,75 @@
+package io.vnet.it;
+
+import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vnet.it.fabric.AgentProcess;
+import io.vnet.it.fabric.Fabric;
+import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.Sh;
+import io.vnet.it.fabric.Vm;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mutual TLS on TCP links: peers with certificates from the one CA talk; a peer whose
+ * certificate comes from another CA is refused, and so is one whose valid certificate names
+ * another host than the one it says it is.
+ */
+class TlsIT {
+    static final int VNI = 100;
+
+    private static void certs(Fabric fabric, Path dir, String... hosts) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(fabric.repoDir().resolve("scripts/vnet-certs.sh").toString(),
+                dir.toString()));
+        cmd.addAll(List.of(hosts));
+        Sh.Result r = Sh.run(60, cmd);
+        assertEquals(0, r.exit(), r.out());
+    }
+
+    @Test
+    void onlyPeersWithTheRightCaAndNameGetALink() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Path ca1 = fabric.workDir().resolve("ca1");
+            Path ca2 = fabric.workDir().resolve("ca2");
+            certs(fabric, ca1, "ha", "hb", "hc");
+            certs(fabric, ca2, "hm");
+            Host a = fabric.addHost("ha");
+            Host b = fabric.addHost("hb");
+            Host m = fabric.addHost("hm");
+            Host x = fabric.addHost("hx");
+            Vm va = fabric.addVm(a, "va", VNI, 1500);
+            Vm vb = fabric.addVm(b, "vb", VNI, 1500);
+            AgentProcess agentB = fabric.startAgent(b, forHost(b).tls(ca1, "hb").network(VNI, 1500)
+                    .accept("from-a", "ha", true).accept("from-m", "hm", false).accept("from-x", "hx", false).build());
+            AgentProcess agentA = fabric.startAgent(a, forHost(a).tls(ca1, "ha").network(VNI, 1500)
+                    .dial("to-b", b, true).build());
+            agentA.awaitLinkUp("to-b", 10_000);
+            assertTrue(agentA.logText().contains("with mutual TLS"), agentA.logText());
+            assertEquals(5, va.ping(vb, 5).received(), "ha and hb talk over TLS");
+            Vm.IperfResult r = va.iperf(vb, 3, 1);
+            System.out.printf("iperf3 over a mutual-TLS link: %.1f Mbit/s%n", r.bitsPerSecond() / 1e6);
+            assertTrue(r.bytesReceived() > 1_000_000, "data moved over TLS");
+
+            // hm: a certificate from another CA
+            AgentProcess agentM = fabric.startAgent(m, forHost(m).tls(ca2, "hm").network(VNI, 1500)
+                    .dial("to-b", b, false).build());
+            // hx: a valid certificate of CA 1, but it names hc
+            AgentProcess agentX = fabric.startAgent(x, forHost(x).tls(ca1, "hc").network(VNI, 1500)
+                    .dial("to-b", b, false).build());
+            agentB.awaitLog("TLS handshake failed", 10_000);
+            agentB.awaitLog("it says it is host 'hx' but its certificate names 'hc'", 10_000);
+            Thread.sleep(1000);
+            assertNotEquals("up", agentB.stats("link", "from-m").path("state").asText(), "hm was refused");
+            assertNotEquals("up", agentB.stats("link", "from-x").path("state").asText(), "hx was refused");
+            assertNotEquals("up", agentM.stats("link", "to-b").path("state").asText());
+            assertNotEquals("up", agentX.stats("link", "to-b").path("state").asText());
+            assertTrue(agentB.stats("listener", "listener").path("drops").path("unidentified").asLong() >= 2,
+                    agentB.stats("listener", "listener").toString());
+            assertEquals(5, va.ping(vb, 5).received(), "the trusted link still works");
+        }
+    }
+}
