@@ -72,4 +72,34 @@ class TlsIT {
             assertEquals(5, va.ping(vb, 5).received(), "the trusted link still works");
         }
     }
+
+    @Test
+    void agentsAndTheManagerTalkOverMutualTlsAndImpostorsAreRefused() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Path ca1 = fabric.workDir().resolve("ca1");
+            Path ca2 = fabric.workDir().resolve("ca2");
+            certs(fabric, ca1, "manager", "ha", "hc");
+            certs(fabric, ca2, "hm");
+            Host mgr = fabric.addHost("mgr");
+            Host a = fabric.addHost("ha");
+            Host x = fabric.addHost("hx");
+            Host m = fabric.addHost("hm");
+            com.fasterxml.jackson.databind.node.ObjectNode cfg = io.vnet.protocol.Json.object();
+            cfg.putObject("tls").put("ca", ca1.resolve("ca.pem").toString())
+                    .put("cert", ca1.resolve("manager.pem").toString()).put("key", ca1.resolve("manager.key").toString());
+            io.vnet.it.fabric.ManagerProcess manager = fabric.startManager(mgr, cfg);
+            assertTrue(manager.logText().contains("(mutual TLS)"), manager.logText());
+            AgentProcess agentA = fabric.startAgent(a, forHost(a).tls(ca1, "ha").network(VNI, 1500).manager(manager, 500).build());
+            manager.awaitLog("agent ha (host) registered", 10_000);
+            agentA.awaitLog("over mutual TLS", 10_000);
+            fabric.startAgent(x, forHost(x).tls(ca1, "hc").network(VNI, 1500).manager(manager, 500).build());
+            manager.awaitLog("it says it is host 'hx' but its certificate names 'hc'", 10_000);
+            fabric.startAgent(m, forHost(m).tls(ca2, "hm").network(VNI, 1500).manager(manager, 500).build());
+            manager.awaitLog("TLS handshake failed", 10_000);
+            Thread.sleep(1000);
+            java.util.List<String> registered = new java.util.ArrayList<>();
+            manager.get("/agents").forEach(ag -> registered.add(ag.path("hostId").asText()));
+            assertEquals(List.of("ha"), registered, "only ha registered");
+        }
+    }
 }

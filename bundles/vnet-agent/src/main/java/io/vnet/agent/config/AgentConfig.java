@@ -34,19 +34,20 @@ import java.util.Set;
  *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
  *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with
  *   "reportIntervalMs": 1000,                       // traffic reports to the manager
- *   "stateFile": "/var/lib/vnet/state.json"         // the manager's last desired state
+ *   "stateFile": "/var/lib/vnet/state.json",        // the manager's last desired state
+ *   "managerId": "manager"                          // with tls: the CN of the manager's certificate
  * }
  * </pre>
  */
 public record AgentConfig(Path file, String hostId, String role, Endpoint listen, Path control,
                           List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LinkSpec> links,
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
-                          int reportIntervalMs, Path stateFile) {
+                          int reportIntervalMs, Path stateFile, String managerId) {
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs",
-            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls");
+            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -168,7 +169,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
         Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
-                List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile);
+                List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
+                Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))));
     }
 
     private static final Set<String> TLS = Set.of("ca", "cert", "key");

@@ -51,6 +51,8 @@ final class ManagerClient implements AutoCloseable {
     private final DataPlane dp;
     private final ManagedState state;
     private final long intervalMs;
+    private final io.vnet.protocol.Tls tls;
+    private final String managerId;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
             new DefaultThreadFactory("vnet-manager-channel", true), NioIoHandler.newFactory());
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,8 +66,14 @@ final class ManagerClient implements AutoCloseable {
     private long backoffMs = BACKOFF_MIN_MS;
     private long seq;
 
+    /**
+     * @param tls       mutual TLS towards the manager, or null for plain TCP
+     * @param managerId the id the manager's certificate must carry (its CN), with TLS
+     */
     ManagerClient(Endpoint manager, String hostId, String role, Endpoint linkAddress, DataPlane dp,
-                  ManagedState state, long intervalMs) {
+                  ManagedState state, long intervalMs, io.vnet.protocol.Tls tls, String managerId) {
+        this.tls = tls;
+        this.managerId = managerId;
         this.manager = manager;
         this.hostId = hostId;
         this.role = role;
@@ -90,6 +98,9 @@ final class ManagerClient implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            tls.addClient(ch, manager.host(), manager.port());
+                        }
                         ManagerProtocol.addCodec(ch.pipeline());
                         ch.pipeline().addLast("manager", new Handler());
                     }
@@ -167,9 +178,30 @@ final class ManagerClient implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<JsonNode> {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (ssl == null) {
+                registered(ctx);
+                return;
+            }
+            ssl.handshakeFuture().addListener(f -> {
+                String id = io.vnet.protocol.Tls.peerId(ctx.channel());
+                if (!f.isSuccess()) {
+                    LOG.log(Level.WARNING, "manager " + manager + ": TLS handshake failed: " + f.cause().getMessage());
+                    ctx.close();
+                } else if (!managerId.equals(id)) {
+                    LOG.log(Level.WARNING, "manager " + manager + " presents a certificate for '" + id + "', expected '"
+                            + managerId + "'; closing");
+                    ctx.close();
+                } else {
+                    registered(ctx);
+                }
+            });
+        }
+
+        private void registered(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             backoffMs = BACKOFF_MIN_MS;
-            LOG.log(Level.INFO, "connected to manager " + manager);
+            LOG.log(Level.INFO, "connected to manager " + manager + (tls != null ? " over mutual TLS" : ""));
             ctx.writeAndFlush(hello());
         }
 

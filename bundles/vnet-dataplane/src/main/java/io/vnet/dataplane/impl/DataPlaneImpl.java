@@ -60,7 +60,7 @@ public final class DataPlaneImpl implements DataPlane {
                 transport.server(), forwarder);
         try {
             if (config.tls() != null) {
-                links.useTls(io.vnet.dataplane.link.TlsContexts.load(config.tls()));
+                links.useTls(io.vnet.protocol.Tls.load(config.tls().ca(), config.tls().cert(), config.tls().key()));
             }
             links.start();
             vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),

@@ -75,12 +75,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        String certified;
-        try {
-            certified = TlsContexts.peerHost(ctx.channel());
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-            certified = "";
-        }
+        String certified = io.vnet.protocol.Tls.peerId(ctx.channel());
         if (certified != null && !certified.equals(hello.hostId())) {
             counters().drop(DropReason.UNIDENTIFIED);
             links.refused();

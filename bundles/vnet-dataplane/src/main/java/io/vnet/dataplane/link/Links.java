@@ -14,6 +14,7 @@ import io.vnet.api.Endpoint;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.forward.Forwarder;
+import io.vnet.protocol.Tls;
 import io.vnet.dataplane.forward.PortCounters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -52,7 +53,7 @@ public final class Links implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile Channel server;
-    private volatile TlsContexts tls;
+    private volatile Tls tls;
 
     public Links(String hostId, Endpoint listen, int maxFrame, Duration keepalive, Duration backoffMin,
                  Duration backoffMax, EventLoopGroup group, Class<? extends Channel> channelClass,
@@ -82,7 +83,7 @@ public final class Links implements AutoCloseable {
     }
 
     /** From now on, every TCP link uses mutual TLS with these contexts (call before {@link #start}). */
-    public void useTls(TlsContexts contexts) {
+    public void useTls(Tls contexts) {
         this.tls = contexts;
     }
 
@@ -102,7 +103,7 @@ public final class Links implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.server.newHandler(ch.alloc()));
+                            tls.addServer(ch);
                         }
                         pipeline(ch, HelloHandler.accepting(Links.this, acceptingLink()));
                     }
@@ -212,7 +213,7 @@ public final class Links implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.client.newHandler(ch.alloc(), to.host(), to.port()));
+                            tls.addClient(ch, to.host(), to.port());
                         }
                         pipeline(ch, HelloHandler.dialling(Links.this, link));
                     }

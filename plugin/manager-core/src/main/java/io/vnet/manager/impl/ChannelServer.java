@@ -36,13 +36,18 @@ final class ChannelServer implements AutoCloseable {
             new DefaultThreadFactory("vnet-agent-channel", true), NioIoHandler.newFactory());
     private final Channel server;
 
-    ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners) throws IOException {
+    /** @param tls mutual TLS with the agents (their certificates name their host ids), or null */
+    ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
+                  io.vnet.protocol.Tls tls) throws IOException {
         this.sessions = sessions;
         this.listeners = listeners;
         ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            tls.addServer(ch);
+                        }
                         ManagerProtocol.addCodec(ch.pipeline());
                         ch.pipeline().addLast("session", new SessionHandler());
                     }
@@ -74,7 +79,15 @@ final class ChannelServer implements AutoCloseable {
             }
             switch (type) {
                 case ManagerProtocol.HELLO -> {
-                    hostId = msg.path("hostId").asText();
+                    String claimed = msg.path("hostId").asText();
+                    String certified = io.vnet.protocol.Tls.peerId(ctx.channel());
+                    if (certified != null && !certified.equals(claimed)) {
+                        LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress()
+                                + ": it says it is host '" + claimed + "' but its certificate names '" + certified + "'");
+                        ctx.close();
+                        return;
+                    }
+                    hostId = claimed;
                     sessions.hello(ctx.channel(), msg).ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
                 }
                 case ManagerProtocol.ACK -> sessions.ack(hostId, msg);
@@ -115,8 +128,10 @@ final class ChannelServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(Level.WARNING, "agent connection " + (hostId != null ? hostId : ctx.channel().remoteAddress()) + ": "
-                    + cause.getMessage() + "; closing");
+            boolean tlsFailure = cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException;
+            LOG.log(Level.WARNING, (tlsFailure ? "refused agent connection " : "agent connection ")
+                    + (hostId != null ? hostId : ctx.channel().remoteAddress()) + ": "
+                    + (tlsFailure ? "TLS handshake failed: " : "") + cause.getMessage() + "; closing");
             ctx.close();
         }
     }

@@ -64,11 +64,13 @@ public final class ManagerComponent {
             DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
             vttif = new VttifService(cfg.vttif(), cfg.evaluateMs(), cfg.matrixEveryMs(), records);
             listeners.add(vttif);
-            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners);
+            io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls()[0], cfg.tls()[1], cfg.tls()[2]);
+            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls);
             registry = ctx.registerService(AgentRegistry.class, sessions, null);
             desired = ctx.registerService(DesiredStateService.class, states, null);
             topology = ctx.registerService(TopologyService.class, vttif, null);
-            LOG.log(Level.INFO, "manager ready: agents on port " + channel.port() + ", store " + store.describe()
+            LOG.log(Level.INFO, "manager ready: agents on port " + channel.port() + (tls != null ? " (mutual TLS)" : "")
+                    + ", store " + store.describe()
                     + ", config " + file);
         } catch (Exception e) {
             LOG.log(Level.ERROR, e.getMessage());

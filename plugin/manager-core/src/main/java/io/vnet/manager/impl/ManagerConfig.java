@@ -15,6 +15,7 @@ import java.util.Set;
  * <pre>
  * {
  *   "agentListen": "0.0.0.0:5900",          // where agents dial the manager
+ *   "tls": {"ca": "ca.pem", "cert": "manager.pem", "key": "manager.key"},  // mutual TLS with the agents
  *   "vttif": {
  *     "mode": "damped",                     // or "reactive": report a new topology at once
  *     "windowMs": 10000,                    // low-pass filter window
@@ -27,8 +28,9 @@ import java.util.Set;
  * }
  * </pre>
  */
-record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs) {
-    static final Set<String> FIELDS = Set.of("agentListen", "vttif");
+record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs,
+                     Path[] tls) {
+    static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls");
     static final Set<String> VTTIF_FIELDS = Set.of("mode", "windowMs", "stableMs", "pruneThreshold", "minPairRate",
             "evaluateMs", "matrixEveryMs");
 
@@ -67,7 +69,22 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
         long evaluate = Json.integer(v, "vttif", "evaluateMs", 100, 600_000, 1000);
         long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
         VttifConfig vttif = new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(), minRate);
-        return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery);
+        Path[] tls = null;
+        JsonNode t = root.get("tls");
+        if (t != null && !t.isNull()) {
+            Json.onlyFields(t, "tls", Set.of("ca", "cert", "key"));
+            Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of(".")
+                    : file.toAbsolutePath().getParent();
+            tls = new Path[3];
+            String[] names = {"ca", "cert", "key"};
+            for (int i = 0; i < 3; i++) {
+                tls[i] = base.resolve(Json.text(t, "tls", names[i]));
+                if (!Files.isReadable(tls[i])) {
+                    throw new IllegalArgumentException("tls." + names[i] + ": cannot read " + tls[i]);
+                }
+            }
+        }
+        return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery, tls);
     }
 
     private static double number(JsonNode v, String field, double dflt, double min, double max) {

@@ -1,0 +1,73 @@
+package io.vnet.protocol;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * Mutual TLS between VNET daemons (links) and between agents and the manager: both sides
+ * present a certificate signed by the one CA, and a certificate's subject CN is the daemon's
+ * id (a host id, or the manager's name), which the receiving side checks against what the
+ * peer says it is. Addresses are not identities, so there is no hostname verification.
+ */
+public final class Tls {
+    private static final Pattern CN = Pattern.compile("(?:^|,)\\s*CN=([^,]+)");
+
+    private final SslContext server;
+    private final SslContext client;
+
+    private Tls(SslContext server, SslContext client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Loads PEM files: the CA certificate, this daemon's certificate and its PKCS#8 key. */
+    public static Tls load(Path ca, Path cert, Path key) throws IOException {
+        try {
+            SslContext server = SslContextBuilder.forServer(cert.toFile(), key.toFile())
+                    .trustManager(ca.toFile()).clientAuth(ClientAuth.REQUIRE).build();
+            SslContext client = SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
+                    .trustManager(ca.toFile()).endpointIdentificationAlgorithm(null).build();
+            return new Tls(server, client);
+        } catch (Exception e) {
+            throw new IOException("cannot load TLS files (ca " + ca + ", cert " + cert + ", key " + key + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Adds the accepting side's TLS handler first in {@code ch}'s pipeline. */
+    public void addServer(Channel ch) {
+        ch.pipeline().addFirst("tls", server.newHandler(ch.alloc()));
+    }
+
+    /** Adds the dialling side's TLS handler first in {@code ch}'s pipeline. */
+    public void addClient(Channel ch, String host, int port) {
+        ch.pipeline().addFirst("tls", client.newHandler(ch.alloc(), host, port));
+    }
+
+    /**
+     * The id in the peer's certificate (its subject CN), null if the channel has no TLS, or
+     * "" if the peer presented none.
+     */
+    public static String peerId(Channel ch) {
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            X509Certificate c = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+            Matcher m = CN.matcher(c.getSubjectX500Principal().getName());
+            return m.find() ? m.group(1).trim() : "";
+        } catch (SSLPeerUnverifiedException e) {
+            return "";
+        }
+    }
+}
