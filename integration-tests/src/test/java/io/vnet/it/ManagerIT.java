@@ -43,22 +43,28 @@ class ManagerIT {
     record Seen(long epochMs, String topologyClass) {
     }
 
-    private static List<Vm> eightVms(Fabric fabric, List<Host> hosts) {
+    /** The manager's host and the manager, three hosts in a star through hc, eight VMs spread over them. */
+    record Cloud(Host managerHost, ManagerProcess manager, List<Vm> vms) {
+    }
+
+    private static Cloud startCloud(Fabric fabric) throws Exception {
+        Host m = fabric.addHost("mgr");
+        List<Host> hosts = List.of(fabric.addHost("ha"), fabric.addHost("hb"), fabric.addHost("hc"));
         List<Vm> vms = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             vms.add(fabric.addVm(hosts.get(i % hosts.size()), "p" + i, VNI, 1500));
         }
-        return vms;
+        ManagerProcess manager = fabric.startManager(m, reactive());
+        Patterns.startStar(fabric, hosts, VNI, b -> b.manager(manager, 500));
+        return new Cloud(m, manager, vms);
     }
 
     @Test
     void theRestApiReportsEachPatternsClassWithinFiveSecondsOfTheSwitch() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
-            Host m = fabric.addHost("mgr");
-            List<Host> hosts = List.of(fabric.addHost("ha"), fabric.addHost("hb"), fabric.addHost("hc"));
-            List<Vm> vms = eightVms(fabric, hosts);
-            ManagerProcess manager = fabric.startManager(m, reactive());
-            Patterns.startStar(fabric, hosts, VNI, b -> b.manager(manager, 500));
+            Cloud cloud = startCloud(fabric);
+            ManagerProcess manager = cloud.manager();
+            List<Vm> vms = cloud.vms();
 
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,
@@ -113,11 +119,9 @@ class ManagerIT {
     @Test
     void killingAndRestartingTheManagerNeitherStallsThePatternNorLosesHistory() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
-            Host m = fabric.addHost("mgr");
-            List<Host> hosts = List.of(fabric.addHost("ha"), fabric.addHost("hb"), fabric.addHost("hc"));
-            List<Vm> vms = eightVms(fabric, hosts);
-            ManagerProcess manager = fabric.startManager(m, reactive());
-            Patterns.startStar(fabric, hosts, VNI, b -> b.manager(manager, 500));
+            Cloud cloud = startCloud(fabric);
+            ManagerProcess manager = cloud.manager();
+            List<Vm> vms = cloud.vms();
 
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,
@@ -134,7 +138,7 @@ class ManagerIT {
             manager.signal("KILL");
             manager.process().waitFor(10, TimeUnit.SECONDS);
             Thread.sleep(4000);
-            ManagerProcess again = fabric.startManager(m, reactive());
+            ManagerProcess again = fabric.startManager(cloud.managerHost(), reactive());
             Patterns.Result result = run.get(120, TimeUnit.SECONDS);
             bg.shutdown();
             assertTrue(result.ok(), "the pattern went on: " + result.failures());
