@@ -23,7 +23,7 @@ import java.time.Duration;
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
-                              Endpoint vxlanListen, TlsFiles tls) {
+                              Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
 
@@ -42,18 +42,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
         }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0");
-        }
-    }
-
-    /**
-     * PEM files for mutual TLS: the CA that signs every daemon's certificate, this daemon's
-     * certificate (its subject CN is its host id) and its PKCS#8 private key.
-     */
-    public record TlsFiles(java.nio.file.Path ca, java.nio.file.Path cert, java.nio.file.Path key) {
-        public TlsFiles {
-            if (ca == null || cert == null || key == null) {
-                throw new IllegalArgumentException("TLS needs ca, cert and key files");
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vnet.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -8,6 +9,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -27,6 +29,45 @@ public final class Tls {
     private Tls(SslContext server, SslContext client) {
         this.server = server;
         this.client = client;
+    }
+
+    /**
+     * PEM files for mutual TLS: the CA that signs every daemon's certificate, this daemon's
+     * certificate (its subject CN is its id) and its PKCS#8 private key.
+     */
+    public record Files(Path ca, Path cert, Path key) {
+        public Files {
+            if (ca == null || cert == null || key == null) {
+                throw new IllegalArgumentException("TLS needs ca, cert and key files");
+            }
+        }
+
+        /**
+         * The {@code "tls": {"ca", "cert", "key"}} object of a configuration file, or null if it
+         * has none. Relative paths are relative to the file; every file must be readable.
+         */
+        public static Files parse(JsonNode root, Path configFile) {
+            JsonNode t = root.get("tls");
+            if (t == null || t.isNull()) {
+                return null;
+            }
+            Json.onlyFields(t, "tls", Set.of("ca", "cert", "key"));
+            Path dir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+            Path base = dir == null ? Path.of(".") : dir;
+            String[] names = {"ca", "cert", "key"};
+            Path[] p = new Path[3];
+            for (int i = 0; i < 3; i++) {
+                p[i] = base.resolve(Json.text(t, "tls", names[i]));
+                if (!java.nio.file.Files.isReadable(p[i])) {
+                    throw new IllegalArgumentException("tls." + names[i] + ": cannot read " + p[i]);
+                }
+            }
+            return new Files(p[0], p[1], p[2]);
+        }
+    }
+
+    public static Tls load(Files files) throws IOException {
+        return load(files.ca(), files.cert(), files.key());
     }
 
     /** Loads PEM files: the CA certificate, this daemon's certificate and its PKCS#8 key. */

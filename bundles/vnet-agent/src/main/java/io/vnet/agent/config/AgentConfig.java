@@ -163,7 +163,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
-                vxlanListen, tls(file, root));
+                vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
@@ -171,27 +171,6 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
                 List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))));
-    }
-
-    private static final Set<String> TLS = Set.of("ca", "cert", "key");
-
-    /** The TLS files (relative paths are relative to the configuration file), which must be readable. */
-    private static DataPlaneConfig.TlsFiles tls(Path file, JsonNode root) {
-        JsonNode t = root.get("tls");
-        if (t == null || t.isNull()) {
-            return null;
-        }
-        Json.onlyFields(t, "tls", TLS);
-        Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
-        Path[] p = new Path[3];
-        String[] names = {"ca", "cert", "key"};
-        for (int i = 0; i < 3; i++) {
-            p[i] = base.resolve(Json.text(t, "tls", names[i]));
-            if (!Files.isReadable(p[i])) {
-                throw new IllegalArgumentException("tls." + names[i] + ": cannot read " + p[i]);
-            }
-        }
-        return new DataPlaneConfig.TlsFiles(p[0], p[1], p[2]);
     }
 
     private static JsonNode array(JsonNode root, String field) {

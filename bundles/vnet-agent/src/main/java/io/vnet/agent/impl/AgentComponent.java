@@ -79,8 +79,7 @@ public final class AgentComponent {
                 cfg.stateFile());
         managed.restore();
         if (cfg.manager() != null) {
-            io.vnet.protocol.Tls tls = cfg.dataPlane().tls() == null ? null : io.vnet.protocol.Tls.load(
-                    cfg.dataPlane().tls().ca(), cfg.dataPlane().tls().cert(), cfg.dataPlane().tls().key());
+            io.vnet.protocol.Tls tls = cfg.dataPlane().tls() == null ? null : io.vnet.protocol.Tls.load(cfg.dataPlane().tls());
             managerClient = new ManagerClient(cfg.manager(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
                     cfg.reportIntervalMs(), tls, cfg.managerId());
             managerClient.start();

@@ -60,7 +60,7 @@ public final class DataPlaneImpl implements DataPlane {
                 transport.server(), forwarder);
         try {
             if (config.tls() != null) {
-                links.useTls(io.vnet.protocol.Tls.load(config.tls().ca(), config.tls().cert(), config.tls().key()));
+                links.useTls(io.vnet.protocol.Tls.load(config.tls()));
             }
             links.start();
             vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),

@@ -64,7 +64,7 @@ public final class ManagerComponent {
             DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
             vttif = new VttifService(cfg.vttif(), cfg.evaluateMs(), cfg.matrixEveryMs(), records);
             listeners.add(vttif);
-            io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls()[0], cfg.tls()[1], cfg.tls()[2]);
+            io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls());
             channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls);
             registry = ctx.registerService(AgentRegistry.class, sessions, null);
             desired = ctx.registerService(DesiredStateService.class, states, null);

@@ -29,7 +29,7 @@ import java.util.Set;
  * </pre>
  */
 record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs,
-                     Path[] tls) {
+                     io.vnet.protocol.Tls.Files tls) {
     static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls");
     static final Set<String> VTTIF_FIELDS = Set.of("mode", "windowMs", "stableMs", "pruneThreshold", "minPairRate",
             "evaluateMs", "matrixEveryMs");
@@ -69,21 +69,7 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
         long evaluate = Json.integer(v, "vttif", "evaluateMs", 100, 600_000, 1000);
         long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
         VttifConfig vttif = new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(), minRate);
-        Path[] tls = null;
-        JsonNode t = root.get("tls");
-        if (t != null && !t.isNull()) {
-            Json.onlyFields(t, "tls", Set.of("ca", "cert", "key"));
-            Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of(".")
-                    : file.toAbsolutePath().getParent();
-            tls = new Path[3];
-            String[] names = {"ca", "cert", "key"};
-            for (int i = 0; i < 3; i++) {
-                tls[i] = base.resolve(Json.text(t, "tls", names[i]));
-                if (!Files.isReadable(tls[i])) {
-                    throw new IllegalArgumentException("tls." + names[i] + ": cannot read " + tls[i]);
-                }
-            }
-        }
+        io.vnet.protocol.Tls.Files tls = io.vnet.protocol.Tls.Files.parse(root, file);
         return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery, tls);
     }
 
