@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -228,7 +229,11 @@ public final class Patterns {
                 failedSeen = true;
                 deadline = Math.min(deadline, System.nanoTime() + (2 * o.peerTimeoutMs() + 5_000) * 1_000_000L);
             }
-            procs.stream().filter(Process::isAlive).findFirst().get().waitFor(200, TimeUnit.MILLISECONDS);
+            // the last rank may exit between the loop's test and here: then there is nothing to wait for
+            Optional<Process> running = procs.stream().filter(Process::isAlive).findFirst();
+            if (running.isPresent()) {
+                running.get().waitFor(200, TimeUnit.MILLISECONDS);
+            }
             if (echo != null) {
                 echoed = echo(logs.get(0), echoed, echo, false);
             }
