@@ -20,10 +20,13 @@ import java.time.Duration;
  * @param countPairs   count traffic per VM pair (VTTIF's input): on the forwarding path for
  *                     frames entering the overlay here, and with nftables on the bridges for
  *                     pairs on the same host
+ * @param offloads     open TAPs with IFF_VNET_HDR and TSO/checksum offload, so that a VM's
+ *                     large TCP sends cross user space, and links to peers that read them, whole
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
-                              Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls) {
+                              Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls,
+                              boolean offloads) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
 
@@ -47,6 +50,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
 
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null);
+                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true);
     }
 }

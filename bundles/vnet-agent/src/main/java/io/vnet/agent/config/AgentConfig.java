@@ -46,7 +46,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
-            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs",
+            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
 
@@ -163,7 +163,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
-                vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file));
+                vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);

@@ -58,8 +58,17 @@ public final class Forwarder {
         this.pairs = pairs;
     }
 
-    /** Forwards one frame; takes ownership of {@code frame}. */
+    /** Forwards one ordinary frame; takes ownership of {@code frame}. */
     public void forward(Port in, int vni, ByteBuf frame) {
+        forward(in, vni, frame, Offload.NONE);
+    }
+
+    /**
+     * Forwards one frame that may carry offload work ({@link Offload}: a large TCP segment or
+     * a checksum to complete); each output port receives it whole or segmented, as it can
+     * carry it. Takes ownership of {@code frame}.
+     */
+    public void forward(Port in, int vni, ByteBuf frame, long offload) {
         try {
             Net net = nets.get(vni);
             if (net == null) {
@@ -93,7 +102,7 @@ public final class Forwarder {
                 }
                 ByteBuf f = frame;
                 frame = null;
-                out.send(vni, f);
+                out.send(vni, f, offload);
                 return;
             }
             Port[] targets = (in.isLink() && !in.floods()) ? net.local : net.flood;
@@ -103,7 +112,7 @@ public final class Forwarder {
                     continue;
                 }
                 if (last != null) {
-                    last.send(vni, frame.retainedDuplicate());
+                    last.send(vni, frame.retainedDuplicate(), offload);
                 }
                 last = p;
             }
@@ -113,7 +122,7 @@ public final class Forwarder {
             }
             ByteBuf f = frame;
             frame = null;
-            last.send(vni, f);
+            last.send(vni, f, offload);
         } finally {
             if (frame != null) {
                 frame.release();

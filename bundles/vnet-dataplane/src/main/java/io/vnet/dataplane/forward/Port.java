@@ -1,6 +1,7 @@
 package io.vnet.dataplane.forward;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 
 /** Somewhere a frame can leave the forwarder: a local interface or an overlay link. */
 public interface Port {
@@ -12,8 +13,21 @@ public interface Port {
     /** Whether broadcast, multicast and unknown unicast go out of this port. */
     boolean floods();
 
-    /** Sends one frame of network {@code vni}; takes ownership of {@code frame} and releases it. */
+    /** Sends one ordinary frame of network {@code vni}; takes ownership of {@code frame} and releases it. */
     void send(int vni, ByteBuf frame);
+
+    /**
+     * Sends a frame that may carry offload work ({@link Offload}); takes ownership of it. A
+     * port that carries offloaded frames whole overrides this; the others get ordinary frames,
+     * segmented and checksummed here.
+     */
+    default void send(int vni, ByteBuf frame, long offload) {
+        if (Offload.hasWork(offload)) {
+            Segments.sendPlain(this, vni, frame, offload, PooledByteBufAllocator.DEFAULT);
+        } else {
+            send(vni, frame);
+        }
+    }
 
     PortCounters counters();
 

@@ -62,6 +62,7 @@ public final class DataPlaneImpl implements DataPlane {
             if (config.tls() != null) {
                 links.useTls(io.vnet.protocol.Tls.load(config.tls()));
             }
+            links.readOffloads(config.offloads());
             links.start();
             vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),
                     transport.group(), transport.datagram(), forwarder);
@@ -72,7 +73,8 @@ public final class DataPlaneImpl implements DataPlane {
         }
         LOG.log(Level.INFO, "data plane of host " + config.hostId() + " started (" + transport.name()
                 + " transport, max frame " + config.maxFrame() + " bytes, TCP links "
-                + (config.tls() != null ? "with mutual TLS, CA " + config.tls().ca() : "in plain TCP") + ")");
+                + (config.tls() != null ? "with mutual TLS, CA " + config.tls().ca() : "in plain TCP")
+                + (config.offloads() ? ", TAP offloads on" : ", TAP offloads off") + ")");
     }
 
     @Override
@@ -104,13 +106,13 @@ public final class DataPlaneImpl implements DataPlane {
             throw new IllegalArgumentException("interface " + spec.id() + ": MTU " + spec.mtu()
                     + " needs frames of " + spec.maxFrame() + " bytes, above this daemon's maximum " + config.maxFrame());
         }
-        TapPort tap = TapPort.open(spec, forwarder, alloc);
+        TapPort tap = TapPort.open(spec, forwarder, alloc, config.offloads());
         forwarder.addInterface(spec.network().vni(), tap);
         taps.put(spec.id(), tap);
         tap.start();
         updateBridgeTaps();
         LOG.log(Level.INFO, "interface " + spec.id() + " up: vni " + spec.network() + " on bridge " + spec.bridge()
-                + ", MTU " + spec.mtu());
+                + ", MTU " + spec.mtu() + (tap.offloads() ? ", offloads (TSO, checksum)" : ""));
     }
 
     @Override

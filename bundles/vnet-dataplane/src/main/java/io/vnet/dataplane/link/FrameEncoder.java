@@ -16,7 +16,7 @@ public final class FrameEncoder extends MessageToMessageEncoder<Records.FrameRec
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Records.FrameRecord msg, List<Object> out) {
-        out.add(Records.frameHeader(ctx.alloc(), msg.vni(), msg.frame().readableBytes()));
+        out.add(Records.frameHeader(ctx.alloc(), msg.vni(), msg.frame().readableBytes(), msg.offload()));
         out.add(msg.frame());
     }
 }

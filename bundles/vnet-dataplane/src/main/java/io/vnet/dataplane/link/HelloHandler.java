@@ -112,6 +112,10 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         links.identified(ctx.channel(), link);
         ctx.pipeline().replace(this, "link", links.linkHandler(link));
         link.attach(ctx.channel());
+        if (links.readsOffloads()) {
+            // tell the peer this daemon reads version-2 frames; a version-1 peer ignores it
+            ctx.writeAndFlush(Records.upgrade(ctx.alloc()), ctx.voidPromise());
+        }
     }
 
     @Override

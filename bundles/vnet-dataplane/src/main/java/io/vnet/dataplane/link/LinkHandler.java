@@ -8,7 +8,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.vnet.dataplane.forward.Forwarder;
 import java.lang.System.Logger.Level;
 
-/** The last handler of an identified link: frames to the forwarder, keepalives both ways. */
+/**
+ * The last handler of an identified link: frames to the forwarder, keepalives both ways, and
+ * the peer's word that it reads offloaded (version-2) frames.
+ */
 final class LinkHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(LinkHandler.class.getName());
 
@@ -26,7 +29,9 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Records.FrameRecord f) {
             link.counters().in(f.frame().readableBytes());
-            forwarder.forward(link, f.vni(), f.frame());
+            forwarder.forward(link, f.vni(), f.frame(), f.offload());
+        } else if (msg instanceof Records.Hello h && Records.UPGRADE.equals(h.hostId())) {
+            link.peerReadsOffloads(ctx.channel());
         } else {
             ReferenceCountUtil.release(msg);
         }

@@ -6,6 +6,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
 import java.lang.System.Logger.Level;
@@ -26,6 +27,8 @@ public final class LinkPort implements Port {
     private final PortCounters counters = new PortCounters();
     private final AtomicLong sessions = new AtomicLong();
     private volatile Channel channel;
+    /** Whether the peer on {@link #channel} said it reads version-2 (offloaded) frames. */
+    private volatile boolean peerReadsOffloads;
     private volatile String state;
     private volatile boolean closed;
 
@@ -66,6 +69,20 @@ public final class LinkPort implements Port {
 
     @Override
     public void send(int vni, ByteBuf frame) {
+        sendRecord(vni, frame, Offload.NONE);
+    }
+
+    /** An offloaded frame goes whole to a peer that reads version-2 records, else segmented. */
+    @Override
+    public void send(int vni, ByteBuf frame, long offload) {
+        if (offload != Offload.NONE && !peerReadsOffloads) {
+            Port.super.send(vni, frame, offload);
+        } else {
+            sendRecord(vni, frame, offload);
+        }
+    }
+
+    private void sendRecord(int vni, ByteBuf frame, long offload) {
         Channel ch = channel;
         if (ch == null) {
             counters.drop(DropReason.LINK_DOWN);
@@ -78,7 +95,7 @@ public final class LinkPort implements Port {
             return;
         }
         counters.out(frame.readableBytes());
-        ch.writeAndFlush(new Records.FrameRecord(vni, frame), ch.voidPromise());
+        ch.writeAndFlush(new Records.FrameRecord(vni, frame, offload), ch.voidPromise());
     }
 
     /** The connection {@code ch} said the right hello: it carries this link from now on. */
@@ -90,6 +107,7 @@ public final class LinkPort implements Port {
                 return;
             }
             old = channel;
+            peerReadsOffloads = false;
             channel = ch;
             state = "up";
         }
@@ -99,6 +117,23 @@ public final class LinkPort implements Port {
             LOG.log(Level.INFO, "link " + spec.id() + ": the new connection replaces the one from " + old.remoteAddress());
             old.close();
         }
+    }
+
+    /** The peer on {@code ch} said it reads version-2 records: offloaded frames go to it whole. */
+    void peerReadsOffloads(Channel ch) {
+        synchronized (this) {
+            if (channel != ch || peerReadsOffloads) {
+                return;
+            }
+            peerReadsOffloads = true;
+        }
+        LOG.log(Level.INFO, "link " + spec.id() + ": peer " + spec.peerHost()
+                + " reads offloaded frames; large TCP segments cross this link whole");
+    }
+
+    /** Whether offloaded frames cross this link whole (the peer reads version-2 records). */
+    public boolean carriesOffloads() {
+        return peerReadsOffloads;
     }
 
     /** {@code ch} closed; returns true if it was this link's current connection. */
@@ -144,7 +179,8 @@ public final class LinkPort implements Port {
 
     public PortStats stats() {
         String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
-                + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "");
+                + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "")
+                + (peerReadsOffloads ? ", offloads" : "");
         return counters.snapshot("link", spec.id(), state, peer);
     }
 }

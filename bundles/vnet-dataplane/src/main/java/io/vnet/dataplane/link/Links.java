@@ -54,6 +54,7 @@ public final class Links implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private volatile Channel server;
     private volatile Tls tls;
+    private volatile boolean readsOffloads = true;
 
     public Links(String hostId, Endpoint listen, int maxFrame, Duration keepalive, Duration backoffMin,
                  Duration backoffMax, EventLoopGroup group, Class<? extends Channel> channelClass,
@@ -85,6 +86,18 @@ public final class Links implements AutoCloseable {
     /** From now on, every TCP link uses mutual TLS with these contexts (call before {@link #start}). */
     public void useTls(Tls contexts) {
         this.tls = contexts;
+    }
+
+    /**
+     * Whether this daemon tells its peers it reads offloaded (version-2) frames; if not, they
+     * send it ordinary frames only (call before {@link #start}).
+     */
+    public void readOffloads(boolean on) {
+        this.readsOffloads = on;
+    }
+
+    boolean readsOffloads() {
+        return readsOffloads;
     }
 
     /** Binds the listening socket, if this daemon accepts links. */

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.vnet.api.DropReason;
 import io.vnet.dataplane.forward.Frames;
+import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.PortCounters;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,11 @@ import java.util.List;
  */
 public final class RecordDecoder extends ByteToMessageDecoder {
     private static final System.Logger LOG = System.getLogger(RecordDecoder.class.getName());
+    /** The largest frame a version-2 record carries: a 64 KB IP packet with Ethernet and VLAN headers. */
+    static final int MAX_SEGMENT_FRAME = 65535 + 18;
 
     private final int maxRecord;
+    private final int maxOffloadRecord;
     private volatile PortCounters counters;
     private volatile String who;
     private boolean broken;
@@ -30,6 +34,8 @@ public final class RecordDecoder extends ByteToMessageDecoder {
      */
     public RecordDecoder(int maxFrame, PortCounters counters, String who) {
         this.maxRecord = maxFrame + Records.FRAME_OVERHEAD;
+        this.maxOffloadRecord = Math.max(maxFrame, MAX_SEGMENT_FRAME) + Records.FRAME_OVERHEAD
+                + Records.OFFLOAD_DESCRIPTOR;
         this.counters = counters;
         this.who = who;
     }
@@ -49,17 +55,18 @@ public final class RecordDecoder extends ByteToMessageDecoder {
             long length = in.getUnsignedInt(start);
             int version = in.getUnsignedByte(start + 4);
             int type = in.getUnsignedByte(start + 5);
-            if (length > maxRecord) {
-                fail(ctx, in, DropReason.OVERSIZE, "record length " + length + " exceeds the maximum " + maxRecord);
+            int max = version == Records.VERSION_OFFLOAD ? maxOffloadRecord : maxRecord;
+            if (length > max) {
+                fail(ctx, in, DropReason.OVERSIZE, "record length " + length + " exceeds the maximum " + max);
                 return;
             }
             if (length < 2) {
                 fail(ctx, in, DropReason.MALFORMED, "record length " + length + " is below the minimum 2");
                 return;
             }
-            if (version != Records.VERSION) {
-                fail(ctx, in, DropReason.BAD_VERSION, "record version " + version + " (this daemon speaks "
-                        + Records.VERSION + ")");
+            if (version != Records.VERSION && !(version == Records.VERSION_OFFLOAD && type == Records.TYPE_FRAME)) {
+                fail(ctx, in, DropReason.BAD_VERSION, "record version " + version + " of type " + type
+                        + " (this daemon speaks " + Records.VERSION + ", and " + Records.VERSION_OFFLOAD + " for frames)");
                 return;
             }
             if (type > Records.TYPE_KEEPALIVE) {
@@ -74,13 +81,27 @@ public final class RecordDecoder extends ByteToMessageDecoder {
             in.readerIndex(bodyStart + body);
             switch (type) {
                 case Records.TYPE_FRAME -> {
-                    int frameLen = body - 3;
+                    int descriptor = version == Records.VERSION_OFFLOAD ? Records.OFFLOAD_DESCRIPTOR : 0;
+                    int frameLen = body - 3 - descriptor;
                     if (frameLen < Frames.ETH_HEADER) {
                         counters.drop(DropReason.RUNT);
                         return;
                     }
+                    long offload = Offload.NONE;
+                    if (descriptor > 0) {
+                        offload = Offload.readWire(in, bodyStart + 3);
+                        String bad = Offload.invalid(offload, frameLen);
+                        if (bad != null) {
+                            fail(ctx, in, DropReason.MALFORMED, "frame with a bad offload descriptor: " + bad);
+                            return;
+                        }
+                        if (!Offload.isGso(offload) && frameLen > maxRecord - Records.FRAME_OVERHEAD) {
+                            counters.drop(DropReason.OVERSIZE); // only a GSO segment may exceed the maximum frame
+                            return;
+                        }
+                    }
                     int vni = in.getUnsignedMedium(bodyStart);
-                    out.add(new Records.FrameRecord(vni, in.retainedSlice(bodyStart + 3, frameLen)));
+                    out.add(new Records.FrameRecord(vni, in.retainedSlice(bodyStart + 3 + descriptor, frameLen), offload));
                 }
                 case Records.TYPE_HELLO -> {
                     if (body < 1 || body > 63) {

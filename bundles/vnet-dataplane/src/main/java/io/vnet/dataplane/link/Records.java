@@ -2,22 +2,36 @@ package io.vnet.dataplane.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.vnet.dataplane.forward.Offload;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The TCP link record format, version 1. Every record is
+ * The TCP link record format. Every record is
  * <pre>
  *   u32 length   bytes after this field (at least 2)
- *   u8  version  1
+ *   u8  version  1, or 2 for a FRAME that carries offload work
  *   u8  type     0 FRAME, 1 HELLO, 2 KEEPALIVE
- *   FRAME:     u24 VNI, then the Ethernet frame (length - 5 bytes)
+ *   FRAME v1:  u24 VNI, then the Ethernet frame (length - 5 bytes)
+ *   FRAME v2:  u24 VNI, the offload descriptor (10 bytes: the fields of Linux's
+ *              virtio_net_hdr, big-endian: u8 flags, u8 gso type, u16 hdr len, u16 gso size,
+ *              u16 csum start, u16 csum offset), then the frame (length - 15 bytes), which
+ *              may be a TCP segment of up to 64 KB to be cut at gso size
  *   HELLO:     the sender's host id in UTF-8 (length - 2 bytes)
  *   KEEPALIVE: u64 the sender's monotonic clock in nanoseconds
  * </pre>
- * All integers are big-endian.
+ * All integers are big-endian. Version 1 is what every daemon reads. A daemon that also reads
+ * version 2 says so, once identified, with a second HELLO whose body is {@value #UPGRADE}
+ * (a version-1 daemon ignores a HELLO on an identified link); until its peer has said so, a
+ * daemon sends ordinary frames only, segmenting offloaded ones itself.
  */
 public final class Records {
     public static final int VERSION = 1;
+    /** The version of FRAME records that carry an offload descriptor. */
+    public static final int VERSION_OFFLOAD = 2;
+    /** The body of the HELLO by which an identified peer says it reads version-2 records. */
+    public static final String UPGRADE = "+records 2";
+    /** Bytes of the offload descriptor in a version-2 FRAME. */
+    public static final int OFFLOAD_DESCRIPTOR = 10;
     public static final int TYPE_FRAME = 0;
     public static final int TYPE_HELLO = 1;
     public static final int TYPE_KEEPALIVE = 2;
@@ -29,8 +43,11 @@ public final class Records {
     private Records() {
     }
 
-    /** A decoded FRAME record; the receiver owns {@code frame}. */
-    public record FrameRecord(int vni, ByteBuf frame) {
+    /** A FRAME record; the receiver owns {@code frame}; {@code offload} as in {@link Offload}. */
+    public record FrameRecord(int vni, ByteBuf frame, long offload) {
+        public FrameRecord(int vni, ByteBuf frame) {
+            this(vni, frame, Offload.NONE);
+        }
     }
 
     public record Hello(String hostId) {
@@ -40,11 +57,20 @@ public final class Records {
     }
 
     public static ByteBuf frameHeader(ByteBufAllocator alloc, int vni, int frameLength) {
-        ByteBuf h = alloc.directBuffer(FRAME_HEADER);
-        h.writeInt(frameLength + FRAME_OVERHEAD);
-        h.writeByte(VERSION);
+        return frameHeader(alloc, vni, frameLength, Offload.NONE);
+    }
+
+    /** The header of a FRAME record: version 1 for an ordinary frame, else version 2 with the descriptor. */
+    public static ByteBuf frameHeader(ByteBufAllocator alloc, int vni, int frameLength, long offload) {
+        boolean v2 = offload != Offload.NONE;
+        ByteBuf h = alloc.directBuffer(FRAME_HEADER + (v2 ? OFFLOAD_DESCRIPTOR : 0));
+        h.writeInt(frameLength + FRAME_OVERHEAD + (v2 ? OFFLOAD_DESCRIPTOR : 0));
+        h.writeByte(v2 ? VERSION_OFFLOAD : VERSION);
         h.writeByte(TYPE_FRAME);
         h.writeMedium(vni);
+        if (v2) {
+            Offload.writeWire(h, offload);
+        }
         return h;
     }
 
@@ -56,6 +82,11 @@ public final class Records {
         b.writeByte(TYPE_HELLO);
         b.writeBytes(id);
         return b;
+    }
+
+    /** The HELLO by which an identified daemon says it reads version-2 records. */
+    public static ByteBuf upgrade(ByteBufAllocator alloc) {
+        return hello(alloc, UPGRADE);
     }
 
     public static ByteBuf keepalive(ByteBufAllocator alloc, long nanos) {

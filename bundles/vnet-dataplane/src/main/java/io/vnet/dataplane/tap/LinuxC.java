@@ -14,6 +14,13 @@ final class LinuxC {
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    static final short IFF_VNET_HDR = 0x4000;
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int TUN_F_TSO6 = 0x04;
+    static final int TUN_F_TSO_ECN = 0x08;
     static final short POLLIN = 0x1;
     static final short POLLERR = 0x8;
     static final short POLLHUP = 0x10;
@@ -35,6 +42,9 @@ final class LinuxC {
     static native long read(int fd, long buf, long count);
 
     static native long write(int fd, long buf, long count);
+
+    /** {@code const struct iovec *iov} as an address. */
+    static native long writev(int fd, long iov, int iovcnt);
 
     /** {@code struct pollfd *fds} as an address. */
     static native int poll(long fds, long nfds, int timeoutMs);

@@ -5,7 +5,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.vnet.api.DropReason;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.PortStats;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.vnet.dataplane.forward.Forwarder;
+import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
 import java.io.IOException;
@@ -21,6 +24,12 @@ import java.nio.ByteOrder;
 public final class TapPort implements Port {
     private static final System.Logger LOG = System.getLogger(TapPort.class.getName());
     private static final ThreadLocal<ByteBuffer> WRITE_SCRATCH = new ThreadLocal<>();
+    /** Per writing thread: the virtio_net_hdr at 0 and two iovecs at 16 (header, frame). */
+    private static final ThreadLocal<Memory> IOV = ThreadLocal.withInitial(() -> new Memory(48));
+    /** The largest frame a read returns with offloads on: a 64 KB IP packet, Ethernet and VLAN headers. */
+    static final int MAX_GSO_FRAME = 65535 + 18;
+    /** Frames up to this size are copied out of the read buffer into a buffer of their size. */
+    static final int COPY_BELOW = 2048;
 
     private final InterfaceSpec spec;
     private final String portId;
@@ -42,9 +51,18 @@ public final class TapPort implements Port {
         this.reader.setDaemon(true);
     }
 
-    /** Opens the TAP, plugs it into its bridge (created if missing) and starts reading. */
+    /** Opens the TAP without offloads, plugs it into its bridge (created if missing). */
     public static TapPort open(InterfaceSpec spec, Forwarder forwarder, ByteBufAllocator alloc) throws IOException {
-        TapDevice tap = TapDevice.open(spec.id());
+        return open(spec, forwarder, alloc, false);
+    }
+
+    /**
+     * Opens the TAP, with offloads (see {@link TapDevice}) if {@code offloads}, and plugs it
+     * into its bridge (created if missing); {@link #start()} starts reading.
+     */
+    public static TapPort open(InterfaceSpec spec, Forwarder forwarder, ByteBufAllocator alloc, boolean offloads)
+            throws IOException {
+        TapDevice tap = TapDevice.open(spec.id(), offloads);
         try {
             if (spec.bridge() != null) {
                 IpCommand.ensureBridge(spec.bridge(), spec.mtu());
@@ -87,31 +105,78 @@ public final class TapPort implements Port {
     }
 
     public PortStats stats() {
-        return counters.snapshot("interface", spec.id(), state, "bridge " + spec.bridge() + ", vni " + spec.network());
+        return counters.snapshot("interface", spec.id(), state, "bridge " + spec.bridge() + ", vni " + spec.network()
+                + (tap.offloads() ? ", offloads" : ""));
+    }
+
+    /** Whether frames are read and written with their virtio_net_hdr (TSO, checksum offload). */
+    public boolean offloads() {
+        return tap.offloads();
     }
 
     @Override
-    public void send(int vni, ByteBuf frame) {
+    public void send(int vni, ByteBuf frame, long offload) {
+        if (!tap.offloads()) {
+            Port.super.send(vni, frame, offload);
+            return;
+        }
         try {
             int len = frame.readableBytes();
             if (!running) {
                 counters.drop(DropReason.TAP_FULL);
                 return;
             }
-            long addr;
-            if (frame.hasMemoryAddress()) {
-                addr = frame.memoryAddress() + frame.readerIndex();
+            long addr = frameAddress(frame, len);
+            Memory m = IOV.get();
+            long base = Pointer.nativeValue(m);
+            m.setByte(0, (byte) Offload.flags(offload));
+            m.setByte(1, (byte) Offload.gsoType(offload));
+            m.setShort(2, (short) Offload.hdrLen(offload));
+            m.setShort(4, (short) Offload.gsoSize(offload));
+            m.setShort(6, (short) Offload.csumStart(offload));
+            m.setShort(8, (short) Offload.csumOffset(offload));
+            m.setLong(16, base);
+            m.setLong(24, TapDevice.VIRTIO_HDR);
+            m.setLong(32, addr);
+            m.setLong(40, len);
+            if (tap.writev(base + 16, 2, TapDevice.VIRTIO_HDR + len)) {
+                counters.out(len);
             } else {
-                ByteBuffer scratch = WRITE_SCRATCH.get();
-                if (scratch == null || scratch.capacity() < len) {
-                    scratch = ByteBuffer.allocateDirect(Math.max(len, 65536 + 64)).order(ByteOrder.BIG_ENDIAN);
-                    WRITE_SCRATCH.set(scratch);
-                }
-                scratch.clear();
-                frame.getBytes(frame.readerIndex(), scratch.limit(len));
-                addr = TapDevice.address(scratch);
+                counters.drop(DropReason.TAP_FULL);
             }
-            if (tap.write(addr, len)) {
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** The native address of the frame's bytes: its own, or a per-thread copy if it has none. */
+    private static long frameAddress(ByteBuf frame, int len) {
+        if (frame.hasMemoryAddress()) {
+            return frame.memoryAddress() + frame.readerIndex();
+        }
+        ByteBuffer scratch = WRITE_SCRATCH.get();
+        if (scratch == null || scratch.capacity() < len) {
+            scratch = ByteBuffer.allocateDirect(Math.max(len, MAX_GSO_FRAME + 64)).order(ByteOrder.BIG_ENDIAN);
+            WRITE_SCRATCH.set(scratch);
+        }
+        scratch.clear();
+        frame.getBytes(frame.readerIndex(), scratch.limit(len));
+        return TapDevice.address(scratch);
+    }
+
+    @Override
+    public void send(int vni, ByteBuf frame) {
+        if (tap.offloads()) {
+            send(vni, frame, Offload.NONE);
+            return;
+        }
+        try {
+            int len = frame.readableBytes();
+            if (!running) {
+                counters.drop(DropReason.TAP_FULL);
+                return;
+            }
+            if (tap.write(frameAddress(frame, len), len)) {
                 counters.out(len);
             } else {
                 counters.drop(DropReason.TAP_FULL);
@@ -123,29 +188,54 @@ public final class TapPort implements Port {
 
     private void readLoop() {
         int vni = spec.network().vni();
-        int cap = spec.maxFrame() + 64;
-        ByteBuffer buf = ByteBuffer.allocateDirect(cap);
-        long addr = TapDevice.address(buf);
+        int hdr = tap.offloads() ? TapDevice.VIRTIO_HDR : 0;
+        int cap = hdr + (tap.offloads() ? MAX_GSO_FRAME : spec.maxFrame() + 64);
+        ByteBuf big = null;
+        long addr = 0;
         int failures = 0;
-        while (running) {
-            int n = tap.read(addr, cap);
-            if (n > 0) {
-                failures = 0;
-                counters.in(n);
-                ByteBuf frame = alloc.directBuffer(n);
-                buf.clear().limit(n);
-                frame.writeBytes(buf);
-                forwarder.forward(this, vni, frame);
-                continue;
-            }
-            int ready = tap.awaitReadable(100);
-            if (ready < 0 || (ready > 0 && n < 0 && ++failures > 3 && !IpCommand.exists(spec.id()))) {
-                if (running) {
-                    state = "vanished";
-                    LOG.log(Level.ERROR, "TAP device " + spec.id() + " (vni " + vni
-                            + ") vanished or failed; frames for it are dropped until it is added again");
+        try {
+            while (running) {
+                if (big == null) {
+                    // a large frame is handed on in the buffer it was read into; small ones are copied out
+                    big = alloc.directBuffer(cap, cap);
+                    addr = big.hasMemoryAddress() ? big.memoryAddress() : TapDevice.address(big.nioBuffer(0, cap));
                 }
-                break;
+                int n = tap.read(addr, cap);
+                if (n > 0) {
+                    failures = 0;
+                    int len = n - hdr;
+                    long offload = Offload.NONE;
+                    if (hdr > 0) {
+                        offload = Offload.readVirtio(big, 0);
+                        if (offload == Offload.F_DATA_VALID) {
+                            offload = Offload.NONE; // a verified checksum: nothing left to do
+                        }
+                    }
+                    counters.in(len);
+                    ByteBuf frame;
+                    if (len < COPY_BELOW) {
+                        frame = alloc.directBuffer(Math.max(len, 0));
+                        frame.writeBytes(big, hdr, Math.max(len, 0));
+                    } else {
+                        frame = big.setIndex(hdr, n);
+                        big = null;
+                    }
+                    forwarder.forward(this, vni, frame, offload);
+                    continue;
+                }
+                int ready = tap.awaitReadable(100);
+                if (ready < 0 || (ready > 0 && n < 0 && ++failures > 3 && !IpCommand.exists(spec.id()))) {
+                    if (running) {
+                        state = "vanished";
+                        LOG.log(Level.ERROR, "TAP device " + spec.id() + " (vni " + vni
+                                + ") vanished or failed; frames for it are dropped until it is added again");
+                    }
+                    break;
+                }
+            }
+        } finally {
+            if (big != null) {
+                big.release();
             }
         }
     }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vnet.api.DropReason;
+import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.PortCounters;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +122,57 @@ class FrameRoundTripTest {
         assertNull(dec.readInbound());
         assertFalse(dec.finish());
         assertFalse(enc.finish());
+    }
+
+    @Test
+    void anOffloadedSegmentCrossesWholeInAVersion2RecordWithItsDescriptor() {
+        long offload = Offload.of(Offload.F_NEEDS_CSUM, Offload.GSO_TCPV4, 1448, 34, 16, 66);
+        byte[] eth = ethernet(60_000);
+        EmbeddedChannel enc = new EmbeddedChannel(FrameEncoder.INSTANCE);
+        enc.writeOutbound(new Records.FrameRecord(7, Unpooled.wrappedBuffer(eth), offload));
+        ByteBuf header = enc.readOutbound();
+        assertEquals(19, header.readableBytes(), "9 bytes of v1 header and the 10-byte descriptor");
+        assertEquals(Records.VERSION_OFFLOAD, header.getUnsignedByte(4));
+        // a daemon whose frames are at most 1518 bytes still takes a 60000-byte segment
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, new PortCounters(), "round trip"));
+        dec.writeInbound(header);
+        dec.writeInbound((ByteBuf) enc.readOutbound());
+        Records.FrameRecord got = assertInstanceOf(Records.FrameRecord.class, dec.readInbound());
+        assertEquals(7, got.vni());
+        assertEquals(offload, got.offload());
+        assertArrayEquals(eth, ByteBufUtil.getBytes(got.frame()));
+        got.frame().release();
+        assertFalse(dec.finish());
+    }
+
+    @Test
+    void aDescriptorThatPointsOutsideItsFrameClosesTheConnection() {
+        PortCounters counters = new PortCounters();
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, counters, "round trip"));
+        ByteBuf h = Records.frameHeader(RecordBytes.ALLOC, 7, 100, Offload.of(Offload.F_NEEDS_CSUM, 0, 0, 90, 16, 0));
+        dec.writeInbound(h, Unpooled.wrappedBuffer(ethernet(100)));
+        assertNull(dec.readInbound());
+        assertFalse(dec.isOpen());
+        assertEquals(1, counters.drops(DropReason.MALFORMED));
+    }
+
+    @Test
+    void anOrdinaryFrameAboveTheMaximumIsDroppedEvenInAVersion2Record() {
+        PortCounters counters = new PortCounters();
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, counters, "round trip"));
+        ByteBuf h = Records.frameHeader(RecordBytes.ALLOC, 7, 4000, Offload.of(Offload.F_NEEDS_CSUM, 0, 0, 34, 16, 0));
+        dec.writeInbound(h, Unpooled.wrappedBuffer(ethernet(4000)));
+        assertNull(dec.readInbound());
+        assertTrue(dec.isOpen(), "one frame dropped, the link goes on");
+        assertEquals(1, counters.drops(DropReason.OVERSIZE));
+    }
+
+    @Test
+    void theUpgradeIsAHelloThatAVersion1DecoderReads() {
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, new PortCounters(), "round trip"));
+        dec.writeInbound(Records.upgrade(RecordBytes.ALLOC));
+        Records.Hello h = assertInstanceOf(Records.Hello.class, dec.readInbound());
+        assertEquals(Records.UPGRADE, h.hostId());
     }
 
     private static List<ByteBuf> encode(int vni, byte[] eth) {
