@@ -39,4 +39,41 @@ class MtuIT {
             assertEquals(0, tooBig.received(), "a packet above the MTU does not pass with DF set");
         }
     }
+
+    /**
+     * Networks of different MTUs on two agents (9000 on A, 1500 on B): a packet too big for B is
+     * never lost in silence. With DF set A answers it with ICMP "fragmentation needed" naming
+     * B's MTU, as a router would; without DF A sends it in fragments that fit, and it arrives.
+     */
+    @org.junit.jupiter.api.Test
+    void aPacketTooBigForThePeerIsAnsweredOrFragmented() throws Exception {
+        int vni = 300;
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host a = fabric.addHost("ha");
+            Host b = fabric.addHost("hb");
+            Vm va = fabric.addVm(a, "va", vni, 9000);
+            Vm vb = fabric.addVm(b, "vb", vni, 1500);
+            AgentProcess agentB = fabric.startAgent(b, forHost(b).network(vni, 1500).accept("to-a", "ha", true).build());
+            AgentProcess agentA = fabric.startAgent(a, forHost(a).network(vni, 9000).dial("to-b", b, true).build());
+            agentA.awaitLinkUp("to-b", 10_000);
+            assertEquals(3, va.ping(vb, 3).received());
+            assertTrue(agentA.stats("link", "to-b").path("peer").asText().contains("max frame 1518"),
+                    "A knows B's largest frame: " + agentA.stats("link", "to-b"));
+            io.vnet.it.fabric.Sh.Result df = io.vnet.it.fabric.Sh.run(30, java.util.List.of("ip", "netns", "exec",
+                    va.ns(), "ping", "-n", "-c", "2", "-i", "0.3", "-W", "1", "-s", "3000", "-M", "do", vb.ip()));
+            System.out.println("ping -M do -s 3000 across MTUs 9000 -> 1500:\n" + df.out());
+            assertTrue(df.out().contains("mtu = 1500") || df.out().contains("mtu=1500"),
+                    "the sender learnt the MTU from an ICMP answer:\n" + df.out());
+            assertTrue(agentA.stats("link", "to-b").path("drops").path("too-big").asLong() >= 1,
+                    "counted: " + agentA.stats("link", "to-b"));
+            Vm.PingResult none = vb.ping(va, 1); // B's side is unaffected
+            assertEquals(1, none.received());
+            io.vnet.it.fabric.Sh.Result frag = io.vnet.it.fabric.Sh.run(30, java.util.List.of("ip", "netns", "exec",
+                    va.ns(), "ping", "-n", "-q", "-c", "3", "-i", "0.3", "-W", "1", "-s", "3000", "-M", "dont", vb.ip()));
+            assertEquals(3, Vm.parsePing(frag.out()).received(),
+                    "without DF the packet crosses in fragments:\n" + frag.out());
+            assertEquals(0, agentB.stats("link", "to-a").path("drops").size(), "B dropped nothing: "
+                    + agentB.stats("link", "to-a"));
+        }
+    }
 }

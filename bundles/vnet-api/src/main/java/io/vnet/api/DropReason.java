@@ -24,7 +24,12 @@ public enum DropReason {
     /** A rule or learned entry pointed back where the frame came from. */
     REFLECTED,
     /** No rule, no learned entry and no flooding port. */
-    NO_ROUTE;
+    NO_ROUTE,
+    /**
+     * A frame too big for the port it had to leave by: counted there, and answered with ICMP
+     * "fragmentation needed" / "packet too big" or sent as IPv4 fragments, as a router would.
+     */
+    TOO_BIG;
 
     public String wireName() {
         return name().toLowerCase().replace('_', '-');

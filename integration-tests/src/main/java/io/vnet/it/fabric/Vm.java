@@ -92,7 +92,8 @@ public final class Vm {
         return ping(to, count, 0.2, 56);
     }
 
-    static PingResult parsePing(String out) {
+    /** Reads the summary of a ping run. */
+    public static PingResult parsePing(String out) {
         Matcher m = PING.matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("cannot read ping's summary:\n" + out);

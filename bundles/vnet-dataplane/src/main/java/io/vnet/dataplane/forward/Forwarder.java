@@ -95,9 +95,15 @@ public final class Forwarder {
                     out = null; // learned behind a link that is down: flood instead
                 }
             }
+            // the IP packet (or segment) size, to compare with each output port's MTU
+            int size = TooBig.wireSize(frame, offload) - TooBig.l3Offset(frame);
             if (out != null) {
                 if (out == in) {
                     in.counters().drop(DropReason.REFLECTED);
+                    return;
+                }
+                if (size > TooBig.mtu(out)) {
+                    tooBig(in, out, vni, frame, offload);
                     return;
                 }
                 ByteBuf f = frame;
@@ -111,13 +117,19 @@ public final class Forwarder {
                 if (p == in) {
                     continue;
                 }
+                if (size > TooBig.mtu(p)) {
+                    tooBig(in, p, vni, frame, offload);
+                    continue;
+                }
                 if (last != null) {
                     last.send(vni, frame.retainedDuplicate(), offload);
                 }
                 last = p;
             }
             if (last == null) {
-                in.counters().drop(DropReason.NO_ROUTE);
+                if (!tooBigSeen(targets, in, size)) {
+                    in.counters().drop(DropReason.NO_ROUTE);
+                }
                 return;
             }
             ByteBuf f = frame;
@@ -128,6 +140,21 @@ public final class Forwarder {
                 frame.release();
             }
         }
+    }
+
+    /** Counts a frame too big for {@code out} and answers or fragments it (see {@link TooBig}); does not release it. */
+    private static void tooBig(Port in, Port out, int vni, ByteBuf frame, long offload) {
+        out.counters().drop(DropReason.TOO_BIG);
+        TooBig.handle(in, out, vni, frame, offload, TooBig.mtu(out), frame.alloc());
+    }
+
+    private static boolean tooBigSeen(Port[] targets, Port in, int size) {
+        for (Port p : targets) {
+            if (p != in && size > TooBig.mtu(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized void addNetwork(int vni) {

@@ -31,6 +31,14 @@ public interface Port {
 
     PortCounters counters();
 
+    /**
+     * The largest ordinary frame (or segment of an offloaded one) this port can carry; the
+     * forwarder handles a bigger one as a router would (see {@link TooBig}).
+     */
+    default int maxFrame() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Whether the port can carry frames now; a learned address on a port that is down is ignored. */
     default boolean isUp() {
         return true;

@@ -112,10 +112,8 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         links.identified(ctx.channel(), link);
         ctx.pipeline().replace(this, "link", links.linkHandler(link));
         link.attach(ctx.channel());
-        if (links.readsOffloads()) {
-            // tell the peer this daemon reads version-2 frames; a version-1 peer ignores it
-            ctx.writeAndFlush(Records.upgrade(ctx.alloc()), ctx.voidPromise());
-        }
+        // what this daemon reads (a version-1 peer ignores it)
+        ctx.writeAndFlush(Records.capabilities(ctx.alloc(), links.capabilities()), ctx.voidPromise());
     }
 
     @Override

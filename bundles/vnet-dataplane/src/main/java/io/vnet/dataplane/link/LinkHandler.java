@@ -10,7 +10,7 @@ import java.lang.System.Logger.Level;
 
 /**
  * The last handler of an identified link: frames to the forwarder, keepalives both ways, and
- * the peer's word that it reads offloaded (version-2) frames.
+ * the peer's capabilities (offloaded frames, largest frame).
  */
 final class LinkHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(LinkHandler.class.getName());
@@ -30,8 +30,8 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof Records.FrameRecord f) {
             link.counters().in(f.frame().readableBytes());
             forwarder.forward(link, f.vni(), f.frame(), f.offload());
-        } else if (msg instanceof Records.Hello h && Records.UPGRADE.equals(h.hostId())) {
-            link.peerReadsOffloads(ctx.channel());
+        } else if (msg instanceof Records.Hello h && Records.Capabilities.parse(h.hostId()) != null) {
+            link.peerCapabilities(ctx.channel(), Records.Capabilities.parse(h.hostId()));
         } else {
             ReferenceCountUtil.release(msg);
         }

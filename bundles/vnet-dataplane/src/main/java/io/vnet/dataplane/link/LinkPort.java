@@ -29,6 +29,8 @@ public final class LinkPort implements Port {
     private volatile Channel channel;
     /** Whether the peer on {@link #channel} said it reads version-2 (offloaded) frames. */
     private volatile boolean peerReadsOffloads;
+    /** The largest ordinary frame the peer said it takes (unknown: no limit). */
+    private volatile int peerMaxFrame = Integer.MAX_VALUE;
     private volatile String state;
     private volatile boolean closed;
 
@@ -108,6 +110,7 @@ public final class LinkPort implements Port {
             }
             old = channel;
             peerReadsOffloads = false;
+            peerMaxFrame = Integer.MAX_VALUE;
             channel = ch;
             state = "up";
         }
@@ -119,16 +122,22 @@ public final class LinkPort implements Port {
         }
     }
 
-    /** The peer on {@code ch} said it reads version-2 records: offloaded frames go to it whole. */
-    void peerReadsOffloads(Channel ch) {
+    /** The peer on {@code ch} said what it reads: offloaded frames go to it whole if it can take them. */
+    void peerCapabilities(Channel ch, Records.Capabilities c) {
         synchronized (this) {
-            if (channel != ch || peerReadsOffloads) {
+            if (channel != ch) {
                 return;
             }
-            peerReadsOffloads = true;
+            peerMaxFrame = c.maxFrame();
+            peerReadsOffloads = c.version() >= Records.VERSION_OFFLOAD;
         }
-        LOG.log(Level.INFO, "link " + spec.id() + ": peer " + spec.peerHost()
-                + " reads offloaded frames; large TCP segments cross this link whole");
+        LOG.log(Level.INFO, "link " + spec.id() + ": peer " + spec.peerHost() + " takes frames up to " + c.maxFrame()
+                + " bytes" + (peerReadsOffloads ? " and offloaded frames (large TCP segments cross whole)" : ""));
+    }
+
+    @Override
+    public int maxFrame() {
+        return peerMaxFrame;
     }
 
     /** Whether offloaded frames cross this link whole (the peer reads version-2 records). */
@@ -180,7 +189,8 @@ public final class LinkPort implements Port {
     public PortStats stats() {
         String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
                 + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "")
-                + (peerReadsOffloads ? ", offloads" : "");
+                + (peerReadsOffloads ? ", offloads" : "")
+                + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "");
         return counters.snapshot("link", spec.id(), state, peer);
     }
 }

@@ -96,8 +96,8 @@ public final class Links implements AutoCloseable {
         this.readsOffloads = on;
     }
 
-    boolean readsOffloads() {
-        return readsOffloads;
+    Records.Capabilities capabilities() {
+        return new Records.Capabilities(readsOffloads ? Records.VERSION_OFFLOAD : Records.VERSION, maxFrame);
     }
 
     /** Binds the listening socket, if this daemon accepts links. */

@@ -2,6 +2,7 @@ package io.vnet.dataplane.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.vnet.dataplane.forward.Frames;
 import io.vnet.dataplane.forward.Offload;
 import java.nio.charset.StandardCharsets;
 
@@ -19,17 +20,19 @@ import java.nio.charset.StandardCharsets;
  *   HELLO:     the sender's host id in UTF-8 (length - 2 bytes)
  *   KEEPALIVE: u64 the sender's monotonic clock in nanoseconds
  * </pre>
- * All integers are big-endian. Version 1 is what every daemon reads. A daemon that also reads
- * version 2 says so, once identified, with a second HELLO whose body is {@value #UPGRADE}
- * (a version-1 daemon ignores a HELLO on an identified link); until its peer has said so, a
- * daemon sends ordinary frames only, segmenting offloaded ones itself.
+ * All integers are big-endian. Version 1 is what every daemon reads. Once identified, a daemon
+ * states its capabilities in a second HELLO whose body is {@code "+records V max N"}: the
+ * highest record version V it reads (2 if it takes offloaded frames) and the largest ordinary
+ * frame N it takes. A version-1 daemon ignores a HELLO on an identified link; until its peer
+ * has said it reads version 2, a daemon sends ordinary frames only, segmenting offloaded ones
+ * itself, and it sends no frame above N (see the forwarder's too-big handling).
  */
 public final class Records {
     public static final int VERSION = 1;
     /** The version of FRAME records that carry an offload descriptor. */
     public static final int VERSION_OFFLOAD = 2;
-    /** The body of the HELLO by which an identified peer says it reads version-2 records. */
-    public static final String UPGRADE = "+records 2";
+    /** How the body of the capabilities HELLO starts. */
+    public static final String CAPABILITIES = "+records ";
     /** Bytes of the offload descriptor in a version-2 FRAME. */
     public static final int OFFLOAD_DESCRIPTOR = 10;
     public static final int TYPE_FRAME = 0;
@@ -51,6 +54,28 @@ public final class Records {
     }
 
     public record Hello(String hostId) {
+    }
+
+    /** What an identified peer said it reads: the highest record version and the largest ordinary frame. */
+    public record Capabilities(int version, int maxFrame) {
+        /** Parses a capabilities HELLO body, or returns null if {@code body} is not one. */
+        public static Capabilities parse(String body) {
+            if (!body.startsWith(CAPABILITIES)) {
+                return null;
+            }
+            String[] w = body.substring(CAPABILITIES.length()).split(" ");
+            try {
+                int v = Integer.parseInt(w[0]);
+                int max = w.length >= 3 && w[1].equals("max") ? Integer.parseInt(w[2]) : Integer.MAX_VALUE;
+                return v >= VERSION && max >= Frames.ETH_HEADER ? new Capabilities(v, max) : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        public String body() {
+            return CAPABILITIES + version + " max " + maxFrame;
+        }
     }
 
     public record Keepalive(long nanos) {
@@ -84,9 +109,9 @@ public final class Records {
         return b;
     }
 
-    /** The HELLO by which an identified daemon says it reads version-2 records. */
-    public static ByteBuf upgrade(ByteBufAllocator alloc) {
-        return hello(alloc, UPGRADE);
+    /** The HELLO by which an identified daemon states what it reads. */
+    public static ByteBuf capabilities(ByteBufAllocator alloc, Capabilities c) {
+        return hello(alloc, c.body());
     }
 
     public static ByteBuf keepalive(ByteBufAllocator alloc, long nanos) {

@@ -109,6 +109,12 @@ public final class TapPort implements Port {
                 + (tap.offloads() ? ", offloads" : ""));
     }
 
+    /** Frames above the interface's MTU would be dropped by the bridge: the forwarder answers them instead. */
+    @Override
+    public int maxFrame() {
+        return spec.maxFrame();
+    }
+
     /** Whether frames are read and written with their virtio_net_hdr (TSO, checksum offload). */
     public boolean offloads() {
         return tap.offloads();

@@ -16,6 +16,7 @@ final class RecordingPort implements Port {
     private final List<Sent> sent = new ArrayList<>();
     private final List<ByteBuf> everSent = new ArrayList<>();
     boolean up = true;
+    int maxFrame = Integer.MAX_VALUE;
 
     private RecordingPort(String id, boolean link, boolean floods) {
         this.id = id;
@@ -46,6 +47,11 @@ final class RecordingPort implements Port {
     @Override
     public boolean floods() {
         return floods;
+    }
+
+    @Override
+    public int maxFrame() {
+        return maxFrame;
     }
 
     @Override

@@ -168,11 +168,15 @@ class FrameRoundTripTest {
     }
 
     @Test
-    void theUpgradeIsAHelloThatAVersion1DecoderReads() {
+    void theCapabilitiesAreAHelloThatAVersion1DecoderReads() {
         EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, new PortCounters(), "round trip"));
-        dec.writeInbound(Records.upgrade(RecordBytes.ALLOC));
+        dec.writeInbound(Records.capabilities(RecordBytes.ALLOC, new Records.Capabilities(2, 9018)));
         Records.Hello h = assertInstanceOf(Records.Hello.class, dec.readInbound());
-        assertEquals(Records.UPGRADE, h.hostId());
+        assertEquals("+records 2 max 9018", h.hostId());
+        assertEquals(new Records.Capabilities(2, 9018), Records.Capabilities.parse(h.hostId()));
+        assertEquals(new Records.Capabilities(1, Integer.MAX_VALUE), Records.Capabilities.parse("+records 1"));
+        assertNull(Records.Capabilities.parse("host-a"));
+        assertNull(Records.Capabilities.parse("+records two"));
     }
 
     private static List<ByteBuf> encode(int vni, byte[] eth) {
