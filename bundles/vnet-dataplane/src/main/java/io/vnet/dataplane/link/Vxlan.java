@@ -15,6 +15,8 @@ public final class Vxlan {
     public static final int HEADER = 8;
     public static final int FLAG_VNI = 0x08;
     public static final int DEFAULT_PORT = 4789;
+    /** What encapsulation costs an inner IP packet over an IPv4 underlay: outer IP, UDP, VXLAN, inner Ethernet. */
+    public static final int OVERHEAD = 20 + 8 + HEADER + 14;
 
     private Vxlan() {
     }

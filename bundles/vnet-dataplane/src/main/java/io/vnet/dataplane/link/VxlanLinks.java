@@ -61,6 +61,24 @@ public final class VxlanLinks implements AutoCloseable {
         LOG.log(Level.INFO, "VXLAN links on udp " + socket.localAddress());
     }
 
+    /**
+     * The MTU of the interface the kernel routes to {@code peer} through (a connected UDP
+     * socket finds it without sending anything), or 1500 if that cannot be found.
+     */
+    static int underlayMtu(InetSocketAddress peer) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+            probe.connect(peer);
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByInetAddress(probe.getLocalAddress());
+            if (nif != null && nif.getMTU() > Vxlan.OVERHEAD + 68) {
+                return nif.getMTU();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot find the underlay MTU towards " + peer + " (" + e.getMessage()
+                    + "); assuming 1500");
+        }
+        return 1500;
+    }
+
     public VxlanPort add(LinkSpec spec) {
         InetSocketAddress peer;
         try {
@@ -68,7 +86,8 @@ public final class VxlanLinks implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("link " + spec.id() + ": cannot resolve " + spec.connect().host());
         }
-        VxlanPort port = new VxlanPort(spec, peer, socket);
+        int innerMtu = underlayMtu(peer) - Vxlan.OVERHEAD;
+        VxlanPort port = new VxlanPort(spec, peer, socket, innerMtu);
         if (byId.putIfAbsent(spec.id(), port) != null) {
             throw new IllegalArgumentException("link " + spec.id() + " exists already");
         }
@@ -77,6 +96,9 @@ public final class VxlanLinks implements AutoCloseable {
             throw new IllegalArgumentException("link " + spec.id() + ": another VXLAN link already has peer "
                     + peer.getAddress().getHostAddress());
         }
+        LOG.log(Level.INFO, "link " + spec.id() + " carries packets up to " + innerMtu + " bytes (the underlay's MTU less "
+                + Vxlan.OVERHEAD + " bytes of VXLAN encapsulation); bigger ones are answered with ICMP"
+                + " fragmentation-needed, or fragmented if they allow it");
         return port;
     }
 

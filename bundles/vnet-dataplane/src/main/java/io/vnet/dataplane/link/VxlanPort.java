@@ -20,9 +20,11 @@ public final class VxlanPort implements Port {
     private final InetSocketAddress peer;
     private final PortCounters counters = new PortCounters();
     private final Channel socket;
+    private final int innerMtu;
 
-    VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket) {
+    VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket, int innerMtu) {
         this.spec = spec;
+        this.innerMtu = innerMtu;
         this.portId = "link:" + spec.id();
         this.peer = peer;
         this.socket = socket;
@@ -49,6 +51,12 @@ public final class VxlanPort implements Port {
     @Override
     public boolean floods() {
         return spec.flood();
+    }
+
+    /** The inner packets this link carries unfragmented: the underlay MTU less the encapsulation (an Ethernet header with a VLAN tag beside). */
+    @Override
+    public int maxFrame() {
+        return innerMtu + 18;
     }
 
     @Override
@@ -85,6 +93,6 @@ public final class VxlanPort implements Port {
 
     public PortStats stats() {
         return counters.snapshot("link", spec.id(), socket.isActive() ? "up" : "down",
-                spec.peerHost() + " via vxlan " + spec.connect() + (spec.flood() ? ", flood" : ""));
+                spec.peerHost() + " via vxlan " + spec.connect() + ", mtu " + innerMtu + (spec.flood() ? ", flood" : ""));
     }
 }
