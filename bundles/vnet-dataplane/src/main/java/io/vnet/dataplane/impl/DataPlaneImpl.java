@@ -73,7 +73,8 @@ public final class DataPlaneImpl implements DataPlane {
         }
         LOG.log(Level.INFO, "data plane of host " + config.hostId() + " started (" + transport.name()
                 + " transport, max frame " + config.maxFrame() + " bytes, TCP links "
-                + (config.tls() != null ? "with mutual TLS, CA " + config.tls().ca() : "in plain TCP")
+                + (config.tls() != null ? "with mutual TLS (" + io.vnet.protocol.Tls.providerName() + "), CA "
+                + config.tls().ca() : "in plain TCP")
                 + (config.offloads() ? ", TAP offloads on" : ", TAP offloads off") + ")");
     }
 

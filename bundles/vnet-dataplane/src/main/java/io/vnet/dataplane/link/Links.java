@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vnet.api.Endpoint;
 import io.vnet.api.LinkSpec;
@@ -30,11 +31,14 @@ import java.util.function.Function;
 
 /**
  * The daemon's overlay links: the listening socket that accepts peers, the dialling side with
- * capped exponential reconnect backoff, and the pipeline every connection gets:
- * idle detection, record decoder, frame encoder, hello, then the link handler.
+ * capped exponential reconnect backoff, and the pipeline every connection gets: (TLS,)
+ * flush consolidation, idle detection, record decoder, frame encoder, hello, then the link
+ * handler.
  */
 public final class Links implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Links.class.getName());
+    /** At most this many flushes are merged into one. */
+    static final int FLUSH_BATCH = 64;
 
     private final String hostId;
     private final Endpoint listen;
@@ -148,6 +152,10 @@ public final class Links implements AutoCloseable {
     private void pipeline(Channel ch, HelloHandler hello) {
         long ka = keepalive.toMillis();
         ch.pipeline()
+                // frames are written and flushed one by one (from TAP threads and event loops); this
+                // turns the flushes of a burst into one, so a burst leaves in one write (one TLS record
+                // per 16 KB rather than per frame)
+                .addLast("flush", new FlushConsolidationHandler(FLUSH_BATCH, true))
                 .addLast("idle", new IdleStateHandler(3 * ka, ka, 0, TimeUnit.MILLISECONDS))
                 .addLast("decoder", new RecordDecoder(maxFrame, listenerCounters, "unidentified connection"))
                 .addLast("encoder", FrameEncoder.INSTANCE)
