@@ -51,7 +51,8 @@ class TlsIT {
             assertTrue(agentA.logText().contains("with mutual TLS"), agentA.logText());
             assertEquals(5, va.ping(vb, 5).received(), "ha and hb talk over TLS");
             Vm.IperfResult r = va.iperf(vb, 3, 1);
-            System.out.printf("iperf3 over a mutual-TLS link: %.1f Mbit/s%n", r.bitsPerSecond() / 1e6);
+            System.out.printf("iperf3 over a mutual-TLS link: %.1f Mbit/s, %d retransmits; A's link: %s%n",
+                    r.bitsPerSecond() / 1e6, r.retransmits(), agentA.stats("link", "to-b"));
             assertTrue(r.bytesReceived() > 1_000_000, "data moved over TLS");
 
             // hm: a certificate from another CA
