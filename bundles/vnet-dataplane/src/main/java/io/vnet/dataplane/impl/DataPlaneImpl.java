@@ -110,10 +110,11 @@ public final class DataPlaneImpl implements DataPlane {
         TapPort tap = TapPort.open(spec, forwarder, alloc, config.offloads());
         forwarder.addInterface(spec.network().vni(), tap);
         taps.put(spec.id(), tap);
-        tap.start();
+        tap.start(transport.group());
         updateBridgeTaps();
         LOG.log(Level.INFO, "interface " + spec.id() + " up: vni " + spec.network() + " on bridge " + spec.bridge()
-                + ", MTU " + spec.mtu() + (tap.offloads() ? ", offloads (TSO, checksum)" : ""));
+                + ", MTU " + spec.mtu() + (tap.offloads() ? ", offloads (TSO, checksum)" : "")
+                + (tap.readsOnEventLoop() ? ", read by an event loop" : ", read by a thread"));
     }
 
     @Override

@@ -49,6 +49,13 @@ final class LinuxC {
     /** {@code struct pollfd *fds} as an address. */
     static native int poll(long fds, long nfds, int timeoutMs);
 
+    static final int EAGAIN = 11;
+
+    /** errno of this thread's last call. */
+    static int errno() {
+        return Native.getLastError();
+    }
+
     static String lastError() {
         int errno = Native.getLastError();
         return errno == 0 ? "unknown error" : "errno " + errno + " (" + strerror(errno) + ")";

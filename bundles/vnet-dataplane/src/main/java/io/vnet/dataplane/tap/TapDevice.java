@@ -75,6 +75,11 @@ public final class TapDevice implements AutoCloseable {
         return name;
     }
 
+    /** The file descriptor, for an event loop to watch. */
+    public int fd() {
+        return fd;
+    }
+
     /** Reads one frame into memory at {@code addr}; returns its length, or -1 if none is ready. */
     public int read(long addr, int capacity) {
         return (int) LinuxC.read(fd, addr, capacity);

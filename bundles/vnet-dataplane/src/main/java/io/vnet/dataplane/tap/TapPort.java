@@ -2,6 +2,14 @@ package io.vnet.dataplane.tap;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
 import io.vnet.api.DropReason;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.PortStats;
@@ -30,6 +38,8 @@ public final class TapPort implements Port {
     static final int MAX_GSO_FRAME = 65535 + 18;
     /** Frames up to this size are copied out of the read buffer into a buffer of their size. */
     static final int COPY_BELOW = 2048;
+    /** Frames read per readiness event on an event loop, before the loop serves others. */
+    static final int READ_BATCH = 64;
 
     private final InterfaceSpec spec;
     private final String portId;
@@ -39,6 +49,12 @@ public final class TapPort implements Port {
     private final PortCounters counters = new PortCounters();
     private final Thread reader;
     private volatile boolean running = true;
+    /** The read buffer and its address; touched only by the one reader (thread or event loop). */
+    private ByteBuf big;
+    private long bigAddr;
+    private final int readCapacity;
+    private volatile IoRegistration registration;
+    private volatile IoEventLoop eventLoop;
     private volatile String state = "up";
 
     private TapPort(InterfaceSpec spec, TapDevice tap, Forwarder forwarder, ByteBufAllocator alloc) {
@@ -47,6 +63,7 @@ public final class TapPort implements Port {
         this.tap = tap;
         this.forwarder = forwarder;
         this.alloc = alloc;
+        this.readCapacity = (tap.offloads() ? TapDevice.VIRTIO_HDR + MAX_GSO_FRAME : spec.maxFrame() + 64);
         this.reader = new Thread(this::readLoop, "vnet-tap-" + spec.id());
         this.reader.setDaemon(true);
     }
@@ -75,8 +92,27 @@ public final class TapPort implements Port {
         return new TapPort(spec, tap, forwarder, alloc);
     }
 
-    /** Starts the reader; call after the port is registered with the forwarder. */
+    /** Starts reading in a thread of its own; call after the port is registered with the forwarder. */
     public void start() {
+        reader.start();
+    }
+
+    /**
+     * Starts reading: on one of {@code group}'s event loops if it is an epoll loop, else in a
+     * thread of its own. Call after the port is registered with the forwarder.
+     */
+    public void start(EventLoopGroup group) {
+        if (group.next() instanceof IoEventLoop loop && loop.isCompatible(Registration.class)) {
+            io.netty.util.concurrent.Future<IoRegistration> f = loop.register(new Registration()).awaitUninterruptibly();
+            if (f.isSuccess()) {
+                registration = f.getNow();
+                registration.submit(EpollIoOps.EPOLLIN);
+                eventLoop = loop;
+                return;
+            }
+            LOG.log(Level.WARNING, "TAP " + spec.id() + ": cannot read it on an event loop (" + f.cause()
+                    + "); using a thread");
+        }
         reader.start();
     }
 
@@ -113,6 +149,11 @@ public final class TapPort implements Port {
     @Override
     public int maxFrame() {
         return spec.maxFrame();
+    }
+
+    /** Whether the TAP is read by an event loop (else by a thread of its own). */
+    public boolean readsOnEventLoop() {
+        return eventLoop != null;
     }
 
     /** Whether frames are read and written with their virtio_net_hdr (TSO, checksum offload). */
@@ -192,67 +233,141 @@ public final class TapPort implements Port {
         }
     }
 
-    private void readLoop() {
-        int vni = spec.network().vni();
+    /**
+     * Reads one frame and forwards it. Returns 1 if a frame was read, 0 if none was ready, -1
+     * if the read failed. One reader at a time: the reader thread or the event loop.
+     */
+    private int readOne() {
+        if (big == null) {
+            // a large frame is handed on in the buffer it was read into; small ones are copied out
+            big = alloc.directBuffer(readCapacity, readCapacity);
+            bigAddr = big.hasMemoryAddress() ? big.memoryAddress() : TapDevice.address(big.nioBuffer(0, readCapacity));
+        }
+        int n = tap.read(bigAddr, readCapacity);
+        if (n <= 0) {
+            return n == 0 || LinuxC.errno() == LinuxC.EAGAIN ? 0 : -1;
+        }
         int hdr = tap.offloads() ? TapDevice.VIRTIO_HDR : 0;
-        int cap = hdr + (tap.offloads() ? MAX_GSO_FRAME : spec.maxFrame() + 64);
-        ByteBuf big = null;
-        long addr = 0;
+        int len = n - hdr;
+        long offload = Offload.NONE;
+        if (hdr > 0) {
+            offload = Offload.readVirtio(big, 0);
+            if (offload == Offload.F_DATA_VALID) {
+                offload = Offload.NONE; // a verified checksum: nothing left to do
+            }
+        }
+        counters.in(len);
+        ByteBuf frame;
+        if (len < COPY_BELOW) {
+            frame = alloc.directBuffer(Math.max(len, 0));
+            frame.writeBytes(big, hdr, Math.max(len, 0));
+        } else {
+            frame = big.setIndex(hdr, n);
+            big = null;
+        }
+        forwarder.forward(this, spec.network().vni(), frame, offload);
+        return 1;
+    }
+
+    private void vanished() {
+        if (running && !"vanished".equals(state)) {
+            state = "vanished";
+            LOG.log(Level.ERROR, "TAP device " + spec.id() + " (vni " + spec.network().vni()
+                    + ") vanished or failed; frames for it are dropped until it is added again");
+        }
+    }
+
+    private void releaseReadBuffer() {
+        if (big != null) {
+            big.release();
+            big = null;
+        }
+    }
+
+    /** Without an epoll event loop: a thread of its own that reads and waits in poll(2). */
+    private void readLoop() {
         int failures = 0;
         try {
             while (running) {
-                if (big == null) {
-                    // a large frame is handed on in the buffer it was read into; small ones are copied out
-                    big = alloc.directBuffer(cap, cap);
-                    addr = big.hasMemoryAddress() ? big.memoryAddress() : TapDevice.address(big.nioBuffer(0, cap));
-                }
-                int n = tap.read(addr, cap);
-                if (n > 0) {
+                int r = readOne();
+                if (r > 0) {
                     failures = 0;
-                    int len = n - hdr;
-                    long offload = Offload.NONE;
-                    if (hdr > 0) {
-                        offload = Offload.readVirtio(big, 0);
-                        if (offload == Offload.F_DATA_VALID) {
-                            offload = Offload.NONE; // a verified checksum: nothing left to do
-                        }
-                    }
-                    counters.in(len);
-                    ByteBuf frame;
-                    if (len < COPY_BELOW) {
-                        frame = alloc.directBuffer(Math.max(len, 0));
-                        frame.writeBytes(big, hdr, Math.max(len, 0));
-                    } else {
-                        frame = big.setIndex(hdr, n);
-                        big = null;
-                    }
-                    forwarder.forward(this, vni, frame, offload);
                     continue;
                 }
                 int ready = tap.awaitReadable(100);
-                if (ready < 0 || (ready > 0 && n < 0 && ++failures > 3 && !IpCommand.exists(spec.id()))) {
-                    if (running) {
-                        state = "vanished";
-                        LOG.log(Level.ERROR, "TAP device " + spec.id() + " (vni " + vni
-                                + ") vanished or failed; frames for it are dropped until it is added again");
-                    }
+                if (ready < 0 || (ready > 0 && r < 0 && ++failures > 3 && !IpCommand.exists(spec.id()))) {
+                    vanished();
                     break;
                 }
             }
         } finally {
-            if (big != null) {
-                big.release();
+            releaseReadBuffer();
+        }
+    }
+
+    /**
+     * On an epoll event loop the TAP's file descriptor is one more registration of the loop:
+     * when it is readable the loop reads a batch of frames, and frames for links served by the
+     * same loop are written without a hand-over between threads.
+     */
+    private final class Registration implements EpollIoHandle {
+        private final FileDescriptor fd = new FileDescriptor(tap.fd());
+        private int failures;
+
+        @Override
+        public FileDescriptor fd() {
+            return fd;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            EpollIoOps ops = ((EpollIoEvent) event).ops();
+            if (ops.contains(EpollIoOps.EPOLLERR) || !running) {
+                vanished();
+                registration.cancel();
+                releaseReadBuffer();
+                return;
             }
+            for (int i = 0; i < READ_BATCH && running; i++) {
+                int r = readOne();
+                if (r == 0) {
+                    failures = 0;
+                    return;
+                }
+                if (r < 0) {
+                    if (++failures > 3) {
+                        vanished();
+                        registration.cancel();
+                        releaseReadBuffer();
+                    }
+                    return;
+                }
+                failures = 0;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the descriptor belongs to the TapDevice, which closes it
         }
     }
 
     /** Stops reading and closes the device (the kernel removes a non-persistent TAP). */
     public void close() {
         running = false;
-        try {
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (eventLoop != null) {
+            IoRegistration r = registration;
+            // cancel on the loop itself, so that no read is under way when the descriptor closes
+            eventLoop.submit(() -> {
+                r.cancel();
+                releaseReadBuffer();
+            }).awaitUninterruptibly(2000);
+        } else {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         tap.close();
         if (!"vanished".equals(state)) {
