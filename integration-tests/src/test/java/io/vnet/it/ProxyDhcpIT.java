@@ -11,6 +11,9 @@ import io.vnet.it.fabric.HomeLan;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
+import io.vnet.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,31 @@ class ProxyDhcpIT {
                     "vm1 learned behind link:to-b on the proxy, never on the LAN port: " + learned);
             assertTrue(agentA.stats("interface", "vnet100").path("framesOut").asLong() >= 5,
                     "the replies reached vm1 through host A's TAP");
+        }
+    }
+
+    @Test
+    void aLanDeviceThatCannotBeOpenedStopsTheProxyWithExitCode2() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host proxy = fabric.addHost("proxy");
+            Path cfg = fabric.workDir().resolve("proxy-bad.json");
+            Files.writeString(cfg, Json.MAPPER.writeValueAsString(forHost(proxy).role("proxy").noListen()
+                    .transit(VNI, 1500).lan(VNI, "nosuch0").build()
+                    .put("control", fabric.workDir().resolve("bad.sock").toString())
+                    .put("stateFile", fabric.workDir().resolve("bad-state.json").toString())));
+            String agent = fabric.repoDir().resolve("host-agent/bin/vnet-agent").toString();
+
+            Sh.Result missing = Sh.run(60, List.of("ip", "netns", "exec", proxy.ns(), agent, "--config", cfg.toString()));
+            assertEquals(2, missing.exit(), missing.out());
+            assertTrue(missing.out().contains("vnet-agent: agent failed to start: cannot open LAN device nosuch0 with"
+                    + " libpcap") && missing.out().contains("No such device"), missing.out());
+
+            Sh.Result noLib = Sh.run(60, List.of("ip", "netns", "exec", proxy.ns(), "env",
+                    "VNET_JAVA_OPTS=-Xmx128m -Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so", agent,
+                    "--config", cfg.toString()));
+            assertEquals(2, noLib.exit(), noLib.out());
+            assertTrue(noLib.out().contains("cannot load libpcap /nonexistent/libpcap.so for LAN device nosuch0"),
+                    noLib.out());
         }
     }
 }
