@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what VNET's build, demo and tests need on Debian 12 (run as root):
 # Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, curl, ethtool, procps (sysctl),
+# libpcap (the proxy's LAN device), dnsmasq-base and busybox (the home network's DHCP server and the
+# VMs' DHCP client in ProxyDhcpIT and the demo; dnsmasq-base is only the binary, no system service),
 # and PostgreSQL for the manager's persistence tests (scripts/postgres.sh).
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then
@@ -19,6 +21,9 @@ command -v sysctl >/dev/null || need+=(procps)
 command -v nft >/dev/null || need+=(nftables)
 command -v curl >/dev/null || need+=(curl)
 command -v ethtool >/dev/null || need+=(ethtool)
+ldconfig -p | grep 'libpcap\.so' >/dev/null || need+=(libpcap0.8)
+command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v busybox >/dev/null || need+=(busybox)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -201,7 +201,7 @@ public final class VnetCtl {
         @ParentCommand
         VnetCtl root;
 
-        @Command(name = "list", description = "list TAP interfaces")
+        @Command(name = "list", description = "list local interfaces: TAPs, and a proxy's LAN devices (kind pcap)")
         static final class List implements Callable<Integer> {
             @ParentCommand
             Iface iface;
@@ -209,10 +209,10 @@ public final class VnetCtl {
             @Override
             public Integer call() throws IOException {
                 return iface.root.print(iface.root.call(op(ControlOps.IF_LIST)), (r, out) -> {
-                    out.printf("%-16s %-8s %-16s %s%n", "TAP", "VNI", "BRIDGE", "MTU");
+                    out.printf("%-16s %-6s %-8s %-16s %s%n", "INTERFACE", "KIND", "VNI", "BRIDGE", "MTU");
                     for (JsonNode x : r) {
-                        out.printf("%-16s %-8s %-16s %s%n", x.path("id").asText(), x.path("vni").asText(),
-                                x.path("bridge").asText("-"), x.path("mtu").asText());
+                        out.printf("%-16s %-6s %-8s %-16s %s%n", x.path("id").asText(), x.path("kind").asText("tap"),
+                                x.path("vni").asText(), x.path("bridge").asText("-"), x.path("mtu").asText());
                     }
                 });
             }

@@ -40,12 +40,13 @@ class AgentProcessIT {
             AgentProcess agent = fabric.startAgent(h, forHost(h).network(VNI, 1500).build());
             String log = agent.awaitLog("bundles ACTIVE", 10_000); // the launcher lists them once all started
             for (String bsn : List.of("io.vnet.api", "io.vnet.dataplane", "io.vnet.agent", "org.apache.felix.scr",
-                    "io.netty.transport-classes-epoll", "com.sun.jna")) {
+                    "io.netty.transport-classes-epoll", "com.sun.jna", "io.vnet.wrap.pcap4j", "slf4j.api", "slf4j.jdk14")) {
                 assertTrue(log.matches("(?s).*bundle \\d+ " + java.util.regex.Pattern.quote(bsn) + " \\S+ ACTIVE.*"),
                         bsn + " ACTIVE in the agent's log:\n" + log);
             }
             assertFalse(log.contains("INSTALLED (unresolved)"), "no unresolved bundle:\n" + log);
             assertTrue(log.contains("epoll transport"), "the native epoll transport is used:\n" + log);
+            assertFalse(log.contains("Pcap4J successfully loaded"), "a host with no LAN device never loads libpcap:\n" + log);
             assertTrue(Sh.run("ip", "-n", h.ns(), "link", "show", "vnet100").ok(), "the agent made its TAP");
 
             agent.signal("TERM");

@@ -58,7 +58,7 @@ class VnetCtlIT {
             assertTrue(badVni.out().contains("vni: expected an integer 1..16777215, got 0"), badVni.out());
 
             Sh.Result ifs = ctl(agentA, "if", "list");
-            assertTrue(ifs.out().matches("(?s).*vnet100\\s+100\\s+br100\\s+1500.*"), ifs.out());
+            assertTrue(ifs.out().matches("(?s).*vnet100\\s+tap\\s+100\\s+br100\\s+1500.*"), ifs.out());
             Sh.Result stats = ctl(agentA, "stats");
             assertTrue(stats.out().contains("FRAMES-IN") && stats.out().matches("(?s).*link\\s+x\\s+up.*"), stats.out());
             Sh.Result json = ctl(agentA, "--json", "stats");

@@ -2,7 +2,11 @@ package io.vnet.api;
 
 /** Why the data plane dropped a frame or a record; every drop is counted under one of these. */
 public enum DropReason {
-    /** A record longer than the configured maximum (the connection is closed). */
+    /**
+     * A record longer than the configured maximum (the connection is closed), or a frame
+     * captured on a LAN device that is longer than the network's largest frame (the device
+     * merged segments: turn off GRO/LRO on it).
+     */
     OVERSIZE,
     /** A record with a version this daemon does not speak (the connection is closed). */
     BAD_VERSION,
@@ -29,7 +33,9 @@ public enum DropReason {
      * A frame too big for the port it had to leave by: counted there, and answered with ICMP
      * "fragmentation needed" / "packet too big" or sent as IPv4 fragments, as a router would.
      */
-    TOO_BIG;
+    TOO_BIG,
+    /** The LAN device of a proxy (pcap) refused to send the frame, or is closed. */
+    INJECT_FAILED;
 
     public String wireName() {
         return name().toLowerCase().replace('_', '-');

@@ -2,6 +2,7 @@ package io.vnet.dataplane;
 
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
@@ -32,6 +33,17 @@ public interface DataPlane extends AutoCloseable {
 
     List<InterfaceSpec> interfaces();
 
+    /**
+     * Bridges a network onto an existing LAN device with pcap, as a proxy does: frames arriving
+     * on the device are captured promiscuously into the network, and the network's frames for
+     * the LAN are injected onto it. Needs libpcap and root or CAP_NET_RAW; no TAP is created.
+     */
+    void addLan(LanSpec spec) throws IOException;
+
+    boolean removeLan(String device);
+
+    List<LanSpec> lans();
+
     /** Adds a link; a dialling link starts connecting at once and keeps reconnecting. */
     void addLink(LinkSpec spec);
 
@@ -59,7 +71,7 @@ public interface DataPlane extends AutoCloseable {
      */
     List<PairCount> pairCounts();
 
-    /** Counters of every link and interface. */
+    /** Counters of every link, interface and LAN device. */
     List<PortStats> stats();
 
     /** Counters of connections that never became a link (no hello, unknown peer, garbage). */

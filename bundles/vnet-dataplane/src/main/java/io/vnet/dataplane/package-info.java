@@ -4,11 +4,11 @@
  * Obtain one from the {@link io.vnet.dataplane.DataPlaneFactory} service.
  *
  * <p>Implementation packages, named after the step a frame takes: {@code tap} (frames in and
- * out of the host's bridge), {@code link} (records over the overlay), {@code forward} (rules,
+ * out of the host's bridge), {@code pcap} (a proxy's home LAN device), {@code link} (records over the overlay), {@code forward} (rules,
  * learning, flooding), {@code impl} (assembly and the OSGi component).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.vnet.dataplane;
 
 import org.osgi.annotation.bundle.Export;

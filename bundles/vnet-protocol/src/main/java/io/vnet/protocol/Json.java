@@ -8,6 +8,7 @@ import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.Ids;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacMatch;
 import io.vnet.api.NetworkId;
@@ -205,6 +206,11 @@ public final class Json {
             o.put("bridge", i.bridge());
         }
         return o.put("mtu", i.mtu());
+    }
+
+    /** A proxy's LAN device, as {@code if list} shows it: kind pcap, the device as its id. */
+    public static ObjectNode write(LanSpec l) {
+        return object().put("kind", "pcap").put("id", l.device()).put("vni", l.network().vni()).put("mtu", l.mtu());
     }
 
     public static ObjectNode write(PairCount p) {

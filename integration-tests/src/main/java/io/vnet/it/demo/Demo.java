@@ -19,14 +19,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The demo a newcomer runs, in two parts, each on test hosts made of network namespaces with
+ * The demo a newcomer runs, in three parts, each on test hosts made of network namespaces with
  * the real processes:
  * <ol>
  * <li>the data plane: two hosts with one VM each and one TCP overlay link; the VMs share a
  * LAN (ARP, ping, an iperf3 transfer), then the agents' link counters (read with vnetctl);</li>
  * <li>the manager: three hosts in a star, eight VMs running the BSP patterns workload that
  * switches ring, 2-D mesh, all-to-all; the manager infers each topology from the real frames,
- * and the demo prints what its REST API reports as it changes.</li>
+ * and the demo prints what its REST API reports as it changes;</li>
+ * <li>the home network ({@link HomeNetworkDemo}): a cloud VM two overlay hops from a home LAN
+ * gets its address from the LAN's DHCP server through the proxy's pcap port and pings the home
+ * PC.</li>
  * </ol>
  * Everything is torn down at the end, also on failure.
  */
@@ -79,17 +82,19 @@ public final class Demo {
             created = fabric.namespaces();
             step("Tearing down: agents stopped by pid, namespaces deleted");
         }
+        created = new ArrayList<>(created);
         if (rc == 0) {
-            List<String> more = new ArrayList<>();
-            rc = managerPart(more);
-            created = new ArrayList<>(created);
-            created.addAll(more);
+            rc = managerPart(created);
+        }
+        if (rc == 0) {
+            rc = HomeNetworkDemo.run(created);
         }
         String left = Sh.run("ip", "netns", "list").out();
         long leftovers = created.stream().filter(left::contains).count();
         System.out.println("  " + created.size() + " namespaces created in all, " + leftovers + " left behind");
-        System.out.println(rc == 0 ? "\nDemo OK: the VMs shared a LAN through the VNET agents, and the manager inferred"
-                + " each pattern's topology from their traffic." : "\nDemo FAILED");
+        System.out.println(rc == 0 ? "\nDemo OK: the VMs shared a LAN through the VNET agents, the manager inferred"
+                + " each pattern's topology from their traffic, and a cloud VM joined the home network through the proxy."
+                : "\nDemo FAILED");
         System.exit(rc == 0 && leftovers == 0 ? 0 : 1);
     }
 
@@ -153,7 +158,7 @@ public final class Demo {
         }
     }
 
-    private static void step(String s) {
+    static void step(String s) {
         System.out.println("\n== " + s);
     }
 }

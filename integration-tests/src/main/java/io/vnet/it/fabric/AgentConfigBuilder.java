@@ -33,6 +33,24 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** A tenant network carried in transit only: no TAP, no bridge. */
+    public AgentConfigBuilder transit(int vni, int mtu) {
+        networks.addObject().put("vni", vni).put("mtu", mtu);
+        return this;
+    }
+
+    /** A proxy's LAN device (pcap) for network {@code vni}, which {@link #transit} or {@link #network} lists. */
+    public AgentConfigBuilder lan(int vni, String device) {
+        root.withArray("lan").addObject().put("vni", vni).put("device", device);
+        return this;
+    }
+
+    /** Accepts no links (no listen address), as a proxy behind NAT: it only dials out. */
+    public AgentConfigBuilder noListen() {
+        root.remove("listen");
+        return this;
+    }
+
     public AgentConfigBuilder dial(String id, Host peer, boolean flood) {
         links.addObject().put("id", id).put("peer", peer.name()).put("connect", peer.ip() + ":" + LINK_PORT).put("flood", flood);
         return this;

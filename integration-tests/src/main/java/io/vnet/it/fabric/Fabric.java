@@ -110,6 +110,22 @@ public final class Fabric implements AutoCloseable {
         return new Vm(this, name, ns, host, vni, mac, ip);
     }
 
+    /**
+     * Adds a VM whose NIC has no address yet: it asks for one by DHCP ({@link Vm#dhcp}), for
+     * example from a {@link HomeLan} behind a proxy.
+     */
+    public synchronized Vm addDhcpVm(Host host, String name, int vni, int mtu) {
+        Vm vm = addVm(host, name, vni, mtu);
+        Sh.must("ip", "-n", vm.ns(), "addr", "flush", "dev", "eth0");
+        vm.address(null);
+        return vm;
+    }
+
+    /** Adds a home network (switch, DHCP server, PC); plug a proxy host into it with {@link HomeLan#plug}. */
+    public HomeLan addHomeLan() {
+        return new HomeLan(this);
+    }
+
     /** Starts the real agent process in {@code host} with this configuration and waits until it answers. */
     public AgentProcess startAgent(Host host, ObjectNode config) throws IOException {
         AgentProcess a = AgentProcess.start(this, host, config);

@@ -21,6 +21,15 @@ final class Preconditions {
                 problems.add(tool + " is missing (run scripts/setup.sh, which installs iproute2, iputils-ping, iperf3, nftables, curl and ethtool)");
             }
         }
+        for (String tool : List.of("dnsmasq", "busybox")) {
+            if (!Sh.run("sh", "-c", "command -v " + tool).ok()) {
+                problems.add(tool + " is missing (run scripts/setup.sh, which installs dnsmasq-base and busybox for the"
+                        + " home network of ProxyDhcpIT)");
+            }
+        }
+        if (!Sh.run("sh", "-c", "ldconfig -p | grep -q 'libpcap\\.so'").ok()) {
+            problems.add("libpcap is missing (run scripts/setup.sh, which installs libpcap0.8 for the proxy's LAN device)");
+        }
         if (!Files.exists(Path.of("/dev/net/tun"))) {
             problems.add("/dev/net/tun is missing (modprobe tun)");
         }

@@ -21,7 +21,7 @@ public final class Vm {
     private final Host host;
     private final int vni;
     private final String mac;
-    private final String ip;
+    private volatile String ip;
 
     Vm(Fabric fabric, String name, String ns, Host host, int vni, String mac, String ip) {
         this.fabric = fabric;
@@ -53,8 +53,57 @@ public final class Vm {
         return mac;
     }
 
+    /** The VM's IPv4 address, or null for a VM that has not got one by DHCP yet. */
     public String ip() {
         return ip;
+    }
+
+    void address(String ip) {
+        this.ip = ip;
+    }
+
+    /**
+     * Asks for an address by DHCP with busybox's udhcpc on eth0, which exits once it has a
+     * lease; its script (in the fabric's work directory) puts the address on eth0 and touches
+     * nothing else of the machine. Returns the address, which {@link #ip()} returns from now on.
+     *
+     * @throws IllegalStateException with udhcpc's output when no lease came within the time
+     */
+    public String dhcp(int attempts) throws IOException, InterruptedException {
+        Path script = fabric.workDir().resolve("udhcpc.script");
+        Files.writeString(script, """
+                #!/bin/sh
+                # udhcpc runs this with $1 = deconfig, bound, renew, leasefail or nak; it sets $interface, $ip, $mask
+                case "$1" in
+                  deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+                  bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/$mask" dev "$interface" ;;
+                esac
+                exit 0
+                """);
+        script.toFile().setExecutable(true);
+        Path log = fabric.workDir().resolve("udhcpc-" + name + ".log");
+        Process p = fabric.spawn(ns, List.of("busybox", "udhcpc", "-f", "-q", "-n", "-i", "eth0",
+                "-t", Integer.toString(attempts), "-T", "2", "-s", script.toString(),
+                "-p", fabric.workDir().resolve("udhcpc-" + name + ".pid").toString()), log);
+        if (!p.waitFor(attempts * 3L + 10, TimeUnit.SECONDS)) {
+            ProcessUtil.stop(p.toHandle());
+        }
+        String out = Files.readString(log);
+        Matcher m = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/").matcher(
+                Sh.must("ip", "-n", ns, "-4", "addr", "show", "dev", "eth0"));
+        if (p.isAlive() || p.exitValue() != 0 || !m.find()) {
+            throw new IllegalStateException("VM " + name + " got no address by DHCP (udhcpc " + (p.isAlive() ? "running"
+                    : "exited " + p.exitValue()) + "):\n" + out);
+        }
+        ip = m.group(1);
+        return ip;
+    }
+
+    /** Pings the address {@code to} {@code count} times, 0.2 s apart. */
+    public PingResult ping(String to, int count) {
+        List<String> cmd = List.of("ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", Integer.toString(count),
+                "-i", "0.2", "-W", "1", to);
+        return parsePing(Sh.run(30L + count, cmd).out());
     }
 
     /** The outcome of a ping run: sent, received, average RTT in ms (NaN if none came back). */

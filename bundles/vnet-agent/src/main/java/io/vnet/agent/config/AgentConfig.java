@@ -7,6 +7,7 @@ import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.Ids;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
 import io.vnet.dataplane.DataPlaneConfig;
@@ -15,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,6 +32,7 @@ import java.util.Set;
  *   "tls": {"ca": "ca.pem", "cert": "host-a.pem", "key": "host-a.key"},  // mutual TLS on TCP links
  *   "control": "/run/vnet/agent.sock",              // local control socket
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
+ *   "lan":      [ {"vni": 100, "device": "eth1"} ],       // role proxy: bridge the home LAN with pcap
  *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true} ],
  *   "rules":    [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"} ],
  *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
@@ -40,15 +44,18 @@ import java.util.Set;
  * </pre>
  */
 public record AgentConfig(Path file, String hostId, String role, Endpoint listen, Path control,
-                          List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LinkSpec> links,
+                          List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LanSpec> lans,
+                          List<LinkSpec> links,
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
                           int reportIntervalMs, Path stateFile, String managerId) {
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
-            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId");
+            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
+    private static final Set<String> LAN = Set.of("vni", "device");
+    public static final String ROLE_PROXY = "proxy";
 
     public static AgentConfig load(Path file) throws ConfigException {
         String text;
@@ -89,6 +96,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         Endpoint vxlanListen = vxlanText == null ? null : Json.field("", "vxlanListen", () -> Endpoint.parse(vxlanText));
 
         List<NetworkId> networks = new ArrayList<>();
+        Map<Integer, Integer> mtuOf = new HashMap<>();
         List<InterfaceSpec> interfaces = new ArrayList<>();
         int maxMtu = 1500;
         JsonNode nets = array(root, "networks");
@@ -105,6 +113,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             int mtu = Json.integer(n, p, "mtu", InterfaceSpec.MIN_MTU, InterfaceSpec.MAX_MTU, 1500);
             maxMtu = Math.max(maxMtu, mtu);
             networks.add(vni);
+            mtuOf.put(vni.vni(), mtu);
             String tap = Json.optText(n, p, "tap", null);
             String bridge = Json.optText(n, p, "bridge", null);
             if (bridge != null) {
@@ -119,6 +128,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 throw new IllegalArgumentException(p + ".bridge: a bridge needs a tap to plug in");
             }
         }
+        List<LanSpec> lans = lans(root, role, mtuOf, seenTap);
         maxMtu = Math.max(maxMtu, Json.integer(root, "", "maxMtu", InterfaceSpec.MIN_MTU, InterfaceSpec.MAX_MTU, 1500));
 
         List<LinkSpec> links = new ArrayList<>();
@@ -150,7 +160,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             String target = r.target().id();
             boolean known = switch (r.target().kind()) {
                 case LINK -> linkIds.contains(target);
-                case INTERFACE -> seenTap.contains(target);
+                case INTERFACE -> seenTap.contains(target) || lans.stream().anyMatch(l -> l.device().equals(target));
             };
             if (!known) {
                 throw new IllegalArgumentException(p + ".to: no " + r.target() + " in this file");
@@ -169,8 +179,42 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
         Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
-                List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
+                lans, List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))));
+    }
+
+    /**
+     * The proxy's LAN devices: {@code lan[i]} bridges network {@code vni} (listed in networks,
+     * whose MTU it takes) onto the existing device {@code device} with pcap.
+     */
+    private static List<LanSpec> lans(JsonNode root, String role, Map<Integer, Integer> mtuOf, Set<String> taps) {
+        JsonNode ls = array(root, "lan");
+        if (ls.size() > 0 && !role.equals(ROLE_PROXY)) {
+            throw new IllegalArgumentException("lan: only a proxy bridges a LAN device, set \"role\": \"proxy\""
+                    + " (role is " + role + ")");
+        }
+        List<LanSpec> out = new ArrayList<>();
+        Set<String> devices = new HashSet<>();
+        for (int i = 0; i < ls.size(); i++) {
+            String p = "lan[" + i + "]";
+            JsonNode n = ls.get(i);
+            Json.onlyFields(n, p, LAN);
+            int vni = Json.integer(n, p, "vni", 1, NetworkId.MAX_VNI, null);
+            Integer mtu = mtuOf.get(vni);
+            if (mtu == null) {
+                throw new IllegalArgumentException(p + ".vni: network " + vni + " is not in networks");
+            }
+            String device = Json.text(n, p, "device");
+            LanSpec spec = Json.field(p, "device", () -> new LanSpec(device, NetworkId.of(vni), mtu));
+            if (taps.contains(device)) {
+                throw new IllegalArgumentException(p + ".device: " + device + " is a TAP of networks already");
+            }
+            if (!devices.add(device)) {
+                throw new IllegalArgumentException(p + ".device: LAN device " + device + " is listed twice");
+            }
+            out.add(spec);
+        }
+        return List.copyOf(out);
     }
 
     private static JsonNode array(JsonNode root, String field) {

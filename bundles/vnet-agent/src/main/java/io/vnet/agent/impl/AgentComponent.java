@@ -4,6 +4,7 @@ import io.vnet.agent.config.AgentConfig;
 import io.vnet.agent.config.ConfigException;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
 import io.vnet.dataplane.DataPlane;
@@ -67,6 +68,9 @@ public final class AgentComponent {
         for (InterfaceSpec i : cfg.interfaces()) {
             dataPlane.addInterface(i);
         }
+        for (LanSpec l : cfg.lans()) {
+            dataPlane.addLan(l);
+        }
         for (LinkSpec l : cfg.links()) {
             dataPlane.addLink(l);
         }
@@ -86,7 +90,8 @@ public final class AgentComponent {
         }
         control = new ControlServer(cfg.control(), new CommandHandler(dataPlane, cfg.role()));
         LOG.log(Level.INFO, "agent " + cfg.hostId() + " (role " + cfg.role() + ") ready: " + cfg.networks().size()
-                + " network(s), " + cfg.interfaces().size() + " interface(s), " + cfg.links().size() + " link(s), "
+                + " network(s), " + cfg.interfaces().size() + " interface(s), "
+                + (cfg.lans().isEmpty() ? "" : cfg.lans().size() + " LAN device(s), ") + cfg.links().size() + " link(s), "
                 + cfg.rules().size() + " rule(s), config " + cfg.file()
                 + (cfg.manager() == null ? ", no manager" : ", manager " + cfg.manager()));
     }

@@ -7,6 +7,7 @@ import io.vnet.protocol.Json;
 import io.vnet.api.ControlOps;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.DataPlane;
@@ -104,7 +105,12 @@ final class CommandHandler {
             case ControlOps.IF_LIST -> {
                 ArrayNode a = Json.array();
                 for (InterfaceSpec i : dp.interfaces()) {
-                    a.add(Json.write(i));
+                    ObjectNode o = Json.object().put("kind", "tap");
+                    o.setAll(Json.write(i));
+                    a.add(o);
+                }
+                for (LanSpec l : dp.lans()) {
+                    a.add(Json.write(l));
                 }
                 return a;
             }

@@ -2,6 +2,7 @@ package io.vnet.agent.impl;
 
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
@@ -54,6 +55,21 @@ final class MemoryDataPlane implements DataPlane {
 
     @Override
     public List<InterfaceSpec> interfaces() {
+        return List.of();
+    }
+
+    @Override
+    public void addLan(LanSpec spec) {
+        networks.add(spec.network());
+    }
+
+    @Override
+    public boolean removeLan(String device) {
+        return false;
+    }
+
+    @Override
+    public List<LanSpec> lans() {
         return List.of();
     }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
+import io.vnet.api.LanSpec;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
@@ -18,6 +19,7 @@ import io.vnet.dataplane.link.LinkPort;
 import io.vnet.dataplane.link.Links;
 import io.vnet.dataplane.link.VxlanLinks;
 import io.vnet.dataplane.link.VxlanPort;
+import io.vnet.dataplane.pcap.PcapPort;
 import io.vnet.dataplane.tap.TapPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +44,7 @@ public final class DataPlaneImpl implements DataPlane {
     private final VxlanLinks vxlan;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final Map<String, TapPort> taps = new LinkedHashMap<>();
+    private final Map<String, PcapPort> lans = new LinkedHashMap<>();
 
     public DataPlaneImpl(DataPlaneConfig config) {
         this.config = config;
@@ -100,7 +103,7 @@ public final class DataPlaneImpl implements DataPlane {
 
     @Override
     public synchronized void addInterface(InterfaceSpec spec) throws IOException {
-        if (taps.containsKey(spec.id())) {
+        if (taps.containsKey(spec.id()) || lans.containsKey(spec.id())) {
             throw new IllegalArgumentException("interface " + spec.id() + " exists already");
         }
         if (spec.maxFrame() > config.maxFrame()) {
@@ -134,6 +137,49 @@ public final class DataPlaneImpl implements DataPlane {
         List<InterfaceSpec> out = new ArrayList<>();
         for (TapPort t : taps.values()) {
             out.add(t.spec());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void addLan(LanSpec spec) throws IOException {
+        if (taps.containsKey(spec.device()) || lans.containsKey(spec.device())) {
+            throw new IllegalArgumentException("interface " + spec.device() + " exists already");
+        }
+        if (spec.maxFrame() > config.maxFrame()) {
+            throw new IllegalArgumentException("LAN device " + spec.device() + ": MTU " + spec.mtu()
+                    + " needs frames of " + spec.maxFrame() + " bytes, above this daemon's maximum " + config.maxFrame());
+        }
+        PcapPort port;
+        try {
+            port = PcapPort.open(spec, forwarder, alloc);
+        } catch (NoClassDefFoundError e) {
+            throw new IOException("LAN device " + spec.device() + " needs pcap4j, and its bundle (io.vnet.wrap.pcap4j)"
+                    + " is not in this runtime: " + e.getMessage(), e);
+        }
+        forwarder.addInterface(spec.network().vni(), port);
+        lans.put(spec.device(), port);
+        port.start();
+        LOG.log(Level.INFO, "LAN device " + spec.device() + " up: vni " + spec.network()
+                + ", captured promiscuously and injected with pcap, MTU " + spec.mtu());
+    }
+
+    @Override
+    public synchronized boolean removeLan(String device) {
+        PcapPort port = lans.remove(device);
+        if (port == null) {
+            return false;
+        }
+        forwarder.removePort(port.id());
+        port.close();
+        return true;
+    }
+
+    @Override
+    public synchronized List<LanSpec> lans() {
+        List<LanSpec> out = new ArrayList<>();
+        for (PcapPort p : lans.values()) {
+            out.add(p.spec());
         }
         return out;
     }
@@ -284,6 +330,9 @@ public final class DataPlaneImpl implements DataPlane {
         for (TapPort t : taps.values()) {
             out.add(t.stats());
         }
+        for (PcapPort p : lans.values()) {
+            out.add(p.stats());
+        }
         for (LinkPort l : links.all()) {
             out.add(l.stats());
         }
@@ -303,6 +352,9 @@ public final class DataPlaneImpl implements DataPlane {
     public synchronized void close() {
         for (String id : List.copyOf(taps.keySet())) {
             removeInterface(id);
+        }
+        for (String device : List.copyOf(lans.keySet())) {
+            removeLan(device);
         }
         links.close();
         if (vxlan != null) {
