@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what VNET's build, demo and tests need on Debian 12 (run as root):
 # Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, curl, ethtool, procps (sysctl),
+# tinc (tincd 1.0, for the data plane benchmark), openssl (TLS certificates),
 # and PostgreSQL for the manager's persistence tests (scripts/postgres.sh).
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then
@@ -19,6 +20,8 @@ command -v sysctl >/dev/null || need+=(procps)
 command -v nft >/dev/null || need+=(nftables)
 command -v curl >/dev/null || need+=(curl)
 command -v ethtool >/dev/null || need+=(ethtool)
+command -v tincd >/dev/null || need+=(tinc)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -28,4 +31,4 @@ fi
 [ -e /dev/net/tun ] || modprobe tun
 # PostgreSQL for the manager's persistence tests (installs and starts Debian's server, writes the URL).
 "$(dirname "$0")/postgres.sh"
-echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), all tools present"
+echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(tincd --version | head -1), all tools present"

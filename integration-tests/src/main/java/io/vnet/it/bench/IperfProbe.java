@@ -14,10 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** One iperf3 TCP run between two VMs: a one-off server in one, the client in the other. */
-final class IperfProbe {
+public final class IperfProbe {
     /** What the receiver got, and the exact client and server commands. */
-    record Result(String clientCommand, String serverCommand, long bytesReceived, double bitsPerSecond, int retransmits) {
-        double gbps() {
+    public record Result(String clientCommand, String serverCommand, long bytesReceived, double bitsPerSecond, int retransmits) {
+        public double gbps() {
             return bitsPerSecond / 1e9;
         }
     }

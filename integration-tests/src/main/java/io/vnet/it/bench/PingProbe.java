@@ -8,12 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** ping from one VM to another: the RTT summary of a run, and a wait for the first reply. */
-final class PingProbe {
+public final class PingProbe {
     private static final Pattern COUNTS = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final Pattern RTT = Pattern.compile("= ([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+) ms");
 
     /** The summary of one ping run and the command that produced it (run in the client VM). */
-    record Result(String command, int sent, int received, double avgMs, double maxMs) {
+    public record Result(String command, int sent, int received, double avgMs, double maxMs) {
     }
 
     private PingProbe() {
