@@ -14,7 +14,9 @@ final class Offloads {
     static {
         FEATURES.put("tx-checksumming", "tx-csum");
         FEATURES.put("scatter-gather", "sg");
-        FEATURES.put("tcp-segmentation-offload", "tso");
+        // the TCPv4 sub-feature: on newer kernels the group line "tcp-segmentation-offload" stays on
+        // when only an unrelated sub-feature (accecn) is left on
+        FEATURES.put("tx-tcp-segmentation", "tso");
         FEATURES.put("generic-segmentation-offload", "gso");
         FEATURES.put("generic-receive-offload", "gro");
     }

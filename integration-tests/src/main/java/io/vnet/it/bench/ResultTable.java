@@ -16,9 +16,9 @@ final class ResultTable {
                 + " with 4 streams from va to vb (one-off server `iperf3 -s -1` in vb); %d pings every %s s before the"
                 + " iperf3 runs; %s; a fresh fabric per row.%n%n", o.mtu(), o.seconds(), o.pings(), o.pingInterval(),
                 o.warmupSeconds() > 0 ? "a " + o.warmupSeconds() + " s 1-stream iperf3 warm-up first" : "no warm-up"));
-        md.append("| row | MTU | 1 stream Gbit/s | 4 streams Gbit/s | ping avg / max µs | × kernel VXLAN (1 / 4 streams)"
+        md.append("| row | MTU | 1 stream Gbit/s | 4 streams Gbit/s | iperf3 retransmits (1 / 4 streams) | ping avg / max µs | × kernel VXLAN (1 / 4 streams)"
                 + " | × tinc (1 / 4 streams) | forwarder CPU s/GB | forwarder peak RSS MiB | offloads (ha side) | exact commands (in va) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RowResult r : results.values()) {
             Transport t = r.transport();
             Transport tincRef = t.tincReference();
@@ -26,6 +26,7 @@ final class ResultTable {
                     .append(" | ").append(r.mtu())
                     .append(" | ").append(String.format("%.2f", r.gbps(1)))
                     .append(" | ").append(String.format("%.2f", r.gbps(4)))
+                    .append(" | ").append(r.oneStream().retransmits()).append(" / ").append(r.fourStreams().retransmits())
                     .append(" | ").append(String.format("%.0f / %.0f", r.rttAvgMicros(), r.rttMaxMicros()))
                     .append(r.pingsReceived() < r.pingsSent() ? " (" + (r.pingsSent() - r.pingsReceived()) + " lost)" : "")
                     .append(" | ").append(ratio(results, t, Transport.KERNEL_VXLAN))

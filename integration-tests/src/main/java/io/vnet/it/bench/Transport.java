@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 public enum Transport {
     DIRECT("direct", "direct (veth, no tunnel): the ceiling", false),
     KERNEL_VXLAN("vxlan", "kernel VXLAN", false),
-    TINC("tinc", "tinc 1.0 switch mode, default cipher/digest", false),
+    TINC("tinc", "tinc 1.0 switch mode, default crypto (aes-256-cbc, sha256)", false),
     TINC_PLAIN("tinc-none", "tinc 1.0 switch mode, Cipher/Digest none", false),
     AGENT_TCP("tcp", "agent over TCP", true),
     AGENT_TLS("tls", "agent over mutual TLS", true),

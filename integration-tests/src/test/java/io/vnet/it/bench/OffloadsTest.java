@@ -15,8 +15,9 @@ class OffloadsTest {
                 \ttx-checksum-ipv4: off [fixed]
                 scatter-gather: on
                 \ttx-scatter-gather: on
-                tcp-segmentation-offload: off
+                tcp-segmentation-offload: on
                 \ttx-tcp-segmentation: off [requested on]
+                \ttx-tcp-accecn-segmentation: on
                 generic-segmentation-offload: on
                 generic-receive-offload: off
                 """;
