@@ -35,8 +35,11 @@ public final class DataPlaneBenchmark {
         }
         String command = System.getProperty("vnet.bench.command",
                 "DataPlaneBenchmark " + String.join(" ", args)).trim();
+        String loadBefore = MachineInfo.loadAverage();
         Map<Transport, RowResult> results = run(o);
-        String md = ResultTable.markdown(o, command, MachineInfo.describe(), results);
+        String machine = MachineInfo.describe() + "; load average (1/5/15 min) " + loadBefore + " at the start, "
+                + MachineInfo.loadAverage() + " at the end";
+        String md = ResultTable.markdown(o, command, machine, results);
         Files.createDirectories(o.out().toAbsolutePath().getParent());
         Files.writeString(o.out(), md);
         System.out.println();

@@ -22,6 +22,12 @@ final class MachineInfo {
                 + "; Java " + System.getProperty("java.version");
     }
 
+    /** The 1-, 5- and 15-minute load averages: the machine is shared, so say how busy it was. */
+    static String loadAverage() {
+        String[] f = read("/proc/loadavg").trim().split("\\s+");
+        return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
+    }
+
     private static String osName() {
         String os = read("/etc/os-release");
         for (String line : os.split("\n")) {
