@@ -11,16 +11,20 @@ import java.util.regex.Pattern;
 public final class PingProbe {
     private static final Pattern COUNTS = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final Pattern RTT = Pattern.compile("= ([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+) ms");
+    private static final Pattern REPLY = Pattern.compile("icmp_seq=\\d+ ttl=\\d+ time=([\\d.]+) ms");
 
-    /** The summary of one ping run and the command that produced it (run in the client VM). */
-    public record Result(String command, int sent, int received, double avgMs, double maxMs) {
+    /**
+     * The summary of one ping run and the command that produced it (run in the client VM); the
+     * median of the replies' times is less sensitive than the average to a busy machine's stalls.
+     */
+    public record Result(String command, int sent, int received, double avgMs, double maxMs, double medianMs) {
     }
 
     private PingProbe() {
     }
 
     static List<String> command(Vm to, int count, double interval) {
-        return List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i", Double.toString(interval), "-W", "1",
+        return List.of("ping", "-n", "-c", Integer.toString(count), "-i", Double.toString(interval), "-W", "1",
                 "-s", "56", to.ip());
     }
 
@@ -36,7 +40,22 @@ public final class PingProbe {
         Matcher rtt = RTT.matcher(r.out());
         boolean any = rtt.find();
         return new Result(String.join(" ", cmd), Integer.parseInt(c.group(1)), Integer.parseInt(c.group(2)),
-                any ? Double.parseDouble(rtt.group(2)) : Double.NaN, any ? Double.parseDouble(rtt.group(3)) : Double.NaN);
+                any ? Double.parseDouble(rtt.group(2)) : Double.NaN, any ? Double.parseDouble(rtt.group(3)) : Double.NaN,
+                median(r.out()));
+    }
+
+    static double median(String pingOutput) {
+        List<Double> times = new ArrayList<>();
+        Matcher m = REPLY.matcher(pingOutput);
+        while (m.find()) {
+            times.add(Double.parseDouble(m.group(1)));
+        }
+        if (times.isEmpty()) {
+            return Double.NaN;
+        }
+        java.util.Collections.sort(times);
+        int n = times.size();
+        return n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
     }
 
     /** Pings once a second-ish until a reply comes, so that measuring starts on a working path. */

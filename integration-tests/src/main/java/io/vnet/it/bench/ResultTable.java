@@ -16,7 +16,7 @@ final class ResultTable {
                 + " with 4 streams from va to vb (one-off server `iperf3 -s -1` in vb); %d pings every %s s before the"
                 + " iperf3 runs; %s; a fresh fabric per row.%n%n", o.mtu(), o.seconds(), o.pings(), o.pingInterval(),
                 o.warmupSeconds() > 0 ? "a " + o.warmupSeconds() + " s 1-stream iperf3 warm-up first" : "no warm-up"));
-        md.append("| row | MTU | 1 stream Gbit/s | 4 streams Gbit/s | iperf3 retransmits (1 / 4 streams) | ping avg / max µs | × kernel VXLAN (1 / 4 streams)"
+        md.append("| row | MTU | 1 stream Gbit/s | 4 streams Gbit/s | iperf3 retransmits (1 / 4 streams) | ping avg / max (median) µs | × kernel VXLAN (1 / 4 streams)"
                 + " | × tinc (1 / 4 streams) | forwarder CPU s/GB | forwarder peak RSS MiB | offloads (ha side) | exact commands (in va) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RowResult r : results.values()) {
@@ -27,7 +27,7 @@ final class ResultTable {
                     .append(" | ").append(String.format("%.2f", r.gbps(1)))
                     .append(" | ").append(String.format("%.2f", r.gbps(4)))
                     .append(" | ").append(r.oneStream().retransmits()).append(" / ").append(r.fourStreams().retransmits())
-                    .append(" | ").append(String.format("%.0f / %.0f", r.rttAvgMicros(), r.rttMaxMicros()))
+                    .append(" | ").append(String.format("%.0f / %.0f (%.0f)", r.rttAvgMicros(), r.rttMaxMicros(), r.rttMedianMicros()))
                     .append(r.pingsReceived() < r.pingsSent() ? " (" + (r.pingsSent() - r.pingsReceived()) + " lost)" : "")
                     .append(" | ").append(ratio(results, t, Transport.KERNEL_VXLAN))
                     .append(" | ").append(ratio(results, t, tincRef)).append(" vs `").append(tincRef.id()).append('`')
@@ -61,7 +61,8 @@ final class ResultTable {
     /** A short console summary of one row, printed as soon as it is measured. */
     static String consoleLine(RowResult r) {
         return String.format("%-45s MTU %d: %6.2f Gbit/s (1 stream), %6.2f Gbit/s (4 streams), ping avg %.0f µs max %.0f µs"
-                + " (%d/%d)%s", r.transport().label(), r.mtu(), r.gbps(1), r.gbps(4), r.rttAvgMicros(), r.rttMaxMicros(),
+                + " median %.0f µs (%d/%d)%s", r.transport().label(), r.mtu(), r.gbps(1), r.gbps(4), r.rttAvgMicros(),
+                r.rttMaxMicros(), r.rttMedianMicros(),
                 r.pingsReceived(), r.pingsSent(), Double.isNaN(r.cpuSecondsPerGB()) ? ""
                         : String.format(", CPU %.1f s/GB, peak RSS %.0f MiB", r.cpuSecondsPerGB(), r.peakRssMiB()));
     }

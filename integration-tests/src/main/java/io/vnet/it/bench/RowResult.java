@@ -24,6 +24,10 @@ public record RowResult(Transport transport, int mtu, List<String> offloads, Lis
         return ping.avgMs() * 1000;
     }
 
+    public double rttMedianMicros() {
+        return ping.medianMs() * 1000;
+    }
+
     public double rttMaxMicros() {
         return ping.maxMs() * 1000;
     }
