@@ -2,12 +2,14 @@ package io.vnet.it.bench;
 
 import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.it.fabric.AgentConfigBuilder;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
+import io.vnet.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,8 +120,7 @@ final class Testbeds {
 
     /** The agent's configuration on one line, without the paths that differ between runs. */
     private static String oneLine(AgentProcess agent) throws IOException {
-        com.fasterxml.jackson.databind.node.ObjectNode cfg = (com.fasterxml.jackson.databind.node.ObjectNode)
-                io.vnet.protocol.Json.MAPPER.readTree(agent.configFile().toFile());
+        ObjectNode cfg = (ObjectNode) Json.MAPPER.readTree(agent.configFile().toFile());
         cfg.remove(List.of("control", "stateFile"));
         if (cfg.has("tls")) {
             cfg.put("tls", "{ca, cert, key} from scripts/vnet-certs.sh");
