@@ -3,6 +3,7 @@
 # Java 17, Maven, iproute2 (ip, bridge, tc), ping, iperf3, iptables, nftables, curl, ethtool, procps (sysctl),
 # libpcap (the proxy's LAN device), dnsmasq-base and busybox (the home network's DHCP server and the
 # VMs' DHCP client in ProxyDhcpIT and the demo; dnsmasq-base is only the binary, no system service),
+# tinc (tincd 1.0, for the data plane benchmark), openssl (TLS certificates),
 # and PostgreSQL for the manager's persistence tests (scripts/postgres.sh).
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then
@@ -24,6 +25,8 @@ command -v ethtool >/dev/null || need+=(ethtool)
 ldconfig -p | grep 'libpcap\.so' >/dev/null || need+=(libpcap0.8)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v busybox >/dev/null || need+=(busybox)
+command -v tincd >/dev/null || need+=(tinc)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,4 +36,4 @@ fi
 [ -e /dev/net/tun ] || modprobe tun
 # PostgreSQL for the manager's persistence tests (installs and starts Debian's server, writes the URL).
 "$(dirname "$0")/postgres.sh"
-echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), all tools present"
+echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(tincd --version | head -1), all tools present"
