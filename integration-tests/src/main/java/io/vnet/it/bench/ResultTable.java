@@ -15,7 +15,8 @@ final class ResultTable {
         md.append(String.format("Settings: VM MTU %d in every row over an underlay of MTU 1500; iperf3 TCP %d s with 1 and"
                 + " with 4 streams from va to vb (one-off server `iperf3 -s -1` in vb); %d pings every %s s before the"
                 + " iperf3 runs; %s; a fresh fabric per row.%n%n", o.mtu(), o.seconds(), o.pings(), o.pingInterval(),
-                o.warmupSeconds() > 0 ? "a " + o.warmupSeconds() + " s 1-stream iperf3 warm-up first" : "no warm-up"));
+                o.warmupSeconds() > 0 ? "a " + o.warmupSeconds() + " s 1-stream iperf3 and " + RowRunner.WARMUP_PINGS
+                        + " pings every 1 ms as warm-up first" : "no warm-up"));
         md.append("| row | MTU | 1 stream Gbit/s | 4 streams Gbit/s | iperf3 retransmits (1 / 4 streams) | ping avg / max (median) µs | × kernel VXLAN (1 / 4 streams)"
                 + " | × tinc (1 / 4 streams) | forwarder CPU s/GB | forwarder peak RSS MiB | offloads (ha side) | exact commands (in va) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");

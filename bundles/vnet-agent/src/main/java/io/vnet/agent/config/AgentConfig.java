@@ -170,7 +170,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int ka = Json.integer(root, "", "keepaliveMs", 100, 600_000, 2000);
         int bmin = Json.integer(root, "", "backoffMinMs", 10, 600_000, 100);
         int bmax = Json.integer(root, "", "backoffMaxMs", bmin, 3_600_000, Math.max(5000, bmin));
-        int loops = Json.integer(root, "", "eventLoops", 0, 256, 0);
+        int loops = Json.integer(root, "", "eventLoops", 0, 256, 1);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
                 vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true));

@@ -82,7 +82,8 @@ class AgentConfigTest {
         assertEquals(Duration.ofSeconds(2), c.dataPlane().keepalive());
         assertEquals(Duration.ofMillis(100), c.dataPlane().backoffMin());
         assertEquals(Duration.ofSeconds(5), c.dataPlane().backoffMax());
-        assertEquals(0, c.dataPlane().eventLoops());
+        assertEquals(1, c.dataPlane().eventLoops(), "one event loop: no hand-over between threads per frame");
+        assertTrue(c.dataPlane().offloads());
     }
 
     @Test

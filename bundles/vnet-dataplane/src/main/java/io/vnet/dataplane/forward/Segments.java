@@ -54,50 +54,104 @@ public final class Segments {
         b.setShort(base + start + offset, ~fold(sum) & 0xFFFF);
     }
 
-    private static boolean segment(Port port, int vni, ByteBuf frame, long offload, ByteBufAllocator alloc) {
+    /**
+     * Where {@link #segment} writes: {@link #open} returns the buffer the next segment of
+     * {@code length} bytes is appended to (at its writer index), {@link #close} takes it once
+     * the segment is complete.
+     */
+    public interface Sink {
+        ByteBuf open(int length);
+
+        void close(ByteBuf segment);
+    }
+
+    /** What a segmentation will produce: the number of segments and the header length, or null if it cannot. */
+    public record Plan(int segments, int headerLength, int mss, int payload) {
+        /** Bytes of segment {@code i}. */
+        public int length(int i) {
+            return headerLength + Math.min(mss, payload - i * mss);
+        }
+    }
+
+    /** Checks {@code frame} against its descriptor and plans its segmentation; null if they contradict. */
+    public static Plan plan(ByteBuf frame, long offload) {
         int base = frame.readerIndex();
         int len = frame.readableBytes();
-        int ipOff = 14;
-        int type = frame.getUnsignedShort(base + 12);
-        if (type == ETH_P_VLAN) {
-            type = frame.getUnsignedShort(base + 16);
-            ipOff = 18;
+        if (len < 14 + 20) {
+            return null;
         }
+        int ipOff = frame.getUnsignedShort(base + 12) == ETH_P_VLAN ? 18 : 14;
+        int type = frame.getUnsignedShort(base + ipOff - 2);
         boolean v4 = (Offload.gsoType(offload) & ~Offload.GSO_ECN) == Offload.GSO_TCPV4;
         if (type != (v4 ? ETH_P_IPV4 : ETH_P_IPV6)) {
-            return false;
+            return null;
         }
         int l4 = Offload.csumStart(offload);
         if (l4 < ipOff + (v4 ? 20 : 40) || l4 + 20 > len) {
-            return false;
+            return null;
         }
         int tcpLen = (frame.getUnsignedByte(base + l4 + 12) >> 4) * 4;
         int hdr = l4 + tcpLen;
         int mss = Offload.gsoSize(offload);
         if (tcpLen < 20 || hdr > len || mss == 0) {
-            return false;
+            return null;
         }
         int payload = len - hdr;
+        return new Plan(Math.max(1, (payload + mss - 1) / mss), hdr, mss, payload);
+    }
+
+    private static boolean segment(Port port, int vni, ByteBuf frame, long offload, ByteBufAllocator alloc) {
+        Plan plan = plan(frame, offload);
+        if (plan == null) {
+            return false;
+        }
+        segment(frame, offload, plan, new Sink() {
+            @Override
+            public ByteBuf open(int length) {
+                return alloc.directBuffer(length);
+            }
+
+            @Override
+            public void close(ByteBuf segment) {
+                port.send(vni, segment);
+            }
+        });
+        return true;
+    }
+
+    /** Cuts {@code frame} as {@link #plan} planned, into {@code sink}; the frame is not modified. */
+    public static void segment(ByteBuf frame, long offload, Plan plan, Sink sink) {
+        int base = frame.readerIndex();
+        int ipOff = frame.getUnsignedShort(base + 12) == ETH_P_VLAN ? 18 : 14;
+        boolean v4 = (Offload.gsoType(offload) & ~Offload.GSO_ECN) == Offload.GSO_TCPV4;
+        int l4 = Offload.csumStart(offload);
+        int hdr = plan.headerLength();
+        int tcpLen = hdr - l4;
+        int mss = plan.mss();
+        int payload = plan.payload();
         long seq0 = frame.getUnsignedInt(base + l4 + 4);
         int id0 = v4 ? frame.getUnsignedShort(base + ipOff + 4) : 0;
         int flags0 = frame.getUnsignedByte(base + l4 + 13);
-        int n = Math.max(1, (payload + mss - 1) / mss);
+        int n = plan.segments();
         for (int i = 0; i < n; i++) {
             int off = i * mss;
             int segLen = Math.min(mss, payload - off);
-            ByteBuf s = alloc.directBuffer(hdr + segLen);
+            ByteBuf s = sink.open(hdr + segLen);
+            int o = s.writerIndex();
             s.writeBytes(frame, base, hdr);
             s.writeBytes(frame, base + hdr + off, segLen);
+            int ip = o + ipOff;
             if (v4) {
-                int ihl = (s.getUnsignedByte(ipOff) & 0xF) * 4;
-                s.setShort(ipOff + 2, hdr - ipOff + segLen);
-                s.setShort(ipOff + 4, id0 + i);
-                s.setShort(ipOff + 10, 0);
-                s.setShort(ipOff + 10, ~fold(sum(s, ipOff, ihl)) & 0xFFFF);
+                int ihl = (s.getUnsignedByte(ip) & 0xF) * 4;
+                s.setShort(ip + 2, hdr - ipOff + segLen);
+                s.setShort(ip + 4, id0 + i);
+                s.setShort(ip + 10, 0);
+                s.setShort(ip + 10, ~fold(sum(s, ip, ihl)) & 0xFFFF);
             } else {
-                s.setShort(ipOff + 4, hdr - ipOff - 40 + segLen);
+                s.setShort(ip + 4, hdr - ipOff - 40 + segLen);
             }
-            s.setInt(l4 + 4, (int) (seq0 + off));
+            int tcp = o + l4;
+            s.setInt(tcp + 4, (int) (seq0 + off));
             int f = flags0;
             if (i < n - 1) {
                 f &= ~(TCP_FIN | TCP_PSH);
@@ -105,15 +159,14 @@ public final class Segments {
             if (i > 0) {
                 f &= ~TCP_CWR;
             }
-            s.setByte(l4 + 13, f);
+            s.setByte(tcp + 13, f);
             int segTcp = tcpLen + segLen;
-            long pseudo = v4 ? sum(s, ipOff + 12, 8) : sum(s, ipOff + 8, 32);
+            long pseudo = v4 ? sum(s, ip + 12, 8) : sum(s, ip + 8, 32);
             pseudo += 6 + segTcp;
-            s.setShort(l4 + 16, 0);
-            s.setShort(l4 + 16, ~fold(pseudo + sum(s, l4, segTcp)) & 0xFFFF);
-            port.send(vni, s);
+            s.setShort(tcp + 16, 0);
+            s.setShort(tcp + 16, ~fold(pseudo + sum(s, tcp, segTcp)) & 0xFFFF);
+            sink.close(s);
         }
-        return true;
     }
 
     /** The ones' complement sum, not yet folded, of {@code len} bytes at absolute index {@code from}. */
@@ -121,8 +174,13 @@ public final class Segments {
         long s = 0;
         int i = from;
         int end = from + len;
-        for (; i + 4 <= end; i += 4) {
+        for (; i + 8 <= end; i += 8) {
+            long w = b.getLong(i);
+            s += (w >>> 32) + (w & 0xFFFFFFFFL);
+        }
+        if (i + 4 <= end) {
             s += b.getUnsignedInt(i);
+            i += 4;
         }
         if (i + 2 <= end) {
             s += b.getUnsignedShort(i);

@@ -10,6 +10,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.vnet.api.DropReason;
 import io.vnet.api.Endpoint;
@@ -36,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VxlanLinks implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VxlanLinks.class.getName());
+    /** Datagrams read per system call where the transport can (epoll's recvmmsg). */
+    static final int RECV_BATCH = 16;
 
     private final Forwarder forwarder;
     private final Channel socket;
@@ -46,9 +50,17 @@ public final class VxlanLinks implements AutoCloseable {
     public VxlanLinks(Endpoint listen, int maxFrame, EventLoopGroup group, Class<? extends Channel> datagramClass,
                       Forwarder forwarder) throws IOException {
         this.forwarder = forwarder;
-        ChannelFuture f = new Bootstrap().group(group).channel(datagramClass)
+        int datagram = maxFrame + Vxlan.HEADER;
+        Bootstrap b = new Bootstrap().group(group).channel(datagramClass);
+        if (datagramClass == EpollDatagramChannel.class) {
+            // recvmmsg: up to RECV_BATCH datagrams per system call, into one buffer
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECV_BATCH));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram + 64));
+        }
+        ChannelFuture f = b
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxFrame + Vxlan.HEADER + 64))
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))

@@ -2,11 +2,15 @@ package io.vnet.dataplane.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
+import io.vnet.dataplane.forward.Segments;
 import io.vnet.dataplane.forward.PortCounters;
 import java.net.InetSocketAddress;
 
@@ -21,6 +25,19 @@ public final class VxlanPort implements Port {
     private final PortCounters counters = new PortCounters();
     private final Channel socket;
     private final int innerMtu;
+    /** Whether this kernel and Netty's native library do UDP GSO (UDP_SEGMENT). */
+    private static final boolean UDP_GSO = udpGso();
+    /** At most this many datagrams, and this many bytes, in one UDP GSO send (the kernel's limits). */
+    static final int MAX_GSO_SEGMENTS = 64;
+    static final int MAX_GSO_BYTES = 65_000;
+
+    private static boolean udpGso() {
+        try {
+            return SegmentedDatagramPacket.isSupported();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
 
     VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket, int innerMtu) {
         this.spec = spec;
@@ -86,6 +103,65 @@ public final class VxlanPort implements Port {
             out.writeBytes(frame, frame.readerIndex(), len);
             counters.out(len);
             socket.writeAndFlush(new DatagramPacket(out, peer), socket.voidPromise());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /**
+     * A large TCP segment leaves as VXLAN datagrams of one segment each, as a kernel VXLAN
+     * endpoint expects; where the socket supports UDP GSO they are handed to the kernel packed
+     * in few sends (one per 64 KB), which cuts them apart, instead of one send per datagram.
+     */
+    @Override
+    public void send(int vni, ByteBuf frame, long offload) {
+        if (!Offload.isGso(offload) || !UDP_GSO || !(socket instanceof EpollDatagramChannel)) {
+            Port.super.send(vni, frame, offload);
+            return;
+        }
+        try {
+            Segments.Plan plan = Segments.plan(frame, offload);
+            if (plan == null) {
+                counters.drop(DropReason.MALFORMED);
+                return;
+            }
+            if (!socket.isActive()) {
+                counters.drop(DropReason.LINK_DOWN);
+                return;
+            }
+            if (!socket.isWritable()) {
+                counters.drop(DropReason.CONGESTED);
+                return;
+            }
+            int datagram = Vxlan.HEADER + plan.length(0);
+            int perSend = Math.max(1, Math.min(MAX_GSO_SEGMENTS, MAX_GSO_BYTES / datagram));
+            Segments.segment(frame, offload, plan, new Segments.Sink() {
+                private ByteBuf batch;
+                private int inBatch;
+                private int done;
+
+                @Override
+                public ByteBuf open(int length) {
+                    if (batch == null) {
+                        int left = plan.segments() - done;
+                        batch = socket.alloc().directBuffer(Math.min(left, perSend) * datagram);
+                    }
+                    Vxlan.writeHeader(batch, vni);
+                    return batch;
+                }
+
+                @Override
+                public void close(ByteBuf segment) {
+                    counters.out(plan.length(done));
+                    done++;
+                    if (++inBatch == perSend || done == plan.segments()) {
+                        socket.write(new SegmentedDatagramPacket(batch, datagram, peer), socket.voidPromise());
+                        batch = null;
+                        inBatch = 0;
+                    }
+                }
+            });
+            socket.flush();
         } finally {
             frame.release();
         }
