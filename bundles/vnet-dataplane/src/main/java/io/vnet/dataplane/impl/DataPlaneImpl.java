@@ -68,7 +68,7 @@ public final class DataPlaneImpl implements DataPlane {
             links.readOffloads(config.offloads());
             links.start();
             vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),
-                    transport.group(), transport.datagram(), forwarder);
+                    transport.group(), transport.datagram(), forwarder, config.offloads());
         } catch (IOException e) {
             links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -17,6 +17,8 @@ import io.vnet.api.DropReason;
 import io.vnet.api.Endpoint;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vnet.dataplane.forward.Coalescer;
 import io.vnet.dataplane.forward.Forwarder;
 import io.vnet.dataplane.forward.Frames;
 import io.vnet.dataplane.forward.PortCounters;
@@ -42,14 +44,20 @@ public final class VxlanLinks implements AutoCloseable {
     static final int RECV_BATCH = 16;
 
     private final Forwarder forwarder;
+    private final boolean coalesce;
     private final Channel socket;
     private final Map<InetAddress, VxlanPort> byPeer = new ConcurrentHashMap<>();
     private final Map<String, VxlanPort> byId = new ConcurrentHashMap<>();
     private final PortCounters unidentified = new PortCounters();
 
+    /**
+     * @param coalesce merge the TCP segments that arrive in one batch of datagrams into large
+     *                 offloaded segments (see {@link Coalescer}), for ports that carry them
+     */
     public VxlanLinks(Endpoint listen, int maxFrame, EventLoopGroup group, Class<? extends Channel> datagramClass,
-                      Forwarder forwarder) throws IOException {
+                      Forwarder forwarder, boolean coalesce) throws IOException {
         this.forwarder = forwarder;
+        this.coalesce = coalesce;
         int datagram = maxFrame + Vxlan.HEADER;
         Bootstrap b = new Bootstrap().group(group).channel(datagramClass);
         if (datagramClass == EpollDatagramChannel.class) {
@@ -138,6 +146,26 @@ public final class VxlanLinks implements AutoCloseable {
     }
 
     private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        /** Merges the TCP segments of a batch of datagrams (null: every frame goes on alone). */
+        private final Coalescer coalescer = coalesce ? new Coalescer(PooledByteBufAllocator.DEFAULT, forwarder::forward)
+                : null;
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (coalescer != null) {
+                coalescer.flush();
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (coalescer != null) {
+                coalescer.flush();
+            }
+            ctx.fireChannelInactive();
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             VxlanPort port = byPeer.get(packet.sender().getAddress());
@@ -157,7 +185,12 @@ public final class VxlanLinks implements AutoCloseable {
                 return;
             }
             counters.in(len);
-            forwarder.forward(port, Vxlan.vni(in), in.retainedSlice(in.readerIndex() + Vxlan.HEADER, len));
+            ByteBuf frame = in.retainedSlice(in.readerIndex() + Vxlan.HEADER, len);
+            if (coalescer != null) {
+                coalescer.offer(port, Vxlan.vni(in), frame);
+            } else {
+                forwarder.forward(port, Vxlan.vni(in), frame);
+            }
         }
     }
 
