@@ -36,6 +36,35 @@ class ManagerChannelIT {
             manager.awaitLog("agent ha (host) registered", 10_000);
             assertTrue(log.contains("links at " + b.ip() + ":5800"), "the manager knows where hb takes links:\n" + log);
 
+            // path properties are measured: the keepalive round trip, and the rate while iperf3 runs
+            java.util.concurrent.ExecutorService bg = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<Vm.IperfResult> iperf = bg.submit(() -> va.iperf(vb, 6, 1));
+            com.fasterxml.jackson.databind.JsonNode linkA = null;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (com.fasterxml.jackson.databind.JsonNode h : manager.get("/agents")) {
+                    if (h.path("hostId").asText().equals("ha") && h.path("links").size() == 1
+                            && h.path("links").get(0).path("rttMicros").asLong() > 0
+                            && h.path("links").get(0).path("outBitsPerSecond").asLong() > 1_000_000) {
+                        linkA = h.path("links").get(0);
+                    }
+                }
+                if (linkA != null) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            Vm.IperfResult r = iperf.get(30, TimeUnit.SECONDS);
+            bg.shutdown();
+            assertTrue(linkA != null, "ha's link with a measured round trip and rate in /api/agents: "
+                    + manager.get("/agents"));
+            System.out.println("ha's link as the manager sees it: " + linkA + " (iperf3 " + r.bitsPerSecond() / 1e6
+                    + " Mbit/s)");
+            assertEquals("to-b", linkA.path("id").asText());
+            assertEquals("hb", linkA.path("peer").asText());
+            assertTrue(linkA.path("rttMicros").asLong() < 1_000_000 && linkA.path("minRttMicros").asLong() > 0
+                    && linkA.path("minRttMicros").asLong() <= linkA.path("rttMicros").asLong() * 8, linkA.toString());
+
             manager.signal("KILL");
             manager.process().waitFor(10, TimeUnit.SECONDS);
             agentA.awaitLog("lost the manager", 10_000);

@@ -74,6 +74,9 @@ public interface DataPlane extends AutoCloseable {
     /** Counters of every link, interface and LAN device. */
     List<PortStats> stats();
 
+    /** What each overlay link measured: round trip (TCP links) and bytes carried. */
+    List<io.vnet.api.LinkPath> linkPaths();
+
     /** Counters of connections that never became a link (no hello, unknown peer, garbage). */
     PortStats listenerStats();
 

@@ -13,8 +13,9 @@ import java.util.Map;
  * @param vms              the VM addresses behind it, per network
  * @param desiredGeneration the generation of the desired state it should have (-1: none yet)
  * @param appliedGeneration the generation it acknowledged (-1: none)
+ * @param links            its overlay links as it last measured them
  */
 public record HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
                        Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
-                       List<String> lastErrors, Instant lastSeen) {
+                       List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links) {
 }

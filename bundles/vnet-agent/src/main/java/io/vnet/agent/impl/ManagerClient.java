@@ -61,6 +61,8 @@ final class ManagerClient implements AutoCloseable {
         return t;
     });
     private final Map<PairKey, long[]> lastCounts = new HashMap<>();
+    /** Per link id: bytes out and in at the last report. */
+    private final Map<String, long[]> lastLinkBytes = new HashMap<>();
     private volatile Channel channel;
     private volatile boolean closed;
     private long backoffMs = BACKOFF_MIN_MS;
@@ -145,6 +147,25 @@ final class ManagerClient implements AutoCloseable {
         return a;
     }
 
+    /** Each link's measured round trip and the rates it carried since the last report. */
+    private ArrayNode links() {
+        ArrayNode a = Json.array();
+        Map<String, long[]> now = new HashMap<>();
+        for (io.vnet.api.LinkPath p : dp.linkPaths()) {
+            long[] last = lastLinkBytes.get(p.id());
+            long out = last == null ? 0 : Math.max(0, p.bytesOut() - last[0]);
+            long in = last == null ? 0 : Math.max(0, p.bytesIn() - last[1]);
+            now.put(p.id(), new long[] {p.bytesOut(), p.bytesIn()});
+            a.addObject().put("id", p.id()).put("peer", p.peerHost()).put("transport", p.transport()).put("up", p.up())
+                    .put("rttMicros", p.rttMicros()).put("minRttMicros", p.minRttMicros())
+                    .put("outBitsPerSecond", out * 8000 / Math.max(1, intervalMs))
+                    .put("inBitsPerSecond", in * 8000 / Math.max(1, intervalMs));
+        }
+        lastLinkBytes.clear();
+        lastLinkBytes.putAll(now);
+        return a;
+    }
+
     /** Sends the counts of the last interval (the growth of the cumulative counters). */
     private void report() {
         try {
@@ -169,6 +190,7 @@ final class ManagerClient implements AutoCloseable {
             deltas.forEach((k, v) -> pairs.addObject().put("vni", k.vni()).put("src", k.src().toString())
                     .put("dst", k.dst().toString()).put("frames", v[0]).put("bytes", v[1]).put("sameHost", k.sameHost()));
             r.set("macs", macs());
+            r.set("links", links());
             ch.writeAndFlush(r);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "traffic report failed: " + e);

@@ -138,6 +138,15 @@ final class MemoryDataPlane implements DataPlane {
     }
 
     @Override
+    public List<io.vnet.api.LinkPath> linkPaths() {
+        List<io.vnet.api.LinkPath> out = new ArrayList<>();
+        for (io.vnet.api.LinkSpec l : links()) {
+            out.add(new io.vnet.api.LinkPath(l.id(), l.peerHost(), l.isVxlan() ? "vxlan" : "tcp", true, -1, -1, 0, 0));
+        }
+        return out;
+    }
+
+    @Override
     public PortStats listenerStats() {
         return new PortStats("listener", "listener", "none", "", 0, 0, 0, 0, Map.of());
     }

@@ -344,6 +344,18 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public List<io.vnet.api.LinkPath> linkPaths() {
+        List<io.vnet.api.LinkPath> out = new ArrayList<>();
+        for (LinkPort l : links.all()) {
+            out.add(l.path());
+        }
+        if (vxlan != null) {
+            vxlan.all().forEach(v -> out.add(v.path()));
+        }
+        return out;
+    }
+
+    @Override
     public PortStats listenerStats() {
         return links.listenerStats();
     }

@@ -5,7 +5,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vnet.dataplane.forward.Forwarder;
+import java.util.concurrent.TimeUnit;
 import java.lang.System.Logger.Level;
 
 /**
@@ -18,11 +20,31 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
     private final LinkPort link;
     private final Forwarder forwarder;
     private final Runnable onClosed;
+    private final long probeMs;
+    private ScheduledFuture<?> probes;
 
-    LinkHandler(LinkPort link, Forwarder forwarder, Runnable onClosed) {
+    LinkHandler(LinkPort link, Forwarder forwarder, Runnable onClosed, long probeMs) {
         this.link = link;
         this.forwarder = forwarder;
         this.onClosed = onClosed;
+        this.probeMs = probeMs;
+    }
+
+    /** Probes the round trip every keepalive interval, busy or idle: a peer that echoes lets the link measure it. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        probes = ctx.executor().scheduleAtFixedRate(() -> {
+            if (link.peerEchoes(ctx.channel())) {
+                ctx.writeAndFlush(Records.keepalive(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
+            }
+        }, Math.min(probeMs, 200), probeMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (probes != null) {
+            probes.cancel(false);
+        }
     }
 
     @Override
@@ -30,6 +52,12 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof Records.FrameRecord f) {
             link.counters().in(f.frame().readableBytes());
             forwarder.forward(link, f.vni(), f.frame(), f.offload());
+        } else if (msg instanceof Records.Keepalive k) {
+            if (k.echo()) {
+                link.roundTrip(ctx.channel(), System.nanoTime() - k.nanos());
+            } else if (link.peerEchoes(ctx.channel())) {
+                ctx.writeAndFlush(Records.echo(ctx.alloc(), k.nanos()), ctx.voidPromise());
+            }
         } else if (msg instanceof Records.Hello h && Records.Capabilities.parse(h.hostId()) != null) {
             link.peerCapabilities(ctx.channel(), Records.Capabilities.parse(h.hostId()));
         } else {
@@ -54,6 +82,9 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (probes != null) {
+            probes.cancel(false);
+        }
         if (link.detach(ctx.channel())) {
             onClosed.run();
         }

@@ -31,6 +31,11 @@ public final class LinkPort implements Port {
     private volatile boolean peerReadsOffloads;
     /** The largest ordinary frame the peer said it takes (unknown: no limit). */
     private volatile int peerMaxFrame = Integer.MAX_VALUE;
+    /** Whether the peer on {@link #channel} takes keepalive echoes (it said "echo"). */
+    private volatile boolean peerEchoes;
+    /** Smoothed and smallest round trip of this connection's keepalives, in nanoseconds; -1: none yet. */
+    private volatile long srttNanos = -1;
+    private volatile long minRttNanos = -1;
     private volatile String state;
     private volatile boolean closed;
 
@@ -111,6 +116,9 @@ public final class LinkPort implements Port {
             old = channel;
             peerReadsOffloads = false;
             peerMaxFrame = Integer.MAX_VALUE;
+            peerEchoes = false;
+            srttNanos = -1;
+            minRttNanos = -1;
             channel = ch;
             state = "up";
         }
@@ -129,6 +137,7 @@ public final class LinkPort implements Port {
                 return;
             }
             peerMaxFrame = c.maxFrame();
+            peerEchoes = c.echo();
             peerReadsOffloads = c.version() >= Records.VERSION_OFFLOAD;
         }
         LOG.log(Level.INFO, "link " + spec.id() + ": peer " + spec.peerHost() + " takes frames up to " + c.maxFrame()
@@ -138,6 +147,32 @@ public final class LinkPort implements Port {
     @Override
     public int maxFrame() {
         return peerMaxFrame;
+    }
+
+    boolean peerEchoes(Channel ch) {
+        return peerEchoes && channel == ch;
+    }
+
+    /** One round trip of a keepalive on {@code ch}, measured on this daemon's clock. */
+    void roundTrip(Channel ch, long nanos) {
+        if (channel != ch || nanos < 0) {
+            return;
+        }
+        long s = srttNanos;
+        srttNanos = s < 0 ? nanos : s - (s >> 3) + (nanos >> 3);
+        long m = minRttNanos;
+        if (m < 0 || nanos < m) {
+            minRttNanos = nanos;
+        }
+    }
+
+    /** What this link measured: round trips of its keepalives and the bytes it carried. */
+    public io.vnet.api.LinkPath path() {
+        PortStats st = counters.snapshot("link", spec.id(), state, "");
+        long s = srttNanos;
+        long m = minRttNanos;
+        return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "tcp", channel != null, s < 0 ? -1 : s / 1000,
+                m < 0 ? -1 : m / 1000, st.bytesOut(), st.bytesIn());
     }
 
     /** Whether offloaded frames cross this link whole (the peer reads version-2 records). */
@@ -190,7 +225,8 @@ public final class LinkPort implements Port {
         String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
                 + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "")
                 + (peerReadsOffloads ? ", offloads" : "")
-                + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "");
+                + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "")
+                + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "");
         return counters.snapshot("link", spec.id(), state, peer);
     }
 }

@@ -101,7 +101,7 @@ public final class Links implements AutoCloseable {
     }
 
     Records.Capabilities capabilities() {
-        return new Records.Capabilities(readsOffloads ? Records.VERSION_OFFLOAD : Records.VERSION, maxFrame);
+        return new Records.Capabilities(readsOffloads ? Records.VERSION_OFFLOAD : Records.VERSION, maxFrame, true);
     }
 
     /** Binds the listening socket, if this daemon accepts links. */
@@ -172,7 +172,7 @@ public final class Links implements AutoCloseable {
     }
 
     LinkHandler linkHandler(LinkPort link) {
-        return new LinkHandler(link, forwarder, () -> scheduleReconnect(link));
+        return new LinkHandler(link, forwarder, () -> scheduleReconnect(link), keepalive.toMillis());
     }
 
     /** Adds a link and, if it dials, starts connecting. */

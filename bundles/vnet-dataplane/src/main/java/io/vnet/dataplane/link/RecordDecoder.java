@@ -111,11 +111,11 @@ public final class RecordDecoder extends ByteToMessageDecoder {
                     out.add(new Records.Hello(in.toString(bodyStart, body, StandardCharsets.UTF_8)));
                 }
                 default -> {
-                    if (body != 8) {
+                    if (body != 8 && body != 16) {
                         fail(ctx, in, DropReason.MALFORMED, "malformed keepalive of " + body + " bytes");
                         return;
                     }
-                    out.add(new Records.Keepalive(in.getLong(bodyStart)));
+                    out.add(new Records.Keepalive(in.getLong(bodyStart), body == 16));
                 }
             }
         }

@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  *              u16 csum start, u16 csum offset), then the frame (length - 15 bytes), which
  *              may be a TCP segment of up to 64 KB to be cut at gso size
  *   HELLO:     the sender's host id in UTF-8 (length - 2 bytes)
- *   KEEPALIVE: u64 the sender's monotonic clock in nanoseconds
+ *   KEEPALIVE: u64 the sender's monotonic clock in nanoseconds (a probe), or that and u64 0
+ *              (the echo of a probe, sent only to a peer whose capabilities say "echo")
  * </pre>
  * All integers are big-endian. Version 1 is what every daemon reads. Once identified, a daemon
  * states its capabilities in a second HELLO whose body is {@code "+records V max N"}: the
@@ -56,8 +57,15 @@ public final class Records {
     public record Hello(String hostId) {
     }
 
-    /** What an identified peer said it reads: the highest record version and the largest ordinary frame. */
-    public record Capabilities(int version, int maxFrame) {
+    /**
+     * What an identified peer said it reads: the highest record version, the largest ordinary
+     * frame, and whether it takes keepalive echoes.
+     */
+    public record Capabilities(int version, int maxFrame, boolean echo) {
+        public Capabilities(int version, int maxFrame) {
+            this(version, maxFrame, false);
+        }
+
         /** Parses a capabilities HELLO body, or returns null if {@code body} is not one. */
         public static Capabilities parse(String body) {
             if (!body.startsWith(CAPABILITIES)) {
@@ -67,18 +75,27 @@ public final class Records {
             try {
                 int v = Integer.parseInt(w[0]);
                 int max = w.length >= 3 && w[1].equals("max") ? Integer.parseInt(w[2]) : Integer.MAX_VALUE;
-                return v >= VERSION && max >= Frames.ETH_HEADER ? new Capabilities(v, max) : null;
+                boolean echo = java.util.Arrays.asList(w).contains("echo");
+                return v >= VERSION && max >= Frames.ETH_HEADER ? new Capabilities(v, max, echo) : null;
             } catch (NumberFormatException e) {
                 return null;
             }
         }
 
         public String body() {
-            return CAPABILITIES + version + " max " + maxFrame;
+            return CAPABILITIES + version + " max " + maxFrame + (echo ? " echo" : "");
         }
     }
 
-    public record Keepalive(long nanos) {
+    /**
+     * A KEEPALIVE: a probe carries the sender's clock (8-byte body); an echo (16-byte body:
+     * the probe's clock, then 8 bytes of zero) returns it, so the prober measures the round
+     * trip on its own clock. Only a peer whose capabilities say {@code echo} is sent echoes.
+     */
+    public record Keepalive(long nanos, boolean echo) {
+        public Keepalive(long nanos) {
+            this(nanos, false);
+        }
     }
 
     public static ByteBuf frameHeader(ByteBufAllocator alloc, int vni, int frameLength) {
@@ -112,6 +129,17 @@ public final class Records {
     /** The HELLO by which an identified daemon states what it reads. */
     public static ByteBuf capabilities(ByteBufAllocator alloc, Capabilities c) {
         return hello(alloc, c.body());
+    }
+
+    /** The echo of a peer's keepalive probe. */
+    public static ByteBuf echo(ByteBufAllocator alloc, long nanos) {
+        ByteBuf b = alloc.buffer(22);
+        b.writeInt(18);
+        b.writeByte(VERSION);
+        b.writeByte(TYPE_KEEPALIVE);
+        b.writeLong(nanos);
+        b.writeLong(0);
+        return b;
     }
 
     public static ByteBuf keepalive(ByteBufAllocator alloc, long nanos) {

@@ -167,6 +167,13 @@ public final class VxlanPort implements Port {
         }
     }
 
+    /** A VXLAN link has no keepalives, so no round trip: only the bytes it carried. */
+    public io.vnet.api.LinkPath path() {
+        PortStats st = counters.snapshot("link", spec.id(), "", "");
+        return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "vxlan", socket.isActive(), -1, -1, st.bytesOut(),
+                st.bytesIn());
+    }
+
     public PortStats stats() {
         return counters.snapshot("link", spec.id(), socket.isActive() ? "up" : "down",
                 spec.peerHost() + " via vxlan " + spec.connect() + ", mtu " + innerMtu + (spec.flood() ? ", flood" : ""));

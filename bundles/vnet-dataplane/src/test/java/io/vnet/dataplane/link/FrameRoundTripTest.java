@@ -39,6 +39,15 @@ class FrameRoundTripTest {
     }
 
     @Test
+    void aKeepaliveEchoCarriesTheProbesClockBack() {
+        EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, new PortCounters(), "round trip"));
+        dec.writeInbound(Records.keepalive(RecordBytes.ALLOC, 77), Records.echo(RecordBytes.ALLOC, 77));
+        assertEquals(new Records.Keepalive(77, false), dec.readInbound());
+        assertEquals(new Records.Keepalive(77, true), dec.readInbound());
+        assertTrue(dec.isOpen());
+    }
+
+    @Test
     void encoderPutsTheHeaderInFrontWithoutCopyingTheFrame() {
         EmbeddedChannel enc = new EmbeddedChannel(FrameEncoder.INSTANCE);
         ByteBuf frame = Unpooled.wrappedBuffer(ethernet(60));
@@ -170,10 +179,11 @@ class FrameRoundTripTest {
     @Test
     void theCapabilitiesAreAHelloThatAVersion1DecoderReads() {
         EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, new PortCounters(), "round trip"));
-        dec.writeInbound(Records.capabilities(RecordBytes.ALLOC, new Records.Capabilities(2, 9018)));
+        dec.writeInbound(Records.capabilities(RecordBytes.ALLOC, new Records.Capabilities(2, 9018, true)));
         Records.Hello h = assertInstanceOf(Records.Hello.class, dec.readInbound());
-        assertEquals("+records 2 max 9018", h.hostId());
-        assertEquals(new Records.Capabilities(2, 9018), Records.Capabilities.parse(h.hostId()));
+        assertEquals("+records 2 max 9018 echo", h.hostId());
+        assertEquals(new Records.Capabilities(2, 9018, true), Records.Capabilities.parse(h.hostId()));
+        assertEquals(new Records.Capabilities(2, 9018, false), Records.Capabilities.parse("+records 2 max 9018"));
         assertEquals(new Records.Capabilities(1, Integer.MAX_VALUE), Records.Capabilities.parse("+records 1"));
         assertNull(Records.Capabilities.parse("host-a"));
         assertNull(Records.Capabilities.parse("+records two"));

@@ -33,6 +33,7 @@ final class AgentSessions implements AgentRegistry {
         volatile long applied = -1;
         volatile List<String> errors = List.of();
         volatile Instant lastSeen = Instant.now();
+        volatile List<io.vnet.manager.MeasuredLink> links = List.of();
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -105,7 +106,25 @@ final class AgentSessions implements AgentRegistry {
                 s.vms = vms(report.path("macs"));
                 records.vms(hostId, s.vms);
             }
+            if (report.has("links")) {
+                s.links = links(report.path("links"));
+            }
         }
+    }
+
+    /** The links of a report; entries without an id are skipped. */
+    static List<io.vnet.manager.MeasuredLink> links(JsonNode a) {
+        List<io.vnet.manager.MeasuredLink> out = new java.util.ArrayList<>();
+        for (JsonNode l : a) {
+            if (!l.path("id").isTextual()) {
+                continue;
+            }
+            out.add(new io.vnet.manager.MeasuredLink(l.path("id").asText(), l.path("peer").asText(),
+                    l.path("transport").asText("tcp"), l.path("up").asBoolean(), l.path("rttMicros").asLong(-1),
+                    l.path("minRttMicros").asLong(-1), l.path("outBitsPerSecond").asLong(0),
+                    l.path("inBitsPerSecond").asLong(0)));
+        }
+        return List.copyOf(out);
     }
 
     void ack(String hostId, JsonNode ack) {
@@ -172,6 +191,6 @@ final class AgentSessions implements AgentRegistry {
         DesiredState d = desired.get(id);
         Channel ch = s.channel;
         return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
-                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen);
+                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links);
     }
 }

@@ -144,6 +144,10 @@ final class Api {
         o.put("desiredGeneration", h.desiredGeneration()).put("appliedGeneration", h.appliedGeneration());
         ArrayNode errs = o.putArray("lastErrors");
         h.lastErrors().forEach(errs::add);
+        ArrayNode links = o.putArray("links");
+        h.links().forEach(l -> links.addObject().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
+                .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros())
+                .put("outBitsPerSecond", l.outBitsPerSecond()).put("inBitsPerSecond", l.inBitsPerSecond()));
         return o.put("lastSeen", h.lastSeen().toString());
     }
 
