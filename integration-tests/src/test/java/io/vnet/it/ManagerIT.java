@@ -70,10 +70,18 @@ class ManagerIT {
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,
                     Patterns.Options.of("ring:12,mesh:12,all:12").withComputeMs(20).withMessageBytes(16 * 1024)));
             List<Seen> seen = new ArrayList<>();
+            JsonNode planDuringAll = null;
             while (!run.isDone()) {
                 ManagerProcess.Response r = manager.rest("GET", "/networks/" + VNI + "/topology", null);
                 if (r.status() == 200) {
                     String cls = r.body().path("class").asText();
+                    if (cls.equals("ALL_TO_ALL") && planDuringAll == null) {
+                        ManagerProcess.Response plan = manager.rest("GET", "/networks/" + VNI + "/plan?algorithm=greedy",
+                                null);
+                        assertEquals(200, plan.status(), String.valueOf(plan.body()));
+                        planDuringAll = plan.body();
+                        System.out.println("REST: VADAPT's dry run during all-to-all: " + planDuringAll);
+                    }
                     if (seen.isEmpty() || !seen.get(seen.size() - 1).topologyClass().equals(cls)) {
                         seen.add(new Seen(System.currentTimeMillis(), cls));
                         System.out.println("REST: network " + VNI + " is " + cls + " (" + r.body().path("graph")
@@ -100,6 +108,16 @@ class ManagerIT {
                         expected[i], latency);
                 assertTrue(latency <= 5000, expected[i] + " reported " + latency + " ms after the switch");
             }
+            // the dry run during all-to-all is planned around the proxy hc from the live view (the plan's own
+            // gains are checked by PlannerTest and vadapt's tests; here: it answers from real state)
+            assertTrue(planDuringAll != null, "a plan was asked for during the all-to-all phase");
+            assertTrue(planDuringAll.path("overlay").toString().contains("ha-hc")
+                    && planDuringAll.path("overlay").toString().contains("hb-hc"), planDuringAll.toString());
+            assertTrue(planDuringAll.path("currentSeconds").asDouble() > 0, "live traffic in the demand: " + planDuringAll);
+            assertTrue(planDuringAll.path("predictedGain").asDouble() >= 1.0, planDuringAll.toString());
+            ManagerProcess.Response badPlan = manager.rest("GET", "/networks/" + VNI + "/plan?algorithm=magic", null);
+            assertEquals(400, badPlan.status());
+            assertTrue(badPlan.body().path("error").asText().contains("algorithm"), badPlan.body().toString());
             JsonNode history = manager.get("/networks/" + VNI + "/topologies?limit=50");
             List<String> classes = new ArrayList<>();
             history.forEach(h -> classes.add(0, h.path("class").asText())); // newest first -> oldest first

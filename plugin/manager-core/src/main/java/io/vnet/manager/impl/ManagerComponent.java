@@ -39,6 +39,7 @@ public final class ManagerComponent {
     private ServiceRegistration<?> registry;
     private ServiceRegistration<?> desired;
     private ServiceRegistration<?> topology;
+    private ServiceRegistration<?> adaptation;
     private VttifService vttif;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -69,6 +70,8 @@ public final class ManagerComponent {
             registry = ctx.registerService(AgentRegistry.class, sessions, null);
             desired = ctx.registerService(DesiredStateService.class, states, null);
             topology = ctx.registerService(TopologyService.class, vttif, null);
+            adaptation = ctx.registerService(io.vnet.manager.AdaptationService.class,
+                    new Recommender(new Planner(sessions, vttif, Planner.Settings.defaults())), null);
             LOG.log(Level.INFO, "manager ready: agents on port " + channel.port() + (tls != null ? " (mutual TLS)" : "")
                     + ", store " + store.describe()
                     + ", config " + file);
@@ -95,6 +98,10 @@ public final class ManagerComponent {
         if (desired != null) {
             desired.unregister();
             desired = null;
+        }
+        if (adaptation != null) {
+            adaptation.unregister();
+            adaptation = null;
         }
         if (topology != null) {
             topology.unregister();

@@ -35,16 +35,19 @@ final class Api {
 
     private final ManagerStore store;
     private final AgentRegistry agents;
+    private final io.vnet.manager.AdaptationService adaptation;
     private final DesiredStateService desired;
     private final JsonNode openApi;
 
     Api(ManagerStore store) {
-        this(store, null, null);
+        this(store, null, null, null);
     }
 
     /** With the live services: {@code agents} and {@code desired} may be null (then those routes answer 503). */
-    Api(ManagerStore store, AgentRegistry agents, DesiredStateService desired) {
+    Api(ManagerStore store, AgentRegistry agents, DesiredStateService desired,
+        io.vnet.manager.AdaptationService adaptation) {
         this.store = store;
+        this.adaptation = adaptation;
         this.agents = agents;
         this.desired = desired;
         try (InputStream in = Api.class.getResourceAsStream("openapi.json")) {
@@ -106,6 +109,8 @@ final class Api {
                         return array(store.topologies(vni, time(query, "from"), time(query, "to"), limit(query)), Api::topology);
                     case "traffic":
                         return array(store.trafficMatrices(vni, time(query, "from"), time(query, "to"), limit(query)), Api::matrix);
+                    case "plan":
+                        return plan(vni, query);
                     default:
                         break;
                 }
@@ -132,6 +137,34 @@ final class Api {
         List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
         io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
         return JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
+    }
+
+    /** A dry run of VADAPT on the network now: what it would change and the gain it predicts. */
+    private JsonNode plan(int vni, Map<String, String> query) {
+        if (adaptation == null) {
+            throw new ApiError(503, "the manager's adaptation service is not running");
+        }
+        String migrate = query.getOrDefault("migrate", "false");
+        if (!migrate.equals("true") && !migrate.equals("false")) {
+            throw new ApiError(400, "migrate: expected true or false, got '" + migrate + "'");
+        }
+        io.vnet.manager.AdaptationService.Recommendation r;
+        try {
+            r = adaptation.recommend(io.vnet.api.NetworkId.of(vni), query.get("algorithm"), migrate.equals("true"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, e.getMessage());
+        }
+        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("algorithm", r.algorithm())
+                .put("currentSeconds", r.currentSeconds()).put("plannedSeconds", r.plannedSeconds())
+                .put("predictedGain", r.predictedGain()).put("worthApplying", r.worthApplying())
+                .put("computeMillis", r.computeMillis());
+        r.overlay().forEach(o.putArray("overlay")::add);
+        r.added().forEach(o.putArray("added")::add);
+        r.floodTree().forEach(o.putArray("floodTree")::add);
+        r.migrations().forEach(o.putArray("migrations")::add);
+        return o;
     }
 
     static ObjectNode agent(HostInfo h) {

@@ -35,8 +35,9 @@ public final class ApiServlet extends HttpServlet {
 
     @Activate
     public ApiServlet(@Reference ManagerStore store, @Reference AgentRegistry agents,
-                      @Reference DesiredStateService desired, BundleContext ctx) {
-        this.api = new Api(store, agents, desired);
+                      @Reference DesiredStateService desired, @Reference io.vnet.manager.AdaptationService adaptation,
+                      BundleContext ctx) {
+        this.api = new Api(store, agents, desired, adaptation);
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
         if (!allowRemote && (host == null || !isLoopback(host))) {

@@ -1,0 +1,74 @@
+package io.vnet.manager.impl;
+
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.manager.AdaptationService;
+import io.vnet.vadapt.Adapter;
+import io.vnet.vadapt.Adapters;
+import io.vnet.vadapt.Budget;
+import io.vnet.vadapt.HostLink;
+import io.vnet.vadapt.Overlay;
+import io.vnet.vadapt.Plan;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link AdaptationService} over a {@link Planner}: solve now, describe the plan. */
+public final class Recommender implements AdaptationService {
+    private final Planner planner;
+
+    public Recommender(Planner planner) {
+        this.planner = planner;
+    }
+
+    @Override
+    public Recommendation recommend(NetworkId network, String algorithm, boolean allowMigration) {
+        Adapter adapter = adapter(algorithm);
+        long t0 = System.nanoTime();
+        Planner.Result r = planner.plan(network, adapter, Budget.defaults(), allowMigration);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Plan p = r.plan();
+        List<String> added = new ArrayList<>();
+        for (HostLink l : p.overlay().links()) {
+            if (!r.problem().overlay().contains(l)) {
+                added.add(name(l));
+            }
+        }
+        List<String> migrations = new ArrayList<>();
+        for (MacAddress vm : p.migrations()) {
+            migrations.add(vm + "->" + p.placement().hostOf(vm));
+        }
+        return new Recommendation(network, adapter.name(), p.current().iterationSeconds(),
+                p.objective().iterationSeconds(), p.predictedGain(), p.apply(), names(p.overlay()), added,
+                names(p.floodTree()), migrations, ms);
+    }
+
+    /** {@code topk:K}, or one of {@link Adapters#names()} ({@code topk} alone is k = 4); greedy by default. */
+    static Adapter adapter(String algorithm) {
+        if (algorithm == null || algorithm.isEmpty()) {
+            return Adapters.greedy();
+        }
+        if (algorithm.startsWith("topk:")) {
+            try {
+                return Adapters.topK(Integer.parseInt(algorithm.substring(5)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("algorithm: expected topk:K with an integer K, got '" + algorithm + "'");
+            }
+        }
+        try {
+            return Adapters.byName(algorithm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("algorithm: unknown '" + algorithm + "', expected one of "
+                    + Adapters.names() + " or topk:K");
+        }
+    }
+
+    private static String name(HostLink l) {
+        return l.a() + "-" + l.b();
+    }
+
+    private static List<String> names(Overlay o) {
+        List<String> out = new ArrayList<>();
+        o.links().forEach(l -> out.add(name(l)));
+        return out;
+    }
+}
