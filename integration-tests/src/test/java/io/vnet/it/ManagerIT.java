@@ -66,6 +66,11 @@ class ManagerIT {
             ManagerProcess manager = cloud.manager();
             List<Vm> vms = cloud.vms();
 
+            ManagerProcess.Response mode = manager.rest("PUT", "/networks/" + VNI + "/adaptation",
+                    "{\"mode\":\"recommend\"}");
+            assertEquals(200, mode.status(), String.valueOf(mode.body()));
+            assertEquals(501, manager.rest("PUT", "/networks/" + VNI + "/adaptation", "{\"mode\":\"automatic\"}").status());
+            assertEquals(400, manager.rest("PUT", "/networks/" + VNI + "/adaptation", "{\"mode\":\"sometimes\"}").status());
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,
                     Patterns.Options.of("ring:12,mesh:12,all:12").withComputeMs(20).withMessageBytes(16 * 1024)));
@@ -118,6 +123,18 @@ class ManagerIT {
             ManagerProcess.Response badPlan = manager.rest("GET", "/networks/" + VNI + "/plan?algorithm=magic", null);
             assertEquals(400, badPlan.status());
             assertTrue(badPlan.body().path("error").asText().contains("algorithm"), badPlan.body().toString());
+            // recommend mode: one decision per reported class (the loop ticks every second, with at most one
+            // decision per network in 5 s), none applied
+            JsonNode adaptation = manager.get("/networks/" + VNI + "/adaptation");
+            System.out.println("REST: adaptation of network " + VNI + ": " + adaptation);
+            assertEquals("recommend", adaptation.path("mode").asText());
+            JsonNode decisions = adaptation.path("decisions");
+            assertTrue(decisions.size() >= 1 && decisions.size() <= seen.size() + 1,
+                    "at most one decision per reported class (" + seen + "): " + decisions);
+            for (JsonNode d : decisions) {
+                assertTrue(!d.path("applied").asBoolean() && d.path("trigger").asText().contains("->")
+                        && d.path("recommendation").path("predictedGain").asDouble() >= 1.0, d.toString());
+            }
             JsonNode history = manager.get("/networks/" + VNI + "/topologies?limit=50");
             List<String> classes = new ArrayList<>();
             history.forEach(h -> classes.add(0, h.path("class").asText())); // newest first -> oldest first

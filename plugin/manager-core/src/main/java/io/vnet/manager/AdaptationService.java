@@ -1,14 +1,43 @@
 package io.vnet.manager;
 
 import io.vnet.api.NetworkId;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * VADAPT from the manager's live view: what an adaptation algorithm would do to a network's
- * overlay now, with its predicted gain. This is the computation of the closed loop's
- * "recommend" mode; it changes nothing.
+ * overlay now, with its predicted gain, and, per network, the mode of the closed loop and the
+ * decisions it recorded. In {@link Mode#RECOMMEND} a decision is recorded each time VTTIF
+ * reports a new topology class (at most one per minimum interval); nothing is applied.
  */
 public interface AdaptationService {
+    /** What the loop does for a network. */
+    enum Mode {
+        /** Nothing. */
+        OFF,
+        /** Decisions computed and recorded, nothing applied (a dry run). */
+        RECOMMEND,
+        /** Decisions applied: not available yet. */
+        AUTOMATIC
+    }
+
+    /** A recorded decision: when, what triggered it, what the algorithm recommended, whether it was applied. */
+    record Decision(Instant time, String trigger, Recommendation recommendation, boolean applied) {
+    }
+
+    /** The network's mode (OFF until set). */
+    Mode mode(NetworkId network);
+
+    /**
+     * Sets the network's mode.
+     *
+     * @throws UnsupportedOperationException for {@link Mode#AUTOMATIC}, which is not available yet
+     */
+    void setMode(NetworkId network, Mode mode);
+
+    /** The network's decisions, newest first. */
+    List<Decision> decisions(NetworkId network);
+
     /**
      * The recommendation of {@code algorithm} ({@code topk}, {@code topk:K}, {@code greedy},
      * {@code anneal}, {@code exhaustive}) for {@code network} now.

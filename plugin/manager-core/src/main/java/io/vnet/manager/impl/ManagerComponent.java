@@ -40,6 +40,9 @@ public final class ManagerComponent {
     private ServiceRegistration<?> desired;
     private ServiceRegistration<?> topology;
     private ServiceRegistration<?> adaptation;
+    private java.util.concurrent.ScheduledExecutorService adaptTicks;
+    /** At most one adaptation decision per network in this many milliseconds. */
+    static final long ADAPT_MIN_INTERVAL_MS = 5000;
     private VttifService vttif;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -70,8 +73,15 @@ public final class ManagerComponent {
             registry = ctx.registerService(AgentRegistry.class, sessions, null);
             desired = ctx.registerService(DesiredStateService.class, states, null);
             topology = ctx.registerService(TopologyService.class, vttif, null);
-            adaptation = ctx.registerService(io.vnet.manager.AdaptationService.class,
-                    new Recommender(new Planner(sessions, vttif, Planner.Settings.defaults())), null);
+            AdaptationLoop loop = new AdaptationLoop(new Recommender(new Planner(sessions, vttif,
+                    Planner.Settings.defaults())), vttif, "greedy", ADAPT_MIN_INTERVAL_MS, java.time.Clock.systemUTC());
+            adaptTicks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vnet-adapt");
+                t.setDaemon(true);
+                return t;
+            });
+            adaptTicks.scheduleWithFixedDelay(loop::tick, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            adaptation = ctx.registerService(io.vnet.manager.AdaptationService.class, loop, null);
             LOG.log(Level.INFO, "manager ready: agents on port " + channel.port() + (tls != null ? " (mutual TLS)" : "")
                     + ", store " + store.describe()
                     + ", config " + file);
@@ -102,6 +112,10 @@ public final class ManagerComponent {
         if (adaptation != null) {
             adaptation.unregister();
             adaptation = null;
+        }
+        if (adaptTicks != null) {
+            adaptTicks.shutdownNow();
+            adaptTicks = null;
         }
         if (topology != null) {
             topology.unregister();

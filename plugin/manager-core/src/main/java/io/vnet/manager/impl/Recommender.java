@@ -12,16 +12,16 @@ import io.vnet.vadapt.Plan;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link AdaptationService} over a {@link Planner}: solve now, describe the plan. */
-public final class Recommender implements AdaptationService {
+/** A {@link Planner} run now with an algorithm, described as an {@link AdaptationService.Recommendation}. */
+public final class Recommender {
     private final Planner planner;
 
     public Recommender(Planner planner) {
         this.planner = planner;
     }
 
-    @Override
-    public Recommendation recommend(NetworkId network, String algorithm, boolean allowMigration) {
+    /** See {@link AdaptationService#recommend}. */
+    public AdaptationService.Recommendation recommend(NetworkId network, String algorithm, boolean allowMigration) {
         Adapter adapter = adapter(algorithm);
         long t0 = System.nanoTime();
         Planner.Result r = planner.plan(network, adapter, Budget.defaults(), allowMigration);
@@ -37,7 +37,7 @@ public final class Recommender implements AdaptationService {
         for (MacAddress vm : p.migrations()) {
             migrations.add(vm + "->" + p.placement().hostOf(vm));
         }
-        return new Recommendation(network, adapter.name(), p.current().iterationSeconds(),
+        return new AdaptationService.Recommendation(network, adapter.name(), p.current().iterationSeconds(),
                 p.objective().iterationSeconds(), p.predictedGain(), p.apply(), names(p.overlay()), added,
                 names(p.floodTree()), migrations, ms);
     }

@@ -111,6 +111,8 @@ final class Api {
                         return array(store.trafficMatrices(vni, time(query, "from"), time(query, "to"), limit(query)), Api::matrix);
                     case "plan":
                         return plan(vni, query);
+                    case "adaptation":
+                        return adaptation(vni);
                     default:
                         break;
                 }
@@ -122,8 +124,12 @@ final class Api {
     /** PUT: only a host's desired state can be written. */
     JsonNode put(String path, JsonNode body) {
         String[] p = path == null ? new String[0] : path.substring(1).split("/", -1);
+        if (p.length == 3 && p[0].equals("networks") && p[2].equals("adaptation")) {
+            return putAdaptation(vni(p[1]), body);
+        }
         if (!(p.length == 3 && p[0].equals("hosts") && p[2].equals("desired-state"))) {
-            throw new ApiError(405, "only PUT /api/hosts/{hostId}/desired-state writes; not /api" + path);
+            throw new ApiError(405, "only PUT /api/hosts/{hostId}/desired-state and /api/networks/{vni}/adaptation"
+                    + " write; not /api" + path);
         }
         if (desired == null) {
             throw new ApiError(503, "the manager's desired-state service is not running");
@@ -137,6 +143,46 @@ final class Api {
         List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
         io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
         return JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
+    }
+
+    private io.vnet.manager.AdaptationService adaptationService() {
+        if (adaptation == null) {
+            throw new ApiError(503, "the manager's adaptation service is not running");
+        }
+        return adaptation;
+    }
+
+    /** The network's adaptation mode and its recorded decisions, newest first. */
+    private JsonNode adaptation(int vni) {
+        io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
+        io.vnet.manager.AdaptationService a = adaptationService();
+        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("mode", a.mode(n).name().toLowerCase());
+        ArrayNode ds = o.putArray("decisions");
+        for (io.vnet.manager.AdaptationService.Decision d : a.decisions(n)) {
+            ObjectNode x = ds.addObject().put("time", d.time().toString()).put("trigger", d.trigger())
+                    .put("applied", d.applied());
+            x.set("recommendation", recommendation(vni, d.recommendation()));
+        }
+        return o;
+    }
+
+    private JsonNode putAdaptation(int vni, JsonNode body) {
+        if (body == null || !body.isObject() || !body.path("mode").isTextual()) {
+            throw new ApiError(400, "mode: expected {\"mode\": \"off\" | \"recommend\" | \"automatic\"}");
+        }
+        io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("mode"));
+        io.vnet.manager.AdaptationService.Mode mode;
+        try {
+            mode = io.vnet.manager.AdaptationService.Mode.valueOf(body.path("mode").asText().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "mode: expected off, recommend or automatic, got '" + body.path("mode").asText() + "'");
+        }
+        try {
+            adaptationService().setMode(io.vnet.api.NetworkId.of(vni), mode);
+        } catch (UnsupportedOperationException e) {
+            throw new ApiError(501, e.getMessage());
+        }
+        return adaptation(vni);
     }
 
     /** A dry run of VADAPT on the network now: what it would change and the gain it predicts. */
@@ -156,6 +202,10 @@ final class Api {
         } catch (IllegalStateException e) {
             throw new ApiError(409, e.getMessage());
         }
+        return recommendation(vni, r);
+    }
+
+    private static ObjectNode recommendation(int vni, io.vnet.manager.AdaptationService.Recommendation r) {
         ObjectNode o = JSON.createObjectNode().put("vni", vni).put("algorithm", r.algorithm())
                 .put("currentSeconds", r.currentSeconds()).put("plannedSeconds", r.plannedSeconds())
                 .put("predictedGain", r.predictedGain()).put("worthApplying", r.worthApplying())
