@@ -1,7 +1,6 @@
 package io.vnet.vadapt.impl;
 
 import java.util.Arrays;
-import java.util.PriorityQueue;
 
 /**
  * Widest-path routing over an overlay and the objective of the {@link io.vnet.vadapt.CostModel}.
@@ -22,6 +21,9 @@ final class Evaluator {
     private final double[] lat;
     private final boolean[] done;
     private final double[] times;
+    private final int[] heap;
+    private final int[] heapPos;
+    private int heapSize;
 
     Evaluator(Instance in) {
         this.in = in;
@@ -32,6 +34,8 @@ final class Evaluator {
         this.width = new double[n];
         this.lat = new double[n];
         this.done = new boolean[n];
+        this.heap = new int[n];
+        this.heapPos = new int[n];
         this.times = new double[in.pairRate.length];
     }
 
@@ -58,21 +62,13 @@ final class Evaluator {
         width[s] = Double.POSITIVE_INFINITY;
         lat[s] = 0;
         p[s] = s;
-        // a heap of (width, latency, node) entries, widest first; stale entries are skipped
-        PriorityQueue<double[]> heap = new PriorityQueue<>((x, y) -> {
-            int c = Double.compare(y[0], x[0]);
-            if (c == 0) {
-                c = Double.compare(x[1], y[1]);
-            }
-            return c != 0 ? c : Double.compare(x[2], y[2]);
-        });
-        heap.add(new double[] {width[s], 0, s});
-        while (!heap.isEmpty()) {
-            double[] top = heap.poll();
-            int u = (int) top[2];
-            if (done[u] || top[0] != width[u] || top[1] != lat[u]) {
-                continue;
-            }
+        // an indexed binary heap of nodes, widest first (then lower latency, then lower index); a
+        // node's key only ever improves, so an update moves it up; nothing is allocated per node
+        heapSize = 0;
+        Arrays.fill(heapPos, -1);
+        heapPush(s);
+        while (heapSize > 0) {
+            int u = heapPop();
             done[u] = true;
             for (int v : adjacency[u]) {
                 if (done[v]) {
@@ -84,12 +80,82 @@ final class Evaluator {
                     width[v] = w;
                     lat[v] = l;
                     p[v] = u;
-                    heap.add(new double[] {w, l, v});
+                    if (heapPos[v] < 0) {
+                        heapPush(v);
+                    } else {
+                        siftUp(heapPos[v]);
+                    }
                 }
             }
         }
         parent[s] = p;
         return p;
+    }
+
+    /** Whether node {@code a} comes out of the heap before {@code b}. */
+    private boolean before(int a, int b) {
+        if (width[a] != width[b]) {
+            return width[a] > width[b];
+        }
+        if (lat[a] != lat[b]) {
+            return lat[a] < lat[b];
+        }
+        return a < b;
+    }
+
+    private void heapPush(int v) {
+        heap[heapSize] = v;
+        heapPos[v] = heapSize;
+        siftUp(heapSize++);
+    }
+
+    private int heapPop() {
+        int top = heap[0];
+        heapPos[top] = -1;
+        int last = heap[--heapSize];
+        if (heapSize > 0) {
+            heap[0] = last;
+            heapPos[last] = 0;
+            siftDown(0);
+        }
+        return top;
+    }
+
+    private void siftUp(int i) {
+        int v = heap[i];
+        while (i > 0) {
+            int up = (i - 1) >>> 1;
+            int u = heap[up];
+            if (!before(v, u)) {
+                break;
+            }
+            heap[i] = u;
+            heapPos[u] = i;
+            i = up;
+        }
+        heap[i] = v;
+        heapPos[v] = i;
+    }
+
+    private void siftDown(int i) {
+        int v = heap[i];
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= heapSize) {
+                break;
+            }
+            if (c + 1 < heapSize && before(heap[c + 1], heap[c])) {
+                c++;
+            }
+            if (!before(heap[c], v)) {
+                break;
+            }
+            heap[i] = heap[c];
+            heapPos[heap[i]] = i;
+            i = c;
+        }
+        heap[i] = v;
+        heapPos[v] = i;
     }
 
     /** The route between two hosts, from {@code a} to {@code b}, as node indices. */
