@@ -19,8 +19,6 @@ public final class Coalescer {
         void forward(Port in, int vni, ByteBuf frame, long offload);
     }
 
-    private static final int ETH_P_IPV4 = 0x0800;
-    private static final int ETH_P_IPV6 = 0x86DD;
     private static final int TCP_ACK = 0x10;
     private static final int TCP_PSH = 0x08;
     /** Only ACK and PSH may be set on a segment that is merged. */
@@ -107,14 +105,14 @@ public final class Coalescer {
         int type = f.getUnsignedShort(b + 12);
         int l4;
         int ipEnd;
-        if (type == ETH_P_IPV4) {
+        if (type == Frames.ETH_P_IPV4) {
             int vihl = f.getUnsignedByte(b + 14);
             if ((vihl & 0xF) != 5 || (f.getUnsignedShort(b + 20) & 0x3FFF) != 0 || f.getUnsignedByte(b + 23) != 6) {
                 return 0; // options, a fragment, or not TCP
             }
             l4 = 34;
             ipEnd = 14 + f.getUnsignedShort(b + 16);
-        } else if (type == ETH_P_IPV6 && len >= 14 + 40 + 20) {
+        } else if (type == Frames.ETH_P_IPV6 && len >= 14 + 40 + 20) {
             if (f.getUnsignedByte(b + 20) != 6) {
                 return 0; // extension headers, or not TCP
             }
@@ -141,7 +139,7 @@ public final class Coalescer {
         this.port = in;
         this.vni = vni;
         this.segments = 1;
-        this.v4 = frame.getUnsignedShort(b + 12) == ETH_P_IPV4;
+        this.v4 = frame.getUnsignedShort(b + 12) == Frames.ETH_P_IPV4;
         this.l4 = v4 ? 34 : 54;
         this.hdr = frame.readableBytes() - payload;
         this.mss = payload;

@@ -96,7 +96,7 @@ public final class Forwarder {
                 }
             }
             // the IP packet (or segment) size, to compare with each output port's MTU
-            int size = TooBig.wireSize(frame, offload) - TooBig.l3Offset(frame);
+            int size = TooBig.wireSize(frame, offload) - Frames.l3Offset(frame);
             if (out != null) {
                 if (out == in) {
                     in.counters().drop(DropReason.REFLECTED);

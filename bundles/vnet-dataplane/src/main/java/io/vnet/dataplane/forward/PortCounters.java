@@ -34,6 +34,14 @@ public final class PortCounters {
         drops[reason.ordinal()].increment();
     }
 
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
     public long drops(DropReason reason) {
         return drops[reason.ordinal()].sum();
     }

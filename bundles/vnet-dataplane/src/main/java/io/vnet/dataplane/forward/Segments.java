@@ -12,9 +12,6 @@ import io.vnet.api.DropReason;
  * gets it. The input frame is never modified (it may be shared by a flood), only copied.
  */
 public final class Segments {
-    private static final int ETH_P_IPV4 = 0x0800;
-    private static final int ETH_P_IPV6 = 0x86DD;
-    private static final int ETH_P_VLAN = 0x8100;
     private static final int TCP_FIN = 0x01;
     private static final int TCP_PSH = 0x08;
     private static final int TCP_CWR = 0x80;
@@ -65,8 +62,12 @@ public final class Segments {
         void close(ByteBuf segment);
     }
 
-    /** What a segmentation will produce: the number of segments and the header length, or null if it cannot. */
-    public record Plan(int segments, int headerLength, int mss, int payload) {
+    /**
+     * What a segmentation will produce, from the frame's headers as {@link #plan} read them: the
+     * number of segments, where the IP and TCP headers start, the header length, the MSS and the
+     * payload.
+     */
+    public record Plan(int segments, boolean ipv4, int ipOffset, int l4Offset, int headerLength, int mss, int payload) {
         /** Bytes of segment {@code i}. */
         public int length(int i) {
             return headerLength + Math.min(mss, payload - i * mss);
@@ -80,10 +81,10 @@ public final class Segments {
         if (len < 14 + 20) {
             return null;
         }
-        int ipOff = frame.getUnsignedShort(base + 12) == ETH_P_VLAN ? 18 : 14;
+        int ipOff = Frames.l3Offset(frame);
         int type = frame.getUnsignedShort(base + ipOff - 2);
         boolean v4 = (Offload.gsoType(offload) & ~Offload.GSO_ECN) == Offload.GSO_TCPV4;
-        if (type != (v4 ? ETH_P_IPV4 : ETH_P_IPV6)) {
+        if (type != (v4 ? Frames.ETH_P_IPV4 : Frames.ETH_P_IPV6)) {
             return null;
         }
         int l4 = Offload.csumStart(offload);
@@ -97,7 +98,7 @@ public final class Segments {
             return null;
         }
         int payload = len - hdr;
-        return new Plan(Math.max(1, (payload + mss - 1) / mss), hdr, mss, payload);
+        return new Plan(Math.max(1, (payload + mss - 1) / mss), v4, ipOff, l4, hdr, mss, payload);
     }
 
     private static boolean segment(Port port, int vni, ByteBuf frame, long offload, ByteBufAllocator alloc) {
@@ -105,7 +106,7 @@ public final class Segments {
         if (plan == null) {
             return false;
         }
-        segment(frame, offload, plan, new Sink() {
+        segment(frame, plan, new Sink() {
             @Override
             public ByteBuf open(int length) {
                 return alloc.directBuffer(length);
@@ -120,11 +121,11 @@ public final class Segments {
     }
 
     /** Cuts {@code frame} as {@link #plan} planned, into {@code sink}; the frame is not modified. */
-    public static void segment(ByteBuf frame, long offload, Plan plan, Sink sink) {
+    public static void segment(ByteBuf frame, Plan plan, Sink sink) {
         int base = frame.readerIndex();
-        int ipOff = frame.getUnsignedShort(base + 12) == ETH_P_VLAN ? 18 : 14;
-        boolean v4 = (Offload.gsoType(offload) & ~Offload.GSO_ECN) == Offload.GSO_TCPV4;
-        int l4 = Offload.csumStart(offload);
+        int ipOff = plan.ipOffset();
+        boolean v4 = plan.ipv4();
+        int l4 = plan.l4Offset();
         int hdr = plan.headerLength();
         int tcpLen = hdr - l4;
         int mss = plan.mss();

@@ -12,9 +12,6 @@ import io.netty.buffer.ByteBufAllocator;
  * adapts. Frames of other protocols, and ICMP errors, are only dropped (and counted by the caller).
  */
 final class TooBig {
-    private static final int ETH_P_IPV4 = 0x0800;
-    private static final int ETH_P_IPV6 = 0x86DD;
-    private static final int ETH_P_VLAN = 0x8100;
     private static final int IPV4_DF = 0x4000;
     private static final int IPV4_MF = 0x2000;
     /** How much of the offending packet an ICMPv4 error quotes at most (RFC 1812: up to 576 bytes in all). */
@@ -44,11 +41,6 @@ final class TooBig {
         return max == Integer.MAX_VALUE ? max : max - 18;
     }
 
-    /** Where the IP header starts: after the Ethernet header and its VLAN tag, if any. */
-    static int l3Offset(ByteBuf f) {
-        return f.getUnsignedShort(f.readerIndex() + 12) == ETH_P_VLAN ? 18 : 14;
-    }
-
     /**
      * Handles {@code frame} (not released here), too big for {@code out} whose MTU is
      * {@code mtu}: fragments go out of {@code out}, an ICMP answer back out of {@code in}.
@@ -57,12 +49,12 @@ final class TooBig {
     static boolean handle(Port in, Port out, int vni, ByteBuf frame, long offload, int mtu,
                           ByteBufAllocator alloc) {
         int base = frame.readerIndex();
-        int l3 = l3Offset(frame);
+        int l3 = Frames.l3Offset(frame);
         if (frame.readableBytes() < l3 + 20) {
             return false;
         }
         int type = frame.getUnsignedShort(base + l3 - 2);
-        if (type == ETH_P_IPV4) {
+        if (type == Frames.ETH_P_IPV4) {
             int ihl = (frame.getUnsignedByte(base + l3) & 0xF) * 4;
             int frag = frame.getUnsignedShort(base + l3 + 6);
             if ((frag & IPV4_DF) == 0 && !Offload.isGso(offload)) {
@@ -74,7 +66,7 @@ final class TooBig {
             in.send(vni, icmp4(frame, l3, ihl, mtu, alloc));
             return true;
         }
-        if (type == ETH_P_IPV6 && frame.readableBytes() >= l3 + 40) {
+        if (type == Frames.ETH_P_IPV6 && frame.readableBytes() >= l3 + 40) {
             if (isIcmpError(frame, base + l3 + 40, frame.getUnsignedByte(base + l3 + 6), 58)) {
                 return false;
             }

@@ -58,8 +58,11 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
             } else if (link.peerEchoes(ctx.channel())) {
                 ctx.writeAndFlush(Records.echo(ctx.alloc(), k.nanos()), ctx.voidPromise());
             }
-        } else if (msg instanceof Records.Hello h && Records.Capabilities.parse(h.hostId()) != null) {
-            link.peerCapabilities(ctx.channel(), Records.Capabilities.parse(h.hostId()));
+        } else if (msg instanceof Records.Hello h) {
+            Records.Capabilities c = Records.Capabilities.parse(h.hostId());
+            if (c != null) {
+                link.peerCapabilities(ctx.channel(), c);
+            }
         } else {
             ReferenceCountUtil.release(msg);
         }

@@ -168,11 +168,10 @@ public final class LinkPort implements Port {
 
     /** What this link measured: round trips of its keepalives and the bytes it carried. */
     public io.vnet.api.LinkPath path() {
-        PortStats st = counters.snapshot("link", spec.id(), state, "");
         long s = srttNanos;
         long m = minRttNanos;
         return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "tcp", channel != null, s < 0 ? -1 : s / 1000,
-                m < 0 ? -1 : m / 1000, st.bytesOut(), st.bytesIn());
+                m < 0 ? -1 : m / 1000, counters.bytesOut(), counters.bytesIn());
     }
 
     /** Whether offloaded frames cross this link whole (the peer reads version-2 records). */

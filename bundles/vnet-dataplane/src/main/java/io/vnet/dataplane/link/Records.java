@@ -131,23 +131,26 @@ public final class Records {
         return hello(alloc, c.body());
     }
 
-    /** The echo of a peer's keepalive probe. */
-    public static ByteBuf echo(ByteBufAllocator alloc, long nanos) {
-        ByteBuf b = alloc.buffer(22);
-        b.writeInt(18);
-        b.writeByte(VERSION);
-        b.writeByte(TYPE_KEEPALIVE);
-        b.writeLong(nanos);
-        b.writeLong(0);
-        return b;
+    /** A keepalive probe carrying this daemon's clock. */
+    public static ByteBuf keepalive(ByteBufAllocator alloc, long nanos) {
+        return keepalive(alloc, nanos, false);
     }
 
-    public static ByteBuf keepalive(ByteBufAllocator alloc, long nanos) {
-        ByteBuf b = alloc.buffer(14);
-        b.writeInt(10);
+    /** The echo of a peer's keepalive probe: its clock, then 8 bytes of zero. */
+    public static ByteBuf echo(ByteBufAllocator alloc, long nanos) {
+        return keepalive(alloc, nanos, true);
+    }
+
+    private static ByteBuf keepalive(ByteBufAllocator alloc, long nanos, boolean echo) {
+        int body = echo ? 16 : 8;
+        ByteBuf b = alloc.buffer(6 + body);
+        b.writeInt(2 + body);
         b.writeByte(VERSION);
         b.writeByte(TYPE_KEEPALIVE);
         b.writeLong(nanos);
+        if (echo) {
+            b.writeLong(0);
+        }
         return b;
     }
 }

@@ -89,12 +89,7 @@ public final class VxlanPort implements Port {
     @Override
     public void send(int vni, ByteBuf frame) {
         try {
-            if (!socket.isActive()) {
-                counters.drop(DropReason.LINK_DOWN);
-                return;
-            }
-            if (!socket.isWritable()) {
-                counters.drop(DropReason.CONGESTED);
+            if (!ready()) {
                 return;
             }
             int len = frame.readableBytes();
@@ -125,17 +120,12 @@ public final class VxlanPort implements Port {
                 counters.drop(DropReason.MALFORMED);
                 return;
             }
-            if (!socket.isActive()) {
-                counters.drop(DropReason.LINK_DOWN);
-                return;
-            }
-            if (!socket.isWritable()) {
-                counters.drop(DropReason.CONGESTED);
+            if (!ready()) {
                 return;
             }
             int datagram = Vxlan.HEADER + plan.length(0);
             int perSend = Math.max(1, Math.min(MAX_GSO_SEGMENTS, MAX_GSO_BYTES / datagram));
-            Segments.segment(frame, offload, plan, new Segments.Sink() {
+            Segments.segment(frame, plan, new Segments.Sink() {
                 private ByteBuf batch;
                 private int inBatch;
                 private int done;
@@ -169,9 +159,21 @@ public final class VxlanPort implements Port {
 
     /** A VXLAN link has no keepalives, so no round trip: only the bytes it carried. */
     public io.vnet.api.LinkPath path() {
-        PortStats st = counters.snapshot("link", spec.id(), "", "");
-        return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "vxlan", socket.isActive(), -1, -1, st.bytesOut(),
-                st.bytesIn());
+        return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "vxlan", socket.isActive(), -1, -1,
+                counters.bytesOut(), counters.bytesIn());
+    }
+
+    /** Whether the socket can take a datagram now; if not, the drop is counted (link down or congested). */
+    private boolean ready() {
+        if (!socket.isActive()) {
+            counters.drop(DropReason.LINK_DOWN);
+            return false;
+        }
+        if (!socket.isWritable()) {
+            counters.drop(DropReason.CONGESTED);
+            return false;
+        }
+        return true;
     }
 
     public PortStats stats() {

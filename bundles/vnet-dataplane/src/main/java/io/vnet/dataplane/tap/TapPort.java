@@ -13,8 +13,6 @@ import io.netty.channel.unix.FileDescriptor;
 import io.vnet.api.DropReason;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.PortStats;
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.vnet.dataplane.forward.Forwarder;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
@@ -32,8 +30,6 @@ import java.nio.ByteOrder;
 public final class TapPort implements Port {
     private static final System.Logger LOG = System.getLogger(TapPort.class.getName());
     private static final ThreadLocal<ByteBuffer> WRITE_SCRATCH = new ThreadLocal<>();
-    /** Per writing thread: the virtio_net_hdr at 0 and two iovecs at 16 (header, frame). */
-    private static final ThreadLocal<Memory> IOV = ThreadLocal.withInitial(() -> new Memory(48));
     /** The largest frame a read returns with offloads on: a 64 KB IP packet, Ethernet and VLAN headers. */
     static final int MAX_GSO_FRAME = 65535 + 18;
     /** Frames up to this size are copied out of the read buffer into a buffer of their size. */
@@ -164,9 +160,19 @@ public final class TapPort implements Port {
     @Override
     public void send(int vni, ByteBuf frame, long offload) {
         if (!tap.offloads()) {
-            Port.super.send(vni, frame, offload);
+            Port.super.send(vni, frame, offload); // segmented and checksummed first
             return;
         }
+        write(frame, offload);
+    }
+
+    @Override
+    public void send(int vni, ByteBuf frame) {
+        write(frame, Offload.NONE);
+    }
+
+    /** Writes one frame (with its virtio_net_hdr if the TAP has offloads) and releases it. */
+    private void write(ByteBuf frame, long offload) {
         try {
             int len = frame.readableBytes();
             if (!running) {
@@ -174,19 +180,7 @@ public final class TapPort implements Port {
                 return;
             }
             long addr = frameAddress(frame, len);
-            Memory m = IOV.get();
-            long base = Pointer.nativeValue(m);
-            m.setByte(0, (byte) Offload.flags(offload));
-            m.setByte(1, (byte) Offload.gsoType(offload));
-            m.setShort(2, (short) Offload.hdrLen(offload));
-            m.setShort(4, (short) Offload.gsoSize(offload));
-            m.setShort(6, (short) Offload.csumStart(offload));
-            m.setShort(8, (short) Offload.csumOffset(offload));
-            m.setLong(16, base);
-            m.setLong(24, TapDevice.VIRTIO_HDR);
-            m.setLong(32, addr);
-            m.setLong(40, len);
-            if (tap.writev(base + 16, 2, TapDevice.VIRTIO_HDR + len)) {
+            if (tap.offloads() ? tap.write(offload, addr, len) : tap.write(addr, len)) {
                 counters.out(len);
             } else {
                 counters.drop(DropReason.TAP_FULL);
@@ -209,28 +203,6 @@ public final class TapPort implements Port {
         scratch.clear();
         frame.getBytes(frame.readerIndex(), scratch.limit(len));
         return TapDevice.address(scratch);
-    }
-
-    @Override
-    public void send(int vni, ByteBuf frame) {
-        if (tap.offloads()) {
-            send(vni, frame, Offload.NONE);
-            return;
-        }
-        try {
-            int len = frame.readableBytes();
-            if (!running) {
-                counters.drop(DropReason.TAP_FULL);
-                return;
-            }
-            if (tap.write(frameAddress(frame, len), len)) {
-                counters.out(len);
-            } else {
-                counters.drop(DropReason.TAP_FULL);
-            }
-        } finally {
-            frame.release();
-        }
     }
 
     /**

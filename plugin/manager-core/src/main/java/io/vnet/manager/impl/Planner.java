@@ -64,9 +64,11 @@ public final class Planner {
     /** The problem of network {@code network} now; an error naming what is missing if there is none. */
     public Problem problem(NetworkId network, boolean allowMigration) {
         List<HostInfo> carriers = new ArrayList<>();
+        java.util.Set<String> carrierIds = new java.util.HashSet<>();
         for (HostInfo h : agents.hosts()) {
             if (h.networks().contains(network)) {
                 carriers.add(h);
+                carrierIds.add(h.hostId());
             }
         }
         HostInfo center = null;
@@ -95,7 +97,7 @@ public final class Planner {
         TreeSet<HostLink> overlay = new TreeSet<>();
         for (HostInfo h : carriers) {
             for (MeasuredLink l : h.links()) {
-                if (!isCarrier(carriers, l.peerHost()) || l.peerHost().equals(h.hostId())) {
+                if (!carrierIds.contains(l.peerHost()) || l.peerHost().equals(h.hostId())) {
                     continue;
                 }
                 HostLink key = HostLink.of(h.hostId(), l.peerHost());
@@ -128,14 +130,5 @@ public final class Planner {
     public Result plan(NetworkId network, Adapter adapter, Budget budget, boolean allowMigration) {
         Problem p = problem(network, allowMigration);
         return new Result(p, adapter.adapt(p, budget));
-    }
-
-    private static boolean isCarrier(List<HostInfo> carriers, String host) {
-        for (HostInfo h : carriers) {
-            if (h.hostId().equals(host)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -187,16 +187,14 @@ final class Api {
 
     /** A dry run of VADAPT on the network now: what it would change and the gain it predicts. */
     private JsonNode plan(int vni, Map<String, String> query) {
-        if (adaptation == null) {
-            throw new ApiError(503, "the manager's adaptation service is not running");
-        }
+        io.vnet.manager.AdaptationService a = adaptationService();
         String migrate = query.getOrDefault("migrate", "false");
         if (!migrate.equals("true") && !migrate.equals("false")) {
             throw new ApiError(400, "migrate: expected true or false, got '" + migrate + "'");
         }
         io.vnet.manager.AdaptationService.Recommendation r;
         try {
-            r = adaptation.recommend(io.vnet.api.NetworkId.of(vni), query.get("algorithm"), migrate.equals("true"));
+            r = a.recommend(io.vnet.api.NetworkId.of(vni), query.get("algorithm"), migrate.equals("true"));
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, e.getMessage());
         } catch (IllegalStateException e) {
