@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.HomeLan;
+import io.vnet.it.fabric.HomeNetwork;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
@@ -30,23 +31,13 @@ class ProxyDhcpIT {
     @Test
     void cloudVmGetsItsAddressFromTheHomeLanAndPingsTheHomePc() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
-            Host a = fabric.addHost("ha");
-            Host b = fabric.addHost("hb");
-            Host proxy = fabric.addHost("proxy");
-            HomeLan home = fabric.addHomeLan();
-            String lanDevice = home.plug(proxy);
-            Vm vm = fabric.addDhcpVm(a, "vm1", VNI, 1500);
-
-            AgentProcess agentB = fabric.startAgent(b, forHost(b).transit(VNI, 1500)
-                    .accept("from-a", "ha", true).accept("from-proxy", "proxy", true).build());
-            AgentProcess agentA = fabric.startAgent(a, forHost(a).network(VNI, 1500).dial("to-b", b, true).build());
-            AgentProcess agentP = fabric.startAgent(proxy, forHost(proxy).role("proxy").noListen().transit(VNI, 1500)
-                    .lan(VNI, lanDevice).dial("to-b", b, true).build());
-            agentA.awaitLinkUp("to-b", 10_000);
-            agentP.awaitLinkUp("to-b", 10_000);
-            agentB.awaitLinkUp("from-a", 10_000);
-            agentB.awaitLinkUp("from-proxy", 10_000);
-            home.startDhcpServer();
+            HomeNetwork net = HomeNetwork.start(fabric, VNI);
+            Host proxy = net.proxy();
+            HomeLan home = net.home();
+            String lanDevice = net.device();
+            Vm vm = net.vm();
+            AgentProcess agentA = net.agentA();
+            AgentProcess agentP = net.agentP();
 
             // the proxy only dials out, and bridges the LAN with pcap: no TAP anywhere on it
             JsonNode status = agentP.op("status");

@@ -1,11 +1,9 @@
 package io.vnet.it.demo;
 
-import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
-
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.HomeLan;
-import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.HomeNetwork;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
 import java.util.List;
@@ -26,26 +24,15 @@ final class HomeNetworkDemo {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
             Demo.step("Part 3: the home network. A home LAN (switch, dnsmasq DHCP server " + HomeLan.SERVER_IP
                     + ", home PC " + HomeLan.PC_IP + "), a proxy plugged into it, and a cloud VM two overlay hops away");
-            Host a = fabric.addHost("ha");
-            Host b = fabric.addHost("hb");
-            Host proxy = fabric.addHost("proxy");
-            HomeLan home = fabric.addHomeLan();
-            String device = home.plug(proxy);
-            Vm vm = fabric.addDhcpVm(a, "vm1", VNI, 1500);
+            HomeNetwork net = HomeNetwork.start(fabric, VNI);
+            HomeLan home = net.home();
+            String device = net.device();
+            Vm vm = net.vm();
+            AgentProcess agentP = net.agentP();
             System.out.println("  cloud VM " + vm.name() + " (" + vm.mac() + ") on host ha, with no address yet");
             System.out.println("  overlay: ha --TCP--> hb <--TCP-- proxy (the proxy only dials out, as behind a home NAT)");
             System.out.println("  the proxy's " + device + " is a plain NIC on the home switch; the agent opens it with pcap");
 
-            AgentProcess agentB = fabric.startAgent(b, forHost(b).transit(VNI, 1500)
-                    .accept("from-a", "ha", true).accept("from-proxy", "proxy", true).build());
-            AgentProcess agentA = fabric.startAgent(a, forHost(a).network(VNI, 1500).dial("to-b", b, true).build());
-            AgentProcess agentP = fabric.startAgent(proxy, forHost(proxy).role("proxy").noListen().transit(VNI, 1500)
-                    .lan(VNI, device).dial("to-b", b, true).build());
-            agentA.awaitLinkUp("to-b", 10_000);
-            agentP.awaitLinkUp("to-b", 10_000);
-            agentB.awaitLinkUp("from-a", 10_000);
-            agentB.awaitLinkUp("from-proxy", 10_000);
-            home.startDhcpServer();
             System.out.println("  the proxy's interfaces (vnetctl if list):");
             vnetctl(fabric, agentP, "if", "list");
 
