@@ -71,7 +71,28 @@ public interface ManagerStore {
     /** Deletes traffic matrices and topologies older than the given time; returns how many rows went. */
     int pruneHistory(Instant before);
 
-    /** The highest schema (migration) version applied, e.g. "1". */
+    /** Upsert by VNI. */
+    void putAdaptationSetting(AdaptationSetting setting);
+
+    /** Every network's closed-loop settings, ordered by VNI. */
+    List<AdaptationSetting> adaptationSettings();
+
+    /** Upsert by (VNI, id): a decision is rewritten when its realised gain is measured. */
+    void putDecision(DecisionRecord decision);
+
+    /** The network's decisions, newest (highest id) first. */
+    List<DecisionRecord> decisions(int vni, int limit);
+
+    /** Appends to the audit log (the id must be new). */
+    void appendAudit(AuditRecord entry);
+
+    /** The audit log, newest first, with times in [from, to]. */
+    List<AuditRecord> audit(Instant from, Instant to, int limit);
+
+    /** The highest audit entry id (0 when the log is empty). */
+    long lastAuditId();
+
+    /** The highest schema (migration) version applied, e.g. "2". */
     String schemaVersion();
 
     /** The JDBC URL with any password removed, for logs. */

@@ -1,5 +1,8 @@
 package io.vnet.manager.store.impl;
 
+import io.vnet.manager.store.AdaptationSetting;
+import io.vnet.manager.store.AuditRecord;
+import io.vnet.manager.store.DecisionRecord;
 import io.vnet.manager.store.DesiredState;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
@@ -234,6 +237,67 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     public List<TopologyRecord> topologies(int vni, Instant from, Instant to, int limit) {
         return history("SELECT vni, at_time, topology_class, graph FROM topology", vni, from, to, limit,
                 rs -> new TopologyRecord(rs.getInt(1), instant(rs, 2), rs.getString(3), rs.getString(4)));
+    }
+
+    @Override
+    public void putAdaptationSetting(AdaptationSetting a) {
+        req("adaptation setting", a);
+        upsert("UPDATE adaptation_setting SET document = ?, updated_at = ? WHERE vni = ?",
+                "INSERT INTO adaptation_setting (document, updated_at, vni) VALUES (?, ?, ?)",
+                a.document(), ts(a.updatedAt()), a.vni());
+    }
+
+    @Override
+    public List<AdaptationSetting> adaptationSettings() {
+        return list("SELECT vni, document, updated_at FROM adaptation_setting ORDER BY vni",
+                rs -> new AdaptationSetting(rs.getInt(1), rs.getString(2), instant(rs, 3)));
+    }
+
+    @Override
+    public void putDecision(DecisionRecord d) {
+        req("decision", d);
+        upsert("UPDATE adaptation_decision SET at_time = ?, document = ? WHERE vni = ? AND id = ?",
+                "INSERT INTO adaptation_decision (at_time, document, vni, id) VALUES (?, ?, ?, ?)",
+                ts(d.time()), d.document(), d.vni(), d.id());
+    }
+
+    @Override
+    public List<DecisionRecord> decisions(int vni, int limit) {
+        return list("SELECT vni, id, at_time, document FROM adaptation_decision WHERE vni = ? ORDER BY id DESC FETCH FIRST "
+                + limit(limit) + " ROWS ONLY", rs -> new DecisionRecord(rs.getInt(1), rs.getLong(2), instant(rs, 3),
+                rs.getString(4)), vni);
+    }
+
+    @Override
+    public void appendAudit(AuditRecord a) {
+        req("audit entry", a);
+        update("INSERT INTO audit_log (id, at_time, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                a.id(), ts(a.time()), a.actor(), a.action(), a.target(), a.detail());
+    }
+
+    @Override
+    public List<AuditRecord> audit(Instant from, Instant to, int limit) {
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("from: " + from + " is after to: " + to);
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, at_time, actor, action, target, detail FROM audit_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (from != null) {
+            sql.append(" AND at_time >= ?");
+            args.add(ts(from));
+        }
+        if (to != null) {
+            sql.append(" AND at_time <= ?");
+            args.add(ts(to));
+        }
+        sql.append(" ORDER BY id DESC FETCH FIRST ").append(limit(limit)).append(" ROWS ONLY");
+        return list(sql.toString(), rs -> new AuditRecord(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6)), args.toArray());
+    }
+
+    @Override
+    public long lastAuditId() {
+        return one("SELECT COALESCE(MAX(id), 0) FROM audit_log", rs -> rs.getLong(1)).orElse(0L);
     }
 
     @Override

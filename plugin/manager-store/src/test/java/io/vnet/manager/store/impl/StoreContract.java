@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vnet.manager.store.AdaptationSetting;
+import io.vnet.manager.store.AuditRecord;
+import io.vnet.manager.store.DecisionRecord;
 import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.StoreException;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.Network;
 import io.vnet.manager.store.TopologyRecord;
@@ -55,8 +59,8 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(1, store.migrationsApplied());
-        assertEquals("1", store.schemaVersion());
+        assertEquals(2, store.migrationsApplied());
+        assertEquals("2", store.schemaVersion());
     }
 
     @Test
@@ -170,13 +174,43 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("1", store.schemaVersion());
+        assertEquals("2", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
         assertEquals(3, store.desiredState("kvm-1").orElseThrow().generation());
         assertEquals(1, store.trafficMatrices(100, null, null, 10).size());
         assertEquals(new TopologyRecord(100, T0, "ring", "{\"nodes\":[\"a\",\"b\"]}"), store.latestTopology(100).orElseThrow());
+    }
+
+    @Test
+    void adaptationSettingsDecisionsAndTheAuditLogPersist() throws Exception {
+        store.putAdaptationSetting(new AdaptationSetting(300, "{\"mode\":\"recommend\"}", T0));
+        store.putAdaptationSetting(new AdaptationSetting(300, "{\"mode\":\"automatic\"}", T0.plusSeconds(1)));
+        store.putAdaptationSetting(new AdaptationSetting(100, "{\"mode\":\"off\"}", T0));
+        store.putDecision(new DecisionRecord(300, 1, T0, "{\"trigger\":\"mode set -> RING\"}"));
+        store.putDecision(new DecisionRecord(300, 2, T0.plusSeconds(5), "{\"trigger\":\"RING -> ALL_TO_ALL\"}"));
+        store.putDecision(new DecisionRecord(300, 2, T0.plusSeconds(5), "{\"realisedGain\":2.1}"));
+        assertEquals(0, store.lastAuditId());
+        store.appendAudit(new AuditRecord(1, T0, "api", "mode", "network 300", "automatic"));
+        store.appendAudit(new AuditRecord(2, T0.plusSeconds(6), "adaptation", "desired-state", "host h1", "gen 7"));
+        assertThrows(StoreException.class, () -> store.appendAudit(new AuditRecord(2, T0, "api", "x", "y", "")),
+                "an audit entry is never overwritten");
+        store.close();
+
+        store = reopen();
+        assertEquals(List.of(100, 300), store.adaptationSettings().stream().map(AdaptationSetting::vni).toList());
+        assertEquals("{\"mode\":\"automatic\"}", store.adaptationSettings().get(1).document());
+        List<DecisionRecord> ds = store.decisions(300, 10);
+        assertEquals(List.of(2L, 1L), ds.stream().map(DecisionRecord::id).toList());
+        assertEquals("{\"realisedGain\":2.1}", ds.get(0).document());
+        assertEquals(1, store.decisions(300, 1).size());
+        assertEquals(2, store.lastAuditId());
+        List<AuditRecord> log = store.audit(null, null, 10);
+        assertEquals(List.of("adaptation", "api"), log.stream().map(AuditRecord::actor).toList());
+        assertEquals(1, store.audit(T0.plusSeconds(1), null, 10).size());
+        assertThrows(IllegalArgumentException.class, () -> new DecisionRecord(300, 0, T0, "{}"));
+        assertThrows(IllegalArgumentException.class, () -> new AuditRecord(1, T0, "", "x", "y", ""));
     }
 
     @Test
@@ -187,6 +221,7 @@ abstract class StoreContract {
         assertEquals(0, Migrations.migrate(ds).migrationsExecuted);
         assertEquals(rows, historyRows(ds, ""));
         assertEquals(1, historyRows(ds, " WHERE \"version\" = '1' AND \"success\" = TRUE"));
+        assertEquals(1, historyRows(ds, " WHERE \"version\" = '2' AND \"success\" = TRUE"));
     }
 
     private static int historyRows(javax.sql.DataSource ds, String where) throws Exception {
