@@ -69,7 +69,12 @@ class ManagerIT {
             ManagerProcess.Response mode = manager.rest("PUT", "/networks/" + VNI + "/adaptation",
                     "{\"mode\":\"recommend\"}");
             assertEquals(200, mode.status(), String.valueOf(mode.body()));
-            assertEquals(501, manager.rest("PUT", "/networks/" + VNI + "/adaptation", "{\"mode\":\"automatic\"}").status());
+            ManagerProcess.Response magic = manager.rest("PUT", "/networks/" + VNI + "/adaptation",
+                    "{\"mode\":\"automatic\",\"algorithm\":\"magic\"}");
+            assertEquals(400, magic.status(), String.valueOf(magic.body()));
+            assertTrue(magic.body().path("error").asText().contains("magic"), magic.body().toString());
+            assertEquals("recommend", manager.get("/networks/" + VNI + "/adaptation").path("mode").asText(),
+                    "a refused change changes nothing");
             assertEquals(400, manager.rest("PUT", "/networks/" + VNI + "/adaptation", "{\"mode\":\"sometimes\"}").status());
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,

@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * VADAPT from the manager's live view: what an adaptation algorithm would do to a network's
- * overlay now, with its predicted gain, and, per network, the mode of the closed loop and the
- * decisions it recorded. In {@link Mode#RECOMMEND} a decision is recorded each time VTTIF
- * reports a new topology class (at most one per minimum interval); nothing is applied.
+ * VADAPT's closed loop, per network. In {@link Mode#RECOMMEND} a decision is recorded each time
+ * VTTIF reports a new topology class (at most one per minimum interval) and nothing is applied;
+ * in {@link Mode#AUTOMATIC} the decision's plan is also applied: its links and rules become the
+ * agents' desired state (and, where migrations are allowed, VMs are moved first), its realised
+ * gain is measured afterwards, and it can be rolled back.
  */
 public interface AdaptationService {
     /** What the loop does for a network. */
@@ -17,26 +18,91 @@ public interface AdaptationService {
         OFF,
         /** Decisions computed and recorded, nothing applied (a dry run). */
         RECOMMEND,
-        /** Decisions applied: not available yet. */
+        /** Decisions computed, recorded and applied. */
         AUTOMATIC
     }
 
-    /** A recorded decision: when, what triggered it, what the algorithm recommended, whether it was applied. */
-    record Decision(Instant time, String trigger, Recommendation recommendation, boolean applied) {
+    /**
+     * A network's settings.
+     *
+     * @param algorithm            {@code greedy}, {@code anneal}, {@code topk}, {@code topk:K} or {@code exhaustive}
+     * @param migrate              whether plans may move VMs (needs a migration executor)
+     * @param maxMigrationsPerHour the most VMs the loop moves in any hour
+     */
+    record Settings(Mode mode, String algorithm, boolean migrate, int maxMigrationsPerHour) {
+        public Settings {
+            if (mode == null || algorithm == null || algorithm.isEmpty()) {
+                throw new IllegalArgumentException("invalid adaptation settings: mode and algorithm are required");
+            }
+            if (maxMigrationsPerHour < 0 || maxMigrationsPerHour > 10_000) {
+                throw new IllegalArgumentException("maxMigrationsPerHour: expected 0..10000, got " + maxMigrationsPerHour);
+            }
+        }
+
+        /** Off, greedy, no migrations (4 per hour once allowed). */
+        public static Settings defaults() {
+            return new Settings(Mode.OFF, "greedy", false, 4);
+        }
+
+        public Settings withMode(Mode m) {
+            return new Settings(m, algorithm, migrate, maxMigrationsPerHour);
+        }
     }
 
-    /** The network's mode (OFF until set). */
-    Mode mode(NetworkId network);
+    /**
+     * A recorded decision.
+     *
+     * @param id            its number within the network
+     * @param trigger       what caused it, e.g. "RING -> ALL_TO_ALL"
+     * @param applied       whether its plan was pushed to the agents
+     * @param note          why it was not applied, or what went wrong (empty if nothing)
+     * @param appliedAt     when the desired state was pushed (null if not applied)
+     * @param ackedAt       when every agent concerned had acknowledged it (null until then)
+     * @param migrated      the VMs moved for it, "mac->host"
+     * @param rateBefore    the network's traffic rate (bytes/s) just before it
+     * @param rateAfter     ... once the new overlay had settled (NaN until measured)
+     * @param realisedGain  rateAfter / rateBefore, the realised ratio of iteration times (NaN until measured)
+     * @param rolledBackAt  when it was rolled back (null if it was not)
+     */
+    record Decision(long id, Instant time, String trigger, Recommendation recommendation, boolean applied, String note,
+                    Instant appliedAt, Instant ackedAt, List<String> migrated, double rateBefore, double rateAfter,
+                    double realisedGain, Instant rolledBackAt) {
+        public Decision {
+            migrated = List.copyOf(migrated);
+            note = note == null ? "" : note;
+        }
+    }
+
+    /** The network's settings (defaults until set). */
+    Settings settings(NetworkId network);
 
     /**
-     * Sets the network's mode.
+     * Sets the network's settings; {@code actor} is written to the audit log.
      *
-     * @throws UnsupportedOperationException for {@link Mode#AUTOMATIC}, which is not available yet
+     * @throws IllegalArgumentException an unknown algorithm, or migrations without an executor
      */
-    void setMode(NetworkId network, Mode mode);
+    Settings configure(NetworkId network, Settings settings, String actor);
+
+    /** The network's mode. */
+    default Mode mode(NetworkId network) {
+        return settings(network).mode();
+    }
+
+    /** Sets the mode alone, as the REST API's caller. */
+    default void setMode(NetworkId network, Mode mode) {
+        configure(network, settings(network).withMode(mode), "api");
+    }
 
     /** The network's decisions, newest first. */
     List<Decision> decisions(NetworkId network);
+
+    /**
+     * Restores the overlay from before the newest applied decision that was not rolled back.
+     *
+     * @return that decision, now marked rolled back
+     * @throws IllegalStateException nothing to roll back
+     */
+    Decision rollback(NetworkId network, String actor);
 
     /**
      * The recommendation of {@code algorithm} ({@code topk}, {@code topk:K}, {@code greedy},

@@ -1,52 +1,128 @@
 package io.vnet.manager.impl;
 
+import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.manager.AdaptationService;
+import io.vnet.manager.AuditLog;
+import io.vnet.manager.MigrationExecutor;
 import io.vnet.manager.TopologyService;
+import io.vnet.vadapt.Plan;
+import io.vnet.vttif.TopologyClass;
 import io.vnet.vttif.TopologyGraph;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * The closed loop's bookkeeping: a mode per network, and on each {@link #tick()} (the manager
- * calls it every second), for every network in {@link Mode#RECOMMEND} whose reported topology
- * class (OTHER, the mix VTTIF sees between two patterns, does not count) differs from the one
- * last decided on, a recommendation recorded as a decision, with
- * hysteresis: at most one decision per network per minimum interval, and none while the class
- * stays the same, so a steady application sees one decision per pattern phase.
+ * VADAPT's closed loop. On each {@link #tick()} (the manager calls it every half second), for
+ * every network whose mode is not OFF:
+ * <ol>
+ *   <li>the network's traffic rate is sampled (for realised gains);</li>
+ *   <li>when VTTIF reports a recognised topology class (OTHER, the mix between two patterns,
+ *       does not count) other than the one last decided on, and the minimum interval since the
+ *       last decision has passed, the network's algorithm plans from the live view and the loop
+ *       records a decision with the predicted gain. In AUTOMATIC mode a plan worth applying is
+ *       applied: the VMs it moves are migrated first (if the network allows it, within the
+ *       hourly cap), then its links and rules are pushed ({@link Rollout});</li>
+ *   <li>an applied decision is marked acknowledged once every agent applied its generation, and
+ *       its realised gain (rate after / rate before) is measured once the overlay settled;</li>
+ *   <li>in AUTOMATIC mode, a VM that the agents report on another host than the installed rules
+ *       assume (it moved, by the loop or anyone else) gets its rules rewritten on the same
+ *       overlay.</li>
+ * </ol>
+ * Hysteresis: one decision per recognised class (a steady pattern sees one), at most one per
+ * minimum interval, and the cost model's minimum gain before anything is applied.
  */
 public final class AdaptationLoop implements AdaptationService {
     private static final System.Logger LOG = System.getLogger(AdaptationLoop.class.getName());
     static final int KEEP = 100;
+    static final long HOUR_MS = 3_600_000;
+
+    /**
+     * @param minIntervalMillis the least time between two decisions of a network
+     * @param settleMillis      how long after applying before the realised gain is measured
+     * @param measureMillis     over how long the rate is averaged, before and after
+     */
+    public record Timing(long minIntervalMillis, long settleMillis, long measureMillis) {
+    }
 
     private static final class State {
-        volatile Mode mode = Mode.OFF;
-        volatile String decidedClass;
-        volatile long lastDecisionMillis = Long.MIN_VALUE / 2;
-        final Deque<Decision> decisions = new ArrayDeque<>();
+        AdaptationService.Settings settings = AdaptationService.Settings.defaults();
+        String decidedClass;
+        long lastDecisionMillis = Long.MIN_VALUE / 2;
+        long nextId = 1;
+        final NavigableMap<Long, LoopRecords.Stored> decisions = new TreeMap<>();
+        final Map<Long, Map<String, Long>> awaitingAck = new HashMap<>();
+        /** The placement the installed rules assume, null when the loop does not follow moves. */
+        Map<MacAddress, String> rendered;
+        final Deque<Long> migrations = new ArrayDeque<>();
+        final RateMeter rates = new RateMeter();
     }
 
     private final Recommender recommender;
     private final TopologyService topology;
-    private final String algorithm;
-    private final long minIntervalMillis;
+    private final Rollout rollout;
+    private final AuditLog audit;
+    private final LoopRecords records;
+    private final Supplier<MigrationExecutor> executor;
+    private final Timing timing;
     private final Clock clock;
     private final Map<NetworkId, State> states = new ConcurrentHashMap<>();
 
-    public AdaptationLoop(Recommender recommender, TopologyService topology, String algorithm, long minIntervalMillis,
-                          Clock clock) {
+    public AdaptationLoop(Recommender recommender, TopologyService topology, Rollout rollout, AuditLog audit,
+                          LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing, Clock clock) {
         this.recommender = recommender;
         this.topology = topology;
-        this.algorithm = algorithm;
-        this.minIntervalMillis = minIntervalMillis;
+        this.rollout = rollout;
+        this.audit = audit;
+        this.records = records;
+        this.executor = executor;
+        this.timing = timing;
         this.clock = clock;
-        Recommender.adapter(algorithm); // a bad algorithm is an error now, not at the first decision
+        restore();
+    }
+
+    private void restore() {
+        Map<NetworkId, AdaptationService.Settings> saved;
+        try {
+            saved = records.loadSettings();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot read the adaptation settings: " + e.getMessage());
+            return;
+        }
+        saved.forEach((network, settings) -> {
+            State s = state(network);
+            s.settings = settings;
+            List<LoopRecords.Stored> ds = records.loadDecisions(network, KEEP);
+            for (LoopRecords.Stored d : ds) {
+                s.decisions.put(d.decision().id(), d);
+                s.nextId = Math.max(s.nextId, d.decision().id() + 1);
+            }
+            for (LoopRecords.Stored d : ds) { // newest first: the newest applied one says what is installed
+                if (d.decision().applied()) {
+                    rollout.restore(network, d.decision().rolledBackAt() == null ? d.after() : d.before());
+                    break;
+                }
+            }
+            LOG.log(Level.INFO, "network " + network + ": adaptation " + settings.mode().name().toLowerCase(Locale.ROOT)
+                    + " (" + settings.algorithm() + "), " + ds.size() + " decision(s) restored");
+        });
+    }
+
+    private State state(NetworkId network) {
+        return states.computeIfAbsent(network, n -> new State());
     }
 
     @Override
@@ -55,75 +131,267 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     @Override
-    public Mode mode(NetworkId network) {
+    public synchronized Settings settings(NetworkId network) {
         State s = states.get(network);
-        return s == null ? Mode.OFF : s.mode;
+        return s == null ? Settings.defaults() : s.settings;
     }
 
     @Override
-    public void setMode(NetworkId network, Mode mode) {
-        if (mode == Mode.AUTOMATIC) {
-            throw new UnsupportedOperationException("mode automatic is not available yet: decisions can be recorded"
-                    + " (recommend) but not applied");
+    public synchronized Settings configure(NetworkId network, Settings settings, String actor) {
+        Recommender.adapter(settings.algorithm()); // an unknown algorithm is refused now, with its name
+        if (settings.migrate() && executor.get() == null) {
+            throw new IllegalArgumentException("migrate: no migration executor is configured (set migration.command"
+                    + " in the manager's configuration)");
         }
-        State s = states.computeIfAbsent(network, n -> new State());
-        if (s.mode != mode) {
-            s.mode = mode;
+        State s = state(network);
+        if (s.settings.mode() != settings.mode()) {
             s.decidedClass = null; // the next tick decides on the current class
-            LOG.log(Level.INFO, "network " + network + ": adaptation mode " + mode.name().toLowerCase());
         }
+        s.settings = settings;
+        records.settings(network, settings);
+        audit.record(actor, "adaptation-settings", "network " + network.vni(),
+                io.vnet.manager.AdaptationJson.settings(settings).toString());
+        return settings;
     }
 
     @Override
-    public List<Decision> decisions(NetworkId network) {
+    public synchronized List<Decision> decisions(NetworkId network) {
         State s = states.get(network);
         if (s == null) {
             return List.of();
         }
-        synchronized (s.decisions) {
-            return List.copyOf(s.decisions);
+        List<Decision> out = new ArrayList<>();
+        s.decisions.descendingMap().values().forEach(d -> out.add(d.decision()));
+        return out;
+    }
+
+    @Override
+    public synchronized Decision rollback(NetworkId network, String actor) {
+        State s = states.get(network);
+        LoopRecords.Stored target = null;
+        if (s != null) {
+            for (LoopRecords.Stored d : s.decisions.descendingMap().values()) {
+                if (d.decision().applied() && d.decision().rolledBackAt() == null) {
+                    target = d;
+                    break;
+                }
+            }
         }
+        if (target == null) {
+            throw new IllegalStateException("network " + network + " has no applied decision to roll back");
+        }
+        Decision d = target.decision();
+        audit.record(actor, "rollback", "network " + network.vni(), "decision " + d.id() + " (" + d.trigger() + ")");
+        rollout.install(network, target.before(), actor, "rollback of decision " + d.id());
+        Decision rolled = new Decision(d.id(), d.time(), d.trigger(), d.recommendation(), true, d.note(), d.appliedAt(),
+                d.ackedAt(), d.migrated(), d.rateBefore(), d.rateAfter(), d.realisedGain(), clock.instant());
+        put(network, s, new LoopRecords.Stored(rolled, target.before(), target.after()));
+        s.awaitingAck.remove(d.id());
+        s.rendered = null; // the overlay restored is not one this loop follows moves on
+        LOG.log(Level.INFO, "network " + network + ": decision " + d.id() + " rolled back by " + actor);
+        return rolled;
     }
 
     /** One round of the loop over every network whose mode is not OFF. */
-    public void tick() {
+    public synchronized void tick() {
+        long now = clock.millis();
         states.forEach((network, s) -> {
-            if (s.mode == Mode.OFF) {
+            if (s.settings.mode() == Mode.OFF) {
                 return;
             }
-            Optional<TopologyGraph> g = topology.topology(network);
-            if (g.isEmpty() || g.get().isEmpty()) {
-                return;
-            }
-            String cls = g.get().topologyClass().name();
-            if (g.get().topologyClass() == io.vnet.vttif.TopologyClass.OTHER) {
-                return; // between two patterns VTTIF sees a mix: wait for the next recognised class
-            }
-            long now = clock.millis();
-            if (cls.equals(s.decidedClass) || now - s.lastDecisionMillis < minIntervalMillis) {
-                return;
-            }
-            String trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
             try {
-                Recommendation r = recommender.recommend(network, algorithm, false);
-                record(s, new Decision(clock.instant(), trigger, r, false));
-                LOG.log(Level.INFO, "network " + network + " (" + trigger + "): " + r.algorithm() + " recommends "
-                        + r.added() + ", predicted gain " + String.format(java.util.Locale.ROOT, "%.2f", r.predictedGain())
-                        + (r.worthApplying() ? "" : " (not worth applying)") + "; recorded, not applied");
+                s.rates.sample(now, topology.matrix(network).totalWeight());
+                followAcks(network, s);
+                measure(network, s, now);
+                if (s.settings.mode() == Mode.AUTOMATIC) {
+                    followMoves(network, s);
+                }
+                decide(network, s, now);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "network " + network + " (" + trigger + "): no recommendation: " + e.getMessage());
+                LOG.log(Level.WARNING, "network " + network + ": adaptation round failed: " + e, e);
             }
-            s.decidedClass = cls;
-            s.lastDecisionMillis = now;
         });
     }
 
-    private static void record(State s, Decision d) {
-        synchronized (s.decisions) {
-            s.decisions.addFirst(d);
-            while (s.decisions.size() > KEEP) {
-                s.decisions.removeLast();
+    private void decide(NetworkId network, State s, long now) {
+        Optional<TopologyGraph> g = topology.topology(network);
+        if (g.isEmpty() || g.get().isEmpty() || g.get().topologyClass() == TopologyClass.OTHER) {
+            return; // between two patterns VTTIF sees a mix: wait for the next recognised class
+        }
+        String cls = g.get().topologyClass().name();
+        if (cls.equals(s.decidedClass) || now - s.lastDecisionMillis < timing.minIntervalMillis()) {
+            return;
+        }
+        String trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
+        s.decidedClass = cls;
+        s.lastDecisionMillis = now;
+        Settings set = s.settings;
+        boolean automatic = set.mode() == Mode.AUTOMATIC;
+        int migrationsLeft = migrationsLeft(s, now);
+        boolean mayMigrate = automatic && set.migrate() && executor.get() != null && migrationsLeft > 0;
+        Recommender.Planned planned;
+        try {
+            planned = recommender.plan(network, set.algorithm(), mayMigrate);
+            if (planned.result().plan().migrations().size() > migrationsLeft) {
+                planned = recommender.plan(network, set.algorithm(), false); // over the hourly cap: links only
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "network " + network + " (" + trigger + "): no plan: " + e.getMessage());
+            return;
+        }
+        long id = s.nextId++;
+        double before = s.rates.mean(now - timing.measureMillis(), now);
+        Instant at = Instant.ofEpochMilli(now);
+        Decision d = new Decision(id, at, trigger, planned.recommendation(), false, "", null, null, List.of(), before,
+                Double.NaN, Double.NaN, null);
+        Rollout.Installed was = rollout.installed(network);
+        LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
+        if (!automatic) {
+            stored = withNote(stored, "recommend mode: recorded, not applied");
+        } else if (!planned.result().plan().apply()) {
+            stored = withNote(stored, "predicted gain below the minimum after change costs: not applied");
+        } else {
+            stored = apply(network, s, stored, planned);
+        }
+        put(network, s, stored);
+        Recommendation r = stored.decision().recommendation();
+        LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm()
+                + " adds " + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations())
+                + ", predicted gain " + String.format(Locale.ROOT, "%.2f", r.predictedGain()) + "; "
+                + (stored.decision().applied() ? "applied" : stored.decision().note()));
+    }
+
+    private LoopRecords.Stored apply(NetworkId network, State s, LoopRecords.Stored stored, Recommender.Planned planned) {
+        Decision d = stored.decision();
+        Plan plan = planned.result().plan();
+        List<String> migrated = new ArrayList<>();
+        String note = "";
+        for (MacAddress vm : plan.migrations()) {
+            String from = planned.result().problem().placement().hostOf(vm);
+            String to = plan.placement().hostOf(vm);
+            audit.record("adaptation", "migrate", "vm " + vm, from + " -> " + to + " (decision " + d.id() + ")");
+            try {
+                executor.get().migrate(network, vm, from, to);
+                migrated.add(vm + "->" + to);
+                s.migrations.addLast(clock.millis());
+            } catch (Exception e) {
+                note = "migration failed, planned again without migrations: " + e.getMessage();
+                LOG.log(Level.WARNING, "network " + network + " decision " + d.id() + ": " + note);
+                break;
             }
         }
+        if (!note.isEmpty()) {
+            try {
+                planned = recommender.plan(network, s.settings.algorithm(), false);
+                plan = planned.result().plan();
+            } catch (RuntimeException e) {
+                return withNote(new LoopRecords.Stored(copy(d, migrated), stored.before(), stored.after()),
+                        note + "; no plan: " + e.getMessage());
+            }
+            if (!plan.apply()) {
+                return withNote(new LoopRecords.Stored(copy(d, migrated), stored.before(), stored.after()),
+                        note + "; not worth applying");
+            }
+        }
+        Rollout.Installed next;
+        try {
+            next = rollout.render(network, plan);
+        } catch (IllegalArgumentException e) {
+            return withNote(new LoopRecords.Stored(copy(d, migrated), stored.before(), stored.after()),
+                    "cannot apply: " + e.getMessage());
+        }
+        Map<String, Long> gens = rollout.install(network, next, "adaptation", "decision " + d.id() + " (" + d.trigger() + ")");
+        s.awaitingAck.put(d.id(), gens);
+        s.rendered = new HashMap<>(plan.placement().hosts());
+        Instant at = clock.instant();
+        Decision applied = new Decision(d.id(), d.time(), d.trigger(), planned.recommendation(), true, note, at,
+                gens.isEmpty() ? at : null, migrated, d.rateBefore(), Double.NaN, Double.NaN, null);
+        return new LoopRecords.Stored(applied, stored.before(), next);
+    }
+
+    private static Decision copy(Decision d, List<String> migrated) {
+        return new Decision(d.id(), d.time(), d.trigger(), d.recommendation(), false, d.note(), null, null, migrated,
+                d.rateBefore(), Double.NaN, Double.NaN, null);
+    }
+
+    private static LoopRecords.Stored withNote(LoopRecords.Stored s, String note) {
+        Decision d = s.decision();
+        return new LoopRecords.Stored(new Decision(d.id(), d.time(), d.trigger(), d.recommendation(), d.applied(), note,
+                d.appliedAt(), d.ackedAt(), d.migrated(), d.rateBefore(), d.rateAfter(), d.realisedGain(),
+                d.rolledBackAt()), s.before(), s.after());
+    }
+
+    private void followAcks(NetworkId network, State s) {
+        for (Map.Entry<Long, Map<String, Long>> e : List.copyOf(s.awaitingAck.entrySet())) {
+            if (rollout.acknowledged(e.getValue())) {
+                s.awaitingAck.remove(e.getKey());
+                LoopRecords.Stored st = s.decisions.get(e.getKey());
+                if (st != null) {
+                    Decision d = st.decision();
+                    put(network, s, new LoopRecords.Stored(new Decision(d.id(), d.time(), d.trigger(), d.recommendation(),
+                            d.applied(), d.note(), d.appliedAt(), clock.instant(), d.migrated(), d.rateBefore(),
+                            d.rateAfter(), d.realisedGain(), d.rolledBackAt()), st.before(), st.after()));
+                }
+            }
+        }
+    }
+
+    private void measure(NetworkId network, State s, long now) {
+        for (LoopRecords.Stored st : List.copyOf(s.decisions.values())) {
+            Decision d = st.decision();
+            if (!d.applied() || d.appliedAt() == null || !Double.isNaN(d.rateAfter()) || d.rolledBackAt() != null) {
+                continue;
+            }
+            long from = d.appliedAt().toEpochMilli() + timing.settleMillis();
+            if (now < from + timing.measureMillis()) {
+                continue;
+            }
+            double after = s.rates.mean(from, now);
+            double gain = d.rateBefore() > 0 ? after / d.rateBefore() : Double.NaN;
+            put(network, s, new LoopRecords.Stored(new Decision(d.id(), d.time(), d.trigger(), d.recommendation(), true,
+                    d.note(), d.appliedAt(), d.ackedAt(), d.migrated(), d.rateBefore(), after, gain, null), st.before(),
+                    st.after()));
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "network %s decision %d: realised gain %.2f (rate %.0f -> %.0f"
+                    + " B/s), predicted %.2f", network, d.id(), gain, d.rateBefore(), after,
+                    d.recommendation().predictedGain()));
+        }
+    }
+
+    private void followMoves(NetworkId network, State s) {
+        if (s.rendered == null) {
+            return;
+        }
+        Map<MacAddress, java.util.Set<String>> now = recommender.reported(network);
+        List<String> moved = new ArrayList<>();
+        now.forEach((vm, hosts) -> {
+            String was = s.rendered.get(vm);
+            // a VM still reported by two hosts (the old one has not forgotten it yet) has not settled
+            if (was != null && hosts.size() == 1 && !hosts.contains(was)) {
+                moved.add(vm + " " + was + "->" + hosts.iterator().next());
+            }
+        });
+        if (moved.isEmpty()) {
+            return;
+        }
+        Recommender.Planned same = recommender.plan(network, "topk:0", false); // the same overlay, routes for the new placement
+        Rollout.Installed next = rollout.render(network, same.result().plan());
+        rollout.install(network, next, "adaptation", "VM moved: " + String.join(", ", moved));
+        s.rendered = new HashMap<>(same.result().plan().placement().hosts());
+        LOG.log(Level.INFO, "network " + network + ": rules rewritten for " + moved);
+    }
+
+    private int migrationsLeft(State s, long now) {
+        while (!s.migrations.isEmpty() && s.migrations.peekFirst() < now - HOUR_MS) {
+            s.migrations.removeFirst();
+        }
+        return Math.max(0, s.settings.maxMigrationsPerHour() - s.migrations.size());
+    }
+
+    private void put(NetworkId network, State s, LoopRecords.Stored d) {
+        s.decisions.put(d.decision().id(), d);
+        while (s.decisions.size() > KEEP) {
+            s.decisions.pollFirstEntry();
+        }
+        records.decision(network, d);
     }
 }

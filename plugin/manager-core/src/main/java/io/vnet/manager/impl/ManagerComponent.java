@@ -40,9 +40,10 @@ public final class ManagerComponent {
     private ServiceRegistration<?> desired;
     private ServiceRegistration<?> topology;
     private ServiceRegistration<?> adaptation;
+    private ServiceRegistration<?> auditLog;
+    /** Migration executors offered by other bundles (the configured command comes first). */
+    private final List<io.vnet.manager.MigrationExecutor> migrations = new CopyOnWriteArrayList<>();
     private java.util.concurrent.ScheduledExecutorService adaptTicks;
-    /** At most one adaptation decision per network in this many milliseconds. */
-    static final long ADAPT_MIN_INTERVAL_MS = 5000;
     private VttifService vttif;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -52,6 +53,15 @@ public final class ManagerComponent {
 
     void removeTrafficListener(TrafficListener l) {
         listeners.remove(l);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addMigrationExecutor(io.vnet.manager.MigrationExecutor m) {
+        migrations.add(m);
+    }
+
+    void removeMigrationExecutor(io.vnet.manager.MigrationExecutor m) {
+        migrations.remove(m);
     }
 
     @Activate
@@ -73,17 +83,25 @@ public final class ManagerComponent {
             registry = ctx.registerService(AgentRegistry.class, sessions, null);
             desired = ctx.registerService(DesiredStateService.class, states, null);
             topology = ctx.registerService(TopologyService.class, vttif, null);
-            AdaptationLoop loop = new AdaptationLoop(new Recommender(new Planner(sessions, vttif,
-                    Planner.Settings.defaults())), vttif, "greedy", ADAPT_MIN_INTERVAL_MS, java.time.Clock.systemUTC());
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            StoreAudit audit = new StoreAudit(store, clock);
+            auditLog = ctx.registerService(io.vnet.manager.AuditLog.class, audit, null);
+            Planner planner = new Planner(sessions, vttif, cfg.adaptation().planner());
+            CommandMigrations configured = cfg.migration();
+            AdaptationLoop loop = new AdaptationLoop(new Recommender(planner), vttif, new Rollout(sessions, states, audit),
+                    audit, new StoreLoopRecords(store), () -> configured != null ? configured : migrations.stream()
+                    .findFirst().orElse(null), cfg.adaptation().timing(), clock);
             adaptTicks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "vnet-adapt");
                 t.setDaemon(true);
                 return t;
             });
-            adaptTicks.scheduleWithFixedDelay(loop::tick, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            long tick = cfg.adaptation().tickMs();
+            adaptTicks.scheduleWithFixedDelay(loop::tick, tick, tick, java.util.concurrent.TimeUnit.MILLISECONDS);
             adaptation = ctx.registerService(io.vnet.manager.AdaptationService.class, loop, null);
             LOG.log(Level.INFO, "manager ready: agents on port " + channel.port() + (tls != null ? " (mutual TLS)" : "")
                     + ", store " + store.describe()
+                    + (configured != null ? ", migrations by " + configured.describe() : "")
                     + ", config " + file);
         } catch (Exception e) {
             LOG.log(Level.ERROR, e.getMessage());
@@ -112,6 +130,10 @@ public final class ManagerComponent {
         if (adaptation != null) {
             adaptation.unregister();
             adaptation = null;
+        }
+        if (auditLog != null) {
+            auditLog.unregister();
+            auditLog = null;
         }
         if (adaptTicks != null) {
             adaptTicks.shutdownNow();

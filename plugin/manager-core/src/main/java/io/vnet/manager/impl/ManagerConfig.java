@@ -24,13 +24,32 @@ import java.util.Set;
  *     "minPairRate": 100,                   // bytes/s under which a pair is chatter
  *     "evaluateMs": 1000,                   // how often the topology is inferred
  *     "matrixEveryMs": 10000                // how often each traffic matrix is recorded
+ *   },
+ *   "adaptation": {                         // VADAPT's closed loop
+ *     "tickMs": 500,                        // how often the loop looks at every network
+ *     "minIntervalMs": 5000,                // the least time between two decisions of a network
+ *     "settleMs": 3000,                     // after applying, wait this long (default: VTTIF's window + 1 s) ...
+ *     "measureMs": 3000,                    // ... then average the rate over this long for the realised gain
+ *     "hostCapacity": 16,                   // the most VMs a host may run (placement)
+ *     "linkMbps": 100,                      // a path's bandwidth where none was measured above it
+ *     "latencyMs": 0.5                      // a path's one-way latency where none was measured
+ *   },
+ *   "migration": {                          // how VMs are moved (none: migrations cannot be enabled)
+ *     "command": ["/usr/local/bin/move-vm", "{vni}", "{mac}", "{from}", "{to}"],
+ *     "timeoutMs": 120000
  *   }
  * }
  * </pre>
  */
 record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs,
-                     io.vnet.protocol.Tls.Files tls) {
-    static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls");
+                     io.vnet.protocol.Tls.Files tls, Adaptation adaptation, CommandMigrations migration) {
+    static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls", "adaptation", "migration");
+    static final Set<String> ADAPTATION_FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "hostCapacity",
+            "linkMbps", "latencyMs");
+
+    /** The closed loop's clock and the planner's assumptions. */
+    record Adaptation(long tickMs, AdaptationLoop.Timing timing, Planner.Settings planner) {
+    }
     static final Set<String> VTTIF_FIELDS = Set.of("mode", "windowMs", "stableMs", "pruneThreshold", "minPairRate",
             "evaluateMs", "matrixEveryMs");
 
@@ -70,16 +89,68 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
         long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
         VttifConfig vttif = new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(), minRate);
         io.vnet.protocol.Tls.Files tls = io.vnet.protocol.Tls.Files.parse(root, file);
-        return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery, tls);
+        return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery, tls, adaptation(root, window),
+                migration(root));
+    }
+
+    private static Adaptation adaptation(JsonNode root, long vttifWindowMs) {
+        JsonNode a = section(root, "adaptation");
+        Json.onlyFields(a, "adaptation", ADAPTATION_FIELDS);
+        long tick = Json.integer(a, "adaptation", "tickMs", 50, 60_000, 500);
+        long minInterval = Json.integer(a, "adaptation", "minIntervalMs", 0, 86_400_000, 5000);
+        long settle = Json.integer(a, "adaptation", "settleMs", 0, 3_600_000, (int) Math.min(3_600_000, vttifWindowMs + 1000));
+        long measure = Json.integer(a, "adaptation", "measureMs", 100, 3_600_000, 3000);
+        Planner.Settings d = Planner.Settings.defaults();
+        int capacity = Json.integer(a, "adaptation", "hostCapacity", 1, 100_000, d.hostCapacity());
+        double mbps = number(a, "adaptation", "linkMbps", d.linkBitsPerSecond() / 1e6, 0.001, 1e7);
+        double latencyMs = number(a, "adaptation", "latencyMs", d.latencySeconds() * 1e3, 0, 1e6);
+        return new Adaptation(tick, new AdaptationLoop.Timing(minInterval, settle, measure),
+                new Planner.Settings(capacity, mbps * 1e6, latencyMs / 1e3, d.cost()));
+    }
+
+    private static CommandMigrations migration(JsonNode root) {
+        JsonNode m = section(root, "migration");
+        if (m.isEmpty()) {
+            return null;
+        }
+        Json.onlyFields(m, "migration", Set.of("command", "timeoutMs"));
+        JsonNode cmd = m.path("command");
+        if (!cmd.isArray() || cmd.isEmpty()) {
+            throw new IllegalArgumentException("migration.command: expected a non-empty array of strings");
+        }
+        java.util.List<String> args = new java.util.ArrayList<>();
+        for (int i = 0; i < cmd.size(); i++) {
+            if (!cmd.get(i).isTextual()) {
+                throw new IllegalArgumentException("migration.command[" + i + "]: expected a string, got " + cmd.get(i));
+            }
+            args.add(cmd.get(i).asText());
+        }
+        long timeout = Json.integer(m, "migration", "timeoutMs", 1, 3_600_000, 120_000);
+        return new CommandMigrations(args, timeout);
+    }
+
+    private static JsonNode section(JsonNode root, String name) {
+        JsonNode v = root.path(name);
+        if (v.isMissingNode() || v.isNull()) {
+            return Json.object();
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException(name + ": expected an object, got " + v);
+        }
+        return v;
     }
 
     private static double number(JsonNode v, String field, double dflt, double min, double max) {
+        return number(v, "vttif", field, dflt, min, max);
+    }
+
+    private static double number(JsonNode v, String path, String field, double dflt, double min, double max) {
         JsonNode n = v.get(field);
         if (n == null || n.isNull()) {
             return dflt;
         }
         if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
-            throw new IllegalArgumentException("vttif." + field + ": expected a number " + min + ".." + max + ", got " + n);
+            throw new IllegalArgumentException(path + "." + field + ": expected a number " + min + ".." + max + ", got " + n);
         }
         return n.asDouble();
     }

@@ -126,6 +126,17 @@ public final class Planner {
                 allowMigration);
     }
 
+    /** The hosts that report each VM of {@code network} now. */
+    public Map<MacAddress, java.util.Set<String>> reported(NetworkId network) {
+        Map<MacAddress, java.util.Set<String>> out = new LinkedHashMap<>();
+        for (HostInfo h : agents.hosts()) {
+            for (MacAddress vm : h.vms().getOrDefault(network, List.of())) {
+                out.computeIfAbsent(vm, k -> new java.util.TreeSet<>()).add(h.hostId());
+            }
+        }
+        return out;
+    }
+
     /** Solves the network's problem now with {@code adapter}. */
     public Result plan(NetworkId network, Adapter adapter, Budget budget, boolean allowMigration) {
         Problem p = problem(network, allowMigration);

@@ -20,12 +20,26 @@ public final class Recommender {
         this.planner = planner;
     }
 
+    /** A recommendation with the plan and problem it describes. */
+    public record Planned(AdaptationService.Recommendation recommendation, Planner.Result result) {
+    }
+
     /** See {@link AdaptationService#recommend}. */
     public AdaptationService.Recommendation recommend(NetworkId network, String algorithm, boolean allowMigration) {
+        return plan(network, algorithm, allowMigration).recommendation();
+    }
+
+    /** Plans the network now with {@code algorithm} and describes the plan. */
+    public Planned plan(NetworkId network, String algorithm, boolean allowMigration) {
         Adapter adapter = adapter(algorithm);
         long t0 = System.nanoTime();
         Planner.Result r = planner.plan(network, adapter, Budget.defaults(), allowMigration);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        return new Planned(describe(network, adapter.name(), r, ms), r);
+    }
+
+    /** The recommendation that describes {@code r}. */
+    static AdaptationService.Recommendation describe(NetworkId network, String algorithm, Planner.Result r, long ms) {
         Plan p = r.plan();
         List<String> added = new ArrayList<>();
         for (HostLink l : p.overlay().links()) {
@@ -37,9 +51,14 @@ public final class Recommender {
         for (MacAddress vm : p.migrations()) {
             migrations.add(vm + "->" + p.placement().hostOf(vm));
         }
-        return new AdaptationService.Recommendation(network, adapter.name(), p.current().iterationSeconds(),
+        return new AdaptationService.Recommendation(network, algorithm, p.current().iterationSeconds(),
                 p.objective().iterationSeconds(), p.predictedGain(), p.apply(), names(p.overlay()), added,
                 names(p.floodTree()), migrations, ms);
+    }
+
+    /** The hosts that report each VM of the network now (two while a moved VM is not yet forgotten). */
+    public java.util.Map<MacAddress, java.util.Set<String>> reported(NetworkId network) {
+        return planner.reported(network);
     }
 
     /** {@code topk:K}, or one of {@link Adapters#names()} ({@code topk} alone is k = 4); greedy by default. */

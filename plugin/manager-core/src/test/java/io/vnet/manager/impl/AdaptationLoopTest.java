@@ -6,6 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vnet.api.MacAddress;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacMatch;
+import io.vnet.api.RuleTarget;
+import io.vnet.manager.AdaptationService.Settings;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.AuditLog;
+import io.vnet.manager.DesiredState;
+import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.MeasuredLink;
+import io.vnet.manager.MigrationExecutor;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import io.vnet.api.NetworkId;
 import io.vnet.manager.AdaptationService.Decision;
 import io.vnet.manager.AdaptationService.Mode;
@@ -25,8 +41,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loop records one decision per change of topology class in recommend mode, none while the
- * class is steady or the mode is off, at most one per minimum interval, and applies nothing.
+ * The closed loop with hand-written adapters of the registry, VTTIF, desired state and the
+ * audit log: one decision per change of topology class, none while the class is steady or the
+ * mode is off, at most one per minimum interval; recommend mode applies nothing; automatic mode
+ * pushes links and rules (reusing the agents' star), is acknowledged, measures the realised gain,
+ * rolls back, follows a VM that moved, and migrates within its cap.
  */
 class AdaptationLoopTest {
     static final NetworkId NET = PlannerTest.NET;
@@ -34,7 +53,7 @@ class AdaptationLoopTest {
     /** VTTIF whose reported class the test sets; the matrix is an all-to-all over three hosts. */
     static final class Vttif implements TopologyService {
         TopologyClass cls = TopologyClass.ALL_TO_ALL;
-        final TrafficMatrix matrix;
+        TrafficMatrix matrix;
 
         Vttif(TrafficMatrix matrix) {
             this.matrix = matrix;
@@ -88,29 +107,141 @@ class AdaptationLoopTest {
         }
     }
 
+    /** The agents: a proxy px and hosts ha, hb, hc with two VMs each, in a star of configured links. */
+    static final class Agents implements AgentRegistry {
+        final Map<String, HostInfo> hosts = new LinkedHashMap<>();
+        final Map<String, Long> applied = new HashMap<>();
+
+        Agents() {
+            List<MeasuredLink> proxyLinks = new ArrayList<>();
+            hosts.put("px", null);
+            String[] names = {"ha", "hb", "hc"};
+            for (int h = 0; h < 3; h++) {
+                proxyLinks.add(new MeasuredLink("from-" + names[h], names[h], "tcp", true, 800, 800, 0, 0));
+                put(names[h], List.of(PlannerTest.vm(2 * h + 1), PlannerTest.vm(2 * h + 2)));
+            }
+            hosts.put("px", new HostInfo("px", "proxy", "10.0.0.9:5800", true, List.of(NET), Map.of(NET, List.of()),
+                    -1, -1, List.of(), Instant.now(), proxyLinks));
+        }
+
+        void put(String id, List<MacAddress> vms) {
+            int n = id.charAt(1) - 'a' + 1;
+            hosts.put(id, new HostInfo(id, "host", "10.0.0." + n + ":5800", true, List.of(NET), Map.of(NET, vms), -1,
+                    applied.getOrDefault(id, -1L), List.of(), Instant.now(),
+                    List.of(new MeasuredLink("to-px", "px", "tcp", true, 800, 800, 0, 0))));
+        }
+
+        void acknowledgeAll(Desired d) {
+            d.states.forEach((h, s) -> applied.put(h, s.generation()));
+            for (String h : List.copyOf(hosts.keySet())) {
+                HostInfo i = hosts.get(h);
+                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), true, i.networks(), i.vms(), i.desiredGeneration(),
+                        applied.getOrDefault(h, -1L), i.lastErrors(), i.lastSeen(), i.links()));
+            }
+        }
+
+        @Override
+        public List<HostInfo> hosts() {
+            return List.copyOf(hosts.values());
+        }
+
+        @Override
+        public Optional<HostInfo> host(String hostId) {
+            return Optional.ofNullable(hosts.get(hostId));
+        }
+    }
+
+    /** Desired state kept in a map, with increasing generations. */
+    static final class Desired implements DesiredStateService {
+        final Map<String, DesiredState> states = new TreeMap<>();
+        long generation = 100;
+
+        @Override
+        public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules) {
+            DesiredState d = new DesiredState(hostId, ++generation, links, rules);
+            states.put(hostId, d);
+            return d;
+        }
+
+        @Override
+        public Optional<DesiredState> get(String hostId) {
+            return Optional.ofNullable(states.get(hostId));
+        }
+    }
+
+    /** An audit log in a list. */
+    static final class Audit implements AuditLog {
+        final List<Entry> entries = new ArrayList<>();
+
+        @Override
+        public void record(String actor, String action, String target, String detail) {
+            entries.add(new Entry(entries.size() + 1, Instant.now(), actor, action, target, detail));
+        }
+
+        @Override
+        public List<Entry> entries(Instant from, Instant to, int limit) {
+            return List.copyOf(entries);
+        }
+    }
+
+    /** Moves VMs in {@link Agents} as a migration would, and remembers the calls. */
+    final class Mover implements MigrationExecutor {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public String describe() {
+            return "test mover";
+        }
+
+        @Override
+        public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) {
+            calls.add(vm + " " + fromHost + "->" + toHost);
+            List<MacAddress> from = new ArrayList<>(agents.hosts.get(fromHost).vms().get(NET));
+            from.remove(vm);
+            agents.put(fromHost, from);
+            List<MacAddress> to = new ArrayList<>(agents.hosts.get(toHost).vms().get(NET));
+            to.add(vm);
+            agents.put(toHost, to);
+        }
+    }
+
     private final Manual clock = new Manual();
     private final Vttif vttif;
+    private final Agents agents = new Agents();
+    private final Desired desired = new Desired();
+    private final Audit audit = new Audit();
+    private MigrationExecutor executor;
     private final AdaptationLoop loop;
+    static final AdaptationLoop.Timing TIMING = new AdaptationLoop.Timing(5000, 3000, 2000);
 
     AdaptationLoopTest() {
-        List<HostInfo> hosts = new ArrayList<>();
-        hosts.add(PlannerTest.host("px", "proxy", List.of(), List.of()));
+        vttif = new Vttif(allToAll(1e6));
+        loop = newLoop(LoopRecords.NONE, Planner.Settings.defaults());
+    }
+
+    private AdaptationLoop newLoop(LoopRecords records, Planner.Settings settings) {
+        Planner planner = new Planner(agents, vttif, settings);
+        return new AdaptationLoop(new Recommender(planner), vttif, new Rollout(agents, desired, audit), audit, records,
+                () -> executor, TIMING, clock);
+    }
+
+    static TrafficMatrix allToAll(double rate) {
         TrafficMatrix.Builder m = TrafficMatrix.builder();
-        String[] names = {"ha", "hb", "hc"};
-        for (int h = 0; h < 3; h++) {
-            hosts.add(PlannerTest.host(names[h], "host", List.of(PlannerTest.vm(2 * h + 1), PlannerTest.vm(2 * h + 2)),
-                    List.of()));
-        }
         for (int i = 1; i <= 6; i++) {
             for (int j = 1; j <= 6; j++) {
                 if (i != j) {
-                    m.add(PlannerTest.vm(i), PlannerTest.vm(j), 1e6);
+                    m.add(PlannerTest.vm(i), PlannerTest.vm(j), rate);
                 }
             }
         }
-        vttif = new Vttif(m.build());
-        Planner planner = new Planner(new PlannerTest.Hosts(hosts), vttif, Planner.Settings.defaults());
-        loop = new AdaptationLoop(new Recommender(planner), vttif, "greedy", 5000, clock);
+        return m.build();
+    }
+
+    private void ticks(int n, long stepMillis) {
+        for (int i = 0; i < n; i++) {
+            clock.millis += stepMillis;
+            loop.tick();
+        }
     }
 
     @Test
@@ -128,12 +259,10 @@ class AdaptationLoopTest {
         Decision d = loop.decisions(NET).get(0);
         assertEquals("mode set -> ALL_TO_ALL", d.trigger());
         assertFalse(d.applied());
+        assertTrue(d.note().contains("recommend"), d.note());
         assertTrue(d.recommendation().predictedGain() > 1.3, d.toString());
         assertFalse(d.recommendation().added().isEmpty(), d.toString());
-        for (int i = 0; i < 10; i++) { // a steady pattern: no more decisions
-            clock.millis += 1000;
-            loop.tick();
-        }
+        ticks(10, 1000); // a steady pattern: no more decisions
         assertEquals(1, loop.decisions(NET).size());
         vttif.cls = TopologyClass.OTHER; // between two patterns
         loop.tick();
@@ -142,6 +271,7 @@ class AdaptationLoopTest {
         loop.tick();
         assertEquals(2, loop.decisions(NET).size());
         assertEquals("ALL_TO_ALL -> RING", loop.decisions(NET).get(0).trigger(), "newest first");
+        assertTrue(desired.states.isEmpty(), "recommend mode pushed nothing: " + desired.states);
     }
 
     @Test
@@ -158,10 +288,199 @@ class AdaptationLoopTest {
     }
 
     @Test
-    void automaticIsRefusedWithAReason() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> loop.setMode(NET, Mode.AUTOMATIC));
-        assertTrue(e.getMessage().contains("not available yet"), e.getMessage());
+    void anUnknownAlgorithmOrMigrationsWithoutAnExecutorAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> loop.configure(NET, new Settings(Mode.AUTOMATIC, "magic", false, 4), "api"));
+        assertTrue(e.getMessage().contains("magic"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 4), "api"));
+        assertTrue(e.getMessage().contains("migration executor"), e.getMessage());
         assertEquals(Mode.OFF, loop.mode(NET));
+    }
+
+    @Test
+    void automaticPushesFastPathsAndRulesOnTheAgentsStarOnceAndTheAuditLogShowsWhoDidIt() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertTrue(d.appliedAt() != null && d.ackedAt() == null, "pushed, not yet acknowledged: " + d);
+        DesiredState ha = desired.states.get("ha");
+        assertTrue(ha != null, "ha got desired state: " + desired.states);
+        List<String> haLinks = ha.links().stream().map(LinkSpec::id).toList();
+        assertFalse(haLinks.contains("px") || haLinks.contains("to-px"), "the configured star is reused: " + haLinks);
+        assertFalse(haLinks.isEmpty(), "fast paths: " + d.recommendation().added());
+        for (LinkSpec l : ha.links()) {
+            assertFalse(l.flood(), "a fast path never floods: " + l);
+        }
+        Set<String> targets = new HashSet<>();
+        desired.states.values().forEach(s -> s.rules().forEach(r -> targets.add(r.target().toString())));
+        assertTrue(targets.stream().allMatch(t -> t.startsWith("link:")), "no interface rules: " + targets);
+        assertTrue(targets.contains("link:to-px") || targets.contains("link:from-ha"), "rules on the star's links: " + targets);
+        // hb's VMs reach ha's over the fast path hb-ha (pair rules); anything else follows the tree
+        assertTrue(d.recommendation().added().contains("ha-hb"), d.toString());
+        List<ForwardingRule> hbRules = desired.states.get("hb").rules();
+        assertTrue(hbRules.contains(new ForwardingRule(NET, MacMatch.exact(PlannerTest.vm(3)),
+                MacMatch.exact(PlannerTest.vm(1)), RuleTarget.link("ha"))), hbRules.toString());
+        assertTrue(hbRules.contains(new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(PlannerTest.vm(1)),
+                RuleTarget.link("to-px"))), hbRules.toString());
+        long pushes = audit.entries.stream().filter(a -> a.action().equals("desired-state")).count();
+        assertTrue(audit.entries.stream().filter(a -> a.action().equals("desired-state"))
+                .allMatch(a -> a.actor().equals("adaptation")), audit.entries.toString());
+        assertEquals("api", audit.entries.get(0).actor());
+
+        agents.acknowledgeAll(desired);
+        ticks(60, 1000); // a steady pattern for a minute: no more decisions, no more pushes
+        assertEquals(1, loop.decisions(NET).size(), loop.decisions(NET).toString());
+        assertEquals(pushes, audit.entries.stream().filter(a -> a.action().equals("desired-state")).count());
+        assertTrue(loop.decisions(NET).get(0).ackedAt() != null, "acknowledged: " + loop.decisions(NET).get(0));
+    }
+
+    @Test
+    void theRealisedGainIsTheRateAfterOverTheRateBefore() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        ticks(3, 1000); // rate samples before the decision (the first tick decides)
+        vttif.matrix = allToAll(2e6); // the application runs twice as fast on the new overlay
+        ticks(2, 1000);
+        assertTrue(Double.isNaN(loop.decisions(NET).get(0).realisedGain()), "not measured before it settled");
+        ticks(4, 1000);
+        Decision d = loop.decisions(NET).get(0);
+        assertEquals(2.0, d.realisedGain(), 1e-9, d.toString());
+        assertEquals(30e6, d.rateBefore(), 1, "30 directed pairs at 1 MB/s");
+    }
+
+    @Test
+    void rollbackRestoresTheOverlayBeforeTheDecision() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        assertFalse(desired.states.get("ha").links().isEmpty());
+        Decision rolled = loop.rollback(NET, "api");
+        assertTrue(rolled.rolledBackAt() != null);
+        for (DesiredState s : desired.states.values()) {
+            assertTrue(s.links().isEmpty() && s.rules().isEmpty(), "back to the agents' own star: " + s);
+        }
+        assertTrue(audit.entries.stream().anyMatch(a -> a.action().equals("rollback") && a.actor().equals("api")));
+        assertThrows(IllegalStateException.class, () -> loop.rollback(NET, "api"), "nothing left to roll back");
+    }
+
+    @Test
+    void aVmThatMovedGetsItsRulesRewrittenOnTheSameOverlay() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        MacAddress moved = PlannerTest.vm(1);
+        ForwardingRule toHa = new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(moved), RuleTarget.link("to-px"));
+        assertTrue(desired.states.get("hc").rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(moved))
+                && !r.src().equals(MacMatch.ANY) == false), desired.states.get("hc").rules().toString());
+        agents.put("ha", List.of(PlannerTest.vm(2)));
+        agents.put("hb", List.of(PlannerTest.vm(3), PlannerTest.vm(4), moved));
+        ticks(1, 500);
+        List<ForwardingRule> onHa = desired.states.get("ha").rules();
+        assertTrue(onHa.stream().anyMatch(r -> r.src().equals(MacMatch.ANY) && r.dst().equals(MacMatch.exact(moved))
+                && !r.target().equals(RuleTarget.link("to-px")) || r.equals(toHa)), "ha now sends it away: " + onHa);
+        assertFalse(desired.states.get("hb").rules().stream().anyMatch(r -> r.src().equals(MacMatch.ANY)
+                && r.dst().equals(MacMatch.exact(moved))), "hb delivers it locally (no rule): " + desired.states.get("hb"));
+        assertTrue(audit.entries.stream().anyMatch(a -> a.detail().contains("VM moved")), audit.entries.toString());
+        assertEquals(1, loop.decisions(NET).size(), "following a VM is not a new decision");
+    }
+
+    /** A ring of six VMs (1-3-5-2-4-6-1) whose neighbours all sit on different hosts. */
+    private void splitRing() {
+        TrafficMatrix.Builder m = TrafficMatrix.builder();
+        int[] ring = {1, 3, 5, 2, 4, 6};
+        for (int i = 0; i < 6; i++) {
+            m.add(PlannerTest.vm(ring[i]), PlannerTest.vm(ring[(i + 1) % 6]), 5e6);
+            m.add(PlannerTest.vm(ring[(i + 1) % 6]), PlannerTest.vm(ring[i]), 5e6);
+        }
+        vttif.matrix = m.build();
+        vttif.cls = TopologyClass.RING;
+    }
+
+    /** Links cost more than they gain here, moves do not: greedy plans to move VMs. */
+    private AdaptationLoop movingLoop() {
+        return newLoop(LoopRecords.NONE, new Planner.Settings(3, 100e6, 0.0005,
+                io.vnet.vadapt.CostModel.defaults().withLinkCost(100)));
+    }
+
+    @Test
+    void migrationsRunBeforeTheRulesThatAssumeThem() {
+        Mover mover = new Mover();
+        executor = mover;
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 10), "api");
+        loop.tick();
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertFalse(mover.calls.isEmpty(), d.toString());
+        assertEquals(mover.calls.size(), d.migrated().size(), d.toString());
+        assertEquals(mover.calls.size(), audit.entries.stream().filter(a -> a.action().equals("migrate")).count());
+        for (String mv : d.migrated()) {
+            MacAddress vm = MacAddress.parse(mv.substring(0, mv.indexOf("->")));
+            String host = mv.substring(mv.indexOf("->") + 2);
+            assertTrue(agents.hosts.get(host).vms().get(NET).contains(vm), mv);
+            // the rules pushed after the move send the VM's traffic to its new host
+            for (DesiredState s : desired.states.values()) {
+                assertFalse(s.hostId().equals(host) && s.rules().stream().anyMatch(r -> r.src().equals(MacMatch.ANY)
+                        && r.dst().equals(MacMatch.exact(vm))), "its new host delivers it locally: " + s);
+            }
+        }
+        for (String h : List.of("ha", "hb", "hc")) {
+            assertTrue(agents.hosts.get(h).vms().get(NET).size() <= 3, "host capacity 3 respected: " + agents.hosts);
+        }
+    }
+
+    @Test
+    void aPlanThatNeedsMoreMigrationsThanTheHourlyCapMovesNothing() {
+        Mover mover = new Mover();
+        executor = mover;
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 2), "api");
+        loop.tick();
+        assertTrue(mover.calls.isEmpty(), "over the cap of 2: planned again without migrations: " + mover.calls);
+        assertFalse(loop.decisions(NET).get(0).applied(), loop.decisions(NET).get(0).toString());
+    }
+
+    @Test
+    void settingsAndDecisionsSurviveARestartAndRollbackStillWorks() {
+        Map<NetworkId, Settings> settings = new HashMap<>();
+        List<LoopRecords.Stored> stored = new ArrayList<>();
+        LoopRecords memory = new LoopRecords() {
+            @Override
+            public void settings(NetworkId network, Settings s) {
+                settings.put(network, s);
+            }
+
+            @Override
+            public void decision(NetworkId network, Stored d) {
+                stored.removeIf(x -> x.decision().id() == d.decision().id());
+                stored.add(0, d);
+            }
+
+            @Override
+            public Map<NetworkId, Settings> loadSettings() {
+                return settings;
+            }
+
+            @Override
+            public List<Stored> loadDecisions(NetworkId network, int limit) {
+                List<Stored> l = new ArrayList<>(stored);
+                l.sort((a, b) -> Long.compare(b.decision().id(), a.decision().id()));
+                return l;
+            }
+        };
+        AdaptationLoop first = newLoop(memory, Planner.Settings.defaults());
+        first.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        first.tick();
+        // the store's JSON round trip of the overlays
+        LoopRecords.Stored s0 = stored.get(0);
+        assertEquals(s0.after(), StoreLoopRecords.overlay(StoreLoopRecords.overlay(s0.after())));
+        AdaptationLoop second = newLoop(memory, Planner.Settings.defaults());
+        assertEquals(Mode.AUTOMATIC, second.mode(NET));
+        assertEquals(1, second.decisions(NET).size());
+        second.rollback(NET, "api");
+        for (DesiredState s : desired.states.values()) {
+            assertTrue(s.links().isEmpty() && s.rules().isEmpty(), "the restarted manager rolled back: " + s);
+        }
     }
 }

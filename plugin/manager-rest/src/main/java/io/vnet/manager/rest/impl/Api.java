@@ -37,16 +37,18 @@ final class Api {
     private final AgentRegistry agents;
     private final io.vnet.manager.AdaptationService adaptation;
     private final DesiredStateService desired;
+    private final io.vnet.manager.AuditLog audit;
     private final JsonNode openApi;
 
     Api(ManagerStore store) {
-        this(store, null, null, null);
+        this(store, null, null, null, null);
     }
 
-    /** With the live services: {@code agents} and {@code desired} may be null (then those routes answer 503). */
+    /** With the live services: any of them may be null (then its routes answer 503). */
     Api(ManagerStore store, AgentRegistry agents, DesiredStateService desired,
-        io.vnet.manager.AdaptationService adaptation) {
+        io.vnet.manager.AdaptationService adaptation, io.vnet.manager.AuditLog audit) {
         this.store = store;
+        this.audit = audit;
         this.adaptation = adaptation;
         this.agents = agents;
         this.desired = desired;
@@ -69,6 +71,12 @@ final class Api {
         String[] p = path == null || path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
         if (p.length == 1 && p[0].equals("openapi.json")) {
             return openApi;
+        }
+        if (p.length == 1 && p[0].equals("audit")) {
+            if (audit == null) {
+                throw new ApiError(503, "the manager's audit log is not running");
+            }
+            return array(audit.entries(time(query, "from"), time(query, "to"), limit(query)), Api::auditEntry);
         }
         if (p.length == 1 && p[0].equals("agents")) {
             if (agents == null) {
@@ -142,7 +150,26 @@ final class Api {
         List<LinkSpec> links = io.vnet.protocol.Json.links(body.path("links"), "links");
         List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
         io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
+        if (audit != null) {
+            audit.record("api", "desired-state", "host " + hostId, "generation " + d.generation() + ", " + links.size()
+                    + " link(s), " + rules.size() + " rule(s)");
+        }
         return JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
+    }
+
+    /** POST: only a network's rollback. */
+    JsonNode post(String path) {
+        String[] p = path == null ? new String[0] : path.substring(1).split("/", -1);
+        if (!(p.length == 4 && p[0].equals("networks") && p[2].equals("adaptation") && p[3].equals("rollback"))) {
+            throw new ApiError(405, "only POST /api/networks/{vni}/adaptation/rollback; not /api" + path);
+        }
+        int vni = vni(p[1]);
+        try {
+            return io.vnet.manager.AdaptationJson.decision(adaptationService().rollback(io.vnet.api.NetworkId.of(vni),
+                    "api"));
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, e.getMessage());
+        }
     }
 
     private io.vnet.manager.AdaptationService adaptationService() {
@@ -152,36 +179,25 @@ final class Api {
         return adaptation;
     }
 
-    /** The network's adaptation mode and its recorded decisions, newest first. */
+    /** The network's adaptation settings and its recorded decisions, newest first. */
     private JsonNode adaptation(int vni) {
         io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
         io.vnet.manager.AdaptationService a = adaptationService();
-        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("mode", a.mode(n).name().toLowerCase());
+        ObjectNode o = JSON.createObjectNode().put("vni", vni);
+        o.setAll(io.vnet.manager.AdaptationJson.settings(a.settings(n)));
         ArrayNode ds = o.putArray("decisions");
-        for (io.vnet.manager.AdaptationService.Decision d : a.decisions(n)) {
-            ObjectNode x = ds.addObject().put("time", d.time().toString()).put("trigger", d.trigger())
-                    .put("applied", d.applied());
-            x.set("recommendation", recommendation(vni, d.recommendation()));
-        }
+        a.decisions(n).forEach(d -> ds.add(io.vnet.manager.AdaptationJson.decision(d)));
         return o;
     }
 
     private JsonNode putAdaptation(int vni, JsonNode body) {
-        if (body == null || !body.isObject() || !body.path("mode").isTextual()) {
-            throw new ApiError(400, "mode: expected {\"mode\": \"off\" | \"recommend\" | \"automatic\"}");
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "body: expected {\"mode\": \"off\" | \"recommend\" | \"automatic\", \"algorithm\": ...,"
+                    + " \"migrate\": false, \"maxMigrationsPerHour\": 4}");
         }
-        io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("mode"));
-        io.vnet.manager.AdaptationService.Mode mode;
-        try {
-            mode = io.vnet.manager.AdaptationService.Mode.valueOf(body.path("mode").asText().toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "mode: expected off, recommend or automatic, got '" + body.path("mode").asText() + "'");
-        }
-        try {
-            adaptationService().setMode(io.vnet.api.NetworkId.of(vni), mode);
-        } catch (UnsupportedOperationException e) {
-            throw new ApiError(501, e.getMessage());
-        }
+        io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
+        io.vnet.manager.AdaptationService a = adaptationService();
+        a.configure(n, io.vnet.manager.AdaptationJson.settings(body, a.settings(n)), "api");
         return adaptation(vni);
     }
 
@@ -200,19 +216,12 @@ final class Api {
         } catch (IllegalStateException e) {
             throw new ApiError(409, e.getMessage());
         }
-        return recommendation(vni, r);
+        return io.vnet.manager.AdaptationJson.recommendation(r);
     }
 
-    private static ObjectNode recommendation(int vni, io.vnet.manager.AdaptationService.Recommendation r) {
-        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("algorithm", r.algorithm())
-                .put("currentSeconds", r.currentSeconds()).put("plannedSeconds", r.plannedSeconds())
-                .put("predictedGain", r.predictedGain()).put("worthApplying", r.worthApplying())
-                .put("computeMillis", r.computeMillis());
-        r.overlay().forEach(o.putArray("overlay")::add);
-        r.added().forEach(o.putArray("added")::add);
-        r.floodTree().forEach(o.putArray("floodTree")::add);
-        r.migrations().forEach(o.putArray("migrations")::add);
-        return o;
+    static ObjectNode auditEntry(io.vnet.manager.AuditLog.Entry e) {
+        return JSON.createObjectNode().put("id", e.id()).put("time", e.time().toString()).put("actor", e.actor())
+                .put("action", e.action()).put("target", e.target()).put("detail", e.detail());
     }
 
     static ObjectNode agent(HostInfo h) {

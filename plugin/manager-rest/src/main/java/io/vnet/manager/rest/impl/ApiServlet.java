@@ -36,8 +36,8 @@ public final class ApiServlet extends HttpServlet {
     @Activate
     public ApiServlet(@Reference ManagerStore store, @Reference AgentRegistry agents,
                       @Reference DesiredStateService desired, @Reference io.vnet.manager.AdaptationService adaptation,
-                      BundleContext ctx) {
-        this.api = new Api(store, agents, desired, adaptation);
+                      @Reference io.vnet.manager.AuditLog audit, BundleContext ctx) {
+        this.api = new Api(store, agents, desired, adaptation, audit);
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
         if (!allowRemote && (host == null || !isLoopback(host))) {
@@ -66,8 +66,12 @@ public final class ApiServlet extends HttpServlet {
                 Api.JSON.writeValue(resp.getOutputStream(), api.put(req.getPathInfo(), body));
                 return;
             }
+            if (req.getMethod().equals("POST")) {
+                Api.JSON.writeValue(resp.getOutputStream(), api.post(req.getPathInfo()));
+                return;
+            }
             if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
-                resp.setHeader("Allow", "GET, HEAD, PUT");
+                resp.setHeader("Allow", "GET, HEAD, PUT, POST");
                 throw new ApiError(405, "method " + req.getMethod() + " is not allowed on " + req.getRequestURI());
             }
             Map<String, String> query = new HashMap<>();

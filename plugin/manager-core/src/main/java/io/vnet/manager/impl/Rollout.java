@@ -1,0 +1,197 @@
+package io.vnet.manager.impl;
+
+import io.vnet.api.Endpoint;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.NetworkId;
+import io.vnet.api.RuleTarget;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.AuditLog;
+import io.vnet.manager.DesiredState;
+import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.HostInfo;
+import io.vnet.manager.MeasuredLink;
+import io.vnet.vadapt.DaemonConfig;
+import io.vnet.vadapt.DaemonConfigs;
+import io.vnet.vadapt.HostLink;
+import io.vnet.vadapt.Plan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Turns a network's {@link Plan} into the agents' desired state and pushes it.
+ *
+ * <ul>
+ *   <li><b>Render</b>: {@link DaemonConfigs} gives each daemon its links and rules. Links that
+ *       already exist outside the manager's desired state (the agents' configured star) are
+ *       reused: no second link is made, and rules name the existing link's id. Rules for a
+ *       host's own VMs are left out: the agent delivers those by learning, and the manager does
+ *       not know the agents' interface ids.</li>
+ *   <li><b>Install</b>: each network's rendered configs are kept; a host's desired state is
+ *       the union over the networks the loop manages on it (links shared by networks once,
+ *       flooding if any network floods on them). Only hosts whose state changes get a new
+ *       generation, and each push goes into the audit log.</li>
+ * </ul>
+ */
+final class Rollout {
+    /** A network's managed overlay: host id -> that host's links and rules in the network. */
+    record Installed(Map<String, DaemonConfig> configs) {
+        static final Installed NONE = new Installed(Map.of());
+
+        Installed {
+            configs = Map.copyOf(configs);
+        }
+    }
+
+    private final AgentRegistry agents;
+    private final DesiredStateService desired;
+    private final AuditLog audit;
+    private final Map<NetworkId, Installed> installed = new HashMap<>();
+
+    Rollout(AgentRegistry agents, DesiredStateService desired, AuditLog audit) {
+        this.agents = agents;
+        this.desired = desired;
+        this.audit = audit;
+    }
+
+    /**
+     * The plan as links and rules per host for {@code network}.
+     *
+     * @throws IllegalArgumentException a host that must be dialled has no link address
+     */
+    synchronized Installed render(NetworkId network, Plan plan) {
+        Map<String, Map<String, String>> existing = new HashMap<>(); // host -> peer -> link id, outside desired state
+        Map<String, Endpoint> endpoints = new HashMap<>();
+        for (HostInfo h : agents.hosts()) {
+            if (h.linkAddress() != null) {
+                endpoints.put(h.hostId(), Endpoint.parse(h.linkAddress()));
+            }
+            Set<String> managed = new HashSet<>();
+            desired.get(h.hostId()).ifPresent(d -> d.links().forEach(l -> managed.add(l.id())));
+            Map<String, String> byPeer = new TreeMap<>();
+            for (MeasuredLink l : h.links()) {
+                if (!managed.contains(l.id())) {
+                    byPeer.putIfAbsent(l.peerHost(), l.id());
+                }
+            }
+            existing.put(h.hostId(), byPeer);
+        }
+        // a link that exists already is not dialled again: its far end needs no endpoint
+        Set<HostLink> reused = new TreeSet<>();
+        for (HostLink l : plan.overlay().links()) {
+            if (existing.getOrDefault(l.a(), Map.of()).containsKey(l.b())
+                    || existing.getOrDefault(l.b(), Map.of()).containsKey(l.a())) {
+                reused.add(l);
+                endpoints.putIfAbsent(l.b(), new Endpoint("0.0.0.0", 1)); // never used: the link is not rendered
+            }
+        }
+        Map<String, DaemonConfig> raw = DaemonConfigs.of(plan, network, endpoints, "local");
+        Map<String, DaemonConfig> out = new TreeMap<>();
+        raw.forEach((host, cfg) -> {
+            Map<String, String> rename = existing.getOrDefault(host, Map.of());
+            List<LinkSpec> links = new ArrayList<>();
+            for (LinkSpec l : cfg.links()) {
+                if (!reused.contains(HostLink.of(host, l.peerHost()))) {
+                    links.add(l);
+                }
+            }
+            List<ForwardingRule> rules = new ArrayList<>();
+            for (ForwardingRule r : cfg.rules()) {
+                if (r.target().kind() == RuleTarget.Kind.INTERFACE) {
+                    continue;
+                }
+                String id = rename.getOrDefault(r.target().id(), r.target().id());
+                rules.add(new ForwardingRule(r.network(), r.src(), r.dst(), RuleTarget.link(id)));
+            }
+            out.put(host, new DaemonConfig(host, links, rules));
+        });
+        return new Installed(out);
+    }
+
+    /** Takes {@code inst} as the network's installed overlay without pushing anything (a restarted manager). */
+    synchronized void restore(NetworkId network, Installed inst) {
+        installed.put(network, inst);
+    }
+
+    /** The overlay installed for {@code network} (empty if none). */
+    synchronized Installed installed(NetworkId network) {
+        return installed.getOrDefault(network, Installed.NONE);
+    }
+
+    /**
+     * Makes {@code next} the network's managed overlay and pushes every host whose desired state
+     * changes as a result. Returns the generations pushed, by host.
+     */
+    synchronized Map<String, Long> install(NetworkId network, Installed next, String actor, String why) {
+        Installed before = installed(network);
+        installed.put(network, next);
+        Set<String> hosts = new TreeSet<>(before.configs().keySet());
+        hosts.addAll(next.configs().keySet());
+        Map<String, Long> pushed = new LinkedHashMap<>();
+        for (String h : hosts) {
+            List<LinkSpec> links = new ArrayList<>();
+            List<ForwardingRule> rules = new ArrayList<>();
+            compose(h, links, rules);
+            Optional<DesiredState> now = desired.get(h);
+            if (now.isPresent() && new HashSet<>(now.get().links()).equals(new HashSet<>(links))
+                    && new HashSet<>(now.get().rules()).equals(new HashSet<>(rules))) {
+                continue;
+            }
+            DesiredState d = desired.set(h, links, rules);
+            pushed.put(h, d.generation());
+            audit.record(actor, "desired-state", "host " + h, why + ": generation " + d.generation() + ", "
+                    + links.size() + " link(s) " + linkIds(links) + ", " + rules.size() + " rule(s)");
+        }
+        return pushed;
+    }
+
+    /** Whether every host of {@code generations} has applied at least that generation. */
+    boolean acknowledged(Map<String, Long> generations) {
+        for (Map.Entry<String, Long> e : generations.entrySet()) {
+            Optional<HostInfo> h = agents.host(e.getKey());
+            if (h.isEmpty() || h.get().appliedGeneration() < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void compose(String host, List<LinkSpec> links, List<ForwardingRule> rules) {
+        Map<String, LinkSpec> byId = new TreeMap<>();
+        Set<ForwardingRule.Key> keys = new HashSet<>();
+        installed.values().forEach(inst -> {
+            DaemonConfig c = inst.configs().get(host);
+            if (c == null) {
+                return;
+            }
+            for (LinkSpec l : c.links()) {
+                LinkSpec had = byId.get(l.id());
+                if (had == null) {
+                    byId.put(l.id(), l);
+                } else if (l.flood() && !had.flood()) {
+                    byId.put(l.id(), l);
+                }
+            }
+            for (ForwardingRule r : c.rules()) {
+                if (keys.add(r.key())) {
+                    rules.add(r);
+                }
+            }
+        });
+        links.addAll(byId.values());
+    }
+
+    private static List<String> linkIds(List<LinkSpec> links) {
+        List<String> ids = new ArrayList<>();
+        links.forEach(l -> ids.add(l.id()));
+        return ids;
+    }
+}
