@@ -32,7 +32,10 @@ import java.util.Set;
  *     "measureMs": 3000,                    // ... then average the rate over this long for the realised gain
  *     "hostCapacity": 16,                   // the most VMs a host may run (placement)
  *     "linkMbps": 100,                      // a path's bandwidth where none was measured above it
- *     "latencyMs": 0.5                      // a path's one-way latency where none was measured
+ *     "latencyMs": 0.5,                     // a path's one-way latency where none was measured
+ *     "linkCostMs": 1,                      // the cost model: what an added link costs ...
+ *     "migrationCostMs": 50,                // ... and a migration, in iteration time
+ *     "minGain": 0.05                       // apply only from this predicted gain (hysteresis)
  *   },
  *   "migration": {                          // how VMs are moved (none: migrations cannot be enabled)
  *     "command": ["/usr/local/bin/move-vm", "{vni}", "{mac}", "{from}", "{to}"],
@@ -45,7 +48,7 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
                      io.vnet.protocol.Tls.Files tls, Adaptation adaptation, CommandMigrations migration) {
     static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls", "adaptation", "migration");
     static final Set<String> ADAPTATION_FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "hostCapacity",
-            "linkMbps", "latencyMs");
+            "linkMbps", "latencyMs", "linkCostMs", "migrationCostMs", "minGain");
 
     /** The closed loop's clock and the planner's assumptions. */
     record Adaptation(long tickMs, AdaptationLoop.Timing timing, Planner.Settings planner) {
@@ -104,8 +107,12 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
         int capacity = Json.integer(a, "adaptation", "hostCapacity", 1, 100_000, d.hostCapacity());
         double mbps = number(a, "adaptation", "linkMbps", d.linkBitsPerSecond() / 1e6, 0.001, 1e7);
         double latencyMs = number(a, "adaptation", "latencyMs", d.latencySeconds() * 1e3, 0, 1e6);
+        double linkCost = number(a, "adaptation", "linkCostMs", d.cost().linkCostSeconds() * 1e3, 0, 1e9);
+        double migrationCost = number(a, "adaptation", "migrationCostMs", d.cost().migrationCostSeconds() * 1e3, 0, 1e9);
+        double minGain = number(a, "adaptation", "minGain", d.cost().minGain(), 0, 100);
         return new Adaptation(tick, new AdaptationLoop.Timing(minInterval, settle, measure),
-                new Planner.Settings(capacity, mbps * 1e6, latencyMs / 1e3, d.cost()));
+                new Planner.Settings(capacity, mbps * 1e6, latencyMs / 1e3,
+                        new io.vnet.vadapt.CostModel(linkCost / 1e3, migrationCost / 1e3, minGain)));
     }
 
     private static CommandMigrations migration(JsonNode root) {

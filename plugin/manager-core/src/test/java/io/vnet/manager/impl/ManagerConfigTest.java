@@ -1,0 +1,73 @@
+package io.vnet.manager.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.protocol.Json;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The manager's configuration: the closed loop's and migrations' sections, and errors that name the field. */
+class ManagerConfigTest {
+    private static ManagerConfig parse(String json) throws Exception {
+        JsonNode n = Json.MAPPER.readTree(json);
+        return ManagerConfig.parse(Path.of("manager.json"), n);
+    }
+
+    @Test
+    void defaultsFollowVttifsWindowAndNeedNoMigrationExecutor() throws Exception {
+        ManagerConfig c = parse("{\"vttif\": {\"windowMs\": 2000}}");
+        assertEquals(500, c.adaptation().tickMs());
+        assertEquals(new AdaptationLoop.Timing(5000, 3000, 3000), c.adaptation().timing());
+        assertEquals(Planner.Settings.defaults(), c.adaptation().planner());
+        assertNull(c.migration());
+    }
+
+    @Test
+    void everyFieldIsRead() throws Exception {
+        ManagerConfig c = parse("{\"adaptation\": {\"tickMs\": 250, \"minIntervalMs\": 8000, \"settleMs\": 1000,"
+                + " \"measureMs\": 2000, \"hostCapacity\": 3, \"linkMbps\": 50, \"latencyMs\": 2, \"linkCostMs\": 100,"
+                + " \"migrationCostMs\": 10, \"minGain\": 0.2},"
+                + " \"migration\": {\"command\": [\"/bin/move\", \"{vni}\", \"{mac}\", \"{from}\", \"{to}\"], \"timeoutMs\": 9000}}");
+        assertEquals(250, c.adaptation().tickMs());
+        assertEquals(new AdaptationLoop.Timing(8000, 1000, 2000), c.adaptation().timing());
+        Planner.Settings p = c.adaptation().planner();
+        assertEquals(3, p.hostCapacity());
+        assertEquals(50e6, p.linkBitsPerSecond(), 1e-3);
+        assertEquals(0.002, p.latencySeconds(), 1e-12);
+        assertEquals(0.1, p.cost().linkCostSeconds(), 1e-12);
+        assertEquals(0.01, p.cost().migrationCostSeconds(), 1e-12);
+        assertEquals(0.2, p.cost().minGain(), 1e-12);
+        assertEquals(List.of("/bin/move", "300", "02:00:00:00:00:01", "h1", "h2"), c.migration().commandFor(NetworkId.of(300),
+                MacAddress.parse("02:00:00:00:00:01"), "h1", "h2"));
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        for (String[] bad : new String[][] {
+            {"{\"adaptation\": {\"tickMs\": 0}}", "adaptation.tickMs"},
+            {"{\"adaptation\": {\"minGain\": -1}}", "adaptation.minGain"},
+            {"{\"adaptation\": {\"speed\": 1}}", "speed"},
+            {"{\"adaptation\": 5}", "adaptation"},
+            {"{\"migration\": {\"command\": []}}", "migration.command"},
+            {"{\"migration\": {\"command\": [1]}}", "migration.command[0]"},
+        }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(bad[0]), bad[0]);
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aMigrationCommandThatFailsSaysWhy() {
+        CommandMigrations m = new CommandMigrations(List.of("sh", "-c", "echo no room on $0 >&2; exit 3", "{to}"), 5000);
+        Exception e = assertThrows(Exception.class, () -> m.migrate(NetworkId.of(1), MacAddress.parse("02:00:00:00:00:01"),
+                "h1", "h2"));
+        assertTrue(e.getMessage().contains("exit 3") && e.getMessage().contains("no room on h2"), e.getMessage());
+    }
+}
