@@ -71,8 +71,33 @@ public interface DataPlane extends AutoCloseable {
      */
     List<PairCount> pairCounts();
 
-    /** Counters of every link, interface and LAN device. */
+    /**
+     * Counters of every link, interface and LAN device, then one entry of kind
+     * {@value #FORWARDER_STATS_KIND} and id {@value #MAC_MOVES_STATS_ID}: its {@code framesIn} counts
+     * the moves seen ({@link #macMoves()}), its state is {@code overriding:N} (overrides in
+     * force) or {@code idle}.
+     */
     List<PortStats> stats();
+
+    /** The kind of the forwarder's own entry in {@link #stats()}. */
+    String FORWARDER_STATS_KIND = "forwarder";
+
+    /** The id of the forwarder's entry in {@link #stats()} that counts moved VMs. */
+    String MAC_MOVES_STATS_ID = "mac-moves";
+
+    /**
+     * How many times a gratuitous ARP or RARP from a MAC arrived on a port other than where
+     * the rules for that MAC send it, and so made an override: the MAC's frames go to that port
+     * until its rules change (a VM migrated and the manager has not rewritten its rules yet).
+     */
+    default long macMoves() {
+        return 0;
+    }
+
+    /** The overrides in force, "vni V MAC => PORT (moved: overrides N rule(s))". */
+    default List<String> macOverrides() {
+        return List.of();
+    }
 
     /** What each overlay link measured: round trip (TCP links) and bytes carried. */
     List<io.vnet.api.LinkPath> linkPaths();

@@ -107,7 +107,12 @@ public final class Fabric implements AutoCloseable {
         Sh.must("ip", "-n", host.ns(), "link", "set", hostSide, "master", bridge, "up");
         Sh.must("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
         Sh.must("ip", "-n", ns, "link", "set", "eth0", "up");
-        return new Vm(this, name, ns, host, vni, mac, ip);
+        return new Vm(this, name, ns, host, vni, mac, ip, mtu);
+    }
+
+    /** Moves {@code vm} to {@code host} as a live migration does; see {@link Vm#migrateTo}. */
+    public Vm.Migration migrate(Vm vm, Host host) {
+        return vm.migrateTo(host);
     }
 
     /**
@@ -161,6 +166,11 @@ public final class Fabric implements AutoCloseable {
 
     public List<String> namespaces() {
         return List.copyOf(namespaces);
+    }
+
+    /** The namespace of the underlay switch {@code ul}, where each host's {@link Host#underlayPort()} is. */
+    public String underlayNamespace() {
+        return underlay;
     }
 
     @Override

@@ -13,17 +13,19 @@ import java.util.regex.Pattern;
 /** A test VM: a namespace with one NIC on its host's bridge. */
 public final class Vm {
     private static final Pattern PING = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+    private static final Pattern STAMPED = Pattern.compile("\\[(\\d+\\.\\d+)\\] .*icmp_seq=(\\d+) .*time=([\\d.]+) ms");
     private static final Pattern RTT = Pattern.compile("= ([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+) ms");
 
     private final Fabric fabric;
     private final String name;
     private final String ns;
-    private final Host host;
+    private volatile Host host;
     private final int vni;
     private final String mac;
+    private final int mtu;
     private volatile String ip;
 
-    Vm(Fabric fabric, String name, String ns, Host host, int vni, String mac, String ip) {
+    Vm(Fabric fabric, String name, String ns, Host host, int vni, String mac, String ip, int mtu) {
         this.fabric = fabric;
         this.name = name;
         this.ns = ns;
@@ -31,6 +33,7 @@ public final class Vm {
         this.vni = vni;
         this.mac = mac;
         this.ip = ip;
+        this.mtu = mtu;
     }
 
     public String name() {
@@ -41,8 +44,83 @@ public final class Vm {
         return ns;
     }
 
+    /** The host the VM runs on now (it changes with {@link #migrateTo}). */
     public Host host() {
         return host;
+    }
+
+    /** The name of the VM's NIC's other end, in its host's namespace, on the host's bridge br&lt;vni&gt;. */
+    public String hostSide() {
+        return hostSide(name);
+    }
+
+    static String hostSide(String vmName) {
+        return "v" + vmName;
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    /** What {@link #migrateTo} did: from where to where, when, and how long the commands took. */
+    public record Migration(Host from, Host to, long startedMillis, long tookMillis, String output) {
+    }
+
+    /**
+     * Moves this VM to {@code newHost} as a live migration does for the network: the VM keeps
+     * its namespace, NIC, MAC and address, and its NIC's other end ({@link #hostSide()}) moves
+     * from the old host's namespace to the new one's, onto its bridge br&lt;vni&gt; (made if
+     * missing), and comes up; then the VM announces itself with a gratuitous ARP (busybox
+     * arping -U, once the NIC has its carrier back), as a hypervisor makes a migrated VM do. No
+     * rule changes: the daemons follow the VM because of the announcement. From now on
+     * {@link #host()} is {@code newHost}. Runs {@link #migrationCommands} in one shell.
+     *
+     * @throws IllegalStateException with the commands' output if one failed
+     */
+    public synchronized Migration migrateTo(Host newHost) {
+        Host old = host;
+        if (old == newHost) {
+            throw new IllegalArgumentException(this + " is on " + newHost.name() + " already");
+        }
+        newHost.ensureBridge(vni, mtu);
+        List<String> lines = migrationCommands(name(), ns, old.ns(), newHost.ns(), vni, mtu, ip);
+        long start = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Sh.Result r = Sh.run(30, List.of("sh", "-c", String.join("\n", lines)));
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        if (!r.ok()) {
+            throw new IllegalStateException("migrating " + this + " to " + newHost.name() + " failed (exit " + r.exit()
+                    + "):\n" + String.join("\n", lines) + "\n" + r.out());
+        }
+        host = newHost;
+        return new Migration(old, newHost, start, took, r.out());
+    }
+
+    /**
+     * The shell commands (one per line, for {@code sh -e}; they stop at the first failure) that
+     * move VM {@code vmName}'s network attachment from one host namespace to another, as
+     * {@link #migrateTo} does: the VM's namespace {@code vmNs} is kept, its NIC's other end
+     * {@code v<vmName>} moves from {@code oldHostNs} to {@code newHostNs}, joins bridge
+     * br&lt;vni&gt; there (created with {@code mtu} if missing) and comes up; then, once the
+     * VM's eth0 has its carrier again (at most ~2 s), the VM sends a gratuitous ARP for
+     * {@code ip} from eth0 (busybox arping -U), which makes the daemons override the rules that
+     * still point at the old host. With {@code ip} null (a VM without an address) it sends none.
+     */
+    public static List<String> migrationCommands(String vmName, String vmNs, String oldHostNs, String newHostNs,
+                                                 int vni, int mtu, String ip) {
+        String dev = hostSide(vmName);
+        String br = Host.bridgeName(vni);
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("set -e");
+        lines.add("ip -n " + newHostNs + " link show " + br + " >/dev/null 2>&1 || { ip -n " + newHostNs + " link add " + br
+                + " mtu " + mtu + " type bridge && ip -n " + newHostNs + " link set " + br + " up; }");
+        lines.add("ip -n " + oldHostNs + " link set " + dev + " netns " + newHostNs);
+        lines.add("ip -n " + newHostNs + " link set " + dev + " master " + br + " up");
+        if (ip != null) {
+            lines.add("ip netns exec " + vmNs + " sh -c 'i=0; while [ \"$(cat /sys/class/net/eth0/carrier 2>/dev/null)\" != 1 ]"
+                    + " && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done; exec busybox arping -q -U -c 1 -I eth0 " + ip + "'");
+        }
+        return lines;
     }
 
     public int vni() {
@@ -127,6 +205,33 @@ public final class Vm {
             }
             return out;
         }
+
+        /**
+         * When each answered ping was sent, in seconds since the epoch: the arrival time that
+         * {@code ping -D} prints less the round trip. Empty for runs without -D (see
+         * {@link #pingInBackgroundTimed}).
+         */
+        public java.util.NavigableMap<Integer, Double> sendTimes() {
+            java.util.NavigableMap<Integer, Double> out = new java.util.TreeMap<>();
+            Matcher m = STAMPED.matcher(output);
+            while (m.find()) {
+                out.put(Integer.parseInt(m.group(2)), Double.parseDouble(m.group(1)) - Double.parseDouble(m.group(3)) / 1000);
+            }
+            return out;
+        }
+
+        /**
+         * When ping {@code seq} was sent (seconds since the epoch), also for one that got no
+         * answer: from the nearest answered one and the interval; NaN if none was answered.
+         */
+        public double sendTime(int seq, double intervalSec) {
+            java.util.NavigableMap<Integer, Double> sent = sendTimes();
+            java.util.Map.Entry<Integer, Double> near = sent.floorEntry(seq);
+            if (near == null) {
+                near = sent.ceilingEntry(seq);
+            }
+            return near == null ? Double.NaN : near.getValue() + (seq - near.getKey()) * intervalSec;
+        }
     }
 
     /** Pings {@code to} {@code count} times every {@code intervalSec}, with payload {@code size} and DF set. */
@@ -180,6 +285,17 @@ public final class Vm {
     public BackgroundPing pingInBackground(Vm to, int count, double intervalSec) throws IOException {
         Path log = fabric.workDir().resolve("ping-" + name + "-" + to.name + "-" + System.nanoTime() + ".log");
         Process p = fabric.spawn(ns, List.of("ping", "-n", "-c", Integer.toString(count), "-i",
+                Double.toString(intervalSec), "-W", "1", to.ip), log);
+        return new BackgroundPing(p, log);
+    }
+
+    /**
+     * As {@link #pingInBackground}, with the time of each answer printed (ping -D), so that
+     * {@link PingResult#sendTime} can tell when a lost ping was sent.
+     */
+    public BackgroundPing pingInBackgroundTimed(Vm to, int count, double intervalSec) throws IOException {
+        Path log = fabric.workDir().resolve("ping-" + name + "-" + to.name + "-" + System.nanoTime() + ".log");
+        Process p = fabric.spawn(ns, List.of("ping", "-D", "-n", "-c", Integer.toString(count), "-i",
                 Double.toString(intervalSec), "-W", "1", to.ip), log);
         return new BackgroundPing(p, log);
     }

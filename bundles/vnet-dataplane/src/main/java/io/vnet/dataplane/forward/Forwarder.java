@@ -2,9 +2,11 @@ package io.vnet.dataplane.forward;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.LongObjectHashMap;
 import io.vnet.api.DropReason;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.MacAddress;
+import io.vnet.api.MacMatch;
 import io.vnet.api.NetworkId;
 import io.vnet.api.RuleTarget;
 import io.vnet.dataplane.count.PairCounters;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * VNET's forwarding engine. For a frame of network {@code vni} that entered at port {@code in}:
@@ -24,16 +27,34 @@ import java.util.Map;
  * that came in over a non-flooding link (a fast path) is flooded to local interfaces only, so
  * fast paths never carry floods and never make loops.</li>
  * </ol>
+ * A VM that moved announces itself with a gratuitous ARP or a RARP from its new place. When one
+ * arrives on port {@code p} from MAC {@code m} while rules with destination exactly {@code m}
+ * send elsewhere, an override "m is behind p" is recorded: it takes precedence over those rules
+ * until the rules for {@code m} change (the manager rewrote them) or {@code p} is removed.
+ * Learning alone never overrides a rule.
+ * <p>
  * Frames that enter from a local interface are counted per (network, source, destination)
  * for VTTIF, so each frame is counted once, by the agent where it enters the overlay.
  * Changes (ports, rules) are serialised and publish new immutable snapshots; forwarding
  * reads them without locks.
  */
 public final class Forwarder {
+    private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
+
+    /** An override: the MAC announced itself behind {@code port}, where {@code rules} rules did not send it. */
+    private record Moved(Port port, int rules) {
+    }
+
+    private interface MovedFilter {
+        boolean test(long mac, Moved moved);
+    }
+
     private static final class Net {
         final int vni;
         final LearnTable learn = new LearnTable();
         volatile RuleTable rules = RuleTable.EMPTY;
+        /** MAC → override; null when there is none, so that forwarding pays one read for it. Copied on write. */
+        volatile LongObjectHashMap<Moved> moved;
         volatile Port[] flood = new Port[0];
         volatile Port[] local = new Port[0];
 
@@ -47,6 +68,7 @@ public final class Forwarder {
     private final Map<String, Port> ports = new LinkedHashMap<>();
     private final Map<String, Integer> interfaceNetwork = new HashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
+    private final AtomicLong macMoves = new AtomicLong();
 
     /** A forwarder that counts no VM pairs. */
     public Forwarder() {
@@ -85,18 +107,33 @@ public final class Forwarder {
                 pairs.count(vni, src, dst, frame.readableBytes());
             }
             long now = System.nanoTime();
+            int l3 = Frames.l3Offset(frame);
             if (!MacAddress.isGroup(src)) {
                 net.learn.learn(src, in, now);
+                int type = Frames.etherType(frame, l3);
+                if ((type == Frames.ETH_P_ARP || type == Frames.ETH_P_RARP)
+                        && Frames.isAnnouncement(frame, type, l3, src)) {
+                    announced(net, src, in);
+                }
             }
-            Port out = net.rules.lookup(src, dst);
-            if (out == null && !MacAddress.isGroup(dst)) {
+            RuleTable ruleTable = net.rules;
+            Port out = ruleTable.lookup(src, dst);
+            if (out != null) {
+                LongObjectHashMap<Moved> moved = net.moved;
+                if (moved != null) {
+                    Moved m = moved.get(dst);
+                    if (m != null && m.port().isUp() && ruleTable.decidedByExactDst(src, dst)) {
+                        out = m.port();
+                    }
+                }
+            } else if (!MacAddress.isGroup(dst)) {
                 out = net.learn.lookup(dst, now);
                 if (out != null && !out.isUp()) {
                     out = null; // learned behind a link that is down: flood instead
                 }
             }
             // the IP packet (or segment) size, to compare with each output port's MTU
-            int size = TooBig.wireSize(frame, offload) - Frames.l3Offset(frame);
+            int size = TooBig.wireSize(frame, offload) - l3;
             if (out != null) {
                 if (out == in) {
                     in.counters().drop(DropReason.REFLECTED);
@@ -140,6 +177,98 @@ public final class Forwarder {
                 frame.release();
             }
         }
+    }
+
+    /**
+     * MAC {@code mac} announced itself (gratuitous ARP, RARP) on port {@code at}: if rules for
+     * it send elsewhere, override them; if none does any more, drop an override that points
+     * elsewhere. Cheap when nothing changes, so that repeated announcements cost little.
+     */
+    private void announced(Net net, long mac, Port at) {
+        LongObjectHashMap<Moved> moved = net.moved;
+        Moved cur = moved == null ? null : moved.get(mac);
+        if (cur != null && cur.port() == at) {
+            return;
+        }
+        if (cur == null && net.rules.sendingElsewhere(mac, at) == 0) {
+            return;
+        }
+        synchronized (this) {
+            if (ports.get(at.id()) != at) {
+                return; // the port is being removed
+            }
+            moved = net.moved;
+            cur = moved == null ? null : moved.get(mac);
+            if (cur != null && cur.port() == at) {
+                return;
+            }
+            int n = net.rules.sendingElsewhere(mac, at);
+            if (n == 0) {
+                if (cur != null) {
+                    endOverrides(net, (m, mv) -> m == mac, "its rules send it to " + at.id() + " where it announced itself");
+                }
+                return;
+            }
+            LongObjectHashMap<Moved> next = new LongObjectHashMap<>();
+            if (moved != null) {
+                next.putAll(moved);
+            }
+            next.put(mac, new Moved(at, n));
+            net.moved = next;
+            macMoves.incrementAndGet();
+            LOG.log(System.Logger.Level.INFO, "mac " + MacAddress.format(mac) + " moved to port " + at.id()
+                    + ": overriding " + n + " rule(s) (vni " + net.vni + ")");
+        }
+    }
+
+    /** Ends the overrides of {@code net} whose MAC passes {@code which}; call with the lock held. */
+    private static void endOverrides(Net net, MovedFilter which, String why) {
+        LongObjectHashMap<Moved> moved = net.moved;
+        if (moved == null) {
+            return;
+        }
+        LongObjectHashMap<Moved> next = new LongObjectHashMap<>();
+        for (LongObjectHashMap.PrimitiveEntry<Moved> e : moved.entries()) {
+            if (which.test(e.key(), e.value())) {
+                LOG.log(System.Logger.Level.INFO, "mac " + MacAddress.format(e.key()) + ": override to port "
+                        + e.value().port().id() + " ended, " + why + " (vni " + net.vni + ")");
+            } else {
+                next.put(e.key(), e.value());
+            }
+        }
+        if (next.size() != moved.size()) {
+            net.moved = next.isEmpty() ? null : next;
+        }
+    }
+
+    /** A rule of {@code key} was added, changed or removed: ends the override of its exact destination; call with the lock held. */
+    private void rulesChanged(ForwardingRule.Key key, String why) {
+        Net net = nets.get(key.network().vni());
+        if (net != null && key.dst().kind() == MacMatch.Kind.EXACT) {
+            long dst = key.dst().address().bits();
+            endOverrides(net, (m, mv) -> m == dst, why);
+        }
+    }
+
+    /** How many times a gratuitous ARP or RARP made a MAC override its rules (see the class comment). */
+    public long macMoves() {
+        return macMoves.get();
+    }
+
+    /** The overrides in force: "vni V MAC => PORT (overrides N rule(s))". */
+    public synchronized List<String> overrides() {
+        List<String> out = new ArrayList<>();
+        for (Net n : nets.values()) {
+            LongObjectHashMap<Moved> moved = n.moved;
+            if (moved != null) {
+                for (LongObjectHashMap.PrimitiveEntry<Moved> e : moved.entries()) {
+                    out.add("vni " + n.vni + " " + MacAddress.format(e.key()) + " => " + e.value().port().id()
+                            + " (moved: overrides " + e.value().rules() + " rule(s))");
+                }
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     /** Counts a frame too big for {@code out} and answers or fragments it (see {@link TooBig}); does not release it. */
@@ -220,6 +349,10 @@ public final class Forwarder {
         for (Net n : nets.values()) {
             rebuildRules(n);
             n.learn.forget(p);
+            endOverrides(n, (m, mv) -> mv.port() == p, "port " + portId + " was removed");
+        }
+        for (ForwardingRule r : removed) {
+            rulesChanged(r.key(), "a rule for it went with port " + portId);
         }
         return removed;
     }
@@ -238,8 +371,11 @@ public final class Forwarder {
             throw new IllegalArgumentException("rule " + rule + ": " + target + " carries network "
                     + interfaceNetwork.get(target) + ", not " + vni);
         }
-        rules.put(rule.key(), rule);
+        ForwardingRule before = rules.put(rule.key(), rule);
         rebuildRules(net);
+        if (!rule.equals(before)) {
+            rulesChanged(rule.key(), "its rules changed (" + rule + ")");
+        }
     }
 
     public synchronized boolean removeRule(ForwardingRule.Key key) {
@@ -250,6 +386,7 @@ public final class Forwarder {
         Net net = nets.get(key.network().vni());
         if (net != null) {
             rebuildRules(net);
+            rulesChanged(key, "its rule " + r + " was removed");
         }
         return true;
     }
@@ -258,12 +395,14 @@ public final class Forwarder {
         return List.copyOf(rules.values());
     }
 
+    /** The learned addresses, "vni V MAC -> PORT (seen S s ago)", then the overrides in force ({@link #overrides()}). */
     public synchronized List<String> learned() {
         long now = System.nanoTime();
         List<String> out = new ArrayList<>();
         for (Net n : nets.values()) {
             out.addAll(n.learn.describe(n.vni, now));
         }
+        out.addAll(overrides());
         return out;
     }
 

@@ -8,6 +8,10 @@ public final class Frames {
     public static final int ETH_P_IPV4 = 0x0800;
     public static final int ETH_P_IPV6 = 0x86DD;
     public static final int ETH_P_VLAN = 0x8100;
+    public static final int ETH_P_ARP = 0x0806;
+    public static final int ETH_P_RARP = 0x8035;
+    /** The Ethernet/IPv4 ARP (and RARP) body: htype, ptype, hlen, plen, op, sha, spa, tha, tpa. */
+    public static final int ARP_BODY = 28;
 
     private Frames() {
     }
@@ -20,6 +24,47 @@ public final class Frames {
     /** Where the IP header starts: after the Ethernet header and its VLAN tag, if any (relative to the reader index). */
     public static int l3Offset(ByteBuf frame) {
         return frame.getUnsignedShort(frame.readerIndex() + 12) == ETH_P_VLAN ? ETH_HEADER + 4 : ETH_HEADER;
+    }
+
+    /** The EtherType of the payload: after the VLAN tag, if any. */
+    public static int etherType(ByteBuf frame, int l3Offset) {
+        if (frame.readableBytes() < l3Offset) {
+            return -1;
+        }
+        return frame.getUnsignedShort(frame.readerIndex() + l3Offset - 2);
+    }
+
+    /**
+     * Whether this frame, of EtherType {@code type} with its ARP body at {@code l3Offset}, is
+     * a VM announcing where it is, as a hypervisor makes it do after a migration: a gratuitous
+     * ARP (request or reply whose sender IP is its target IP, not 0.0.0.0) or a RARP request
+     * (QEMU's announcement), whose sender hardware address is the Ethernet source {@code src}.
+     */
+    public static boolean isAnnouncement(ByteBuf frame, int type, int l3Offset, long src) {
+        if (type != ETH_P_ARP && type != ETH_P_RARP) {
+            return false;
+        }
+        if (frame.readableBytes() < l3Offset + ARP_BODY) {
+            return false;
+        }
+        int i = frame.readerIndex() + l3Offset;
+        if (frame.getUnsignedShort(i) != 1 || frame.getUnsignedShort(i + 2) != ETH_P_IPV4
+                || frame.getUnsignedByte(i + 4) != 6 || frame.getUnsignedByte(i + 5) != 4) {
+            return false;
+        }
+        long sha = ((long) frame.getUnsignedShort(i + 8) << 32) | frame.getUnsignedInt(i + 10);
+        if (sha != src) {
+            return false;
+        }
+        int op = frame.getUnsignedShort(i + 6);
+        if (type == ETH_P_RARP) {
+            return op == 3; // request reverse
+        }
+        if (op != 1 && op != 2) {
+            return false;
+        }
+        int spa = frame.getInt(i + 14);
+        return spa != 0 && spa == frame.getInt(i + 24);
     }
 
     public static long src(ByteBuf frame) {

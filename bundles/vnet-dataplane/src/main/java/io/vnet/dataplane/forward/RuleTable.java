@@ -71,4 +71,31 @@ final class RuleTable {
         }
         return null;
     }
+
+    /** Whether the rule that decides (src, dst) is one whose destination is exactly {@code dst}. */
+    boolean decidedByExactDst(long src, long dst) {
+        Compiled[] exact = byDst.get(dst);
+        if (exact != null) {
+            for (Compiled c : exact) {
+                if (c.rule().src().matches(src)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How many rules whose destination is exactly {@code dst} send to a port other than {@code port}. */
+    int sendingElsewhere(long dst, Port port) {
+        Compiled[] exact = byDst.get(dst);
+        int n = 0;
+        if (exact != null) {
+            for (Compiled c : exact) {
+                if (c.port() != port) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -340,7 +340,20 @@ public final class DataPlaneImpl implements DataPlane {
             vxlan.all().forEach(v -> out.add(v.stats()));
             out.add(vxlan.listenerStats());
         }
+        int overriding = forwarder.overrides().size();
+        out.add(new PortStats(FORWARDER_STATS_KIND, MAC_MOVES_STATS_ID, overriding == 0 ? "idle" : "overriding:" + overriding,
+                "", forwarder.macMoves(), 0, 0, 0, Map.of()));
         return out;
+    }
+
+    @Override
+    public long macMoves() {
+        return forwarder.macMoves();
+    }
+
+    @Override
+    public List<String> macOverrides() {
+        return forwarder.overrides();
     }
 
     @Override
