@@ -29,7 +29,6 @@ import java.util.function.Supplier;
  * VADAPT's closed loop. On each {@link #tick()} (the manager calls it every half second), for
  * every network whose mode is not OFF:
  * <ol>
- *   <li>the network's traffic rate is sampled (for realised gains);</li>
  *   <li>when VTTIF reports a recognised topology class (OTHER, the mix between two patterns,
  *       does not count) other than the one last decided on, and the minimum interval since the
  *       last decision has passed, the network's algorithm plans from the live view and the loop
@@ -37,13 +36,15 @@ import java.util.function.Supplier;
  *       applied: the VMs it moves are migrated first (if the network allows it, within the
  *       hourly cap), then its links and rules are pushed ({@link Rollout});</li>
  *   <li>an applied decision is marked acknowledged once every agent applied its generation, and
- *       its realised gain (rate after / rate before) is measured once the overlay settled;</li>
+ *       its realised gain (rate after / rate before, from the agents' raw reports, {@link RateMeter}) is
+ *       measured once the overlay settled;</li>
  *   <li>in AUTOMATIC mode, a VM that the agents report on another host than the installed rules
  *       assume (it moved, by the loop or anyone else) gets its rules rewritten on the same
  *       overlay.</li>
  * </ol>
- * Hysteresis: one decision per recognised class (a steady pattern sees one), at most one per
- * minimum interval, and the cost model's minimum gain before anything is applied.
+ * Hysteresis: one decision per recognised class (a steady pattern sees one; a network whose
+ * traffic stopped for VTTIF's window is IDLE, and traffic after that is a new phase), at most one
+ * per minimum interval, and the cost model's minimum gain before anything is applied.
  */
 public final class AdaptationLoop implements AdaptationService {
     private static final System.Logger LOG = System.getLogger(AdaptationLoop.class.getName());
@@ -67,12 +68,21 @@ public final class AdaptationLoop implements AdaptationService {
         final Map<Long, Map<String, Long>> awaitingAck = new HashMap<>();
         /** The placement the installed rules assume, null when the loop does not follow moves. */
         Map<MacAddress, String> rendered;
+        /** The traffic the installed plan was made for: its routes are kept for it when VMs move. */
+        io.vnet.vadapt.Demand renderedDemand;
+        /** ... and its overlay. */
+        io.vnet.vadapt.Overlay renderedOverlay;
         final Deque<Long> migrations = new ArrayDeque<>();
-        final RateMeter rates = new RateMeter();
     }
+
+    /** The rate before a decision is taken over this long (VTTIF recognises a pattern within a few seconds of its start). */
+    static final long BEFORE_MS = 1500;
+    /** The class decided on while a network had no traffic. */
+    static final String IDLE = "IDLE";
 
     private final Recommender recommender;
     private final TopologyService topology;
+    private final RateMeter rates;
     private final Rollout rollout;
     private final AuditLog audit;
     private final LoopRecords records;
@@ -81,10 +91,12 @@ public final class AdaptationLoop implements AdaptationService {
     private final Clock clock;
     private final Map<NetworkId, State> states = new ConcurrentHashMap<>();
 
-    public AdaptationLoop(Recommender recommender, TopologyService topology, Rollout rollout, AuditLog audit,
-                          LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing, Clock clock) {
+    public AdaptationLoop(Recommender recommender, TopologyService topology, RateMeter rates, Rollout rollout,
+                          AuditLog audit, LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing,
+                          Clock clock) {
         this.recommender = recommender;
         this.topology = topology;
+        this.rates = rates;
         this.rollout = rollout;
         this.audit = audit;
         this.records = records;
@@ -200,7 +212,6 @@ public final class AdaptationLoop implements AdaptationService {
                 return;
             }
             try {
-                s.rates.sample(now, topology.matrix(network).totalWeight());
                 followAcks(network, s);
                 measure(network, s, now);
                 if (s.settings.mode() == Mode.AUTOMATIC) {
@@ -214,6 +225,14 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     private void decide(NetworkId network, State s, long now) {
+        if (topology.inferred(network).isEmpty()) {
+            // no traffic now: the class reported last is history, not a pattern to adapt to; when traffic
+            // comes back it is a new phase, even of the same class
+            if (s.decidedClass != null) {
+                s.decidedClass = IDLE;
+            }
+            return;
+        }
         Optional<TopologyGraph> g = topology.topology(network);
         if (g.isEmpty() || g.get().isEmpty() || g.get().topologyClass() == TopologyClass.OTHER) {
             return; // between two patterns VTTIF sees a mix: wait for the next recognised class
@@ -240,7 +259,7 @@ public final class AdaptationLoop implements AdaptationService {
             return;
         }
         long id = s.nextId++;
-        double before = s.rates.mean(now - timing.measureMillis(), now);
+        double before = rates.rate(network, now - BEFORE_MS, now);
         Instant at = Instant.ofEpochMilli(now);
         Decision d = new Decision(id, at, trigger, planned.recommendation(), false, "", null, null, List.of(), before,
                 Double.NaN, Double.NaN, null);
@@ -303,6 +322,8 @@ public final class AdaptationLoop implements AdaptationService {
         Map<String, Long> gens = rollout.install(network, next, "adaptation", "decision " + d.id() + " (" + d.trigger() + ")");
         s.awaitingAck.put(d.id(), gens);
         s.rendered = new HashMap<>(plan.placement().hosts());
+        s.renderedDemand = planned.result().problem().demand();
+        s.renderedOverlay = plan.overlay();
         Instant at = clock.instant();
         Decision applied = new Decision(d.id(), d.time(), d.trigger(), planned.recommendation(), true, note, at,
                 gens.isEmpty() ? at : null, migrated, d.rateBefore(), Double.NaN, Double.NaN, null);
@@ -346,7 +367,7 @@ public final class AdaptationLoop implements AdaptationService {
             if (now < from + timing.measureMillis()) {
                 continue;
             }
-            double after = s.rates.mean(from, now);
+            double after = rates.rate(network, from, from + timing.measureMillis());
             double gain = d.rateBefore() > 0 ? after / d.rateBefore() : Double.NaN;
             put(network, s, new LoopRecords.Stored(new Decision(d.id(), d.time(), d.trigger(), d.recommendation(), true,
                     d.note(), d.appliedAt(), d.ackedAt(), d.migrated(), d.rateBefore(), after, gain, null), st.before(),
@@ -373,7 +394,8 @@ public final class AdaptationLoop implements AdaptationService {
         if (moved.isEmpty()) {
             return;
         }
-        Recommender.Planned same = recommender.plan(network, "topk:0", false); // the same overlay, routes for the new placement
+        // the same overlay, and the traffic the plan was made for routed for the new placement
+        Recommender.Planned same = recommender.reroute(network, s.renderedDemand, s.renderedOverlay, s.rendered);
         Rollout.Installed next = rollout.render(network, same.result().plan());
         rollout.install(network, next, "adaptation", "VM moved: " + String.join(", ", moved));
         s.rendered = new HashMap<>(same.result().plan().placement().hosts());

@@ -45,6 +45,7 @@ public final class ManagerComponent {
     private final List<io.vnet.manager.MigrationExecutor> migrations = new CopyOnWriteArrayList<>();
     private java.util.concurrent.ScheduledExecutorService adaptTicks;
     private VttifService vttif;
+    private RateMeter rates;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addTrafficListener(TrafficListener l) {
@@ -88,7 +89,9 @@ public final class ManagerComponent {
             auditLog = ctx.registerService(io.vnet.manager.AuditLog.class, audit, null);
             Planner planner = new Planner(sessions, vttif, cfg.adaptation().planner());
             CommandMigrations configured = cfg.migration();
-            AdaptationLoop loop = new AdaptationLoop(new Recommender(planner), vttif, new Rollout(sessions, states, audit),
+            rates = new RateMeter();
+            listeners.add(rates);
+            AdaptationLoop loop = new AdaptationLoop(new Recommender(planner), vttif, rates, new Rollout(sessions, states, audit),
                     audit, new StoreLoopRecords(store), () -> configured != null ? configured : migrations.stream()
                     .findFirst().orElse(null), cfg.adaptation().timing(), clock);
             adaptTicks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -146,6 +149,10 @@ public final class ManagerComponent {
         if (channel != null) {
             channel.close();
             channel = null;
+        }
+        if (rates != null) {
+            listeners.remove(rates);
+            rates = null;
         }
         if (vttif != null) {
             listeners.remove(vttif);

@@ -63,6 +63,22 @@ public final class Planner {
 
     /** The problem of network {@code network} now; an error naming what is missing if there is none. */
     public Problem problem(NetworkId network, boolean allowMigration) {
+        return problem(network, allowMigration, null);
+    }
+
+    /**
+     * As {@link #problem(NetworkId, boolean)}, with {@code demand} (if not null) instead of VTTIF's
+     * matrix now: to route the traffic a plan was made for when the VMs' places changed.
+     */
+    public Problem problem(NetworkId network, boolean allowMigration, Demand demand) {
+        return problem(network, allowMigration, demand, Map.of());
+    }
+
+    /**
+     * As {@link #problem(NetworkId, boolean, Demand)}, where a VM no agent reports now (an idle VM
+     * ages out of its agent's table) is taken to be where {@code known} says, if on a carrier host.
+     */
+    public Problem problem(NetworkId network, boolean allowMigration, Demand demand, Map<MacAddress, String> known) {
         List<HostInfo> carriers = new ArrayList<>();
         java.util.Set<String> carrierIds = new java.util.HashSet<>();
         for (HostInfo h : agents.hosts()) {
@@ -82,6 +98,11 @@ public final class Planner {
                     + " center to plan around");
         }
         Map<MacAddress, String> placement = new LinkedHashMap<>();
+        known.forEach((vm, host) -> {
+            if (carrierIds.contains(host) && !host.equals(centerId(carriers))) {
+                placement.put(vm, host);
+            }
+        });
         Underlay.Builder u = Underlay.builder(center.hostId());
         for (HostInfo h : carriers) {
             if (h == center) {
@@ -114,16 +135,24 @@ public final class Planner {
         // only traffic between VMs on hosts the planner may change counts; a peer behind the proxy's
         // LAN (the home network) is reached through the star whatever the plan
         Map<io.vnet.vadapt.VmPair, Double> rates = new LinkedHashMap<>();
-        Demand.fromMatrix(topology.matrix(network)).rates().forEach((pair, rate) -> {
+        (demand != null ? demand : Demand.fromMatrix(topology.matrix(network))).rates().forEach((pair, rate) -> {
             if (placement.containsKey(pair.a()) && placement.containsKey(pair.b())) {
                 rates.put(pair, rate);
             }
         });
-        Demand demand = Demand.of(rates);
         Map<MacAddress, String> placed = new LinkedHashMap<>();
         placed.putAll(placement);
-        return new Problem(demand, Placement.of(placed), u.build(), Overlay.of(overlay), settings.cost(),
+        return new Problem(Demand.of(rates), Placement.of(placed), u.build(), Overlay.of(overlay), settings.cost(),
                 allowMigration);
+    }
+
+    private static String centerId(List<HostInfo> carriers) {
+        for (HostInfo h : carriers) {
+            if (h.role().equals("proxy")) {
+                return h.hostId();
+            }
+        }
+        return null;
     }
 
     /** The hosts that report each VM of {@code network} now. */
@@ -139,7 +168,12 @@ public final class Planner {
 
     /** Solves the network's problem now with {@code adapter}. */
     public Result plan(NetworkId network, Adapter adapter, Budget budget, boolean allowMigration) {
-        Problem p = problem(network, allowMigration);
+        return plan(network, adapter, budget, allowMigration, null);
+    }
+
+    /** As {@link #plan(NetworkId, Adapter, Budget, boolean)}, for {@code demand} (null: VTTIF's now). */
+    public Result plan(NetworkId network, Adapter adapter, Budget budget, boolean allowMigration, Demand demand) {
+        Problem p = problem(network, allowMigration, demand);
         return new Result(p, adapter.adapt(p, budget));
     }
 }

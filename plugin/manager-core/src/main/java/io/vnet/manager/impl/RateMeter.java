@@ -1,36 +1,73 @@
 package io.vnet.manager.impl;
 
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.manager.TrafficListener;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One network's total traffic rate (bytes/s, from VTTIF's smoothed matrix), sampled at each
- * tick of the loop and kept for a while, so that a decision's realised gain can compare the
- * rate before it with the rate once the new overlay has settled. For a BSP application the rate
- * is inversely proportional to the iteration time, so the ratio of rates is the ratio of
- * iteration times.
+ * Each network's traffic rate from the agents' raw reports (not VTTIF's smoothed matrix, which
+ * lags a pattern that just started by its window), kept for two minutes, so that a decision's
+ * realised gain can compare the rate just before it with the rate once the new overlay has
+ * settled. Every frame is counted once, by the agent where it enters the overlay, so the sum
+ * over agents is the network's traffic. For a BSP application the rate is inversely
+ * proportional to the iteration time, so the ratio of rates is the ratio of iteration times.
  */
-final class RateMeter {
+final class RateMeter implements TrafficListener {
     private static final long KEEP_MS = 120_000;
-    private final Deque<long[]> samples = new ArrayDeque<>(); // {millis, Double.doubleToLongBits(rate)}
 
-    synchronized void sample(long millis, double rate) {
-        samples.addLast(new long[] {millis, Double.doubleToLongBits(rate)});
-        while (!samples.isEmpty() && samples.peekFirst()[0] < millis - KEEP_MS) {
-            samples.removeFirst();
-        }
+    private record Sample(long timeMillis, String host, long intervalMs, long bytes) {
     }
 
-    /** The mean of the samples taken in [from, to], NaN if there is none. */
-    synchronized double mean(long from, long to) {
-        double sum = 0;
-        int n = 0;
-        for (long[] s : samples) {
-            if (s[0] >= from && s[0] <= to) {
-                sum += Double.longBitsToDouble(s[1]);
-                n++;
+    private final Map<NetworkId, Deque<Sample>> samples = new HashMap<>();
+
+    @Override
+    public synchronized void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs) {
+        Map<NetworkId, Long> bytes = new HashMap<>();
+        for (PairCount p : pairs) {
+            bytes.merge(p.network(), p.bytes(), Long::sum);
+        }
+        // a report without a network's pairs is a quiet interval for every network the meter knows
+        for (NetworkId n : samples.keySet()) {
+            bytes.putIfAbsent(n, 0L);
+        }
+        bytes.forEach((n, b) -> {
+            Deque<Sample> d = samples.computeIfAbsent(n, k -> new ArrayDeque<>());
+            d.addLast(new Sample(timeMillis, hostId, intervalMs, b));
+            while (!d.isEmpty() && d.peekFirst().timeMillis() < timeMillis - KEEP_MS) {
+                d.removeFirst();
+            }
+        });
+    }
+
+    /**
+     * The network's rate (bytes/s) over the reports received in (from, to]: each agent's bytes
+     * over the time its reports cover, summed over agents. NaN if no report was received then.
+     */
+    synchronized double rate(NetworkId network, long from, long to) {
+        Deque<Sample> d = samples.get(network);
+        if (d == null) {
+            return Double.NaN;
+        }
+        Map<String, long[]> perHost = new HashMap<>(); // bytes, ms
+        for (Sample s : d) {
+            if (s.timeMillis() > from && s.timeMillis() <= to && s.intervalMs() > 0) {
+                long[] a = perHost.computeIfAbsent(s.host(), h -> new long[2]);
+                a[0] += s.bytes();
+                a[1] += s.intervalMs();
             }
         }
-        return n == 0 ? Double.NaN : sum / n;
+        if (perHost.isEmpty()) {
+            return Double.NaN;
+        }
+        double rate = 0;
+        for (long[] a : perHost.values()) {
+            rate += a[0] * 1000.0 / a[1];
+        }
+        return rate;
     }
 }

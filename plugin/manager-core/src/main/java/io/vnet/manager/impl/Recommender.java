@@ -31,11 +31,32 @@ public final class Recommender {
 
     /** Plans the network now with {@code algorithm} and describes the plan. */
     public Planned plan(NetworkId network, String algorithm, boolean allowMigration) {
+        return plan(network, algorithm, allowMigration, null);
+    }
+
+    /** As {@link #plan(NetworkId, String, boolean)}, for {@code demand} instead of VTTIF's matrix now (null: that). */
+    public Planned plan(NetworkId network, String algorithm, boolean allowMigration, io.vnet.vadapt.Demand demand) {
         Adapter adapter = adapter(algorithm);
         long t0 = System.nanoTime();
-        Planner.Result r = planner.plan(network, adapter, Budget.defaults(), allowMigration);
+        Planner.Result r = planner.plan(network, adapter, Budget.defaults(), allowMigration, demand);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return new Planned(describe(network, adapter.name(), r, ms), r);
+    }
+
+    /**
+     * The plan that keeps {@code overlay} (an installed plan's) and routes {@code demand} over it for
+     * the VMs' places now (where {@code known} says for VMs no agent reports): what the installed
+     * rules become when VMs have moved.
+     */
+    public Planned reroute(NetworkId network, io.vnet.vadapt.Demand demand, Overlay overlay,
+                           java.util.Map<MacAddress, String> known) {
+        long t0 = System.nanoTime();
+        io.vnet.vadapt.Problem p = planner.problem(network, false, demand, known);
+        io.vnet.vadapt.Problem kept = new io.vnet.vadapt.Problem(p.demand(), p.placement(), p.underlay(), overlay, p.cost(),
+                false);
+        Adapter same = Adapters.topK(0);
+        Planner.Result r = new Planner.Result(kept, same.adapt(kept, Budget.defaults()));
+        return new Planned(describe(network, same.name(), r, (System.nanoTime() - t0) / 1_000_000), r);
     }
 
     /** The recommendation that describes {@code r}. */

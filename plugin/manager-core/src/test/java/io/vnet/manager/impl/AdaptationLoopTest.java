@@ -54,6 +54,8 @@ class AdaptationLoopTest {
     static final class Vttif implements TopologyService {
         TopologyClass cls = TopologyClass.ALL_TO_ALL;
         TrafficMatrix matrix;
+        /** No traffic now: the last reported topology stays, the inferred one is empty. */
+        boolean quiet;
 
         Vttif(TrafficMatrix matrix) {
             this.matrix = matrix;
@@ -73,7 +75,7 @@ class AdaptationLoopTest {
 
         @Override
         public TopologyGraph inferred(NetworkId n) {
-            return topology(n).orElseThrow();
+            return quiet ? TopologyGraph.empty() : topology(n).orElseThrow();
         }
 
         @Override
@@ -211,6 +213,7 @@ class AdaptationLoopTest {
     private final Desired desired = new Desired();
     private final Audit audit = new Audit();
     private MigrationExecutor executor;
+    private final RateMeter rates = new RateMeter();
     private final AdaptationLoop loop;
     static final AdaptationLoop.Timing TIMING = new AdaptationLoop.Timing(5000, 3000, 2000);
 
@@ -221,8 +224,8 @@ class AdaptationLoopTest {
 
     private AdaptationLoop newLoop(LoopRecords records, Planner.Settings settings) {
         Planner planner = new Planner(agents, vttif, settings);
-        return new AdaptationLoop(new Recommender(planner), vttif, new Rollout(agents, desired, audit), audit, records,
-                () -> executor, TIMING, clock);
+        return new AdaptationLoop(new Recommender(planner), vttif, rates, new Rollout(agents, desired, audit), audit,
+                records, () -> executor, TIMING, clock);
     }
 
     static TrafficMatrix allToAll(double rate) {
@@ -272,6 +275,26 @@ class AdaptationLoopTest {
         assertEquals(2, loop.decisions(NET).size());
         assertEquals("ALL_TO_ALL -> RING", loop.decisions(NET).get(0).trigger(), "newest first");
         assertTrue(desired.states.isEmpty(), "recommend mode pushed nothing: " + desired.states);
+    }
+
+    @Test
+    void aNetworkWithoutTrafficNowGetsNoDecisionOnItsLastReportedClass() {
+        vttif.quiet = true;
+        loop.setMode(NET, Mode.AUTOMATIC);
+        ticks(5, 1000);
+        assertTrue(loop.decisions(NET).isEmpty(), loop.decisions(NET).toString());
+        vttif.quiet = false;
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size());
+        vttif.quiet = true; // the application stops, and starts again with the same pattern: a new phase
+        ticks(6, 1000);
+        vttif.quiet = false;
+        long pushes = audit.entries.stream().filter(a -> a.action().equals("desired-state")).count();
+        loop.tick();
+        assertEquals(2, loop.decisions(NET).size());
+        assertEquals("IDLE -> ALL_TO_ALL", loop.decisions(NET).get(0).trigger());
+        assertEquals(pushes, audit.entries.stream().filter(a -> a.action().equals("desired-state")).count(),
+                "the same plan again changes no agent's state");
     }
 
     @Test
@@ -336,17 +359,51 @@ class AdaptationLoopTest {
         assertTrue(loop.decisions(NET).get(0).ackedAt() != null, "acknowledged: " + loop.decisions(NET).get(0));
     }
 
+    /** Each VM host reports {@code bytesPerSecond} of its VMs' traffic for the last half second, at the clock's time. */
+    private void report(double bytesPerSecond) {
+        for (String h : List.of("ha", "hb", "hc")) {
+            rates.onReport(h, clock.millis(), 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1),
+                    PlannerTest.vm(3), 10, (long) (bytesPerSecond / 2), false)));
+        }
+    }
+
     @Test
-    void theRealisedGainIsTheRateAfterOverTheRateBefore() {
+    void theRealisedGainIsTheRateAfterOverTheRateBeforeFromTheAgentsReports() {
         loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
-        ticks(3, 1000); // rate samples before the decision (the first tick decides)
-        vttif.matrix = allToAll(2e6); // the application runs twice as fast on the new overlay
-        ticks(2, 1000);
-        assertTrue(Double.isNaN(loop.decisions(NET).get(0).realisedGain()), "not measured before it settled");
-        ticks(4, 1000);
+        for (int i = 0; i < 4; i++) { // 2 s of traffic before the decision: 3 hosts at 1 MB/s each
+            clock.millis += 500;
+            report(1e6);
+        }
+        loop.tick();
         Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertEquals(3e6, d.rateBefore(), 1, "three agents at 1 MB/s");
+        for (int i = 0; i < 8; i++) { // the application runs twice as fast on the new overlay
+            clock.millis += 500;
+            report(2e6);
+            loop.tick();
+        }
+        assertTrue(Double.isNaN(loop.decisions(NET).get(0).realisedGain()), "not measured before it settled");
+        for (int i = 0; i < 6; i++) {
+            clock.millis += 500;
+            report(2e6);
+            loop.tick();
+        }
+        d = loop.decisions(NET).get(0);
+        assertEquals(6e6, d.rateAfter(), 1, d.toString());
         assertEquals(2.0, d.realisedGain(), 1e-9, d.toString());
-        assertEquals(30e6, d.rateBefore(), 1, "30 directed pairs at 1 MB/s");
+    }
+
+    @Test
+    void theMeterSumsAgentsAndCountsQuietIntervals() {
+        rates.onReport("ha", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
+                1000, false)));
+        rates.onReport("hb", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(3), PlannerTest.vm(1), 1,
+                500, false)));
+        rates.onReport("ha", 1500, 500, List.of());
+        assertEquals(1000 + 1000, rates.rate(NET, 0, 1500), 1e-9, "ha: 1000 B in 1 s; hb: 500 B in 0.5 s");
+        assertTrue(Double.isNaN(rates.rate(NET, 2000, 3000)), "no report then");
+        assertTrue(Double.isNaN(rates.rate(NetworkId.of(7), 0, 3000)), "an unknown network");
     }
 
     @Test
@@ -373,7 +430,14 @@ class AdaptationLoopTest {
                 && !r.src().equals(MacMatch.ANY) == false), desired.states.get("hc").rules().toString());
         agents.put("ha", List.of(PlannerTest.vm(2)));
         agents.put("hb", List.of(PlannerTest.vm(3), PlannerTest.vm(4), moved));
+        agents.put("hc", List.of(PlannerTest.vm(5))); // vm6 is idle: its agent no longer reports it
+        vttif.matrix = TrafficMatrix.empty(); // the application paused: the routes are kept for the traffic planned for
         ticks(1, 500);
+        assertTrue(desired.states.values().stream().flatMap(st -> st.rules().stream()).anyMatch(r ->
+                !r.src().equals(MacMatch.ANY) && r.dst().equals(MacMatch.exact(moved))),
+                "its pairs keep routes off the tree, for the traffic the plan was made for: " + desired.states);
+        assertTrue(desired.states.get("ha").rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(PlannerTest.vm(6)))),
+                "the idle vm6 keeps its rules where it was last seen: " + desired.states.get("ha"));
         List<ForwardingRule> onHa = desired.states.get("ha").rules();
         assertTrue(onHa.stream().anyMatch(r -> r.src().equals(MacMatch.ANY) && r.dst().equals(MacMatch.exact(moved))
                 && !r.target().equals(RuleTarget.link("to-px")) || r.equals(toHa)), "ha now sends it away: " + onHa);
