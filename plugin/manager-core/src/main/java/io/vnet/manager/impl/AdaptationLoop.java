@@ -77,6 +77,8 @@ public final class AdaptationLoop implements AdaptationService {
 
     /** The rate before a decision is taken over this long (VTTIF recognises a pattern within a few seconds of its start). */
     static final long BEFORE_MS = 1500;
+    /** The least time a network's traffic must have flowed before a decision for its rate to count as "before". */
+    static final long MIN_ACTIVE_MS = 4000;
     /** The class decided on while a network had no traffic. */
     static final String IDLE = "IDLE";
 
@@ -259,7 +261,10 @@ public final class AdaptationLoop implements AdaptationService {
             return;
         }
         long id = s.nextId++;
-        double before = rates.rate(network, now - BEFORE_MS, now);
+        // the rate before: only once the traffic has flowed for a while (a pattern that just started is still
+        // warming up, and its early rate would inflate the realised gain)
+        long active = rates.activeSince(network, now);
+        double before = active >= 0 && now - active >= MIN_ACTIVE_MS ? rates.rate(network, now - BEFORE_MS, now) : Double.NaN;
         Instant at = Instant.ofEpochMilli(now);
         Decision d = new Decision(id, at, trigger, planned.recommendation(), false, "", null, null, List.of(), before,
                 Double.NaN, Double.NaN, null);
@@ -367,10 +372,16 @@ public final class AdaptationLoop implements AdaptationService {
             if (now < from + timing.measureMillis()) {
                 continue;
             }
-            double after = rates.rate(network, from, from + timing.measureMillis());
+            double measured = rates.rate(network, from, from + timing.measureMillis());
+            double after = Double.isNaN(measured) ? 0 : measured; // no report at all: nothing flowed
             double gain = d.rateBefore() > 0 ? after / d.rateBefore() : Double.NaN;
+            String note = d.note();
+            if (Double.isNaN(d.rateBefore())) {
+                note = (note.isEmpty() ? "" : note + "; ") + "realised gain not measured: the traffic had flowed less than "
+                        + MIN_ACTIVE_MS + " ms before the decision, too little to measure the rate before it";
+            }
             put(network, s, new LoopRecords.Stored(new Decision(d.id(), d.time(), d.trigger(), d.recommendation(), true,
-                    d.note(), d.appliedAt(), d.ackedAt(), d.migrated(), d.rateBefore(), after, gain, null), st.before(),
+                    note, d.appliedAt(), d.ackedAt(), d.migrated(), d.rateBefore(), after, gain, null), st.before(),
                     st.after()));
             LOG.log(Level.INFO, String.format(Locale.ROOT, "network %s decision %d: realised gain %.2f (rate %.0f -> %.0f"
                     + " B/s), predicted %.2f", network, d.id(), gain, d.rateBefore(), after,

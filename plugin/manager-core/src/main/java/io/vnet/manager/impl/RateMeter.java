@@ -23,7 +23,12 @@ final class RateMeter implements TrafficListener {
     private record Sample(long timeMillis, String host, long intervalMs, long bytes) {
     }
 
+    /** A pause in a network's traffic this long ends its activity: what follows is new traffic. */
+    static final long PAUSE_MS = 2000;
+
     private final Map<NetworkId, Deque<Sample>> samples = new HashMap<>();
+    /** Per network: since when its traffic has flowed without a pause, and when it last flowed. */
+    private final Map<NetworkId, long[]> activity = new HashMap<>();
 
     @Override
     public synchronized void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs) {
@@ -36,12 +41,25 @@ final class RateMeter implements TrafficListener {
             bytes.putIfAbsent(n, 0L);
         }
         bytes.forEach((n, b) -> {
+            if (b > 0) {
+                long[] a = activity.computeIfAbsent(n, k -> new long[] {timeMillis - intervalMs, timeMillis});
+                if (timeMillis - a[1] > PAUSE_MS) {
+                    a[0] = timeMillis - intervalMs;
+                }
+                a[1] = Math.max(a[1], timeMillis);
+            }
             Deque<Sample> d = samples.computeIfAbsent(n, k -> new ArrayDeque<>());
             d.addLast(new Sample(timeMillis, hostId, intervalMs, b));
             while (!d.isEmpty() && d.peekFirst().timeMillis() < timeMillis - KEEP_MS) {
                 d.removeFirst();
             }
         });
+    }
+
+    /** Since when the network's traffic has flowed without a pause, -1 if it has none now (at {@code now}). */
+    synchronized long activeSince(NetworkId network, long now) {
+        long[] a = activity.get(network);
+        return a == null || now - a[1] > PAUSE_MS ? -1 : a[0];
     }
 
     /**

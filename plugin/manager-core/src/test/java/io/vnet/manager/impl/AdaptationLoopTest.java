@@ -370,7 +370,7 @@ class AdaptationLoopTest {
     @Test
     void theRealisedGainIsTheRateAfterOverTheRateBeforeFromTheAgentsReports() {
         loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
-        for (int i = 0; i < 4; i++) { // 2 s of traffic before the decision: 3 hosts at 1 MB/s each
+        for (int i = 0; i < 10; i++) { // 5 s of traffic before the decision: 3 hosts at 1 MB/s each
             clock.millis += 500;
             report(1e6);
         }
@@ -395,6 +395,23 @@ class AdaptationLoopTest {
     }
 
     @Test
+    void aDecisionOnTrafficThatJustStartedHasNoRealisedGainAndSaysWhy() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        clock.millis += 500;
+        report(1e5); // the pattern is warming up
+        loop.tick();
+        for (int i = 0; i < 14; i++) {
+            clock.millis += 500;
+            report(2e6);
+            loop.tick();
+        }
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(Double.isNaN(d.rateBefore()) && Double.isNaN(d.realisedGain()), d.toString());
+        assertTrue(d.note().contains("realised gain not measured"), d.note());
+        assertEquals(6e6, d.rateAfter(), 1, "the rate after is still measured");
+    }
+
+    @Test
     void theMeterSumsAgentsAndCountsQuietIntervals() {
         rates.onReport("ha", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
                 1000, false)));
@@ -404,6 +421,11 @@ class AdaptationLoopTest {
         assertEquals(1000 + 1000, rates.rate(NET, 0, 1500), 1e-9, "ha: 1000 B in 1 s; hb: 500 B in 0.5 s");
         assertTrue(Double.isNaN(rates.rate(NET, 2000, 3000)), "no report then");
         assertTrue(Double.isNaN(rates.rate(NetworkId.of(7), 0, 3000)), "an unknown network");
+        assertEquals(500, rates.activeSince(NET, 1500), "traffic since the first report's interval began");
+        assertEquals(-1, rates.activeSince(NET, 5000), "no traffic for more than the pause");
+        rates.onReport("ha", 6000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
+                1000, false)));
+        assertEquals(5500, rates.activeSince(NET, 6000), "after a pause, new traffic");
     }
 
     @Test
