@@ -122,7 +122,10 @@ class AlgorithmsTest {
         }
     }
 
-    /** 1000 VMs on 200 hosts: the state is O(hosts^2 + VMs + pairs), so this runs in a small heap. */
+    /**
+     * 1000 VMs on 200 hosts: the state is O(hosts^2 + VMs + pairs), so this runs in a small heap. A
+     * functional check only; the time is measured by scripts/bench-vadapt.sh (bench.ScaleBenchmark).
+     */
     @Test
     void thousandVmsOnTwoHundredHosts() {
         Demand d = Fixtures.mesh(25, 40, 1e6);

@@ -7,23 +7,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** Test VMs, hosts, traffic patterns and random instances. {@code mac(i)} is 02:00:00:00:hh:ll. */
-final class Fixtures {
-    static final String CENTER = "proxy";
+/**
+ * Test VMs, hosts, traffic patterns and random instances. {@code mac(i)} is 02:00:00:00:hh:ll.
+ * Public for the tests of io.vnet.vadapt.impl and for bench.ScaleBenchmark.
+ */
+public final class Fixtures {
+    public static final String CENTER = "proxy";
 
     private Fixtures() {
     }
 
-    static MacAddress mac(int i) {
+    public static MacAddress mac(int i) {
         return MacAddress.of(0x0200_0000_0000L + i);
     }
 
-    static String host(int i) {
+    public static String host(int i) {
         return "h" + i;
     }
 
     /** A ring of n VMs, every edge at {@code rate} bytes/s. */
-    static Demand ring(int n, double rate) {
+    public static Demand ring(int n, double rate) {
         Demand.Builder b = Demand.builder();
         for (int i = 0; i < n; i++) {
             b.add(mac(i), mac((i + 1) % n), rate);
@@ -31,7 +34,7 @@ final class Fixtures {
         return b.build();
     }
 
-    static Demand allToAll(int n, double rate) {
+    public static Demand allToAll(int n, double rate) {
         Demand.Builder b = Demand.builder();
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
@@ -42,7 +45,7 @@ final class Fixtures {
     }
 
     /** A rows x cols 2-D mesh (no wrap-around). */
-    static Demand mesh(int rows, int cols, double rate) {
+    public static Demand mesh(int rows, int cols, double rate) {
         Demand.Builder b = Demand.builder();
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -62,7 +65,7 @@ final class Fixtures {
      * Hosts h0..h(n-1) of the given capacity around {@code proxy}, with random paths: star links
      * of 50-200 Mbit/s and 2-10 ms, direct paths of 100 Mbit/s-1 Gbit/s and 0.2-5 ms.
      */
-    static Underlay underlay(int hosts, int capacity, SplittableRandom rnd) {
+    public static Underlay underlay(int hosts, int capacity, SplittableRandom rnd) {
         Underlay.Builder b = Underlay.builder(CENTER);
         for (int h = 0; h < hosts; h++) {
             b.host(host(h), capacity);
@@ -77,7 +80,7 @@ final class Fixtures {
     }
 
     /** VMs 0..n-1 spread at random within the capacities. */
-    static Placement randomPlacement(int vms, int hosts, int capacity, SplittableRandom rnd) {
+    public static Placement randomPlacement(int vms, int hosts, int capacity, SplittableRandom rnd) {
         List<Integer> slots = new ArrayList<>();
         for (int h = 0; h < hosts; h++) {
             for (int c = 0; c < capacity; c++) {
@@ -93,7 +96,7 @@ final class Fixtures {
     }
 
     /** VM i on host i mod hosts. */
-    static Placement roundRobin(int vms, int hosts) {
+    public static Placement roundRobin(int vms, int hosts) {
         Map<MacAddress, String> m = new LinkedHashMap<>();
         for (int v = 0; v < vms; v++) {
             m.put(mac(v), host(v % hosts));

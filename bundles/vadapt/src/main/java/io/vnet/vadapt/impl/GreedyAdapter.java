@@ -73,6 +73,9 @@ public final class GreedyAdapter implements Adapter {
             e = ev.evaluate(place, links);
             if (e.betterThan(best.eval())) {
                 best = new State(place, links.copy(), e);
+            } else if (e.change() > best.eval().total() * (1 + 1e-12) + 1e-12) {
+                // links are only added from here on, so the change cost alone already exceeds the best
+                break;
             }
         }
         ev.evaluate(best.place(), best.links());

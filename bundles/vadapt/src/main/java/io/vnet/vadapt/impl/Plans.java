@@ -26,7 +26,7 @@ final class Plans {
     }
 
     static Plan make(String algorithm, Instance in, Evaluator ev, State s) {
-        Objective now = currentState(in, ev).eval().objective();
+        // the plan's links first, while they are still routed; the current links last
         Eval e = ev.evaluate(s.place(), s.links());
         List<HostLink> links = new ArrayList<>();
         for (int h = 0; h < in.hostCount(); h++) {
@@ -57,6 +57,7 @@ final class Plans {
                 moved.add(in.vms[i]);
             }
         }
+        Objective now = currentState(in, ev).eval().objective();
         Objective next = e.objective();
         double gain = next.iterationSeconds() == 0 ? (now.iterationSeconds() == 0 ? 1 : Double.POSITIVE_INFINITY)
                 : now.iterationSeconds() / next.iterationSeconds();
