@@ -27,6 +27,9 @@ command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v busybox >/dev/null || need+=(busybox)
 command -v tincd >/dev/null || need+=(tinc)
 command -v openssl >/dev/null || need+=(openssl)
+# fonts for the adaptation benchmark's plot (Java2D text, headless)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+command -v fc-list >/dev/null || need+=(fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

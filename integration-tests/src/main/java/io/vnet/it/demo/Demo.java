@@ -87,13 +87,17 @@ public final class Demo {
             rc = managerPart(created);
         }
         if (rc == 0) {
+            rc = AdaptationDemo.run(created);
+        }
+        if (rc == 0) {
             rc = HomeNetworkDemo.run(created);
         }
         String left = Sh.run("ip", "netns", "list").out();
         long leftovers = created.stream().filter(left::contains).count();
         System.out.println("  " + created.size() + " namespaces created in all, " + leftovers + " left behind");
         System.out.println(rc == 0 ? "\nDemo OK: the VMs shared a LAN through the VNET agents, the manager inferred"
-                + " each pattern's topology from their traffic, and a cloud VM joined the home network through the proxy."
+                + " each pattern's topology from their traffic, adapted the overlay to an all-to-all by itself, and a cloud VM"
+                + " joined the home network through the proxy."
                 : "\nDemo FAILED");
         System.exit(rc == 0 && leftovers == 0 ? 0 : 1);
     }

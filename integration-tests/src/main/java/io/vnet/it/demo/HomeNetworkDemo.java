@@ -9,7 +9,7 @@ import io.vnet.it.fabric.Vm;
 import java.util.List;
 
 /**
- * The demo's part 3, the home-network proxy: a cloud VM on host ha, two overlay hops from the
+ * The demo's part 4, the home-network proxy: a cloud VM on host ha, two overlay hops from the
  * tenant's home LAN (ha - hb - proxy), gets its address by DHCP from the home LAN's server and
  * pings the home PC. The VM appears on the home network as if it were plugged in there.
  */
@@ -22,7 +22,7 @@ final class HomeNetworkDemo {
     /** Runs the part; adds the namespaces it made to {@code created}. Returns 0 when all went well. */
     static int run(List<String> created) throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
-            Demo.step("Part 3: the home network. A home LAN (switch, dnsmasq DHCP server " + HomeLan.SERVER_IP
+            Demo.step("Part 4: the home network. A home LAN (switch, dnsmasq DHCP server " + HomeLan.SERVER_IP
                     + ", home PC " + HomeLan.PC_IP + "), a proxy plugged into it, and a cloud VM two overlay hops away");
             HomeNetwork net = HomeNetwork.start(fabric, VNI);
             HomeLan home = net.home();
@@ -56,10 +56,10 @@ final class HomeNetworkDemo {
             Demo.step("The proxy's counters (vnetctl stats): its LAN port is kind pcap");
             vnetctl(fabric, agentP, "stats");
             created.addAll(fabric.namespaces());
-            Demo.step("Tearing down part 3: agents and dnsmasq stopped by pid, namespaces deleted");
+            Demo.step("Tearing down part 4: agents and dnsmasq stopped by pid, namespaces deleted");
             boolean ok = leased && out.received() >= out.sent() - 1 && in.received() >= in.sent() - 1;
             if (!ok) {
-                System.out.println("  part 3 FAILED; dnsmasq's log:\n" + home.serverLog());
+                System.out.println("  part 4 FAILED; dnsmasq's log:\n" + home.serverLog());
             }
             return ok ? 0 : 1;
         }
