@@ -42,7 +42,9 @@ import java.util.function.Supplier;
  *       assume (it moved, by the loop or anyone else) gets its rules rewritten on the same
  *       overlay.</li>
  * </ol>
- * Hysteresis: one decision per recognised class (a steady pattern sees one; a network whose
+ * Hysteresis: one decision per recognised class (a steady pattern sees one, or two when the first,
+ * taken while VTTIF's matrix still held the previous pattern, applied nothing: it gets one second
+ * look after the settle time; a network whose
  * traffic stopped for VTTIF's window is IDLE, and traffic after that is a new phase), at most one
  * per minimum interval, and the cost model's minimum gain before anything is applied.
  */
@@ -63,6 +65,8 @@ public final class AdaptationLoop implements AdaptationService {
         AdaptationService.Settings settings = AdaptationService.Settings.defaults();
         String decidedClass;
         long lastDecisionMillis = Long.MIN_VALUE / 2;
+        /** When a decision that applied nothing gets its second look (-1: none due). */
+        long recheckAt = -1;
         long nextId = 1;
         final NavigableMap<Long, LoopRecords.Stored> decisions = new TreeMap<>();
         final Map<Long, Map<String, Long>> awaitingAck = new HashMap<>();
@@ -240,10 +244,18 @@ public final class AdaptationLoop implements AdaptationService {
             return; // between two patterns VTTIF sees a mix: wait for the next recognised class
         }
         String cls = g.get().topologyClass().name();
-        if (cls.equals(s.decidedClass) || now - s.lastDecisionMillis < timing.minIntervalMillis()) {
+        String trigger;
+        boolean again = cls.equals(s.decidedClass) && s.recheckAt >= 0 && now >= s.recheckAt;
+        if (again) {
+            // the first decision of this phase applied nothing, maybe because VTTIF's matrix still held the previous
+            // pattern's traffic: one second look once the window has passed (it applies nothing else in between)
+            trigger = cls + " (again, on the settled matrix)";
+        } else if (cls.equals(s.decidedClass) || now - s.lastDecisionMillis < timing.minIntervalMillis()) {
             return;
+        } else {
+            trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
         }
-        String trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
+        s.recheckAt = -1;
         s.decidedClass = cls;
         s.lastDecisionMillis = now;
         Settings set = s.settings;
@@ -274,6 +286,9 @@ public final class AdaptationLoop implements AdaptationService {
             stored = withNote(stored, "recommend mode: recorded, not applied");
         } else if (!planned.result().plan().apply()) {
             stored = withNote(stored, "predicted gain below the minimum after change costs: not applied");
+            if (!again) {
+                s.recheckAt = now + timing.settleMillis();
+            }
         } else {
             stored = apply(network, s, stored, planned);
         }

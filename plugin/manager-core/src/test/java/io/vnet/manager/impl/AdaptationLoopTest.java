@@ -298,6 +298,28 @@ class AdaptationLoopTest {
     }
 
     @Test
+    void aDecisionThatAppliedNothingGetsOneSecondLookOnceTheMatrixSettled() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        TrafficMatrix all = vttif.matrix;
+        // VTTIF already says all-to-all, but its matrix still holds only the previous pattern's (here: same-host) traffic
+        vttif.matrix = TrafficMatrix.builder().add(PlannerTest.vm(1), PlannerTest.vm(2), 1e6)
+                .add(PlannerTest.vm(2), PlannerTest.vm(1), 1e6).build();
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size());
+        assertFalse(loop.decisions(NET).get(0).applied(), loop.decisions(NET).get(0).toString());
+        vttif.matrix = all;
+        ticks(2, 1000);
+        assertEquals(1, loop.decisions(NET).size(), "not before the settle time");
+        ticks(1, 1000);
+        assertEquals(2, loop.decisions(NET).size());
+        Decision d = loop.decisions(NET).get(0);
+        assertEquals("ALL_TO_ALL (again, on the settled matrix)", d.trigger());
+        assertTrue(d.applied(), d.toString());
+        ticks(30, 1000);
+        assertEquals(2, loop.decisions(NET).size(), "one second look only");
+    }
+
+    @Test
     void aChangeWithinTheMinimumIntervalWaitsForIt() {
         loop.setMode(NET, Mode.RECOMMEND);
         loop.tick();
