@@ -165,7 +165,7 @@ class ManagerIT {
 
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, vms,
-                    Patterns.Options.of("ring:8,all:14").withComputeMs(20).withMessageBytes(16 * 1024)));
+                    Patterns.Options.of("ring:8,all:20").withComputeMs(20).withMessageBytes(16 * 1024)));
             long deadline = System.currentTimeMillis() + 15_000;
             String cls = "";
             while (!cls.equals("RING") && System.currentTimeMillis() < deadline) {
