@@ -277,19 +277,9 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
 
     @Override
     public List<AuditRecord> audit(Instant from, Instant to, int limit) {
-        if (from != null && to != null && from.isAfter(to)) {
-            throw new IllegalArgumentException("from: " + from + " is after to: " + to);
-        }
         StringBuilder sql = new StringBuilder("SELECT id, at_time, actor, action, target, detail FROM audit_log WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (from != null) {
-            sql.append(" AND at_time >= ?");
-            args.add(ts(from));
-        }
-        if (to != null) {
-            sql.append(" AND at_time <= ?");
-            args.add(ts(to));
-        }
+        window(sql, args, from, to);
         sql.append(" ORDER BY id DESC FETCH FIRST ").append(limit(limit)).append(" ROWS ONLY");
         return list(sql.toString(), rs -> new AuditRecord(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6)), args.toArray());
@@ -325,12 +315,19 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     // ---- JDBC plumbing
 
     private <T> List<T> history(String select, int vni, Instant from, Instant to, int limit, Row<T> row) {
-        if (from != null && to != null && from.isAfter(to)) {
-            throw new IllegalArgumentException("from: " + from + " is after to: " + to);
-        }
         StringBuilder sql = new StringBuilder(select).append(" WHERE vni = ?");
         List<Object> args = new ArrayList<>();
         args.add(vni);
+        window(sql, args, from, to);
+        sql.append(" ORDER BY at_time DESC FETCH FIRST ").append(limit(limit)).append(" ROWS ONLY");
+        return list(sql.toString(), row, args.toArray());
+    }
+
+    /** Appends the condition at_time in [from, to] (either may be null: unbounded). */
+    private static void window(StringBuilder sql, List<Object> args, Instant from, Instant to) {
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("from: " + from + " is after to: " + to);
+        }
         if (from != null) {
             sql.append(" AND at_time >= ?");
             args.add(ts(from));
@@ -339,8 +336,6 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
             sql.append(" AND at_time <= ?");
             args.add(ts(to));
         }
-        sql.append(" ORDER BY at_time DESC FETCH FIRST ").append(limit(limit)).append(" ROWS ONLY");
-        return list(sql.toString(), row, args.toArray());
     }
 
     private static int limit(int limit) {
