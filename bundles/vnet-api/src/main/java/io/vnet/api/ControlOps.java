@@ -17,6 +17,13 @@ public final class ControlOps {
     public static final String LEARNED = "learned";
     public static final String STATUS = "status";
     public static final String PAIRS = "pairs";
+    /**
+     * Carries a tenant network on this host on demand: {@code {"op":"net-attach","vni":N}} makes
+     * sure the network's bridge and the agent's TAP on it exist (creating them if needed) and
+     * answers {@code {"vni":N,"bridge":"...","tap":"...","created":true|false}}. Hooks call it
+     * before libvirt plugs a VM's NIC into that bridge.
+     */
+    public static final String NET_ATTACH = "net-attach";
 
     private ControlOps() {
     }

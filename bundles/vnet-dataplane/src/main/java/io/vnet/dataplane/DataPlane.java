@@ -59,6 +59,24 @@ public interface DataPlane extends AutoCloseable {
 
     List<ForwardingRule> rules();
 
+    /**
+     * Forgets where {@code mac} of {@code network} was learned: a VM that stopped or left this
+     * host is no longer among {@link #localMacs()}. False if it was not known.
+     */
+    default boolean forgetMac(NetworkId network, io.vnet.api.MacAddress mac) {
+        return false;
+    }
+
+    /**
+     * Announces VM {@code mac} of {@code network} as behind this host, as a migrated VM does: a
+     * RARP from it enters the forwarder from the network's local interface, so it is learned
+     * here and flooded over the overlay, and every daemon follows it at once. False if this
+     * daemon has no local interface on {@code network}.
+     */
+    default boolean announce(NetworkId network, io.vnet.api.MacAddress mac) {
+        return false;
+    }
+
     /** Per network, the VM addresses seen on local interfaces (the VMs on this host). */
     java.util.Map<NetworkId, List<io.vnet.api.MacAddress>> localMacs();
 

@@ -24,7 +24,10 @@ import java.util.List;
  * {@code generation, ok, errors[]}; applying the same generation twice changes nothing;</li>
  * <li>agent → manager {@value #REPORT} every interval: {@code seq, intervalMs,
  * pairs[{vni,src,dst,frames,bytes,sameHost}]} (counts during the interval) and the local
- * {@code macs[]}.</li>
+ * {@code macs[]}, {@code networks[]} and {@code vms[]};</li>
+ * <li>agent → manager {@value #VMS} at once when the VMs libvirt runs on the host change:
+ * {@code networks[], macs[], vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also
+ * carried by hello and every report, so a lost message is repaired).</li>
  * </ul>
  * TLS slots in as the first handler of the pipeline; nothing else changes.
  */
@@ -33,6 +36,7 @@ public final class ManagerProtocol {
     public static final String STATE = "state";
     public static final String ACK = "ack";
     public static final String REPORT = "report";
+    public static final String VMS = "vms";
     public static final int MAX_MESSAGE = 16 << 20;
     public static final int DEFAULT_PORT = 5900;
 

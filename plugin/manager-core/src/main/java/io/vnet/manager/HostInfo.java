@@ -14,8 +14,17 @@ import java.util.Map;
  * @param desiredGeneration the generation of the desired state it should have (-1: none yet)
  * @param appliedGeneration the generation it acknowledged (-1: none)
  * @param links            its overlay links as it last measured them
+ * @param instances        the VMs it registered by name (libvirt domains), with their NICs
  */
 public record HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
                        Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
-                       List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links) {
+                       List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links, List<VmInstance> instances) {
+
+    /** A host that registered no VM by name. */
+    public HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
+                    Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
+                    List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links) {
+        this(hostId, role, linkAddress, connected, networks, vms, desiredGeneration, appliedGeneration, lastErrors,
+                lastSeen, links, List.of());
+    }
 }

@@ -39,7 +39,9 @@ import java.util.Set;
  *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with
  *   "reportIntervalMs": 1000,                       // traffic reports to the manager
  *   "stateFile": "/var/lib/vnet/state.json",        // the manager's last desired state
- *   "managerId": "manager"                          // with tls: the CN of the manager's certificate
+ *   "managerId": "manager",                         // with tls: the CN of the manager's certificate
+ *   "libvirt": {"uri": "qemu:///system", "resyncMs": 30000},  // follow this host's libvirt domains (optional)
+ *   "attach": {"bridgePrefix": "vnbr", "tapPrefix": "vntap", "mtu": 1500}  // networks carried on demand
  * }
  * </pre>
  */
@@ -47,14 +49,34 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                           List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LanSpec> lans,
                           List<LinkSpec> links,
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
-                          int reportIntervalMs, Path stateFile, String managerId) {
+                          int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach) {
+
+    /** Following libvirt's domains: the daemon's URI and how often to re-list them. */
+    public record Libvirt(String uri, int resyncMs) {
+    }
+
+    /**
+     * How a network is carried on demand (the control op net-attach, which the libvirt and
+     * CloudStack hooks call): bridge {@code bridgePrefix + vni}, TAP {@code tapPrefix + vni}.
+     */
+    public record Attach(String bridgePrefix, String tapPrefix, int mtu) {
+        public String bridge(int vni) {
+            return bridgePrefix + vni;
+        }
+
+        public String tap(int vni) {
+            return tapPrefix + vni;
+        }
+    }
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
-            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan");
+            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
     private static final Set<String> LAN = Set.of("vni", "device");
+    private static final Set<String> LIBVIRT = Set.of("uri", "resyncMs");
+    private static final Set<String> ATTACH = Set.of("bridgePrefix", "tapPrefix", "mtu");
     public static final String ROLE_PROXY = "proxy";
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -180,7 +202,42 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
                 lans, List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
-                Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))));
+                Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
+                libvirt(root), attach(root));
+    }
+
+    private static Libvirt libvirt(JsonNode root) {
+        JsonNode n = root.get("libvirt");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("libvirt: expected an object, e.g. {\"uri\": \"qemu:///system\"}");
+        }
+        Json.onlyFields(n, "libvirt", LIBVIRT);
+        String uri = Json.optText(n, "libvirt", "uri", "qemu:///system");
+        if (uri.isBlank() || !uri.contains(":")) {
+            throw new IllegalArgumentException("libvirt.uri: expected a libvirt URI such as qemu:///system, got '" + uri + "'");
+        }
+        return new Libvirt(uri, Json.integer(n, "libvirt", "resyncMs", 1000, 3_600_000, 30_000));
+    }
+
+    private static Attach attach(JsonNode root) {
+        JsonNode n = root.get("attach");
+        if (n != null && !n.isNull() && !n.isObject()) {
+            throw new IllegalArgumentException("attach: expected an object");
+        }
+        JsonNode a = n == null || n.isNull() ? Json.object() : n;
+        Json.onlyFields(a, "attach", ATTACH);
+        String bridge = Json.optText(a, "attach", "bridgePrefix", "vnbr");
+        String tap = Json.optText(a, "attach", "tapPrefix", "vntap");
+        // the longest VNI has 8 digits: the names must still fit a Linux device name
+        Json.field("attach", "bridgePrefix", () -> Ids.checkDevice("bridge name", bridge + NetworkId.MAX_VNI));
+        Json.field("attach", "tapPrefix", () -> Ids.checkDevice("TAP device name", tap + NetworkId.MAX_VNI));
+        if (bridge.equals(tap)) {
+            throw new IllegalArgumentException("attach: bridgePrefix and tapPrefix must differ");
+        }
+        return new Attach(bridge, tap, Json.integer(a, "attach", "mtu", InterfaceSpec.MIN_MTU, InterfaceSpec.MAX_MTU, 1500));
     }
 
     /**

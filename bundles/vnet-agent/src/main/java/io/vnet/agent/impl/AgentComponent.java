@@ -34,6 +34,7 @@ public final class AgentComponent {
     private DataPlane dataPlane;
     private ControlServer control;
     private ManagerClient managerClient;
+    private io.vnet.libvirt.watch.DomainWatcher libvirt;
 
     @Activate
     public AgentComponent(@Reference DataPlaneFactory factory, BundleContext ctx) {
@@ -86,17 +87,42 @@ public final class AgentComponent {
             io.vnet.protocol.Tls tls = cfg.dataPlane().tls() == null ? null : io.vnet.protocol.Tls.load(cfg.dataPlane().tls());
             managerClient = new ManagerClient(cfg.manager(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
                     cfg.reportIntervalMs(), tls, cfg.managerId());
+        }
+        Runnable changed = () -> {
+            ManagerClient m = managerClient;
+            if (m != null) {
+                m.vmsChanged();
+            }
+        };
+        Networks networks = new Networks(dataPlane, cfg.attach(), changed);
+        LocalVms vms = null;
+        if (cfg.libvirt() != null) {
+            vms = new LocalVms(dataPlane, networks, changed);
+            if (managerClient != null) {
+                managerClient.follow(vms);
+            }
+        }
+        if (managerClient != null) {
             managerClient.start();
         }
-        control = new ControlServer(cfg.control(), new CommandHandler(dataPlane, cfg.role()));
+        control = new ControlServer(cfg.control(), new CommandHandler(dataPlane, cfg.role(), networks, vms));
+        if (vms != null) {
+            libvirt = new io.vnet.libvirt.watch.DomainWatcher(cfg.libvirt().uri(), cfg.libvirt().resyncMs(), vms);
+            libvirt.start();
+        }
         LOG.log(Level.INFO, "agent " + cfg.hostId() + " (role " + cfg.role() + ") ready: " + cfg.networks().size()
                 + " network(s), " + cfg.interfaces().size() + " interface(s), "
                 + (cfg.lans().isEmpty() ? "" : cfg.lans().size() + " LAN device(s), ") + cfg.links().size() + " link(s), "
                 + cfg.rules().size() + " rule(s), config " + cfg.file()
-                + (cfg.manager() == null ? ", no manager" : ", manager " + cfg.manager()));
+                + (cfg.manager() == null ? ", no manager" : ", manager " + cfg.manager())
+                + (cfg.libvirt() == null ? "" : ", following libvirt " + cfg.libvirt().uri()));
     }
 
     private void stopEverything() {
+        if (libvirt != null) {
+            libvirt.close();
+            libvirt = null;
+        }
         if (managerClient != null) {
             managerClient.close();
             managerClient = null;

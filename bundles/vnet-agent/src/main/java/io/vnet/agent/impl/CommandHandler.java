@@ -21,10 +21,22 @@ final class CommandHandler {
 
     private final DataPlane dp;
     private final String role;
+    private final Networks networks;
+    private final LocalVms vms;
 
     CommandHandler(DataPlane dp, String role) {
+        this(dp, role, null, null);
+    }
+
+    /**
+     * @param networks carries networks on demand (net-attach), or null
+     * @param vms      the VMs libvirt runs here, or null when libvirt is not followed
+     */
+    CommandHandler(DataPlane dp, String role, Networks networks, LocalVms vms) {
         this.dp = dp;
         this.role = role;
+        this.networks = networks;
+        this.vms = vms;
     }
 
     ObjectNode handle(String line) {
@@ -69,6 +81,13 @@ final class CommandHandler {
                 dp.addLink(spec);
                 LOG.log(Level.INFO, "control: added link " + spec.id());
                 return Json.write(spec);
+            }
+            case ControlOps.NET_ATTACH -> {
+                if (networks == null) {
+                    throw new IllegalArgumentException("this agent carries no networks on demand");
+                }
+                int vni = Json.integer(args(req, Set.of("vni")), "", "vni", 1, io.vnet.api.NetworkId.MAX_VNI, null);
+                return networks.attach(vni);
             }
             case ControlOps.LINK_DEL -> {
                 String id = Json.text(args(req, Set.of("id")), "", "id");
@@ -139,12 +158,16 @@ final class CommandHandler {
                         .put("listenPort", dp.listenPort());
                 ArrayNode nets = o.putArray("networks");
                 dp.networks().forEach(n -> nets.add(n.vni()));
+                if (vms != null) {
+                    o.put("libvirt", vms.libvirtState());
+                    o.set("vms", vms.json());
+                }
                 return o;
             }
             default -> throw new IllegalArgumentException("unknown op '" + op + "' (expected one of "
                     + String.join(", ", ControlOps.LINK_ADD, ControlOps.LINK_DEL, ControlOps.LINK_LIST,
                     ControlOps.RULE_ADD, ControlOps.RULE_DEL, ControlOps.RULE_LIST, ControlOps.IF_LIST,
-                    ControlOps.STATS, ControlOps.PAIRS, ControlOps.LEARNED, ControlOps.STATUS) + ")");
+                    ControlOps.STATS, ControlOps.PAIRS, ControlOps.LEARNED, ControlOps.STATUS, ControlOps.NET_ATTACH) + ")");
         }
     }
 }

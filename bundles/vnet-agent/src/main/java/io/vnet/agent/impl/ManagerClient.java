@@ -67,6 +67,8 @@ final class ManagerClient implements AutoCloseable {
     private volatile boolean closed;
     private long backoffMs = BACKOFF_MIN_MS;
     private long seq;
+    /** The VMs libvirt runs here, or null when the agent does not follow libvirt. */
+    private volatile LocalVms localVms;
 
     /**
      * @param tls       mutual TLS towards the manager, or null for plain TCP
@@ -83,6 +85,36 @@ final class ManagerClient implements AutoCloseable {
         this.dp = dp;
         this.state = state;
         this.intervalMs = intervalMs;
+    }
+
+    /** Registers the VMs libvirt runs here with the manager (before {@link #start()}). */
+    void follow(LocalVms vms) {
+        this.localVms = vms;
+    }
+
+    /**
+     * The host's networks or VMs changed: tells the manager at once (a {@value
+     * ManagerProtocol#VMS} message), rather than at the next report.
+     */
+    void vmsChanged() {
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            return; // the next hello carries them
+        }
+        ObjectNode m = Json.object().put("type", ManagerProtocol.VMS).put("hostId", hostId);
+        inventory(m);
+        ch.writeAndFlush(m);
+    }
+
+    /** networks[], macs[] and vms[] (the latter only when libvirt is followed). */
+    private void inventory(ObjectNode m) {
+        ArrayNode nets = m.putArray("networks");
+        dp.networks().forEach(n -> nets.add(n.vni()));
+        m.set("macs", macs());
+        LocalVms vms = localVms;
+        if (vms != null) {
+            m.set("vms", vms.json());
+        }
     }
 
     void start() {
@@ -131,15 +163,20 @@ final class ManagerClient implements AutoCloseable {
         if (linkAddress != null) {
             h.put("linkAddress", linkAddress.toString());
         }
-        ArrayNode nets = h.putArray("networks");
-        dp.networks().forEach(n -> nets.add(n.vni()));
-        h.set("macs", macs());
+        inventory(h);
         return h;
     }
 
+    /** The VM addresses behind this host: learned from traffic, and those of the VMs libvirt runs here. */
     private ArrayNode macs() {
+        Map<NetworkId, java.util.Set<MacAddress>> all = new java.util.TreeMap<>();
+        dp.localMacs().forEach((n, macs) -> all.computeIfAbsent(n, k -> new java.util.TreeSet<>()).addAll(macs));
+        LocalVms vms = localVms;
+        if (vms != null) {
+            vms.macs().forEach((n, macs) -> all.computeIfAbsent(n, k -> new java.util.TreeSet<>()).addAll(macs));
+        }
         ArrayNode a = Json.array();
-        for (Map.Entry<NetworkId, List<MacAddress>> e : dp.localMacs().entrySet()) {
+        for (Map.Entry<NetworkId, java.util.Set<MacAddress>> e : all.entrySet()) {
             for (MacAddress m : e.getValue()) {
                 a.addObject().put("vni", e.getKey().vni()).put("mac", m.toString());
             }
@@ -189,7 +226,7 @@ final class ManagerClient implements AutoCloseable {
             ArrayNode pairs = r.putArray("pairs");
             deltas.forEach((k, v) -> pairs.addObject().put("vni", k.vni()).put("src", k.src().toString())
                     .put("dst", k.dst().toString()).put("frames", v[0]).put("bytes", v[1]).put("sameHost", k.sameHost()));
-            r.set("macs", macs());
+            inventory(r);
             r.set("links", links());
             ch.writeAndFlush(r);
         } catch (RuntimeException e) {

@@ -20,6 +20,10 @@ final class MemoryDataPlane implements DataPlane {
     final Map<String, LinkSpec> links = new LinkedHashMap<>();
     final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
     final TreeSet<NetworkId> networks = new TreeSet<>();
+    final List<InterfaceSpec> interfaces = new java.util.ArrayList<>();
+    /** "vni mac" of every forgotten and every announced address, in order. */
+    final List<String> forgotten = new java.util.ArrayList<>();
+    final List<String> announced = new java.util.ArrayList<>();
     int linkAdds;
     int linkRemovals;
 
@@ -46,6 +50,19 @@ final class MemoryDataPlane implements DataPlane {
     @Override
     public void addInterface(InterfaceSpec spec) {
         networks.add(spec.network());
+        interfaces.add(spec);
+    }
+
+    @Override
+    public boolean forgetMac(NetworkId network, MacAddress mac) {
+        forgotten.add(network.vni() + " " + mac);
+        return true;
+    }
+
+    @Override
+    public boolean announce(NetworkId network, MacAddress mac) {
+        announced.add(network.vni() + " " + mac);
+        return interfaces.stream().anyMatch(i -> i.network().equals(network));
     }
 
     @Override
@@ -55,7 +72,7 @@ final class MemoryDataPlane implements DataPlane {
 
     @Override
     public List<InterfaceSpec> interfaces() {
-        return List.of();
+        return List.copyOf(interfaces);
     }
 
     @Override

@@ -406,6 +406,15 @@ public final class Forwarder {
         return out;
     }
 
+    /**
+     * Forgets where {@code mac} of network {@code vni} was learned (a VM that stopped or left
+     * this host), so that it is no longer reported as local; false if it was not known.
+     */
+    public boolean forgetAddress(int vni, long mac) {
+        Net net = nets.get(vni);
+        return net != null && net.learn.forget(mac);
+    }
+
     /** Per network, the unicast addresses learned on local interfaces: the local VMs. */
     public Map<Integer, List<Long>> localAddresses() {
         long now = System.nanoTime();

@@ -13,7 +13,27 @@ public final class Frames {
     /** The Ethernet/IPv4 ARP (and RARP) body: htype, ptype, hlen, plen, op, sha, spa, tha, tpa. */
     public static final int ARP_BODY = 28;
 
+    /** The shortest Ethernet frame without its FCS; shorter frames are padded to it. */
+    public static final int MIN_FRAME = 60;
+
     private Frames() {
+    }
+
+    /**
+     * Writes the announcement a hypervisor makes a VM send after a migration, as QEMU does: a
+     * broadcast RARP "request reverse" whose sender and target hardware addresses are the VM's
+     * {@code mac}, IPv4 addresses zero, padded to {@link #MIN_FRAME} bytes.
+     */
+    public static ByteBuf rarpAnnouncement(io.netty.buffer.ByteBufAllocator alloc, long mac) {
+        ByteBuf f = alloc.buffer(MIN_FRAME);
+        f.writeShort(0xFFFF).writeInt(0xFFFF_FFFF);           // destination: broadcast
+        f.writeShort((int) (mac >>> 32)).writeInt((int) mac); // source: the VM
+        f.writeShort(ETH_P_RARP);
+        f.writeShort(1).writeShort(ETH_P_IPV4).writeByte(6).writeByte(4).writeShort(3);
+        f.writeShort((int) (mac >>> 32)).writeInt((int) mac).writeInt(0); // sha, spa
+        f.writeShort((int) (mac >>> 32)).writeInt((int) mac).writeInt(0); // tha, tpa
+        f.writeZero(MIN_FRAME - f.writerIndex());
+        return f;
     }
 
     public static long dst(ByteBuf frame) {

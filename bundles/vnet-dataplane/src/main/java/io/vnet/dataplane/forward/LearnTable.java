@@ -72,6 +72,19 @@ final class LearnTable {
         map = next;
     }
 
+    /** Forgets address {@code mac}, wherever it was learned; false if it was not known. */
+    synchronized boolean forget(long mac) {
+        LongObjectHashMap<Entry> cur = map;
+        if (cur.get(mac) == null) {
+            return false;
+        }
+        LongObjectHashMap<Entry> next = new LongObjectHashMap<>(cur.size());
+        next.putAll(cur);
+        next.remove(mac);
+        map = next;
+        return true;
+    }
+
     /** Addresses learned on local interfaces (the VMs behind this daemon's bridges). */
     void collectLocal(List<Long> out, long now) {
         for (LongObjectHashMap.PrimitiveEntry<Entry> pe : map.entries()) {

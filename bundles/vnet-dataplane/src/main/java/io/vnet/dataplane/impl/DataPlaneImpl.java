@@ -273,6 +273,23 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public boolean forgetMac(NetworkId network, MacAddress mac) {
+        return forwarder.forgetAddress(network.vni(), mac.bits());
+    }
+
+    @Override
+    public synchronized boolean announce(NetworkId network, MacAddress mac) {
+        for (TapPort tap : taps.values()) {
+            if (tap.spec().network().equals(network)) {
+                forwarder.forward(tap, network.vni(),
+                        io.vnet.dataplane.forward.Frames.rarpAnnouncement(alloc, mac.bits()));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public List<String> learned() {
         return forwarder.learned();
     }

@@ -77,6 +77,8 @@ public final class AdaptationLoop implements AdaptationService {
         /** ... and its overlay. */
         io.vnet.vadapt.Overlay renderedOverlay;
         final Deque<Long> migrations = new ArrayDeque<>();
+        /** When a migration of this network last failed or was refused (-1: never): none is tried for an hour after. */
+        long migrationFailedAt = -1;
     }
 
     /** The rate before a decision is taken over this long (VTTIF recognises a pattern within a few seconds of its start). */
@@ -261,7 +263,8 @@ public final class AdaptationLoop implements AdaptationService {
         Settings set = s.settings;
         boolean automatic = set.mode() == Mode.AUTOMATIC;
         int migrationsLeft = migrationsLeft(s, now);
-        boolean mayMigrate = automatic && set.migrate() && executor.get() != null && migrationsLeft > 0;
+        boolean mayMigrate = automatic && set.migrate() && executor.get() != null && migrationsLeft > 0
+                && (s.migrationFailedAt < 0 || now - s.migrationFailedAt >= HOUR_MS);
         Recommender.Planned planned;
         try {
             planned = recommender.plan(network, set.algorithm(), mayMigrate);
@@ -314,7 +317,13 @@ public final class AdaptationLoop implements AdaptationService {
                 migrated.add(vm + "->" + to);
                 s.migrations.addLast(clock.millis());
             } catch (Exception e) {
-                note = "migration failed, planned again without migrations: " + e.getMessage();
+                // nothing was changed for it: the desired state is still the one before this decision; the plan is
+                // redone without migrations, and none is tried on this network for an hour (no retry loop)
+                s.migrationFailedAt = clock.millis();
+                note = "migration of " + vm + " to " + to + " failed, planned again without migrations"
+                        + " (none tried on this network for an hour): " + e.getMessage();
+                audit.record("adaptation", "migrate-failed", "vm " + vm, from + " -> " + to + " (decision " + d.id()
+                        + "): " + e.getMessage());
                 LOG.log(Level.WARNING, "network " + network + " decision " + d.id() + ": " + note);
                 break;
             }

@@ -34,6 +34,7 @@ final class AgentSessions implements AgentRegistry {
         volatile List<String> errors = List.of();
         volatile Instant lastSeen = Instant.now();
         volatile List<io.vnet.manager.MeasuredLink> links = List.of();
+        volatile List<io.vnet.manager.VmInstance> instances = List.of();
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ final class AgentSessions implements AgentRegistry {
         s.linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
         s.networks = networks(hello.path("networks"));
         s.vms = vms(hello.path("macs"));
+        s.instances = instances(hostId, hello.path("vms"));
         s.applied = hello.path("generation").asLong(-1);
         s.lastSeen = Instant.now();
         if (old != null && old != ch) {
@@ -98,14 +100,61 @@ final class AgentSessions implements AgentRegistry {
         return out;
     }
 
+    /** The VMs an agent registered by name; entries it could not have meant are skipped and logged. */
+    static List<io.vnet.manager.VmInstance> instances(String hostId, JsonNode a) {
+        List<io.vnet.manager.VmInstance> out = new ArrayList<>();
+        for (JsonNode v : a) {
+            try {
+                List<io.vnet.manager.VmInstance.Nic> nics = new ArrayList<>();
+                for (JsonNode n : v.path("nics")) {
+                    nics.add(new io.vnet.manager.VmInstance.Nic(NetworkId.of(n.path("vni").asInt()),
+                            MacAddress.parse(n.path("mac").asText()), n.path("tap").asText(null),
+                            n.path("bridge").asText(null)));
+                }
+                String uuid = v.path("uuid").asText("");
+                if (uuid.isBlank()) {
+                    throw new IllegalArgumentException("no uuid");
+                }
+                out.add(new io.vnet.manager.VmInstance(uuid, v.path("name").asText(uuid), hostId,
+                        v.path("source").asText("agent"), nics));
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "agent " + hostId + " registered a bad VM " + v + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * An agent's networks, VM addresses or named VMs changed ({@code vms} message), or its
+     * periodic report carries them again.
+     */
+    void inventory(String hostId, JsonNode msg) {
+        Session s = sessions.get(hostId);
+        if (s == null) {
+            return;
+        }
+        s.lastSeen = Instant.now();
+        if (msg.has("networks")) {
+            s.networks = networks(msg.path("networks"));
+        }
+        if (msg.has("macs")) {
+            s.vms = vms(msg.path("macs"));
+            records.vms(hostId, s.vms);
+        }
+        if (msg.has("vms")) {
+            List<io.vnet.manager.VmInstance> now = instances(hostId, msg.path("vms"));
+            if (!now.equals(s.instances) && ManagerProtocol.VMS.equals(msg.path("type").asText())) {
+                LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
+                        + now.stream().map(io.vnet.manager.VmInstance::name).toList());
+            }
+            s.instances = now;
+        }
+    }
+
     void report(String hostId, JsonNode report) {
         Session s = sessions.get(hostId);
         if (s != null) {
-            s.lastSeen = Instant.now();
-            if (report.has("macs")) {
-                s.vms = vms(report.path("macs"));
-                records.vms(hostId, s.vms);
-            }
+            inventory(hostId, report);
             if (report.has("links")) {
                 s.links = links(report.path("links"));
             }
@@ -191,6 +240,6 @@ final class AgentSessions implements AgentRegistry {
         DesiredState d = desired.get(id);
         Channel ch = s.channel;
         return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
-                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links);
+                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances);
     }
 }

@@ -92,6 +92,7 @@ final class ChannelServer implements AutoCloseable {
                 }
                 case ManagerProtocol.ACK -> sessions.ack(hostId, msg);
                 case ManagerProtocol.REPORT -> report(msg);
+                case ManagerProtocol.VMS -> sessions.inventory(hostId, msg);
                 default -> LOG.log(Level.WARNING, "agent " + hostId + " sent unknown message type '" + type + "'");
             }
         }

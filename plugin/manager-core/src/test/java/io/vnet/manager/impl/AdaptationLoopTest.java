@@ -538,6 +538,51 @@ class AdaptationLoopTest {
     }
 
     @Test
+    void aRefusedMigrationIsRecordedLeavesTheDesiredStateAloneAndIsNotRetried() {
+        List<String> calls = new ArrayList<>();
+        executor = new MigrationExecutor() {
+            @Override
+            public String describe() {
+                return "refusing mover";
+            }
+
+            @Override
+            public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) throws Exception {
+                calls.add(vm + " " + fromHost + "->" + toHost);
+                throw new Exception("Migration refused: host has no capacity (errorcode 530)");
+            }
+        };
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 10), "api");
+        loop.tick();
+        assertEquals(1, calls.size(), "the first refusal stops the decision's migrations: " + calls);
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.migrated().isEmpty(), d.toString());
+        assertTrue(d.note().contains("failed") && d.note().contains("errorcode 530"), d.note());
+        assertEquals(1, audit.entries.stream().filter(a -> a.action().equals("migrate-failed")).count(), audit.entries.toString());
+        for (DesiredState st : desired.states.values()) {
+            for (String mv : calls) {
+                MacAddress vm = MacAddress.parse(mv.substring(0, mv.indexOf(' ')));
+                String to = mv.substring(mv.indexOf("->") + 2);
+                assertFalse(st.hostId().equals(to) && st.rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(vm))
+                        && r.target().kind() == io.vnet.api.RuleTarget.Kind.INTERFACE),
+                        "no host was told the VM is local where it never arrived: " + st);
+            }
+        }
+        // the pattern changes and changes back: new decisions, but no migration is tried for an hour
+        for (TopologyClass c : List.of(TopologyClass.ALL_TO_ALL, TopologyClass.RING)) {
+            vttif.cls = c;
+            for (int i = 0; i < 6; i++) {
+                clock.millis += 1000;
+                loop.tick();
+            }
+        }
+        assertEquals(3, loop.decisions(NET).size(), loop.decisions(NET).toString());
+        assertEquals(1, calls.size(), "not retried: " + calls);
+    }
+
+    @Test
     void aPlanThatNeedsMoreMigrationsThanTheHourlyCapMovesNothing() {
         Mover mover = new Mover();
         executor = mover;

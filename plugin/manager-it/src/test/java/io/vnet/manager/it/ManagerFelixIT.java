@@ -89,7 +89,7 @@ class ManagerFelixIT {
         Class<?> topoClass = storeBundle.loadClass("io.vnet.manager.store.TopologyRecord");
         store.getClass().getMethod("putTopology", topoClass).invoke(store, topoClass.getConstructors()[0]
                 .newInstance(100, Instant.parse("2026-01-01T00:01:00Z"), "ring", "{\"nodes\":[\"a\",\"b\",\"c\"]}"));
-        assertEquals("2", store.getClass().getMethod("schemaVersion").invoke(store));
+        assertEquals("3", store.getClass().getMethod("schemaVersion").invoke(store));
 
         JsonNode hosts = getJson(port, "/api/hosts", 200);
         assertEquals(1, hosts.size());
@@ -152,7 +152,7 @@ class ManagerFelixIT {
             start(port, dbUrl, "felix-pg");
             assertEquals(0, getJson(port, "/api/hosts", 200).size());
             Object store = service("io.vnet.manager.store.ManagerStore");
-            assertEquals("2", store.getClass().getMethod("schemaVersion").invoke(store));
+            assertEquals("3", store.getClass().getMethod("schemaVersion").invoke(store));
             Class<?> netClass = bundle("io.vnet.manager.store").loadClass("io.vnet.manager.store.Network");
             store.getClass().getMethod("putNetwork", netClass).invoke(store, netClass.getConstructors()[0].newInstance(7, "pg-net"));
             assertEquals("pg-net", getJson(port, "/api/networks/7", 200).get("name").asText());

@@ -92,6 +92,21 @@ public interface ManagerStore {
     /** The highest audit entry id (0 when the log is empty). */
     long lastAuditId();
 
+    /**
+     * Upsert by CloudStack network uuid. A VNI already held by another network is refused
+     * ({@link StoreException}: the VNI column is unique).
+     */
+    void putCloudStackNetwork(CloudStackNetwork network);
+
+    Optional<CloudStackNetwork> cloudStackNetwork(String networkUuid);
+
+    Optional<CloudStackNetwork> cloudStackNetworkByVni(int vni);
+
+    /** Every CloudStack network with a VNI, ordered by VNI. */
+    List<CloudStackNetwork> cloudStackNetworks();
+
+    boolean deleteCloudStackNetwork(String networkUuid);
+
     /** The highest schema (migration) version applied, e.g. "2". */
     String schemaVersion();
 

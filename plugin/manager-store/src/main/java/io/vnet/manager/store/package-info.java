@@ -1,10 +1,10 @@
 /**
  * The manager's persistent state: hosts, networks, VMs, desired states, traffic matrices and
- * inferred topologies with their history. {@link io.vnet.manager.store.ManagerStore} is the
+ * inferred topologies with their history, and the VNIs given to CloudStack networks. {@link io.vnet.manager.store.ManagerStore} is the
  * service; the records are immutable and validate their fields, naming a bad one.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.vnet.manager.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -84,6 +84,18 @@ final class Api {
             }
             return array(agents.hosts(), Api::agent);
         }
+        if (p.length >= 1 && p.length <= 2 && p[0].equals("vms")) {
+            if (agents == null) {
+                throw new ApiError(503, "the manager's agent registry is not running");
+            }
+            List<io.vnet.manager.VmInstance> all = agents.hosts().stream().flatMap(h -> h.instances().stream()).toList();
+            if (p.length == 1) {
+                return array(all, Api::instance);
+            }
+            String uuid = segment(p[1], "uuid");
+            return instance(all.stream().filter(v -> v.uuid().equalsIgnoreCase(uuid)).findFirst()
+                    .orElseThrow(() -> notFound("no VM '" + uuid + "' is registered by an agent")));
+        }
         if (p.length >= 1 && p[0].equals("hosts")) {
             if (p.length == 1) {
                 return array(store.hosts(), Api::host);
@@ -234,6 +246,8 @@ final class Api {
         o.put("desiredGeneration", h.desiredGeneration()).put("appliedGeneration", h.appliedGeneration());
         ArrayNode errs = o.putArray("lastErrors");
         h.lastErrors().forEach(errs::add);
+        ArrayNode named = o.putArray("instances");
+        h.instances().forEach(v -> named.add(instance(v)));
         ArrayNode links = o.putArray("links");
         h.links().forEach(l -> links.addObject().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
                 .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros())
@@ -309,6 +323,18 @@ final class Api {
 
     static ObjectNode network(Network n) {
         return JSON.createObjectNode().put("vni", n.vni()).put("name", n.name());
+    }
+
+    /** A VM an agent registered by name, with its NICs. */
+    static ObjectNode instance(io.vnet.manager.VmInstance v) {
+        ObjectNode o = JSON.createObjectNode().put("uuid", v.uuid()).put("name", v.name()).put("hostId", v.hostId())
+                .put("source", v.source());
+        ArrayNode nics = o.putArray("nics");
+        for (io.vnet.manager.VmInstance.Nic n : v.nics()) {
+            nics.addObject().put("vni", n.network().vni()).put("mac", n.mac().toString()).put("tap", n.tap())
+                    .put("bridge", n.bridge());
+        }
+        return o;
     }
 
     static ObjectNode vm(Vm v) {

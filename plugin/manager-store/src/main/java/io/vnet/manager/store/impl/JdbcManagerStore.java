@@ -307,6 +307,46 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         }, "prune history");
     }
 
+    // ---- CloudStack networks and their VNIs
+
+    private static final String CS_NETWORK_COLUMNS = "SELECT network_uuid, vni, internal_id, name, allocated_at"
+            + " FROM cloudstack_network";
+
+    @Override
+    public void putCloudStackNetwork(io.vnet.manager.store.CloudStackNetwork n) {
+        req("network", n);
+        upsert("UPDATE cloudstack_network SET vni = ?, internal_id = ?, name = ?, allocated_at = ? WHERE network_uuid = ?",
+                "INSERT INTO cloudstack_network (vni, internal_id, name, allocated_at, network_uuid) VALUES (?, ?, ?, ?, ?)",
+                n.vni(), n.internalId(), n.name(), ts(n.allocatedAt()), n.networkUuid());
+    }
+
+    @Override
+    public Optional<io.vnet.manager.store.CloudStackNetwork> cloudStackNetwork(String networkUuid) {
+        return one(CS_NETWORK_COLUMNS + " WHERE network_uuid = ?", JdbcManagerStore::csNetwork, networkUuid);
+    }
+
+    @Override
+    public Optional<io.vnet.manager.store.CloudStackNetwork> cloudStackNetworkByVni(int vni) {
+        return one(CS_NETWORK_COLUMNS + " WHERE vni = ?", JdbcManagerStore::csNetwork, vni);
+    }
+
+    @Override
+    public List<io.vnet.manager.store.CloudStackNetwork> cloudStackNetworks() {
+        return list(CS_NETWORK_COLUMNS + " ORDER BY vni", JdbcManagerStore::csNetwork);
+    }
+
+    @Override
+    public boolean deleteCloudStackNetwork(String networkUuid) {
+        return update("DELETE FROM cloudstack_network WHERE network_uuid = ?", networkUuid) > 0;
+    }
+
+    private static io.vnet.manager.store.CloudStackNetwork csNetwork(ResultSet rs) throws SQLException {
+        long internal = rs.getLong(3);
+        Long internalId = rs.wasNull() ? null : internal; // wasNull speaks of the column read last
+        return new io.vnet.manager.store.CloudStackNetwork(rs.getString(1), rs.getInt(2), internalId, rs.getString(4),
+                instant(rs, 5));
+    }
+
     @Override
     public String schemaVersion() {
         return Migrations.flyway(ds).info().current().getVersion().getVersion();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vnet.manager.store.AdaptationSetting;
 import io.vnet.manager.store.AuditRecord;
+import io.vnet.manager.store.CloudStackNetwork;
 import io.vnet.manager.store.DecisionRecord;
 import io.vnet.manager.store.DesiredState;
 import io.vnet.manager.store.StoreException;
@@ -59,8 +60,8 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(2, store.migrationsApplied());
-        assertEquals("2", store.schemaVersion());
+        assertEquals(3, store.migrationsApplied());
+        assertEquals("3", store.schemaVersion());
     }
 
     @Test
@@ -174,7 +175,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("2", store.schemaVersion());
+        assertEquals("3", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
@@ -214,6 +215,38 @@ abstract class StoreContract {
     }
 
     @Test
+    void cloudStackNetworksMapUuidsToUniqueVnisAndPersist() throws Exception {
+        String a = "7b3e8f1c-2f4d-4c55-9d6e-0a1b2c3d4e5f";
+        String b = "0c9d8e7f-1a2b-4c3d-8e9f-a0b1c2d3e4f5";
+        store.putCloudStackNetwork(new CloudStackNetwork(a, 100_001, 42L, "home-a", T0));
+        store.putCloudStackNetwork(new CloudStackNetwork(b, 100_000, null, "home-b", T0.plusSeconds(1)));
+        assertEquals(List.of(b, a), store.cloudStackNetworks().stream().map(CloudStackNetwork::networkUuid).toList(),
+                "ordered by VNI");
+        assertEquals(Optional.of(new CloudStackNetwork(a, 100_001, 42L, "home-a", T0)), store.cloudStackNetwork(a));
+        assertEquals(Optional.of(new CloudStackNetwork(b, 100_000, null, "home-b", T0.plusSeconds(1))),
+                store.cloudStackNetworkByVni(100_000));
+        assertEquals(Optional.empty(), store.cloudStackNetworkByVni(100_002));
+        assertThrows(StoreException.class, () -> store.putCloudStackNetwork(new CloudStackNetwork(
+                "11111111-2222-4333-8444-555555555555", 100_001, null, "other", T0)), "a VNI belongs to one network");
+        store.putCloudStackNetwork(new CloudStackNetwork(b, 100_000, 43L, "home-b renamed", T0.plusSeconds(1)));
+        store.close();
+
+        store = reopen();
+        assertEquals(Optional.of(43L), store.cloudStackNetwork(b).map(CloudStackNetwork::internalId));
+        assertEquals("home-b renamed", store.cloudStackNetworkByVni(100_000).orElseThrow().name());
+        assertTrue(store.deleteCloudStackNetwork(a));
+        assertFalse(store.deleteCloudStackNetwork(a));
+        assertEquals(Optional.empty(), store.cloudStackNetworkByVni(100_001));
+        assertEquals(1, store.cloudStackNetworks().size());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new CloudStackNetwork(a, 1 << 24, null, "x", T0))
+                .getMessage().startsWith("vni:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new CloudStackNetwork(a, 5, 0L, "x", T0))
+                .getMessage().startsWith("internalId:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new CloudStackNetwork("", 5, null, "x", T0))
+                .getMessage().startsWith("networkUuid:"));
+    }
+
+    @Test
     void migrationsAreIdempotent() throws Exception {
         javax.sql.DataSource ds = DataSources.create(url, user(), password());
         int rows = historyRows(ds, "");
@@ -222,6 +255,7 @@ abstract class StoreContract {
         assertEquals(rows, historyRows(ds, ""));
         assertEquals(1, historyRows(ds, " WHERE \"version\" = '1' AND \"success\" = TRUE"));
         assertEquals(1, historyRows(ds, " WHERE \"version\" = '2' AND \"success\" = TRUE"));
+        assertEquals(1, historyRows(ds, " WHERE \"version\" = '3' AND \"success\" = TRUE"));
     }
 
     private static int historyRows(javax.sql.DataSource ds, String where) throws Exception {

@@ -1,0 +1,152 @@
+package io.vnet.agent.impl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.dataplane.DataPlane;
+import io.vnet.libvirt.DomainInfo;
+import io.vnet.libvirt.Nic;
+import io.vnet.libvirt.watch.DomainListener;
+import io.vnet.protocol.Json;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The VMs that libvirt runs on this host with a NIC on a VNET network's bridge: what the agent
+ * registers with the manager (uuid, name, NICs). A VM that arrived by live migration is
+ * announced on the overlay at once (a RARP from each of its NICs), so forwarding follows it; a
+ * VM that stopped or left is withdrawn and its addresses forgotten here.
+ */
+final class LocalVms implements DomainListener {
+    private static final System.Logger LOG = System.getLogger(LocalVms.class.getName());
+
+    /** One NIC of a registered VM. */
+    record VmNic(NetworkId network, MacAddress mac, String tap, String bridge) {
+    }
+
+    /** A registered VM. */
+    record Vm(String uuid, String name, List<VmNic> nics) {
+    }
+
+    private final DataPlane dp;
+    private final Networks networks;
+    private final Runnable changed;
+    private final Map<String, Vm> vms = new ConcurrentHashMap<>();
+    private volatile String libvirtState = "connecting";
+
+    /** @param changed told after the set of VMs changed (the manager hears of it at once) */
+    LocalVms(DataPlane dp, Networks networks, Runnable changed) {
+        this.dp = dp;
+        this.networks = networks;
+        this.changed = changed;
+    }
+
+    @Override
+    public void running(DomainInfo domain, boolean arrived) {
+        List<VmNic> nics = new ArrayList<>();
+        for (Nic n : domain.nics()) {
+            Optional<NetworkId> net = networks.ofBridge(n.sourceBridge());
+            if (net.isEmpty()) {
+                OptionalInt vni = networks.attachable(n.sourceBridge());
+                if (vni.isPresent()) {
+                    try {
+                        networks.attach(vni.getAsInt());
+                        net = Optional.of(NetworkId.of(vni.getAsInt()));
+                    } catch (Exception e) {
+                        LOG.log(Level.WARNING, "VM " + domain.name() + ": cannot carry network " + vni.getAsInt()
+                                + " of its NIC " + n.mac() + ": " + e.getMessage());
+                    }
+                }
+            }
+            net.ifPresent(network -> nics.add(new VmNic(network, n.mac(), n.targetDev(), n.sourceBridge())));
+        }
+        Vm old = nics.isEmpty() ? vms.remove(domain.uuid()) : vms.put(domain.uuid(), new Vm(domain.uuid(), domain.name(), nics));
+        if (old != null) {
+            old.nics().stream().filter(o -> !nics.contains(o)).forEach(o -> dp.forgetMac(o.network(), o.mac()));
+        }
+        if (nics.isEmpty()) {
+            if (old != null) {
+                LOG.log(Level.INFO, "VM " + domain.name() + " (" + domain.uuid() + ") has no NIC on a VNET network any more");
+                changed.run();
+            }
+            return;
+        }
+        if (arrived) {
+            for (VmNic n : nics) {
+                boolean sent = dp.announce(n.network(), n.mac());
+                LOG.log(Level.INFO, "VM " + domain.name() + " arrived by migration: " + (sent ? "announced " : "cannot announce ")
+                        + n.mac() + " on network " + n.network());
+            }
+        }
+        if (old == null || !old.nics().equals(nics) || !old.name().equals(domain.name())) {
+            LOG.log(Level.INFO, "VM " + domain.name() + " (" + domain.uuid() + ") runs here: " + describe(nics));
+            changed.run();
+        }
+    }
+
+    @Override
+    public void gone(String uuid, String why) {
+        Vm old = vms.remove(uuid);
+        if (old == null) {
+            return;
+        }
+        old.nics().forEach(n -> dp.forgetMac(n.network(), n.mac()));
+        LOG.log(Level.INFO, "VM " + old.name() + " (" + uuid + ") withdrawn: " + why);
+        changed.run();
+    }
+
+    @Override
+    public void connection(boolean up, String detail) {
+        libvirtState = up ? "connected" : "down: " + detail;
+    }
+
+    String libvirtState() {
+        return libvirtState;
+    }
+
+    List<Vm> vms() {
+        return List.copyOf(new TreeMap<>(vms).values());
+    }
+
+    /** The registered VMs' addresses per network, to merge with the learned ones. */
+    Map<NetworkId, List<MacAddress>> macs() {
+        Map<NetworkId, List<MacAddress>> out = new TreeMap<>();
+        for (Vm v : vms.values()) {
+            for (VmNic n : v.nics()) {
+                out.computeIfAbsent(n.network(), k -> new ArrayList<>()).add(n.mac());
+            }
+        }
+        return out;
+    }
+
+    /** The protocol's {@code vms} array: [{uuid, name, source, nics: [{vni, mac, tap, bridge}]}]. */
+    ArrayNode json() {
+        ArrayNode a = Json.array();
+        for (Vm v : vms()) {
+            ObjectNode o = a.addObject().put("uuid", v.uuid()).put("name", v.name()).put("source", "libvirt");
+            ArrayNode nics = o.putArray("nics");
+            for (VmNic n : v.nics()) {
+                ObjectNode j = nics.addObject().put("vni", n.network().vni()).put("mac", n.mac().toString());
+                j.put("tap", n.tap());
+                j.put("bridge", n.bridge());
+            }
+        }
+        return a;
+    }
+
+    private static String describe(List<VmNic> nics) {
+        StringBuilder b = new StringBuilder();
+        for (VmNic n : nics) {
+            b.append(b.length() == 0 ? "" : ", ").append(n.mac()).append(" on network ").append(n.network().vni())
+                    .append(" (bridge ").append(n.bridge()).append(n.tap() == null ? "" : ", " + n.tap()).append(')');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package io.vnet.manager.cloudstack.impl;
+
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.MigrationExecutor;
+import io.vnet.manager.cloudstack.CloudStackInventory;
+import io.vnet.manager.cloudstack.HomeNetworks;
+import io.vnet.manager.store.ManagerStore;
+import jakarta.servlet.Servlet;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The CloudStack integration in the manager. It reads the {@code cloudstack} section of the file
+ * named by the framework property {@value #CONFIG_PROPERTY}. Without one it only serves
+ * /api/cloudstack/*, answering 503. With one it also registers {@link CloudStackInventory},
+ * {@link HomeNetworks} and a {@link MigrationExecutor} (CloudStack's live migration), and keeps the
+ * inventory in sync. A bad section stops the manager like any configuration error (exit code 2).
+ */
+@Component(immediate = true)
+public final class CloudStackComponent {
+    static final String CONFIG_PROPERTY = "vnet.manager.config";
+    static final String FATAL_PROPERTY = "vnet.fatal";
+    static final String SERVLET_PATTERN = "/api/cloudstack/*";
+    private static final System.Logger LOG = System.getLogger(CloudStackComponent.class.getName());
+
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private CloudStackWiring wiring;
+
+    @Activate
+    public CloudStackComponent(@Reference ManagerStore store, @Reference AgentRegistry agents, BundleContext ctx) {
+        boolean allowRemote = Boolean.parseBoolean(ctx.getProperty(io.vnet.manager.rest.HttpSettings.ALLOW_REMOTE_PROPERTY));
+        String file = ctx.getProperty(CONFIG_PROPERTY);
+        CloudStackConfig cfg;
+        try {
+            cfg = file == null ? null : CloudStackConfig.load(Path.of(file));
+        } catch (Exception e) {
+            fatal(ctx, e.getMessage());
+            return;
+        }
+        CloudStackApi api;
+        if (cfg == null) {
+            api = new CloudStackApi("CloudStack is not configured: the manager's configuration"
+                    + (file == null ? "" : " " + file) + " has no \"cloudstack\" section", allowRemote);
+            LOG.log(Level.INFO, "CloudStack is not configured: /api/cloudstack answers 503");
+        } else {
+            wiring = new CloudStackWiring(cfg, store, agents::hosts, Clock.systemUTC(), allowRemote, null);
+            api = wiring.api;
+            registrations.add(ctx.registerService(CloudStackInventory.class, wiring.inventory, null));
+            registrations.add(ctx.registerService(HomeNetworks.class, wiring.vnis, null));
+            registrations.add(ctx.registerService(MigrationExecutor.class, wiring.migrations, null));
+            wiring.start();
+            LOG.log(Level.INFO, "CloudStack at " + cfg.url() + ": events by " + cfg.events().name().toLowerCase()
+                    + ", Home Networks are offering '" + cfg.offeringName() + "', VNIs " + cfg.vniFrom() + ".."
+                    + cfg.vniTo());
+        }
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", SERVLET_PATTERN);
+        props.put("osgi.http.whiteboard.servlet.name", "vnet-cloudstack-api");
+        registrations.add(ctx.registerService(Servlet.class, new CloudStackServlet(api), props));
+    }
+
+    private void fatal(BundleContext ctx, String message) {
+        LOG.log(Level.ERROR, message);
+        System.setProperty(FATAL_PROPERTY, message);
+        new Thread(() -> {
+            try {
+                ctx.getBundle(0).stop();
+            } catch (BundleException | IllegalStateException ignored) {
+                // stopping already
+            }
+        }, "vnet-fatal").start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException ignored) {
+                // already gone with the bundle
+            }
+        });
+        registrations.clear();
+        if (wiring != null) {
+            wiring.close();
+            wiring = null;
+        }
+    }
+}

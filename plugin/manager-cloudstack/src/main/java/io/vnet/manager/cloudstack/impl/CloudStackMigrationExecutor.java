@@ -1,0 +1,122 @@
+package io.vnet.manager.cloudstack.impl;
+
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.manager.MigrationExecutor;
+import io.vnet.manager.cloudstack.CloudStackException;
+import io.vnet.manager.cloudstack.CloudStackVm;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Moves VMs with CloudStack's live migration: the VM is found by its MAC in the inventory (read
+ * again from CloudStack when the inventory does not know it), the VNET host by name among
+ * CloudStack's hosts (through {@code hostMap} when their names differ), then migrateVirtualMachine
+ * starts a job and queryAsyncJobResult is asked until the job is done (jobstatus 1), failed
+ * (jobstatus 2: CloudStack's errortext is thrown) or the timeout passed.
+ */
+final class CloudStackMigrationExecutor implements MigrationExecutor {
+    private static final System.Logger LOG = System.getLogger(CloudStackMigrationExecutor.class.getName());
+
+    /** How the executor waits between two questions about the job (tests pass one that does not sleep). */
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final CloudStackClient client;
+    private final Inventory inventory;
+    private final Map<String, String> hostMap;
+    private final Duration timeout;
+    private final Duration pollEvery;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    CloudStackMigrationExecutor(CloudStackClient client, Inventory inventory, Map<String, String> hostMap,
+                                Duration timeout, Duration pollEvery, Clock clock, Sleeper sleeper) {
+        this.client = client;
+        this.inventory = inventory;
+        this.hostMap = Map.copyOf(hostMap);
+        this.timeout = timeout;
+        this.pollEvery = pollEvery;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    @Override
+    public String describe() {
+        return "CloudStack live migration at " + client.endpoint();
+    }
+
+    @Override
+    public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) throws Exception {
+        CloudStackVm v = vmOf(vm);
+        CsHost target = hostOf(toHost);
+        LOG.log(Level.INFO, "migrating VM " + v.uuid() + " (" + v.name() + ", MAC " + vm + " on VNI " + network.vni()
+                + ") from " + fromHost + " to " + toHost + " = CloudStack host " + target.id() + " (" + target.name() + ")");
+        String job = client.migrateVirtualMachine(v.uuid(), target.id());
+        CsJob done = await(job, v);
+        LOG.log(Level.INFO, "VM " + v.uuid() + " migrated to " + target.name() + " (job " + done.jobId() + ")");
+        try {
+            inventory.refresh(v.uuid());
+        } catch (CloudStackException e) {
+            LOG.log(Level.WARNING, "VM " + v.uuid() + " migrated; reading it again failed: " + e.getMessage());
+        }
+    }
+
+    private CloudStackVm vmOf(MacAddress mac) throws CloudStackException {
+        Optional<CloudStackVm> v = inventory.vmByMac(mac.toString());
+        if (v.isEmpty()) {
+            inventory.fullSync();
+            v = inventory.vmByMac(mac.toString());
+        }
+        return v.orElseThrow(() -> new IllegalArgumentException("no CloudStack VM has a NIC with MAC " + mac));
+    }
+
+    /** The CloudStack host of a VNET host id: by hostMap, else by the same name (or the same short name). */
+    CsHost hostOf(String vnetHost) throws CloudStackException {
+        String name = hostMap.getOrDefault(vnetHost, vnetHost);
+        List<CsHost> hosts = client.listRoutingHosts();
+        for (CsHost h : hosts) {
+            if (h.name() != null && h.name().equalsIgnoreCase(name)) {
+                return h;
+            }
+        }
+        for (CsHost h : hosts) {
+            if (h.name() != null && shortName(h.name()).equals(shortName(name))) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException("VNET host '" + vnetHost + "': no CloudStack host is named '" + name
+                + "' (set cloudstack.hostMap." + vnetHost + " to its CloudStack host name)");
+    }
+
+    private static String shortName(String host) {
+        int dot = host.indexOf('.');
+        return (dot < 0 ? host : host.substring(0, dot)).toLowerCase(Locale.ROOT);
+    }
+
+    private CsJob await(String jobId, CloudStackVm v) throws Exception {
+        Instant deadline = clock.instant().plus(timeout);
+        while (true) {
+            CsJob j = client.queryAsyncJobResult(jobId);
+            if (j.status() == CsJob.SUCCEEDED) {
+                return j;
+            }
+            if (j.status() == CsJob.FAILED) {
+                throw new IllegalStateException("CloudStack could not migrate VM " + v.uuid() + " (job " + jobId
+                        + "): " + j.errorText() + " (errorcode " + j.errorCode() + ")");
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new IllegalStateException("CloudStack did not finish migrating VM " + v.uuid() + " within "
+                        + timeout.toMillis() + " ms (job " + jobId + " is still pending)");
+            }
+            sleeper.sleep(pollEvery);
+        }
+    }
+}

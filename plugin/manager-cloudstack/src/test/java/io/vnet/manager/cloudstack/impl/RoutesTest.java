@@ -1,0 +1,122 @@
+package io.vnet.manager.cloudstack.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GET /api/cloudstack/... against the recorded 4.20 answers. */
+class RoutesTest {
+    @TempDir
+    java.nio.file.Path dir;
+    TestBed bed;
+
+    @BeforeEach
+    void start() throws Exception {
+        bed = new TestBed(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        bed.close();
+    }
+
+    /** The contract with the KVM host hook: exactly these keys, vni only on Home Networks. */
+    @Test
+    void theNicsOfAVmTheInventoryDoesNotKnowAreAskedFromCloudStack() throws Exception {
+        Answer a = bed.get("/vms/" + TestBed.VM1.toUpperCase() + "/nics");
+        assertEquals(200, a.status(), a.body().toString());
+        JsonNode expected = CloudStackClient.JSON.readTree("{\"vm\":\"" + TestBed.VM1 + "\",\"nics\":["
+                + "{\"mac\":\"02:00:4c:5f:00:01\",\"networkId\":\"" + TestBed.HOME + "\",\"networkName\":\"alice-home\","
+                + "\"vni\":100000},"
+                + "{\"mac\":\"02:00:3a:7e:00:02\",\"networkId\":\"" + TestBed.ISOLATED + "\",\"networkName\":\"alice-isolated\","
+                + "\"vni\":null}]}");
+        assertEquals(expected, a.body());
+        assertEquals(TestBed.VM1, bed.cs.calls("listVirtualMachines").get(0).get("id"));
+        assertEquals(expected, bed.get("/vms/" + TestBed.VM1 + "/nics").body(), "asked again: the same VNI");
+    }
+
+    @Test
+    void unknownVmsAre404AndBadUuids400() {
+        Answer a = bed.get("/vms/00000000-0000-4000-8000-000000000000/nics");
+        assertEquals(404, a.status());
+        assertEquals("listVirtualMachines: CloudStack error 404 (HTTP 404): CloudStack has no VM"
+                + " 00000000-0000-4000-8000-000000000000", a.body().path("error").asText());
+        Answer bad = bed.get("/vms/not-a-uuid/nics");
+        assertEquals(400, bad.status());
+        assertTrue(bad.body().path("error").asText().startsWith("uuid: "));
+        assertEquals(404, bed.get("/nothing").status());
+        assertEquals(405, bed.wiring.api.handle("DELETE", "/vms", Map.of(), new byte[0], true).status());
+    }
+
+    @Test
+    void cloudStackUnreachableIs503() throws Exception {
+        bed.cs.close();
+        Answer a = bed.get("/vms/" + TestBed.VM1 + "/nics");
+        assertEquals(503, a.status());
+        assertTrue(a.body().path("error").asText().contains("unreachable"), a.body().toString());
+    }
+
+    @Test
+    void notConfiguredIs503() {
+        CloudStackApi off = new CloudStackApi("CloudStack is not configured", false);
+        for (String path : List.of("/vms", "/vms/" + TestBed.VM1 + "/nics", "/networks")) {
+            Answer a = off.handle("GET", path, Map.of(), new byte[0], true);
+            assertEquals(503, a.status());
+            assertEquals("CloudStack is not configured", a.body().path("error").asText());
+        }
+        assertEquals(503, off.handle("POST", "/webhook", Map.of(), new byte[0], false).status());
+    }
+
+    @Test
+    void readsAreLoopbackOnlyUnlessAllowed() {
+        Answer a = bed.wiring.api.handle("GET", "/vms", Map.of(), new byte[0], false);
+        assertEquals(403, a.status());
+        assertTrue(a.body().path("error").asText().contains("vnet.manager.rest.allowRemote"), a.body().toString());
+        Answer ext = bed.wiring.api.handle("POST", "/extension/shutdown-network", Map.of(),
+                Fixtures.text("4.23/extension-shutdown-network.json").getBytes(), false);
+        assertEquals(403, ext.status());
+    }
+
+    /** The KVM hosts' hook asks from the hosts, with the token the extension uses; nothing else opens up. */
+    @Test
+    void theHooksQuestionIsAnsweredRemotelyWithTheTokenOnly() throws Exception {
+        bed.close();
+        bed = new TestBed(dir, Map.of("extensionToken", "h0st-t0ken"));
+        String nics = "/vms/" + TestBed.VM1 + "/nics";
+        assertEquals(401, bed.wiring.api.handle("GET", nics, Map.of(), new byte[0], false).status());
+        assertEquals(401, bed.wiring.api.handle("GET", nics, Map.of("authorization", "Bearer wrong"), new byte[0], false).status());
+        Answer a = bed.wiring.api.handle("GET", nics, Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], false);
+        assertEquals(200, a.status(), a.body().toString());
+        assertEquals(100_000, a.body().path("nics").get(0).path("vni").asInt());
+        assertEquals(403, bed.wiring.api.handle("GET", "/vms", Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], false)
+                .status(), "the token opens the hook's question only");
+    }
+
+    @Test
+    void theInventoryAndTheVniMap() throws Exception {
+        bed.agent("kvm-host-1", 100_000, TestBed.VM1_HOME_MAC);
+        bed.wiring.inventory.fullSync();
+        JsonNode vms = bed.get("/vms").body();
+        assertEquals(2, vms.size());
+        JsonNode vm1 = vms.get(0);
+        assertEquals(TestBed.VM1, vm1.path("uuid").asText());
+        assertEquals("alice", vm1.path("account").asText());
+        assertEquals("kvm1.example.org", vm1.path("host").path("name").asText());
+        assertEquals("kvm-host-1", vm1.path("nics").get(0).path("vnetHost").asText());
+        assertEquals(100_000, vm1.path("nics").get(0).path("vni").asInt());
+        assertTrue(vm1.path("nics").get(1).path("vni").isNull());
+        assertEquals(TestBed.VM2, bed.get("/vms/" + TestBed.VM2).body().path("uuid").asText());
+        JsonNode nets = bed.get("/networks").body();
+        assertEquals(1, nets.size());
+        assertEquals(TestBed.HOME, nets.get(0).path("networkId").asText());
+        assertEquals(100_000, nets.get(0).path("vni").asInt());
+        assertEquals(2, bed.get("/status").body().path("vms").asInt());
+    }
+}
