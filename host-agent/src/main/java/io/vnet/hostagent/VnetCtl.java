@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "vnetctl", mixinStandardHelpOptions = true, version = "vnetctl 0.1.0",
         description = "Control a running VNET agent: links, forwarding rules, interfaces, statistics.",
         subcommands = {VnetCtl.Link.class, VnetCtl.Rule.class, VnetCtl.Iface.class, VnetCtl.Stats.class,
-                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Status.class})
+                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Status.class, VnetCtl.Net.class, LibvirtHook.class})
 public final class VnetCtl {
     @Option(names = {"-s", "--socket"}, description = "the agent's control socket (default: $VNET_SOCKET or /run/vnet/vnet-agent.sock)")
     Path socket;
@@ -279,6 +279,28 @@ public final class VnetCtl {
         @Override
         public Integer call() throws IOException {
             return root.print(root.call(op(ControlOps.STATUS)), null);
+        }
+    }
+
+    @Command(name = "net", description = "networks carried on demand", subcommands = Net.Attach.class)
+    static final class Net {
+        @ParentCommand
+        VnetCtl root;
+
+        @Command(name = "attach", description = "carry network VNI here (its bridge and the agent's TAP on it, created"
+                + " if missing); prints the bridge's name. The libvirt and CloudStack hooks call it before a VM starts.")
+        static final class Attach implements Callable<Integer> {
+            @ParentCommand
+            Net net;
+
+            @Parameters(index = "0", description = "the network's VNI (1..16777215)")
+            int vni;
+
+            @Override
+            public Integer call() throws IOException {
+                JsonNode r = net.root.call(op(ControlOps.NET_ATTACH).put("vni", vni));
+                return net.root.print(r, (x, out) -> out.println(x.path("bridge").asText()));
+            }
         }
     }
 }

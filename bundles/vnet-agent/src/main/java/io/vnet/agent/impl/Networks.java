@@ -42,16 +42,7 @@ final class Networks {
 
     /** The VNI named by an on-demand bridge name (prefix + digits), if it is one. */
     OptionalInt attachable(String bridge) {
-        if (bridge == null || !bridge.startsWith(attach.bridgePrefix())) {
-            return OptionalInt.empty();
-        }
-        String digits = bridge.substring(attach.bridgePrefix().length());
-        if (digits.isEmpty() || digits.length() > 8 || !digits.chars().allMatch(Character::isDigit)
-                || digits.startsWith("0")) {
-            return OptionalInt.empty();
-        }
-        int vni = Integer.parseInt(digits);
-        return vni <= NetworkId.MAX_VNI ? OptionalInt.of(vni) : OptionalInt.empty();
+        return io.vnet.libvirt.DomainXml.bridgeVni(bridge, attach.bridgePrefix());
     }
 
     /** Carries network {@code vni} here (idempotent); answers what net-attach answers. */
