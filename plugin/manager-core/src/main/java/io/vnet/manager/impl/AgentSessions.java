@@ -55,7 +55,7 @@ final class AgentSessions implements AgentRegistry {
         s.linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
         s.networks = networks(hello.path("networks"));
         s.vms = vms(hello.path("macs"));
-        s.instances = instances(hostId, hello.path("vms"));
+        s.instances = keepTimes(s.instances, instances(hostId, hello.path("vms")));
         s.applied = hello.path("generation").asLong(-1);
         s.lastSeen = Instant.now();
         if (old != null && old != ch) {
@@ -116,10 +116,21 @@ final class AgentSessions implements AgentRegistry {
                     throw new IllegalArgumentException("no uuid");
                 }
                 out.add(new io.vnet.manager.VmInstance(uuid, v.path("name").asText(uuid), hostId,
-                        v.path("source").asText("agent"), nics));
+                        v.path("source").asText("agent"), nics, Instant.now()));
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "agent " + hostId + " registered a bad VM " + v + ": " + e.getMessage());
             }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code now}, where a VM was registered before as it is: with its earlier registration time. */
+    static List<io.vnet.manager.VmInstance> keepTimes(List<io.vnet.manager.VmInstance> before,
+                                                      List<io.vnet.manager.VmInstance> now) {
+        List<io.vnet.manager.VmInstance> out = new ArrayList<>();
+        for (io.vnet.manager.VmInstance v : now) {
+            io.vnet.manager.VmInstance old = before.stream().filter(b -> b.uuid().equals(v.uuid())).findFirst().orElse(null);
+            out.add(v.sameAs(old) ? old : v);
         }
         return List.copyOf(out);
     }
@@ -142,7 +153,7 @@ final class AgentSessions implements AgentRegistry {
             records.vms(hostId, s.vms);
         }
         if (msg.has("vms")) {
-            List<io.vnet.manager.VmInstance> now = instances(hostId, msg.path("vms"));
+            List<io.vnet.manager.VmInstance> now = keepTimes(s.instances, instances(hostId, msg.path("vms")));
             if (!now.equals(s.instances) && ManagerProtocol.VMS.equals(msg.path("type").asText())) {
                 LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
                         + now.stream().map(io.vnet.manager.VmInstance::name).toList());

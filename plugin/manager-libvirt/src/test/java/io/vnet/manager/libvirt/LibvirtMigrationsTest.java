@@ -40,7 +40,7 @@ class LibvirtMigrationsTest {
     };
 
     private static VmInstance vm(String host) {
-        return new VmInstance(UUID, "vm-a", host, "libvirt", List.of(new VmInstance.Nic(NET, MAC, "lv1", "br100")));
+        return new VmInstance(UUID, "vm-a", host, "libvirt", List.of(new VmInstance.Nic(NET, MAC, "lv1", "br100")), Instant.EPOCH);
     }
 
     private static LibvirtHosts hosts(String json) throws Exception {

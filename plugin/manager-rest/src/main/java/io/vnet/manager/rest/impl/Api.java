@@ -328,7 +328,7 @@ final class Api {
     /** A VM an agent registered by name, with its NICs. */
     static ObjectNode instance(io.vnet.manager.VmInstance v) {
         ObjectNode o = JSON.createObjectNode().put("uuid", v.uuid()).put("name", v.name()).put("hostId", v.hostId())
-                .put("source", v.source());
+                .put("source", v.source()).put("registeredAt", v.registeredAt().toString());
         ArrayNode nics = o.putArray("nics");
         for (io.vnet.manager.VmInstance.Nic n : v.nics()) {
             nics.addObject().put("vni", n.network().vni()).put("mac", n.mac().toString()).put("tap", n.tap())

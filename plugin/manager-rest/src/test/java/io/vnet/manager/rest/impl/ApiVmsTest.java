@@ -47,8 +47,9 @@ class ApiVmsTest {
     @Test
     void listsTheNamedVmsOfEveryHostAndFindsOneByUuid() {
         VmInstance a = new VmInstance("6f1c2b3a-0000-4000-8000-000000000001", "i-2-10-VM", "kvm-1", "libvirt",
-                List.of(new VmInstance.Nic(NetworkId.of(100), MacAddress.parse("02:00:0a:00:00:01"), "lv1", "vnbr100")));
-        VmInstance b = new VmInstance("6f1c2b3a-0000-4000-8000-000000000002", "web", "kvm-2", "libvirt", List.of());
+                List.of(new VmInstance.Nic(NetworkId.of(100), MacAddress.parse("02:00:0a:00:00:01"), "lv1", "vnbr100")),
+                Instant.parse("2026-11-30T12:00:00Z"));
+        VmInstance b = new VmInstance("6f1c2b3a-0000-4000-8000-000000000002", "web", "kvm-2", "libvirt", List.of(), Instant.EPOCH);
         hosts.add(host("kvm-1", List.of(a)));
         hosts.add(host("kvm-2", List.of(b)));
         JsonNode all = api.get("/vms", Map.of());
@@ -59,6 +60,7 @@ class ApiVmsTest {
         assertEquals("02:00:0a:00:00:01", one.get("nics").get(0).get("mac").asText());
         assertEquals(100, one.get("nics").get(0).get("vni").asInt());
         assertEquals("vnbr100", one.get("nics").get(0).get("bridge").asText());
+        assertEquals("2026-11-30T12:00:00Z", one.get("registeredAt").asText());
         assertEquals(1, api.get("/agents", Map.of()).get(0).get("instances").size());
         assertEquals(404, assertThrows(ApiError.class, () -> api.get("/vms/nope", Map.of())).status);
     }
