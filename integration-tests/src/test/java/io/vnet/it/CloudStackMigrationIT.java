@@ -38,6 +38,7 @@ class CloudStackMigrationIT {
     static final int PORT = 18080;
     static final String API_KEY = "it-api-key-" + UUID.randomUUID();
     static final String SECRET = "it-secret-" + UUID.randomUUID();
+    static final String WEBHOOK_SECRET = "it-webhook-" + UUID.randomUUID();
 
     @Test
     void anAdaptationThatMovesVmsRunsThroughCloudStacksMigrateVirtualMachine() throws Exception {
@@ -88,10 +89,11 @@ class CloudStackMigrationIT {
             ((ObjectNode) cfg.get("adaptation")).put("hostCapacity", 2).put("linkCostMs", 1_000_000)
                     .put("migrationCostMs", 1);
             cfg.putObject("cloudstack").put("url", "http://127.0.0.1:" + PORT + "/client/api").put("apiKey", API_KEY)
-                    .put("secretKey", SECRET).put("events", "webhook").put("webhookSecret", "it-webhook-secret")
+                    .put("secretKey", SECRET).put("events", "webhook").put("webhookSecret", WEBHOOK_SECRET)
                     .put("pollJobMs", 200).put("migrationTimeoutMs", 30_000);
             ManagerProcess manager = fabric.startManager(mgr, cfg);
             Patterns.startStar(fabric, hosts, vni, b -> b.manager(manager, AdaptTestbed.REPORT_MS));
+            webhookDeliveries(fabric, mgr, vmIds.values().iterator().next(), json);
             AdaptationApi api = new AdaptationApi(manager, vni);
             ManagerProcess.Response set = manager.rest("PUT", "/networks/" + vni + "/adaptation",
                     "{\"mode\":\"automatic\",\"algorithm\":\"greedy\",\"migrate\":true,\"maxMigrationsPerHour\":4}");
@@ -143,5 +145,55 @@ class CloudStackMigrationIT {
                     + " predicted gain %.2f, realised %.2f%n", migrated, migrations.size(), statuses.size(), statuses,
                     d.predictedGain(), d.realisedGain());
         }
+    }
+
+    /**
+     * CloudStack 4.20's webhook deliveries of a VM.START (the recorded delivery's body, for one of
+     * this zone's VMs) to the real manager: a wrong signature is refused with 401; the right one
+     * is taken (the manager reads the VM once from CloudStack); delivered again, it is a
+     * duplicate and not handled again.
+     */
+    static void webhookDeliveries(Fabric fabric, Host mgr, String vmId, ObjectMapper json) throws Exception {
+        Path fixture = Fabric.repo().resolve("plugin/manager-cloudstack/src/test/resources/cloudstack/4.20/webhook-vm-start.json");
+        ObjectNode body = (ObjectNode) json.readTree(json.readTree(Files.readString(fixture)).path("body").asText());
+        String eventId = UUID.randomUUID().toString();
+        body.put("entityuuid", vmId).put("VirtualMachine", vmId);
+        Path file = fabric.workDir().resolve("webhook-body.json");
+        Files.writeString(file, json.writeValueAsString(body));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        String good = java.util.Base64.getEncoder().encodeToString(mac.doFinal(Files.readAllBytes(file)));
+        Path log = fabric.workDir().resolve("cloudstack-requests.jsonl");
+        long before = count(log, json, vmId);
+        String wrong = deliver(mgr, file, eventId, "bm90LXRoZS1zaWduYXR1cmU=");
+        assertTrue(wrong.endsWith("\n401"), "a wrong signature is refused: " + wrong);
+        assertEquals(before, count(log, json, vmId), "and nothing was done for it");
+        String first = deliver(mgr, file, eventId, good);
+        assertTrue(first.endsWith("\n200") && first.contains("\"duplicate\":false"), "the right one is taken: " + first);
+        String again = deliver(mgr, file, eventId, good);
+        assertTrue(again.endsWith("\n200") && again.contains("\"duplicate\":true"), "delivered twice: a duplicate: " + again);
+        assertEquals(before + 1, count(log, json, vmId), "the VM was read from CloudStack once, for the one delivery taken");
+        System.out.printf("CloudStack webhook: wrong signature -> 401; right -> %s; again -> %s%n",
+                first.substring(0, first.lastIndexOf('\n')), again.substring(0, again.lastIndexOf('\n')));
+    }
+
+    static String deliver(Host mgr, Path body, String eventId, String signature) {
+        return io.vnet.it.fabric.Sh.run(30, List.of("ip", "netns", "exec", mgr.ns(), "curl", "-sS", "-X", "POST",
+                "-H", "Content-Type: application/json; charset=UTF-8", "-H", "User-Agent: CS-Hookshot/it",
+                "-H", "X-CS-Event: VM.START", "-H", "X-CS-Event-ID: " + eventId, "-H", "X-CS-Signature: " + signature,
+                "--data-binary", "@" + body, "-w", "\n%{http_code}",
+                "http://127.0.0.1:" + ManagerProcess.HTTP_PORT + "/api/cloudstack/webhook")).out().strip();
+    }
+
+    /** listVirtualMachines requests for VM {@code id} so far (not counting the client's second ask, for project VMs). */
+    static long count(Path log, ObjectMapper json, String id) throws Exception {
+        long n = 0;
+        for (String line : Files.readAllLines(log)) {
+            JsonNode r = json.readTree(line);
+            n += r.path("command").asText().equals("listVirtualMachines") && r.path("params").path("id").asText().equals(id)
+                    && !r.path("params").has("projectid") ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -193,8 +193,10 @@ public final class CloudStackStandIn {
     private JsonNode answer(String command, Map<String, String> p) throws IOException {
         switch (command) {
             case "listVirtualMachines" -> {
-                List<Vm> list = vms.values().stream().filter(v -> !p.containsKey("id") || v.id.equals(p.get("id")))
-                        .filter(v -> !"-1".equals(p.get("projectid"))).toList();
+                if ("-1".equals(p.get("projectid"))) {
+                    return fixture("listVirtualMachines-empty.json"); // no VM of this zone belongs to a project
+                }
+                List<Vm> list = vms.values().stream().filter(v -> !p.containsKey("id") || v.id.equals(p.get("id"))).toList();
                 if (list.isEmpty()) {
                     return p.containsKey("id") ? null : fixture("listVirtualMachines-empty.json");
                 }
