@@ -8,7 +8,8 @@ import io.vnet.api.NetworkId;
  * runs on {@code toHost} and has announced itself there (a gratuitous ARP or RARP), so the
  * overlay's forwarding follows it. The closed loop calls it for plans that move VMs, on networks
  * whose settings allow migrations. Implementations: an external command (the test fabric's, or
- * an operator's script); the CloudStack and libvirt executors come with the platform integration.
+ * an operator's script), CloudStack's migrateVirtualMachine (manager-cloudstack) and libvirt's
+ * virDomainMigrate (manager-libvirt).
  */
 public interface MigrationExecutor {
     /** What it is, for logs, e.g. "command /usr/local/bin/move-vm". */
