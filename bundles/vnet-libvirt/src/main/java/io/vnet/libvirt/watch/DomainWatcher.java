@@ -131,7 +131,7 @@ public final class DomainWatcher implements AutoCloseable {
             return; // the resync after reconnecting catches up
         }
         try {
-            LOG.log(Level.DEBUG, "domain " + uuid + ": " + type + " " + detail);
+            LOG.log(Level.INFO, "domain " + uuid + ": " + type + " " + detail);
             tracker.event(uuid, type, detail);
         } catch (Exception e) {
             lost(conn, "reading domain " + uuid + " after " + type + ": " + message(e));
