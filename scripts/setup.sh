@@ -39,4 +39,5 @@ fi
 [ -e /dev/net/tun ] || modprobe tun
 # PostgreSQL for the manager's persistence tests (installs and starts Debian's server, writes the URL).
 "$(dirname "$0")/postgres.sh"
+"$(dirname "$0")/libvirt.sh"  # libvirt, QEMU and the tiny test guest of LibvirtGuestIT (no system-wide daemon)
 echo "setup.sh: java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(tincd --version | head -1), all tools present"

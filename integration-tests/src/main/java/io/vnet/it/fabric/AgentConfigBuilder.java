@@ -14,7 +14,10 @@ public final class AgentConfigBuilder {
     private final ArrayNode links = root.putArray("links");
     private final ArrayNode rules = root.putArray("rules");
 
+    private final Host host;
+
     private AgentConfigBuilder(Host host) {
+        this.host = host;
         root.put("hostId", host.name()).put("role", "host").put("listen", host.ip() + ":" + LINK_PORT);
     }
 
@@ -89,6 +92,17 @@ public final class AgentConfigBuilder {
     /** Registers with the manager and reports every {@code reportMs}. */
     public AgentConfigBuilder manager(ManagerProcess manager, int reportMs) {
         root.put("manager", manager.agentAddress()).put("reportIntervalMs", reportMs);
+        return this;
+    }
+
+    /** The host this configuration is for. */
+    public Host host() {
+        return host;
+    }
+
+    /** Follows the domains of the libvirt daemon at {@code uri}, re-listing them every {@code resyncMs}. */
+    public AgentConfigBuilder libvirt(String uri, int resyncMs) {
+        root.putObject("libvirt").put("uri", uri).put("resyncMs", resyncMs);
         return this;
     }
 

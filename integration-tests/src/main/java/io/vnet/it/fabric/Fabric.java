@@ -29,6 +29,7 @@ public final class Fabric implements AutoCloseable {
     private final List<AgentProcess> agents = Collections.synchronizedList(new ArrayList<>());
     private final List<ManagerProcess> managers = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
+    private final List<AutoCloseable> closeFirst = Collections.synchronizedList(new ArrayList<>());
     private final Path workDir;
     private final Path repo;
     private final String underlay;
@@ -164,6 +165,15 @@ public final class Fabric implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Has {@link #close()} close {@code resource} before it stops anything else (the last
+     * registered first), while the namespaces still exist: e.g. a libvirtd whose QEMU processes
+     * must be stopped by pid. A failure to close it is printed and does not stop the clean-up.
+     */
+    public void closeFirst(AutoCloseable resource) {
+        closeFirst.add(resource);
+    }
+
     public List<String> namespaces() {
         return List.copyOf(namespaces);
     }
@@ -179,6 +189,15 @@ public final class Fabric implements AutoCloseable {
             return;
         }
         closed = true;
+        List<AutoCloseable> first = new ArrayList<>(closeFirst);
+        Collections.reverse(first);
+        for (AutoCloseable c : first) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("fabric " + tag + ": closing " + c + " failed: " + e);
+            }
+        }
         for (Process p : List.copyOf(helpers)) {
             ProcessUtil.stop(p.toHandle());
         }
