@@ -42,6 +42,9 @@ class LibvirtAgentIT {
             Host hb = fabric.addHost("hb");
             Host hc = fabric.addHost("hc");
             Libvirtd lvA = Libvirtd.launch(fabric, ha);
+            // hb's libvirtd runs VNET's qemu hook as packaged (its settings in a wrapper: libvirt passes its hooks
+            // no environment of ours), so a domain on vnbr<N> gets its network attached before QEMU starts
+            installQemuHook(fabric, hb);
             Libvirtd lvB = Libvirtd.launch(fabric, hb);
             ManagerProcess manager = fabric.startManager(mgr, Json.object());
             List<AgentProcess> agents = Patterns.startStar(fabric, List.of(ha, hb, hc), VNI, b -> {
@@ -114,6 +117,24 @@ class LibvirtAgentIT {
             }
             assertTrue(!macOn(manager, "hb", mac), "hb no longer reports the stopped VM's MAC: " + manager.get("/agents"));
 
+            // plain libvirt: a domain whose NIC is on vnbr360, a network hb's agent does not carry and whose bridge
+            // does not exist; the qemu hook has the agent attach it before QEMU starts, and the domain is registered
+            int vni2 = 360;
+            assertTrue(!io.vnet.it.fabric.Sh.run("ip", "-n", hb.ns(), "link", "show", "vnbr" + vni2).ok(), "no vnbr360 yet");
+            String mac2 = "52:54:00:36:00:02";
+            DomainSpec spec2 = DomainSpec.builder("vm-y").boot(image, GuestImage.kernelArgs("10.36.0.12/24", 1))
+                    .nic(mac2, "vnbr" + vni2, "lvy0").console(fabric.workDir().resolve("vm-y.console")).build();
+            onB.define(spec2);
+            onB.start("vm-y");
+            String uuid2 = lvB.virshMust(30, "domuuid", "vm-y").strip();
+            JsonNode vmY = await(manager, uuid2, v -> v.path("hostId").asText().equals("hb"));
+            assertEquals(vni2, vmY.path("nics").get(0).path("vni").asInt(), vmY.toString());
+            assertEquals("vnbr" + vni2, vmY.path("nics").get(0).path("bridge").asText());
+            assertTrue(agents.get(1).op("status").path("networks").toString().contains(String.valueOf(vni2)),
+                    "hb's agent carries network 360 now: " + agents.get(1).op("status"));
+            System.out.printf("LIBVIRT-AGENT qemu hook: vm-y started on vnbr%d, which the hook had the agent create%n", vni2);
+            onB.destroy("vm-y");
+
             // libvirtd goes away: the agent says so, and runs on
             lvA.close();
             deadline = System.currentTimeMillis() + 15_000;
@@ -175,5 +196,22 @@ class LibvirtAgentIT {
             }
         }
         return false;
+    }
+
+    /**
+     * Installs host-agent/packaging/libvirt/qemu.d/vnet into the libvirtd of {@code host} (its
+     * /etc/libvirt, before it starts), behind a wrapper that gives it what /etc/default would:
+     * this repository's vnetctl and the host's agent socket.
+     */
+    static void installQemuHook(Fabric fabric, Host host) throws java.io.IOException {
+        java.nio.file.Path dir = fabric.workDir().resolve("libvirt-" + host.name()).resolve("etc/hooks/qemu.d");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path hook = dir.resolve("vnet");
+        java.nio.file.Files.writeString(hook, "#!/bin/sh\n"
+                + "export VNETCTL=" + Fabric.repo().resolve("host-agent/bin/vnetctl") + "\n"
+                + "export VNET_SOCKET=" + fabric.workDir().resolve(host.name() + ".sock") + "\n"
+                + "export PATH=" + java.nio.file.Path.of(System.getProperty("java.home"), "bin") + ":$PATH\n"
+                + "exec " + Fabric.repo().resolve("host-agent/packaging/libvirt/qemu.d/vnet") + " \"$@\"\n");
+        java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 }
