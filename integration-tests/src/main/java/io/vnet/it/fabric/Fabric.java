@@ -141,7 +141,12 @@ public final class Fabric implements AutoCloseable {
 
     /** Starts the real manager process in {@code host} and waits until it is ready. */
     public ManagerProcess startManager(Host host, ObjectNode config) throws IOException {
-        ManagerProcess m = ManagerProcess.start(this, host, config, "manager-" + (managers.size() + 1));
+        return startManager(host, config, List.of());
+    }
+
+    /** As {@link #startManager(Host, ObjectNode)}, with framework properties ({@code KEY=VALUE}) that override the launcher's. */
+    public ManagerProcess startManager(Host host, ObjectNode config, List<String> fw) throws IOException {
+        ManagerProcess m = ManagerProcess.start(this, host, config, "manager-" + (managers.size() + 1), fw);
         managers.add(m);
         return m;
     }

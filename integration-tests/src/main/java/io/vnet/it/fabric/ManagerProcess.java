@@ -22,7 +22,7 @@ public final class ManagerProcess extends DaemonProcess {
         super("manager", host, process, log, configFile);
     }
 
-    static ManagerProcess start(Fabric fabric, Host host, ObjectNode config, String name) throws IOException {
+    static ManagerProcess start(Fabric fabric, Host host, ObjectNode config, String name, List<String> fw) throws IOException {
         if (!config.has("agentListen")) {
             config.put("agentListen", host.ip() + ":" + AGENT_PORT);
         }
@@ -31,8 +31,13 @@ public final class ManagerProcess extends DaemonProcess {
         Path log = fabric.workDir().resolve(name + ".log");
         Path bin = fabric.repoDir().resolve("plugin/manager-runtime/bin/vnet-manager");
         Path db = fabric.workDir().resolve("manager-db");
-        Process p = fabric.spawn(host.ns(), List.of(bin.toString(), "--config", cfg.toString(),
-                "--fw", "vnet.manager.db.url=jdbc:h2:file:" + db), log);
+        List<String> cmd = new java.util.ArrayList<>(List.of(bin.toString(), "--config", cfg.toString(),
+                "--fw", "vnet.manager.db.url=jdbc:h2:file:" + db));
+        for (String kv : fw) {
+            cmd.add("--fw");
+            cmd.add(kv);
+        }
+        Process p = fabric.spawn(host.ns(), cmd, log);
         ManagerProcess m = new ManagerProcess(host, p, log, cfg);
         m.awaitLog("manager ready", 30_000);
         return m;
