@@ -199,10 +199,7 @@ class ClosedLoopIT {
             Host h2 = fabric.addHost("h2");
             Host px = fabric.addHost("px");
             List<Host> hosts = List.of(h1, h2, px);
-            List<Vm> vms = new java.util.ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                vms.add(fabric.addVm(i % 2 == 0 ? h1 : h2, "p" + i, vni, 1500)); // ring p0-p1-p2-p3: every edge crosses
-            }
+            List<Vm> vms = crossingRing(fabric, h1, h2, vni);
             for (Host h : hosts) {
                 h.shapeUplink(RATE);
             }
@@ -254,6 +251,15 @@ class ClosedLoopIT {
             System.out.printf("ring of 4 VMs: %s moved; %d iterations after the move; predicted gain %.2f, realised %.2f%n",
                     migrated, moved, d.predictedGain(), d.realisedGain());
         }
+    }
+
+    /** Four VMs p0..p3 alternating between {@code h1} and {@code h2}: every edge of the ring p0-p1-p2-p3 crosses. */
+    static List<Vm> crossingRing(Fabric fabric, Host h1, Host h2, int vni) {
+        List<Vm> vms = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            vms.add(fabric.addVm(i % 2 == 0 ? h1 : h2, "p" + i, vni, 1500));
+        }
+        return vms;
     }
 
     /** The median iteration time of rank 0 over the iterations that started and ended in [from, to]. */

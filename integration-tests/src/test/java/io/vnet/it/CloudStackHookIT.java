@@ -59,19 +59,13 @@ class CloudStackHookIT {
             String vmId = UUID.randomUUID().toString();
             String networkId = UUID.randomUUID().toString();
             String mac = "02:00:4c:5f:07:01";
-            ObjectNode zone = json.createObjectNode().put("port", PORT).put("apiKey", apiKey).put("secretKey", secret)
-                    .put("fixtures", Fabric.repo().resolve("plugin/manager-cloudstack/src/test/resources/cloudstack/4.20")
-                            .toString())
-                    .put("log", fabric.workDir().resolve("cloudstack-requests.jsonl").toString());
+            ObjectNode zone = json.createObjectNode().put("port", PORT).put("apiKey", apiKey).put("secretKey", secret);
             zone.putArray("hosts").addObject().put("id", UUID.randomUUID().toString()).put("name", "h1");
             zone.putObject("network").put("id", networkId).put("name", "alice-home").put("vni", 0);
             zone.putArray("vms").addObject().put("id", vmId).put("name", "i-2-7-VM").put("mac", mac)
                     .put("hostId", zone.path("hosts").get(0).path("id").asText());
             zone.putArray("migrate").add("false");
-            Path zoneFile = fabric.workDir().resolve("cloudstack-zone.json");
-            Files.writeString(zoneFile, json.writeValueAsString(zone));
-            fabric.spawn(mgr.ns(), List.of(java(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                    CloudStackStandIn.class.getName(), zoneFile.toString()), fabric.workDir().resolve("cloudstack-standin.log"));
+            CloudStackStandIn.start(fabric, mgr, zone);
 
             // the manager listens on its underlay address too: the hook asks it from h1, with the token
             ObjectNode cfg = Json.object();

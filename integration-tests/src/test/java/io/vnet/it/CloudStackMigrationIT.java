@@ -50,19 +50,13 @@ class CloudStackMigrationIT {
             Host h2 = fabric.addHost("h2");
             Host px = fabric.addHost("px");
             List<Host> hosts = List.of(h1, h2, px);
-            List<Vm> vms = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                vms.add(fabric.addVm(i % 2 == 0 ? h1 : h2, "p" + i, vni, 1500)); // ring p0-p1-p2-p3: every edge crosses
-            }
+            List<Vm> vms = ClosedLoopIT.crossingRing(fabric, h1, h2, vni);
             for (Host h : hosts) {
                 h.shapeUplink(RATE);
             }
             // the zone as CloudStack knows it: a host per test host (same names), a VM per test VM
             Map<String, String> hostIds = new LinkedHashMap<>();
-            ObjectNode zone = json.createObjectNode().put("port", PORT).put("apiKey", API_KEY).put("secretKey", SECRET)
-                    .put("fixtures", Fabric.repo().resolve("plugin/manager-cloudstack/src/test/resources/cloudstack/4.20")
-                            .toString())
-                    .put("log", fabric.workDir().resolve("cloudstack-requests.jsonl").toString());
+            ObjectNode zone = json.createObjectNode().put("port", PORT).put("apiKey", API_KEY).put("secretKey", SECRET);
             ArrayNode hs = zone.putArray("hosts");
             for (Host h : hosts) {
                 String id = UUID.randomUUID().toString();
@@ -79,11 +73,7 @@ class CloudStackMigrationIT {
                         .put("hostId", hostIds.get(v.host().name()));
             }
             zone.putArray("migrate").add(MigrationScript.write(fabric, hosts, vms).toString());
-            Path zoneFile = fabric.workDir().resolve("cloudstack-zone.json");
-            Files.writeString(zoneFile, json.writeValueAsString(zone));
-            fabric.spawn(mgr.ns(), List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                    "-cp", System.getProperty("java.class.path"), CloudStackStandIn.class.getName(), zoneFile.toString()),
-                    fabric.workDir().resolve("cloudstack-standin.log"));
+            Path requestLog = CloudStackStandIn.start(fabric, mgr, zone);
 
             ObjectNode cfg = AdaptTestbed.managerConfig(RATE);
             ((ObjectNode) cfg.get("adaptation")).put("hostCapacity", 2).put("linkCostMs", 1_000_000)
@@ -93,7 +83,7 @@ class CloudStackMigrationIT {
                     .put("pollJobMs", 200).put("migrationTimeoutMs", 30_000);
             ManagerProcess manager = fabric.startManager(mgr, cfg);
             Patterns.startStar(fabric, hosts, vni, b -> b.manager(manager, AdaptTestbed.REPORT_MS));
-            webhookDeliveries(fabric, mgr, vmIds.values().iterator().next(), json);
+            webhookDeliveries(fabric, mgr, requestLog, vmIds.values().iterator().next(), json);
             AdaptationApi api = new AdaptationApi(manager, vni);
             ManagerProcess.Response set = manager.rest("PUT", "/networks/" + vni + "/adaptation",
                     "{\"mode\":\"automatic\",\"algorithm\":\"greedy\",\"migrate\":true,\"maxMigrationsPerHour\":4}");
@@ -108,7 +98,7 @@ class CloudStackMigrationIT {
 
             // what the manager asked CloudStack: a migrateVirtualMachine per move, each job followed to jobstatus 1
             List<JsonNode> requests = new ArrayList<>();
-            for (String line : Files.readAllLines(fabric.workDir().resolve("cloudstack-requests.jsonl"))) {
+            for (String line : Files.readAllLines(requestLog)) {
                 requests.add(json.readTree(line));
             }
             assertTrue(requests.stream().noneMatch(r -> r.has("refused")), "every request was signed right: " + requests);
@@ -153,7 +143,7 @@ class CloudStackMigrationIT {
      * is taken (the manager reads the VM once from CloudStack); delivered again, it is a
      * duplicate and not handled again.
      */
-    static void webhookDeliveries(Fabric fabric, Host mgr, String vmId, ObjectMapper json) throws Exception {
+    static void webhookDeliveries(Fabric fabric, Host mgr, Path log, String vmId, ObjectMapper json) throws Exception {
         Path fixture = Fabric.repo().resolve("plugin/manager-cloudstack/src/test/resources/cloudstack/4.20/webhook-vm-start.json");
         ObjectNode body = (ObjectNode) json.readTree(json.readTree(Files.readString(fixture)).path("body").asText());
         String eventId = UUID.randomUUID().toString();
@@ -164,7 +154,6 @@ class CloudStackMigrationIT {
         mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "HmacSHA256"));
         String good = java.util.Base64.getEncoder().encodeToString(mac.doFinal(Files.readAllBytes(file)));
-        Path log = fabric.workDir().resolve("cloudstack-requests.jsonl");
         long before = count(log, json, vmId);
         String wrong = deliver(mgr, file, eventId, "bm90LXRoZS1zaWduYXR1cmU=");
         assertTrue(wrong.endsWith("\n401"), "a wrong signature is refused: " + wrong);

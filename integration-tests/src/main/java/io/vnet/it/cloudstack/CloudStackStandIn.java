@@ -84,6 +84,24 @@ public final class CloudStackStandIn {
         this.log = new PrintWriter(Files.newBufferedWriter(Path.of(config.path("log").asText())), true);
     }
 
+    /**
+     * Starts the stand-in in {@code host}'s namespace, by pid under the fabric, for {@code zone}:
+     * the configuration above but for {@code fixtures} (CloudStack 4.20's recorded answers in
+     * this repository) and {@code log}, which this fills in. Returns the request log's path.
+     */
+    public static Path start(io.vnet.it.fabric.Fabric fabric, io.vnet.it.fabric.Host host, ObjectNode zone)
+            throws IOException {
+        Path log = fabric.workDir().resolve("cloudstack-requests.jsonl");
+        zone.put("fixtures", fabric.repoDir().resolve("plugin/manager-cloudstack/src/test/resources/cloudstack/4.20").toString())
+                .put("log", log.toString());
+        Path file = fabric.workDir().resolve("cloudstack-zone.json");
+        Files.writeString(file, JSON.writeValueAsString(zone));
+        fabric.spawn(host.ns(), List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), CloudStackStandIn.class.getName(), file.toString()),
+                fabric.workDir().resolve("cloudstack-standin.log"));
+        return log;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
             System.err.println("usage: CloudStackStandIn CONFIG.json");

@@ -161,17 +161,28 @@ public final class CloudStackClient {
 
     /** VMs matching the filter, of every account (listall=true) and of every project (a second query, projectid=-1). */
     public List<CloudStackVm> listVirtualMachines(Map<String, String> filter) throws CloudStackException {
-        Map<String, CloudStackVm> byId = new LinkedHashMap<>();
+        List<CloudStackVm> out = new ArrayList<>();
+        for (JsonNode n : listAllAccountsAndProjects("listVirtualMachines", "virtualmachine", filter)) {
+            out.add(vm(n));
+        }
+        return out;
+    }
+
+    /**
+     * A list call's items of every account (listall=true), then of every project (the same query
+     * with projectid=-1), each id once: the first answer wins.
+     */
+    private List<JsonNode> listAllAccountsAndProjects(String command, String itemKey, Map<String, String> filter)
+            throws CloudStackException {
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
         Map<String, String> p = new LinkedHashMap<>(filter);
         p.put("listall", "true");
-        for (JsonNode n : list("listVirtualMachines", "virtualmachine", p)) {
-            CloudStackVm vm = vm(n);
-            byId.put(vm.uuid(), vm);
+        for (JsonNode n : list(command, itemKey, p)) {
+            byId.put(text(n, "id"), n);
         }
         p.put("projectid", "-1");
-        for (JsonNode n : list("listVirtualMachines", "virtualmachine", p)) {
-            CloudStackVm vm = vm(n);
-            byId.putIfAbsent(vm.uuid(), vm);
+        for (JsonNode n : list(command, itemKey, p)) {
+            byId.putIfAbsent(text(n, "id"), n);
         }
         return new ArrayList<>(byId.values());
     }
@@ -208,17 +219,11 @@ public final class CloudStackClient {
 
     /** Networks of every account and project matching the filter. */
     public List<CsNetwork> listNetworks(Map<String, String> filter) throws CloudStackException {
-        Map<String, CsNetwork> byId = new LinkedHashMap<>();
-        Map<String, String> p = new LinkedHashMap<>(filter);
-        p.put("listall", "true");
-        for (JsonNode n : list("listNetworks", "network", p)) {
-            byId.put(text(n, "id"), network(n));
+        List<CsNetwork> out = new ArrayList<>();
+        for (JsonNode n : listAllAccountsAndProjects("listNetworks", "network", filter)) {
+            out.add(network(n));
         }
-        p.put("projectid", "-1");
-        for (JsonNode n : list("listNetworks", "network", p)) {
-            byId.putIfAbsent(text(n, "id"), network(n));
-        }
-        return new ArrayList<>(byId.values());
+        return out;
     }
 
     /**
