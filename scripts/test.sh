@@ -12,7 +12,8 @@ mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" |
 count() { # dir -> "tests failures errors skipped"
   local t=0 f=0 e=0 s=0
   for x in $(find . -path "*/target/$1/TEST-*.xml" 2>/dev/null); do
-    line=$(grep -m1 -o '<testsuite [^>]*>' "$x")
+    # a surefire/failsafe report has one <testsuite>; Vitest's (ui-extension) one <testsuites> around its files
+    line=$(grep -m1 -o '<testsuites\? [^>]*>' "$x")
     for k in tests failures errors skipped; do
       v=$(sed -n "s/.* $k=\"\([0-9]*\)\".*/\1/p" <<<"$line"); v=${v:-0}
       case $k in tests) t=$((t+v));; failures) f=$((f+v));; errors) e=$((e+v));; skipped) s=$((s+v));; esac

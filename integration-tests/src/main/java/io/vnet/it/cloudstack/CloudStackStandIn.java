@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,30 +31,133 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code CloudStackStandIn CONFIG.json}: a CloudStack API endpoint at {@code
- * http://127.0.0.1:PORT/client/api} for the test fabric. The configuration names the API keys,
- * the fixtures folder (a CloudStack version's recorded answers), the zone's hosts, its Home
- * Network and its VMs, and the fabric's migration command. Every request is logged, one JSON
- * object per line, to the configured log; a request whose signature, key or expiry is wrong gets
- * CloudStack's 401 answer. migrateVirtualMachine answers a job id at once and runs the migration
- * command in the background: queryAsyncJobResult answers jobstatus 0 until it finishes, then 1
- * (with the VM on its new host), or 2 with the command's output as errortext.
+ * http://127.0.0.1:PORT/client/api} for the test fabric. The configuration (the "zone file") names
+ * the API keys, the fixtures folder (a CloudStack version's recorded answers), the zone's hosts, its
+ * accounts, its networks and its VMs, and the fabric's migration command. Every request is logged,
+ * one JSON object per line, to the configured log (with the {@code account} of its key); a request
+ * whose key is unknown, or whose signature or expiry is wrong, gets CloudStack's 401 answer.
+ * migrateVirtualMachine answers a job id at once and runs the migration command in the background:
+ * queryAsyncJobResult answers jobstatus 0 until it finishes, then 1 (with the VM on its new host),
+ * or 2 with the command's output as errortext.
+ *
+ * <p>The zone file:
+ * <pre>
+ * {
+ *   "port": 18080,
+ *   "apiKey": "...", "secretKey": "...",   // the root admin's keys (account "admin", accounttype 1): the manager's
+ *   "hosts": [{"id": "uuid", "name": "h1"}],
+ *   "network": {"id": "uuid", "name": "alice-home", "vni": 5000,  // the VMs' Home Network (unless each names one)
+ *               "account": "alice"},       // optional: its owner; without it, the recorded one (alice, ROOT)
+ *   "networks": [                          // optional: more networks, each owned by an account
+ *     {"id": "uuid", "name": "bob-home", "account": "bob", "vni": 5001,   // vni: for migrations of its VMs
+ *      "offering": "Home Network (VNET)"}],   // optional: another offering makes it no Home Network
+ *   "accounts": [                          // optional: tenants' accounts, each with its user's key pair
+ *     {"name": "alice", "apiKey": "...", "secretKey": "...",
+ *      "id": "uuid", "domainid": "uuid", "domain": "ROOT", // optional (id from the name; ROOT domain)
+ *      "accounttype": 0,                   // optional: 0 user (default), 2 domain admin, 1 root admin
+ *      "user": "alice"}],                  // optional: the user's name (default: the account's)
+ *   "vms": [{"id": "uuid", "name": "i-2-7-VM", "mac": "02:...", "hostId": "uuid",
+ *            "network": "uuid"}],          // optional: the VM's network (default: "network")
+ *   "migrate": ["/path/to/script"]         // run as: script VNI MAC FROM-HOST TO-HOST
+ * }
+ * </pre>
+ * Each request is checked against the key pair its {@code apikey} names. listAccounts answers a
+ * root admin with every account (the admin's and the declared ones), filtered by the {@code name},
+ * {@code id} and {@code domainid} parameters, and any other caller with its own account only; each
+ * account lists its user with {@code username} and {@code apikey}. listNetworks and
+ * listVirtualMachines answer a root admin with every network or VM, and any other caller with those
+ * of its own account; both filter by {@code account}/{@code domainid} (and listNetworks by
+ * {@code id}); {@code account} together with {@code projectid} is refused with 431 as CloudStack
+ * does. A project listing ({@code projectid=-1}) is empty.
+ *
+ * <p>An IT declaring two tenants, each with one Home Network:
+ * <pre>
+ * ArrayNode accounts = zone.putArray("accounts");
+ * accounts.addObject().put("name", "alice").put("apiKey", aliceKey).put("secretKey", aliceSecret);
+ * accounts.addObject().put("name", "bob").put("apiKey", bobKey).put("secretKey", bobSecret)
+ *         .put("domainid", UUID.randomUUID().toString()).put("domain", "tenants");
+ * zone.putObject("network").put("id", aliceNet).put("name", "alice-home").put("vni", 0).put("account", "alice");
+ * zone.putArray("networks").addObject().put("id", bobNet).put("name", "bob-home").put("account", "bob");
+ * zone.putArray("vms").addObject().put("id", vmId).put("name", "i-2-7-VM").put("mac", mac).put("hostId", h1Id)
+ *         .put("network", bobNet);
+ * CloudStackStandIn.start(fabric, mgr, zone);
+ * </pre>
  */
 public final class CloudStackStandIn {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter EXPIRES = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssZ");
+    /** CloudStack's accounttype of a root admin (1), and of a domain admin (2). */
+    private static final int ROOT_ADMIN = 1;
+    private static final int DOMAIN_ADMIN = 2;
 
-    /** A VM of the zone: where it runs (a host id) and its NIC on the Home Network. */
+    /** An account of the zone and the key pair of its one user. */
+    private static final class Account {
+        final String name;
+        final String id;
+        final String domainId;
+        final String domain;
+        final int type;
+        final String user;
+        final String apiKey;
+        final String secretKey;
+
+        Account(String name, String id, String domainId, String domain, int type, String user, String apiKey,
+                String secretKey) {
+            this.name = name;
+            this.id = id;
+            this.domainId = domainId;
+            this.domain = domain;
+            this.type = type;
+            this.user = user;
+            this.apiKey = apiKey;
+            this.secretKey = secretKey;
+        }
+
+        boolean rootAdmin() {
+            return type == ROOT_ADMIN;
+        }
+
+        boolean owns(Net n) {
+            return name.equals(n.account) && domainId.equals(n.domainId);
+        }
+    }
+
+    /** A network of the zone and its owner. */
+    private static final class Net {
+        final String id;
+        final String name;
+        final int vni;
+        final String account;
+        final String domainId;
+        final String domain;
+        /** null: the recorded Home Network offering. */
+        final String offering;
+
+        Net(String id, String name, int vni, String account, String domainId, String domain, String offering) {
+            this.id = id;
+            this.name = name;
+            this.vni = vni;
+            this.account = account;
+            this.domainId = domainId;
+            this.domain = domain;
+            this.offering = offering;
+        }
+    }
+
+    /** A VM of the zone: where it runs (a host id) and its NIC on its network. */
     private static final class Vm {
         final String id;
         final String name;
         final String mac;
+        final Net net;
         volatile String hostId;
 
-        Vm(JsonNode j) {
+        Vm(JsonNode j, Net net) {
             id = j.path("id").asText();
             name = j.path("name").asText();
             mac = j.path("mac").asText();
             hostId = j.path("hostId").asText();
+            this.net = net;
         }
     }
 
@@ -71,6 +175,9 @@ public final class CloudStackStandIn {
 
     private final JsonNode config;
     private final Path fixtures;
+    /** Every account by its API key, the root admin's first. */
+    private final Map<String, Account> byKey = new LinkedHashMap<>();
+    private final Map<String, Net> networks = new LinkedHashMap<>();
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
     private final Map<String, String> hostNames = new TreeMap<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -79,15 +186,69 @@ public final class CloudStackStandIn {
     private CloudStackStandIn(JsonNode config) throws IOException {
         this.config = config;
         this.fixtures = Path.of(config.path("fixtures").asText());
-        config.path("vms").forEach(v -> vms.put(v.path("id").asText(), new Vm(v)));
+        // the admin account as recorded (listAccounts-admin.json), its user holding the zone's key pair
+        JsonNode admin = fixture("listAccounts-admin.json").path("listaccountsresponse").path("account").get(0);
+        Account root = new Account(admin.path("name").asText(), admin.path("id").asText(), admin.path("domainid").asText(),
+                admin.path("domain").asText(), ROOT_ADMIN, "admin", config.path("apiKey").asText(),
+                config.path("secretKey").asText());
+        byKey.put(root.apiKey, root);
+        for (JsonNode a : config.path("accounts")) {
+            String name = a.path("name").asText();
+            Account account = new Account(name, a.path("id").asText(UUID.nameUUIDFromBytes(
+                    ("account:" + name).getBytes(StandardCharsets.UTF_8)).toString()),
+                    a.path("domainid").asText(root.domainId), a.path("domain").asText(root.domain),
+                    a.path("accounttype").asInt(0), a.path("user").asText(name), a.path("apiKey").asText(),
+                    a.path("secretKey").asText());
+            if (name.isEmpty() || account.apiKey.isEmpty() || account.secretKey.isEmpty()
+                    || byKey.containsKey(account.apiKey)) {
+                throw new IllegalArgumentException("accounts: each needs a name and its own apiKey and secretKey: " + a);
+            }
+            byKey.put(account.apiKey, account);
+        }
+        // the main network, owned as recorded unless the zone names its account
+        JsonNode recorded = fixture("listNetworks.json").path("listnetworksresponse").path("network").get(0);
+        if (config.has("network")) {
+            addNetwork(config.path("network"), recorded);
+        }
+        for (JsonNode n : config.path("networks")) {
+            addNetwork(n, recorded);
+        }
+        Net main = config.has("network") ? networks.get(config.path("network").path("id").asText()) : null;
+        for (JsonNode v : config.path("vms")) {
+            Net net = v.has("network") ? networks.get(v.path("network").asText()) : main;
+            if (net == null) {
+                throw new IllegalArgumentException("vms: the network of " + v + " is not declared (\"network\")");
+            }
+            vms.put(v.path("id").asText(), new Vm(v, net));
+        }
         config.path("hosts").forEach(h -> hostNames.put(h.path("id").asText(), h.path("name").asText()));
         this.log = new PrintWriter(Files.newBufferedWriter(Path.of(config.path("log").asText())), true);
     }
 
+    private void addNetwork(JsonNode n, JsonNode recorded) {
+        String owner = n.path("account").asText("");
+        String account = recorded.path("account").asText();
+        String domainId = recorded.path("domainid").asText();
+        String domain = recorded.path("domain").asText();
+        if (!owner.isEmpty()) {
+            Account a = byKey.values().stream().filter(x -> x.name.equals(owner)).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException("networks: account '" + owner + "' of " + n + " is not declared"));
+            account = a.name;
+            domainId = a.domainId;
+            domain = a.domain;
+        }
+        if (n.path("id").asText().isEmpty() || networks.containsKey(n.path("id").asText())) {
+            throw new IllegalArgumentException("networks: each needs an id of its own: " + n);
+        }
+        Net net = new Net(n.path("id").asText(), n.path("name").asText(), n.path("vni").asInt(0), account, domainId,
+                domain, n.has("offering") ? n.path("offering").asText() : null);
+        networks.put(net.id, net);
+    }
+
     /**
      * Starts the stand-in in {@code host}'s namespace, by pid under the fabric, for {@code zone}:
-     * the configuration above but for {@code fixtures} (CloudStack 4.20's recorded answers in
-     * this repository) and {@code log}, which this fills in. Returns the request log's path.
+     * the zone file above but for {@code fixtures} (CloudStack 4.20's recorded answers in this
+     * repository) and {@code log}, which this fills in. Returns the request log's path.
      */
     public static Path start(io.vnet.it.fabric.Fabric fabric, io.vnet.it.fabric.Host host, ObjectNode zone)
             throws IOException {
@@ -112,7 +273,7 @@ public final class CloudStackStandIn {
         server.createContext("/client/api", s::serve);
         server.start();
         System.out.println("CloudStack stand-in (" + s.fixtures.getFileName() + " shapes) at http://127.0.0.1:"
-                + s.config.path("port").asInt() + "/client/api");
+                + s.config.path("port").asInt() + "/client/api, " + s.byKey.size() + " account(s)");
     }
 
     private void serve(HttpExchange x) throws IOException {
@@ -122,20 +283,26 @@ public final class CloudStackStandIn {
         int status = 200;
         JsonNode answer;
         try {
-            String refusal = refusal(query == null ? "" : query, params);
+            Account caller = byKey.get(params.getOrDefault("apikey", ""));
+            String refusal = refusal(query == null ? "" : query, params, caller);
             if (refusal != null) {
                 status = 401;
-                answer = fixture("error-401.json");
+                answer = error(command, 401, "unable to verify user credentials and/or request signature");
             } else {
-                answer = answer(command, params);
+                answer = answer(command, params, caller);
                 if (answer == null) {
                     status = 431;
                     answer = fixture("error-431.json");
+                } else if (answer.path(command.toLowerCase(Locale.ROOT) + "response").has("errorcode")) {
+                    status = answer.path(command.toLowerCase(Locale.ROOT) + "response").path("errorcode").asInt();
                 }
             }
             ObjectNode entry = JSON.createObjectNode().put("command", command).put("status", status);
             entry.set("params", JSON.valueToTree(params));
             entry.put("time", System.currentTimeMillis());
+            if (caller != null) {
+                entry.put("account", caller.name);
+            }
             if (answer.path("queryasyncjobresultresponse").has("jobstatus")) {
                 entry.put("jobstatus", answer.path("queryasyncjobresultresponse").path("jobstatus").asInt());
             }
@@ -155,9 +322,12 @@ public final class CloudStackStandIn {
         }
     }
 
-    /** Why CloudStack would refuse this request, or null: key, expiry and signature, as ApiServer checks them. */
-    private String refusal(String rawQuery, Map<String, String> params) {
-        if (!config.path("apiKey").asText().equals(params.get("apikey"))) {
+    /**
+     * Why CloudStack would refuse this request, or null: key, expiry and signature, as ApiServer
+     * checks them; the signature with the secret key of the account the API key names.
+     */
+    private static String refusal(String rawQuery, Map<String, String> params, Account caller) {
+        if (caller == null) {
             return "unknown apiKey";
         }
         if (!"3".equals(params.get("signatureversion"))) {
@@ -180,7 +350,7 @@ public final class CloudStackStandIn {
             }
         }
         parts.sort(String.CASE_INSENSITIVE_ORDER);
-        String expected = hmacSha1(config.path("secretKey").asText(), String.join("&", parts).toLowerCase(Locale.ROOT));
+        String expected = hmacSha1(caller.secretKey, String.join("&", parts).toLowerCase(Locale.ROOT));
         return expected.equals(signature) ? null : "bad signature";
     }
 
@@ -208,13 +378,54 @@ public final class CloudStackStandIn {
         return out;
     }
 
-    private JsonNode answer(String command, Map<String, String> p) throws IOException {
+    /** CloudStack's error answer (the recorded ExceptionResponse) for {@code command}. */
+    private JsonNode error(String command, int code, String text) throws IOException {
+        ObjectNode inner = (ObjectNode) fixture("error-401.json").path("listvirtualmachinesresponse").deepCopy();
+        inner.put("errorcode", code).put("errortext", text);
+        ObjectNode r = JSON.createObjectNode();
+        r.set(command.toLowerCase(Locale.ROOT) + "response", inner);
+        return r;
+    }
+
+    /** Whether the caller may see what this account owns: a root admin sees everything, others their own. */
+    private static boolean sees(Account caller, String account, String domainId) {
+        return caller.rootAdmin() || (caller.name.equals(account) && caller.domainId.equals(domainId));
+    }
+
+    /** Whether the resource of this account passes the account/domainid filters of a list call. */
+    private static boolean matches(Map<String, String> p, String account, String domainId) {
+        return (!p.containsKey("account") || p.get("account").equals(account))
+                && (!p.containsKey("domainid") || p.get("domainid").equals(domainId));
+    }
+
+    private JsonNode answer(String command, Map<String, String> p, Account caller) throws IOException {
         switch (command) {
+            case "listAccounts" -> {
+                List<Account> list = byKey.values().stream().filter(a -> caller.rootAdmin() || a == caller)
+                        .filter(a -> (!p.containsKey("name") || p.get("name").equals(a.name))
+                                && (!p.containsKey("id") || p.get("id").equals(a.id))
+                                && (!p.containsKey("domainid") || p.get("domainid").equals(a.domainId)))
+                        .toList();
+                if (list.isEmpty()) {
+                    return JSON.createObjectNode().set("listaccountsresponse", JSON.createObjectNode());
+                }
+                ObjectNode r = (ObjectNode) fixture("listAccounts-user.json");
+                ObjectNode body = (ObjectNode) r.path("listaccountsresponse");
+                JsonNode userTemplate = body.path("account").get(0);
+                JsonNode adminTemplate = fixture("listAccounts-admin.json").path("listaccountsresponse").path("account")
+                        .get(0);
+                ArrayNode out = JSON.createArrayNode();
+                list.forEach(a -> out.add(account(a.rootAdmin() ? adminTemplate : userTemplate, a)));
+                body.put("count", out.size()).set("account", out);
+                return r;
+            }
             case "listVirtualMachines" -> {
                 if ("-1".equals(p.get("projectid"))) {
                     return fixture("listVirtualMachines-empty.json"); // no VM of this zone belongs to a project
                 }
-                List<Vm> list = vms.values().stream().filter(v -> !p.containsKey("id") || v.id.equals(p.get("id"))).toList();
+                List<Vm> list = vms.values().stream().filter(v -> !p.containsKey("id") || v.id.equals(p.get("id")))
+                        .filter(v -> sees(caller, v.net.account, v.net.domainId) && matches(p, v.net.account, v.net.domainId))
+                        .toList();
                 if (list.isEmpty()) {
                     return p.containsKey("id") ? null : fixture("listVirtualMachines-empty.json");
                 }
@@ -236,15 +447,24 @@ public final class CloudStackStandIn {
                 return r;
             }
             case "listNetworks" -> {
+                if (p.containsKey("account") && p.containsKey("projectid")) {
+                    return error(command, 431, "Account and projectId can't be specified together");
+                }
                 if ("-1".equals(p.get("projectid"))) {
+                    return JSON.createObjectNode().set("listnetworksresponse", JSON.createObjectNode());
+                }
+                List<Net> list = networks.values().stream().filter(n -> !p.containsKey("id") || n.id.equals(p.get("id")))
+                        .filter(n -> sees(caller, n.account, n.domainId) && matches(p, n.account, n.domainId)).toList();
+                if (list.isEmpty()) {
                     return JSON.createObjectNode().set("listnetworksresponse", JSON.createObjectNode());
                 }
                 ObjectNode r = (ObjectNode) fixture("listNetworks.json");
                 ObjectNode body = (ObjectNode) r.path("listnetworksresponse");
-                ObjectNode net = ((ObjectNode) body.path("network").get(0)).deepCopy();
-                net.put("id", config.path("network").path("id").asText())
-                        .put("name", config.path("network").path("name").asText());
-                body.put("count", 1).set("network", JSON.createArrayNode().add(net));
+                ObjectNode home = (ObjectNode) body.path("network").get(0);
+                ObjectNode other = (ObjectNode) body.path("network").get(1);
+                ArrayNode out = JSON.createArrayNode();
+                list.forEach(n -> out.add(network(n.offering == null ? home : other, n)));
+                body.put("count", out.size()).set("network", out);
                 return r;
             }
             case "migrateVirtualMachine" -> {
@@ -285,14 +505,45 @@ public final class CloudStackStandIn {
         }
     }
 
-    /** The recorded VM {@code template}, rewritten to be {@code v}: ids, names, host, and its one NIC. */
+    /** The recorded account {@code template}, rewritten to be {@code a}, with its one user and that user's API key. */
+    private static JsonNode account(JsonNode template, Account a) {
+        ObjectNode o = template.deepCopy();
+        o.put("id", a.id).put("name", a.name).put("accounttype", a.type).put("domainid", a.domainId)
+                .put("domain", a.domain).put("domainpath", a.domain.equals("ROOT") ? "ROOT" : "ROOT/" + a.domain);
+        ObjectNode user = ((ObjectNode) template.path("user").get(0)).deepCopy();
+        user.put("id", UUID.nameUUIDFromBytes(("user:" + a.name + "/" + a.user).getBytes(StandardCharsets.UTF_8)).toString())
+                .put("username", a.user).put("account", a.name).put("accountid", a.id).put("accounttype", a.type)
+                .put("domainid", a.domainId).put("domain", a.domain).put("apikey", a.apiKey);
+        if (a.type != template.path("accounttype").asInt()) {
+            // a declared account of another type than its template: the default role of the type
+            String type = a.rootAdmin() ? "Admin" : a.type == DOMAIN_ADMIN ? "DomainAdmin" : "User";
+            String name = a.rootAdmin() ? "Root Admin" : a.type == DOMAIN_ADMIN ? "Domain Admin" : "User";
+            o.put("roletype", type).put("rolename", name);
+            user.put("roletype", type).put("rolename", name);
+        }
+        o.set("user", JSON.createArrayNode().add(user));
+        return o;
+    }
+
+    /** A recorded network ({@code template}: the Home Network or the other one), rewritten to be {@code n}. */
+    private static JsonNode network(ObjectNode template, Net n) {
+        ObjectNode o = template.deepCopy();
+        o.put("id", n.id).put("related", n.id).put("name", n.name).put("displaytext", n.name).put("account", n.account)
+                .put("domainid", n.domainId).put("domain", n.domain);
+        if (n.offering != null) {
+            o.put("networkofferingname", n.offering).put("networkofferingdisplaytext", n.offering);
+        }
+        return o;
+    }
+
+    /** The recorded VM {@code template}, rewritten to be {@code v}: ids, names, owner, host, and its one NIC. */
     private JsonNode vm(ObjectNode template, Vm v) {
         ObjectNode o = template.deepCopy();
         o.put("id", v.id).put("name", v.name).put("displayname", v.name).put("instancename", v.name)
-                .put("hostid", v.hostId).put("hostname", hostNames.get(v.hostId));
+                .put("hostid", v.hostId).put("hostname", hostNames.get(v.hostId)).put("account", v.net.account)
+                .put("domainid", v.net.domainId).put("domain", v.net.domain);
         ObjectNode nic = ((ObjectNode) template.path("nic").get(0)).deepCopy();
-        nic.put("macaddress", v.mac).put("networkid", config.path("network").path("id").asText())
-                .put("networkname", config.path("network").path("name").asText());
+        nic.put("macaddress", v.mac).put("networkid", v.net.id).put("networkname", v.net.name);
         o.set("nic", JSON.createArrayNode().add(nic));
         return o;
     }
@@ -301,7 +552,7 @@ public final class CloudStackStandIn {
     private void run(Job j, String toHostId) {
         List<String> cmd = new ArrayList<>();
         config.path("migrate").forEach(c -> cmd.add(c.asText()));
-        cmd.add(config.path("network").path("vni").asText());
+        cmd.add(Integer.toString(j.vm.net.vni));
         cmd.add(j.vm.mac);
         cmd.add(hostNames.get(j.vm.hostId));
         cmd.add(hostNames.get(toHostId));

@@ -18,14 +18,37 @@ public final class ManagerProcess extends DaemonProcess {
     public record Response(int status, JsonNode body) {
     }
 
-    private ManagerProcess(Host host, Process process, Path log, Path configFile) {
+    /** The local admin's name and password (auth.adminUser, auth.adminPasswordFile). */
+    private final String adminUser;
+    private final String adminPassword;
+    /** The admin's bearer token, once signed in. */
+    private String token;
+
+    private ManagerProcess(Host host, Process process, Path log, Path configFile, String adminUser, String adminPassword) {
         super("manager", host, process, log, configFile);
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword;
     }
 
     static ManagerProcess start(Fabric fabric, Host host, ObjectNode config, String name, List<String> fw) throws IOException {
         if (!config.has("agentListen")) {
             config.put("agentListen", host.ip() + ":" + AGENT_PORT);
         }
+        if (!config.has("auth")) {
+            config.putObject("auth");
+        }
+        ObjectNode auth = (ObjectNode) config.get("auth");
+        if (!auth.has("adminPasswordFile")) {
+            auth.put("adminPasswordFile", name + "-admin-password");
+        }
+        Path pwFile = fabric.workDir().resolve(auth.get("adminPasswordFile").asText());
+        if (!Files.exists(pwFile)) {
+            byte[] b = new byte[12];
+            new java.security.SecureRandom().nextBytes(b);
+            Files.writeString(pwFile, java.util.HexFormat.of().formatHex(b) + "\n");
+        }
+        String password = Files.readString(pwFile).lines().findFirst().orElse("").strip();
+        String user = auth.path("adminUser").asText("admin");
         Path cfg = fabric.workDir().resolve(name + ".json");
         Files.writeString(cfg, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         Path log = fabric.workDir().resolve(name + ".log");
@@ -38,7 +61,7 @@ public final class ManagerProcess extends DaemonProcess {
             cmd.add(kv);
         }
         Process p = fabric.spawn(host.ns(), cmd, log);
-        ManagerProcess m = new ManagerProcess(host, p, log, cfg);
+        ManagerProcess m = new ManagerProcess(host, p, log, cfg, user, password);
         m.awaitLog("manager ready", 30_000);
         return m;
     }
@@ -48,13 +71,62 @@ public final class ManagerProcess extends DaemonProcess {
         return host().ip() + ":" + AGENT_PORT;
     }
 
+    /** The local admin's name. */
+    public String adminUser() {
+        return adminUser;
+    }
+
+    /** The local admin's password (the test wrote it into auth.adminPasswordFile). */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
     /**
-     * Calls the REST API from inside the manager's namespace (with curl, so the API stays on
-     * loopback as it is by default). {@code body} may be null.
+     * Calls the REST API as the local admin from inside the manager's namespace (with curl, so the
+     * API stays on loopback as it is by default). {@code body} may be null. Signs in first when it
+     * has no token yet, and again once if the manager no longer knows it (a restart).
      */
-    public Response rest(String method, String path, String body) throws IOException {
+    public synchronized Response rest(String method, String path, String body) throws IOException {
+        if (token == null) {
+            token = signIn();
+        }
+        Response r = restAs(token, method, path, body);
+        if (r.status() == 401) {
+            token = signIn();
+            r = restAs(token, method, path, body);
+        }
+        return r;
+    }
+
+    /** Signs the local admin in ({@code POST /api/auth/login}) and returns the bearer token. */
+    public String signIn() throws IOException {
+        ObjectNode creds = Json.object().put("user", adminUser).put("password", adminPassword);
+        return signIn(creds);
+    }
+
+    /** Signs in with this body ({@code {"user","password"}} or {@code {"apiKey","secretKey"}}); fails unless 200. */
+    public String signIn(ObjectNode credentials) throws IOException {
+        Response r = restAs(null, "POST", "/auth/login", credentials.toString());
+        if (r.status() != 200 || r.body() == null || !r.body().hasNonNull("token")) {
+            throw new IOException("POST /api/auth/login answered " + r.status() + ": " + r.body());
+        }
+        return r.body().get("token").asText();
+    }
+
+    /**
+     * Calls the REST API with this bearer token (null: none) from inside the manager's namespace.
+     * {@code body} may be null.
+     */
+    public Response restAs(String bearer, String method, String path, String body) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", host().ns(), "curl", "-sS",
                 "-X", method, "-H", "Content-Type: application/json", "-w", "\n%{http_code}"));
+        Path headerFile = null;
+        if (bearer != null) {
+            // the token goes in a file curl reads, not on a command line other users can list
+            headerFile = Files.createTempFile("vnet-rest", ".h");
+            Files.writeString(headerFile, "Authorization: Bearer " + bearer + "\n");
+            cmd.addAll(List.of("-H", "@" + headerFile));
+        }
         Path bodyFile = null;
         if (body != null) {
             bodyFile = Files.createTempFile("vnet-rest", ".json");
@@ -75,6 +147,9 @@ public final class ManagerProcess extends DaemonProcess {
         } finally {
             if (bodyFile != null) {
                 Files.deleteIfExists(bodyFile);
+            }
+            if (headerFile != null) {
+                Files.deleteIfExists(headerFile);
             }
         }
     }

@@ -105,6 +105,16 @@ public interface AdaptationService {
     Decision rollback(NetworkId network, String actor);
 
     /**
+     * Plans the network now with its settings' algorithm and applies the plan, whatever the mode
+     * (a person applying a recommendation). The decision is recorded, measured and can be rolled
+     * back like the loop's own.
+     *
+     * @return the decision, applied (or not, with a note saying why: a migration failed, say)
+     * @throws IllegalStateException the network cannot be planned now, or the plan would change nothing
+     */
+    Decision apply(NetworkId network, String actor);
+
+    /**
      * The recommendation of {@code algorithm} ({@code topk}, {@code topk:K}, {@code greedy},
      * {@code anneal}, {@code exhaustive}) for {@code network} now.
      *

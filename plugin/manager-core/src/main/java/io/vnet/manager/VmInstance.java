@@ -26,6 +26,11 @@ public record VmInstance(String uuid, String name, String hostId, String source,
         return new VmInstance(uuid, name, hostId, source, nics, at);
     }
 
+    /** The same VM with only these NICs (what a user may see of it). */
+    public VmInstance withNics(List<Nic> some) {
+        return new VmInstance(uuid, name, hostId, source, some, registeredAt);
+    }
+
     /** Whether {@code o} is the same registration but for its time. */
     public boolean sameAs(VmInstance o) {
         return o != null && uuid.equals(o.uuid) && name.equals(o.name) && hostId.equals(o.hostId)

@@ -212,6 +212,48 @@ public final class AdaptationLoop implements AdaptationService {
         return rolled;
     }
 
+    @Override
+    public synchronized Decision apply(NetworkId network, String actor) {
+        State s = state(network);
+        long now = clock.millis();
+        Settings set = s.settings;
+        int migrationsLeft = migrationsLeft(s, now);
+        boolean mayMigrate = set.migrate() && executor.get() != null && migrationsLeft > 0
+                && (s.migrationFailedAt < 0 || now - s.migrationFailedAt >= HOUR_MS);
+        Recommender.Planned planned = recommender.plan(network, set.algorithm(), mayMigrate);
+        if (planned.result().plan().migrations().size() > migrationsLeft) {
+            planned = recommender.plan(network, set.algorithm(), false);
+        }
+        Recommendation r = planned.recommendation();
+        if (r.migrations().isEmpty() && (r.added().isEmpty()
+                || rollout.render(network, planned.result().plan()).equals(rollout.installed(network)))) {
+            throw new IllegalStateException("network " + network + ": the recommendation (" + r.algorithm()
+                    + ") adds no link and moves no VM: the overlay already is what it recommends");
+        }
+        long id = s.nextId++;
+        long active = rates.activeSince(network, now);
+        double before = active >= 0 && now - active >= MIN_ACTIVE_MS ? rates.rate(network, now - BEFORE_MS, now) : Double.NaN;
+        String trigger = "applied by " + actor;
+        Decision d = new Decision(id, Instant.ofEpochMilli(now), trigger, r, false, "", null, null, List.of(), before,
+                Double.NaN, Double.NaN, null);
+        Rollout.Installed was = rollout.installed(network);
+        audit.record(actor, "apply", "network " + network.vni(), "decision " + id + " (" + r.algorithm() + ", adds "
+                + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations()) + ")");
+        LoopRecords.Stored stored = apply(network, s, new LoopRecords.Stored(d, was, was), planned);
+        put(network, s, stored);
+        currentClass(network).ifPresent(cls -> s.decidedClass = cls); // the loop does not decide again on this class
+        s.lastDecisionMillis = now;
+        LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm() + " adds "
+                + r.added() + "; " + (stored.decision().applied() ? "applied" : stored.decision().note()));
+        return stored.decision();
+    }
+
+    /** The class VTTIF reports for a network now, when it recognises one. */
+    private Optional<String> currentClass(NetworkId network) {
+        return topology.topology(network).filter(g -> !g.isEmpty() && g.topologyClass() != TopologyClass.OTHER)
+                .map(g -> g.topologyClass().name());
+    }
+
     /** One round of the loop over every network whose mode is not OFF. */
     public synchronized void tick() {
         long now = clock.millis();

@@ -46,7 +46,8 @@ import java.util.Set;
  */
 record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs,
                      io.vnet.protocol.Tls.Files tls, Adaptation adaptation, CommandMigrations migration) {
-    static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls", "adaptation", "migration", "cloudstack", "libvirt");
+    static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls", "adaptation", "migration", "cloudstack", "libvirt",
+            "auth");
     static final Set<String> ADAPTATION_FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "hostCapacity",
             "linkMbps", "latencyMs", "linkCostMs", "migrationCostMs", "minGain");
 

@@ -465,6 +465,27 @@ class AdaptationLoopTest {
     }
 
     @Test
+    void aPersonAppliesTheRecommendationInRecommendModeAndRollsItBack() {
+        loop.configure(NET, new Settings(Mode.RECOMMEND, "greedy", false, 0), "api");
+        loop.tick();
+        assertFalse(loop.decisions(NET).get(0).applied(), "recommend mode records only");
+        assertTrue(desired.states.isEmpty(), "nothing pushed");
+        Decision d = loop.apply(NET, "ui:alice");
+        assertTrue(d.applied(), d.note());
+        assertEquals("applied by ui:alice", d.trigger());
+        assertEquals(d, loop.decisions(NET).get(0), "recorded as the newest decision");
+        assertFalse(desired.states.get("ha").links().isEmpty(), "its links pushed");
+        assertTrue(audit.entries.stream().anyMatch(a -> a.action().equals("apply") && a.actor().equals("ui:alice")));
+        ticks(3, 1000);
+        assertEquals(2, loop.decisions(NET).size(), "the loop does not decide again on the same class");
+        assertThrows(IllegalStateException.class, () -> loop.apply(NET, "ui:alice"),
+                "the overlay already has the recommended links: nothing to apply");
+        Decision rolled = loop.rollback(NET, "ui:alice");
+        assertEquals(d.id(), rolled.id());
+        desired.states.values().forEach(st -> assertTrue(st.links().isEmpty(), "back to the star: " + st));
+    }
+
+    @Test
     void aVmThatMovedGetsItsRulesRewrittenOnTheSameOverlay() {
         loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
         loop.tick();

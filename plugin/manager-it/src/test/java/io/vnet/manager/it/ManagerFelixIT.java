@@ -58,6 +58,8 @@ class ManagerFelixIT {
     @TempDir
     Path tmp;
     private Framework fw;
+    /** The local admin's bearer token for the running framework (null: none sent). */
+    private String token;
 
     @AfterEach
     void stop() throws Exception {
@@ -231,6 +233,73 @@ class ManagerFelixIT {
         }
         assertEquals(List.of(), failures, "bundles that failed to start");
         waitFor(port, "/api/openapi.json");
+        // the manager made the local admin's password beside its configuration (auth section absent)
+        String password = Files.readString(tmp.resolve("admin-password")).strip();
+        HttpResponse<String> r = post(port, "/api/auth/login", "{\"user\":\"admin\",\"password\":\"" + password + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        token = JSON.readTree(r.body()).get("token").asText();
+    }
+
+    /**
+     * Sign-in, the page and its live stream, inside Felix over real HTTP: every route but sign-in
+     * and the OpenAPI document needs a token; the page is served with a policy that lets only the
+     * manager frame it; the events route streams Server-Sent Events; signing out ends the token.
+     */
+    @Test
+    void signInThePageAndTheLiveStreamWorkInsideFelix() throws Exception {
+        int port = freePort();
+        start(port, "jdbc:h2:file:" + tmp.resolve("db/auth"), "felix-auth");
+        String admin = token;
+        token = null;
+        HttpResponse<String> r = get(port, "/api/hosts");
+        assertEquals(401, r.statusCode(), r.body());
+        assertEquals("Bearer realm=\"vnet\"", r.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertTrue(JSON.readTree(r.body()).get("error").asText().startsWith("sign in:"), r.body());
+        r = post(port, "/api/auth/login", "{\"user\":\"admin\",\"password\":\"not-the-password\"}");
+        assertEquals(401, r.statusCode(), r.body());
+        r = post(port, "/api/auth/login", "{\"apiKey\":\"k\",\"secretKey\":\"s\"}");
+        assertEquals(503, r.statusCode(), "no CloudStack configured: " + r.body());
+        token = admin;
+        JsonNode me = getJson(port, "/api/auth/me", 200);
+        assertTrue(me.get("admin").asBoolean());
+        assertEquals("local", me.get("source").asText());
+
+        // the page, with the policy that lets only its own origin frame it
+        r = get(port, "/vnet/ui/");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").endsWith("frame-ancestors 'self'"),
+                r.headers().map().toString());
+        assertEquals("SAMEORIGIN", r.headers().firstValue("X-Frame-Options").orElse(""));
+        java.util.regex.Matcher js = java.util.regex.Pattern.compile("src=\"\\./(assets/[^\"]+\\.js)\"").matcher(r.body());
+        assertTrue(js.find(), "the page names its script relative to itself: " + r.body());
+        HttpResponse<String> script = get(port, "/vnet/ui/" + js.group(1));
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertEquals(404, get(port, "/vnet/ui/assets/nothing.js").statusCode());
+
+        // the live stream of a network: Server-Sent Events, a snapshot at once and then every second
+        Object store = service("io.vnet.manager.store.ManagerStore");
+        Class<?> netClass = bundle("io.vnet.manager.store").loadClass("io.vnet.manager.store.Network");
+        store.getClass().getMethod("putNetwork", netClass).invoke(store, netClass.getConstructors()[0].newInstance(100, "n"));
+        HttpRequest events = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/networks/100/events"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpResponse<Stream<String>> stream = HTTP.send(events, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        List<String> lines = stream.body().limit(6).toList(); // two events: event, data, blank line each
+        assertEquals("event: snapshot", lines.get(0));
+        JsonNode first = JSON.readTree(lines.get(1).substring("data: ".length()));
+        assertEquals(100, first.get("vni").asInt());
+        assertTrue(first.has("overlay") && first.has("adaptation") && first.has("rate"), first.toString());
+        assertEquals("event: snapshot", lines.get(3));
+        JsonNode second = JSON.readTree(lines.get(4).substring("data: ".length()));
+        assertTrue(Instant.parse(second.get("time").asText()).isAfter(Instant.parse(first.get("time").asText())));
+
+        r = post(port, "/api/auth/logout", "");
+        assertEquals(200, r.statusCode());
+        assertEquals(401, get(port, "/api/hosts").statusCode(), "the token is gone");
+        stopFramework();
     }
 
     private void stopFramework() throws Exception {
@@ -261,7 +330,7 @@ class ManagerFelixIT {
         return fw.getBundleContext().getService(refs[0]);
     }
 
-    private static void waitFor(int port, String path) throws Exception {
+    private void waitFor(int port, String path) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
@@ -279,13 +348,26 @@ class ManagerFelixIT {
         throw new AssertionError("GET " + path + " on port " + port + " did not answer 200 within 30 s: " + last, last);
     }
 
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode getJson(int port, String path, int status) throws IOException, InterruptedException {
+    private HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode getJson(int port, String path, int status) throws IOException, InterruptedException {
         HttpResponse<String> r = get(port, path);
         System.out.println("ManagerFelixIT: GET " + path + " -> " + r.statusCode() + " " + abbreviate(r.body()));
         assertEquals(status, r.statusCode(), "GET " + path + ": " + r.body());

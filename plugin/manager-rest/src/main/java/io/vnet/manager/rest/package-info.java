@@ -1,6 +1,10 @@
-/** Settings of the manager's HTTP endpoint, for the launcher that starts the framework. */
+/**
+ * The manager's HTTP endpoint as other bundles see it: where it listens ({@link io.vnet.manager.rest.HttpSettings}),
+ * who is calling ({@link io.vnet.manager.rest.Sessions}, {@link io.vnet.manager.rest.Identity}) and where tenants
+ * sign in ({@link io.vnet.manager.rest.TenantDirectory}, provided by the CloudStack bundle).
+ */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.vnet.manager.rest;
 
 import org.osgi.annotation.bundle.Export;

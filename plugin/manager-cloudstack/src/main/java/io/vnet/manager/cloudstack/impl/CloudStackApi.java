@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.manager.cloudstack.CloudStackException;
 import io.vnet.manager.cloudstack.CloudStackNic;
 import io.vnet.manager.cloudstack.CloudStackVm;
+import io.vnet.manager.rest.Identity;
 import io.vnet.manager.store.CloudStackNetwork;
 import io.vnet.manager.store.StoreException;
 import java.io.IOException;
@@ -27,8 +28,11 @@ import java.util.regex.Pattern;
  * <li>POST /webhook: CloudStack's webhook deliveries, accepted from any address (they are signed);</li>
  * <li>POST /extension/{command}: the Network Extension executable's calls (from any address when an
  * extension token is configured and sent as {@code Authorization: Bearer}; else as the reads);</li>
- * <li>GET /vms, /vms/{uuid}, /vms/{uuid}/nics, /networks, /prepared-nics, /status: loopback only
- * unless remote access is allowed.</li>
+ * <li>GET /vms/{uuid}/nics when an extension token is configured: the KVM hosts' hook, with the same
+ * token as {@code Authorization: Bearer};</li>
+ * <li>GET /vms, /vms/{uuid}, /vms/{uuid}/nics (without an extension token), /networks, /prepared-nics,
+ * /status: a signed-in admin of the manager (401 {@code {"error": "sign in: ..."}} without a session,
+ * 403 for a tenant), and loopback only unless remote access is allowed.</li>
  * </ul>
  * Without a {@code cloudstack} configuration section every route answers 503.
  */
@@ -71,10 +75,12 @@ public final class CloudStackApi {
      * @param path     the path below /api/cloudstack, e.g. "/vms"
      * @param headers  the request headers, names in lower case
      * @param loopback whether the request arrived on a loopback address
+     * @param caller   the signed-in user of the request (from its {@code Authorization} header), if any
      */
-    public Answer handle(String method, String path, Map<String, String> headers, byte[] body, boolean loopback) {
+    public Answer handle(String method, String path, Map<String, String> headers, byte[] body, boolean loopback,
+                         Optional<Identity> caller) {
         try {
-            return route(method, path == null ? "" : path, headers, body, loopback);
+            return route(method, path == null ? "" : path, headers, body, loopback, caller);
         } catch (CloudStackException e) {
             if (e.unreachable()) {
                 return Answer.error(503, e.getMessage());
@@ -90,8 +96,8 @@ public final class CloudStackApi {
         }
     }
 
-    private Answer route(String method, String path, Map<String, String> headers, byte[] body, boolean loopback)
-            throws CloudStackException {
+    private Answer route(String method, String path, Map<String, String> headers, byte[] body, boolean loopback,
+                         Optional<Identity> caller) throws CloudStackException {
         String[] p = path.equals("/") || path.isEmpty() ? new String[0] : path.substring(1).split("/", -1);
         if (p.length == 1 && p[0].equals("webhook")) {
             if (!method.equals("POST")) {
@@ -133,11 +139,17 @@ public final class CloudStackApi {
                 return refused;
             }
         } else if (!loopback && !allowRemote) {
-            return Answer.error(403, "the API serves loopback only until authentication arrives (set "
-                    + io.vnet.manager.rest.HttpSettings.ALLOW_REMOTE_PROPERTY + "=true)");
+            return Answer.error(403, "the API serves loopback only (set "
+                    + io.vnet.manager.rest.HttpSettings.ALLOW_REMOTE_PROPERTY + "=true to serve other addresses)");
         }
         if (services == null) {
             return Answer.error(503, notConfigured);
+        }
+        if (!hookCall) {
+            Answer refused = checkAdmin(headers, caller);
+            if (refused != null) {
+                return refused;
+            }
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Answer.error(405, "method " + method + " is not allowed on /api/cloudstack" + path);
@@ -170,6 +182,25 @@ public final class CloudStackApi {
             return Answer.ok(services.status().get());
         }
         return Answer.error(404, "no resource /api/cloudstack" + path);
+    }
+
+    /** Null when the caller is a signed-in admin, else the refusal: 401 without a session, 403 for a tenant. */
+    private static Answer checkAdmin(Map<String, String> headers, Optional<Identity> caller) {
+        if (caller.isEmpty()) {
+            String auth = headers.getOrDefault("authorization", "").strip();
+            return Answer.error(401, auth.isEmpty()
+                    ? "sign in: /api/cloudstack needs a signed-in admin of the manager: send \"Authorization: Bearer"
+                            + " <token>\" with the token of your session"
+                    : "sign in: the Authorization header holds no valid session (unknown or expired token): sign in"
+                            + " again");
+        }
+        Identity who = caller.get();
+        if (!who.admin()) {
+            return Answer.error(403, "admins only: /api/cloudstack shows every account's VMs and networks; "
+                    + who.user() + (who.account().isEmpty() ? "" : " (account " + who.account() + ")")
+                    + " is a tenant: use the manager's API for your own networks");
+        }
+        return null;
     }
 
     /** Null when the Network Extension's caller may go on, else the refusal. */

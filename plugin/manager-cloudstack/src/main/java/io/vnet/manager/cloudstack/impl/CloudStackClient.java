@@ -67,11 +67,20 @@ public final class CloudStackClient {
     private final Clock clock;
 
     public CloudStackClient(Settings settings, Clock clock) {
+        this(settings, clock, httpClient(settings.requestTimeout()));
+    }
+
+    /** A client over a shared HTTP client (e.g. one per tenant sign-in: each needs its own keys). */
+    CloudStackClient(Settings settings, Clock clock, HttpClient http) {
         this.settings = settings;
         this.signer = new ApiSigner(settings.secretKey());
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
+    }
+
+    /** The HTTP client a CloudStack client uses: this connect timeout, no redirects followed. */
+    static HttpClient httpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     public URI endpoint() {
@@ -227,6 +236,24 @@ public final class CloudStackClient {
     }
 
     /**
+     * The networks of one account: {@code listNetworks account=<name> domainid=<id> listall=true}, one
+     * query. Not asked again with {@code projectid=-1}: CloudStack refuses an account together with a
+     * project ("Account and projectId can't be specified together"), and a project's networks are not
+     * the account's.
+     */
+    public List<CsNetwork> listAccountNetworks(String account, String domainId) throws CloudStackException {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("account", account);
+        p.put("domainid", domainId);
+        p.put("listall", "true");
+        List<CsNetwork> out = new ArrayList<>();
+        for (JsonNode n : list("listNetworks", "network", p)) {
+            out.add(network(n));
+        }
+        return out;
+    }
+
+    /**
      * The network with this id: its uuid, or its numeric database id (listNetworks' id parameter
      * predates CloudStack 3 and so accepts both; the Network Extension names networks by the latter).
      */
@@ -257,6 +284,18 @@ public final class CloudStackClient {
     static CsOffering offering(JsonNode n) {
         return new CsOffering(text(n, "id"), text(n, "name"), text(n, "state"), text(n, "guestiptype"),
                 text(n, "traffictype"));
+    }
+
+    // ---- accounts
+
+    /**
+     * listAccounts as the caller of this client sees it, each account as CloudStack answers it
+     * ({@code id}, {@code name}, {@code accounttype}, {@code roletype}, {@code domainid}, {@code domain},
+     * {@code user[]} with {@code username} and {@code apikey}, ...). A User-role caller gets its own
+     * account; an admin gets the accounts of its domain.
+     */
+    public List<JsonNode> listAccounts(Map<String, String> filter) throws CloudStackException {
+        return list("listAccounts", "account", filter);
     }
 
     // ---- events

@@ -4,6 +4,8 @@ import io.vnet.manager.AgentRegistry;
 import io.vnet.manager.MigrationExecutor;
 import io.vnet.manager.cloudstack.CloudStackInventory;
 import io.vnet.manager.cloudstack.HomeNetworks;
+import io.vnet.manager.rest.Sessions;
+import io.vnet.manager.rest.TenantDirectory;
 import io.vnet.manager.store.ManagerStore;
 import jakarta.servlet.Servlet;
 import java.lang.System.Logger.Level;
@@ -24,8 +26,10 @@ import org.osgi.service.component.annotations.Reference;
  * The CloudStack integration in the manager. It reads the {@code cloudstack} section of the file
  * named by the framework property {@value #CONFIG_PROPERTY}. Without one it only serves
  * /api/cloudstack/*, answering 503. With one it also registers {@link CloudStackInventory},
- * {@link HomeNetworks} and a {@link MigrationExecutor} (CloudStack's live migration), and keeps the
- * inventory in sync. A bad section stops the manager like any configuration error (exit code 2).
+ * {@link HomeNetworks}, a {@link MigrationExecutor} (CloudStack's live migration) and a
+ * {@link TenantDirectory} (tenants sign in with their CloudStack keys), and keeps the inventory in
+ * sync. The routes take their callers from the REST API's {@link Sessions}. A bad section stops the
+ * manager like any configuration error (exit code 2).
  */
 @Component(immediate = true)
 public final class CloudStackComponent {
@@ -38,7 +42,8 @@ public final class CloudStackComponent {
     private CloudStackWiring wiring;
 
     @Activate
-    public CloudStackComponent(@Reference ManagerStore store, @Reference AgentRegistry agents, BundleContext ctx) {
+    public CloudStackComponent(@Reference ManagerStore store, @Reference AgentRegistry agents,
+                               @Reference Sessions sessions, BundleContext ctx) {
         boolean allowRemote = Boolean.parseBoolean(ctx.getProperty(io.vnet.manager.rest.HttpSettings.ALLOW_REMOTE_PROPERTY));
         String file = ctx.getProperty(CONFIG_PROPERTY);
         CloudStackConfig cfg;
@@ -59,6 +64,7 @@ public final class CloudStackComponent {
             registrations.add(ctx.registerService(CloudStackInventory.class, wiring.inventory, null));
             registrations.add(ctx.registerService(HomeNetworks.class, wiring.vnis, null));
             registrations.add(ctx.registerService(MigrationExecutor.class, wiring.migrations, null));
+            registrations.add(ctx.registerService(TenantDirectory.class, wiring.tenants, null));
             wiring.start();
             LOG.log(Level.INFO, "CloudStack at " + cfg.url() + ": events by " + cfg.events().name().toLowerCase()
                     + ", Home Networks are offering '" + cfg.offeringName() + "', VNIs " + cfg.vniFrom() + ".."
@@ -67,7 +73,7 @@ public final class CloudStackComponent {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", SERVLET_PATTERN);
         props.put("osgi.http.whiteboard.servlet.name", "vnet-cloudstack-api");
-        registrations.add(ctx.registerService(Servlet.class, new CloudStackServlet(api), props));
+        registrations.add(ctx.registerService(Servlet.class, new CloudStackServlet(api, sessions), props));
     }
 
     private void fatal(BundleContext ctx, String message) {

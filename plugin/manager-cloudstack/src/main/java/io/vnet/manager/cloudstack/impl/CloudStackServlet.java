@@ -1,5 +1,7 @@
 package io.vnet.manager.cloudstack.impl;
 
+import io.vnet.manager.rest.Identity;
+import io.vnet.manager.rest.Sessions;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,10 +12,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The routes of {@link CloudStackApi} on the OSGi servlet whiteboard, pattern /api/cloudstack/*
  * (the longest prefix wins over the REST API's /api/*). {@code CloudStackComponent} registers it.
+ * The caller is the REST API's session of the request's {@code Authorization} header ({@link Sessions}).
  */
 final class CloudStackServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -21,9 +25,11 @@ final class CloudStackServlet extends HttpServlet {
     static final int MAX_BODY = 1 << 20;
 
     private final transient CloudStackApi api;
+    private final transient Sessions sessions;
 
-    CloudStackServlet(CloudStackApi api) {
+    CloudStackServlet(CloudStackApi api, Sessions sessions) {
         this.api = api;
+        this.sessions = sessions;
     }
 
     @Override
@@ -37,7 +43,8 @@ final class CloudStackServlet extends HttpServlet {
         if (body == null) {
             a = Answer.error(413, "body: larger than " + MAX_BODY + " bytes");
         } else {
-            a = api.handle(req.getMethod(), req.getPathInfo(), headers, body, isLoopback(req.getLocalAddr()));
+            a = api.handle(req.getMethod(), req.getPathInfo(), headers, body, isLoopback(req.getLocalAddr()),
+                    caller(sessions, req.getHeader("Authorization")));
         }
         resp.setStatus(a.status());
         resp.setContentType("application/json");
@@ -45,6 +52,14 @@ final class CloudStackServlet extends HttpServlet {
         if (!req.getMethod().equals("HEAD")) {
             CloudStackClient.JSON.writeValue(resp.getOutputStream(), a.body());
         }
+    }
+
+    /** The signed-in user of a request with this {@code Authorization} header; empty without one. */
+    static Optional<Identity> caller(Sessions sessions, String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.empty();
+        }
+        return sessions.identify(authorization);
     }
 
     /** The body, or null when it is larger than {@link #MAX_BODY}. */

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * The CloudStack integration built from its configuration: client, inventory, VNI map, event
  * intake (webhook receiver and/or listEvents poller), the Network Extension's commands, the
- * migration executor and the routes. {@link #start()} schedules the full syncs and the polls.
+ * migration executor, the tenant directory (sign-in with CloudStack keys) and the routes.
+ * {@link #start()} schedules the full syncs and the polls.
  */
 final class CloudStackWiring implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CloudStackWiring.class.getName());
@@ -36,6 +37,7 @@ final class CloudStackWiring implements AutoCloseable {
     final EventPoller poller;
     final ExtensionCommands extension;
     final CloudStackMigrationExecutor migrations;
+    final CloudStackTenants tenants;
     final CloudStackApi api;
     private final ScheduledExecutorService scheduler;
 
@@ -64,6 +66,7 @@ final class CloudStackWiring implements AutoCloseable {
         this.extension = new ExtensionCommands(directory, vnis, inventory, client, clock);
         this.migrations = new CloudStackMigrationExecutor(client, inventory, config.hostMap(), config.migrationTimeout(),
                 config.pollJob(), clock, d -> Thread.sleep(d.toMillis()));
+        this.tenants = new CloudStackTenants(config.clientSettings(), clock, client, vnis);
         this.api = new CloudStackApi(new CloudStackApi.Services(inventory, vnis, webhook, extension,
                 config.extensionToken(), this::status), allowRemote);
     }

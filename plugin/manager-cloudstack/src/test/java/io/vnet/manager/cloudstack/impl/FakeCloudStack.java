@@ -32,8 +32,10 @@ import javax.crypto.spec.SecretKeySpec;
  * A CloudStack API endpoint on loopback that answers with the recorded fixtures. It checks every
  * request as CloudStack's ApiServer does: the API key, signatureVersion 3 with an expires time in
  * the future, and the signature (parameter names sorted as sent, values URL-encoded with spaces as
- * %20, the whole lower-cased, HMAC-SHA1 with the secret key, base64). A bad request gets the
- * recorded 401 answer.
+ * %20, the whole lower-cased, HMAC-SHA1 with the secret key of that API key, base64). It knows the
+ * manager's key pair ({@link #API_KEY}) and those added with {@link #addKeys}. A bad request gets the
+ * recorded 401 answer ({@code 4.20/error-401-<command>.json} when recorded, else the
+ * listVirtualMachines one renamed).
  */
 final class FakeCloudStack implements AutoCloseable {
     static final String API_KEY = "Xq7pZ2vB9kR4mN1sT6wY3cF8hJ5dL0gA-eU_iO2rP9sQ4tV7xW1yZ3bC6nM8kJ0hG5fD2aS4lK7jH9gF1dS3aQ";
@@ -51,6 +53,7 @@ final class FakeCloudStack implements AutoCloseable {
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
+    private final Map<String, String> keys = new ConcurrentHashMap<>(Map.of(API_KEY, SECRET_KEY));
 
     FakeCloudStack() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -60,6 +63,11 @@ final class FakeCloudStack implements AutoCloseable {
 
     URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/client/api");
+    }
+
+    /** Another user's key pair (a tenant's): its requests are checked against this secret key. */
+    void addKeys(String apiKey, String secretKey) {
+        keys.put(apiKey, secretKey);
     }
 
     void on(String command, Handler h) {
@@ -79,8 +87,8 @@ final class FakeCloudStack implements AutoCloseable {
 
     /**
      * A list command over the items of a fixture: filters by id (or an alias of it: a numeric
-     * database id), name and type, answers nothing for projectid=-1 (no project resources), and
-     * pages by page/pagesize like CloudStack.
+     * database id), name, type, account and domainid, answers nothing for projectid=-1 (no project
+     * resources), and pages by page/pagesize like CloudStack.
      */
     void onList(String command, String fixture, String itemKey, Map<String, String> idAliases) {
         on(command, p -> {
@@ -92,6 +100,8 @@ final class FakeCloudStack implements AutoCloseable {
                 if ((id == null || id.equalsIgnoreCase(i.path("id").asText()))
                         && (p.get("name") == null || p.get("name").equals(i.path("name").asText()))
                         && (p.get("type") == null || p.get("type").equalsIgnoreCase(i.path("type").asText()))
+                        && (p.get("account") == null || p.get("account").equals(i.path("account").asText()))
+                        && (p.get("domainid") == null || p.get("domainid").equals(i.path("domainid").asText()))
                         && !"-1".equals(p.get("projectid"))) {
                     matching.add(i);
                 }
@@ -130,12 +140,14 @@ final class FakeCloudStack implements AutoCloseable {
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
             String command = params.getOrDefault("command", "");
-            String problem = check(params);
+            String problem = check(params, keys);
             Reply r;
             if (problem != null) {
                 refused.incrementAndGet();
-                r = new Reply(401, Fixtures.text("4.20/error-401.json").replace("listvirtualmachinesresponse",
-                        command.toLowerCase(Locale.ROOT) + "response"));
+                r = new Reply(401, Fixtures.exists("4.20/error-401-" + command + ".json")
+                        ? Fixtures.text("4.20/error-401-" + command + ".json")
+                        : Fixtures.text("4.20/error-401.json").replace("listvirtualmachinesresponse",
+                                command.toLowerCase(Locale.ROOT) + "response"));
             } else {
                 requests.add(params);
                 Handler h = handlers.get(command);
@@ -153,8 +165,9 @@ final class FakeCloudStack implements AutoCloseable {
     }
 
     /** Null when the request is signed right and not expired, else what is wrong. */
-    private static String check(Map<String, String> params) {
-        if (!API_KEY.equals(params.get("apiKey"))) {
+    private static String check(Map<String, String> params, Map<String, String> keys) {
+        String secret = params.get("apiKey") == null ? null : keys.get(params.get("apiKey"));
+        if (secret == null) {
             return "apiKey";
         }
         if (!"3".equals(params.get("signatureVersion"))) {
@@ -180,7 +193,7 @@ final class FakeCloudStack implements AutoCloseable {
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(SECRET_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
             String expected = Base64.getEncoder().encodeToString(
                     mac.doFinal(unsigned.toString().toLowerCase().getBytes(StandardCharsets.UTF_8)));
             return expected.equals(params.get("signature")) ? null : "signature";

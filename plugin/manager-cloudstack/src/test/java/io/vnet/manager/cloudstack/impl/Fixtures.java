@@ -26,6 +26,11 @@ final class Fixtures {
         }
     }
 
+    /** Whether a fixture is recorded, e.g. "4.20/error-401-listAccounts.json". */
+    static boolean exists(String name) {
+        return Fixtures.class.getResource("/cloudstack/" + name) != null;
+    }
+
     static JsonNode json(String name) {
         try {
             return CloudStackClient.JSON.readTree(text(name));

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** GET /api/cloudstack/... against the recorded 4.20 answers. */
 class RoutesTest {
+    static final Map<String, String> AS_ADMIN = Map.of("authorization", FakeSessions.bearer(FakeSessions.ADMIN_TOKEN));
+    static final Map<String, String> AS_ALICE = Map.of("authorization", FakeSessions.bearer(FakeSessions.ALICE_TOKEN));
+
     @TempDir
     java.nio.file.Path dir;
     TestBed bed;
@@ -52,7 +60,7 @@ class RoutesTest {
         assertEquals(400, bad.status());
         assertTrue(bad.body().path("error").asText().startsWith("uuid: "));
         assertEquals(404, bed.get("/nothing").status());
-        assertEquals(405, bed.wiring.api.handle("DELETE", "/vms", Map.of(), new byte[0], true).status());
+        assertEquals(405, bed.call("DELETE", "/vms", AS_ADMIN, new byte[0], true).status());
     }
 
     @Test
@@ -67,19 +75,21 @@ class RoutesTest {
     void notConfiguredIs503() {
         CloudStackApi off = new CloudStackApi("CloudStack is not configured", false);
         for (String path : List.of("/vms", "/vms/" + TestBed.VM1 + "/nics", "/networks")) {
-            Answer a = off.handle("GET", path, Map.of(), new byte[0], true);
+            Answer a = off.handle("GET", path, Map.of(), new byte[0], true, Optional.empty());
             assertEquals(503, a.status());
             assertEquals("CloudStack is not configured", a.body().path("error").asText());
+            assertEquals(503, off.handle("GET", path, AS_ADMIN, new byte[0], true, Optional.of(FakeSessions.ADMIN))
+                    .status());
         }
-        assertEquals(503, off.handle("POST", "/webhook", Map.of(), new byte[0], false).status());
+        assertEquals(503, off.handle("POST", "/webhook", Map.of(), new byte[0], false, Optional.empty()).status());
     }
 
     @Test
     void readsAreLoopbackOnlyUnlessAllowed() {
-        Answer a = bed.wiring.api.handle("GET", "/vms", Map.of(), new byte[0], false);
+        Answer a = bed.call("GET", "/vms", AS_ADMIN, new byte[0], false);
         assertEquals(403, a.status());
         assertTrue(a.body().path("error").asText().contains("vnet.manager.rest.allowRemote"), a.body().toString());
-        Answer ext = bed.wiring.api.handle("POST", "/extension/shutdown-network", Map.of(),
+        Answer ext = bed.call("POST", "/extension/shutdown-network", Map.of(),
                 Fixtures.text("4.23/extension-shutdown-network.json").getBytes(), false);
         assertEquals(403, ext.status());
     }
@@ -90,13 +100,74 @@ class RoutesTest {
         bed.close();
         bed = new TestBed(dir, Map.of("extensionToken", "h0st-t0ken"));
         String nics = "/vms/" + TestBed.VM1 + "/nics";
-        assertEquals(401, bed.wiring.api.handle("GET", nics, Map.of(), new byte[0], false).status());
-        assertEquals(401, bed.wiring.api.handle("GET", nics, Map.of("authorization", "Bearer wrong"), new byte[0], false).status());
-        Answer a = bed.wiring.api.handle("GET", nics, Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], false);
+        assertEquals(401, bed.call("GET", nics, Map.of(), new byte[0], false).status());
+        assertEquals(401, bed.call("GET", nics, Map.of("authorization", "Bearer wrong"), new byte[0], false).status());
+        Answer a = bed.call("GET", nics, Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], false);
         assertEquals(200, a.status(), a.body().toString());
         assertEquals(100_000, a.body().path("nics").get(0).path("vni").asInt());
-        assertEquals(403, bed.wiring.api.handle("GET", "/vms", Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], false)
+        assertEquals(403, bed.call("GET", "/vms", Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], false)
                 .status(), "the token opens the hook's question only");
+        Answer local = bed.call("GET", "/vms", Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], true);
+        assertEquals(401, local.status(), "nor is it a session: " + local.body());
+        assertEquals(200, bed.call("GET", nics, Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], true).status(),
+                "no session needed for the hook's question, from loopback either");
+    }
+
+    /** Every read but the hook's token route needs a signed-in admin: 401 without a session, 403 for a tenant. */
+    @Test
+    void theReadsNeedASignedInAdmin() throws Exception {
+        for (String path : List.of("/vms", "/vms/" + TestBed.VM1, "/vms/" + TestBed.VM1 + "/nics", "/networks",
+                "/prepared-nics", "/status")) {
+            Answer none = bed.call("GET", path, Map.of(), new byte[0], true);
+            assertEquals(401, none.status(), path + ": " + none.body());
+            assertTrue(none.body().path("error").asText().startsWith("sign in: "), path + ": " + none.body());
+            Answer unknown = bed.call("GET", path, Map.of("authorization", "Bearer no-such-session"), new byte[0], true);
+            assertEquals(401, unknown.status(), path + ": " + unknown.body());
+            assertTrue(unknown.body().path("error").asText().startsWith("sign in: "), path + ": " + unknown.body());
+            Answer tenant = bed.call("GET", path, AS_ALICE, new byte[0], true);
+            assertEquals(403, tenant.status(), path + ": " + tenant.body());
+            assertTrue(tenant.body().path("error").asText().contains("alice"), tenant.body().toString());
+            Answer admin = bed.call("GET", path, AS_ADMIN, new byte[0], true);
+            assertEquals(200, admin.status(), path + ": " + admin.body());
+        }
+        assertTrue(bed.cs.calls("listVirtualMachines").stream().allMatch(c -> FakeCloudStack.API_KEY.equals(c.get("apiKey"))));
+        assertEquals(401, bed.call("DELETE", "/vms", Map.of(), new byte[0], true).status(), "no method probing either");
+        bed.sessions.forget(FakeSessions.ADMIN_TOKEN);
+        assertEquals(401, bed.call("GET", "/vms", AS_ADMIN, new byte[0], true).status(), "signed out");
+    }
+
+    /** Remote reads, once allowed, still need the admin's session; the webhook stays open to any address (it is signed). */
+    @Test
+    void remoteReadsNeedASessionToo() throws Exception {
+        bed.close();
+        bed = new TestBed(dir, Map.of(), true);
+        Answer none = bed.call("GET", "/networks", Map.of(), new byte[0], false);
+        assertEquals(401, none.status(), none.body().toString());
+        assertEquals(403, bed.call("GET", "/networks", AS_ALICE, new byte[0], false).status());
+        assertEquals(200, bed.call("GET", "/networks", AS_ADMIN, new byte[0], false).status());
+        Fixtures.Delivery d = Fixtures.delivery("4.20/webhook-vm-start.json");
+        assertEquals(200, bed.call("POST", "/webhook", d.headers(), d.body(), false).status());
+    }
+
+    /** The routes on an HTTP server, the caller found from the Authorization header as the servlet finds it. */
+    @Test
+    void overHttpTheAuthorizationHeaderNamesTheCaller() throws Exception {
+        try (RoutesServer routes = new RoutesServer(bed.wiring.api, bed.sessions)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI status = URI.create(routes.url() + RoutesServer.PREFIX + "/status");
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(status).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            assertTrue(CloudStackClient.JSON.readTree(anonymous.body()).path("error").asText().startsWith("sign in: "));
+            HttpResponse<String> admin = http.send(HttpRequest.newBuilder(status)
+                    .header("Authorization", FakeSessions.bearer(FakeSessions.ADMIN_TOKEN)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, admin.statusCode(), admin.body());
+            HttpResponse<String> tenant = http.send(HttpRequest.newBuilder(status)
+                    .header("Authorization", FakeSessions.bearer(FakeSessions.ALICE_TOKEN)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, tenant.statusCode(), tenant.body());
+        }
     }
 
     @Test

@@ -31,6 +31,7 @@ final class TestBed implements AutoCloseable {
     final FakeCloudStack cs;
     final JdbcManagerStore store;
     final List<HostInfo> agents = new CopyOnWriteArrayList<>();
+    final FakeSessions sessions = FakeSessions.standard();
     final CloudStackWiring wiring;
     private final Path dir;
 
@@ -40,11 +41,17 @@ final class TestBed implements AutoCloseable {
 
     /** With extra fields in the cloudstack section. */
     TestBed(Path dir, Map<String, Object> extra) throws IOException {
+        this(dir, extra, false);
+    }
+
+    /** With extra fields in the cloudstack section, and {@code vnet.manager.rest.allowRemote} as given. */
+    TestBed(Path dir, Map<String, Object> extra, boolean allowRemote) throws IOException {
         this.dir = dir;
         this.cs = new FakeCloudStack();
         this.store = new JdbcManagerStore("jdbc:h2:file:" + dir.resolve("manager"), null, null);
         standardAnswers();
-        this.wiring = new CloudStackWiring(config(extra), store, () -> agents, Clock.systemUTC(), false, Runnable::run);
+        this.wiring = new CloudStackWiring(config(extra), store, () -> agents, Clock.systemUTC(), allowRemote,
+                Runnable::run);
     }
 
     CloudStackConfig config(Map<String, Object> extra) {
@@ -69,9 +76,18 @@ final class TestBed implements AutoCloseable {
                 List.of(), Instant.now(), List.of()));
     }
 
-    /** A route of the API, from loopback. */
+    /** A route of the API, from loopback, as the signed-in admin. */
     Answer get(String path) {
-        return wiring.api.handle("GET", path, Map.of(), new byte[0], true);
+        return call("GET", path, Map.of("authorization", FakeSessions.bearer(FakeSessions.ADMIN_TOKEN)), new byte[0], true);
+    }
+
+    /**
+     * A request to the routes as the servlet passes it on: the caller is the session of its
+     * {@code authorization} header, if any ({@link #sessions}).
+     */
+    Answer call(String method, String path, Map<String, String> headers, byte[] body, boolean loopback) {
+        return wiring.api.handle(method, path, headers, body, loopback,
+                CloudStackServlet.caller(sessions, headers.get("authorization")));
     }
 
     @Override

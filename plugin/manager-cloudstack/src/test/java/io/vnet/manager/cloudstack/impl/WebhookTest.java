@@ -28,7 +28,7 @@ class WebhookTest {
     }
 
     Answer post(Fixtures.Delivery d, boolean loopback) {
-        return bed.wiring.api.handle("POST", "/webhook", d.headers(), d.body(), loopback);
+        return bed.call("POST", "/webhook", d.headers(), d.body(), loopback);
     }
 
     @Test
@@ -39,7 +39,7 @@ class WebhookTest {
         Fixtures.Delivery good = Fixtures.delivery("4.20/webhook-vm-start.json");
         Map<String, String> unsigned = new HashMap<>(good.headers());
         unsigned.remove("x-cs-signature");
-        assertEquals(401, bed.wiring.api.handle("POST", "/webhook", unsigned, good.body(), true).status());
+        assertEquals(401, bed.call("POST", "/webhook", unsigned, good.body(), true).status());
         assertTrue(bed.cs.calls("listVirtualMachines").isEmpty(), "CloudStack was not asked");
         assertTrue(bed.wiring.inventory.vms().isEmpty());
         assertEquals(2, bed.wiring.webhook.counters().path("refused").asLong());

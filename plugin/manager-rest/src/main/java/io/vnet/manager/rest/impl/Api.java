@@ -9,6 +9,7 @@ import io.vnet.api.LinkSpec;
 import io.vnet.manager.AgentRegistry;
 import io.vnet.manager.DesiredStateService;
 import io.vnet.manager.HostInfo;
+import io.vnet.manager.rest.Identity;
 import io.vnet.manager.store.DesiredState;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
@@ -26,8 +27,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The API's routes, independent of the servlet container: {@link #get} maps a path below /api
- * and its query parameters to a JSON document, or throws {@link ApiError}.
+ * The API's routes, independent of the servlet container: {@link #get} maps a path below /api,
+ * its query parameters and the signed-in user to a JSON document, or throws {@link ApiError}.
+ * An admin sees everything; a tenant sees only its networks (403 for any other), their VMs and
+ * their overlay (without the links' utilisation, which includes other tenants' traffic), and is
+ * refused the routes about hosts, agents and the audit log.
  */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,16 +42,19 @@ final class Api {
     private final io.vnet.manager.AdaptationService adaptation;
     private final DesiredStateService desired;
     private final io.vnet.manager.AuditLog audit;
+    private final io.vnet.manager.TopologyService vttif;
     private final JsonNode openApi;
 
     Api(ManagerStore store) {
-        this(store, null, null, null, null);
+        this(store, null, null, null, null, null);
     }
 
     /** With the live services: any of them may be null (then its routes answer 503). */
     Api(ManagerStore store, AgentRegistry agents, DesiredStateService desired,
-        io.vnet.manager.AdaptationService adaptation, io.vnet.manager.AuditLog audit) {
+        io.vnet.manager.AdaptationService adaptation, io.vnet.manager.AuditLog audit,
+        io.vnet.manager.TopologyService vttif) {
         this.store = store;
+        this.vttif = vttif;
         this.audit = audit;
         this.adaptation = adaptation;
         this.agents = agents;
@@ -66,11 +73,17 @@ final class Api {
         return openApi;
     }
 
-    /** @param path the path below /api, e.g. "/hosts" */
-    JsonNode get(String path, Map<String, String> query) {
+    /**
+     * @param path the path below /api, e.g. "/hosts"
+     * @param who  the signed-in user
+     */
+    JsonNode get(String path, Map<String, String> query, Identity who) {
         String[] p = path == null || path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
         if (p.length == 1 && p[0].equals("openapi.json")) {
             return openApi;
+        }
+        if (p.length >= 1 && (p[0].equals("audit") || p[0].equals("agents") || p[0].equals("hosts"))) {
+            adminOnly(who, "/api/" + p[0]);
         }
         if (p.length == 1 && p[0].equals("audit")) {
             if (audit == null) {
@@ -88,13 +101,15 @@ final class Api {
             if (agents == null) {
                 throw new ApiError(503, "the manager's agent registry is not running");
             }
-            List<io.vnet.manager.VmInstance> all = agents.hosts().stream().flatMap(h -> h.instances().stream()).toList();
+            List<io.vnet.manager.VmInstance> all = agents.hosts().stream().flatMap(h -> h.instances().stream())
+                    .map(v -> visiblePart(v, who)).filter(v -> v != null).toList();
             if (p.length == 1) {
                 return array(all, Api::instance);
             }
             String uuid = segment(p[1], "uuid");
             return instance(all.stream().filter(v -> v.uuid().equalsIgnoreCase(uuid)).findFirst()
-                    .orElseThrow(() -> notFound("no VM '" + uuid + "' is registered by an agent")));
+                    .orElseThrow(() -> notFound("no VM '" + uuid + "' is registered by an agent"
+                            + (who.admin() ? "" : " on one of your networks"))));
         }
         if (p.length >= 1 && p[0].equals("hosts")) {
             if (p.length == 1) {
@@ -113,9 +128,9 @@ final class Api {
         }
         if (p.length >= 1 && p[0].equals("networks")) {
             if (p.length == 1) {
-                return array(store.networks(), Api::network);
+                return array(store.networks().stream().filter(n -> who.maySee(n.vni())).toList(), Api::network);
             }
-            int vni = vni(p[1]);
+            int vni = visible(vni(p[1]), who);
             if (p.length == 2) {
                 return network(store.network(vni).orElseThrow(() -> notFound("no network with vni " + vni)));
             }
@@ -133,6 +148,8 @@ final class Api {
                         return plan(vni, query);
                     case "adaptation":
                         return adaptation(vni);
+                    case "overlay":
+                        return overlay(vni, who);
                     default:
                         break;
                 }
@@ -141,16 +158,17 @@ final class Api {
         throw notFound("no resource /api" + (path == null ? "" : path));
     }
 
-    /** PUT: only a host's desired state can be written. */
-    JsonNode put(String path, JsonNode body) {
+    /** PUT: a network's adaptation settings, or (admins) a host's desired state. */
+    JsonNode put(String path, JsonNode body, Identity who) {
         String[] p = path == null ? new String[0] : path.substring(1).split("/", -1);
         if (p.length == 3 && p[0].equals("networks") && p[2].equals("adaptation")) {
-            return putAdaptation(vni(p[1]), body);
+            return putAdaptation(visible(vni(p[1]), who), body, who);
         }
         if (!(p.length == 3 && p[0].equals("hosts") && p[2].equals("desired-state"))) {
             throw new ApiError(405, "only PUT /api/hosts/{hostId}/desired-state and /api/networks/{vni}/adaptation"
                     + " write; not /api" + path);
         }
+        adminOnly(who, "PUT /api/hosts/{hostId}/desired-state");
         if (desired == null) {
             throw new ApiError(503, "the manager's desired-state service is not running");
         }
@@ -163,25 +181,117 @@ final class Api {
         List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
         io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
         if (audit != null) {
-            audit.record("api", "desired-state", "host " + hostId, "generation " + d.generation() + ", " + links.size()
+            audit.record(actor(who), "desired-state", "host " + hostId, "generation " + d.generation() + ", " + links.size()
                     + " link(s), " + rules.size() + " rule(s)");
         }
         return JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
     }
 
-    /** POST: only a network's rollback. */
-    JsonNode post(String path) {
+    /** POST: a network's rollback, or applying its recommendation now. */
+    JsonNode post(String path, Identity who) {
         String[] p = path == null ? new String[0] : path.substring(1).split("/", -1);
-        if (!(p.length == 4 && p[0].equals("networks") && p[2].equals("adaptation") && p[3].equals("rollback"))) {
-            throw new ApiError(405, "only POST /api/networks/{vni}/adaptation/rollback; not /api" + path);
+        if (!(p.length == 4 && p[0].equals("networks") && p[2].equals("adaptation")
+                && (p[3].equals("rollback") || p[3].equals("apply")))) {
+            throw new ApiError(405, "only POST /api/networks/{vni}/adaptation/rollback and .../apply; not /api" + path);
         }
-        int vni = vni(p[1]);
+        io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(visible(vni(p[1]), who));
         try {
-            return io.vnet.manager.AdaptationJson.decision(adaptationService().rollback(io.vnet.api.NetworkId.of(vni),
-                    "api"));
+            io.vnet.manager.AdaptationService a = adaptationService();
+            return io.vnet.manager.AdaptationJson.decision(p[3].equals("rollback") ? a.rollback(n, actor(who))
+                    : a.apply(n, actor(who)));
         } catch (IllegalStateException e) {
             throw new ApiError(409, e.getMessage());
         }
+    }
+
+    /** Who did it, as the audit log names people: "local:admin", "cloudstack:alice". */
+    static String actor(Identity who) {
+        return who.source() + ":" + who.user();
+    }
+
+    private static void adminOnly(Identity who, String what) {
+        if (!who.admin()) {
+            throw new ApiError(403, what + ": for admins only (" + who.user() + " is a tenant)");
+        }
+    }
+
+    /** The VNI, if the user may see its network. */
+    static int visible(int vni, Identity who) {
+        if (!who.maySee(vni)) {
+            throw new ApiError(403, "network " + vni + " is not one of " + who.user() + "'s networks");
+        }
+        return vni;
+    }
+
+    /** The VM with only the NICs the user may see; null when it has none. */
+    private static io.vnet.manager.VmInstance visiblePart(io.vnet.manager.VmInstance v, Identity who) {
+        if (who.admin()) {
+            return v;
+        }
+        List<io.vnet.manager.VmInstance.Nic> nics = v.nics().stream().filter(n -> who.maySee(n.network().vni())).toList();
+        return nics.isEmpty() ? null : v.withNics(nics);
+    }
+
+    /**
+     * The network's overlay: the agents that carry it (the proxy among them), each with only this
+     * network's VMs, and the links among them. Tenants get no utilisation (null): a link between two
+     * hosts carries every tenant's traffic.
+     */
+    JsonNode overlay(int vni, Identity who) {
+        if (agents == null) {
+            throw new ApiError(503, "the manager's agent registry is not running");
+        }
+        io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
+        List<HostInfo> carrying = agents.hosts().stream().filter(h -> h.networks().contains(n)).toList();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        carrying.forEach(h -> ids.add(h.hostId()));
+        ObjectNode o = JSON.createObjectNode().put("vni", vni);
+        ArrayNode hosts = o.putArray("hosts");
+        for (HostInfo h : carrying) {
+            ObjectNode a = hosts.addObject().put("hostId", h.hostId()).put("role", h.role())
+                    .put("connected", h.connected()).put("lastSeen", h.lastSeen().toString());
+            a.putArray("networks").add(vni);
+            ArrayNode vms = a.putArray("vms");
+            h.vms().getOrDefault(n, List.of()).forEach(m -> vms.addObject().put("vni", vni).put("mac", m.toString()));
+            ArrayNode named = a.putArray("instances");
+            h.instances().forEach(v -> {
+                List<io.vnet.manager.VmInstance.Nic> nics = v.nics().stream().filter(x -> x.network().vni() == vni).toList();
+                if (!nics.isEmpty()) {
+                    named.add(instance(v.withNics(nics)));
+                }
+            });
+            ArrayNode links = a.putArray("links");
+            h.links().stream().filter(l -> ids.contains(l.peerHost())).forEach(l -> {
+                ObjectNode j = links.addObject().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
+                        .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros());
+                if (who.admin()) {
+                    j.put("outBitsPerSecond", l.outBitsPerSecond()).put("inBitsPerSecond", l.inBitsPerSecond());
+                } else {
+                    j.putNull("outBitsPerSecond").putNull("inBitsPerSecond");
+                }
+            });
+        }
+        return o;
+    }
+
+    /**
+     * What the page's live stream sends each second: the network's latest topology (null before the
+     * first), its overlay, its adaptation settings and decisions, and its traffic rate now (VTTIF's
+     * smoothed matrix, bytes/s).
+     */
+    ObjectNode snapshot(int vni, Identity who, Instant now) {
+        visible(vni, who);
+        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("time", now.toString());
+        o.set("topology", store.latestTopology(vni).<JsonNode>map(Api::topology).orElse(JSON.nullNode()));
+        o.set("overlay", overlay(vni, who));
+        o.set("adaptation", adaptation == null ? JSON.nullNode() : adaptation(vni));
+        ObjectNode rate = o.putObject("rate").put("time", now.toString());
+        if (vttif == null) {
+            rate.putNull("bytesPerSecond");
+        } else {
+            rate.put("bytesPerSecond", vttif.matrix(io.vnet.api.NetworkId.of(vni)).totalWeight());
+        }
+        return o;
     }
 
     private io.vnet.manager.AdaptationService adaptationService() {
@@ -202,14 +312,14 @@ final class Api {
         return o;
     }
 
-    private JsonNode putAdaptation(int vni, JsonNode body) {
+    private JsonNode putAdaptation(int vni, JsonNode body, Identity who) {
         if (body == null || !body.isObject()) {
             throw new ApiError(400, "body: expected {\"mode\": \"off\" | \"recommend\" | \"automatic\", \"algorithm\": ...,"
                     + " \"migrate\": false, \"maxMigrationsPerHour\": 4}");
         }
         io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
         io.vnet.manager.AdaptationService a = adaptationService();
-        a.configure(n, io.vnet.manager.AdaptationJson.settings(body, a.settings(n)), "api");
+        a.configure(n, io.vnet.manager.AdaptationJson.settings(body, a.settings(n)), actor(who));
         return adaptation(vni);
     }
 

@@ -1,8 +1,15 @@
 package io.vnet.manager.rest.impl;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.manager.AdaptationService;
 import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.AuditLog;
 import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.TopologyService;
 import io.vnet.manager.rest.HttpSettings;
+import io.vnet.manager.rest.Identity;
+import io.vnet.manager.rest.Sessions;
+import io.vnet.manager.rest.TenantDirectory;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.StoreException;
 import jakarta.servlet.Servlet;
@@ -12,72 +19,133 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The REST API under /api, registered on the OSGi servlet whiteboard (Felix HTTP Jetty 12).
- * Every answer is JSON; an error is {@code {"error": "..."}} with a 4xx/5xx status.
+ * Every answer is JSON; an error is {@code {"error": "..."}} with a 4xx/5xx status. Every route but
+ * {@code POST /api/auth/login} and {@code GET /api/openapi.json} needs a signed-in user
+ * ({@code Authorization: Bearer <token>}); the API also registers {@link Sessions} so that other
+ * bundles' routes check callers the same way.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/api/*",
-        "osgi.http.whiteboard.servlet.name=vnet-manager-api"})
+        "osgi.http.whiteboard.servlet.name=vnet-manager-api",
+        "osgi.http.whiteboard.servlet.asyncSupported=true"})
 public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(ApiServlet.class.getName());
+    static final String CONFIG_PROPERTY = "vnet.manager.config";
+    /** How often the live streams get a snapshot. */
+    static final long EVENTS_PERIOD_MS = 1000;
 
     private final transient Api api;
+    private final transient Auth auth;
+    private final transient EventStreams streams;
+    private final transient ServiceRegistration<Sessions> sessionsRegistration;
+    private final transient ServiceRegistration<Servlet> uiRegistration;
     private final boolean allowRemote;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TenantDirectory directory;
 
     @Activate
     public ApiServlet(@Reference ManagerStore store, @Reference AgentRegistry agents,
-                      @Reference DesiredStateService desired, @Reference io.vnet.manager.AdaptationService adaptation,
-                      @Reference io.vnet.manager.AuditLog audit, BundleContext ctx) {
-        this.api = new Api(store, agents, desired, adaptation, audit);
+                      @Reference DesiredStateService desired, @Reference AdaptationService adaptation,
+                      @Reference AuditLog audit, @Reference TopologyService vttif, BundleContext ctx) throws IOException {
+        this.api = new Api(store, agents, desired, adaptation, audit, vttif);
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
+        String file = ctx.getProperty(CONFIG_PROPERTY);
+        AuthConfig cfg = file != null ? AuthConfig.load(Path.of(file))
+                : AuthConfig.parse(null, Path.of(System.getProperty("user.dir")));
+        AuthConfig.Password pw = cfg.adminPassword();
+        if (pw.created()) {
+            LOG.log(Level.WARNING, "the local admin '" + cfg.adminUser() + "' has a new random password in "
+                    + cfg.adminPasswordFile() + " (readable by this user only)");
+        }
+        this.auth = new Auth(cfg.adminUser(), pw.value(), cfg.session(), () -> directory, Clock.systemUTC());
+        this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);
+        this.sessionsRegistration = ctx.registerService(Sessions.class, auth, null);
+        java.util.Hashtable<String, Object> ui = new java.util.Hashtable<>();
+        ui.put("osgi.http.whiteboard.servlet.pattern", new String[] {UiServlet.PATTERN, "/vnet/ui"});
+        ui.put("osgi.http.whiteboard.servlet.name", "vnet-manager-ui");
+        this.uiRegistration = ctx.registerService(Servlet.class, new UiServlet(ctx.getBundle()::getEntry,
+                cfg.frameAncestors()), ui);
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
         if (!allowRemote && (host == null || !isLoopback(host))) {
             LOG.log(Level.WARNING, "HTTP listens on " + (host == null ? "all addresses" : host)
                     + ": the API answers loopback requests only (set " + HttpSettings.ALLOW_REMOTE_PROPERTY + "=true to change)");
         }
-        LOG.log(Level.INFO, "REST API ready at /api (store " + store.describe() + ")");
+        LOG.log(Level.INFO, "REST API ready at /api (store " + store.describe() + "; users sign in at /api/auth/login,"
+                + " local admin '" + cfg.adminUser() + "', password in " + cfg.adminPasswordFile() + ")");
+    }
+
+    @Deactivate
+    void deactivate() {
+        streams.close();
+        for (ServiceRegistration<?> r : java.util.List.of(uiRegistration, sessionsRegistration)) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // the bundle is stopping: unregistered already
+            }
+        }
     }
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        String method = req.getMethod();
         try {
             if (!allowRemote && !isLoopback(req.getLocalAddr())) {
-                throw new ApiError(403, "the API serves loopback only until authentication arrives (set "
-                        + HttpSettings.ALLOW_REMOTE_PROPERTY + "=true)");
+                throw new ApiError(403, "the API serves loopback only (set " + HttpSettings.ALLOW_REMOTE_PROPERTY
+                        + "=true to serve other addresses)");
             }
-            if (req.getMethod().equals("PUT")) {
-                com.fasterxml.jackson.databind.JsonNode body;
-                try {
-                    body = Api.JSON.readTree(req.getInputStream());
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new ApiError(400, "body: not valid JSON: " + e.getOriginalMessage());
+            if (path.startsWith("/auth/")) {
+                authRoute(path, method, req, resp);
+                return;
+            }
+            if (path.equals("/openapi.json") && (method.equals("GET") || method.equals("HEAD"))) {
+                Api.JSON.writeValue(resp.getOutputStream(), api.openApi());
+                return;
+            }
+            Identity who = auth.require(req.getHeader("Authorization"));
+            String[] p = path.substring(1).split("/", -1);
+            if (method.equals("GET") && p.length == 3 && p[0].equals("networks") && p[2].equals("events")) {
+                streams.open(req, resp, Api.visible(Api.vni(p[1]), who), who);
+                return;
+            }
+            switch (method) {
+                case "PUT" -> Api.JSON.writeValue(resp.getOutputStream(), api.put(path, body(req), who));
+                case "POST" -> Api.JSON.writeValue(resp.getOutputStream(), api.post(path, who));
+                case "GET", "HEAD" -> {
+                    Map<String, String> query = new HashMap<>();
+                    req.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));
+                    Api.JSON.writeValue(resp.getOutputStream(), api.get(path, query, who));
                 }
-                Api.JSON.writeValue(resp.getOutputStream(), api.put(req.getPathInfo(), body));
-                return;
+                default -> {
+                    resp.setHeader("Allow", "GET, HEAD, PUT, POST");
+                    throw new ApiError(405, "method " + method + " is not allowed on " + req.getRequestURI());
+                }
             }
-            if (req.getMethod().equals("POST")) {
-                Api.JSON.writeValue(resp.getOutputStream(), api.post(req.getPathInfo()));
-                return;
-            }
-            if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
-                resp.setHeader("Allow", "GET, HEAD, PUT, POST");
-                throw new ApiError(405, "method " + req.getMethod() + " is not allowed on " + req.getRequestURI());
-            }
-            Map<String, String> query = new HashMap<>();
-            req.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));
-            Api.JSON.writeValue(resp.getOutputStream(), api.get(req.getPathInfo(), query));
         } catch (ApiError e) {
+            if (e.status == 401) {
+                resp.setHeader("WWW-Authenticate", "Bearer realm=\"vnet\"");
+            }
             error(resp, e.status, e.getMessage());
         } catch (IllegalArgumentException e) {
             error(resp, 400, e.getMessage());
@@ -87,8 +155,56 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
+    private void authRoute(String path, String method, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        switch (path) {
+            case "/auth/login" -> {
+                if (!method.equals("POST")) {
+                    throw new ApiError(405, "only POST /api/auth/login");
+                }
+                Auth.SignedIn s = auth.signIn(body(req), req.getRemoteAddr());
+                var o = Api.JSON.createObjectNode().put("token", s.token()).put("expiresAt", s.expiresAt().toString());
+                o.set("identity", identity(s.identity()));
+                Api.JSON.writeValue(resp.getOutputStream(), o);
+            }
+            case "/auth/me" -> {
+                Identity who = auth.require(req.getHeader("Authorization"));
+                var o = identity(who);
+                auth.expiresAt(req.getHeader("Authorization")).ifPresent(t -> o.put("expiresAt", t.toString()));
+                Api.JSON.writeValue(resp.getOutputStream(), o);
+            }
+            case "/auth/logout" -> {
+                if (!method.equals("POST")) {
+                    throw new ApiError(405, "only POST /api/auth/logout");
+                }
+                boolean ended = auth.signOut(req.getHeader("Authorization"));
+                Api.JSON.writeValue(resp.getOutputStream(), Api.JSON.createObjectNode().put("signedOut", ended));
+            }
+            default -> throw new ApiError(404, "no resource /api" + path);
+        }
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode identity(Identity who) {
+        var o = Api.JSON.createObjectNode().put("user", who.user()).put("admin", who.admin())
+                .put("account", who.account()).put("domainId", who.domainId()).put("source", who.source());
+        var nets = o.putArray("networks");
+        who.networks().stream().sorted().forEach(nets::add);
+        return o;
+    }
+
+    private static JsonNode body(HttpServletRequest req) throws IOException {
+        try {
+            return Api.JSON.readTree(req.getInputStream());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiError(400, "body: not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
     private static void error(HttpServletResponse resp, int status, String message) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
         resp.setStatus(status);
+        resp.setContentType("application/json");
         Api.JSON.writeValue(resp.getOutputStream(), Api.JSON.createObjectNode().put("error", message));
     }
 

@@ -32,36 +32,39 @@ class ApiTest {
                 });
     }
 
+    static final io.vnet.manager.rest.Identity ADMIN = new io.vnet.manager.rest.Identity("admin", true, "", "",
+            java.util.Set.of(), "local");
+
     private final Api api = new Api(store());
 
     @Test
     void hosts() {
-        JsonNode hosts = api.get("/hosts", Map.of());
+        JsonNode hosts = api.get("/hosts", Map.of(), ADMIN);
         assertEquals(1, hosts.size());
         assertEquals("kvm-1", hosts.get(0).get("hostId").asText());
         assertEquals("2026-01-01T00:00:00Z", hosts.get(0).get("lastSeen").asText());
-        assertEquals("10.0.0.1:5800", api.get("/hosts/kvm-1", Map.of()).get("address").asText());
+        assertEquals("10.0.0.1:5800", api.get("/hosts/kvm-1", Map.of(), ADMIN).get("address").asText());
     }
 
     @Test
     void errorsNameTheField() {
-        ApiError e = assertThrows(ApiError.class, () -> api.get("/networks/abc/topology", Map.of()));
+        ApiError e = assertThrows(ApiError.class, () -> api.get("/networks/abc/topology", Map.of(), ADMIN));
         assertEquals(400, e.status);
         assertTrue(e.getMessage().startsWith("vni:"), e.getMessage());
-        e = assertThrows(ApiError.class, () -> api.get("/networks/5/topologies", Map.of("limit", "0")));
+        e = assertThrows(ApiError.class, () -> api.get("/networks/5/topologies", Map.of("limit", "0"), ADMIN));
         assertTrue(e.getMessage().startsWith("limit:"), e.getMessage());
-        e = assertThrows(ApiError.class, () -> api.get("/networks/5/topologies", Map.of("from", "yesterday")));
+        e = assertThrows(ApiError.class, () -> api.get("/networks/5/topologies", Map.of("from", "yesterday"), ADMIN));
         assertTrue(e.getMessage().startsWith("from:"), e.getMessage());
-        e = assertThrows(ApiError.class, () -> api.get("/hosts/nobody", Map.of()));
+        e = assertThrows(ApiError.class, () -> api.get("/hosts/nobody", Map.of(), ADMIN));
         assertEquals(404, e.status);
-        assertEquals(404, assertThrows(ApiError.class, () -> api.get("/networks/5/topology", Map.of())).status);
-        assertEquals(404, assertThrows(ApiError.class, () -> api.get("/nothing", Map.of())).status);
-        assertEquals(0, api.get("/networks/5/topologies", Map.of("from", "2026-01-01T00:00:00Z", "limit", "3")).size());
+        assertEquals(404, assertThrows(ApiError.class, () -> api.get("/networks/5/topology", Map.of(), ADMIN)).status);
+        assertEquals(404, assertThrows(ApiError.class, () -> api.get("/nothing", Map.of(), ADMIN)).status);
+        assertEquals(0, api.get("/networks/5/topologies", Map.of("from", "2026-01-01T00:00:00Z", "limit", "3"), ADMIN).size());
     }
 
     @Test
     void openApiDocumentIsOpenApi3WithResolvableRefs() {
-        JsonNode doc = api.get("/openapi.json", Map.of());
+        JsonNode doc = api.get("/openapi.json", Map.of(), ADMIN);
         assertTrue(doc.get("openapi").asText().startsWith("3."));
         assertTrue(doc.get("info").has("title"));
         for (String p : List.of("/api/hosts", "/api/networks", "/api/networks/{vni}/topology", "/api/openapi.json")) {

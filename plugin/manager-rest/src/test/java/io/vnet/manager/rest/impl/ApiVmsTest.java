@@ -34,10 +34,13 @@ class ApiVmsTest {
         }
     };
 
+    static final io.vnet.manager.rest.Identity ADMIN = new io.vnet.manager.rest.Identity("admin", true, "", "",
+            java.util.Set.of(), "local");
+
     private final Api api = new Api((ManagerStore) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {ManagerStore.class}, (p, m, a) -> {
                 throw new UnsupportedOperationException(m.getName());
-            }), registry, null, null, null);
+            }), registry, null, null, null, null);
 
     private static HostInfo host(String id, List<VmInstance> vms) {
         return new HostInfo(id, "host", null, true, List.of(NetworkId.of(100)), Map.of(), -1, -1, List.of(),
@@ -52,22 +55,22 @@ class ApiVmsTest {
         VmInstance b = new VmInstance("6f1c2b3a-0000-4000-8000-000000000002", "web", "kvm-2", "libvirt", List.of(), Instant.EPOCH);
         hosts.add(host("kvm-1", List.of(a)));
         hosts.add(host("kvm-2", List.of(b)));
-        JsonNode all = api.get("/vms", Map.of());
+        JsonNode all = api.get("/vms", Map.of(), ADMIN);
         assertEquals(2, all.size());
-        JsonNode one = api.get("/vms/6F1C2B3A-0000-4000-8000-000000000001", Map.of());
+        JsonNode one = api.get("/vms/6F1C2B3A-0000-4000-8000-000000000001", Map.of(), ADMIN);
         assertEquals("i-2-10-VM", one.get("name").asText());
         assertEquals("kvm-1", one.get("hostId").asText());
         assertEquals("02:00:0a:00:00:01", one.get("nics").get(0).get("mac").asText());
         assertEquals(100, one.get("nics").get(0).get("vni").asInt());
         assertEquals("vnbr100", one.get("nics").get(0).get("bridge").asText());
         assertEquals("2026-11-30T12:00:00Z", one.get("registeredAt").asText());
-        assertEquals(1, api.get("/agents", Map.of()).get(0).get("instances").size());
-        assertEquals(404, assertThrows(ApiError.class, () -> api.get("/vms/nope", Map.of())).status);
+        assertEquals(1, api.get("/agents", Map.of(), ADMIN).get(0).get("instances").size());
+        assertEquals(404, assertThrows(ApiError.class, () -> api.get("/vms/nope", Map.of(), ADMIN)).status);
     }
 
     @Test
     void withoutTheRegistryTheRouteSaysSo() {
-        Api bare = new Api((ManagerStore) null, null, null, null, null);
-        assertEquals(503, assertThrows(ApiError.class, () -> bare.get("/vms", Map.of())).status);
+        Api bare = new Api((ManagerStore) null, null, null, null, null, null);
+        assertEquals(503, assertThrows(ApiError.class, () -> bare.get("/vms", Map.of(), ADMIN)).status);
     }
 }

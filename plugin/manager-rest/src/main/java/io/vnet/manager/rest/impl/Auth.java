@@ -1,0 +1,262 @@
+package io.vnet.manager.rest.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.manager.rest.Identity;
+import io.vnet.manager.rest.Sessions;
+import io.vnet.manager.rest.TenantDirectory;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Sign-in and the signed-in users. The local admin signs in with a name and password; a tenant with
+ * CloudStack API keys, checked by the {@link TenantDirectory} when one is registered. Each sign-in
+ * gets a random bearer token, kept in memory until it expires or the user signs out. A tenant's
+ * networks are looked up again at most once a {@link #REFRESH} while the token is used.
+ */
+final class Auth implements Sessions {
+    private static final System.Logger LOG = System.getLogger(Auth.class.getName());
+    /** How often a tenant's networks are looked up again. */
+    static final Duration REFRESH = Duration.ofSeconds(60);
+    /** Failed sign-ins from one address within {@link #FAILURE_WINDOW} before the next are refused at once. */
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+    private static final String BEARER = "Bearer ";
+
+    /** A sign-in's result. */
+    record SignedIn(String token, Instant expiresAt, Identity identity) {
+    }
+
+    private static final class Session {
+        volatile Identity identity;
+        final Instant expiresAt;
+        volatile Instant checkedAt;
+
+        Session(Identity identity, Instant expiresAt, Instant checkedAt) {
+            this.identity = identity;
+            this.expiresAt = expiresAt;
+            this.checkedAt = checkedAt;
+        }
+    }
+
+    private final String adminUser;
+    private final byte[] adminPassword;
+    private final Duration lifetime;
+    private final Supplier<TenantDirectory> directory;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Instant>> failures = new HashMap<>();
+
+    Auth(String adminUser, String adminPassword, Duration lifetime, Supplier<TenantDirectory> directory, Clock clock) {
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword.getBytes(StandardCharsets.UTF_8);
+        this.lifetime = lifetime;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    /**
+     * Signs a user in from the body of {@code POST /api/auth/login}: {@code {"user", "password"}} or
+     * {@code {"apiKey", "secretKey"}}.
+     *
+     * @param from the caller's address, for refusing repeated failures
+     * @throws ApiError 400 a bad body, 401 wrong credentials, 429 too many failures, 503 no directory to ask
+     */
+    SignedIn signIn(JsonNode body, String from) {
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "body: expected {\"user\": ..., \"password\": ...} or {\"apiKey\": ..., \"secretKey\": ...}");
+        }
+        throttle(from);
+        Identity who;
+        if (body.has("apiKey") || body.has("secretKey")) {
+            fields(body, Set.of("apiKey", "secretKey"));
+            who = tenant(text(body, "apiKey"), text(body, "secretKey"), from);
+        } else {
+            fields(body, Set.of("user", "password"));
+            String user = text(body, "user");
+            String password = text(body, "password");
+            boolean userOk = MessageDigest.isEqual(adminUser.getBytes(StandardCharsets.UTF_8),
+                    user.getBytes(StandardCharsets.UTF_8));
+            boolean passwordOk = MessageDigest.isEqual(adminPassword, password.getBytes(StandardCharsets.UTF_8));
+            if (!userOk || !passwordOk) {
+                failed(from);
+                throw new ApiError(401, "sign in: wrong user name or password");
+            }
+            who = new Identity(adminUser, true, "", "", Set.of(), "local");
+        }
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        Instant now = clock.instant();
+        Instant expires = now.plus(lifetime);
+        purge(now);
+        sessions.put(token, new Session(who, expires, now));
+        LOG.log(Level.INFO, "signed in: " + describe(who) + " from " + from);
+        return new SignedIn(token, expires, who);
+    }
+
+    private Identity tenant(String apiKey, String secretKey, String from) {
+        TenantDirectory d = directory.get();
+        if (d == null) {
+            throw new ApiError(503, "sign in with CloudStack keys: CloudStack is not configured on this manager"
+                    + " (sign in as the local admin, or add a \"cloudstack\" section to its configuration)");
+        }
+        try {
+            return d.signIn(apiKey, secretKey);
+        } catch (TenantDirectory.SignInException e) {
+            if (e.refused()) {
+                failed(from);
+                throw new ApiError(401, "sign in: " + e.getMessage());
+            }
+            throw new ApiError(503, "sign in: CloudStack could not check the keys: " + e.getMessage());
+        }
+    }
+
+    private static void fields(JsonNode body, Set<String> known) {
+        try {
+            io.vnet.protocol.Json.onlyFields(body, "", known);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || !n.isTextual() || n.asText().isEmpty()) {
+            throw new ApiError(400, field + ": required, a non-empty string");
+        }
+        return n.asText();
+    }
+
+    /** Ends the session of this Authorization header; false when there was none. */
+    boolean signOut(String authorizationHeader) {
+        String t = token(authorizationHeader);
+        return t != null && sessions.remove(t) != null;
+    }
+
+    @Override
+    public Optional<Identity> identify(String authorizationHeader) {
+        String t = token(authorizationHeader);
+        if (t == null) {
+            return Optional.empty();
+        }
+        Session s = sessions.get(t);
+        Instant now = clock.instant();
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (!now.isBefore(s.expiresAt)) {
+            sessions.remove(t);
+            return Optional.empty();
+        }
+        Identity who = s.identity;
+        if (!who.admin() && "cloudstack".equals(who.source()) && !now.isBefore(s.checkedAt.plus(REFRESH))) {
+            s.checkedAt = now;
+            TenantDirectory d = directory.get();
+            if (d != null) {
+                try {
+                    Set<Integer> vnis = d.networks(who);
+                    if (!vnis.equals(who.networks())) {
+                        LOG.log(Level.INFO, describe(who) + ": networks now " + vnis);
+                        who = who.withNetworks(vnis);
+                        s.identity = who;
+                    }
+                } catch (TenantDirectory.SignInException e) {
+                    LOG.log(Level.WARNING, describe(who) + ": networks not looked up again (kept as they were): "
+                            + e.getMessage());
+                }
+            }
+        }
+        return Optional.of(who);
+    }
+
+    /**
+     * The user of a request.
+     *
+     * @throws ApiError 401 when the request carries no valid token
+     */
+    Identity require(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            throw new ApiError(401, "sign in: this route needs \"Authorization: Bearer <token>\" from POST /api/auth/login");
+        }
+        return identify(authorizationHeader).orElseThrow(() -> new ApiError(401,
+                "sign in: the token is unknown or has expired (sign in again with POST /api/auth/login)"));
+    }
+
+    /** When the session of this header ends, if it is valid. */
+    Optional<Instant> expiresAt(String authorizationHeader) {
+        String t = token(authorizationHeader);
+        Session s = t == null ? null : sessions.get(t);
+        return s == null ? Optional.empty() : Optional.of(s.expiresAt);
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    private static String token(String header) {
+        if (header == null) {
+            return null;
+        }
+        String h = header.strip();
+        if (h.length() <= BEARER.length() || !h.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return h.substring(BEARER.length()).strip();
+    }
+
+    private void purge(Instant now) {
+        sessions.values().removeIf(s -> !now.isBefore(s.expiresAt));
+    }
+
+    private synchronized void throttle(String from) {
+        Deque<Instant> f = failures.get(from);
+        if (f == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        while (!f.isEmpty() && f.peekFirst().isBefore(now.minus(FAILURE_WINDOW))) {
+            f.removeFirst();
+        }
+        if (f.isEmpty()) {
+            failures.remove(from);
+        } else if (f.size() >= MAX_FAILURES) {
+            long wait = Math.max(1, Duration.between(now, f.peekFirst().plus(FAILURE_WINDOW)).toSeconds());
+            throw new ApiError(429, "sign in: " + f.size() + " failed sign-ins from " + from + " within a minute: try again in "
+                    + wait + " s");
+        }
+    }
+
+    private synchronized void failed(String from) {
+        failures.computeIfAbsent(from, k -> new ArrayDeque<>()).addLast(clock.instant());
+        if (failures.size() > 10_000) { // many addresses: forget the quiet ones
+            Instant old = clock.instant().minus(FAILURE_WINDOW);
+            for (Iterator<Deque<Instant>> it = failures.values().iterator(); it.hasNext(); ) {
+                Deque<Instant> d = it.next();
+                if (d.isEmpty() || d.peekLast().isBefore(old)) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    static String describe(Identity who) {
+        return (who.admin() ? "admin " : "tenant ") + who.user() + (who.account().isEmpty() ? "" : " (account "
+                + who.account() + ")") + " [" + who.source() + "]";
+    }
+}

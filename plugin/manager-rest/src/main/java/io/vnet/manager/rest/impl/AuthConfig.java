@@ -1,0 +1,144 @@
+package io.vnet.manager.rest.impl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.protocol.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code auth} section of the manager's configuration file; every field is optional:
+ * <pre>
+ * "auth": {
+ *   "adminUser": "admin",                    // the local admin's name
+ *   "adminPasswordFile": "admin-password",   // its password (relative to the configuration file's folder);
+ *                                            // made with a random password (mode 0600) when missing
+ *   "sessionMinutes": 480,                   // how long a sign-in lasts
+ *   "frameAncestors": ["https://cloud.example.com"]  // origins that may frame the UI (CloudStack's console)
+ * }
+ * </pre>
+ *
+ * @param frameAncestors origins (scheme://host[:port]) allowed to show /vnet/ui/ in a frame, besides the manager's own
+ */
+record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors) {
+    static final Set<String> FIELDS = Set.of("adminUser", "adminPasswordFile", "sessionMinutes", "frameAncestors");
+    static final String DEFAULT_PASSWORD_FILE = "admin-password";
+
+    AuthConfig {
+        frameAncestors = List.copyOf(frameAncestors);
+    }
+
+    /** The settings of the configuration file (defaults where it has no auth section). */
+    static AuthConfig load(Path configFile) throws IOException {
+        Path dir = configFile.toAbsolutePath().getParent();
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(Files.readString(configFile));
+        } catch (IOException e) {
+            throw new IOException("config " + configFile + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return parse(root == null ? null : root.get("auth"), dir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config " + configFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    static AuthConfig parse(JsonNode a, Path dir) {
+        if (a == null || a.isNull()) {
+            return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of());
+        }
+        if (!a.isObject()) {
+            throw new IllegalArgumentException("auth: expected an object, got " + a);
+        }
+        Json.onlyFields(a, "auth", FIELDS);
+        String user = Json.optText(a, "auth", "adminUser", "admin");
+        if (user.isBlank() || !user.equals(user.strip())) {
+            throw new IllegalArgumentException("auth.adminUser: expected a name without surrounding spaces, got '" + user + "'");
+        }
+        Path file = dir.resolve(Json.optText(a, "auth", "adminPasswordFile", DEFAULT_PASSWORD_FILE));
+        int minutes = Json.integer(a, "auth", "sessionMinutes", 1, 7 * 24 * 60, 480);
+        List<String> origins = new ArrayList<>();
+        JsonNode fa = a.get("frameAncestors");
+        if (fa != null && !fa.isNull()) {
+            if (!fa.isArray()) {
+                throw new IllegalArgumentException("auth.frameAncestors: expected an array of origins, got " + fa);
+            }
+            for (int i = 0; i < fa.size(); i++) {
+                origins.add(origin(fa.get(i), "auth.frameAncestors[" + i + "]"));
+            }
+        }
+        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins);
+    }
+
+    /** An origin as CSP's frame-ancestors takes it: http(s)://host[:port], nothing else. */
+    static String origin(JsonNode n, String at) {
+        if (n == null || !n.isTextual()) {
+            throw new IllegalArgumentException(at + ": expected an origin like \"https://cloud.example.com:8443\", got " + n);
+        }
+        String s = n.asText();
+        try {
+            URI u = new URI(s);
+            boolean plain = u.getScheme() != null && (u.getScheme().equals("https") || u.getScheme().equals("http"))
+                    && u.getHost() != null && u.getUserInfo() == null && u.getQuery() == null && u.getFragment() == null
+                    && (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"));
+            if (plain) {
+                return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(at + ": expected an origin like \"https://cloud.example.com:8443\""
+                + " (scheme, host and port only), got '" + s + "'");
+    }
+
+    /**
+     * The local admin's password: the first line of {@link #adminPasswordFile}. When the file does not
+     * exist it is made, readable by the manager's user only, with a random password.
+     *
+     * @return the password, and whether it was made now
+     */
+    Password adminPassword() throws IOException {
+        if (!Files.exists(adminPasswordFile)) {
+            byte[] b = new byte[18];
+            new SecureRandom().nextBytes(b);
+            String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            Files.createDirectories(adminPasswordFile.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(adminPasswordFile.toAbsolutePath().getParent(), ".admin-password", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, pw + "\n");
+            try {
+                Files.move(tmp, adminPasswordFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            return new Password(pw, true);
+        }
+        String text = Files.readString(adminPasswordFile, StandardCharsets.UTF_8);
+        int nl = text.indexOf('\n');
+        String pw = (nl < 0 ? text : text.substring(0, nl)).strip();
+        if (pw.length() < 8) {
+            throw new IllegalArgumentException("auth.adminPasswordFile " + adminPasswordFile
+                    + ": the password on its first line must have at least 8 characters");
+        }
+        return new Password(pw, false);
+    }
+
+    record Password(String value, boolean created) {
+        @Override
+        public String toString() {
+            return "Password[hidden]";
+        }
+    }
+}
