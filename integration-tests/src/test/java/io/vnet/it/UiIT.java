@@ -69,6 +69,9 @@ class UiIT {
             cfg.putObject("cloudstack").put("url", "http://127.0.0.1:" + CS_PORT + "/client/api").put("apiKey", adminKey)
                     .put("secretKey", adminSecret).put("events", "webhook").put("webhookSecret", "unused-here");
             cfg.putObject("adaptation").put("minIntervalMs", 2000);
+            // CloudStack's console (here the stand-in's origin) may frame the page, no other site
+            String console = "http://127.0.0.1:" + CS_PORT;
+            cfg.putObject("auth").putArray("frameAncestors").add(console);
             ManagerProcess manager = fabric.startManager(mgr, cfg);
 
             // each tenant signs in once through the API: the manager gives their networks a VNI of their own
@@ -109,8 +112,16 @@ class UiIT {
                         .put("timeoutMs", 25_000), 30_000);
                 System.out.println("UiIT: ring shown: " + ring);
                 JsonNode s = browser.call(cmd("state"), 10_000);
-                assertEquals(hosts.size() + 1, s.path("overlayHosts").asInt(), "the hosts and the proxy: " + s);
-                assertEquals(VMS, s.path("overlayVms").asInt(), "the VMs on their hosts: " + s);
+                assertEquals(hosts.size() + 1, s.path("overlay").path("hosts").asInt(), "the hosts and the proxy: " + s);
+                JsonNode overlay = manager.get("/networks/" + aliceVni + "/overlay");
+                List<String> reported = new ArrayList<>();
+                overlay.path("hosts").forEach(h -> h.path("vms").forEach(v -> reported.add(v.path("mac").asText())));
+                System.out.println("UiIT: the manager's overlay of alice's network has VMs " + reported);
+                for (Vm v : vms) {
+                    assertTrue(reported.contains(v.mac()), v.name() + " in the manager's overlay: " + overlay);
+                }
+                assertEquals(reported.size(), s.path("overlay").path("vms").asInt(), "the page draws the VMs the manager"
+                        + " reports on their hosts: " + s);
 
                 // the pattern changes: the page follows over its stream, without a reload
                 JsonNode all = browser.call(cmd("waitTopology").put("cls", "ALL_TO_ALL").put("nodes", VMS)
@@ -146,6 +157,18 @@ class UiIT {
                 assertTrue(narrow.path("scrollWidth").asInt() <= narrow.path("clientWidth").asInt() + 1, narrow.toString());
                 browser.call(cmd("screenshot").put("path", "ui-420.png"), 20_000);
                 browser.call(cmd("resize").put("width", 1280).put("height", 800), 10_000);
+
+                // inside CloudStack's console: the page in an iframe of the console's origin comes up, and the admin
+                // signs in there (a token in memory: no cookie); a site the manager does not name gets no page
+                String page = "http://127.0.0.1:" + ManagerProcess.HTTP_PORT + "/vnet/ui/";
+                JsonNode framed = browser.call(cmd("framed").put("hostUrl", console + "/client/plugins/VNET?path=" + page)
+                        .put("user", manager.adminUser()).put("password", manager.adminPassword()), 60_000);
+                assertTrue(framed.path("loaded").asBoolean(), "the console frames the page: " + framed);
+                assertTrue(framed.path("whoami").asText().startsWith(manager.adminUser()), framed.toString());
+                assertEquals(0, framed.path("cookies").asInt(), "no cookie: " + framed);
+                JsonNode foreign = browser.call(cmd("framed").put("hostUrl", "http://localhost:" + CS_PORT
+                        + "/client/plugins/VNET?path=" + page), 60_000);
+                assertFalse(foreign.path("loaded").asBoolean(), "another origin may not frame the page: " + foreign);
 
                 // alice with her CloudStack keys: her network only; bob's is refused by the page and by the API
                 browser.call(cmd("open"), 30_000);

@@ -271,9 +271,32 @@ public final class CloudStackStandIn {
         CloudStackStandIn s = new CloudStackStandIn(JSON.readTree(Files.readString(Path.of(args[0]))));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", s.config.path("port").asInt()), 0);
         server.createContext("/client/api", s::serve);
+        server.createContext("/client/plugins/", CloudStackStandIn::plugin);
         server.start();
         System.out.println("CloudStack stand-in (" + s.fixtures.getFileName() + " shapes) at http://127.0.0.1:"
                 + s.config.path("port").asInt() + "/client/api, " + s.byKey.size() + " account(s)");
+    }
+
+    /**
+     * {@code GET /client/plugins/NAME?path=URL}: what CloudStack's console shows for a UI plugin of
+     * config.json, the plugin's page in an iframe, on the console's origin. (A stand-in for the
+     * console's frame only, to test who may frame the manager's page; not CloudStack's own markup.)
+     */
+    private static void plugin(HttpExchange x) throws IOException {
+        String query = x.getRequestURI().getRawQuery();
+        String path = params(query == null ? "" : query).getOrDefault("path", "");
+        String name = x.getRequestURI().getPath().substring("/client/plugins/".length());
+        boolean ok = path.startsWith("http://") || path.startsWith("https://");
+        String attr = path.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+        byte[] body = (ok ? "<!doctype html><html><head><title>" + name.replace("<", "&lt;") + "</title></head>"
+                + "<body style=\"margin:0\"><iframe id=\"plugin\" src=\"" + attr + "\" style=\"border:0;width:100vw;"
+                + "height:100vh\"></iframe></body></html>" : "path: expected an http(s) URL").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", ok ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+        x.sendResponseHeaders(ok ? 200 : 400, body.length);
+        try (var out = x.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     private void serve(HttpExchange x) throws IOException {

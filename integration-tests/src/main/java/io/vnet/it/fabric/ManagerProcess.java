@@ -104,9 +104,22 @@ public final class ManagerProcess extends DaemonProcess {
         return signIn(creds);
     }
 
-    /** Signs in with this body ({@code {"user","password"}} or {@code {"apiKey","secretKey"}}); fails unless 200. */
+    /**
+     * Signs in with this body ({@code {"user","password"}} or {@code {"apiKey","secretKey"}}); fails unless 200.
+     * A 503 (the CloudStack integration still starting) is tried again for up to 15 s.
+     */
     public String signIn(ObjectNode credentials) throws IOException {
+        long deadline = System.currentTimeMillis() + 15_000;
         Response r = restAs(null, "POST", "/auth/login", credentials.toString());
+        while (r.status() == 503 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            r = restAs(null, "POST", "/auth/login", credentials.toString());
+        }
         if (r.status() != 200 || r.body() == null || !r.body().hasNonNull("token")) {
             throw new IOException("POST /api/auth/login answered " + r.status() + ": " + r.body());
         }

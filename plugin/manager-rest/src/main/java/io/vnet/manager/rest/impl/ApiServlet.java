@@ -54,7 +54,6 @@ public final class ApiServlet extends HttpServlet {
     private final transient Auth auth;
     private final transient EventStreams streams;
     private final transient ServiceRegistration<Sessions> sessionsRegistration;
-    private final transient ServiceRegistration<Servlet> uiRegistration;
     private final boolean allowRemote;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -74,14 +73,10 @@ public final class ApiServlet extends HttpServlet {
             LOG.log(Level.WARNING, "the local admin '" + cfg.adminUser() + "' has a new random password in "
                     + cfg.adminPasswordFile() + " (readable by this user only)");
         }
-        this.auth = new Auth(cfg.adminUser(), pw.value(), cfg.session(), () -> directory, Clock.systemUTC());
+        this.auth = new Auth(cfg.adminUser(), pw.value(), cfg.session(), () -> directory, cfg.cloudstack(),
+                Clock.systemUTC());
         this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);
         this.sessionsRegistration = ctx.registerService(Sessions.class, auth, null);
-        java.util.Hashtable<String, Object> ui = new java.util.Hashtable<>();
-        ui.put("osgi.http.whiteboard.servlet.pattern", new String[] {UiServlet.PATTERN, "/vnet/ui"});
-        ui.put("osgi.http.whiteboard.servlet.name", "vnet-manager-ui");
-        this.uiRegistration = ctx.registerService(Servlet.class, new UiServlet(ctx.getBundle()::getEntry,
-                cfg.frameAncestors()), ui);
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
         if (!allowRemote && (host == null || !isLoopback(host))) {
             LOG.log(Level.WARNING, "HTTP listens on " + (host == null ? "all addresses" : host)
@@ -94,12 +89,10 @@ public final class ApiServlet extends HttpServlet {
     @Deactivate
     void deactivate() {
         streams.close();
-        for (ServiceRegistration<?> r : java.util.List.of(uiRegistration, sessionsRegistration)) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException e) {
-                // the bundle is stopping: unregistered already
-            }
+        try {
+            sessionsRegistration.unregister();
+        } catch (IllegalStateException e) {
+            // the bundle is stopping: unregistered already
         }
     }
 

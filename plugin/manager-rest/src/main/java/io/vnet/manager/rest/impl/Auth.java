@@ -57,13 +57,20 @@ final class Auth implements Sessions {
     private final byte[] adminPassword;
     private final Duration lifetime;
     private final Supplier<TenantDirectory> directory;
+    private final boolean cloudstackConfigured;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
-    Auth(String adminUser, String adminPassword, Duration lifetime, Supplier<TenantDirectory> directory, Clock clock) {
+    /**
+     * @param cloudstackConfigured whether the manager's configuration has CloudStack (then a missing directory is
+     *                             one that has not started yet, or failed to)
+     */
+    Auth(String adminUser, String adminPassword, Duration lifetime, Supplier<TenantDirectory> directory,
+         boolean cloudstackConfigured, Clock clock) {
         this.adminUser = adminUser;
+        this.cloudstackConfigured = cloudstackConfigured;
         this.adminPassword = adminPassword.getBytes(StandardCharsets.UTF_8);
         this.lifetime = lifetime;
         this.directory = directory;
@@ -112,6 +119,10 @@ final class Auth implements Sessions {
 
     private Identity tenant(String apiKey, String secretKey, String from) {
         TenantDirectory d = directory.get();
+        if (d == null && cloudstackConfigured) {
+            throw new ApiError(503, "sign in with CloudStack keys: the manager's CloudStack integration is not running"
+                    + " (starting, or stopped by an error in its configuration: see the manager's log); try again");
+        }
         if (d == null) {
             throw new ApiError(503, "sign in with CloudStack keys: CloudStack is not configured on this manager"
                     + " (sign in as the local admin, or add a \"cloudstack\" section to its configuration)");

@@ -29,8 +29,10 @@ import java.util.Set;
  * </pre>
  *
  * @param frameAncestors origins (scheme://host[:port]) allowed to show /vnet/ui/ in a frame, besides the manager's own
+ * @param cloudstack     whether the file has a cloudstack section (tenants then sign in with CloudStack keys)
  */
-record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors) {
+record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors,
+                  boolean cloudstack) {
     static final Set<String> FIELDS = Set.of("adminUser", "adminPasswordFile", "sessionMinutes", "frameAncestors");
     static final String DEFAULT_PASSWORD_FILE = "admin-password";
 
@@ -48,7 +50,9 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
             throw new IOException("config " + configFile + ": cannot read: " + e.getMessage(), e);
         }
         try {
-            return parse(root == null ? null : root.get("auth"), dir);
+            AuthConfig c = parse(root == null ? null : root.get("auth"), dir);
+            boolean cs = root != null && root.hasNonNull("cloudstack");
+            return new AuthConfig(c.adminUser(), c.adminPasswordFile(), c.session(), c.frameAncestors(), cs);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config " + configFile + ": " + e.getMessage(), e);
         }
@@ -56,7 +60,7 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
 
     static AuthConfig parse(JsonNode a, Path dir) {
         if (a == null || a.isNull()) {
-            return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of());
+            return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of(), false);
         }
         if (!a.isObject()) {
             throw new IllegalArgumentException("auth: expected an object, got " + a);
@@ -78,7 +82,7 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
                 origins.add(origin(fa.get(i), "auth.frameAncestors[" + i + "]"));
             }
         }
-        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins);
+        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, false);
     }
 
     /** An origin as CSP's frame-ancestors takes it: http(s)://host[:port], nothing else. */

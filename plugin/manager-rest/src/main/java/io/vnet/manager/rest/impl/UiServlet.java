@@ -1,5 +1,6 @@
 package io.vnet.manager.rest.impl;
 
+import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -7,10 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
 
 /**
  * Serves the management page (ui-extension's build, packed into this bundle under {@value #ROOT})
@@ -19,7 +24,11 @@ import java.util.function.Function;
  * Content-Security-Policy says so with {@code frame-ancestors}; without configured origins it also
  * sends {@code X-Frame-Options: SAMEORIGIN}.
  */
-final class UiServlet extends HttpServlet {
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=" + UiServlet.PATTERN,
+        "osgi.http.whiteboard.servlet.pattern=/vnet/ui",
+        "osgi.http.whiteboard.servlet.name=vnet-manager-ui"})
+public final class UiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String ROOT = "vnet-ui/";
     static final String PATTERN = "/vnet/ui/*";
@@ -33,6 +42,16 @@ final class UiServlet extends HttpServlet {
     private final transient Function<String, URL> resources;
     private final String csp;
     private final boolean sameOriginOnly;
+
+    /** The page of this bundle, framed as the manager's configuration ({@code auth.frameAncestors}) allows. */
+    @Activate
+    public UiServlet(BundleContext ctx) throws IOException {
+        this(ctx.getBundle()::getEntry, frameAncestors(ctx.getProperty(ApiServlet.CONFIG_PROPERTY)));
+    }
+
+    private static List<String> frameAncestors(String configFile) throws IOException {
+        return configFile == null ? List.of() : AuthConfig.load(Path.of(configFile)).frameAncestors();
+    }
 
     /**
      * @param resources      finds a packed file by its path in the bundle ("vnet-ui/index.html"); null if absent

@@ -75,7 +75,7 @@ class AuthTest {
     private final Manual clock = new Manual();
     private final Directory directory = new Directory();
     private TenantDirectory offered = directory;
-    private final Auth auth = new Auth("admin", "s3cret-password", Duration.ofMinutes(60), () -> offered, clock);
+    private final Auth auth = new Auth("admin", "s3cret-password", Duration.ofMinutes(60), () -> offered, true, clock);
 
     private static JsonNode json(String s) throws Exception {
         return Api.JSON.readTree(s);
@@ -160,6 +160,11 @@ class AuthTest {
         offered = null;
         e = assertThrows(ApiError.class,
                 () -> auth.signIn(json("{\"apiKey\":\"alice-key\",\"secretKey\":\"alice-secret\"}"), "127.0.0.1"));
+        assertEquals(503, e.status);
+        assertTrue(e.getMessage().contains("not running"), "configured, not started: " + e.getMessage());
+        Auth noCloudStack = new Auth("admin", "s3cret-password", Duration.ofMinutes(60), () -> null, false, clock);
+        e = assertThrows(ApiError.class, () -> noCloudStack.signIn(
+                json("{\"apiKey\":\"alice-key\",\"secretKey\":\"alice-secret\"}"), "127.0.0.1"));
         assertEquals(503, e.status);
         assertTrue(e.getMessage().contains("not configured"), e.getMessage());
     }
