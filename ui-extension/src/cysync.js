@@ -61,3 +61,26 @@ export function syncElements(cy, elements) {
   });
   return structural;
 }
+
+/**
+ * A Cytoscape graph drawn in `container` that fits itself again whenever the container changes
+ * size (a narrow window, the console's iframe). Returns the instance and a function that stops
+ * watching the container and destroys the graph.
+ */
+export function mountGraph(cytoscape, container, style, padding) {
+  const cy = cytoscape({
+    container, style, elements: [], minZoom: 0.2, maxZoom: 3, boxSelectionEnabled: false,
+  });
+  const observer = new ResizeObserver(() => {
+    cy.resize();
+    cy.fit(undefined, padding);
+  });
+  observer.observe(container);
+  return {
+    cy,
+    dispose() {
+      observer.disconnect();
+      cy.destroy();
+    },
+  };
+}

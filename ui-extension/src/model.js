@@ -210,7 +210,7 @@ export function overlayKey(elements) {
  * Answers id -> {x, y} for every VM and for every host without VMs (a compound node with
  * children takes the box of its children).
  */
-export function overlayPositions(elements, { radius = 110, spacing = 40, aspect = 1.6 } = {}) {
+export function overlayPositions(elements, { radius = 110, spacing = 56, aspect = 1.6 } = {}) {
   const hosts = elements.nodes.filter((n) => n.data.kind === 'host' || (!n.data.parent && n.data.id.startsWith('host:')))
     .map((n) => n.data.id).sort();
   const children = new Map(hosts.map((h) => [h, []]));
@@ -249,16 +249,31 @@ export function placement(agents, vni) {
   for (const a of agents) {
     for (const v of a.vms ?? []) {
       if (v.vni === vni) {
-        out[v.mac] = a.hostId;
+        // a VM two hosts report (the one it left has not forgotten it yet) has not settled: null
+        out[v.mac] = v.mac in out && out[v.mac] !== a.hostId ? null : a.hostId;
       }
     }
   }
   return out;
 }
 
-/** The VMs that changed host between two placements: [{mac, from, to}]. */
+/**
+ * The placement to compare the next one with: where a VM has not settled (null), where it was
+ * last seen settled.
+ */
+export function settled(before, now) {
+  const out = { ...now };
+  for (const [mac, host] of Object.entries(now)) {
+    if (host === null) {
+      out[mac] = before?.[mac] ?? null;
+    }
+  }
+  return out;
+}
+
+/** The VMs that changed host between two placements: [{mac, from, to}] (an unsettled VM has not moved yet). */
 export function moves(before, after) {
-  return Object.keys(after).filter((mac) => before[mac] && before[mac] !== after[mac])
+  return Object.keys(after).filter((mac) => after[mac] && before[mac] && before[mac] !== after[mac])
     .map((mac) => ({ mac, from: before[mac], to: after[mac] }));
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   className, decisionRows, linkLabel, mergeRatePoints, moveText, moves, namesFromOverlay, overlayElements, overlayKey,
   overlayPositions, placement, rateMarks, ratePoint, rateSeries, ringOrder, topologyElements, topologyKey, topologyLayout,
-  shortVmLabel, whoami,
+  settled, shortVmLabel, whoami,
 } from '../src/model.js';
 
 // Documents in the shapes the manager serves (plugin/manager-rest Api.java, TopologyJson.java).
@@ -290,5 +290,21 @@ describe('shortVmLabel', () => {
     expect(shortVmLabel('02:00:00:86:a0:01', { '02:00:00:86:a0:01': 'web-1' })).toBe('web-1');
     expect(shortVmLabel('02:00:00:86:a0:01')).toBe('86:a0:01');
     expect(shortVmLabel('not-a-mac')).toBe('not-a-mac');
+  });
+});
+
+describe('a VM in the middle of a migration', () => {
+  it('is not moved while two hosts report it, and moves once only its new host does', () => {
+    const mac = '02:00:00:00:2c:01';
+    const host = (id, macs) => ({ hostId: id, vms: macs.map((m) => ({ vni: 300, mac: m })) });
+    const before = placement([host('h1', [mac]), host('h2', [])], 300);
+    const both = placement([host('h1', [mac]), host('h2', [mac])], 300);
+    expect(both[mac]).toBeNull();
+    expect(moves(before, both)).toEqual([]);
+    const carried = settled(before, both);
+    expect(carried[mac]).toBe('h1');
+    const after = placement([host('h1', []), host('h2', [mac])], 300);
+    expect(moves(carried, after)).toEqual([{ mac, from: 'h1', to: 'h2' }]);
+    expect(moves(settled(carried, after), after)).toEqual([]);
   });
 });

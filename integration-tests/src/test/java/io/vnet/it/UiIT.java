@@ -36,8 +36,10 @@ import org.junit.jupiter.api.Test;
  * all-to-all), and bob's Home Network beside it; CloudStack is the stand-in that checks every
  * signature. The page shows the ring (6 nodes, 6 edges), then the all-to-all (15 edges) over
  * its live stream without a reload; the admin's mode switch reaches the manager, an applied
- * recommendation and its rollback show in the history; alice, signed in with her CloudStack
- * keys, is offered her network only and refused bob's, in the page and by the REST API (403).
+ * recommendation and its rollback show in the history; the page comes up framed by the console's
+ * origin and not by another; alice, signed in with her CloudStack keys, is offered her network
+ * only and refused bob's, in the page and by the REST API (403), and sees her VM move when it
+ * migrates.
  */
 class UiIT {
     static final int CS_PORT = 18082;
@@ -143,6 +145,12 @@ class UiIT {
                 assertTrue(d.applied(), "the manager applied it: " + d.json());
                 assertEquals("applied by local:" + manager.adminUser(), d.trigger(), d.json().toString());
                 browser.call(cmd("waitRows").put("predicate", "applied").put("id", d.id()).put("timeoutMs", 10_000), 15_000);
+                // the screenshot once the agents have the new links up (acknowledged, then a few reports)
+                long acked = System.currentTimeMillis() + 15_000;
+                while (adaptation.decisions().get(0).ackedAt() == null && System.currentTimeMillis() < acked) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(3000);
                 browser.call(cmd("screenshot").put("path", "ui-1280x800.png"), 20_000);
                 JsonNode rolled = browser.call(cmd("rollback"), 30_000);
                 assertTrue(rolled.path("actionError").isNull(), "rolled back: " + rolled);
@@ -180,6 +188,28 @@ class UiIT {
                 assertTrue(refused.path("error").asText().contains("not one of"), "the page shows the refusal: " + refused);
                 s = browser.call(cmd("state"), 10_000);
                 assertEquals(0, s.path("nodes").asInt(), "nothing of bob's network is drawn: " + s);
+
+                // back on her network, once the workload is done: a VM migrates, and alice sees it move
+                browser.call(cmd("select").put("vni", aliceVni), 15_000);
+                Patterns.Result result = run.get();
+                assertTrue(result.ok(), "the workload ran through: " + result.failures());
+                Vm p0 = vms.get(0);
+                Vm.Migration m = p0.migrateTo(hosts.get(2));
+                System.out.println("UiIT: " + p0.name() + " migrated " + m.from().name() + " -> " + m.to().name());
+                String moved = null;
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (moved == null && System.currentTimeMillis() < deadline) {
+                    for (JsonNode line : browser.call(cmd("state"), 10_000).path("movedVms")) {
+                        if (line.asText().contains(p0.mac())) {
+                            moved = line.asText();
+                        }
+                    }
+                    Thread.sleep(300);
+                }
+                assertTrue(moved != null && moved.contains(m.from().name()) && moved.contains(m.to().name()),
+                        "the page shows " + p0.name() + " moving " + m.from().name() + " -> " + m.to().name() + ": " + moved
+                        + "\n" + browser.call(cmd("state"), 10_000));
+                System.out.println("UiIT: shown: " + moved);
             }
             for (String path : List.of("/networks/" + bobVni + "/topology", "/networks/" + bobVni + "/events",
                     "/networks/" + bobVni + "/overlay", "/networks/" + bobVni + "/traffic", "/agents")) {
@@ -193,9 +223,7 @@ class UiIT {
             assertEquals(401, manager.restAs(null, "GET", "/networks/" + aliceVni + "/topology", null).status());
             JsonNode bobsVms = manager.restAs(bobToken, "GET", "/vms", null).body();
             assertTrue(bobsVms.isArray(), String.valueOf(bobsVms));
-            Patterns.Result result = run.get();
             bg.shutdown();
-            assertTrue(result.ok(), "the workload ran through: " + result.failures());
             Path shot = out.resolve("ui-1280x800.png");
             assertTrue(Files.size(shot) > 10_000, "a screenshot of the page: " + shot);
             System.out.println("UiIT: screenshots in " + out + " (bob's VM " + bobVm.name() + ")");

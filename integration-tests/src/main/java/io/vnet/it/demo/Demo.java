@@ -154,8 +154,12 @@ public final class Demo {
             List<String> lines = new ArrayList<>();
             history.forEach(h -> lines.add(0, "  " + h.path("time").asText() + "  " + h.path("class").asText()));
             lines.forEach(System.out::println);
-            System.out.println("  (try it yourself while a demo runs: ip netns exec " + m.ns()
-                    + " curl -s http://127.0.0.1:" + ManagerProcess.HTTP_PORT + "/api/networks/" + vni + "/topology)");
+            String api = "http://127.0.0.1:" + ManagerProcess.HTTP_PORT + "/api";
+            System.out.println("  (try it yourself while a demo runs: sign in as the demo manager's local admin, then ask"
+                    + " with the token:\n    TOKEN=$(ip netns exec " + m.ns() + " curl -s -X POST " + api + "/auth/login"
+                    + " -H 'Content-Type: application/json' -d '{\"user\":\"" + manager.adminUser() + "\",\"password\":\""
+                    + manager.adminPassword() + "\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n    ip netns exec " + m.ns()
+                    + " curl -s -H \"Authorization: Bearer $TOKEN\" " + api + "/networks/" + vni + "/topology)");
             created.addAll(fabric.namespaces());
             step("Tearing down part 2");
             return result.ok() ? 0 : 1;

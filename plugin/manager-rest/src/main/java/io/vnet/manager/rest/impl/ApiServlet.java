@@ -8,8 +8,6 @@ import io.vnet.manager.DesiredStateService;
 import io.vnet.manager.TopologyService;
 import io.vnet.manager.rest.HttpSettings;
 import io.vnet.manager.rest.Identity;
-import io.vnet.manager.rest.Sessions;
-import io.vnet.manager.rest.TenantDirectory;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.StoreException;
 import jakarta.servlet.Servlet;
@@ -19,25 +17,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The REST API under /api, registered on the OSGi servlet whiteboard (Felix HTTP Jetty 12).
  * Every answer is JSON; an error is {@code {"error": "..."}} with a 4xx/5xx status. Every route but
  * {@code POST /api/auth/login} and {@code GET /api/openapi.json} needs a signed-in user
- * ({@code Authorization: Bearer <token>}); the API also registers {@link Sessions} so that other
- * bundles' routes check callers the same way.
+ * ({@code Authorization: Bearer <token>}), checked by {@link Auth}, which other bundles' routes use
+ * as {@link io.vnet.manager.rest.Sessions}.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/api/*",
@@ -53,47 +47,28 @@ public final class ApiServlet extends HttpServlet {
     private final transient Api api;
     private final transient Auth auth;
     private final transient EventStreams streams;
-    private final transient ServiceRegistration<Sessions> sessionsRegistration;
     private final boolean allowRemote;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile TenantDirectory directory;
 
     @Activate
     public ApiServlet(@Reference ManagerStore store, @Reference AgentRegistry agents,
                       @Reference DesiredStateService desired, @Reference AdaptationService adaptation,
-                      @Reference AuditLog audit, @Reference TopologyService vttif, BundleContext ctx) throws IOException {
+                      @Reference AuditLog audit, @Reference TopologyService vttif, @Reference Auth auth,
+                      BundleContext ctx) {
         this.api = new Api(store, agents, desired, adaptation, audit, vttif);
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
-        String file = ctx.getProperty(CONFIG_PROPERTY);
-        AuthConfig cfg = file != null ? AuthConfig.load(Path.of(file))
-                : AuthConfig.parse(null, Path.of(System.getProperty("user.dir")));
-        AuthConfig.Password pw = cfg.adminPassword();
-        if (pw.created()) {
-            LOG.log(Level.WARNING, "the local admin '" + cfg.adminUser() + "' has a new random password in "
-                    + cfg.adminPasswordFile() + " (readable by this user only)");
-        }
-        this.auth = new Auth(cfg.adminUser(), pw.value(), cfg.session(), () -> directory, cfg.cloudstack(),
-                Clock.systemUTC());
+        this.auth = auth;
         this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);
-        this.sessionsRegistration = ctx.registerService(Sessions.class, auth, null);
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
         if (!allowRemote && (host == null || !isLoopback(host))) {
             LOG.log(Level.WARNING, "HTTP listens on " + (host == null ? "all addresses" : host)
                     + ": the API answers loopback requests only (set " + HttpSettings.ALLOW_REMOTE_PROPERTY + "=true to change)");
         }
-        LOG.log(Level.INFO, "REST API ready at /api (store " + store.describe() + "; users sign in at /api/auth/login,"
-                + " local admin '" + cfg.adminUser() + "', password in " + cfg.adminPasswordFile() + ")");
+        LOG.log(Level.INFO, "REST API ready at /api (store " + store.describe() + ")");
     }
 
     @Deactivate
     void deactivate() {
         streams.close();
-        try {
-            sessionsRegistration.unregister();
-        } catch (IllegalStateException e) {
-            // the bundle is stopping: unregistered already
-        }
     }
 
     @Override

@@ -21,14 +21,25 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Sign-in and the signed-in users. The local admin signs in with a name and password; a tenant with
  * CloudStack API keys, checked by the {@link TenantDirectory} when one is registered. Each sign-in
  * gets a random bearer token, kept in memory until it expires or the user signs out. A tenant's
  * networks are looked up again at most once a {@link #REFRESH} while the token is used.
+ *
+ * <p>A component of its own (the API servlet and the CloudStack bundle's routes reference it), so
+ * that no service is registered while the HTTP whiteboard is activating a servlet: a servlet
+ * registered from inside that activation is not picked up.
  */
-final class Auth implements Sessions {
+@Component(service = {Sessions.class, Auth.class})
+public final class Auth implements Sessions {
     private static final System.Logger LOG = System.getLogger(Auth.class.getName());
     /** How often a tenant's networks are looked up again. */
     static final Duration REFRESH = Duration.ofSeconds(60);
@@ -62,6 +73,31 @@ final class Auth implements Sessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
+
+    /** The CloudStack bundle's directory, when it runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TenantDirectory bound;
+
+    /** Reads the manager's configuration ({@code auth} section) and the local admin's password file. */
+    @Activate
+    public Auth(BundleContext ctx) throws java.io.IOException {
+        String file = ctx.getProperty(ApiServlet.CONFIG_PROPERTY);
+        AuthConfig cfg = file != null ? AuthConfig.load(java.nio.file.Path.of(file))
+                : AuthConfig.parse(null, java.nio.file.Path.of(System.getProperty("user.dir")));
+        AuthConfig.Password pw = cfg.adminPassword();
+        if (pw.created()) {
+            LOG.log(Level.WARNING, "the local admin '" + cfg.adminUser() + "' has a new random password in "
+                    + cfg.adminPasswordFile() + " (readable by this user only)");
+        }
+        this.adminUser = cfg.adminUser();
+        this.adminPassword = pw.value().getBytes(StandardCharsets.UTF_8);
+        this.lifetime = cfg.session();
+        this.directory = () -> bound;
+        this.cloudstackConfigured = cfg.cloudstack();
+        this.clock = Clock.systemUTC();
+        LOG.log(Level.INFO, "users sign in at /api/auth/login: local admin '" + cfg.adminUser() + "' (password in "
+                + cfg.adminPasswordFile() + ")" + (cfg.cloudstack() ? ", CloudStack users with their API keys" : ""));
+    }
 
     /**
      * @param cloudstackConfigured whether the manager's configuration has CloudStack (then a missing directory is
