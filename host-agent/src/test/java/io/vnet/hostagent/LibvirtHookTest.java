@@ -247,8 +247,11 @@ class LibvirtHookTest {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put("VNETCTL", fake.toString());
             Process p = pb.start();
-            p.getOutputStream().write("<domain/>".getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                in.write("<domain/>".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                // the hook may exit without reading the XML (it does for operations it ignores), as libvirt allows
+            }
             assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         assertEquals(List.of("libvirt-hook --bridge-prefix vnbr -- vm1 prepare begin -"),
