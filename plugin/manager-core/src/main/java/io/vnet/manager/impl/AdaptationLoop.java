@@ -216,14 +216,7 @@ public final class AdaptationLoop implements AdaptationService {
     public synchronized Decision apply(NetworkId network, String actor) {
         State s = state(network);
         long now = clock.millis();
-        Settings set = s.settings;
-        int migrationsLeft = migrationsLeft(s, now);
-        boolean mayMigrate = set.migrate() && executor.get() != null && migrationsLeft > 0
-                && (s.migrationFailedAt < 0 || now - s.migrationFailedAt >= HOUR_MS);
-        Recommender.Planned planned = recommender.plan(network, set.algorithm(), mayMigrate);
-        if (planned.result().plan().migrations().size() > migrationsLeft) {
-            planned = recommender.plan(network, set.algorithm(), false);
-        }
+        Recommender.Planned planned = plan(network, s, now, true);
         Recommendation r = planned.recommendation();
         if (r.migrations().isEmpty() && (r.added().isEmpty()
                 || rollout.render(network, planned.result().plan()).equals(rollout.installed(network)))) {
@@ -231,11 +224,9 @@ public final class AdaptationLoop implements AdaptationService {
                     + ") adds no link and moves no VM: the overlay already is what it recommends");
         }
         long id = s.nextId++;
-        long active = rates.activeSince(network, now);
-        double before = active >= 0 && now - active >= MIN_ACTIVE_MS ? rates.rate(network, now - BEFORE_MS, now) : Double.NaN;
         String trigger = "applied by " + actor;
-        Decision d = new Decision(id, Instant.ofEpochMilli(now), trigger, r, false, "", null, null, List.of(), before,
-                Double.NaN, Double.NaN, null);
+        Decision d = new Decision(id, Instant.ofEpochMilli(now), trigger, r, false, "", null, null, List.of(),
+                rateBefore(network, now), Double.NaN, Double.NaN, null);
         Rollout.Installed was = rollout.installed(network);
         audit.record(actor, "apply", "network " + network.vni(), "decision " + id + " (" + r.algorithm() + ", adds "
                 + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations()) + ")");
@@ -246,6 +237,33 @@ public final class AdaptationLoop implements AdaptationService {
         LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm() + " adds "
                 + r.added() + "; " + (stored.decision().applied() ? "applied" : stored.decision().note()));
         return stored.decision();
+    }
+
+    /**
+     * The network's plan now with its settings' algorithm. It may move VMs only when {@code applying}, the
+     * settings allow migrations, an executor is configured, the hourly cap has room and no migration of the
+     * network failed within the hour; a plan that would move more VMs than the cap leaves is made again
+     * with links only.
+     */
+    private Recommender.Planned plan(NetworkId network, State s, long now, boolean applying) {
+        Settings set = s.settings;
+        int migrationsLeft = migrationsLeft(s, now);
+        boolean mayMigrate = applying && set.migrate() && executor.get() != null && migrationsLeft > 0
+                && (s.migrationFailedAt < 0 || now - s.migrationFailedAt >= HOUR_MS);
+        Recommender.Planned planned = recommender.plan(network, set.algorithm(), mayMigrate);
+        if (planned.result().plan().migrations().size() > migrationsLeft) {
+            planned = recommender.plan(network, set.algorithm(), false); // over the hourly cap: links only
+        }
+        return planned;
+    }
+
+    /**
+     * The network's rate just before a decision, only once its traffic has flowed for a while (a pattern
+     * that just started is still warming up, and its early rate would inflate the realised gain); NaN before.
+     */
+    private double rateBefore(NetworkId network, long now) {
+        long active = rates.activeSince(network, now);
+        return active >= 0 && now - active >= MIN_ACTIVE_MS ? rates.rate(network, now - BEFORE_MS, now) : Double.NaN;
     }
 
     /** The class VTTIF reports for a network now, when it recognises one. */
@@ -302,29 +320,18 @@ public final class AdaptationLoop implements AdaptationService {
         s.recheckAt = -1;
         s.decidedClass = cls;
         s.lastDecisionMillis = now;
-        Settings set = s.settings;
-        boolean automatic = set.mode() == Mode.AUTOMATIC;
-        int migrationsLeft = migrationsLeft(s, now);
-        boolean mayMigrate = automatic && set.migrate() && executor.get() != null && migrationsLeft > 0
-                && (s.migrationFailedAt < 0 || now - s.migrationFailedAt >= HOUR_MS);
+        boolean automatic = s.settings.mode() == Mode.AUTOMATIC;
         Recommender.Planned planned;
         try {
-            planned = recommender.plan(network, set.algorithm(), mayMigrate);
-            if (planned.result().plan().migrations().size() > migrationsLeft) {
-                planned = recommender.plan(network, set.algorithm(), false); // over the hourly cap: links only
-            }
+            planned = plan(network, s, now, automatic);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "network " + network + " (" + trigger + "): no plan: " + e.getMessage());
             return;
         }
         long id = s.nextId++;
-        // the rate before: only once the traffic has flowed for a while (a pattern that just started is still
-        // warming up, and its early rate would inflate the realised gain)
-        long active = rates.activeSince(network, now);
-        double before = active >= 0 && now - active >= MIN_ACTIVE_MS ? rates.rate(network, now - BEFORE_MS, now) : Double.NaN;
         Instant at = Instant.ofEpochMilli(now);
-        Decision d = new Decision(id, at, trigger, planned.recommendation(), false, "", null, null, List.of(), before,
-                Double.NaN, Double.NaN, null);
+        Decision d = new Decision(id, at, trigger, planned.recommendation(), false, "", null, null, List.of(),
+                rateBefore(network, now), Double.NaN, Double.NaN, null);
         Rollout.Installed was = rollout.installed(network);
         LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
         if (!automatic) {

@@ -225,10 +225,12 @@ final class Api {
 
     /** The VM with only the NICs the user may see; null when it has none. */
     private static io.vnet.manager.VmInstance visiblePart(io.vnet.manager.VmInstance v, Identity who) {
-        if (who.admin()) {
-            return v;
-        }
-        List<io.vnet.manager.VmInstance.Nic> nics = v.nics().stream().filter(n -> who.maySee(n.network().vni())).toList();
+        return who.admin() ? v : withNicsOn(v, who::maySee);
+    }
+
+    /** The VM with only its NICs on the networks {@code vnis} accepts; null when it has none there. */
+    private static io.vnet.manager.VmInstance withNicsOn(io.vnet.manager.VmInstance v, java.util.function.IntPredicate vnis) {
+        List<io.vnet.manager.VmInstance.Nic> nics = v.nics().stream().filter(n -> vnis.test(n.network().vni())).toList();
         return nics.isEmpty() ? null : v.withNics(nics);
     }
 
@@ -254,22 +256,10 @@ final class Api {
             ArrayNode vms = a.putArray("vms");
             h.vms().getOrDefault(n, List.of()).forEach(m -> vms.addObject().put("vni", vni).put("mac", m.toString()));
             ArrayNode named = a.putArray("instances");
-            h.instances().forEach(v -> {
-                List<io.vnet.manager.VmInstance.Nic> nics = v.nics().stream().filter(x -> x.network().vni() == vni).toList();
-                if (!nics.isEmpty()) {
-                    named.add(instance(v.withNics(nics)));
-                }
-            });
+            h.instances().stream().map(v -> withNicsOn(v, x -> x == vni)).filter(v -> v != null)
+                    .forEach(v -> named.add(instance(v)));
             ArrayNode links = a.putArray("links");
-            h.links().stream().filter(l -> ids.contains(l.peerHost())).forEach(l -> {
-                ObjectNode j = links.addObject().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
-                        .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros());
-                if (who.admin()) {
-                    j.put("outBitsPerSecond", l.outBitsPerSecond()).put("inBitsPerSecond", l.inBitsPerSecond());
-                } else {
-                    j.putNull("outBitsPerSecond").putNull("inBitsPerSecond");
-                }
-            });
+            h.links().stream().filter(l -> ids.contains(l.peerHost())).forEach(l -> links.add(link(l, who.admin())));
         }
         return o;
     }
@@ -359,10 +349,18 @@ final class Api {
         ArrayNode named = o.putArray("instances");
         h.instances().forEach(v -> named.add(instance(v)));
         ArrayNode links = o.putArray("links");
-        h.links().forEach(l -> links.addObject().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
-                .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros())
-                .put("outBitsPerSecond", l.outBitsPerSecond()).put("inBitsPerSecond", l.inBitsPerSecond()));
+        h.links().forEach(l -> links.add(link(l, true)));
         return o.put("lastSeen", h.lastSeen().toString());
+    }
+
+    /** An overlay link as measured; without {@code rates} its utilisation is null (what tenants get). */
+    static ObjectNode link(io.vnet.manager.MeasuredLink l, boolean rates) {
+        ObjectNode j = JSON.createObjectNode().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
+                .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros());
+        if (rates) {
+            return j.put("outBitsPerSecond", l.outBitsPerSecond()).put("inBitsPerSecond", l.inBitsPerSecond());
+        }
+        return j.putNull("outBitsPerSecond").putNull("inBitsPerSecond");
     }
 
     // ---- parameters
