@@ -12,6 +12,8 @@
 # Result: /var/lib/vnet-test/guest/{vmlinuz,initramfs.gz,VERSION}.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive CI=true
+PROGRESS_NAME=libvirt
+. "$(dirname "$0")/lib/progress.sh"
 if [ "$(id -u)" != 0 ]; then
   echo "libvirt.sh: run as root (it installs packages with apt-get)" >&2
   exit 1
@@ -29,8 +31,6 @@ command -v cpio >/dev/null || need+=(cpio)
 command -v gzip >/dev/null || need+=(gzip)
 updated=false
 if [ ${#need[@]} -gt 0 ]; then
-  echo "libvirt.sh: installing ${need[*]}"
-  apt-get update -qq </dev/null
   updated=true
   # policy-rc.d 101: the packages' maintainer scripts must not start system-wide daemons
   policy=/usr/sbin/policy-rc.d
@@ -41,7 +41,7 @@ if [ ${#need[@]} -gt 0 ]; then
     own_policy=true
     trap 'rm -f "$policy"' EXIT
   fi
-  apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >/dev/null
+  apt_install "${need[@]}"
   if $own_policy; then
     rm -f "$policy"
     trap - EXIT
@@ -54,7 +54,7 @@ if [ -e /dev/kvm ]; then
   chown root:kvm /dev/kvm
   chmod 0660 /dev/kvm
 else
-  echo "libvirt.sh: no /dev/kvm here; the guests will run on QEMU's emulator (TCG), slower"
+  say "no /dev/kvm here; the guests will run on QEMU's emulator (TCG), slower"
 fi
 
 # The guest's /init (busybox sh). Kernel command line: vnet.ip=A.B.C.D/N (required),
@@ -120,7 +120,7 @@ INIT
 # the versions the guest is built from
 kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1[^ ]*-amd64\)$/\1/p' | head -1)
 if [ -z "$kernel_pkg" ] && ! $updated; then
-  apt-get update -qq </dev/null
+  logged apt apt "updating the package lists" apt-get update
   updated=true
   kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1[^ ]*-amd64\)$/\1/p' | head -1)
 fi
@@ -140,16 +140,16 @@ recipe=$(guest_init | sha256sum | cut -c1-16)
 version="$kernel_pkg $kernel_ver busybox-static $busybox_ver modules $GUEST_MODULES init $recipe"
 if [ -f "$GUEST/VERSION" ] && [ "$(cat "$GUEST/VERSION")" = "$version" ] \
     && [ -s "$GUEST/vmlinuz" ] && [ -s "$GUEST/initramfs.gz" ]; then
-  echo "libvirt.sh: guest up to date in $GUEST ($version)"
+  say "guest up to date in $GUEST ($version)"
   exit 0
 fi
 
 
 work=$(mktemp -d /tmp/vnet-guest-build.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-echo "libvirt.sh: building the guest from $kernel_pkg $kernel_ver and busybox-static $busybox_ver"
-(cd "$work" && apt-get download -qq "$kernel_pkg=$kernel_ver" "busybox-static=$busybox_ver" </dev/null 2>/dev/null) || \
-  (cd "$work" && apt-get download -q "$kernel_pkg=$kernel_ver" "busybox-static=$busybox_ver" </dev/null)
+say "building the guest from $kernel_pkg $kernel_ver and busybox-static $busybox_ver"
+(cd "$work" && logged apt apt "downloading $kernel_pkg and busybox-static" \
+  apt-get download "$kernel_pkg=$kernel_ver" "busybox-static=$busybox_ver")
 mkdir -p "$work/kernel" "$work/busybox" "$work/root"
 dpkg-deb -x "$work"/"$kernel_pkg"_*.deb "$work/kernel"
 dpkg-deb -x "$work"/busybox-static_*.deb "$work/busybox"
@@ -220,5 +220,5 @@ mv -f "$GUEST/vmlinuz.new" "$GUEST/vmlinuz"
 mv -f "$GUEST/initramfs.gz.new" "$GUEST/initramfs.gz"
 chmod 644 "$GUEST/vmlinuz" "$GUEST/initramfs.gz"
 echo "$version" >"$GUEST/VERSION"
-echo "libvirt.sh: guest in $GUEST: vmlinuz $(stat -c %s "$GUEST/vmlinuz") bytes, initramfs.gz" \
+say "guest in $GUEST: vmlinuz $(stat -c %s "$GUEST/vmlinuz") bytes, initramfs.gz" \
      "$(stat -c %s "$GUEST/initramfs.gz") bytes, modules ${order[*]}"

@@ -3,17 +3,17 @@
 # the persistence tests and writes their JDBC URL to /var/lib/vnet-test/postgres.url
 # (scripts/test.sh passes it to Maven as -DVNET_TEST_PG_URL). Run as root; safe to re-run.
 set -euo pipefail
+PROGRESS_NAME=postgres
+. "$(dirname "$0")/lib/progress.sh"
 if [ "$(id -u)" != 0 ]; then
   echo "postgres.sh: run as root (it installs and starts PostgreSQL)" >&2
   exit 1
 fi
 if ! command -v pg_lsclusters >/dev/null || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
-  echo "postgres.sh: installing postgresql"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  apt_install postgresql
 fi
 ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+say "starting PostgreSQL $ver's cluster main"
 # The package creates the cluster "main"; make it if a previous removal left none.
 pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$ver main" || pg_createcluster "$ver" main >/dev/null
 pg_ctlcluster "$ver" main start >/dev/null 2>&1 || true
@@ -29,4 +29,4 @@ psql_() { su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port -tAc \"$1\""; }
 url="jdbc:postgresql://127.0.0.1:$port/vnet?user=vnet&password=vnet"
 mkdir -p /var/lib/vnet-test
 echo "$url" > /var/lib/vnet-test/postgres.url
-echo "postgres.sh: PostgreSQL $ver running on 127.0.0.1:$port, database vnet; URL in /var/lib/vnet-test/postgres.url"
+say "PostgreSQL $ver running on 127.0.0.1:$port, database vnet; URL in /var/lib/vnet-test/postgres.url"

@@ -1,12 +1,30 @@
 #!/usr/bin/env bash
-# Runs every test (run as root on Debian 12): unit tests, then the integration tests that
-# build test hosts from network namespaces and run the real agents. Installs what is missing.
-# An integration test never skips: a missing tool or privilege fails the run.
+# Runs every test (run as root on Debian 12): installs what is missing (scripts/setup.sh), builds the
+# management page and runs its tests with Debian 12's own Node.js 18 (scripts/check-debian-node.sh),
+# then Maven: the unit tests (Java, and the page's Vitest tests), then the integration tests that
+# build test hosts from network namespaces and run the real agents. An integration test never skips:
+# a missing tool or privilege fails the run. Says what it does as it goes (Maven's output summarised,
+# whole in target/logs/maven.log) and ends with the time of each stage and the counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+PROGRESS_NAME=test
+. scripts/lib/progress.sh
+BUDGET_MINUTES=60
+stage_reset
+: >"$VNET_LOGS/it-classes.tsv"
+say "every test: setup, the page on Debian 12's Node.js, then Maven's unit and integration tests (whole output in $VNET_LOGS)"
+stage "setup (scripts/setup.sh)" ./scripts/setup.sh
 status=0
-mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" || status=$?
+stage "the page with Debian 12's Node.js 18 (scripts/check-debian-node.sh)" ./scripts/check-debian-node.sh || status=$?
+
+say "Maven: build, unit tests, then the integration tests (mvn -B -ntp verify)"
+_now t0
+logged maven maven "building" mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" || status=$?
+_now t1
+it_secs=0
+while IFS=$'\t' read -r _ secs; do it_secs=$((it_secs + secs)); done <"$VNET_LOGS/it-classes.tsv"
+stage_record "Maven: build, unit tests, packaging (all but the IT classes)" $((t1 - t0 - it_secs))
+cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
 
 # Count what ran, from the reports.
 count() { # dir -> "tests failures errors skipped"
@@ -23,6 +41,7 @@ count() { # dir -> "tests failures errors skipped"
 }
 read -r ut uf ue us <<<"$(count surefire-reports)"
 read -r it if_ ie is <<<"$(count failsafe-reports)"
+stage_report "$BUDGET_MINUTES"
 echo
 echo "unit tests:        $ut run, $((uf+ue)) failed, $us skipped"
 echo "integration tests: $it executed, $((if_+ie)) failed, $is skipped"
