@@ -109,6 +109,7 @@ run_in_root() {
   unshare --mount --pid --fork --propagation private /bin/bash -c '
     set -e
     root=$1; shift
+    mount --bind "$root" "$root" # "/" a mount point, as ip netns exec needs
     mount -t proc proc "$root/proc"
     mount -t sysfs sysfs "$root/sys"
     mount --rbind /dev "$root/dev"

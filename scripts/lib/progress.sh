@@ -269,12 +269,14 @@ logged() {
   local kind=$1 log=$VNET_LOGS/$2.log what=$3 rcf rc
   shift 3
   rcf=$(mktemp)
-  echo "=== $(date -u '+%F %T') UTC: $*" >>"$log"
+  echo "=== $(date -u '+%F %T') UTC: $what: $*" >>"$log"
   { "$@" </dev/null && echo 0 >"$rcf" || echo $? >"$rcf"; } 2>&1 | tee -a "$log" | follow "$kind" "$what"
   rc=$(cat "$rcf")
   rm -f "$rcf"
   if [ "$rc" != 0 ]; then
-    echo "$PROGRESS_NAME: '$*' failed with status $rc; its last lines (the whole output is in $log):" >&2
+    local c="$*"
+    ((${#c} <= 160)) || c="${c:0:160}..."
+    echo "$PROGRESS_NAME: '$c' failed with status $rc; its last lines (the whole output is in $log):" >&2
     tail -n 25 "$log" | sed 's/^/  | /' >&2
   fi
   return "$rc"
