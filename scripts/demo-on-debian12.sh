@@ -48,6 +48,7 @@ pkg=$(chroot "$ROOT" dpkg-query -W -f '${Version}' nodejs)
 node=$(chroot "$ROOT" node --version)
 case "$node $pkg" in v18.*deb12*) ;; *)
   echo "demo-on-debian12: the root's Node.js is $node ($pkg), not Debian 12's 18.x" >&2; exit 1 ;; esac
-others=$(find "$ROOT/usr" "$ROOT/opt" "$ROOT/root" -xdev -type f -name node -perm -u+x 2>/dev/null | grep -v "^$ROOT/usr/bin/node$" || true)
+others=$(find "$ROOT/usr/local" "$ROOT/opt" "$ROOT/root" "$ROOT/usr/bin" -xdev -path '*/bin/node*' -type f 2>/dev/null \
+  | grep -v "^$ROOT/usr/bin/node$" || true)
 [ -z "$others" ] || { echo "demo-on-debian12: other node binaries in the root: $others" >&2; exit 1; }
 say "the demo ran on a fresh Debian 12 root whose only Node.js is $node from Debian's package ${owner:-nodejs} $pkg"

@@ -23,7 +23,7 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 pg_isready -h 127.0.0.1 -p "$port" >/dev/null || { echo "postgres.sh: PostgreSQL $ver did not start on port $port" >&2; exit 1; }
-psql_() { su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port -tAc \"$1\""; }
+psql_() ( cd / && su postgres -c "psql -q -v ON_ERROR_STOP=1 -p $port -tAc \"$1\"" )
 [ "$(psql_ "SELECT 1 FROM pg_roles WHERE rolname='vnet'")" = 1 ] || psql_ "CREATE ROLE vnet LOGIN PASSWORD 'vnet'"
 [ "$(psql_ "SELECT 1 FROM pg_database WHERE datname='vnet'")" = 1 ] || psql_ "CREATE DATABASE vnet OWNER vnet"
 url="jdbc:postgresql://127.0.0.1:$port/vnet?user=vnet&password=vnet"

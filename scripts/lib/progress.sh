@@ -95,7 +95,7 @@ _throttled() { # prints at most every 5 s
 summary_plain() { _out=$1; }
 
 # apt-get update / install / download
-_apt_total=0 _apt_got=0 _apt_set=0
+_apt_total=0 _apt_got=0 _apt_set=0 _apt_unpacked=0
 summary_apt() {
   local l=$1
   case $l in
@@ -112,7 +112,14 @@ summary_apt() {
       _apt_got=$((_apt_got + 1))
       if ((_apt_total > 0)); then _throttled "apt: downloaded $_apt_got/$_apt_total"; fi
       ;;
-    "Fetched "*) _out="apt: $l"; _doing="unpacking and setting up packages" ;;
+    "Fetched "*) _out="apt: $l"; _doing="unpacking packages" ;;
+    "Unpacking "*)
+      _apt_unpacked=$((_apt_unpacked + 1))
+      local pkg=${l#Unpacking }
+      pkg=${pkg%% *}
+      _doing="unpacking packages ($_apt_unpacked/$_apt_total, $pkg)"
+      _throttled "apt: unpacked $_apt_unpacked/$_apt_total ($pkg)"
+      ;;
     "Setting up "*)
       _apt_set=$((_apt_set + 1))
       local pkg=${l#Setting up }
@@ -125,7 +132,7 @@ summary_apt() {
 }
 summary_apt_end() {
   if ((_apt_set > 0)); then _out="apt: set up $_apt_set packages"; fi
-  _apt_total=0 _apt_got=0 _apt_set=0
+  _apt_total=0 _apt_got=0 _apt_set=0 _apt_unpacked=0
 }
 
 # debootstrap
