@@ -15,7 +15,7 @@ stage_reset
 say "every test: setup, the page on Debian 12's Node.js, then Maven's unit and integration tests (whole output in $VNET_LOGS)"
 stage "setup (scripts/setup.sh)" ./scripts/setup.sh
 status=0
-stage "the page with Debian 12's Node.js 18 (scripts/check-debian-node.sh)" ./scripts/check-debian-node.sh || status=$?
+stage "the page on Debian 12's Node.js (check-debian-node.sh)" ./scripts/check-debian-node.sh || status=$?
 
 say "Maven: build, unit tests, then the integration tests (mvn -B -ntp verify)"
 _now t0
@@ -23,7 +23,7 @@ logged maven maven "building" mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/
 _now t1
 it_secs=0
 while IFS=$'\t' read -r _ secs; do it_secs=$((it_secs + secs)); done <"$VNET_LOGS/it-classes.tsv"
-stage_record "Maven: build, unit tests, packaging (all but the IT classes)" $((t1 - t0 - it_secs))
+stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs))
 cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
 
 # Count what ran, from the reports.

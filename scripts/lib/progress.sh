@@ -71,9 +71,9 @@ stage_report() {
   echo
   echo "Time per stage (this run; budget ${budget} min in all):"
   while IFS=$'\t' read -r name secs; do
-    printf '  %-58s %12s\n' "$name" "$(human_secs "$secs")"
+    printf '  %-62s %12s\n' "$name" "$(human_secs "$secs")"
   done <"$VNET_LOGS/stages.tsv"
-  printf '  %-58s %12s\n' "total" "$(human_secs $((now - VNET_T0)))"
+  printf '  %-62s %12s\n' "total" "$(human_secs $((now - VNET_T0)))"
   if (( now - VNET_T0 > budget * 60 )); then
     echo "  over the ${budget}-minute budget"
   fi
@@ -226,14 +226,15 @@ summary_maven() {
 # follow KIND WHAT: reads a tool's output on stdin; prints what summary_KIND picks, and a
 # "still ..." line whenever nothing was printed for PROGRESS_QUIET seconds.
 follow() {
-  local kind=$1 line buf= last now since wait rc
+  local kind=$1 line buf= last now since wait rc doing
   _doing=$2
+  doing=$_doing
   _now last
   since=$last
   while :; do
     _now now
     if (( now - last >= PROGRESS_QUIET )); then
-      say "  ... still $_doing ($(human_secs $((now - since))) in this step)"
+      say "  ... still $_doing (for $(human_secs $((now - since))))"
       last=$now
     fi
     wait=$((last + PROGRESS_QUIET - now))
@@ -255,6 +256,10 @@ follow() {
     line=${line//$'\e'[\[]*([0-9;])m/} # no colours
     _out=
     "summary_$kind" "$line"
+    if [ "$_doing" != "$doing" ]; then
+      doing=$_doing
+      _now since
+    fi
     if [ -n "$_out" ]; then
       stamped "$_out"
       _now last
@@ -283,8 +288,12 @@ logged() {
   if [ "$rc" != 0 ]; then
     local c="$*"
     ((${#c} <= 160)) || c="${c:0:160}..."
-    echo "$PROGRESS_NAME: '$c' failed with status $rc; its last lines (the whole output is in $log):" >&2
-    tail -n 25 "$log" | sed 's/^/  | /' >&2
+    if [ "$kind" = maven ]; then # its errors were shown as they came
+      echo "$PROGRESS_NAME: '$c' failed with status $rc (the whole output is in $log)" >&2
+    else
+      echo "$PROGRESS_NAME: '$c' failed with status $rc; its last lines (the whole output is in $log):" >&2
+      tail -n 25 "$log" | sed 's/^/  | /' >&2
+    fi
   fi
   return "$rc"
 }
