@@ -12,7 +12,12 @@ public enum DropReason {
     BAD_VERSION,
     /** A record of an unknown type (the connection is closed). */
     BAD_TYPE,
-    /** A record whose length does not fit its type: shorter than a header, a bad hello or keepalive (closed). */
+    /**
+     * A record whose length does not fit its type: shorter than a header, a bad hello or keepalive
+     * (the connection is closed); or a frame whose headers contradict themselves or its offload
+     * descriptor (an IPv4 header length that lies, a segment size below 48), or whose forwarding
+     * failed (the frame is dropped).
+     */
     MALFORMED,
     /** A frame shorter than an Ethernet header. */
     RUNT,

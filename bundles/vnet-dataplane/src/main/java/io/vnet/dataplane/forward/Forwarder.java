@@ -69,6 +69,7 @@ public final class Forwarder {
     private final Map<String, Integer> interfaceNetwork = new HashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
     private final AtomicLong macMoves = new AtomicLong();
+    private final AtomicLong faults = new AtomicLong();
 
     /** A forwarder that counts no VM pairs. */
     public Forwarder() {
@@ -172,11 +173,32 @@ public final class Forwarder {
             ByteBuf f = frame;
             frame = null;
             last.send(vni, f, offload);
+        } catch (RuntimeException e) {
+            faulted(in, e); // a frame no check foresaw: dropped; the loop or reader goes on
         } finally {
             if (frame != null) {
                 frame.release();
             }
         }
+    }
+
+    /**
+     * An exception while forwarding one frame: counted {@code malformed} on the port it came in
+     * by and logged (the 1st, 2nd, 4th, 8th... time), never thrown to the caller, which is a
+     * Netty event loop (an exception there stalls every port it serves) or a reader thread.
+     */
+    private void faulted(Port in, RuntimeException e) {
+        in.counters().drop(DropReason.MALFORMED);
+        long n = faults.incrementAndGet();
+        if (Long.bitCount(n) == 1) {
+            LOG.log(System.Logger.Level.WARNING, "a frame from " + in.id() + " could not be forwarded (fault " + n
+                    + "; dropped and counted malformed)", e);
+        }
+    }
+
+    /** How many frames were dropped because forwarding them threw (see {@link #faulted}). */
+    public long faults() {
+        return faults.get();
     }
 
     /**

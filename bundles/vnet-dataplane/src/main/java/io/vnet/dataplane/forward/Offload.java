@@ -24,6 +24,11 @@ public final class Offload {
     public static final int GSO_TCPV4 = 1;
     public static final int GSO_TCPV6 = 4;
     public static final int GSO_ECN = 0x80;
+    /**
+     * The smallest segment size honoured: Linux never sends a TCP MSS below 48 (TCP_MIN_SND_MSS),
+     * and a smaller one from a peer would have one frame cut into a storm of segments.
+     */
+    public static final int MIN_GSO_SIZE = 48;
     /** Bytes of struct virtio_net_hdr (without num_buffers). */
     public static final int VIRTIO_HDR = 10;
 
@@ -109,8 +114,8 @@ public final class Offload {
 
     /**
      * Why a peer-supplied descriptor cannot be honoured for a frame of {@code frameLength}
-     * bytes, or null if it can: the checksum must lie inside the frame and the GSO type be
-     * one this daemon segments.
+     * bytes, or null if it can: the checksum must lie inside the frame, the GSO type be one
+     * this daemon segments and the segment size at least {@link #MIN_GSO_SIZE}.
      */
     public static String invalid(long o, int frameLength) {
         if (o == NONE) {
@@ -120,8 +125,8 @@ public final class Offload {
         if (gso != GSO_NONE && gso != GSO_TCPV4 && gso != GSO_TCPV6) {
             return "unsupported GSO type " + gsoType(o);
         }
-        if (gso != GSO_NONE && gsoSize(o) == 0) {
-            return "GSO without a segment size";
+        if (gso != GSO_NONE && gsoSize(o) < MIN_GSO_SIZE) {
+            return "GSO segment size " + gsoSize(o) + " below " + MIN_GSO_SIZE;
         }
         if (needsChecksum(o) && csumStart(o) + csumOffset(o) + 2 > frameLength) {
             return "checksum at " + csumStart(o) + "+" + csumOffset(o) + " outside a " + frameLength + "-byte frame";

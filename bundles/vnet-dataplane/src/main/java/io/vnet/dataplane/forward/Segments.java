@@ -74,7 +74,11 @@ public final class Segments {
         }
     }
 
-    /** Checks {@code frame} against its descriptor and plans its segmentation; null if they contradict. */
+    /**
+     * Checks {@code frame} against its descriptor and plans its segmentation; null if they
+     * contradict (or the headers contradict themselves: an IPv4 header shorter than 20 bytes or
+     * reaching into the TCP header, a segment size below {@link Offload#MIN_GSO_SIZE}).
+     */
     public static Plan plan(ByteBuf frame, long offload) {
         int base = frame.readerIndex();
         int len = frame.readableBytes();
@@ -91,10 +95,16 @@ public final class Segments {
         if (l4 < ipOff + (v4 ? 20 : 40) || l4 + 20 > len) {
             return null;
         }
+        if (v4) { // the IP header's own length must lie between 20 bytes and the TCP header
+            int ihl = (frame.getUnsignedByte(base + ipOff) & 0xF) * 4;
+            if (ihl < 20 || ipOff + ihl > l4) {
+                return null;
+            }
+        }
         int tcpLen = (frame.getUnsignedByte(base + l4 + 12) >> 4) * 4;
         int hdr = l4 + tcpLen;
         int mss = Offload.gsoSize(offload);
-        if (tcpLen < 20 || hdr > len || mss == 0) {
+        if (tcpLen < 20 || hdr > len || mss < Offload.MIN_GSO_SIZE) {
             return null;
         }
         int payload = len - hdr;

@@ -2,6 +2,7 @@ package io.vnet.dataplane.forward;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.vnet.api.DropReason;
 
 /**
  * A frame too big for the port it must leave by is handled as a Linux router handles a packet
@@ -44,7 +45,8 @@ final class TooBig {
     /**
      * Handles {@code frame} (not released here), too big for {@code out} whose MTU is
      * {@code mtu}: fragments go out of {@code out}, an ICMP answer back out of {@code in}.
-     * Returns false if nothing could be done (the caller counts the drop).
+     * Returns false if nothing could be done (the caller counts the drop; an IPv4 header that
+     * lies about its length is counted {@code malformed} on {@code in} here).
      */
     static boolean handle(Port in, Port out, int vni, ByteBuf frame, long offload, int mtu,
                           ByteBufAllocator alloc) {
@@ -56,6 +58,10 @@ final class TooBig {
         int type = frame.getUnsignedShort(base + l3 - 2);
         if (type == Frames.ETH_P_IPV4) {
             int ihl = (frame.getUnsignedByte(base + l3) & 0xF) * 4;
+            if (ihl < 20 || l3 + ihl > frame.readableBytes() || frame.getUnsignedShort(base + l3 + 2) < ihl) {
+                in.counters().drop(DropReason.MALFORMED); // a header that lies about its own length
+                return false;
+            }
             int frag = frame.getUnsignedShort(base + l3 + 6);
             if ((frag & IPV4_DF) == 0 && !Offload.isGso(offload)) {
                 return fragment(out, vni, frame, offload, l3, ihl, mtu, alloc);

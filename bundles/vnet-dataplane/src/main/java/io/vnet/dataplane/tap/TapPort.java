@@ -229,6 +229,10 @@ public final class TapPort implements Port {
             }
         }
         counters.in(len);
+        if (offload != Offload.NONE && Offload.invalid(offload, len) != null) {
+            counters.drop(DropReason.MALFORMED); // the guest's descriptor is no more trusted than a peer's
+            return 1;
+        }
         ByteBuf frame;
         if (len < COPY_BELOW) {
             frame = alloc.directBuffer(Math.max(len, 0));

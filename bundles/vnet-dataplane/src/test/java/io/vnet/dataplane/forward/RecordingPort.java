@@ -17,6 +17,8 @@ final class RecordingPort implements Port {
     private final List<ByteBuf> everSent = new ArrayList<>();
     boolean up = true;
     int maxFrame = Integer.MAX_VALUE;
+    /** The next call of {@link #maxFrame} throws (a fault while the forwarder still owns the frame). */
+    boolean failNext;
 
     private RecordingPort(String id, boolean link, boolean floods) {
         this.id = id;
@@ -51,6 +53,10 @@ final class RecordingPort implements Port {
 
     @Override
     public int maxFrame() {
+        if (failNext) {
+            failNext = false;
+            throw new IllegalStateException("a fault of port " + id);
+        }
         return maxFrame;
     }
 
