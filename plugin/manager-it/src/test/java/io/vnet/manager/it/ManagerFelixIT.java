@@ -259,7 +259,14 @@ class ManagerFelixIT {
         assertEquals(401, r.statusCode(), r.body());
         r = post(port, "/api/auth/login", "{\"apiKey\":\"k\",\"secretKey\":\"s\"}");
         assertEquals(503, r.statusCode(), "no CloudStack configured: " + r.body());
+        // bodies are capped before they are parsed; a caller is known before any body but the sign-in's is read
+        r = post(port, "/api/auth/login", "{\"user\":\"admin\",\"password\":\"" + "x".repeat(5000) + "\"}");
+        assertEquals(413, r.statusCode(), "a sign-in over 4 KiB: " + r.body());
+        r = put(port, "/api/hosts/h1/desired-state", "not JSON");
+        assertEquals(401, r.statusCode(), "no token: refused before the body is read (else 400): " + r.body());
         token = admin;
+        r = put(port, "/api/hosts/h1/desired-state", "{\"links\":[],\"rules\":[],\"pad\":\"" + "x".repeat(2 << 20) + "\"}");
+        assertEquals(413, r.statusCode(), "2 MiB of desired state: " + r.body());
         JsonNode me = getJson(port, "/api/auth/me", 200);
         assertTrue(me.get("admin").asBoolean());
         assertEquals("local", me.get("source").asText());
@@ -351,6 +358,16 @@ class ManagerFelixIT {
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> put(int port, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }

@@ -66,6 +66,11 @@ public final class ApiServlet extends HttpServlet {
         LOG.log(Level.INFO, "REST API ready at /api (store " + store.describe() + ")");
     }
 
+    /** The largest sign-in body: two keys, or a user and a password. */
+    static final int MAX_SIGN_IN_BODY = 4096;
+    /** The largest body of any other request (a host's desired state: its links and rules). */
+    static final int MAX_BODY = 1 << 20;
+
     @Deactivate
     void deactivate() {
         streams.close();
@@ -98,7 +103,7 @@ public final class ApiServlet extends HttpServlet {
                 return;
             }
             switch (method) {
-                case "PUT" -> Api.JSON.writeValue(resp.getOutputStream(), api.put(path, body(req), who));
+                case "PUT" -> Api.JSON.writeValue(resp.getOutputStream(), api.put(path, body(req, MAX_BODY), who));
                 case "POST" -> Api.JSON.writeValue(resp.getOutputStream(), api.post(path, who));
                 case "GET", "HEAD" -> {
                     Map<String, String> query = new HashMap<>();
@@ -129,7 +134,8 @@ public final class ApiServlet extends HttpServlet {
                 if (!method.equals("POST")) {
                     throw new ApiError(405, "only POST /api/auth/login");
                 }
-                Auth.SignedIn s = auth.signIn(body(req), req.getRemoteAddr());
+                Auth.SignedIn s = auth.signIn(body(req, MAX_SIGN_IN_BODY),
+                        auth.caller(req.getRemoteAddr(), req.getHeader("X-Forwarded-For")));
                 var o = Api.JSON.createObjectNode().put("token", s.token()).put("expiresAt", s.expiresAt().toString());
                 o.set("identity", identity(s.identity()));
                 Api.JSON.writeValue(resp.getOutputStream(), o);
@@ -159,9 +165,22 @@ public final class ApiServlet extends HttpServlet {
         return o;
     }
 
-    private static JsonNode body(HttpServletRequest req) throws IOException {
+    /**
+     * The request's body as JSON, at most {@code max} bytes (413 above: a declared length is refused
+     * before a byte is read, an undeclared one once {@code max} bytes have come). Only the sign-in
+     * reads a body before the caller is known, and its cap is small.
+     */
+    static JsonNode body(HttpServletRequest req, int max) throws IOException {
+        long declared = req.getContentLengthLong();
+        if (declared > max) {
+            throw new ApiError(413, "body: " + declared + " bytes, larger than the " + max + " this route takes");
+        }
+        byte[] b = req.getInputStream().readNBytes(max + 1);
+        if (b.length > max) {
+            throw new ApiError(413, "body: larger than the " + max + " bytes this route takes");
+        }
         try {
-            return Api.JSON.readTree(req.getInputStream());
+            return Api.JSON.readTree(b);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ApiError(400, "body: not valid JSON: " + e.getOriginalMessage());
         }

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +45,14 @@ public final class Auth implements Sessions {
     static final Duration REFRESH = Duration.ofSeconds(60);
     /** Failed sign-ins from one address within {@link #FAILURE_WINDOW} before the next are refused at once. */
     static final int MAX_FAILURES = 10;
+    /**
+     * Failed sign-ins as one user (a user name, or an API key) within {@link #FAILURE_WINDOW}, from
+     * any addresses, before the next as that user are refused: guessing from many addresses is slowed
+     * too, and one address cannot lock a user out alone.
+     */
+    static final int MAX_FAILURES_PER_USER = 30;
+    /** How many addresses and users the throttle tracks at most. */
+    static final int MAX_TRACKED = 20_000;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
     private static final String BEARER = "Bearer ";
 
@@ -69,10 +77,15 @@ public final class Auth implements Sessions {
     private final Duration lifetime;
     private final Supplier<TenantDirectory> directory;
     private final boolean cloudstackConfigured;
+    private final Set<String> trustedProxies;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Instant>> failures = new HashMap<>();
+    /** Recent failed sign-ins by "from ADDRESS" and "as USER", oldest-tracked first; at most {@link #MAX_TRACKED}. */
+    private final Map<String, Deque<Instant>> failures = new LinkedHashMap<>();
+    /** How many tracked addresses or users were forgotten because {@link #MAX_TRACKED} were tracked. */
+    private long forgotten;
+    private Instant lastPrune = Instant.EPOCH;
 
     /** The CloudStack bundle's directory, when it runs. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -94,6 +107,7 @@ public final class Auth implements Sessions {
         this.lifetime = cfg.session();
         this.directory = () -> bound;
         this.cloudstackConfigured = cfg.cloudstack();
+        this.trustedProxies = Set.copyOf(cfg.trustedProxies());
         this.clock = Clock.systemUTC();
         LOG.log(Level.INFO, "users sign in at /api/auth/login: local admin '" + cfg.adminUser() + "' (password in "
                 + cfg.adminPasswordFile() + ")" + (cfg.cloudstack() ? ", CloudStack users with their API keys" : ""));
@@ -105,6 +119,12 @@ public final class Auth implements Sessions {
      */
     Auth(String adminUser, String adminPassword, Duration lifetime, Supplier<TenantDirectory> directory,
          boolean cloudstackConfigured, Clock clock) {
+        this(adminUser, adminPassword, lifetime, directory, cloudstackConfigured, Set.of(), clock);
+    }
+
+    Auth(String adminUser, String adminPassword, Duration lifetime, Supplier<TenantDirectory> directory,
+         boolean cloudstackConfigured, Set<String> trustedProxies, Clock clock) {
+        this.trustedProxies = Set.copyOf(trustedProxies);
         this.adminUser = adminUser;
         this.cloudstackConfigured = cloudstackConfigured;
         this.adminPassword = adminPassword.getBytes(StandardCharsets.UTF_8);
@@ -124,20 +144,24 @@ public final class Auth implements Sessions {
         if (body == null || !body.isObject()) {
             throw new ApiError(400, "body: expected {\"user\": ..., \"password\": ...} or {\"apiKey\": ..., \"secretKey\": ...}");
         }
-        throttle(from);
         Identity who;
         if (body.has("apiKey") || body.has("secretKey")) {
             fields(body, Set.of("apiKey", "secretKey"));
-            who = tenant(text(body, "apiKey"), text(body, "secretKey"), from);
+            String apiKey = text(body, "apiKey");
+            String as = "API key " + (apiKey.length() > 8 ? apiKey.substring(0, 8) + "..." : apiKey);
+            throttle(from, as);
+            who = tenant(apiKey, text(body, "secretKey"), from, as);
         } else {
             fields(body, Set.of("user", "password"));
             String user = text(body, "user");
             String password = text(body, "password");
+            String as = "user " + (user.length() > 64 ? user.substring(0, 64) + "..." : user);
+            throttle(from, as);
             boolean userOk = MessageDigest.isEqual(adminUser.getBytes(StandardCharsets.UTF_8),
                     user.getBytes(StandardCharsets.UTF_8));
             boolean passwordOk = MessageDigest.isEqual(adminPassword, password.getBytes(StandardCharsets.UTF_8));
             if (!userOk || !passwordOk) {
-                failed(from);
+                failed(from, as);
                 throw new ApiError(401, "sign in: wrong user name or password");
             }
             who = new Identity(adminUser, true, "", "", Set.of(), "local");
@@ -153,7 +177,7 @@ public final class Auth implements Sessions {
         return new SignedIn(token, expires, who);
     }
 
-    private Identity tenant(String apiKey, String secretKey, String from) {
+    private Identity tenant(String apiKey, String secretKey, String from, String as) {
         TenantDirectory d = directory.get();
         if (d == null && cloudstackConfigured) {
             throw new ApiError(503, "sign in with CloudStack keys: the manager's CloudStack integration is not running"
@@ -167,7 +191,7 @@ public final class Auth implements Sessions {
             return d.signIn(apiKey, secretKey);
         } catch (TenantDirectory.SignInException e) {
             if (e.refused()) {
-                failed(from);
+                failed(from, as);
                 throw new ApiError(401, "sign in: " + e.getMessage());
             }
             throw new ApiError(503, "sign in: CloudStack could not check the keys: " + e.getMessage());
@@ -188,6 +212,14 @@ public final class Auth implements Sessions {
             throw new ApiError(400, field + ": required, a non-empty string");
         }
         return n.asText();
+    }
+
+    /**
+     * The address a sign-in is throttled as: the connection's, or what a configured reverse proxy
+     * says in X-Forwarded-For (see {@link ClientAddress}).
+     */
+    String caller(String remoteAddr, String forwardedFor) {
+        return ClientAddress.of(remoteAddr, forwardedFor, trustedProxies);
     }
 
     /** Ends the session of this Authorization header; false when there was none. */
@@ -271,8 +303,14 @@ public final class Auth implements Sessions {
         sessions.values().removeIf(s -> !now.isBefore(s.expiresAt));
     }
 
-    private synchronized void throttle(String from) {
-        Deque<Instant> f = failures.get(from);
+    /** Refuses a sign-in from {@code from} as {@code as} while either has had too many failures (429). */
+    private synchronized void throttle(String from, String as) {
+        throttle("from " + from, MAX_FAILURES);
+        throttle("as " + as, MAX_FAILURES_PER_USER);
+    }
+
+    private void throttle(String key, int max) {
+        Deque<Instant> f = failures.get(key);
         if (f == null) {
             return;
         }
@@ -281,18 +319,25 @@ public final class Auth implements Sessions {
             f.removeFirst();
         }
         if (f.isEmpty()) {
-            failures.remove(from);
-        } else if (f.size() >= MAX_FAILURES) {
+            failures.remove(key);
+        } else if (f.size() >= max) {
             long wait = Math.max(1, Duration.between(now, f.peekFirst().plus(FAILURE_WINDOW)).toSeconds());
-            throw new ApiError(429, "sign in: " + f.size() + " failed sign-ins from " + from + " within a minute: try again in "
+            throw new ApiError(429, "sign in: " + f.size() + " failed sign-ins " + key + " within a minute: try again in "
                     + wait + " s");
         }
     }
 
-    private synchronized void failed(String from) {
-        failures.computeIfAbsent(from, k -> new ArrayDeque<>()).addLast(clock.instant());
-        if (failures.size() > 10_000) { // many addresses: forget the quiet ones
-            Instant old = clock.instant().minus(FAILURE_WINDOW);
+    private synchronized void failed(String from, String as) {
+        failed("from " + from);
+        failed("as " + as);
+    }
+
+    private void failed(String key) {
+        failures.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(clock.instant());
+        Instant now = clock.instant();
+        if (failures.size() > MAX_TRACKED / 2 && !now.isBefore(lastPrune.plusSeconds(1))) {
+            lastPrune = now; // many addresses or users: forget the quiet ones (a scan at most once a second)
+            Instant old = now.minus(FAILURE_WINDOW);
             for (Iterator<Deque<Instant>> it = failures.values().iterator(); it.hasNext(); ) {
                 Deque<Instant> d = it.next();
                 if (d.isEmpty() || d.peekLast().isBefore(old)) {
@@ -300,6 +345,17 @@ public final class Auth implements Sessions {
                 }
             }
         }
+        // still too many within a minute: forget the oldest-tracked, counted
+        for (Iterator<String> it = failures.keySet().iterator(); failures.size() > MAX_TRACKED && it.hasNext(); ) {
+            it.next();
+            it.remove();
+            forgotten++;
+        }
+    }
+
+    /** How many throttled addresses or users were forgotten because too many were tracked at once. */
+    synchronized long forgottenFailures() {
+        return forgotten;
     }
 
     static String describe(Identity who) {

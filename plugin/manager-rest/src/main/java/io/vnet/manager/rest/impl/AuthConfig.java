@@ -24,20 +24,25 @@ import java.util.Set;
  *   "adminPasswordFile": "admin-password",   // its password (relative to the configuration file's folder);
  *                                            // made with a random password (mode 0600) when missing
  *   "sessionMinutes": 480,                   // how long a sign-in lasts
- *   "frameAncestors": ["https://cloud.example.com"]  // origins that may frame the UI (CloudStack's console)
+ *   "frameAncestors": ["https://cloud.example.com"], // origins that may frame the UI (CloudStack's console)
+ *   "trustedProxies": ["127.0.0.1"]          // reverse proxies whose X-Forwarded-For names the caller
  * }
  * </pre>
  *
  * @param frameAncestors origins (scheme://host[:port]) allowed to show /vnet/ui/ in a frame, besides the manager's own
+ * @param trustedProxies addresses (IP literals) of reverse proxies in front of the manager: only from these is a
+ *                       request's X-Forwarded-For believed, for the sign-in throttle
  * @param cloudstack     whether the file has a cloudstack section (tenants then sign in with CloudStack keys)
  */
 record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors,
-                  boolean cloudstack) {
-    static final Set<String> FIELDS = Set.of("adminUser", "adminPasswordFile", "sessionMinutes", "frameAncestors");
+                  List<String> trustedProxies, boolean cloudstack) {
+    static final Set<String> FIELDS = Set.of("adminUser", "adminPasswordFile", "sessionMinutes", "frameAncestors",
+            "trustedProxies");
     static final String DEFAULT_PASSWORD_FILE = "admin-password";
 
     AuthConfig {
         frameAncestors = List.copyOf(frameAncestors);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 
     /** The settings of the configuration file (defaults where it has no auth section). */
@@ -52,7 +57,8 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
         try {
             AuthConfig c = parse(root == null ? null : root.get("auth"), dir);
             boolean cs = root != null && root.hasNonNull("cloudstack");
-            return new AuthConfig(c.adminUser(), c.adminPasswordFile(), c.session(), c.frameAncestors(), cs);
+            return new AuthConfig(c.adminUser(), c.adminPasswordFile(), c.session(), c.frameAncestors(), c.trustedProxies(),
+                    cs);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config " + configFile + ": " + e.getMessage(), e);
         }
@@ -60,7 +66,8 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
 
     static AuthConfig parse(JsonNode a, Path dir) {
         if (a == null || a.isNull()) {
-            return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of(), false);
+            return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of(), List.of(),
+                    false);
         }
         if (!a.isObject()) {
             throw new IllegalArgumentException("auth: expected an object, got " + a);
@@ -82,7 +89,23 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
                 origins.add(origin(fa.get(i), "auth.frameAncestors[" + i + "]"));
             }
         }
-        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, false);
+        List<String> proxies = new ArrayList<>();
+        JsonNode tp = a.get("trustedProxies");
+        if (tp != null && !tp.isNull()) {
+            if (!tp.isArray()) {
+                throw new IllegalArgumentException("auth.trustedProxies: expected an array of IP addresses, got " + tp);
+            }
+            for (int i = 0; i < tp.size(); i++) {
+                String at = "auth.trustedProxies[" + i + "]";
+                String ip = tp.get(i).isTextual() ? ClientAddress.literal(tp.get(i).asText()) : null;
+                if (ip == null) {
+                    throw new IllegalArgumentException(at + ": expected an IP address like \"127.0.0.1\" or \"::1\" (no"
+                            + " names), got " + tp.get(i));
+                }
+                proxies.add(ip);
+            }
+        }
+        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, proxies, false);
     }
 
     /** An origin as CSP's frame-ancestors takes it: http(s)://host[:port], nothing else. */

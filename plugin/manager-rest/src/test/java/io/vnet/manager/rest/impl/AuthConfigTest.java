@@ -49,6 +49,13 @@ class AuthConfigTest {
         assertEquals("correct-horse-battery", c.adminPassword().value());
         assertEquals(Duration.ofMinutes(30), c.session());
         assertEquals(List.of("https://cloud.example.com:8443", "http://10.0.0.5:8080"), c.frameAncestors());
+        assertEquals(List.of(), c.trustedProxies());
+        assertEquals(List.of("127.0.0.1", "0:0:0:0:0:0:0:1"),
+                load("{\"auth\": {\"trustedProxies\": [\"127.0.0.1\", \"::1\"]}}").trustedProxies());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> load("{\"auth\": {\"trustedProxies\": [\"proxy.example.com\"]}}"));
+        assertTrue(bad.getMessage().contains("auth.trustedProxies[0]") && bad.getMessage().contains("no names"),
+                bad.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> load("{\"auth\": {\"frameAncestors\": [\"https://cloud.example.com/client/\"]}}"));
         assertTrue(e.getMessage().contains("auth.frameAncestors[0]"), e.getMessage());

@@ -143,6 +143,46 @@ class AuthTest {
     }
 
     @Test
+    void guessingOneUsersPasswordFromManyAddressesIsRefusedToo() throws Exception {
+        for (int i = 0; i < Auth.MAX_FAILURES_PER_USER; i++) {
+            String from = "10.7.0." + i; // a new address each time: the per-address limit never trips
+            assertEquals(401, assertThrows(ApiError.class,
+                    () -> auth.signIn(json("{\"user\":\"admin\",\"password\":\"guess-guess\"}"), from)).status);
+        }
+        ApiError e = assertThrows(ApiError.class,
+                () -> auth.signIn(json("{\"user\":\"admin\",\"password\":\"s3cret-password\"}"), "10.7.1.1"));
+        assertEquals(429, e.status, "the user is refused from any address for a while");
+        assertTrue(e.getMessage().contains("as user admin"), e.getMessage());
+        clock.now = clock.now.plus(Auth.FAILURE_WINDOW).plusSeconds(1);
+        assertTrue(auth.signIn(json("{\"user\":\"admin\",\"password\":\"s3cret-password\"}"), "10.7.1.1").identity().admin());
+    }
+
+    @Test
+    void theThrottleTracksABoundedNumberOfAddressesAndCountsWhatItForgets() {
+        for (int i = 0; i < Auth.MAX_TRACKED; i++) {
+            String from = "10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255);
+            String user = "u" + i; // a new user too, else that user is refused (429) before anything is tracked
+            assertEquals(401, assertThrows(ApiError.class, () -> auth.signIn(
+                    json("{\"user\":\"" + user + "\",\"password\":\"guess-guess\"}"), from)).status);
+        }
+        assertTrue(auth.forgottenFailures() > 0, "tracked at most " + Auth.MAX_TRACKED + " addresses and users");
+    }
+
+    @Test
+    void aTrustedProxysForwardedForNamesTheCallerNobodyElsesDoes() {
+        java.util.Set<String> proxies = java.util.Set.of("127.0.0.1", "10.0.0.2");
+        Auth behind = new Auth("admin", "s3cret-password", Duration.ofMinutes(60), () -> offered, true, proxies, clock);
+        assertEquals("203.0.113.7", behind.caller("127.0.0.1", "203.0.113.7"));
+        assertEquals("203.0.113.7", behind.caller("127.0.0.1", "198.51.100.1, 203.0.113.7, 10.0.0.2"),
+                "the rightmost address that is not a trusted proxy: what the caller wrote further left is not believed");
+        assertEquals("192.0.2.9", behind.caller("192.0.2.9", "203.0.113.7"), "from anyone else the header is ignored");
+        assertEquals("127.0.0.1", behind.caller("127.0.0.1", "not-an-address"), "a malformed entry is not believed");
+        assertEquals("127.0.0.1", behind.caller("127.0.0.1", "example.com"), "names are never looked up");
+        assertEquals("2001:db8:0:0:0:0:0:1", behind.caller("127.0.0.1", "[2001:db8::1]"));
+        assertEquals("127.0.0.1", auth.caller("127.0.0.1", "203.0.113.7"), "no trusted proxy configured: ignored");
+    }
+
+    @Test
     void aTenantSignsInWithCloudStackKeysAndIsScopedToItsNetworks() throws Exception {
         Auth.SignedIn s = auth.signIn(json("{\"apiKey\":\"alice-key\",\"secretKey\":\"alice-secret\"}"), "127.0.0.1");
         Identity alice = s.identity();

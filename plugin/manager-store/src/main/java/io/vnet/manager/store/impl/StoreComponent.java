@@ -10,8 +10,9 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * Opens the store when the bundle starts and registers it as the {@link ManagerStore} service.
- * Configured by framework properties: {@value #URL_PROPERTY} (default {@value #DEFAULT_URL}),
- * {@value #USER_PROPERTY} and {@value #PASSWORD_PROPERTY}. If the database cannot be opened
+ * Configured by framework properties: {@value #URL_PROPERTY} (default {@value #DEFAULT_URL}) and
+ * {@value #USER_PROPERTY}; the password from a file, the environment or, discouraged,
+ * {@value #PASSWORD_PROPERTY} (see {@link DbPassword}). If the database cannot be opened
  * or migrated, the error is logged and the framework is stopped (the manager cannot run without it).
  */
 @Component(immediate = true)
@@ -34,8 +35,12 @@ public final class StoreComponent {
             url = DEFAULT_URL;
         }
         try {
-            store = new JdbcManagerStore(url, blankToNull(ctx.getProperty(USER_PROPERTY)),
-                    blankToNull(ctx.getProperty(PASSWORD_PROPERTY)));
+            DbPassword.Found password = DbPassword.resolve(ctx::getProperty, System::getenv);
+            if (password.warning() != null) {
+                LOG.log(Level.WARNING, password.warning());
+            }
+            LOG.log(Level.INFO, "database password: " + password.source());
+            store = new JdbcManagerStore(url, blankToNull(ctx.getProperty(USER_PROPERTY)), password.password());
             registration = ctx.registerService(ManagerStore.class, store, null);
         } catch (RuntimeException e) {
             // the manager cannot run without its database: stop, so that the runtime exits non-zero
