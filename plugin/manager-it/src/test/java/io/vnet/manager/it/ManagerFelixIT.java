@@ -365,19 +365,18 @@ class ManagerFelixIT {
     }
 
     private HttpResponse<String> put(int port, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        return send(port, "PUT", path, body);
     }
 
     private HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
+        return send(port, "POST", path, body);
+    }
+
+    private HttpResponse<String> send(int port, String method, String path, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }

@@ -45,6 +45,8 @@ final class Api {
     private final io.vnet.manager.TopologyService vttif;
     private final JsonNode openApi;
 
+    private volatile TenantLimits tenantLimits = TenantLimits.DEFAULT;
+
     Api(ManagerStore store) {
         this(store, null, null, null, null, null);
     }
@@ -67,6 +69,11 @@ final class Api {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What tenants may set in their networks' adaptation settings (the admin's configuration). */
+    void tenantLimits(TenantLimits limits) {
+        this.tenantLimits = limits;
     }
 
     JsonNode openApi() {
@@ -309,7 +316,13 @@ final class Api {
         }
         io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
         io.vnet.manager.AdaptationService a = adaptationService();
-        a.configure(n, io.vnet.manager.AdaptationJson.settings(body, a.settings(n)), actor(who));
+        io.vnet.manager.AdaptationService.Settings current = a.settings(n);
+        io.vnet.manager.AdaptationService.Settings next = io.vnet.manager.AdaptationJson.settings(body, current);
+        String refused = who.admin() ? null : tenantLimits.refusal(current, next);
+        if (refused != null) {
+            throw new ApiError(403, refused);
+        }
+        a.configure(n, next, actor(who));
         return adaptation(vni);
     }
 

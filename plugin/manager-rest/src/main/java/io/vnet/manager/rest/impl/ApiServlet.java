@@ -55,6 +55,7 @@ public final class ApiServlet extends HttpServlet {
                       @Reference AuditLog audit, @Reference TopologyService vttif, @Reference Auth auth,
                       BundleContext ctx) {
         this.api = new Api(store, agents, desired, adaptation, audit, vttif);
+        this.api.tenantLimits(auth.tenantLimits());
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
         this.auth = auth;
         this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);

@@ -78,6 +78,7 @@ public final class Auth implements Sessions {
     private final Supplier<TenantDirectory> directory;
     private final boolean cloudstackConfigured;
     private final Set<String> trustedProxies;
+    private final TenantLimits tenantLimits;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -108,6 +109,7 @@ public final class Auth implements Sessions {
         this.directory = () -> bound;
         this.cloudstackConfigured = cfg.cloudstack();
         this.trustedProxies = Set.copyOf(cfg.trustedProxies());
+        this.tenantLimits = cfg.tenantLimits();
         this.clock = Clock.systemUTC();
         LOG.log(Level.INFO, "users sign in at /api/auth/login: local admin '" + cfg.adminUser() + "' (password in "
                 + cfg.adminPasswordFile() + ")" + (cfg.cloudstack() ? ", CloudStack users with their API keys" : ""));
@@ -125,6 +127,7 @@ public final class Auth implements Sessions {
     Auth(String adminUser, String adminPassword, Duration lifetime, Supplier<TenantDirectory> directory,
          boolean cloudstackConfigured, Set<String> trustedProxies, Clock clock) {
         this.trustedProxies = Set.copyOf(trustedProxies);
+        this.tenantLimits = TenantLimits.DEFAULT;
         this.adminUser = adminUser;
         this.cloudstackConfigured = cloudstackConfigured;
         this.adminPassword = adminPassword.getBytes(StandardCharsets.UTF_8);
@@ -220,6 +223,11 @@ public final class Auth implements Sessions {
      */
     String caller(String remoteAddr, String forwardedFor) {
         return ClientAddress.of(remoteAddr, forwardedFor, trustedProxies);
+    }
+
+    /** What tenants may set in their networks' adaptation settings. */
+    TenantLimits tenantLimits() {
+        return tenantLimits;
     }
 
     /** Ends the session of this Authorization header; false when there was none. */

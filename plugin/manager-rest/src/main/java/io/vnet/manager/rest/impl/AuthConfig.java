@@ -25,19 +25,22 @@ import java.util.Set;
  *                                            // made with a random password (mode 0600) when missing
  *   "sessionMinutes": 480,                   // how long a sign-in lasts
  *   "frameAncestors": ["https://cloud.example.com"], // origins that may frame the UI (CloudStack's console)
- *   "trustedProxies": ["127.0.0.1"]          // reverse proxies whose X-Forwarded-For names the caller
+ *   "trustedProxies": ["127.0.0.1"],         // reverse proxies whose X-Forwarded-For names the caller
+ *   "tenantMayMigrate": false,               // whether tenants may turn their networks' migrations on
+ *   "tenantMaxMigrationsPerHour": 4          // the highest hourly cap of migrations a tenant may set
  * }
  * </pre>
  *
  * @param frameAncestors origins (scheme://host[:port]) allowed to show /vnet/ui/ in a frame, besides the manager's own
  * @param trustedProxies addresses (IP literals) of reverse proxies in front of the manager: only from these is a
  *                       request's X-Forwarded-For believed, for the sign-in throttle
+ * @param tenantLimits   what tenants may set in their networks' adaptation settings
  * @param cloudstack     whether the file has a cloudstack section (tenants then sign in with CloudStack keys)
  */
 record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors,
-                  List<String> trustedProxies, boolean cloudstack) {
+                  List<String> trustedProxies, TenantLimits tenantLimits, boolean cloudstack) {
     static final Set<String> FIELDS = Set.of("adminUser", "adminPasswordFile", "sessionMinutes", "frameAncestors",
-            "trustedProxies");
+            "trustedProxies", "tenantMayMigrate", "tenantMaxMigrationsPerHour");
     static final String DEFAULT_PASSWORD_FILE = "admin-password";
 
     AuthConfig {
@@ -58,7 +61,7 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
             AuthConfig c = parse(root == null ? null : root.get("auth"), dir);
             boolean cs = root != null && root.hasNonNull("cloudstack");
             return new AuthConfig(c.adminUser(), c.adminPasswordFile(), c.session(), c.frameAncestors(), c.trustedProxies(),
-                    cs);
+                    c.tenantLimits(), cs);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config " + configFile + ": " + e.getMessage(), e);
         }
@@ -67,7 +70,7 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
     static AuthConfig parse(JsonNode a, Path dir) {
         if (a == null || a.isNull()) {
             return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of(), List.of(),
-                    false);
+                    TenantLimits.DEFAULT, false);
         }
         if (!a.isObject()) {
             throw new IllegalArgumentException("auth: expected an object, got " + a);
@@ -79,33 +82,38 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
         }
         Path file = dir.resolve(Json.optText(a, "auth", "adminPasswordFile", DEFAULT_PASSWORD_FILE));
         int minutes = Json.integer(a, "auth", "sessionMinutes", 1, 7 * 24 * 60, 480);
-        List<String> origins = new ArrayList<>();
-        JsonNode fa = a.get("frameAncestors");
-        if (fa != null && !fa.isNull()) {
-            if (!fa.isArray()) {
-                throw new IllegalArgumentException("auth.frameAncestors: expected an array of origins, got " + fa);
+        List<String> origins = list(a, "frameAncestors", "origins", AuthConfig::origin);
+        List<String> proxies = list(a, "trustedProxies", "IP addresses", AuthConfig::proxy);
+        TenantLimits limits = new TenantLimits(Json.bool(a, "auth", "tenantMayMigrate", TenantLimits.DEFAULT.mayMigrate()),
+                Json.integer(a, "auth", "tenantMaxMigrationsPerHour", 0, 10_000,
+                        TenantLimits.DEFAULT.maxMigrationsPerHour()));
+        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, proxies, limits, false);
+    }
+
+    /** The array {@code auth.FIELD} (absent: empty), each element checked by {@code item}. */
+    private static List<String> list(JsonNode a, String field, String what,
+                                     java.util.function.BiFunction<JsonNode, String, String> item) {
+        List<String> out = new ArrayList<>();
+        JsonNode arr = a.get(field);
+        if (arr != null && !arr.isNull()) {
+            if (!arr.isArray()) {
+                throw new IllegalArgumentException("auth." + field + ": expected an array of " + what + ", got " + arr);
             }
-            for (int i = 0; i < fa.size(); i++) {
-                origins.add(origin(fa.get(i), "auth.frameAncestors[" + i + "]"));
-            }
-        }
-        List<String> proxies = new ArrayList<>();
-        JsonNode tp = a.get("trustedProxies");
-        if (tp != null && !tp.isNull()) {
-            if (!tp.isArray()) {
-                throw new IllegalArgumentException("auth.trustedProxies: expected an array of IP addresses, got " + tp);
-            }
-            for (int i = 0; i < tp.size(); i++) {
-                String at = "auth.trustedProxies[" + i + "]";
-                String ip = tp.get(i).isTextual() ? ClientAddress.literal(tp.get(i).asText()) : null;
-                if (ip == null) {
-                    throw new IllegalArgumentException(at + ": expected an IP address like \"127.0.0.1\" or \"::1\" (no"
-                            + " names), got " + tp.get(i));
-                }
-                proxies.add(ip);
+            for (int i = 0; i < arr.size(); i++) {
+                out.add(item.apply(arr.get(i), "auth." + field + "[" + i + "]"));
             }
         }
-        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, proxies, false);
+        return out;
+    }
+
+    /** A reverse proxy's address: an IP literal, never a name (which would be looked up). */
+    static String proxy(JsonNode n, String at) {
+        String ip = n != null && n.isTextual() ? ClientAddress.literal(n.asText()) : null;
+        if (ip == null) {
+            throw new IllegalArgumentException(at + ": expected an IP address like \"127.0.0.1\" or \"::1\" (no names),"
+                    + " got " + n);
+        }
+        return ip;
     }
 
     /** An origin as CSP's frame-ancestors takes it: http(s)://host[:port], nothing else. */

@@ -37,7 +37,7 @@ class ApiScopeTest {
     static final MacAddress A2 = MacAddress.parse("02:00:00:00:01:02");
     static final MacAddress B1 = MacAddress.parse("02:00:00:00:02:01");
 
-    private static ManagerStore store() {
+    static ManagerStore store() {
         return (ManagerStore) Proxy.newProxyInstance(ApiScopeTest.class.getClassLoader(), new Class<?>[] {ManagerStore.class},
                 (proxy, m, args) -> switch (m.getName()) {
                     case "networks" -> List.of(new Network(100, "alice-net"), new Network(101, "bob-net"));

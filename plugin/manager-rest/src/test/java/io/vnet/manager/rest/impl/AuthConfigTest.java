@@ -50,6 +50,9 @@ class AuthConfigTest {
         assertEquals(Duration.ofMinutes(30), c.session());
         assertEquals(List.of("https://cloud.example.com:8443", "http://10.0.0.5:8080"), c.frameAncestors());
         assertEquals(List.of(), c.trustedProxies());
+        assertEquals(TenantLimits.DEFAULT, c.tenantLimits(), "tenants may not migrate unless allowed");
+        assertEquals(new TenantLimits(true, 10),
+                load("{\"auth\": {\"tenantMayMigrate\": true, \"tenantMaxMigrationsPerHour\": 10}}").tenantLimits());
         assertEquals(List.of("127.0.0.1", "0:0:0:0:0:0:0:1"),
                 load("{\"auth\": {\"trustedProxies\": [\"127.0.0.1\", \"::1\"]}}").trustedProxies());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
