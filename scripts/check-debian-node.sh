@@ -12,14 +12,7 @@ ROOT=${VNET_DEBIAN_NODE_ROOT:-/var/lib/vnet-test/debian12-node}
 
 "$VNET_REPO/scripts/debian12-root.sh" make "$ROOT" nodejs npm
 
-# Debian's package, Debian's version, node 18
-pkg=$(chroot "$ROOT" dpkg-query -W -f '${Version}' nodejs)
-node=$(chroot "$ROOT" /usr/bin/node --version)
-npm=$(chroot "$ROOT" /usr/bin/npm --version 2>/dev/null)
-case $pkg in *deb12*) ;; *)
-  echo "debian-node: the root's nodejs is $pkg, not a Debian 12 build (…~deb12…)" >&2; exit 1 ;; esac
-case $node in v18.*) ;; *)
-  echo "debian-node: the root's node is $node, not 18.x" >&2; exit 1 ;; esac
+read -r pkg node npm <<<"$("$VNET_REPO/scripts/debian12-root.sh" node "$ROOT")"
 say "the root's Node.js: Debian 12's nodejs $pkg (node $node), npm $npm"
 
 # the page's tracked files, fresh
@@ -40,11 +33,9 @@ logged npm debian-node "running the page's tests (vitest)" root_npm npm test
 [ -s "$work/dist/index.html" ] || { echo "debian-node: the build made no dist/index.html" >&2; exit 1; }
 report=$work/target/surefire-reports/TEST-vitest.xml
 [ -s "$report" ] || { echo "debian-node: Vitest wrote no report ($report)" >&2; exit 1; }
-head=$(grep -m1 -o '<testsuites [^>]*>' "$report")
-attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$head"; }
-tests=$(attr tests) failures=$(attr failures) errors=$(attr errors)
-if [ "${tests:-0}" -eq 0 ] || [ "${failures:-0}" -ne 0 ] || [ "${errors:-0}" -ne 0 ]; then
-  echo "debian-node: Vitest ran ${tests:-0} tests, ${failures:-?} failed, ${errors:-?} errors" >&2
+read -r tests failures errors _ <<<"$(junit_counts "$report")"
+if [ "$tests" -eq 0 ] || [ "$failures" -ne 0 ] || [ "$errors" -ne 0 ]; then
+  echo "debian-node: Vitest ran $tests tests, $failures failed, $errors errors" >&2
   exit 1
 fi
 say "the page built and its $tests Vitest tests passed with Debian 12's nodejs $pkg (node $node, npm $npm)"

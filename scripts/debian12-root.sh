@@ -10,6 +10,8 @@
 #                                            own (fresh /proc, /sys, /dev, /run and /tmp): every
 #                                            process it starts ends with it; the network is this
 #                                            machine's
+#   debian12-root.sh node ROOT               checks that ROOT's only Node.js is Debian 12's 18.x and
+#                                            prints "PACKAGE-VERSION NODE-VERSION NPM-VERSION"
 #   debian12-root.sh remove ROOT             removes ROOT
 #
 # What the root takes from this machine: /etc/resolv.conf, the addresses of apt's Debian 12 archive,
@@ -22,7 +24,7 @@ set -euo pipefail
 PROGRESS_NAME=debian12-root
 . "$(dirname "$0")/lib/progress.sh"
 
-usage() { sed -n '5,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "debian12-root.sh: run as root (debootstrap, chroot, mounts)" >&2; exit 1; }
 [ $# -ge 2 ] || usage
 cmd=$1 root=$2
@@ -74,7 +76,6 @@ make_root() {
     for f in /etc/apt/apt.conf.d/*; do
       [ -f "$f" ] && grep -q '^Acquire::' "$f" && grep '^Acquire::' "$f" >"$root/etc/apt/apt.conf.d/$(basename "$f")"
     done
-    refresh_host_files
     logged apt apt "updating the root's package lists" run_in_root apt-get update
     logged apt apt "installing ca-certificates in the root" run_in_root apt-get install -y --no-install-recommends \
       -o Dpkg::Use-Pty=0 ca-certificates
@@ -93,7 +94,6 @@ make_root() {
     fi
     date -u '+%F %T' >"$root/.vnet-debian12-root"
   else
-    refresh_host_files
     say "using the Debian 12 root in $root (made $(cat "$root/.vnet-debian12-root") UTC)"
     logged apt apt "updating the root's package lists" run_in_root apt-get update
   fi
@@ -101,6 +101,20 @@ make_root() {
     say "installing in the root: $*"
     logged apt apt "installing $* in the root" run_in_root apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$@"
   fi
+}
+
+# Debian 12's nodejs package, node 18.x, and no other node binary where one would be installed.
+check_node() {
+  local pkg node npm others
+  pkg=$(chroot "$root" dpkg-query -W -f '${Version}' nodejs 2>/dev/null) || pkg="(not installed)"
+  node=$(chroot "$root" /usr/bin/node --version 2>/dev/null) || node="(none)"
+  npm=$(chroot "$root" /usr/bin/npm --version 2>/dev/null) || npm="(none)"
+  case "$node $pkg" in v18.*deb12*) ;; *)
+    echo "debian12-root.sh: $root's Node.js is $node from nodejs $pkg, not Debian 12's 18.x" >&2; exit 1 ;; esac
+  others=$(find "$root/usr/local" "$root/opt" "$root/root" "$root/usr/bin" -xdev -path '*/bin/node*' -type f 2>/dev/null \
+    | grep -v "^$root/usr/bin/node$" || true)
+  [ -z "$others" ] || { echo "debian12-root.sh: other node binaries in $root: $others" >&2; exit 1; }
+  echo "$pkg $node $npm"
 }
 
 run_in_root() {
@@ -130,6 +144,7 @@ case $cmd in
     [ -f "$root/.vnet-debian12-root" ] || { echo "debian12-root.sh: no Debian 12 root in $root: make it first" >&2; exit 1; }
     run_in_root "$@"
     ;;
+  node) check_node ;;
   remove) say "removing $root"; rm -rf --one-file-system "$root" ;;
   *) usage ;;
 esac

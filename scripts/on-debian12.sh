@@ -53,13 +53,5 @@ if [ "$rc" != 0 ]; then
   exit "$rc"
 fi
 
-node_path=$(chroot "$ROOT" /bin/sh -c 'command -v node')
-owner=$(chroot "$ROOT" dpkg -S "$(readlink -f "$ROOT$node_path" | sed "s|^$ROOT||")" 2>/dev/null | cut -d: -f1)
-pkg=$(chroot "$ROOT" dpkg-query -W -f '${Version}' nodejs)
-node=$(chroot "$ROOT" node --version)
-case "$node $pkg" in v18.*deb12*) ;; *)
-  echo "on-debian12: the root's Node.js is $node ($pkg), not Debian 12's 18.x" >&2; exit 1 ;; esac
-others=$(find "$ROOT/usr/local" "$ROOT/opt" "$ROOT/root" "$ROOT/usr/bin" -xdev -path '*/bin/node*' -type f 2>/dev/null \
-  | grep -v "^$ROOT/usr/bin/node$" || true)
-[ -z "$others" ] || { echo "on-debian12: other node binaries in the root: $others" >&2; exit 1; }
-say "./scripts/$what.sh passed on a fresh Debian 12 root whose only Node.js is $node from Debian's package ${owner:-nodejs} $pkg"
+read -r pkg node _ <<<"$("$roots" node "$ROOT")"
+say "./scripts/$what.sh passed on a fresh Debian 12 root whose only Node.js is $node from Debian's package nodejs $pkg"

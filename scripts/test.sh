@@ -28,16 +28,9 @@ cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
 
 # Count what ran, from the reports.
 count() { # dir -> "tests failures errors skipped"
-  local t=0 f=0 e=0 s=0
-  for x in $(find . -path "*/target/$1/TEST-*.xml" 2>/dev/null); do
-    # a surefire/failsafe report has one <testsuite>; Vitest's (ui-extension) one <testsuites> around its files
-    line=$(grep -m1 -o '<testsuites\? [^>]*>' "$x")
-    for k in tests failures errors skipped; do
-      v=$(sed -n "s/.* $k=\"\([0-9]*\)\".*/\1/p" <<<"$line"); v=${v:-0}
-      case $k in tests) t=$((t+v));; failures) f=$((f+v));; errors) e=$((e+v));; skipped) s=$((s+v));; esac
-    done
-  done
-  echo "$t $f $e $s"
+  local reports
+  mapfile -t reports < <(find . -path "*/target/$1/TEST-*.xml" 2>/dev/null)
+  junit_counts "${reports[@]}"
 }
 read -r ut uf ue us <<<"$(count surefire-reports)"
 read -r it if_ ie is <<<"$(count failsafe-reports)"

@@ -149,13 +149,20 @@ summary_debootstrap() {
   esac
 }
 
-# npm ci / vite build / vitest run
-summary_npm() {
+# npm ci / vite build / vitest run; _npm_line is also what Maven's summariser keeps of them
+_npm_line() {
   local l=$1
   case $l in
-    "added "* | *"npm ERR!"* | *"npm error"*) _out="npm: $l" ;;
+    *"added "*" packages"* | *"npm ERR!"* | *"npm error"*) _out="npm: $l" ;;
     *"built in "*) _out="vite: page built (${l##*built in })" ;;
     *"Test Files "* | *"     Tests "*) _out="vitest: $(echo $l)" ;;
+  esac
+}
+summary_npm() {
+  local l=$1
+  _npm_line "$l"
+  [ -z "$_out" ] || return 0
+  case $l in
     *FAIL*) _out="vitest: $l" ;;
     "> "*) _doing="running ${l#> }" ;;
   esac
@@ -217,9 +224,10 @@ summary_maven() {
       ;;
     "[ERROR]"*) _out=$l ;;
     *"BUILD SUCCESS"* | *"BUILD FAILURE"* | "[INFO] Total time:"*) _out="maven: ${l#\[INFO\] }" ;;
-    *"added "*" packages"* | *"npm ERR!"* | *"npm error"*) _out="maven:   npm: $l" ;;
-    *"built in "*) _out="maven:   vite: page built (${l##*built in })" ;;
-    *" Test Files "* | *"      Tests "*) _out="maven:   vitest: $(echo $l)" ;;
+    *)
+      _npm_line "$l"
+      [ -z "$_out" ] || _out="maven:   $_out"
+      ;;
   esac
 }
 
@@ -298,10 +306,30 @@ logged() {
   return "$rc"
 }
 
-# apt_install PKG...: installs Debian packages (no recommends), output summarised
+# apt_install PKG...: installs Debian packages (no recommends), output summarised; the package lists
+# are updated once per command (VNET_APT_UPDATED is exported to the scripts it runs)
 apt_install() {
   export DEBIAN_FRONTEND=noninteractive
   say "installing with apt-get: $*"
-  logged apt apt "updating the package lists" apt-get update
+  if [ -z "${VNET_APT_UPDATED:-}" ]; then
+    logged apt apt "updating the package lists" apt-get update
+    export VNET_APT_UPDATED=1
+  fi
   logged apt apt "installing $*" apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 "$@"
+}
+
+# ---- test reports ------------------------------------------------------------------------------
+
+# junit_counts FILE...: "tests failures errors skipped" summed over JUnit reports (a surefire or
+# failsafe report has one <testsuite>; Vitest's one <testsuites> around its files)
+junit_counts() {
+  local t=0 f=0 e=0 s=0 x line v k
+  for x in "$@"; do
+    line=$(grep -m1 -o '<testsuites\? [^>]*>' "$x") || continue
+    for k in tests failures errors skipped; do
+      v=$(sed -n "s/.* $k=\"\([0-9]*\)\".*/\1/p" <<<"$line"); v=${v:-0}
+      case $k in tests) t=$((t + v)) ;; failures) f=$((f + v)) ;; errors) e=$((e + v)) ;; skipped) s=$((s + v)) ;; esac
+    done
+  done
+  echo "$t $f $e $s"
 }

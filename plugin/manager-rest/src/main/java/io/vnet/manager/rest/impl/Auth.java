@@ -341,8 +341,8 @@ public final class Auth implements Sessions {
     }
 
     private void failed(String key) {
-        failures.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(clock.instant());
         Instant now = clock.instant();
+        failures.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
         if (failures.size() > MAX_TRACKED / 2 && !now.isBefore(lastPrune.plusSeconds(1))) {
             lastPrune = now; // many addresses or users: forget the quiet ones (a scan at most once a second)
             Instant old = now.minus(FAILURE_WINDOW);
