@@ -155,6 +155,11 @@ export function overlayElements(agents, vni, namesByMac = {}) {
       if (!ids.has(l.peer) || l.peer === h.hostId) {
         continue;
       }
+      // a link carries only the networks it names (the admin's view lists them): another
+      // tenant's link between the same hosts is not this network's
+      if (Array.isArray(l.vnis) && !l.vnis.includes(vni)) {
+        continue;
+      }
       const [a, b] = [h.hostId, l.peer].sort();
       const key = `${a}|${b}`;
       const rttMs = typeof l.rttMicros === 'number' && l.rttMicros >= 0 ? l.rttMicros / 1000 : null;
@@ -166,6 +171,8 @@ export function overlayElements(agents, vni, namesByMac = {}) {
         data: {
           id: key, source: `host:${a}`, target: `host:${b}`, up: (old?.up ?? true) && l.up !== false,
           rttMs: old?.rttMs ?? rttMs, bitsPerSecond, transport: old?.transport ?? l.transport ?? null,
+          vnis: Array.isArray(l.vnis) ? [...new Set([...(old?.vnis ?? []), ...l.vnis])].sort((x, y) => x - y)
+            : old?.vnis ?? null,
         },
       });
     }

@@ -84,6 +84,17 @@ describe('overlayElements', () => {
     expect(fast.bitsPerSecond).toBe(3e7); // the busier direction of either end
     expect(o.edges.find((e) => e.data.id === 'h1|px').data.rttMs).toBeCloseTo(0.412);
   });
+
+  it('leaves out the links that do not carry the network (the admin view names their networks)', () => {
+    const named = agents.map((a) => ({
+      ...a,
+      links: (a.links ?? []).map((l) => ({ ...l, vnis: l.peer === 'h2' || l.peer === 'h1' ? [7] : [300, 7] })),
+    }));
+    const o = overlayElements(named, 300);
+    expect(o.edges.map((e) => e.data.id).sort()).toEqual(['h1|px', 'h2|px']);
+    expect(o.edges.find((e) => e.data.id === 'h1|px').data.vnis).toEqual([7, 300]);
+    expect(overlayElements(agents, 300).edges.find((e) => e.data.id === 'h1|px').data.vnis).toBeNull();
+  });
 });
 
 describe('placement and moves', () => {

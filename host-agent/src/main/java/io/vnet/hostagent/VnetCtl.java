@@ -85,11 +85,16 @@ public final class VnetCtl {
             @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default) or vxlan (UDP, RFC 7348;"
                     + " --connect is then the peer's VXLAN endpoint)")
             String transport;
+            @Option(names = "--vni", required = true, split = ",", paramLabel = "VNI",
+                    description = "a network the link carries (repeat it or separate VNIs by commas); frames of any"
+                            + " other network are neither sent on it nor accepted from it")
+            java.util.List<Integer> vnis;
 
             @Override
             public Integer call() throws IOException {
                 ObjectNode req = op(ControlOps.LINK_ADD).put("id", id).put("peer", peer).put("flood", flood)
                         .put("transport", transport);
+                vnis.forEach(req.putArray("vnis")::add);
                 if (connect != null) {
                     req.put("connect", connect);
                 }
@@ -119,10 +124,13 @@ public final class VnetCtl {
             @Override
             public Integer call() throws IOException {
                 return link.root.print(link.root.call(op(ControlOps.LINK_LIST)), (r, out) -> {
-                    out.printf("%-16s %-16s %-9s %-24s %s%n", "ID", "PEER", "TRANSPORT", "CONNECT", "FLOOD");
+                    out.printf("%-16s %-16s %-9s %-24s %-5s %s%n", "ID", "PEER", "TRANSPORT", "CONNECT", "FLOOD", "VNIS");
                     for (JsonNode l : r) {
-                        out.printf("%-16s %-16s %-9s %-24s %s%n", l.path("id").asText(), l.path("peer").asText(),
-                                l.path("transport").asText(), l.path("connect").asText("(accepts)"), l.path("flood").asBoolean());
+                        StringBuilder vnis = new StringBuilder();
+                        l.path("vnis").forEach(v -> vnis.append(vnis.length() == 0 ? "" : ",").append(v.asInt()));
+                        out.printf("%-16s %-16s %-9s %-24s %-5s %s%n", l.path("id").asText(), l.path("peer").asText(),
+                                l.path("transport").asText(), l.path("connect").asText("(accepts)"),
+                                l.path("flood").asBoolean(), vnis);
                     }
                 });
             }

@@ -88,6 +88,14 @@ class ClosedLoopIT {
                             + " %.2fx faster; applied %d ms after mode automatic; predicted gain %.2f, realised %.2f%n",
                     MESSAGE / 1024, RATE / 1_000_000, starMs, afterMs, speedup,
                     applied.appliedAt().toEpochMilli() - switchedAt, applied.predictedGain(), applied.realisedGain());
+            long ap = applied.appliedAt().toEpochMilli();
+            StringBuilder tl = new StringBuilder("rank 0 iterations around the decision (s after applied: ms):");
+            for (IterationTimes.Timed t : IterationTimes.timeline(result.rank0())) {
+                if (t.startEpochMs() > ap - 3000 && t.startEpochMs() < ap + 8000) {
+                    tl.append(String.format(" %.2f:%.0f", (t.startEpochMs() - ap) / 1000, t.timeMs()));
+                }
+            }
+            System.out.println(tl);
             assertTrue(speedup > 1.3, "the closed loop made iterations " + speedup + "x faster (star " + starMs
                     + " ms, after " + afterMs + " ms)");
             assertTrue(applied.realisedGain() > 1.1, "the realised gain (" + applied.realisedGain()

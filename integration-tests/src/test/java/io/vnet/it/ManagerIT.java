@@ -229,10 +229,10 @@ class ManagerIT {
 
             ObjectNode state = Json.object();
             state.putArray("links").addObject().put("id", "to-c").put("peer", "hc").put("connect", c.ip() + ":5800")
-                    .put("flood", true);
+                    .put("flood", true).putArray("vnis").add(vni);
             state.putArray("rules");
             ManagerProcess.Response bad = manager.rest("PUT", "/hosts/hb/desired-state",
-                    "{\"links\":[{\"id\":\"x\",\"peer\":\"hc\",\"connect\":\"nowhere\"}],\"rules\":[]}");
+                    "{\"links\":[{\"id\":\"x\",\"peer\":\"hc\",\"connect\":\"nowhere\",\"vnis\":[1]}],\"rules\":[]}");
             assertEquals(400, bad.status());
             assertTrue(bad.body().path("error").asText().contains("links[0].connect"), bad.body().toString());
             ManagerProcess.Response put = manager.rest("PUT", "/hosts/hb/desired-state", state.toString());

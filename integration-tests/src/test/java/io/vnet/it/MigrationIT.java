@@ -58,8 +58,8 @@ class MigrationIT {
             agents.put(a.host().name(), a);
         }
         // the fast path ha–hb carries no floods, so the flooding links stay a tree
-        agentB.op("link-add", "id", "fast", "peer", "ha", "flood", false);
-        agentA.op("link-add", "id", "fast", "peer", "hb", "connect", hb.ip() + ":5800", "flood", false);
+        agentB.op("link-add", "id", "fast", "peer", "ha", "flood", false, "vnis", new int[] {VNI});
+        agentA.op("link-add", "id", "fast", "peer", "hb", "connect", hb.ip() + ":5800", "flood", false, "vnis", new int[] {VNI});
         agentA.awaitLinkUp("fast", 10_000);
         agentB.awaitLinkUp("fast", 10_000);
 

@@ -75,8 +75,8 @@ class StarIT {
         // add the fast path while a ping runs: B accepts, A dials, then rules on both sides
         Vm.BackgroundPing during = va.pingInBackground(vb, 80, 0.05);
         Thread.sleep(1000);
-        agentB.op("link-add", "id", "fast", "peer", "ha", "flood", false);
-        agentA.op("link-add", "id", "fast", "peer", "hb", "connect", b.ip() + ":5800", "flood", false);
+        agentB.op("link-add", "id", "fast", "peer", "ha", "flood", false, "vnis", new int[] {VNI});
+        agentA.op("link-add", "id", "fast", "peer", "hb", "connect", b.ip() + ":5800", "flood", false, "vnis", new int[] {VNI});
         agentA.awaitLinkUp("fast", 10_000);
         agentB.op("rule-add", "vni", VNI, "src", "any", "dst", va.mac(), "to", "link:fast");
         agentA.op("rule-add", "vni", VNI, "src", "any", "dst", vb.mac(), "to", "link:fast");

@@ -28,19 +28,22 @@ class VnetCtlIT {
             Host a = fabric.addHost("ha");
             Host b = fabric.addHost("hb");
             AgentProcess agentB = fabric.startAgent(b, forHost(b).network(100, 1500).build());
-            AgentProcess agentA = fabric.startAgent(a, forHost(a).network(100, 1500).build());
+            AgentProcess agentA = fabric.startAgent(a, forHost(a).network(100, 1500).network(200, 1500).build());
 
             Sh.Result status = ctl(agentA, "status");
             assertEquals(0, status.exit(), status.out());
             assertTrue(status.out().contains("\"hostId\" : \"ha\""), status.out());
 
-            assertEquals(0, ctl(agentB, "link", "add", "x", "--peer", "ha").exit());
-            Sh.Result add = ctl(agentA, "link", "add", "x", "--peer", "hb", "--connect", b.ip() + ":5800");
+            Sh.Result noVni = ctl(agentB, "link", "add", "x", "--peer", "ha");
+            assertEquals(2, noVni.exit(), noVni.out());
+            assertTrue(noVni.out().contains("Missing required option: '--vni=VNI'"), noVni.out());
+            assertEquals(0, ctl(agentB, "link", "add", "x", "--peer", "ha", "--vni", "100").exit());
+            Sh.Result add = ctl(agentA, "link", "add", "x", "--peer", "hb", "--connect", b.ip() + ":5800", "--vni", "100");
             assertEquals(0, add.exit(), add.out());
             assertTrue(add.out().contains("added link x"), add.out());
             agentA.awaitLinkUp("x", 10_000);
             Sh.Result links = ctl(agentA, "link", "list");
-            assertTrue(links.out().matches("(?s).*x\\s+hb\\s+tcp\\s+" + b.ip().replace(".", "\\.") + ":5800\\s+false.*"), links.out());
+            assertTrue(links.out().matches("(?s).*x\\s+hb\\s+tcp\\s+" + b.ip().replace(".", "\\.") + ":5800\\s+false\\s+100\\s.*"), links.out());
 
             Sh.Result rule = ctl(agentA, "rule", "add", "--vni", "100", "--dst", "02:00:00:00:00:09", "--to", "link:x");
             assertEquals(0, rule.exit(), rule.out());
@@ -53,6 +56,9 @@ class VnetCtlIT {
             Sh.Result noLink = ctl(agentA, "rule", "add", "--vni", "100", "--dst", "02:00:00:00:00:0a", "--to", "link:nope");
             assertEquals(1, noLink.exit());
             assertTrue(noLink.out().contains("no link:nope on this daemon"), noLink.out());
+            Sh.Result notCarried = ctl(agentA, "rule", "add", "--vni", "200", "--dst", "02:00:00:00:00:0b", "--to", "link:x");
+            assertEquals(1, notCarried.exit());
+            assertTrue(notCarried.out().contains("link:x does not carry network 200"), notCarried.out());
             Sh.Result badVni = ctl(agentA, "rule", "add", "--vni", "0", "--to", "link:x");
             assertEquals(1, badVni.exit());
             assertTrue(badVni.out().contains("vni: expected an integer 1..16777215, got 0"), badVni.out());

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * A {@link Plan} as every daemon's desired state in one network.
  *
  * <ul>
- *   <li>Links: one per overlay link on each side, with the peer's host id as link id. The side
+ *   <li>Links: one per overlay link on each side, with the peer's host id as link id, carrying
+ *       this network only (the manager merges the links of several networks). The side
  *       with the smaller host id dials the other at its endpoint; the other side accepts. Links
  *       of the flooding tree are marked {@code flood}, fast paths are not.</li>
  *   <li>Rules: on a VM's host, {@code dst VM -> interface}. Elsewhere, {@code dst VM ->} the
@@ -52,8 +53,9 @@ public final class DaemonConfigs {
                 throw new IllegalArgumentException("no endpoint for host " + l.b() + ", which " + l.a()
                         + " must dial for link " + l);
             }
-            links.computeIfAbsent(l.a(), k -> new ArrayList<>()).add(LinkSpec.dial(l.b(), l.b(), ep, flood));
-            links.computeIfAbsent(l.b(), k -> new ArrayList<>()).add(LinkSpec.accept(l.a(), l.a(), flood));
+            List<NetworkId> carried = List.of(network);
+            links.computeIfAbsent(l.a(), k -> new ArrayList<>()).add(LinkSpec.dial(l.b(), l.b(), ep, flood, carried));
+            links.computeIfAbsent(l.b(), k -> new ArrayList<>()).add(LinkSpec.accept(l.a(), l.a(), flood, carried));
             rules.computeIfAbsent(l.a(), k -> new ArrayList<>());
             rules.computeIfAbsent(l.b(), k -> new ArrayList<>());
         }

@@ -121,11 +121,11 @@ class DaemonConfigsTest {
         Map<String, DaemonConfig> cfg = DaemonConfigs.of(plan, NET, endpoints(u), "tap0");
         assertEquals(Set.of("a", "b", "p"), cfg.keySet());
         // the smaller host id dials: a dials b and p, b dials p; p only accepts
-        assertEquals(List.of(LinkSpec.dial("b", "b", new Endpoint("10.0.0.3", 5800), false),
-                LinkSpec.dial("p", "p", new Endpoint("10.0.0.1", 5800), true)), cfg.get("a").links());
-        assertEquals(List.of(LinkSpec.accept("a", "a", false), LinkSpec.dial("p", "p", new Endpoint("10.0.0.1", 5800),
-                true)), cfg.get("b").links());
-        assertEquals(List.of(LinkSpec.accept("a", "a", true), LinkSpec.accept("b", "b", true)), cfg.get("p").links());
+        assertEquals(List.of(LinkSpec.dial("b", "b", new Endpoint("10.0.0.3", 5800), false, List.of(NET)),
+                LinkSpec.dial("p", "p", new Endpoint("10.0.0.1", 5800), true, List.of(NET))), cfg.get("a").links());
+        assertEquals(List.of(LinkSpec.accept("a", "a", false, List.of(NET)), LinkSpec.dial("p", "p", new Endpoint("10.0.0.1", 5800),
+                true, List.of(NET))), cfg.get("b").links());
+        assertEquals(List.of(LinkSpec.accept("a", "a", true, List.of(NET)), LinkSpec.accept("b", "b", true, List.of(NET))), cfg.get("p").links());
         List<ForwardingRule> ra = cfg.get("a").rules();
         assertTrue(ra.contains(new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(mac(1)), RuleTarget.iface("tap0"))));
         assertTrue(ra.contains(new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(mac(2)), RuleTarget.link("p"))),

@@ -23,6 +23,11 @@ public enum DropReason {
     RUNT,
     /** A frame for a network this daemon does not carry. */
     UNKNOWN_VNI,
+    /**
+     * A frame of a network the link does not carry: refused on its way in from the link, or not
+     * sent on it (a rule or learned address that would have sent it there); counted on the link.
+     */
+    NOT_CARRIED,
     /** Data from a connection that has not said hello, or said it as a host no link accepts. */
     UNIDENTIFIED,
     /** The link could not take the frame: down, or its send queue is full. */

@@ -14,7 +14,11 @@ package io.vnet.api;
  * @param minRttMicros the smallest round trip seen since the link came up, -1 if none
  * @param bytesOut     frame bytes sent since the daemon started
  * @param bytesIn      frame bytes received since the daemon started
+ * @param networks     the networks the link carries
  */
 public record LinkPath(String id, String peerHost, String transport, boolean up, long rttMicros, long minRttMicros,
-                       long bytesOut, long bytesIn) {
+                       long bytesOut, long bytesIn, java.util.List<NetworkId> networks) {
+    public LinkPath {
+        networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
 }

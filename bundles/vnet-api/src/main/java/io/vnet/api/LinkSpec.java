@@ -1,5 +1,9 @@
 package io.vnet.api;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
 /**
  * An overlay link to another daemon. Over TCP, exactly one side dials ({@code connect} set);
  * the other side declares the same peer with {@code connect == null} and accepts it when it
@@ -9,9 +13,17 @@ package io.vnet.api;
  * A link marked {@code flood} carries broadcast, multicast and unknown-unicast frames; the
  * flooding links of a network must form a tree (the star through the proxy is one). Links
  * added as fast paths are not flooding, so adding one never makes a loop.
+ * <p>
+ * A link carries only the networks it names ({@code networks}, at least one, kept sorted and
+ * without repeats): a frame of any other network is neither sent on it nor accepted from it.
+ * Tenants whose VMs share two hosts share that link's connection and nothing else.
  */
-public record LinkSpec(String id, String peerHost, Transport transport, Endpoint connect, boolean flood) {
+public record LinkSpec(String id, String peerHost, Transport transport, Endpoint connect, boolean flood,
+                       List<NetworkId> networks) {
     public enum Transport { TCP, VXLAN }
+
+    /** At most this many networks on one link. */
+    public static final int MAX_NETWORKS = 4096;
 
     public LinkSpec {
         Ids.check("link id", id);
@@ -22,18 +34,38 @@ public record LinkSpec(String id, String peerHost, Transport transport, Endpoint
         if (transport == Transport.VXLAN && connect == null) {
             throw new IllegalArgumentException("link " + id + ": a VXLAN link needs the peer's endpoint (connect HOST:PORT)");
         }
+        networks = normalise(id, networks);
     }
 
-    public static LinkSpec dial(String id, String peerHost, Endpoint connect, boolean flood) {
-        return new LinkSpec(id, peerHost, Transport.TCP, connect, flood);
+    private static List<NetworkId> normalise(String id, Collection<NetworkId> networks) {
+        if (networks == null || networks.isEmpty()) {
+            throw new IllegalArgumentException("link " + id + " names no network: list the VNIs it carries (\"vnis\": [100],"
+                    + " or vnetctl link add ... --vni 100)");
+        }
+        if (networks.size() > MAX_NETWORKS) {
+            throw new IllegalArgumentException("link " + id + " names " + networks.size() + " networks: at most "
+                    + MAX_NETWORKS);
+        }
+        TreeSet<NetworkId> sorted = new TreeSet<>();
+        for (NetworkId n : networks) {
+            if (n == null) {
+                throw new IllegalArgumentException("link " + id + ": a network of it is missing");
+            }
+            sorted.add(n);
+        }
+        return List.copyOf(sorted);
     }
 
-    public static LinkSpec accept(String id, String peerHost, boolean flood) {
-        return new LinkSpec(id, peerHost, Transport.TCP, null, flood);
+    public static LinkSpec dial(String id, String peerHost, Endpoint connect, boolean flood, Collection<NetworkId> networks) {
+        return new LinkSpec(id, peerHost, Transport.TCP, connect, flood, List.copyOf(networks));
     }
 
-    public static LinkSpec vxlan(String id, String peerHost, Endpoint peer, boolean flood) {
-        return new LinkSpec(id, peerHost, Transport.VXLAN, peer, flood);
+    public static LinkSpec accept(String id, String peerHost, boolean flood, Collection<NetworkId> networks) {
+        return new LinkSpec(id, peerHost, Transport.TCP, null, flood, List.copyOf(networks));
+    }
+
+    public static LinkSpec vxlan(String id, String peerHost, Endpoint peer, boolean flood, Collection<NetworkId> networks) {
+        return new LinkSpec(id, peerHost, Transport.VXLAN, peer, flood, List.copyOf(networks));
     }
 
     /** A TCP link that connects out (VXLAN links have no connection to dial). */
@@ -43,5 +75,39 @@ public record LinkSpec(String id, String peerHost, Transport transport, Endpoint
 
     public boolean isVxlan() {
         return transport == Transport.VXLAN;
+    }
+
+    /** Whether the link carries network {@code vni}. */
+    public boolean carries(int vni) {
+        for (NetworkId n : networks) {
+            if (n.vni() == vni) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same link carrying {@code next} instead. */
+    public LinkSpec withNetworks(Collection<NetworkId> next) {
+        return new LinkSpec(id, peerHost, transport, connect, flood, List.copyOf(next));
+    }
+
+    /**
+     * Whether {@code other} is this link with perhaps other networks: the same id, peer, transport,
+     * endpoint and flooding, so its networks can change without a new connection.
+     */
+    public boolean sameConnection(LinkSpec other) {
+        return other != null && id.equals(other.id()) && peerHost.equals(other.peerHost())
+                && transport == other.transport() && java.util.Objects.equals(connect, other.connect())
+                && flood == other.flood();
+    }
+
+    /** The networks as VNIs, for JSON and the command line. */
+    public int[] vnis() {
+        int[] out = new int[networks.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = networks.get(i).vni();
+        }
+        return out;
     }
 }

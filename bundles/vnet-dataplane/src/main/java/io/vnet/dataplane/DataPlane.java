@@ -47,6 +47,13 @@ public interface DataPlane extends AutoCloseable {
     /** Adds a link; a dialling link starts connecting at once and keeps reconnecting. */
     void addLink(LinkSpec spec);
 
+    /**
+     * Changes the networks link {@code spec.id()} carries, keeping its connection; the link must
+     * exist and be the same otherwise ({@link LinkSpec#sameConnection}). Rules that send a network
+     * it no longer carries to it are deleted, with the addresses learned on it in that network.
+     */
+    void updateLink(LinkSpec spec);
+
     /** Removes a link, closing its connection and deleting every rule that sends to it. */
     boolean removeLink(String id);
 
@@ -102,6 +109,12 @@ public interface DataPlane extends AutoCloseable {
 
     /** The id of the forwarder's entry in {@link #stats()} that counts moved VMs. */
     String MAC_MOVES_STATS_ID = "mac-moves";
+
+    /**
+     * The id of the forwarder's entry in {@link #stats()} for MAC learning: {@code framesIn} is
+     * how many addresses are learned now, drop {@code evicted} how many were evicted at the cap.
+     */
+    String LEARNED_STATS_ID = "learned";
 
     /**
      * How many times a gratuitous ARP or RARP from a MAC arrived on a port other than where

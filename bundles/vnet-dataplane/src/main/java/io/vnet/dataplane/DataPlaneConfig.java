@@ -22,13 +22,17 @@ import java.time.Duration;
  *                     pairs on the same host
  * @param offloads     open TAPs with IFF_VNET_HDR and TSO/checksum offload, so that a VM's
  *                     large TCP sends cross user space, and links to peers that read them, whole
+ * @param maxLearned   the most addresses learned per network (and on any one port); beyond it the
+ *                     least recently seen is evicted, counted
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
                               Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls,
-                              boolean offloads) {
+                              boolean offloads, int maxLearned) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
+    public static final int DEFAULT_MAX_LEARNED = 4096;
+    public static final int MAX_LEARNED = 1 << 20;
 
     public DataPlaneConfig {
         Ids.check("host id", hostId);
@@ -43,6 +47,9 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
                 || backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("reconnect backoff needs 0 < min <= max");
         }
+        if (maxLearned < 1 || maxLearned > MAX_LEARNED) {
+            throw new IllegalArgumentException("maxLearned " + maxLearned + ": expected 1.." + MAX_LEARNED);
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0");
         }
@@ -50,6 +57,7 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
 
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true);
+                Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true,
+                DEFAULT_MAX_LEARNED);
     }
 }

@@ -114,11 +114,12 @@ public final class Json {
         }
     }
 
-    public static final Set<String> LINK_FIELDS = Set.of("id", "peer", "connect", "flood", "transport");
+    public static final Set<String> LINK_FIELDS = Set.of("id", "peer", "connect", "flood", "transport", "vnis");
 
     public static LinkSpec link(JsonNode n, String path) {
         onlyFields(n, path, LINK_FIELDS);
         String id = text(n, path, "id");
+        field(path, "id", () -> Ids.check("link id", id));
         String peer = text(n, path, "peer");
         field(path, "peer", () -> Ids.check("peer host id", peer));
         String transport = optText(n, path, "transport", "tcp").toLowerCase();
@@ -131,8 +132,38 @@ public final class Json {
         String connect = optText(n, path, "connect", null);
         Endpoint ep = connect == null ? null : field(path, "connect", () -> Endpoint.parse(connect));
         boolean flood = bool(n, path, "flood", false);
+        List<NetworkId> vnis = networks(n, path, "vnis", LinkSpec.MAX_NETWORKS);
+        if (vnis.isEmpty()) {
+            throw new IllegalArgumentException(at(path, "vnis") + ": link " + id + " names no network: list the VNIs"
+                    + " it carries, e.g. \"vnis\": [100]");
+        }
         return field(path, t == LinkSpec.Transport.VXLAN && ep == null ? "connect" : "id",
-                () -> new LinkSpec(id, peer, t, ep, flood));
+                () -> new LinkSpec(id, peer, t, ep, flood, vnis));
+    }
+
+    /** An array of at most {@code max} VNIs at {@code field}; empty when the field is absent. */
+    public static List<NetworkId> networks(JsonNode node, String path, String field, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(at(path, field) + ": expected an array of VNIs, got " + v.getNodeType()
+                    .name().toLowerCase());
+        }
+        if (v.size() > max) {
+            throw new IllegalArgumentException(at(path, field) + ": " + v.size() + " VNIs, at most " + max);
+        }
+        List<NetworkId> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 1 || e.asInt() > NetworkId.MAX_VNI) {
+                throw new IllegalArgumentException(at(path, field) + "[" + i + "]: expected a VNI 1.." + NetworkId.MAX_VNI
+                        + ", got " + e);
+            }
+            out.add(NetworkId.of(e.asInt()));
+        }
+        return out;
     }
 
     public static final Set<String> RULE_FIELDS = Set.of("vni", "src", "dst", "to");
@@ -192,7 +223,12 @@ public final class Json {
         if (l.connect() != null) {
             o.put("connect", l.connect().toString());
         }
-        return o.put("flood", l.flood());
+        o.put("flood", l.flood());
+        ArrayNode v = o.putArray("vnis");
+        for (int vni : l.vnis()) {
+            v.add(vni);
+        }
+        return o;
     }
 
     public static ObjectNode write(ForwardingRule r) {

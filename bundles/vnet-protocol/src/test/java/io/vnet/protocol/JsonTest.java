@@ -17,6 +17,7 @@ import io.vnet.api.PortStats;
 import io.vnet.api.RuleTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +38,25 @@ class JsonTest {
     @Test
     void linkRoundTrips() {
         for (LinkSpec l : new LinkSpec[] {
-                LinkSpec.dial("to-c", "host-c", Endpoint.parse("[2001:db8::1]:5800"), true),
-                LinkSpec.accept("from-b", "host-b", false)}) {
+                LinkSpec.dial("to-c", "host-c", Endpoint.parse("[2001:db8::1]:5800"), true, List.of(NetworkId.of(100))),
+                LinkSpec.accept("from-b", "host-b", false, List.of(NetworkId.of(7), NetworkId.of(100)))}) {
             ObjectNode o = Json.write(l);
             assertEquals(l, Json.link(o, "links[0]"));
             assertEquals("tcp", o.get("transport").asText());
         }
+    }
+
+    @Test
+    void aLinkListsItsNetworks() {
+        LinkSpec l = Json.link(parse("{\"id\": \"to-px\", \"peer\": \"px\", \"vnis\": [200, 100]}"), "links[0]");
+        assertEquals(List.of(NetworkId.of(100), NetworkId.of(200)), l.networks());
+        assertEquals("[100,200]", Json.write(l).get("vnis").toString());
+        assertEquals("links[0].vnis: link to-px names no network: list the VNIs it carries, e.g. \"vnis\": [100]",
+                error(() -> Json.link(parse("{\"id\": \"to-px\", \"peer\": \"px\"}"), "links[0]")));
+        assertEquals("links[0].vnis[1]: expected a VNI 1..16777215, got 0",
+                error(() -> Json.link(parse("{\"id\": \"l\", \"peer\": \"px\", \"vnis\": [1, 0]}"), "links[0]")));
+        assertEquals("links[0].vnis: expected an array of VNIs, got string",
+                error(() -> Json.link(parse("{\"id\": \"l\", \"peer\": \"px\", \"vnis\": \"100\"}"), "links[0]")));
     }
 
     @Test

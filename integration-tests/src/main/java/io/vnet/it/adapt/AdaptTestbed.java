@@ -216,6 +216,7 @@ public final class AdaptTestbed {
                     l.put("connect", peer.ip() + ":" + AgentConfigBuilder.LINK_PORT);
                 }
                 l.put("flood", false);
+                l.putArray("vnis").add(VNI);
                 for (Vm vm : vms) {
                     if (vm.host().name().equals(peer.name())) {
                         rules.addObject().put("vni", VNI).put("src", "any").put("dst", vm.mac()).put("to", "link:" + id);

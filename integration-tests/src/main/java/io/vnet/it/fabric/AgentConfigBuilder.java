@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.protocol.Json;
 
-/** Builds an agent configuration file for a test host. */
+/**
+ * Builds an agent configuration file for a test host. A link carries the networks the test names
+ * (the {@code vnis} arguments); named none, it carries every network of this configuration.
+ */
 public final class AgentConfigBuilder {
     public static final int LINK_PORT = 5800;
     public static final int VXLAN_PORT = 4789;
@@ -54,15 +57,25 @@ public final class AgentConfigBuilder {
         return this;
     }
 
-    public AgentConfigBuilder dial(String id, Host peer, boolean flood) {
-        links.addObject().put("id", id).put("peer", peer.name()).put("connect", peer.ip() + ":" + LINK_PORT).put("flood", flood);
+    public AgentConfigBuilder dial(String id, Host peer, boolean flood, int... vnis) {
+        carrying(links.addObject().put("id", id).put("peer", peer.name()).put("connect", peer.ip() + ":" + LINK_PORT)
+                .put("flood", flood), vnis);
         return this;
     }
 
+    private static void carrying(ObjectNode link, int[] vnis) {
+        if (vnis.length > 0) {
+            ArrayNode a = link.putArray("vnis");
+            for (int v : vnis) {
+                a.add(v);
+            }
+        }
+    }
+
     /** A VXLAN link to {@code peer}'s VXLAN endpoint on the underlay (port 4789). */
-    public AgentConfigBuilder vxlan(String id, Host peer, boolean flood) {
-        links.addObject().put("id", id).put("peer", peer.name()).put("transport", "vxlan")
-                .put("connect", peer.ip() + ":" + VXLAN_PORT).put("flood", flood);
+    public AgentConfigBuilder vxlan(String id, Host peer, boolean flood, int... vnis) {
+        carrying(links.addObject().put("id", id).put("peer", peer.name()).put("transport", "vxlan")
+                .put("connect", peer.ip() + ":" + VXLAN_PORT).put("flood", flood), vnis);
         return this;
     }
 
@@ -79,8 +92,8 @@ public final class AgentConfigBuilder {
         return this;
     }
 
-    public AgentConfigBuilder accept(String id, String peerHost, boolean flood) {
-        links.addObject().put("id", id).put("peer", peerHost).put("flood", flood);
+    public AgentConfigBuilder accept(String id, String peerHost, boolean flood, int... vnis) {
+        carrying(links.addObject().put("id", id).put("peer", peerHost).put("flood", flood), vnis);
         return this;
     }
 
@@ -117,6 +130,13 @@ public final class AgentConfigBuilder {
     }
 
     public ObjectNode build() {
-        return root.deepCopy();
+        ObjectNode out = root.deepCopy();
+        for (com.fasterxml.jackson.databind.JsonNode l : out.path("links")) {
+            if (!l.has("vnis")) {
+                ArrayNode a = ((ObjectNode) l).putArray("vnis");
+                out.path("networks").forEach(n -> a.add(n.path("vni").asInt()));
+            }
+        }
+        return out;
     }
 }

@@ -76,6 +76,11 @@ public final class AgentProcess extends DaemonProcess {
                 req.put((String) kv[i], b);
             } else if (v instanceof Integer n) {
                 req.put((String) kv[i], n);
+            } else if (v instanceof int[] a) {
+                com.fasterxml.jackson.databind.node.ArrayNode arr = req.putArray((String) kv[i]);
+                for (int x : a) {
+                    arr.add(x);
+                }
             } else {
                 req.put((String) kv[i], String.valueOf(v));
             }

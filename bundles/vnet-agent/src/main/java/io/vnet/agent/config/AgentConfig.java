@@ -33,9 +33,11 @@ import java.util.Set;
  *   "control": "/run/vnet/agent.sock",              // local control socket
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
  *   "lan":      [ {"vni": 100, "device": "eth1"} ],       // role proxy: bridge the home LAN with pcap
- *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true} ],
+ *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true,
+ *                  "vnis": [100]} ],                 // the networks the link carries (required)
  *   "rules":    [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"} ],
  *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
+ *   "maxLearnedPerNetwork": 4096,                   // MAC learning's cap per network (and port)
  *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with
  *   "reportIntervalMs": 1000,                       // traffic reports to the manager
  *   "stateFile": "/var/lib/vnet/state.json",        // the manager's last desired state
@@ -72,6 +74,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
+            "maxLearnedPerNetwork",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
     private static final Set<String> LAN = Set.of("vni", "device");
@@ -195,7 +198,9 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 1);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
-                vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true));
+                vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true),
+                Json.integer(root, "", "maxLearnedPerNetwork", 1, DataPlaneConfig.MAX_LEARNED,
+                        DataPlaneConfig.DEFAULT_MAX_LEARNED));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);

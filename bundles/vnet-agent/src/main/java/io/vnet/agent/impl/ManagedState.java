@@ -109,7 +109,20 @@ final class ManagedState {
             }
         }
         for (LinkSpec l : List.copyOf(links.values())) {
-            if (!l.equals(wantLinks.get(l.id()))) {
+            LinkSpec want = wantLinks.get(l.id());
+            if (!l.equals(want) && l.sameConnection(want)) {
+                // only its networks change: the connection stays, for the tenants it carries still
+                try {
+                    dp.updateLink(want);
+                    links.put(l.id(), want);
+                    rules.values().removeIf(r -> r.target().toString().equals("link:" + l.id())
+                            && !want.carries(r.network().vni()));
+                    continue;
+                } catch (IllegalArgumentException e) {
+                    errors.add("link " + l.id() + ": " + e.getMessage() + "; added again");
+                }
+            }
+            if (!l.equals(want)) {
                 dp.removeLink(l.id());
                 links.remove(l.id());
                 rules.values().removeIf(r -> r.target().toString().equals("link:" + l.id()));

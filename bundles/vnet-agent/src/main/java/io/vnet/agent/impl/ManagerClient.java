@@ -197,6 +197,8 @@ final class ManagerClient implements AutoCloseable {
                     .put("rttMicros", p.rttMicros()).put("minRttMicros", p.minRttMicros())
                     .put("outBitsPerSecond", out * 8000 / Math.max(1, intervalMs))
                     .put("inBitsPerSecond", in * 8000 / Math.max(1, intervalMs));
+            ArrayNode vnis = ((ObjectNode) a.get(a.size() - 1)).putArray("vnis");
+            p.networks().forEach(n -> vnis.add(n.vni()));
         }
         lastLinkBytes.clear();
         lastLinkBytes.putAll(now);

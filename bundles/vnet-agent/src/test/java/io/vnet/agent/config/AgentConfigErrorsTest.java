@@ -104,7 +104,7 @@ class AgentConfigErrorsTest {
 
     @Test
     void ruleToALinkNotInTheFile() throws IOException {
-        fails(withHost(NET + ", \"links\": [{\"id\": \"to-c\", \"peer\": \"host-c\", \"connect\": \"c:1\"}],"
+        fails(withHost(NET + ", \"links\": [{\"id\": \"to-c\", \"peer\": \"host-c\", \"vnis\": [100], \"connect\": \"c:1\"}],"
                         + " \"rules\": [{\"vni\": 100, \"to\": \"link:to-c\"}, {\"vni\": 100, \"dst\": \"broadcast\","
                         + " \"to\": \"link:nope\"}]"),
                 "rules[1].to", "no link:nope in this file");
@@ -137,39 +137,47 @@ class AgentConfigErrorsTest {
 
     @Test
     void acceptingLinkWithoutListenAddress() throws IOException {
-        fails(withHost("\"links\": [{\"id\": \"to-c\", \"peer\": \"host-c\", \"connect\": \"192.0.2.3:5800\"},"
-                        + " {\"id\": \"from-b\", \"peer\": \"host-b\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"to-c\", \"peer\": \"host-c\", \"vnis\": [100], \"connect\": \"192.0.2.3:5800\"},"
+                        + " {\"id\": \"from-b\", \"peer\": \"host-b\", \"vnis\": [100]}]"),
                 "links[1]", "from-b", "no connect address", "no listen address");
     }
 
     @Test
     void badLinkFields() throws IOException {
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"nowhere\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"nowhere\"}]"),
                 "links[0].connect", "'nowhere'", "expected HOST:PORT");
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"h:99999\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:99999\"}]"),
                 "links[0].connect", "invalid port 99999");
-        fails(withHost("\"links\": [{\"id\": \"bad id\", \"peer\": \"p\", \"connect\": \"h:1\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"bad id\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:1\"}]"),
                 "links[0].id", "'bad id'");
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p/q\", \"connect\": \"h:1\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p/q\", \"vnis\": [100], \"connect\": \"h:1\"}]"),
                 "links[0].peer", "'p/q'");
         fails(withHost("\"links\": [{\"id\": \"l\", \"connect\": \"h:1\"}]"), "links[0].peer", "required");
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"h:1\", \"transport\": \"udp\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:1\", \"transport\": \"udp\"}]"),
                 "links[0].transport", "'udp'", "expected tcp");
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"h:1\", \"flood\": \"yes\"}]"),
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:1\", \"flood\": \"yes\"}]"),
                 "links[0].flood", "expected true or false");
     }
 
     @Test
+    void aLinkWithoutItsNetworksIsRefusedNamingTheLinkAndTheFix() throws IOException {
+        fails(withHost("\"links\": [{\"id\": \"to-px\", \"peer\": \"px\", \"connect\": \"h:1\"}]"),
+                "links[0].vnis", "link to-px names no network", "\"vnis\": [100]");
+        fails(withHost("\"links\": [{\"id\": \"to-px\", \"peer\": \"px\", \"connect\": \"h:1\", \"vnis\": []}]"),
+                "links[0].vnis", "link to-px names no network");
+    }
+
+    @Test
     void duplicateLinkId() throws IOException {
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"h:1\"},"
-                + " {\"id\": \"l\", \"peer\": \"q\", \"connect\": \"h:2\"}]"), "links[1].id", "link l is listed twice");
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:1\"},"
+                + " {\"id\": \"l\", \"peer\": \"q\", \"vnis\": [100], \"connect\": \"h:2\"}]"), "links[1].id", "link l is listed twice");
     }
 
     @Test
     void unknownFieldNames() throws IOException {
         fails("{\"hostId\": \"host-a\", \"hostid\": \"x\"}", "hostid: unknown field", "expected one of");
         fails(withHost("\"networks\": [{\"vni\": 100, \"vnii\": 1}]"), "networks[0].vnii: unknown field");
-        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"h:1\", \"flod\": true}]"),
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:1\", \"flod\": true}]"),
                 "links[0].flod: unknown field");
         fails(withHost(NET + ", \"rules\": [{\"vni\": 100, \"to\": \"interface:vnet100\", \"target\": \"x\"}]"),
                 "rules[0].target: unknown field");

@@ -27,8 +27,8 @@ class AgentConfigTest {
               "control": "/tmp/vnet-test.sock",
               "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500},
                             {"vni": 200, "mtu": 9000} ],
-              "links": [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true},
-                         {"id": "from-b", "peer": "host-b", "transport": "TCP"} ],
+              "links": [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true, "vnis": [100]},
+                         {"id": "from-b", "peer": "host-b", "transport": "TCP", "vnis": [200, 100]} ],
               "rules": [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"},
                          {"vni": 100, "dst": "broadcast", "to": "interface:vnet100"} ],
               "keepaliveMs": 1000, "backoffMinMs": 50, "backoffMaxMs": 2000, "maxMtu": 1500, "eventLoops": 2
@@ -55,8 +55,9 @@ class AgentConfigTest {
         assertEquals(Path.of("/tmp/vnet-test.sock"), c.control());
         assertEquals(List.of(NetworkId.of(100), NetworkId.of(200)), c.networks());
         assertEquals(List.of(new InterfaceSpec("vnet100", NetworkId.of(100), "br100", 1500)), c.interfaces());
-        assertEquals(List.of(LinkSpec.dial("to-c", "host-c", Endpoint.parse("192.0.2.3:5800"), true),
-                LinkSpec.accept("from-b", "host-b", false)), c.links());
+        assertEquals(List.of(LinkSpec.dial("to-c", "host-c", Endpoint.parse("192.0.2.3:5800"), true,
+                        List.of(NetworkId.of(100))),
+                LinkSpec.accept("from-b", "host-b", false, List.of(NetworkId.of(100), NetworkId.of(200)))), c.links());
         assertEquals(List.of(
                 new ForwardingRule(NetworkId.of(100), MacMatch.ANY, MacMatch.parse("02:00:00:00:00:02"),
                         RuleTarget.link("to-c")),

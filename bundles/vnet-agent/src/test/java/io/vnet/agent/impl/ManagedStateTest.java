@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManagedStateTest {
+    static final List<io.vnet.api.NetworkId> V100 = List.of(io.vnet.api.NetworkId.of(100));
     static final NetworkId NET = NetworkId.of(100);
-    static final LinkSpec STATIC = LinkSpec.dial("to-proxy", "proxy", Endpoint.parse("10.0.0.9:5800"), true);
+    static final LinkSpec STATIC = LinkSpec.dial("to-proxy", "proxy", Endpoint.parse("10.0.0.9:5800"), true, V100);
 
     @TempDir
     Path dir;
@@ -54,7 +55,7 @@ class ManagedStateTest {
     @Test
     void addsWhatIsDesiredAndRemovesWhatNoLongerIs() {
         ManagedState m = managed(null);
-        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
         assertEquals(List.of(), m.apply(state(1, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), false));
         assertTrue(dp.links.containsKey("fast"));
         assertEquals(1, dp.rules.size());
@@ -68,7 +69,7 @@ class ManagedStateTest {
     @Test
     void applyingTheSameGenerationTwiceChangesNothing() {
         ManagedState m = managed(null);
-        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
         ObjectNode s = state(7, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast")));
         m.apply(s, false);
         m.apply(s, false);
@@ -79,12 +80,46 @@ class ManagedStateTest {
     @Test
     void aNewGenerationLeavesUnchangedLinksAloneAndReplacesChangedRules() {
         ManagedState m = managed(null);
-        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
-        LinkSpec other = LinkSpec.accept("other", "hc", false);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
+        LinkSpec other = LinkSpec.accept("other", "hc", false, V100);
         m.apply(state(1, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), false);
         m.apply(state(2, List.of(fast, other), List.of(rule("02:00:00:00:00:02", "other"))), false);
         assertEquals(0, dp.linkRemovals, "fast was not touched");
         assertEquals("link:other", dp.rules.values().iterator().next().target().toString());
+    }
+
+    @Test
+    void aLinkWhoseNetworksChangeKeepsItsConnection() {
+        ManagedState m = managed(null);
+        dp.addNetwork(NetworkId.of(200));
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
+        LinkSpec both = fast.withNetworks(List.of(NET, NetworkId.of(200)));
+        ForwardingRule r200 = new ForwardingRule(NetworkId.of(200), MacMatch.ANY, MacMatch.parse("02:00:00:00:02:02"),
+                RuleTarget.link("fast"));
+        m.apply(state(1, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), false);
+        assertEquals(List.of(), m.apply(state(2, List.of(both), List.of(rule("02:00:00:00:00:02", "fast"), r200)), false));
+        assertEquals(both, dp.links.get("fast"));
+        assertEquals(2, dp.rules.size());
+        assertEquals(0, dp.linkRemovals, "widened in place");
+        // narrowed to 200 only: network 100's rule goes, the link stays
+        LinkSpec only200 = fast.withNetworks(List.of(NetworkId.of(200)));
+        assertEquals(List.of(), m.apply(state(3, List.of(only200), List.of(r200)), false));
+        assertEquals(List.of(r200), List.copyOf(dp.rules.values()));
+        assertEquals(0, dp.linkRemovals);
+        assertEquals(2, dp.linkUpdates);
+    }
+
+    @Test
+    void aRuleSendingANetworkToALinkThatDoesNotCarryItIsAnError() {
+        ManagedState m = managed(null);
+        dp.addNetwork(NetworkId.of(200));
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
+        ForwardingRule r200 = new ForwardingRule(NetworkId.of(200), MacMatch.ANY, MacMatch.parse("02:00:00:00:02:02"),
+                RuleTarget.link("fast"));
+        List<String> errors = m.apply(state(1, List.of(fast), List.of(r200)), false);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("does not carry network 200"), errors.get(0));
+        assertTrue(dp.rules.isEmpty());
     }
 
     @Test
@@ -99,7 +134,7 @@ class ManagedStateTest {
     @Test
     void badEntriesAreReportedAndTheRestApplies() {
         ManagedState m = managed(null);
-        ObjectNode s = state(4, List.of(LinkSpec.accept("ok", "hb", false)), List.of(rule("02:00:00:00:00:02", "ok")));
+        ObjectNode s = state(4, List.of(LinkSpec.accept("ok", "hb", false, V100)), List.of(rule("02:00:00:00:00:02", "ok")));
         s.withArray("rules").addObject().put("vni", 100).put("dst", "zz").put("to", "link:ok");
         s.withArray("rules").addObject().put("vni", 100).put("dst", "02:00:00:00:00:05").put("to", "link:missing");
         List<String> errors = m.apply(s, false);
@@ -113,7 +148,7 @@ class ManagedStateTest {
     @Test
     void theAppliedStateIsSavedAndARestartedAgentRestoresIt() throws Exception {
         Path file = dir.resolve("state.json");
-        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
         managed(file).apply(state(9, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), true);
         assertTrue(Files.exists(file));
 

@@ -26,6 +26,7 @@ final class MemoryDataPlane implements DataPlane {
     final List<String> announced = new java.util.ArrayList<>();
     int linkAdds;
     int linkRemovals;
+    int linkUpdates;
 
     @Override
     public String hostId() {
@@ -99,6 +100,18 @@ final class MemoryDataPlane implements DataPlane {
     }
 
     @Override
+    public void updateLink(LinkSpec spec) {
+        LinkSpec before = links.get(spec.id());
+        if (before == null || !before.sameConnection(spec)) {
+            throw new IllegalArgumentException("link " + spec.id() + ": no such link, or it differs in more than its"
+                    + " networks");
+        }
+        links.put(spec.id(), spec);
+        linkUpdates++;
+        rules.values().removeIf(r -> r.target().toString().equals("link:" + spec.id()) && !spec.carries(r.network().vni()));
+    }
+
+    @Override
     public boolean removeLink(String id) {
         if (links.remove(id) == null) {
             return false;
@@ -120,6 +133,11 @@ final class MemoryDataPlane implements DataPlane {
         }
         if (rule.target().kind() == io.vnet.api.RuleTarget.Kind.LINK && !links.containsKey(rule.target().id())) {
             throw new IllegalArgumentException("rule " + rule + ": no " + rule.target() + " on this daemon");
+        }
+        if (rule.target().kind() == io.vnet.api.RuleTarget.Kind.LINK
+                && !links.get(rule.target().id()).carries(rule.network().vni())) {
+            throw new IllegalArgumentException("rule " + rule + ": " + rule.target() + " does not carry network "
+                    + rule.network());
         }
         rules.put(rule.key(), rule);
     }
@@ -158,7 +176,8 @@ final class MemoryDataPlane implements DataPlane {
     public List<io.vnet.api.LinkPath> linkPaths() {
         List<io.vnet.api.LinkPath> out = new ArrayList<>();
         for (io.vnet.api.LinkSpec l : links()) {
-            out.add(new io.vnet.api.LinkPath(l.id(), l.peerHost(), l.isVxlan() ? "vxlan" : "tcp", true, -1, -1, 0, 0));
+            out.add(new io.vnet.api.LinkPath(l.id(), l.peerHost(), l.isVxlan() ? "vxlan" : "tcp", true, -1, -1, 0, 0,
+                    l.networks()));
         }
         return out;
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>the source address is learned on {@code in} (unless it is a group address);</li>
  * <li>the most specific matching rule decides the output port;</li>
  * <li>else a unicast destination goes where it was learned, if that port is up;</li>
- * <li>else the frame is flooded: to every flooding port of the network but {@code in}. A frame
+ * <li>else the frame is flooded: to every flooding port of the network but {@code in} (a link
+ * floods only the networks it carries). A frame
  * that came in over a non-flooding link (a fast path) is flooded to local interfaces only, so
  * fast paths never carry floods and never make loops.</li>
  * </ol>
@@ -32,6 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * send elsewhere, an override "m is behind p" is recorded: it takes precedence over those rules
  * until the rules for {@code m} change (the manager rewrote them) or {@code p} is removed.
  * Learning alone never overrides a rule.
+ * <p>
+ * A frame is never sent on a link that does not carry its network: a rule or learned address
+ * that would send it there drops it instead, counted {@code not-carried} on that link.
  * <p>
  * Frames that enter from a local interface are counted per (network, source, destination)
  * for VTTIF, so each frame is counted once, by the agent where it enters the overlay.
@@ -51,20 +55,22 @@ public final class Forwarder {
 
     private static final class Net {
         final int vni;
-        final LearnTable learn = new LearnTable();
+        final LearnTable learn;
         volatile RuleTable rules = RuleTable.EMPTY;
         /** MAC → override; null when there is none, so that forwarding pays one read for it. Copied on write. */
         volatile LongObjectHashMap<Moved> moved;
         volatile Port[] flood = new Port[0];
         volatile Port[] local = new Port[0];
 
-        Net(int vni) {
+        Net(int vni, int maxLearned) {
             this.vni = vni;
+            this.learn = new LearnTable(maxLearned);
         }
     }
 
     private volatile IntObjectHashMap<Net> nets = new IntObjectHashMap<>();
     private final PairCounters pairs;
+    private final int maxLearned;
     private final Map<String, Port> ports = new LinkedHashMap<>();
     private final Map<String, Integer> interfaceNetwork = new HashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
@@ -78,7 +84,21 @@ public final class Forwarder {
 
     /** A forwarder that counts, in {@code pairs}, every frame entering from a local interface. */
     public Forwarder(PairCounters pairs) {
+        this(pairs, LearnTable.DEFAULT_MAX_PER_NETWORK);
+    }
+
+    /**
+     * A forwarder that learns at most {@code maxLearned} addresses per network (and on any one
+     * port): a new address beyond that evicts the one least recently seen, counted
+     * ({@link #learnEvictions()}).
+     */
+    public Forwarder(PairCounters pairs, int maxLearned) {
+        if (maxLearned < 1 || maxLearned > LearnTable.MAX_CAP) {
+            throw new IllegalArgumentException("at most " + maxLearned + " learned addresses per network: expected 1.."
+                    + LearnTable.MAX_CAP);
+        }
         this.pairs = pairs;
+        this.maxLearned = maxLearned;
     }
 
     /** Forwards one ordinary frame; takes ownership of {@code frame}. */
@@ -93,6 +113,10 @@ public final class Forwarder {
      */
     public void forward(Port in, int vni, ByteBuf frame, long offload) {
         try {
+            if (!in.carries(vni)) {
+                in.counters().drop(DropReason.NOT_CARRIED);
+                return;
+            }
             Net net = nets.get(vni);
             if (net == null) {
                 in.counters().drop(DropReason.UNKNOWN_VNI);
@@ -138,6 +162,10 @@ public final class Forwarder {
             if (out != null) {
                 if (out == in) {
                     in.counters().drop(DropReason.REFLECTED);
+                    return;
+                }
+                if (!out.carries(vni)) {
+                    out.counters().drop(DropReason.NOT_CARRIED);
                     return;
                 }
                 if (size > TooBig.mtu(out)) {
@@ -272,6 +300,24 @@ public final class Forwarder {
         }
     }
 
+    /** Learned addresses evicted to make room (a network or port at its cap), over every network. */
+    public long learnEvictions() {
+        long n = 0;
+        for (Net net : nets.values()) {
+            n += net.learn.evicted();
+        }
+        return n;
+    }
+
+    /** Addresses learned now, over every network. */
+    public long learnedCount() {
+        long n = 0;
+        for (Net net : nets.values()) {
+            n += net.learn.size();
+        }
+        return n;
+    }
+
     /** How many times a gratuitous ARP or RARP made a MAC override its rules (see the class comment). */
     public long macMoves() {
         return macMoves.get();
@@ -314,7 +360,7 @@ public final class Forwarder {
             return;
         }
         IntObjectHashMap<Net> next = copyNets();
-        next.put(vni, new Net(vni));
+        next.put(vni, new Net(vni, maxLearned));
         nets = next;
         rebuildPorts();
     }
@@ -336,7 +382,7 @@ public final class Forwarder {
         rebuildPorts();
     }
 
-    /** Adds a link; links carry every network. */
+    /** Adds a link; it floods and accepts only the networks it carries ({@link Port#carries}). */
     public synchronized void addLink(Port port) {
         if (!port.isLink()) {
             throw new IllegalArgumentException(port.id() + " is not a link");
@@ -350,6 +396,38 @@ public final class Forwarder {
             throw new IllegalArgumentException(port.id() + " exists already");
         }
         ports.put(port.id(), port);
+    }
+
+    /**
+     * Link {@code portId} now carries other networks ({@link Port#carries} answers anew): floods
+     * follow, and of the networks it no longer carries, the addresses learned on it, the overrides
+     * to it and the rules that send to it go. Returns the rules removed.
+     */
+    public synchronized List<ForwardingRule> networksChanged(String portId) {
+        Port p = ports.get(portId);
+        if (p == null || !p.isLink()) {
+            throw new IllegalArgumentException("no link " + portId + " on this daemon");
+        }
+        List<ForwardingRule> removed = new ArrayList<>();
+        rules.values().removeIf(r -> {
+            if (r.target().toString().equals(portId) && !p.carries(r.network().vni())) {
+                removed.add(r);
+                return true;
+            }
+            return false;
+        });
+        rebuildPorts();
+        for (Net n : nets.values()) {
+            if (!p.carries(n.vni)) {
+                rebuildRules(n);
+                n.learn.forget(p);
+                endOverrides(n, (m, mv) -> mv.port() == p, "port " + portId + " no longer carries network " + n.vni);
+            }
+        }
+        for (ForwardingRule r : removed) {
+            rulesChanged(r.key(), "link " + portId + " no longer carries its network");
+        }
+        return removed;
     }
 
     /** Removes a port, every rule that sends to it and every address learned on it. */
@@ -388,6 +466,9 @@ public final class Forwarder {
         String target = rule.target().toString();
         if (!ports.containsKey(target)) {
             throw new IllegalArgumentException("rule " + rule + ": no " + target + " on this daemon");
+        }
+        if (rule.target().kind() == RuleTarget.Kind.LINK && !ports.get(target).carries(vni)) {
+            throw new IllegalArgumentException("rule " + rule + ": " + target + " does not carry network " + vni);
         }
         if (rule.target().kind() == RuleTarget.Kind.INTERFACE && interfaceNetwork.get(target) != vni) {
             throw new IllegalArgumentException("rule " + rule + ": " + target + " carries network "
@@ -475,7 +556,7 @@ public final class Forwarder {
             List<Port> local = new ArrayList<>();
             for (Port p : ports.values()) {
                 if (p.isLink()) {
-                    if (p.floods()) {
+                    if (p.floods() && p.carries(n.vni)) {
                         flood.add(p);
                     }
                 } else if (interfaceNetwork.get(p.id()) == n.vni) {

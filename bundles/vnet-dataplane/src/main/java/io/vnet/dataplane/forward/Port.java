@@ -13,6 +13,14 @@ public interface Port {
     /** Whether broadcast, multicast and unknown unicast go out of this port. */
     boolean floods();
 
+    /**
+     * Whether frames of network {@code vni} may enter and leave by this port. A link carries only
+     * the networks it names; an interface belongs to one network, which the forwarder checks.
+     */
+    default boolean carries(int vni) {
+        return true;
+    }
+
     /** Sends one ordinary frame of network {@code vni}; takes ownership of {@code frame} and releases it. */
     void send(int vni, ByteBuf frame);
 

@@ -49,7 +49,7 @@ public final class DataPlaneImpl implements DataPlane {
     public DataPlaneImpl(DataPlaneConfig config) {
         this.config = config;
         this.pairs = config.countPairs() ? new PairCounters() : null;
-        this.forwarder = new Forwarder(pairs);
+        this.forwarder = new Forwarder(pairs, config.maxLearned());
         if (config.countPairs()) {
             try {
                 bridgePairs = BridgePairCounter.start();
@@ -218,6 +218,28 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public synchronized void updateLink(LinkSpec spec) {
+        LinkPort tcp = links.get(spec.id());
+        VxlanPort udp = vxlan == null ? null : vxlan.get(spec.id());
+        LinkSpec before = tcp != null ? tcp.spec() : udp != null ? udp.spec() : null;
+        if (before == null) {
+            throw new IllegalArgumentException("no link " + spec.id());
+        }
+        if (!before.sameConnection(spec)) {
+            throw new IllegalArgumentException("link " + spec.id() + " differs in more than its networks: remove it and"
+                    + " add it again");
+        }
+        if (tcp != null) {
+            tcp.carry(spec);
+        } else {
+            udp.carry(spec);
+        }
+        List<ForwardingRule> gone = forwarder.networksChanged("link:" + spec.id());
+        LOG.log(Level.INFO, "link " + spec.id() + " now carries networks " + spec.networks() + " (was "
+                + before.networks() + ")" + (gone.isEmpty() ? "" : "; rules removed " + gone));
+    }
+
+    @Override
     public synchronized boolean removeLink(String id) {
         if (vxlan != null && vxlan.get(id) != null) {
             List<ForwardingRule> gone = forwarder.removePort(vxlan.get(id).id());
@@ -360,6 +382,9 @@ public final class DataPlaneImpl implements DataPlane {
         int overriding = forwarder.overrides().size();
         out.add(new PortStats(FORWARDER_STATS_KIND, MAC_MOVES_STATS_ID, overriding == 0 ? "idle" : "overriding:" + overriding,
                 "", forwarder.macMoves(), 0, 0, 0, Map.of()));
+        // learned addresses now (framesIn) and those evicted at the cap (drops: evicted)
+        out.add(new PortStats(FORWARDER_STATS_KIND, LEARNED_STATS_ID, "cap " + config.maxLearned() + " per network",
+                "", forwarder.learnedCount(), 0, 0, 0, Map.of("evicted", forwarder.learnEvictions())));
         return out;
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Carried;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
@@ -22,7 +23,9 @@ public final class LinkPort implements Port {
     private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
     static final long DRAIN_MS = 1000;
 
-    private final LinkSpec spec;
+    private volatile LinkSpec spec;
+    /** The VNIs the link carries, sorted ({@link Carried}). */
+    private volatile int[] carried;
     private final String portId;
     private final PortCounters counters = new PortCounters();
     private final AtomicLong sessions = new AtomicLong();
@@ -41,12 +44,30 @@ public final class LinkPort implements Port {
 
     public LinkPort(LinkSpec spec) {
         this.spec = spec;
+        this.carried = Carried.of(spec);
         this.portId = "link:" + spec.id();
         this.state = spec.dials() ? "connecting" : "waiting";
     }
 
     public LinkSpec spec() {
         return spec;
+    }
+
+    @Override
+    public boolean carries(int vni) {
+        return Carried.contains(carried, vni);
+    }
+
+    /**
+     * The link now carries the networks of {@code next}, the same link otherwise (its connection
+     * stays); the forwarder must be told ({@code Forwarder.networksChanged}).
+     */
+    public void carry(LinkSpec next) {
+        if (!spec.sameConnection(next)) {
+            throw new IllegalArgumentException("link " + spec.id() + ": only its networks can change in place");
+        }
+        spec = next;
+        carried = Carried.of(next);
     }
 
     @Override
@@ -171,7 +192,7 @@ public final class LinkPort implements Port {
         long s = srttNanos;
         long m = minRttNanos;
         return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "tcp", channel != null, s < 0 ? -1 : s / 1000,
-                m < 0 ? -1 : m / 1000, counters.bytesOut(), counters.bytesIn());
+                m < 0 ? -1 : m / 1000, counters.bytesOut(), counters.bytesIn(), spec.networks());
     }
 
     /** Whether offloaded frames cross this link whole (the peer reads version-2 records). */
@@ -220,9 +241,17 @@ public final class LinkPort implements Port {
         }
     }
 
+    static String vniList(LinkSpec spec) {
+        StringBuilder b = new StringBuilder();
+        for (int v : spec.vnis()) {
+            b.append(b.length() == 0 ? "" : ",").append(v);
+        }
+        return b.toString();
+    }
+
     public PortStats stats() {
         String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
-                + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "")
+                + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "") + ", vnis " + vniList(spec)
                 + (peerReadsOffloads ? ", offloads" : "")
                 + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "")
                 + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "");

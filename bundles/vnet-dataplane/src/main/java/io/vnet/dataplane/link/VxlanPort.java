@@ -8,6 +8,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.Carried;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.Segments;
@@ -19,7 +20,9 @@ import java.net.InetSocketAddress;
  * VXLAN socket. There is no connection, so the link is up while the socket is.
  */
 public final class VxlanPort implements Port {
-    private final LinkSpec spec;
+    private volatile LinkSpec spec;
+    /** The VNIs the link carries, sorted ({@link Carried}). */
+    private volatile int[] carried;
     private final String portId;
     private final InetSocketAddress peer;
     private final PortCounters counters = new PortCounters();
@@ -41,6 +44,7 @@ public final class VxlanPort implements Port {
 
     VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket, int innerMtu) {
         this.spec = spec;
+        this.carried = Carried.of(spec);
         this.innerMtu = innerMtu;
         this.portId = "link:" + spec.id();
         this.peer = peer;
@@ -49,6 +53,23 @@ public final class VxlanPort implements Port {
 
     public LinkSpec spec() {
         return spec;
+    }
+
+    @Override
+    public boolean carries(int vni) {
+        return Carried.contains(carried, vni);
+    }
+
+    /**
+     * The link now carries the networks of {@code next}, the same link otherwise (its connection
+     * stays); the forwarder must be told ({@code Forwarder.networksChanged}).
+     */
+    public void carry(LinkSpec next) {
+        if (!spec.sameConnection(next)) {
+            throw new IllegalArgumentException("link " + spec.id() + ": only its networks can change in place");
+        }
+        spec = next;
+        carried = Carried.of(next);
     }
 
     InetSocketAddress peer() {
@@ -160,7 +181,7 @@ public final class VxlanPort implements Port {
     /** A VXLAN link has no keepalives, so no round trip: only the bytes it carried. */
     public io.vnet.api.LinkPath path() {
         return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "vxlan", socket.isActive(), -1, -1,
-                counters.bytesOut(), counters.bytesIn());
+                counters.bytesOut(), counters.bytesIn(), spec.networks());
     }
 
     /** Whether the socket can take a datagram now; if not, the drop is counted (link down or congested). */
@@ -178,6 +199,7 @@ public final class VxlanPort implements Port {
 
     public PortStats stats() {
         return counters.snapshot("link", spec.id(), socket.isActive() ? "up" : "down",
-                spec.peerHost() + " via vxlan " + spec.connect() + ", mtu " + innerMtu + (spec.flood() ? ", flood" : ""));
+                spec.peerHost() + " via vxlan " + spec.connect() + ", mtu " + innerMtu + (spec.flood() ? ", flood" : "")
+                + ", vnis " + LinkPort.vniList(spec));
     }
 }

@@ -17,6 +17,8 @@ final class RecordingPort implements Port {
     private final List<ByteBuf> everSent = new ArrayList<>();
     boolean up = true;
     int maxFrame = Integer.MAX_VALUE;
+    /** The networks this port carries; null: every network. */
+    int[] carried;
     /** The next call of {@link #maxFrame} throws (a fault while the forwarder still owns the frame). */
     boolean failNext;
 
@@ -58,6 +60,18 @@ final class RecordingPort implements Port {
             throw new IllegalStateException("a fault of port " + id);
         }
         return maxFrame;
+    }
+
+    /** The port carries only these networks (sorted here). */
+    RecordingPort carrying(int... vnis) {
+        carried = vnis.clone();
+        java.util.Arrays.sort(carried);
+        return this;
+    }
+
+    @Override
+    public boolean carries(int vni) {
+        return carried == null || Carried.contains(carried, vni);
     }
 
     @Override

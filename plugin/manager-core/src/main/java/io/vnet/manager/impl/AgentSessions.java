@@ -182,9 +182,18 @@ final class AgentSessions implements AgentRegistry {
             out.add(new io.vnet.manager.MeasuredLink(l.path("id").asText(), l.path("peer").asText(),
                     l.path("transport").asText("tcp"), l.path("up").asBoolean(), l.path("rttMicros").asLong(-1),
                     l.path("minRttMicros").asLong(-1), l.path("outBitsPerSecond").asLong(0),
-                    l.path("inBitsPerSecond").asLong(0)));
+                    l.path("inBitsPerSecond").asLong(0), carried(l)));
         }
         return List.copyOf(out);
+    }
+
+    /** The networks a reported link carries; none when the list is missing or bad. */
+    private static List<io.vnet.api.NetworkId> carried(JsonNode link) {
+        try {
+            return io.vnet.protocol.Json.networks(link, "links", "vnis", io.vnet.api.LinkSpec.MAX_NETWORKS);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
     void ack(String hostId, JsonNode ack) {

@@ -78,7 +78,7 @@ final class Rollout {
             desired.get(h.hostId()).ifPresent(d -> d.links().forEach(l -> managed.add(l.id())));
             Map<String, String> byPeer = new TreeMap<>();
             for (MeasuredLink l : h.links()) {
-                if (!managed.contains(l.id())) {
+                if (!managed.contains(l.id()) && l.carries(network)) {
                     byPeer.putIfAbsent(l.peerHost(), l.id());
                 }
             }
@@ -173,11 +173,14 @@ final class Rollout {
                 return;
             }
             for (LinkSpec l : c.links()) {
+                // one link per peer: it carries the networks of every installed overlay that has it
                 LinkSpec had = byId.get(l.id());
                 if (had == null) {
                     byId.put(l.id(), l);
-                } else if (l.flood() && !had.flood()) {
-                    byId.put(l.id(), l);
+                } else {
+                    Set<io.vnet.api.NetworkId> carried = new TreeSet<>(had.networks());
+                    carried.addAll(l.networks());
+                    byId.put(l.id(), (l.flood() && !had.flood() ? l : had).withNetworks(carried));
                 }
             }
             for (ForwardingRule r : c.rules()) {

@@ -119,7 +119,7 @@ class AdaptationLoopTest {
             hosts.put("px", null);
             String[] names = {"ha", "hb", "hc"};
             for (int h = 0; h < 3; h++) {
-                proxyLinks.add(new MeasuredLink("from-" + names[h], names[h], "tcp", true, 800, 800, 0, 0));
+                proxyLinks.add(new MeasuredLink("from-" + names[h], names[h], "tcp", true, 800, 800, 0, 0, List.of(NET)));
                 put(names[h], List.of(PlannerTest.vm(2 * h + 1), PlannerTest.vm(2 * h + 2)));
             }
             hosts.put("px", new HostInfo("px", "proxy", "10.0.0.9:5800", true, List.of(NET), Map.of(NET, List.of()),
@@ -130,7 +130,7 @@ class AdaptationLoopTest {
             int n = id.charAt(1) - 'a' + 1;
             hosts.put(id, new HostInfo(id, "host", "10.0.0." + n + ":5800", true, List.of(NET), Map.of(NET, vms), -1,
                     applied.getOrDefault(id, -1L), List.of(), Instant.now(),
-                    List.of(new MeasuredLink("to-px", "px", "tcp", true, 800, 800, 0, 0))));
+                    List.of(new MeasuredLink("to-px", "px", "tcp", true, 800, 800, 0, 0, List.of(NET)))));
         }
 
         void acknowledgeAll(Desired d) {
@@ -357,6 +357,7 @@ class AdaptationLoopTest {
         assertFalse(haLinks.isEmpty(), "fast paths: " + d.recommendation().added());
         for (LinkSpec l : ha.links()) {
             assertFalse(l.flood(), "a fast path never floods: " + l);
+            assertEquals(List.of(NET), l.networks(), "a fast path carries the network it was planned for: " + l);
         }
         Set<String> targets = new HashSet<>();
         desired.states.values().forEach(s -> s.rules().forEach(r -> targets.add(r.target().toString())));

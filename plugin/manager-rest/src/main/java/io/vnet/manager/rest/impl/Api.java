@@ -371,6 +371,9 @@ final class Api {
         ObjectNode j = JSON.createObjectNode().put("id", l.id()).put("peer", l.peerHost()).put("transport", l.transport())
                 .put("up", l.up()).put("rttMicros", l.rttMicros()).put("minRttMicros", l.minRttMicros());
         if (rates) {
+            // the networks a link carries name other tenants' too: the admin's view only
+            com.fasterxml.jackson.databind.node.ArrayNode vnis = j.putArray("vnis");
+            l.networks().forEach(n -> vnis.add(n.vni()));
             return j.put("outBitsPerSecond", l.outBitsPerSecond()).put("inBitsPerSecond", l.inBitsPerSecond());
         }
         return j.putNull("outBitsPerSecond").putNull("inBitsPerSecond");
