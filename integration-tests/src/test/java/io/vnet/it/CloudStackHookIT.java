@@ -14,6 +14,7 @@ import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
 import io.vnet.it.fabric.libvirt.DomainSpec;
 import io.vnet.it.fabric.libvirt.GuestImage;
@@ -40,7 +41,10 @@ import org.junit.jupiter.api.Test;
  */
 class CloudStackHookIT {
     static final int PORT = 18081;
+    /** The KVM hosts' hook's token: it reads VMs' NICs and nothing else. */
     static final String TOKEN = "hook-token-" + UUID.randomUUID();
+    /** The Network Extension's token (it may destroy networks): the hosts never hold it. */
+    static final String EXTENSION_TOKEN = "extension-token-" + UUID.randomUUID();
 
     @Test
     void aVmOnAHomeNetworkLandsOnTheOverlay() throws Exception {
@@ -71,13 +75,15 @@ class CloudStackHookIT {
             ObjectNode cfg = Json.object();
             cfg.putObject("cloudstack").put("url", "http://127.0.0.1:" + PORT + "/client/api").put("apiKey", apiKey)
                     .put("secretKey", secret).put("events", "webhook").put("webhookSecret", "unused-here")
-                    .put("extensionToken", TOKEN);
+                    .put("extensionToken", EXTENSION_TOKEN).put("hookToken", TOKEN);
             ManagerProcess manager = fabric.startManager(mgr, cfg, List.of("org.apache.felix.http.host=0.0.0.0"));
 
             // h1 carries no network: the hook must have its agent attach the VM's; hc is the proxy with a VM y
             AgentProcess agentC = fabric.startAgent(hc, AgentConfigBuilder.forHost(hc).role("proxy")
                     .network(CLOUD_VNI_PLACEHOLDER, 1500).accept("from-h1", "h1", true).manager(manager, 500).build());
-            AgentProcess agent1 = fabric.startAgent(h1, AgentConfigBuilder.forHost(h1).dial("to-hc", hc, true)
+            // its link to the tenant's proxy carries the tenant's network (the range's first VNI)
+            AgentProcess agent1 = fabric.startAgent(h1, AgentConfigBuilder.forHost(h1)
+                    .dial("to-hc", hc, true, CLOUD_VNI_PLACEHOLDER)
                     .manager(manager, 500).libvirt(lv.uri(), 30_000).build());
             agent1.awaitLinkUp("to-hc", 15_000);
             lv.awaitReady(Duration.ofSeconds(120));
@@ -124,6 +130,14 @@ class CloudStackHookIT {
                     || transformed.contains("<source bridge='vnbr" + vni + "'/>"), transformed);
             assertFalse(transformed.contains("<vlan"), "CloudStack's VLAN is gone: " + transformed);
             assertTrue(agent1.op("status").path("networks").toString().contains(String.valueOf(vni)), "h1 carries " + vni);
+
+            // the token the host holds cannot destroy the network (nor run any other extension command)
+            Sh.Result destroy = Sh.run(30, List.of("ip", "netns", "exec", h1.ns(), "curl", "-s", "-o", "/dev/null", "-w",
+                    "%{http_code}", "-X", "POST", "-H", "Authorization: Bearer " + TOKEN, "-H",
+                    "Content-Type: application/json", "--data", "{\"network\": {\"id\": \"" + networkId + "\"}}",
+                    "http://" + mgr.ip() + ":" + ManagerProcess.HTTP_PORT + "/api/cloudstack/extension/destroy-network"));
+            assertEquals("401", destroy.out().strip(), "destroy-network with the hook's token: " + destroy.out());
+            assertEquals(1, manager.get("/cloudstack/networks").size(), "the network keeps its VNI");
 
             // CloudStack's agent starts the VM with that XML; it boots on the overlay
             Path def = fabric.workDir().resolve("i-2-7-VM.xml");

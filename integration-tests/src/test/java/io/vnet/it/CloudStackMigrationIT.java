@@ -81,6 +81,9 @@ class CloudStackMigrationIT {
             cfg.putObject("cloudstack").put("url", "http://127.0.0.1:" + PORT + "/client/api").put("apiKey", API_KEY)
                     .put("secretKey", SECRET).put("events", "webhook").put("webhookSecret", WEBHOOK_SECRET)
                     .put("pollJobMs", 200).put("migrationTimeoutMs", 30_000);
+            // the Home Network gets the fabric's VNI (the first of the range): the executor moves a VM only
+            // when CloudStack's records put its NIC on the decision's network
+            ((ObjectNode) cfg.get("cloudstack")).putArray("vniRange").add(vni).add(vni + 99);
             ManagerProcess manager = fabric.startManager(mgr, cfg);
             Patterns.startStar(fabric, hosts, vni, b -> b.manager(manager, AdaptTestbed.REPORT_MS));
             webhookDeliveries(fabric, mgr, requestLog, vmIds.values().iterator().next(), json);

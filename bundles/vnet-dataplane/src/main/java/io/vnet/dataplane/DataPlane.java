@@ -92,9 +92,22 @@ public interface DataPlane extends AutoCloseable {
 
     /**
      * Cumulative traffic per VM pair: frames that entered the overlay at this daemon, and
-     * frames between VMs on this host's bridges. Empty when pair counting is off.
+     * frames between VMs on this host's bridges. Empty when pair counting is off. The counters
+     * are bounded: a pair beyond them is not listed (its frames are counted per network, see
+     * {@link #trafficGrowth()}), and when a reporter calls {@link #trafficGrowth()} the pairs that
+     * stay idle for a reporting interval are dropped; counted again later, they start from zero.
      */
     List<PairCount> pairCounts();
+
+    /**
+     * For the one periodic reporter (the agent's manager client): what was counted since its
+     * previous call (everything counted so far at the first call), per pair and, for frames whose
+     * pair found no room for a counter, per network. Each call ends a reporting interval: pairs
+     * that counted nothing during a whole interval are dropped afterwards, so that the set of live
+     * pairs can turn over. The growth stays exact across that: a pair is dropped only after a call
+     * read its final counts. Empty when pair counting is off.
+     */
+    TrafficGrowth trafficGrowth();
 
     /**
      * Counters of every link, interface and LAN device, then one entry of kind

@@ -8,7 +8,7 @@
  * learning, flooding), {@code impl} (assembly and the OSGi component).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.vnet.dataplane;
 
 import org.osgi.annotation.bundle.Export;

@@ -114,7 +114,8 @@ public final class Json {
         }
     }
 
-    public static final Set<String> LINK_FIELDS = Set.of("id", "peer", "connect", "flood", "transport", "vnis");
+    public static final Set<String> LINK_FIELDS = Set.of("id", "peer", "connect", "flood", "transport", "vnis",
+            "unauthenticated");
 
     public static LinkSpec link(JsonNode n, String path) {
         onlyFields(n, path, LINK_FIELDS);
@@ -132,6 +133,16 @@ public final class Json {
         String connect = optText(n, path, "connect", null);
         Endpoint ep = connect == null ? null : field(path, "connect", () -> Endpoint.parse(connect));
         boolean flood = bool(n, path, "flood", false);
+        boolean unauthenticated = bool(n, path, "unauthenticated", false);
+        if (t == LinkSpec.Transport.VXLAN && !unauthenticated) {
+            throw new IllegalArgumentException(at(path, "unauthenticated") + ": link " + id + " is a VXLAN link, and VXLAN"
+                    + " cannot be authenticated (anyone who can send from the peer's address can inject frames): set"
+                    + " \"unauthenticated\": true on it to accept that, or use a TCP link with mutual TLS");
+        }
+        if (t == LinkSpec.Transport.TCP && unauthenticated) {
+            throw new IllegalArgumentException(at(path, "unauthenticated") + ": only a VXLAN link is unauthenticated; a"
+                    + " TCP link is as authenticated as the daemon (\"tls\", or \"insecure\": true)");
+        }
         List<NetworkId> vnis = networks(n, path, "vnis", LinkSpec.MAX_NETWORKS);
         if (vnis.isEmpty()) {
             throw new IllegalArgumentException(at(path, "vnis") + ": link " + id + " names no network: list the VNIs"
@@ -224,6 +235,9 @@ public final class Json {
             o.put("connect", l.connect().toString());
         }
         o.put("flood", l.flood());
+        if (l.isVxlan()) {
+            o.put("unauthenticated", true);
+        }
         ArrayNode v = o.putArray("vnis");
         for (int vni : l.vnis()) {
             v.add(vni);

@@ -18,13 +18,20 @@ import java.util.List;
  * its length (u32, big-endian). A message is an object with a {@code type}:
  * <ul>
  * <li>agent → manager {@value #HELLO}: {@code hostId, role, linkAddress, networks[], macs[{vni,mac}],
- * generation} (the generation of the desired state the agent applies now);</li>
+ * macsOmitted, generation} (the generation of the desired state the agent applies now);
+ * {@code macs[]} lists at most {@value #MAX_MACS_PER_NETWORK} addresses per network and {@value
+ * #MAX_MACS} in all, {@code macsOmitted} says how many more there were;</li>
  * <li>manager → agent {@value #STATE}: {@code generation, links[], rules[]}: the whole managed
  * part of the agent's state; the agent reconciles to it and answers {@value #ACK}
  * {@code generation, ok, errors[]}; applying the same generation twice changes nothing;</li>
  * <li>agent → manager {@value #REPORT} every interval: {@code seq, intervalMs,
- * pairs[{vni,src,dst,frames,bytes,sameHost}]} (counts during the interval) and the local
- * {@code macs[]}, {@code networks[]} and {@code vms[]};</li>
+ * pairs[{vni,src,dst,frames,bytes,sameHost}]} (counts during the interval; at most {@value
+ * #MAX_REPORT_PAIRS}, the largest by bytes), {@code rest[{vni,pairs,frames,bytes}]} (per
+ * network, the traffic of the interval not named in {@code pairs}: the smaller pairs, how many
+ * in {@code pairs}, and the frames the agent's bounded counters could count for no pair),
+ * {@code refusedPairs} (an estimate of the pairs those counters refused in the interval) and the
+ * local {@code macs[]} (bounded as in hello), {@code macsOmitted}, {@code networks[]} and
+ * {@code vms[]};</li>
  * <li>agent → manager {@value #VMS} at once when the VMs libvirt runs on the host change:
  * {@code networks[], macs[], vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also
  * carried by hello and every report, so a lost message is repaired).</li>
@@ -38,6 +45,12 @@ public final class ManagerProtocol {
     public static final String REPORT = "report";
     public static final String VMS = "vms";
     public static final int MAX_MESSAGE = 16 << 20;
+    /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
+    public static final int MAX_REPORT_PAIRS = 4_096;
+    /** The most VM addresses a hello, report or vms message lists for one network. */
+    public static final int MAX_MACS_PER_NETWORK = 4_096;
+    /** The most VM addresses a hello, report or vms message lists in all. */
+    public static final int MAX_MACS = 16_384;
     public static final int DEFAULT_PORT = 5900;
 
     private ManagerProtocol() {

@@ -117,6 +117,29 @@ public final class Tls {
         ch.pipeline().addFirst("tls", client.newHandler(ch.alloc(), host, port));
     }
 
+    /** The peer's certificate on {@code ch}, null without TLS or without a certificate. */
+    public static X509Certificate peerCertificate(Channel ch) {
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            return (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+        } catch (SSLPeerUnverifiedException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the peers on {@code a} and {@code b} presented the very same certificate (the same
+     * daemon, reconnecting); false without TLS, where nothing proves it.
+     */
+    public static boolean sameCertificate(Channel a, Channel b) {
+        X509Certificate x = peerCertificate(a);
+        X509Certificate y = peerCertificate(b);
+        return x != null && x.equals(y);
+    }
+
     /**
      * The id in the peer's certificate (its subject CN), null if the channel has no TLS, or
      * "" if the peer presented none.

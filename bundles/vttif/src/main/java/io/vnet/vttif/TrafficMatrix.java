@@ -15,16 +15,30 @@ import java.util.TreeMap;
  * are the unicast MAC addresses that carry some traffic, in address order. The matrix keeps
  * both directions; {@link #undirectedWeight(int, int)} is their sum, which is what the
  * topology is inferred from.
+ *
+ * <p>Sparse: only the non-zero weights are stored (sorted by source, then destination index),
+ * so a matrix takes memory in proportion to the pairs that carry traffic, never nodes x nodes.
+ * Looking one weight up is a binary search; {@link #forEachWeight} visits the stored weights
+ * in order.
  */
 public final class TrafficMatrix {
-    private static final TrafficMatrix EMPTY = new TrafficMatrix(List.of(), new double[0]);
+    private static final TrafficMatrix EMPTY = new TrafficMatrix(List.of(), new long[0], new double[0]);
+
+    /** Receives one non-zero directed weight: from node {@code src} to node {@code dst}. */
+    @FunctionalInterface
+    public interface WeightVisitor {
+        void visit(int src, int dst, double weight);
+    }
 
     private final List<MacAddress> nodes;
     private final Map<MacAddress, Integer> index;
+    /** {@code src * size + dst} of each non-zero weight, increasing. */
+    private final long[] cells;
     private final double[] weights;
 
-    private TrafficMatrix(List<MacAddress> nodes, double[] weights) {
+    private TrafficMatrix(List<MacAddress> nodes, long[] cells, double[] weights) {
         this.nodes = nodes;
+        this.cells = cells;
         this.weights = weights;
         Map<MacAddress, Integer> idx = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -68,14 +82,32 @@ public final class TrafficMatrix {
             throw new IndexOutOfBoundsException("invalid node index " + src + " or " + dst + ": the matrix has "
                     + n + " nodes");
         }
-        return weights[src * n + dst];
+        return stored(src, dst);
     }
 
     /** The weight from {@code src} to {@code dst}, zero if either carries no traffic. */
     public double weight(MacAddress src, MacAddress dst) {
         int s = indexOf(src);
         int d = indexOf(dst);
-        return s < 0 || d < 0 ? 0 : weights[s * nodes.size() + d];
+        return s < 0 || d < 0 ? 0 : stored(s, d);
+    }
+
+    private double stored(int src, int dst) {
+        int at = Arrays.binarySearch(cells, (long) src * nodes.size() + dst);
+        return at < 0 ? 0 : weights[at];
+    }
+
+    /** The number of non-zero directed weights. */
+    public int weightCount() {
+        return cells.length;
+    }
+
+    /** Visits every non-zero directed weight, by source index, then destination index. */
+    public void forEachWeight(WeightVisitor visitor) {
+        int n = nodes.size();
+        for (int i = 0; i < cells.length; i++) {
+            visitor.visit((int) (cells[i] / n), (int) (cells[i] % n), weights[i]);
+        }
     }
 
     /** Both directions together: the weight of the pair as one undirected edge. */
@@ -94,26 +126,20 @@ public final class TrafficMatrix {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrafficMatrix m && m.nodes.equals(nodes) && Arrays.equals(m.weights, weights);
+        return o instanceof TrafficMatrix m && m.nodes.equals(nodes) && Arrays.equals(m.cells, cells)
+                && Arrays.equals(m.weights, weights);
     }
 
     @Override
     public int hashCode() {
-        return nodes.hashCode() * 31 + Arrays.hashCode(weights);
+        return (nodes.hashCode() * 31 + Arrays.hashCode(cells)) * 31 + Arrays.hashCode(weights);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("TrafficMatrix[").append(nodes.size()).append(" nodes");
-        int n = nodes.size();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                if (weights[i * n + j] > 0) {
-                    sb.append(", ").append(nodes.get(i)).append("->").append(nodes.get(j)).append('=')
-                            .append(weights[i * n + j]);
-                }
-            }
-        }
+        forEachWeight((i, j, w) -> sb.append(", ").append(nodes.get(i)).append("->").append(nodes.get(j)).append('=')
+                .append(w));
         return sb.append(']').toString();
     }
 
@@ -157,12 +183,19 @@ public final class TrafficMatrix {
             for (int i = 0; i < nodes.size(); i++) {
                 order.put(nodes.get(i), i);
             }
-            int n = nodes.size();
-            double[] w = new double[n * n];
+            long n = nodes.size();
+            TreeMap<Long, Double> byCell = new TreeMap<>();
             for (Map.Entry<MacPair, Double> e : sums.entrySet()) {
-                w[order.get(e.getKey().src()) * n + order.get(e.getKey().dst())] = e.getValue();
+                byCell.put(order.get(e.getKey().src()) * n + order.get(e.getKey().dst()), e.getValue());
             }
-            return new TrafficMatrix(List.copyOf(nodes), w);
+            long[] cells = new long[byCell.size()];
+            double[] w = new double[byCell.size()];
+            int i = 0;
+            for (Map.Entry<Long, Double> e : byCell.entrySet()) {
+                cells[i] = e.getKey();
+                w[i++] = e.getValue();
+            }
+            return new TrafficMatrix(List.copyOf(nodes), cells, w);
         }
     }
 }

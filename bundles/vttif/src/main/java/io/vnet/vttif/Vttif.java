@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The VTTIF engine of a manager: it takes the agents' traffic reports, keeps a smoothed
@@ -24,10 +25,32 @@ import java.util.TreeMap;
  * <p>Reports of one network from several agents are summed. If two agents count the same
  * frames (sender's and receiver's host), every pair is doubled alike, which normalisation
  * cancels.
+ *
+ * <p>Bounded per network, however many VMs (or forged addresses) a network shows: a report
+ * keeps its {@link #MAX_REPORT_PAIRS} largest pairs, the window holds at most {@link
+ * #MAX_WINDOW_PAIRS} pairs (its oldest reports leave early beyond that), and the matrix has at
+ * most {@link #MAX_NODES} VMs, the largest talkers; what is left out is counted ({@link
+ * #omitted}). The matrix is sparse, so nothing takes nodes x nodes memory. One network's
+ * failure (an exception while adding its report or inferring its topology) empties that
+ * network's window and is recorded ({@link #failure}); the other networks go on.
  */
 public final class Vttif {
+    /** The most VMs in a network's matrix: the largest talkers in the window. */
+    public static final int MAX_NODES = 1_024;
+    /**
+     * The most pairs kept of one report of one network, its largest by bytes (the agents send at
+     * most as many).
+     */
+    public static final int MAX_REPORT_PAIRS = 4_096;
+    /**
+     * The most pairs held in a network's window over all its reports: sixteen reports of {@link
+     * #MAX_REPORT_PAIRS}, a 10 s window of one agent flooding at one report a second and room for
+     * the others.
+     */
+    public static final int MAX_WINDOW_PAIRS = 65_536;
+
     private final VttifConfig config;
-    private final TopologyClassifier classifier;
+    private final Function<TrafficMatrix, TopologyGraph> classifier;
     private final Map<NetworkId, State> networks = new TreeMap<>();
     private long lastEvaluation;
     private boolean evaluated;
@@ -37,19 +60,35 @@ public final class Vttif {
         final TopologyTracker tracker;
         TrafficMatrix matrix = TrafficMatrix.empty();
         TopologyGraph inferred = TopologyGraph.empty();
+        long failures;
+        String failure;
 
         State(NetworkId network, VttifConfig config) {
-            window = new TrafficWindow(config.windowMillis());
+            window = new TrafficWindow(config.windowMillis(), MAX_NODES, MAX_REPORT_PAIRS, MAX_WINDOW_PAIRS);
             tracker = new TopologyTracker(network, config.mode() == VttifConfig.Mode.DAMPED, config.stableMillis());
+        }
+
+        /** Records a failure and empties the window, whose state the failure may have left inconsistent. */
+        void failed(RuntimeException e) {
+            failures++;
+            failure = e.toString();
+            window.clear();
+            matrix = TrafficMatrix.empty();
+            inferred = TopologyGraph.empty();
         }
     }
 
     public Vttif(VttifConfig config) {
+        this(config, config == null ? null : new TopologyClassifier(config.pruneThreshold(), config.noiseBudget())::classify);
+    }
+
+    /** With {@code classifier} in place of the configured one (tests: a classifier that fails). */
+    Vttif(VttifConfig config, Function<TrafficMatrix, TopologyGraph> classifier) {
         if (config == null) {
             throw new IllegalArgumentException("invalid VTTIF configuration: null");
         }
         this.config = config;
-        this.classifier = new TopologyClassifier(config.pruneThreshold(), config.noiseBudget());
+        this.classifier = classifier;
     }
 
     public VttifConfig config() {
@@ -58,7 +97,8 @@ public final class Vttif {
 
     /**
      * Adds one agent's report. Returns false, and ignores it, if it ended before the window of
-     * the last evaluation began: it came too late to count.
+     * the last evaluation began: it came too late to count; or if it failed (a byte count that
+     * overflows), which empties the network's window and is recorded as its {@link #failure}.
      */
     public boolean add(TrafficSample sample) {
         if (sample == null) {
@@ -72,12 +112,18 @@ public final class Vttif {
             }
             networks.put(sample.network(), state);
         }
-        return state.window.add(sample);
+        try {
+            return state.window.add(sample);
+        } catch (RuntimeException e) {
+            state.failed(e);
+            return false;
+        }
     }
 
     /**
      * Moves every network's window to end at {@code nowMillis}, infers each topology and returns
-     * the changes to report, ordered by network.
+     * the changes to report, ordered by network. A network whose inference fails is left out
+     * (its window emptied, the failure recorded); the others are evaluated as usual.
      *
      * @throws IllegalArgumentException if {@code nowMillis} is before the previous evaluation
      */
@@ -90,9 +136,13 @@ public final class Vttif {
         lastEvaluation = nowMillis;
         List<TopologyChange> changes = new ArrayList<>();
         for (State s : networks.values()) {
-            s.matrix = s.window.advance(nowMillis, config.minPairRate());
-            s.inferred = classifier.classify(s.matrix);
-            s.tracker.observe(s.inferred, nowMillis).ifPresent(changes::add);
+            try {
+                s.matrix = s.window.advance(nowMillis, config.minPairRate());
+                s.inferred = classifier.apply(s.matrix);
+                s.tracker.observe(s.inferred, nowMillis).ifPresent(changes::add);
+            } catch (RuntimeException e) {
+                s.failed(e);
+            }
         }
         return changes;
     }
@@ -127,6 +177,21 @@ public final class Vttif {
         return s == null ? TrafficMatrix.empty() : s.matrix;
     }
 
+    /** What was left out of a network's inference to stay within the bounds, and its failures. */
+    public Omitted omitted(NetworkId network) {
+        State s = networks.get(network);
+        return s == null ? Omitted.NONE : s.window.omitted(s.failures);
+    }
+
+    /**
+     * Why the network's evaluation or one of its reports last failed (the exception, as text),
+     * empty if none ever did; {@link Omitted#failedEvaluations()} counts the failures.
+     */
+    public Optional<String> failure(NetworkId network) {
+        State s = networks.get(network);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.failure);
+    }
+
     /** The networks that have sent reports. */
     public Set<NetworkId> networks() {
         return Set.copyOf(networks.keySet());
@@ -145,6 +210,6 @@ public final class Vttif {
         if (matrix == null) {
             throw new IllegalArgumentException("invalid traffic matrix: null");
         }
-        return classifier.classify(matrix);
+        return classifier.apply(matrix);
     }
 }

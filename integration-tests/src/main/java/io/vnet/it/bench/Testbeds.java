@@ -105,6 +105,9 @@ final class Testbeds {
                 }
                 ca.tls(certs, a.name());
                 cb.tls(certs, b.name());
+            } else {
+                ca.insecure(); // the benchmark compares plain TCP with its peers: no TLS on that row
+                cb.insecure();
             }
         }
         AgentProcess agentB = fabric.startAgent(b, cb.build());

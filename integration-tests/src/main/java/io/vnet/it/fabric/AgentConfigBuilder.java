@@ -6,7 +6,10 @@ import io.vnet.protocol.Json;
 
 /**
  * Builds an agent configuration file for a test host. A link carries the networks the test names
- * (the {@code vnis} arguments); named none, it carries every network of this configuration.
+ * (the {@code vnis} arguments); named none, it carries every network of this configuration. The
+ * agent uses mutual TLS with the fabric's certificates ({@link Fabric#certs}) unless the test
+ * names other ones ({@link #tls}) or says {@link #insecure()}; a VXLAN link is marked
+ * unauthenticated (VXLAN cannot be authenticated).
  */
 public final class AgentConfigBuilder {
     public static final int LINK_PORT = 5800;
@@ -75,7 +78,7 @@ public final class AgentConfigBuilder {
     /** A VXLAN link to {@code peer}'s VXLAN endpoint on the underlay (port 4789). */
     public AgentConfigBuilder vxlan(String id, Host peer, boolean flood, int... vnis) {
         carrying(links.addObject().put("id", id).put("peer", peer.name()).put("transport", "vxlan")
-                .put("connect", peer.ip() + ":" + VXLAN_PORT).put("flood", flood), vnis);
+                .put("connect", peer.ip() + ":" + VXLAN_PORT).put("flood", flood).put("unauthenticated", true), vnis);
         return this;
     }
 
@@ -89,6 +92,22 @@ public final class AgentConfigBuilder {
     public AgentConfigBuilder tls(java.nio.file.Path dir, String certName) {
         root.putObject("tls").put("ca", dir.resolve("ca.pem").toString())
                 .put("cert", dir.resolve(certName + ".pem").toString()).put("key", dir.resolve(certName + ".key").toString());
+        return this;
+    }
+
+    /**
+     * No TLS and no authentication ({@code "insecure": true}), for a test about plain TCP. With a
+     * manager the agent then needs an enrolment token ({@link #enrolmentToken}).
+     */
+    public AgentConfigBuilder insecure() {
+        root.remove("tls");
+        root.put("insecure", true);
+        return this;
+    }
+
+    /** Without TLS: the file that holds the enrolment token the manager gave this host. */
+    public AgentConfigBuilder enrolmentToken(java.nio.file.Path file) {
+        root.put("enrolmentTokenFile", file.toString());
         return this;
     }
 
@@ -130,6 +149,9 @@ public final class AgentConfigBuilder {
     }
 
     public ObjectNode build() {
+        if (!root.has("tls") && !root.has("insecure")) {
+            tls(host.fabric().certs(host.name()), host.name());
+        }
         ObjectNode out = root.deepCopy();
         for (com.fasterxml.jackson.databind.JsonNode l : out.path("links")) {
             if (!l.has("vnis")) {

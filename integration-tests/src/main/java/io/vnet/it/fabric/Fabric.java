@@ -96,6 +96,22 @@ public final class Fabric implements AutoCloseable {
     }
 
     /** Adds a VM of network {@code vni} on {@code host}, with the given MTU. */
+    /**
+     * The fabric's certificate folder ({@code certs} in its work folder: {@code ca.pem}, and
+     * {@code NAME.pem}, {@code NAME.key} per daemon), made with scripts/vnet-certs.sh for
+     * {@code name} on first use. Daemons run with mutual TLS unless a test is about plain TCP.
+     */
+    public synchronized Path certs(String name) {
+        Path dir = workDir().resolve("certs");
+        if (!Files.exists(dir.resolve(name + ".pem"))) {
+            Sh.Result r = Sh.run(60, List.of(repoDir().resolve("scripts/vnet-certs.sh").toString(), dir.toString(), name));
+            if (!r.ok()) {
+                throw new IllegalStateException("scripts/vnet-certs.sh " + dir + " " + name + " failed: " + r.out());
+            }
+        }
+        return dir;
+    }
+
     public synchronized Vm addVm(Host host, String name, int vni, int mtu) {
         int n = nextVm++;
         String ns = netns(name);

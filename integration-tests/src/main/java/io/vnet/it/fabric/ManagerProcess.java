@@ -34,6 +34,12 @@ public final class ManagerProcess extends DaemonProcess {
         if (!config.has("agentListen")) {
             config.put("agentListen", host.ip() + ":" + AGENT_PORT);
         }
+        if (!config.has("tls") && !config.has("insecure")) {
+            // mutual TLS with the agents, with the fabric's certificates (the agents' default too)
+            Path certs = fabric.certs("manager");
+            config.putObject("tls").put("ca", certs.resolve("ca.pem").toString())
+                    .put("cert", certs.resolve("manager.pem").toString()).put("key", certs.resolve("manager.key").toString());
+        }
         if (!config.has("auth")) {
             config.putObject("auth");
         }

@@ -12,6 +12,13 @@ import java.util.List;
  * gain is measured afterwards, and it can be rolled back.
  */
 public interface AdaptationService {
+    /**
+     * Forgets the network's adaptation in memory (settings, decisions, rates): a released VNI's
+     * next owner must see none of it. The overlay it installed stays until it is replaced.
+     */
+    default void forget(NetworkId network) {
+    }
+
     /** What the loop does for a network. */
     enum Mode {
         /** Nothing. */

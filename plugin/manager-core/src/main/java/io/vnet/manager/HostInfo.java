@@ -15,10 +15,23 @@ import java.util.Map;
  * @param appliedGeneration the generation it acknowledged (-1: none)
  * @param links            its overlay links as it last measured them
  * @param instances        the VMs it registered by name (libvirt domains), with their NICs
+ * @param security         how it proved who it is: {@value #MUTUAL_TLS}, {@value #INSECURE} or {@value #UNKNOWN}
  */
 public record HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
                        Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
-                       List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links, List<VmInstance> instances) {
+                       List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links, List<VmInstance> instances,
+                       String security) {
+    public static final String MUTUAL_TLS = "mutual TLS";
+    public static final String INSECURE = "insecure: enrolment token only";
+    public static final String UNKNOWN = "unknown";
+
+    /** A host whose authentication is not known (a record read back, a test). */
+    public HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
+                    Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
+                    List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links, List<VmInstance> instances) {
+        this(hostId, role, linkAddress, connected, networks, vms, desiredGeneration, appliedGeneration, lastErrors,
+                lastSeen, links, instances, UNKNOWN);
+    }
 
     /** A host that registered no VM by name. */
     public HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,

@@ -10,6 +10,14 @@ import java.util.Set;
 
 /** VTTIF's view of every tenant network, from the agents' traffic reports. */
 public interface TopologyService {
+    /**
+     * Forgets everything VTTIF holds of {@code network} in memory (its window, topology and
+     * history): a released VNI's next owner must see none of it. False if there was nothing.
+     */
+    default boolean forget(NetworkId network) {
+        return false;
+    }
+
     /** The networks that have reported traffic. */
     Set<NetworkId> networks();
 

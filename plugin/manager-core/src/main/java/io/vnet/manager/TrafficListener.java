@@ -15,4 +15,16 @@ public interface TrafficListener {
      * @param pairs      frames and bytes per pair during the interval
      */
     void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs);
+
+    /**
+     * A report with its {@code rest}: per network, the traffic of the interval that {@code pairs}
+     * does not name (reports are bounded: they name the largest pairs). The manager calls this
+     * method; by default it passes the named pairs on to {@link #onReport(String, long, long,
+     * List)} and drops the rest, which has no pair. A listener that needs all the bytes, such as
+     * a rate, overrides it.
+     */
+    default void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs,
+                          List<UnpairedTraffic> rest) {
+        onReport(hostId, timeMillis, intervalMs, pairs);
+    }
 }

@@ -6,7 +6,7 @@
  * agents' per-pair traffic reports, e.g. VTTIF). Implementations are in {@code impl}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.vnet.manager;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,7 +29,9 @@ import java.util.Set;
  *   "hostId": "host-a",  "role": "host",            // or "proxy"
  *   "listen": "0.0.0.0:5800",                       // accept links here (optional)
  *   "vxlanListen": "0.0.0.0:4789",                  // UDP endpoint of VXLAN links (optional)
- *   "tls": {"ca": "ca.pem", "cert": "host-a.pem", "key": "host-a.key"},  // mutual TLS on TCP links
+ *   "tls": {"ca": "ca.pem", "cert": "host-a.pem", "key": "host-a.key"},  // mutual TLS on TCP links and to the manager
+ *   "insecure": false,        // true: no tls, no authentication (refused at start unless said so)
+ *   "enrolmentTokenFile": "enrolment-token",   // insecure with a manager: the token it gave this host
  *   "control": "/run/vnet/agent.sock",              // local control socket
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
  *   "lan":      [ {"vni": 100, "device": "eth1"} ],       // role proxy: bridge the home LAN with pcap
@@ -51,7 +53,13 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                           List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LanSpec> lans,
                           List<LinkSpec> links,
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
-                          int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach) {
+                          int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach,
+                          boolean insecure, String enrolmentToken) {
+
+    /** Why a daemon without TLS does not start, and the two ways out. */
+    public static final String NEEDS_TLS = "links and the manager channel are authenticated with mutual TLS: set"
+            + " \"tls\": {\"ca\", \"cert\", \"key\"} (scripts/vnet-certs.sh DIR HOST makes them), or \"insecure\": true"
+            + " to run without authentication (anyone who reaches the link port could pose as a peer)";
 
     /** Following libvirt's domains: the daemon's URI and how often to re-list them. */
     public record Libvirt(String uri, int resyncMs) {
@@ -74,7 +82,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
-            "maxLearnedPerNetwork",
+            "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
     private static final Set<String> LAN = Set.of("vni", "device");
@@ -203,12 +211,32 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                         DataPlaneConfig.DEFAULT_MAX_LEARNED));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
+        boolean insecure = Json.bool(root, "", "insecure", false);
+        if (dp.tls() == null && !insecure) {
+            throw new IllegalArgumentException(NEEDS_TLS);
+        }
+        if (dp.tls() != null && insecure) {
+            throw new IllegalArgumentException("insecure: the file sets \"tls\" too; remove one of them");
+        }
+        String tokenFile = Json.optText(root, "", "enrolmentTokenFile", null);
+        String token = tokenFile == null ? null : Json.field("", "enrolmentTokenFile",
+                () -> io.vnet.protocol.Secrets.firstLine(resolve(file, tokenFile), "enrolment token"));
+        if (insecure && manager != null && token == null) {
+            throw new IllegalArgumentException("enrolmentTokenFile: without TLS the manager knows this host by an"
+                    + " enrolment token only: name the file that holds the token the manager's agentTokensFile gives "
+                    + hostId);
+        }
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
         Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
                 lans, List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
-                libvirt(root), attach(root));
+                libvirt(root), attach(root), insecure, token);
+    }
+
+    private static Path resolve(Path configFile, String name) {
+        Path dir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+        return dir == null ? Path.of(name) : dir.resolve(name);
     }
 
     private static Libvirt libvirt(JsonNode root) {

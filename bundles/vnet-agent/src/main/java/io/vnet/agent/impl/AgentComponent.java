@@ -11,6 +11,7 @@ import io.vnet.dataplane.DataPlane;
 import io.vnet.dataplane.DataPlaneFactory;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
@@ -61,7 +62,20 @@ public final class AgentComponent {
         }
     }
 
+    /** What the agent says of its authentication, in the log at every start and in status. */
+    static String security(AgentConfig cfg) {
+        List<String> vxlan = cfg.links().stream().filter(LinkSpec::isVxlan).map(LinkSpec::id).toList();
+        String links = vxlan.isEmpty() ? "" : "; VXLAN links " + vxlan + " are unauthenticated (VXLAN cannot be)";
+        return (cfg.insecure() ? "INSECURE: no authentication (\"insecure\": true): anyone who reaches the link port"
+                + " can pose as a peer" + (cfg.manager() == null ? "" : ", and the manager knows this host by its enrolment"
+                + " token only") : "mutual TLS") + links;
+    }
+
     private void start(AgentConfig cfg) throws Exception {
+        String security = security(cfg);
+        if (cfg.insecure() || security.contains("VXLAN")) {
+            LOG.log(Level.WARNING, "agent " + cfg.hostId() + ": " + security);
+        }
         dataPlane = factory.create(cfg.dataPlane());
         for (NetworkId n : cfg.networks()) {
             dataPlane.addNetwork(n);
@@ -87,6 +101,7 @@ public final class AgentComponent {
             io.vnet.protocol.Tls tls = cfg.dataPlane().tls() == null ? null : io.vnet.protocol.Tls.load(cfg.dataPlane().tls());
             managerClient = new ManagerClient(cfg.manager(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
                     cfg.reportIntervalMs(), tls, cfg.managerId());
+            managerClient.enrolment(cfg.enrolmentToken());
         }
         Runnable changed = () -> {
             ManagerClient m = managerClient;
@@ -105,7 +120,9 @@ public final class AgentComponent {
         if (managerClient != null) {
             managerClient.start();
         }
-        control = new ControlServer(cfg.control(), new CommandHandler(dataPlane, cfg.role(), networks, vms));
+        CommandHandler commands = new CommandHandler(dataPlane, cfg.role(), networks, vms);
+        commands.security(security);
+        control = new ControlServer(cfg.control(), commands);
         if (vms != null) {
             libvirt = new io.vnet.libvirt.watch.DomainWatcher(cfg.libvirt().uri(), cfg.libvirt().resyncMs(), vms);
             libvirt.start();

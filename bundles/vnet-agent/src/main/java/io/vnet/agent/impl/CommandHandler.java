@@ -23,6 +23,8 @@ final class CommandHandler {
     private final String role;
     private final Networks networks;
     private final LocalVms vms;
+    /** How the agent's peers prove who they are, for status: "mutual TLS" or an insecure warning. */
+    private volatile String security = "unknown";
 
     CommandHandler(DataPlane dp, String role) {
         this(dp, role, null, null);
@@ -37,6 +39,11 @@ final class CommandHandler {
         this.role = role;
         this.networks = networks;
         this.vms = vms;
+    }
+
+    /** What status says of the agent's authentication. */
+    void security(String text) {
+        this.security = text;
     }
 
     ObjectNode handle(String line) {
@@ -155,7 +162,7 @@ final class CommandHandler {
             }
             case ControlOps.STATUS -> {
                 ObjectNode o = Json.object().put("hostId", dp.hostId()).put("role", role)
-                        .put("listenPort", dp.listenPort());
+                        .put("listenPort", dp.listenPort()).put("security", security);
                 ArrayNode nets = o.putArray("networks");
                 dp.networks().forEach(n -> nets.add(n.vni()));
                 if (vms != null) {

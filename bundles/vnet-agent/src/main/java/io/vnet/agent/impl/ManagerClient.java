@@ -18,10 +18,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.api.Endpoint;
-import io.vnet.api.MacAddress;
-import io.vnet.api.NetworkId;
-import io.vnet.api.PairCount;
 import io.vnet.dataplane.DataPlane;
+import io.vnet.dataplane.TrafficGrowth;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +39,6 @@ final class ManagerClient implements AutoCloseable {
     private static final long BACKOFF_MIN_MS = 100;
     private static final long BACKOFF_MAX_MS = 5000;
 
-    private record PairKey(int vni, MacAddress src, MacAddress dst, boolean sameHost) {
-    }
-
     private final Endpoint manager;
     private final String hostId;
     private final String role;
@@ -60,7 +55,6 @@ final class ManagerClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<PairKey, long[]> lastCounts = new HashMap<>();
     /** Per link id: bytes out and in at the last report. */
     private final Map<String, long[]> lastLinkBytes = new HashMap<>();
     private volatile Channel channel;
@@ -69,6 +63,7 @@ final class ManagerClient implements AutoCloseable {
     private long seq;
     /** The VMs libvirt runs here, or null when the agent does not follow libvirt. */
     private volatile LocalVms localVms;
+    private volatile String enrolmentToken;
 
     /**
      * @param tls       mutual TLS towards the manager, or null for plain TCP
@@ -85,6 +80,11 @@ final class ManagerClient implements AutoCloseable {
         this.dp = dp;
         this.state = state;
         this.intervalMs = intervalMs;
+    }
+
+    /** Without TLS: the enrolment token the manager gave this host, sent in every hello (before {@link #start()}). */
+    void enrolment(String token) {
+        this.enrolmentToken = token;
     }
 
     /** Registers the VMs libvirt runs here with the manager (before {@link #start()}). */
@@ -106,12 +106,15 @@ final class ManagerClient implements AutoCloseable {
         ch.writeAndFlush(m);
     }
 
-    /** networks[], macs[] and vms[] (the latter only when libvirt is followed). */
+    /**
+     * networks[], macs[] (bounded, see {@link MacInventory}), macsOmitted and vms[] (the latter only
+     * when libvirt is followed).
+     */
     private void inventory(ObjectNode m) {
         ArrayNode nets = m.putArray("networks");
         dp.networks().forEach(n -> nets.add(n.vni()));
-        m.set("macs", macs());
         LocalVms vms = localVms;
+        MacInventory.write(m, vms != null ? vms.macs() : Map.of(), dp.localMacs());
         if (vms != null) {
             m.set("vms", vms.json());
         }
@@ -157,31 +160,18 @@ final class ManagerClient implements AutoCloseable {
         group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
-    private ObjectNode hello() {
+    /** The hello this agent says on connecting; bounded (see {@link MacInventory}), so it always fits. */
+    ObjectNode hello() {
         ObjectNode h = Json.object().put("type", ManagerProtocol.HELLO).put("hostId", hostId).put("role", role)
                 .put("generation", state.generation());
         if (linkAddress != null) {
             h.put("linkAddress", linkAddress.toString());
         }
+        if (tls == null) {
+            h.put("insecure", true).put("token", enrolmentToken);
+        }
         inventory(h);
         return h;
-    }
-
-    /** The VM addresses behind this host: learned from traffic, and those of the VMs libvirt runs here. */
-    private ArrayNode macs() {
-        Map<NetworkId, java.util.Set<MacAddress>> all = new java.util.TreeMap<>();
-        dp.localMacs().forEach((n, macs) -> all.computeIfAbsent(n, k -> new java.util.TreeSet<>()).addAll(macs));
-        LocalVms vms = localVms;
-        if (vms != null) {
-            vms.macs().forEach((n, macs) -> all.computeIfAbsent(n, k -> new java.util.TreeSet<>()).addAll(macs));
-        }
-        ArrayNode a = Json.array();
-        for (Map.Entry<NetworkId, java.util.Set<MacAddress>> e : all.entrySet()) {
-            for (MacAddress m : e.getValue()) {
-                a.addObject().put("vni", e.getKey().vni()).put("mac", m.toString());
-            }
-        }
-        return a;
     }
 
     /** Each link's measured round trip and the rates it carried since the last report. */
@@ -205,35 +195,32 @@ final class ManagerClient implements AutoCloseable {
         return a;
     }
 
-    /** Sends the counts of the last interval (the growth of the cumulative counters). */
+    /**
+     * Sends the counts of the last interval. The data plane keeps the growth of its counters
+     * itself ({@link DataPlane#trafficGrowth()}), so the state behind the deltas is bounded and
+     * pruned with the counters; it is read every interval, with a manager or not.
+     */
     private void report() {
         try {
-            Map<PairKey, long[]> deltas = new HashMap<>();
-            for (PairCount p : dp.pairCounts()) {
-                PairKey k = new PairKey(p.network().vni(), p.src(), p.dst(), p.sameHost());
-                long[] last = lastCounts.get(k);
-                long df = p.frames() - (last == null ? 0 : last[0]);
-                long db = p.bytes() - (last == null ? 0 : last[1]);
-                lastCounts.put(k, new long[] {p.frames(), p.bytes()});
-                if (df > 0) {
-                    deltas.put(k, new long[] {df, db});
-                }
-            }
+            TrafficGrowth growth = dp.trafficGrowth();
             Channel ch = channel;
             if (ch == null || !ch.isActive()) {
                 return; // counts of intervals without a manager are not replayed
             }
-            ObjectNode r = Json.object().put("type", ManagerProtocol.REPORT).put("hostId", hostId)
-                    .put("seq", ++seq).put("intervalMs", intervalMs);
-            ArrayNode pairs = r.putArray("pairs");
-            deltas.forEach((k, v) -> pairs.addObject().put("vni", k.vni()).put("src", k.src().toString())
-                    .put("dst", k.dst().toString()).put("frames", v[0]).put("bytes", v[1]).put("sameHost", k.sameHost()));
-            inventory(r);
-            r.set("links", links());
-            ch.writeAndFlush(r);
+            ch.writeAndFlush(report(growth));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "traffic report failed: " + e);
         }
+    }
+
+    /** The report of one interval's {@code growth}: bounded (see {@link ReportTraffic}, {@link MacInventory}). */
+    ObjectNode report(TrafficGrowth growth) {
+        ObjectNode r = Json.object().put("type", ManagerProtocol.REPORT).put("hostId", hostId)
+                .put("seq", ++seq).put("intervalMs", intervalMs);
+        ReportTraffic.write(r, growth);
+        inventory(r);
+        r.set("links", links());
+        return r;
     }
 
     private final class Handler extends SimpleChannelInboundHandler<JsonNode> {
@@ -263,7 +250,14 @@ final class ManagerClient implements AutoCloseable {
             channel = ctx.channel();
             backoffMs = BACKOFF_MIN_MS;
             LOG.log(Level.INFO, "connected to manager " + manager + (tls != null ? " over mutual TLS" : ""));
-            ctx.writeAndFlush(hello());
+            ObjectNode h = hello();
+            int omitted = h.path("macsOmitted").asInt();
+            if (omitted > 0) {
+                LOG.log(Level.WARNING, "the hello lists " + h.path("macs").size() + " VM addresses and leaves out "
+                        + omitted + " (at most " + ManagerProtocol.MAX_MACS_PER_NETWORK + " per network, "
+                        + ManagerProtocol.MAX_MACS + " in all)");
+            }
+            ctx.writeAndFlush(h);
         }
 
         @Override

@@ -32,7 +32,7 @@ class AgentConfigErrorsTest {
     }
 
     private static String withHost(String rest) {
-        return "{\"hostId\": \"host-a\", " + rest + "}";
+        return "{\"hostId\": \"host-a\", \"insecure\": true, " + rest + "}";
     }
 
     private static final String NET = "\"networks\": [{\"vni\": 100, \"tap\": \"vnet100\"}]";
@@ -157,6 +157,33 @@ class AgentConfigErrorsTest {
                 "links[0].transport", "'udp'", "expected tcp");
         fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"vnis\": [100], \"connect\": \"h:1\", \"flood\": \"yes\"}]"),
                 "links[0].flood", "expected true or false");
+    }
+
+    @Test
+    void withoutTlsTheAgentRefusesToStartUnlessToldItIsInsecure() throws Exception {
+        fails("{\"hostId\": \"h1\"}", "authenticated with mutual TLS", "scripts/vnet-certs.sh", "\"insecure\": true");
+        fails("{\"hostId\": \"h1\", \"insecure\": true, \"tls\": {\"ca\": \"x\", \"cert\": \"y\", \"key\": \"z\"}}",
+                "tls.ca: cannot read");
+        fails("{\"hostId\": \"h1\", \"insecure\": true, \"manager\": \"192.0.2.10:5900\"}", "enrolmentTokenFile",
+                "enrolment token");
+        Files.writeString(dir.resolve("token"), "short\n");
+        fails("{\"hostId\": \"h1\", \"insecure\": true, \"manager\": \"192.0.2.10:5900\", \"enrolmentTokenFile\":"
+                + " \"token\"}", "enrolmentTokenFile", "at least 16");
+        Files.writeString(dir.resolve("token"), "0123456789abcdef0123\n");
+        file = dir.resolve("ok.json");
+        Files.writeString(file, "{\"hostId\": \"h1\", \"insecure\": true, \"manager\": \"192.0.2.10:5900\","
+                + " \"enrolmentTokenFile\": \"token\"}");
+        AgentConfig c = AgentConfig.load(file);
+        assertTrue(c.insecure() && "0123456789abcdef0123".equals(c.enrolmentToken()), c.toString());
+    }
+
+    @Test
+    void aVxlanLinkMustSayItIsUnauthenticated() throws IOException {
+        fails(withHost("\"vxlanListen\": \"0.0.0.0:4789\", \"links\": [{\"id\": \"vx\", \"peer\": \"p\","
+                + " \"transport\": \"vxlan\", \"connect\": \"h:4789\", \"vnis\": [100]}]"),
+                "links[0].unauthenticated", "VXLAN cannot be authenticated", "\"unauthenticated\": true");
+        fails(withHost("\"links\": [{\"id\": \"l\", \"peer\": \"p\", \"connect\": \"h:1\", \"vnis\": [100],"
+                + " \"unauthenticated\": true}]"), "links[0].unauthenticated", "only a VXLAN link");
     }
 
     @Test

@@ -25,7 +25,7 @@ class AgentConfigLanTest {
     }
 
     private static String proxy(String networks, String lan) {
-        return "{\"hostId\": \"home-proxy\", \"role\": \"proxy\", \"networks\": " + networks + ", \"lan\": " + lan + "}";
+        return "{\"hostId\": \"home-proxy\", \"insecure\": true, \"role\": \"proxy\", \"networks\": " + networks + ", \"lan\": " + lan + "}";
     }
 
     private String fails(String json, String... parts) throws IOException {
@@ -52,14 +52,14 @@ class AgentConfigLanTest {
 
     @Test
     void noLanSectionMeansNoLanDevice() throws Exception {
-        assertTrue(AgentConfig.load(write("{\"hostId\": \"h\"}")).lans().isEmpty());
-        assertTrue(AgentConfig.load(write("{\"hostId\": \"h\", \"lan\": null}")).lans().isEmpty());
-        assertTrue(AgentConfig.load(write("{\"hostId\": \"h\", \"lan\": []}")).lans().isEmpty(), "empty is fine for a host");
+        assertTrue(AgentConfig.load(write("{\"hostId\": \"h\", \"insecure\": true}")).lans().isEmpty());
+        assertTrue(AgentConfig.load(write("{\"hostId\": \"h\", \"insecure\": true, \"lan\": null}")).lans().isEmpty());
+        assertTrue(AgentConfig.load(write("{\"hostId\": \"h\", \"insecure\": true, \"lan\": []}")).lans().isEmpty(), "empty is fine for a host");
     }
 
     @Test
     void rulesMayTargetTheLanDevice() throws Exception {
-        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"p\", \"role\": \"proxy\", \"networks\": [{\"vni\": 100}],"
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"p\", \"insecure\": true, \"role\": \"proxy\", \"networks\": [{\"vni\": 100}],"
                 + " \"lan\": [{\"vni\": 100, \"device\": \"eth1\"}],"
                 + " \"rules\": [{\"vni\": 100, \"dst\": \"02:00:00:00:00:01\", \"to\": \"interface:eth1\"}]}"));
         assertEquals("interface:eth1", c.rules().get(0).target().toString());
@@ -67,7 +67,7 @@ class AgentConfigLanTest {
 
     @Test
     void onlyAProxyHasALan() throws IOException {
-        fails("{\"hostId\": \"h\", \"networks\": [{\"vni\": 100}], \"lan\": [{\"vni\": 100, \"device\": \"eth1\"}]}",
+        fails("{\"hostId\": \"h\", \"insecure\": true, \"networks\": [{\"vni\": 100}], \"lan\": [{\"vni\": 100, \"device\": \"eth1\"}]}",
                 "lan: only a proxy bridges a LAN device", "\"role\": \"proxy\"", "role is host");
     }
 

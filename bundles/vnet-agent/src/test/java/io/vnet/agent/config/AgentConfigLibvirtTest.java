@@ -17,7 +17,7 @@ class AgentConfigLibvirtTest {
 
     private AgentConfig load(String rest) throws Exception {
         Path f = dir.resolve("agent.json");
-        Files.writeString(f, "{\"hostId\": \"kvm-1\"" + rest + "}");
+        Files.writeString(f, "{\"hostId\": \"kvm-1\", \"insecure\": true" + rest + "}");
         return AgentConfig.load(f);
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentConfigTest {
     static final String FULL = """
             {
-              "hostId": "host-a", "role": "proxy",
+              "hostId": "host-a", "role": "proxy", "insecure": true,
               "listen": "0.0.0.0:5800",
               "control": "/tmp/vnet-test.sock",
               "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500},
@@ -74,7 +74,7 @@ class AgentConfigTest {
 
     @Test
     void minimalFileTakesDefaults() throws Exception {
-        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\"}"));
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true}"));
         assertEquals("host", c.role());
         assertNull(c.listen());
         assertEquals(AgentConfig.DEFAULT_CONTROL, c.control());
@@ -89,13 +89,13 @@ class AgentConfigTest {
 
     @Test
     void maxMtuRaisesTheFrameSize() throws Exception {
-        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"maxMtu\": 8000}"));
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"maxMtu\": 8000}"));
         assertEquals(8018, c.dataPlane().maxFrame());
     }
 
     @Test
     void nullArraysAreEmpty() throws Exception {
-        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"networks\": null, \"links\": null, \"rules\": null}"));
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"networks\": null, \"links\": null, \"rules\": null}"));
         assertTrue(c.networks().isEmpty() && c.links().isEmpty() && c.rules().isEmpty());
     }
 

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** A data plane that only keeps its links and rules, with the real one's rules for both. */
+/**
+ * A data plane that only keeps its links and rules, with the real one's rules for both; its
+ * local addresses and traffic are what a test sets.
+ */
 final class MemoryDataPlane implements DataPlane {
     final Map<String, LinkSpec> links = new LinkedHashMap<>();
     final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
@@ -24,6 +27,10 @@ final class MemoryDataPlane implements DataPlane {
     /** "vni mac" of every forgotten and every announced address, in order. */
     final List<String> forgotten = new java.util.ArrayList<>();
     final List<String> announced = new java.util.ArrayList<>();
+    /** What {@link #localMacs()} answers: the addresses "learned" on local interfaces. */
+    Map<NetworkId, List<MacAddress>> localMacs = Map.of();
+    /** What the next {@link #trafficGrowth()} answers (then nothing). */
+    io.vnet.dataplane.TrafficGrowth growth = io.vnet.dataplane.TrafficGrowth.NONE;
     int linkAdds;
     int linkRemovals;
     int linkUpdates;
@@ -154,7 +161,7 @@ final class MemoryDataPlane implements DataPlane {
 
     @Override
     public Map<NetworkId, List<MacAddress>> localMacs() {
-        return Map.of();
+        return localMacs;
     }
 
     @Override
@@ -165,6 +172,13 @@ final class MemoryDataPlane implements DataPlane {
     @Override
     public List<PairCount> pairCounts() {
         return List.of();
+    }
+
+    @Override
+    public io.vnet.dataplane.TrafficGrowth trafficGrowth() {
+        io.vnet.dataplane.TrafficGrowth g = growth;
+        growth = io.vnet.dataplane.TrafficGrowth.NONE;
+        return g;
     }
 
     @Override

@@ -1,167 +1,180 @@
 package io.vnet.dataplane.count;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Per-pair frame and byte counters for the forwarding path. Each forwarding thread writes its
- * own open-addressing table (found through a ThreadLocal), so counting takes no lock and, once
- * a pair has been seen, allocates nothing. Readers merge all tables; counts are cumulative.
+ * own table ({@link PairTable}, found through a ThreadLocal), so counting takes no lock and
+ * allocates nothing, whether the frame's pair has a counter or is refused one. Readers merge all
+ * tables.
+ *
+ * <p>Bounded: a thread's table holds at most {@value #MAX_PAIRS} pairs, at most {@value
+ * #MAX_PAIRS_PER_NETWORK} of one network (half: a flooding network leaves the other half to the
+ * others). A frame of a new pair beyond that is counted in its network's overflow (frames and
+ * bytes, {@link #overflow()}) and the pair in an estimate of refused pairs ({@link
+ * #refusedPairs()}), so every frame is counted somewhere. A full table takes about 1.3 MiB.
+ *
+ * <p>Cumulative and periodic views. {@link #snapshot()}, {@link #overflow()} and {@link
+ * #refusedPairs()} are cumulative since each counter was created. {@link #interval()} is for the
+ * one periodic reporter: it returns the growth since its previous call, and each call ends an
+ * epoch, after which every table drops the pairs that counted nothing during the whole previous
+ * epoch (so the live pairs turn over and a flood's addresses leave within two intervals). The
+ * growth stays exact across that pruning: a pair is dropped only after a call that read its
+ * final counts, and a pair counted again later is a new counter (a new born epoch) whose counts
+ * are all growth. What the reporter remembers of the previous call is exactly the counters the
+ * tables held then, so it is pruned with them. A table whose thread has ended is read one last
+ * time by {@link #interval()} and then dropped (without a reporter: when a new thread starts
+ * counting).
  */
 public final class PairCounters {
-    /** One pair's cumulative count, with its network and addresses as the low bits of longs. */
+    /** The most pairs one forwarding thread's table holds. */
+    public static final int MAX_PAIRS = 16_384;
+    /** The most pairs of one network one forwarding thread's table holds. */
+    public static final int MAX_PAIRS_PER_NETWORK = MAX_PAIRS / 2;
+
+    /** One pair's count, with its network and addresses as the low bits of longs. */
     public record Count(int vni, long src, long dst, long frames, long bytes) {
     }
 
-    private final CopyOnWriteArrayList<Table> tables = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Table> mine = ThreadLocal.withInitial(() -> {
-        Table t = new Table();
+    /** Frames of network {@code vni} whose pair had no room for a counter, and their bytes. */
+    public record Overflow(int vni, long frames, long bytes) {
+    }
+
+    /** The growth of the counters over one reporting interval; see {@link #interval()}. */
+    public record Counts(List<Count> pairs, List<Overflow> overflow, long refusedPairs) {
+    }
+
+    /** A counter as the reporter knows it: one table's pair (or network entry) of one born epoch. */
+    private record Incarnation(PairTable table, int vni, long src, long dst, int born) {
+    }
+
+    private record Key(int vni, long src, long dst) {
+    }
+
+    private static final long NO_MAC = -1;
+
+    private final int maxPairs;
+    private final int maxPairsPerNetwork;
+    private final PairTable.Epoch epoch = new PairTable.Epoch();
+    private final CopyOnWriteArrayList<PairTable> tables = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<PairTable> mine = ThreadLocal.withInitial(this::newTable);
+    private final CounterDeltas<Incarnation> deltas = new CounterDeltas<>();
+    private final CounterDeltas<PairTable> refusedDeltas = new CounterDeltas<>();
+    private volatile boolean reporting;
+
+    public PairCounters() {
+        this(MAX_PAIRS, MAX_PAIRS_PER_NETWORK);
+    }
+
+    /** Counters with other bounds (tests). */
+    PairCounters(int maxPairs, int maxPairsPerNetwork) {
+        this.maxPairs = maxPairs;
+        this.maxPairsPerNetwork = maxPairsPerNetwork;
+    }
+
+    private PairTable newTable() {
+        if (!reporting) {
+            tables.removeIf(t -> !t.ownerAlive());
+        }
+        PairTable t = new PairTable(epoch, maxPairs, maxPairsPerNetwork, Thread.currentThread());
         tables.add(t);
         return t;
-    });
+    }
 
     /** Counts one frame of {@code bytes} from {@code src} to {@code dst} in network {@code vni}. */
     public void count(int vni, long src, long dst, int bytes) {
         mine.get().add(vni, src, dst, bytes);
     }
 
-    /** All pairs counted so far, merged over the forwarding threads. */
+    /** Every pair the tables hold, cumulative since its counter was created, merged over threads. */
     public List<Count> snapshot() {
         Map<Key, long[]> merged = new HashMap<>();
-        for (Table t : tables) {
-            t.forEach((k1, k2, frames, bytes) -> {
-                long[] acc = merged.computeIfAbsent(new Key(k1, k2), k -> new long[2]);
-                acc[0] += frames;
-                acc[1] += bytes;
-            });
+        for (PairTable t : tables) {
+            t.forEachPair((vni, src, dst, frames, bytes, born) -> add(merged, new Key(vni, src, dst), frames, bytes));
         }
-        return merged.entrySet().stream()
-                .map(e -> new Count(Table.vni(e.getKey().k1, e.getKey().k2), Table.src(e.getKey().k1),
-                        Table.dst(e.getKey().k2), e.getValue()[0], e.getValue()[1]))
-                .toList();
+        return counts(merged);
     }
 
-    private record Key(long k1, long k2) {
+    /** Per network, the frames (and bytes) that found no room for their pair, cumulative. */
+    public List<Overflow> overflow() {
+        Map<Integer, long[]> merged = new TreeMap<>();
+        for (PairTable t : tables) {
+            t.forEachNetwork((vni, frames, bytes, born) -> add(merged, vni, frames, bytes));
+        }
+        return overflows(merged);
     }
 
-    interface Visitor {
-        void visit(long k1, long k2, long frames, long bytes);
+    /** The estimate of the distinct pairs refused a counter, summed over the tables, cumulative. */
+    public long refusedPairs() {
+        long sum = 0;
+        for (PairTable t : tables) {
+            sum += t.refusedPairs();
+        }
+        return sum;
     }
 
     /**
-     * A single-writer table. Key word 1 holds the source and the VNI's low 16 bits, word 2 the
-     * destination, the VNI's high 8 bits and an "occupied" bit. Readers on other threads see
-     * counts through opaque reads; a full table is replaced by a larger copy (rare).
+     * For the one periodic reporter: the growth of every counter since the previous call (all of
+     * it at the first call), merged over threads; pairs and networks that did not grow are left
+     * out. Then ends the epoch, so that pairs idle since before the previous call are dropped.
      */
-    static final class Table {
-        private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-        private static final long OCCUPIED = 1L << 63;
-        private static final long MAC = 0xFFFF_FFFF_FFFFL;
-
-        private static final class Slots {
-            final long[] k1;
-            final long[] k2;
-            final long[] frames;
-            final long[] bytes;
-            final int mask;
-
-            Slots(int capacity) {
-                k1 = new long[capacity];
-                k2 = new long[capacity];
-                frames = new long[capacity];
-                bytes = new long[capacity];
-                mask = capacity - 1;
+    public synchronized Counts interval() {
+        reporting = true;
+        Map<Key, long[]> pairs = new HashMap<>();
+        Map<Integer, long[]> overflow = new TreeMap<>();
+        long refused = 0;
+        deltas.begin();
+        refusedDeltas.begin();
+        List<PairTable> ended = new ArrayList<>();
+        for (PairTable t : tables) {
+            if (!t.ownerAlive()) {
+                ended.add(t); // nothing changes it any more: this is its last read
             }
+            t.forEachPair((vni, src, dst, frames, bytes, born) -> {
+                long[] g = deltas.growth(new Incarnation(t, vni, src, dst, born), frames, bytes);
+                add(pairs, new Key(vni, src, dst), g[0], g[1]);
+            });
+            t.forEachNetwork((vni, frames, bytes, born) -> {
+                long[] g = deltas.growth(new Incarnation(t, vni, NO_MAC, NO_MAC, born), frames, bytes);
+                add(overflow, vni, g[0], g[1]);
+            });
+            refused += refusedDeltas.growth(t, t.refusedPairs(), 0)[0];
         }
+        deltas.end();
+        refusedDeltas.end();
+        tables.removeAll(ended);
+        epoch.value++;
+        return new Counts(counts(pairs), overflows(overflow), refused);
+    }
 
-        private volatile Slots slots = new Slots(1024);
-        private int size;
+    /** How many tables there are (one per thread that counted and has not been dropped). */
+    int tableCount() {
+        return tables.size();
+    }
 
-        static long key1(int vni, long src) {
-            return src | ((long) (vni & 0xFFFF) << 48);
+    private static <K> void add(Map<K, long[]> merged, K key, long frames, long bytes) {
+        if (frames == 0 && bytes == 0) {
+            return;
         }
+        long[] acc = merged.computeIfAbsent(key, k -> new long[2]);
+        acc[0] += frames;
+        acc[1] += bytes;
+    }
 
-        static long key2(int vni, long dst) {
-            return dst | ((long) ((vni >>> 16) & 0xFF) << 48) | OCCUPIED;
-        }
+    private static List<Count> counts(Map<Key, long[]> merged) {
+        List<Count> out = new ArrayList<>(merged.size());
+        merged.forEach((k, v) -> out.add(new Count(k.vni(), k.src(), k.dst(), v[0], v[1])));
+        return out;
+    }
 
-        static int vni(long k1, long k2) {
-            return (int) ((k1 >>> 48) & 0xFFFF) | (int) (((k2 >>> 48) & 0xFF) << 16);
-        }
-
-        static long src(long k1) {
-            return k1 & MAC;
-        }
-
-        static long dst(long k2) {
-            return k2 & MAC;
-        }
-
-        private static int hash(long k1, long k2) {
-            long h = k1 * 0x9E3779B97F4A7C15L ^ k2 * 0xC2B2AE3D27D4EB4FL;
-            return (int) (h ^ (h >>> 29));
-        }
-
-        void add(int vni, long src, long dst, int nbytes) {
-            long k1 = key1(vni, src);
-            long k2 = key2(vni, dst);
-            Slots s = slots;
-            int i = hash(k1, k2) & s.mask;
-            while (true) {
-                long cur = (long) LONGS.getOpaque(s.k2, i);
-                if (cur == k2 && s.k1[i] == k1) {
-                    LONGS.setOpaque(s.frames, i, s.frames[i] + 1);
-                    LONGS.setOpaque(s.bytes, i, s.bytes[i] + nbytes);
-                    return;
-                }
-                if (cur == 0) {
-                    if (size + 1 > (s.mask + 1) * 3 / 4) {
-                        grow();
-                        add(vni, src, dst, nbytes);
-                        return;
-                    }
-                    s.k1[i] = k1;
-                    s.frames[i] = 1;
-                    s.bytes[i] = nbytes;
-                    LONGS.setRelease(s.k2, i, k2); // publishes the slot to readers
-                    size++;
-                    return;
-                }
-                i = (i + 1) & s.mask;
-            }
-        }
-
-        private void grow() {
-            Slots old = slots;
-            Slots next = new Slots((old.mask + 1) * 2);
-            for (int i = 0; i <= old.mask; i++) {
-                long k2 = old.k2[i];
-                if (k2 != 0) {
-                    int j = hash(old.k1[i], k2) & next.mask;
-                    while (next.k2[j] != 0) {
-                        j = (j + 1) & next.mask;
-                    }
-                    next.k1[j] = old.k1[i];
-                    next.frames[j] = old.frames[i];
-                    next.bytes[j] = old.bytes[i];
-                    next.k2[j] = k2;
-                }
-            }
-            slots = next; // volatile: readers see the copied slots
-        }
-
-        void forEach(Visitor v) {
-            Slots s = slots;
-            for (int i = 0; i <= s.mask; i++) {
-                long k2 = (long) LONGS.getAcquire(s.k2, i);
-                if (k2 != 0) {
-                    v.visit(s.k1[i], k2, (long) LONGS.getOpaque(s.frames, i), (long) LONGS.getOpaque(s.bytes, i));
-                }
-            }
-        }
+    private static List<Overflow> overflows(Map<Integer, long[]> merged) {
+        List<Overflow> out = new ArrayList<>(merged.size());
+        merged.forEach((vni, v) -> out.add(new Overflow(vni, v[0], v[1])));
+        return out;
     }
 }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * VNET's forwarding engine. For a frame of network {@code vni} that entered at port {@code in}:
  * <ol>
  * <li>the source address is learned on {@code in} (unless it is a group address);</li>
- * <li>the most specific matching rule decides the output port;</li>
+ * <li>the most specific matching rule whose port is up decides the output port (if no matching
+ * rule's port is up, the most specific one's, where the frame is counted {@code link-down});</li>
  * <li>else a unicast destination goes where it was learned, if that port is up;</li>
  * <li>else the frame is flooded: to every flooding port of the network but {@code in} (a link
  * floods only the networks it carries). A frame

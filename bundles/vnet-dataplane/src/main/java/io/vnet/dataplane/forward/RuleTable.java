@@ -54,22 +54,39 @@ final class RuleTable {
         wildDst = wild.toArray(new Compiled[0]);
     }
 
-    /** The port of the most specific rule matching (src, dst), or null. */
+    /**
+     * The port of the most specific rule matching (src, dst) whose port is up; if none of the
+     * matching rules' ports is up, the most specific one's (where the frame is then counted
+     * link-down); null if no rule matches. So a fast path that is not connected yet, or lost its
+     * connection, leaves its pairs on the route of the next rule (the tree's) instead of
+     * dropping their frames.
+     */
     Port lookup(long src, long dst) {
+        Port first = null;
         Compiled[] exact = byDst.get(dst);
         if (exact != null) {
             for (Compiled c : exact) {
                 if (c.rule().src().matches(src)) {
-                    return c.port();
+                    if (c.port().isUp()) {
+                        return c.port();
+                    }
+                    if (first == null) {
+                        first = c.port();
+                    }
                 }
             }
         }
         for (Compiled c : wildDst) {
             if (c.rule().matches(src, dst)) {
-                return c.port();
+                if (c.port().isUp()) {
+                    return c.port();
+                }
+                if (first == null) {
+                    first = c.port();
+                }
             }
         }
-        return null;
+        return first;
     }
 
     /** Whether the rule that decides (src, dst) is one whose destination is exactly {@code dst}. */

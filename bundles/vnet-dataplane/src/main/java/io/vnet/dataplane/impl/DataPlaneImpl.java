@@ -12,6 +12,7 @@ import io.vnet.api.PairCount;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.DataPlane;
 import io.vnet.dataplane.DataPlaneConfig;
+import io.vnet.dataplane.TrafficGrowth;
 import io.vnet.dataplane.count.BridgePairCounter;
 import io.vnet.dataplane.count.PairCounters;
 import io.vnet.dataplane.forward.Forwarder;
@@ -45,6 +46,9 @@ public final class DataPlaneImpl implements DataPlane {
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final Map<String, TapPort> taps = new LinkedHashMap<>();
     private final Map<String, PcapPort> lans = new LinkedHashMap<>();
+    /** The reporter's view of the same-host pairs (the kernel's counters are cumulative). */
+    private final io.vnet.dataplane.count.CounterDeltas<SameHostKey> sameHostDeltas =
+            new io.vnet.dataplane.count.CounterDeltas<>();
 
     public DataPlaneImpl(DataPlaneConfig config) {
         this.config = config;
@@ -336,6 +340,63 @@ public final class DataPlaneImpl implements DataPlane {
             out.add(new PairCount(NetworkId.of(c.vni()), MacAddress.of(c.src()), MacAddress.of(c.dst()),
                     c.frames(), c.bytes(), false));
         }
+        for (SameHostPair p : sameHostPairs()) {
+            out.add(new PairCount(p.network(), MacAddress.of(p.src()), MacAddress.of(p.dst()), p.frames(), p.bytes(), true));
+        }
+        return out;
+    }
+
+    @Override
+    public TrafficGrowth trafficGrowth() {
+        if (pairs == null) {
+            return TrafficGrowth.NONE;
+        }
+        PairCounters.Counts c = pairs.interval();
+        List<PairCount> out = new ArrayList<>();
+        for (PairCounters.Count p : c.pairs()) {
+            out.add(new PairCount(NetworkId.of(p.vni()), MacAddress.of(p.src()), MacAddress.of(p.dst()),
+                    p.frames(), p.bytes(), false));
+        }
+        List<SameHostPair> sameHost = sameHostPairs();
+        synchronized (sameHostDeltas) {
+            sameHostDeltas.begin();
+            for (SameHostPair p : sameHost) {
+                long[] g = sameHostDeltas.growth(p.key(), p.frames(), p.bytes());
+                if (g[0] > 0 || g[1] > 0) {
+                    out.add(new PairCount(p.network(), MacAddress.of(p.src()), MacAddress.of(p.dst()), g[0], g[1], true));
+                }
+            }
+            sameHostDeltas.end();
+        }
+        List<TrafficGrowth.Overflow> overflow = new ArrayList<>();
+        for (PairCounters.Overflow o : c.overflow()) {
+            overflow.add(new TrafficGrowth.Overflow(NetworkId.of(o.vni()), o.frames(), o.bytes()));
+        }
+        return new TrafficGrowth(out, overflow, c.refusedPairs());
+    }
+
+    /** A same-host pair as the kernel counts it: by the bridge port it was sent from. */
+    private record SameHostKey(String port, NetworkId network, long src, long dst) {
+    }
+
+    /** A same-host pair's cumulative count. */
+    private record SameHostPair(SameHostKey key, long frames, long bytes) {
+        NetworkId network() {
+            return key.network();
+        }
+
+        long src() {
+            return key.src();
+        }
+
+        long dst() {
+            return key.dst();
+        }
+    }
+
+    /** What the kernel counted between VMs on this host's bridges, cumulative; empty if it does not count. */
+    private List<SameHostPair> sameHostPairs() {
+        List<SameHostPair> out = new ArrayList<>();
         BridgePairCounter bp;
         Map<String, Integer> bridgeVni = new HashMap<>();
         synchronized (this) {
@@ -352,8 +413,8 @@ public final class DataPlaneImpl implements DataPlane {
                 for (BridgePairCounter.Entry e : bp.read()) {
                     Integer vni = bridgeVni.get(portBridge.get(e.port()));
                     if (vni != null) {
-                        out.add(new PairCount(NetworkId.of(vni), MacAddress.of(e.src()), MacAddress.of(e.dst()),
-                                e.frames(), e.bytes(), true));
+                        out.add(new SameHostPair(new SameHostKey(e.port(), NetworkId.of(vni), e.src(), e.dst()), e.frames(),
+                                e.bytes()));
                     }
                 }
             } catch (IOException e) {

@@ -104,14 +104,25 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
+            String busy = link.refusal(ctx.channel());
+            if (busy != null) {
+                links.refused();
+                unidentified.drop(DropReason.UNIDENTIFIED);
+                LOG.log(Level.WARNING, "refused connection from " + ctx.channel().remoteAddress() + ": " + busy);
+                ctx.close();
+                return;
+            }
             ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
         }
         if (timeout != null) {
             timeout.cancel(false);
         }
+        if (!link.attach(ctx.channel())) {
+            links.refused();
+            return;
+        }
         links.identified(ctx.channel(), link);
         ctx.pipeline().replace(this, "link", links.linkHandler(link));
-        link.attach(ctx.channel());
         // what this daemon reads (a version-1 peer ignores it)
         ctx.writeAndFlush(Records.capabilities(ctx.alloc(), links.capabilities()), ctx.voidPromise());
     }

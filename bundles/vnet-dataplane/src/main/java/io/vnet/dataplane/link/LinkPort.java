@@ -29,6 +29,7 @@ public final class LinkPort implements Port {
     private final String portId;
     private final PortCounters counters = new PortCounters();
     private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong refusedSessions = new AtomicLong();
     private volatile Channel channel;
     /** Whether the peer on {@link #channel} said it reads version-2 (offloaded) frames. */
     private volatile boolean peerReadsOffloads;
@@ -126,13 +127,44 @@ public final class LinkPort implements Port {
         ch.writeAndFlush(new Records.FrameRecord(vni, frame, offload), ch.voidPromise());
     }
 
-    /** The connection {@code ch} said the right hello: it carries this link from now on. */
-    void attach(Channel ch) {
+    /**
+     * Why {@code ch}, a new connection that said the right hello, may not carry this link, or null:
+     * the link has a live session (its connection is open, so its peer answers keepalives) and the
+     * newcomer did not present the same certificate. A live, authenticated session is never
+     * replaced by another claiming the same peer; the peer itself reconnecting (same certificate)
+     * replaces it.
+     */
+    synchronized String refusal(Channel ch) {
+        Channel old = channel;
+        if (old == null || old == ch || !old.isActive() || io.vnet.protocol.Tls.sameCertificate(old, ch)) {
+            return null;
+        }
+        return "link " + spec.id() + " has a live session with " + spec.peerHost() + " from " + old.remoteAddress()
+                + "; a new session for a live peer is refused while the first answers keepalives";
+    }
+
+    /** How many connections claiming this link's peer were refused while its session was live. */
+    long refusedSessions() {
+        return refusedSessions.get();
+    }
+
+    /**
+     * The connection {@code ch} said the right hello: it carries this link from now on, unless
+     * {@link #refusal} refuses it (then it is closed and false returned).
+     */
+    boolean attach(Channel ch) {
         Channel old;
         synchronized (this) {
             if (closed) {
                 ch.close();
-                return;
+                return false;
+            }
+            String refused = refusal(ch);
+            if (refused != null) {
+                refusedSessions.incrementAndGet();
+                LOG.log(Level.WARNING, "refused connection from " + ch.remoteAddress() + ": " + refused);
+                ch.close();
+                return false;
             }
             old = channel;
             peerReadsOffloads = false;
@@ -146,9 +178,11 @@ public final class LinkPort implements Port {
         sessions.incrementAndGet();
         LOG.log(Level.INFO, "link " + spec.id() + " up: peer " + spec.peerHost() + " at " + ch.remoteAddress());
         if (old != null && old != ch) {
-            LOG.log(Level.INFO, "link " + spec.id() + ": the new connection replaces the one from " + old.remoteAddress());
+            LOG.log(Level.INFO, "link " + spec.id() + ": the new connection replaces the one from " + old.remoteAddress()
+                    + (old.isActive() ? " (the same certificate: the peer reconnected)" : ""));
             old.close();
         }
+        return true;
     }
 
     /** The peer on {@code ch} said what it reads: offloaded frames go to it whole if it can take them. */
@@ -251,7 +285,8 @@ public final class LinkPort implements Port {
 
     public PortStats stats() {
         String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
-                + ", sessions " + sessions.get() + (spec.flood() ? ", flood" : "") + ", vnis " + vniList(spec)
+                + ", sessions " + sessions.get() + (refusedSessions.get() > 0 ? ", refused " + refusedSessions.get() : "")
+                + (spec.flood() ? ", flood" : "") + ", vnis " + vniList(spec)
                 + (peerReadsOffloads ? ", offloads" : "")
                 + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "")
                 + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "");

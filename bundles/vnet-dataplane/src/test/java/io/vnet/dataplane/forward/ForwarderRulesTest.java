@@ -184,4 +184,22 @@ class ForwarderRulesTest {
                 () -> fw.addRule(rule(VNI, "any", "any", "interface:tap2")));
         assertTrue(e.getMessage().contains("interface:tap2 carries network 200, not 100"), e.getMessage());
     }
+
+    @Test
+    void aPairRuleWhoseLinkIsNotUpYetLeavesThePairOnTheTreesRoute() {
+        // a fast path (c) for the pair S -> X, the tree (a) for anything to X
+        fw.addRule(rule(VNI, MacAddress.format(S), MacAddress.format(X), "link:c"));
+        fw.addRule(rule(VNI, "any", MacAddress.format(X), "link:a"));
+        c.up = false; // the fast path is still connecting
+        fw.forward(tap, VNI, frame(X, S));
+        assertEquals(List.of(0, 1, 0, 0, 0), all.stream().map(RecordingPort::count).toList(), "tap, a, b, c, d");
+        c.up = true;
+        fw.forward(tap, VNI, frame(X, S));
+        assertEquals(1, c.count(), "once up, the fast path carries the pair");
+        // no matching rule's port is up: the most specific one's gets it (a real link counts link-down)
+        c.up = false;
+        a.up = false;
+        fw.forward(tap, VNI, frame(X, S));
+        assertEquals(List.of(0, 1, 0, 2, 0), all.stream().map(RecordingPort::count).toList());
+    }
 }

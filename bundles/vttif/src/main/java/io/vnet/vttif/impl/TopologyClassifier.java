@@ -38,19 +38,12 @@ public final class TopologyClassifier {
     }
 
     public TopologyGraph classify(TrafficMatrix matrix) {
-        int n = matrix.size();
-        List<Pair> pairs = new ArrayList<>();
+        List<Pair> pairs = undirectedPairs(matrix);
         double max = 0;
         double total = 0;
-        for (int a = 0; a < n; a++) {
-            for (int b = a + 1; b < n; b++) {
-                double w = matrix.undirectedWeight(a, b);
-                if (w > 0) {
-                    pairs.add(new Pair(a, b, w));
-                    max = Math.max(max, w);
-                    total += w;
-                }
-            }
+        for (Pair p : pairs) {
+            max = Math.max(max, p.weight());
+            total += p.weight();
         }
         if (max <= 0) {
             return TopologyGraph.empty();
@@ -75,6 +68,24 @@ public final class TopologyClassifier {
             }
         }
         return build(matrix, edges, 0, Shape.OTHER, max);
+    }
+
+    /**
+     * Every pair of nodes with traffic as one undirected weight (both directions added), {@code a
+     * < b}, ordered by {@code a} then {@code b}: from the matrix's stored weights, so the work
+     * is in proportion to the pairs with traffic, not to nodes x nodes.
+     */
+    private static List<Pair> undirectedPairs(TrafficMatrix matrix) {
+        long n = matrix.size();
+        java.util.TreeMap<Long, double[]> sums = new java.util.TreeMap<>();
+        matrix.forEachWeight((src, dst, w) -> {
+            int a = Math.min(src, dst);
+            int b = Math.max(src, dst);
+            sums.computeIfAbsent(a * n + b, k -> new double[1])[0] += w;
+        });
+        List<Pair> pairs = new ArrayList<>(sums.size());
+        sums.forEach((cell, w) -> pairs.add(new Pair((int) (cell / n), (int) (cell % n), w[0])));
+        return pairs;
     }
 
     /**

@@ -141,6 +141,13 @@ public final class AdaptationLoop implements AdaptationService {
         });
     }
 
+    @Override
+    public synchronized void forget(NetworkId network) {
+        states.remove(network);
+        rates.forget(network);
+        LOG.log(Level.INFO, "network " + network + ": the adaptation forgot its settings and decisions");
+    }
+
     private State state(NetworkId network) {
         return states.computeIfAbsent(network, n -> new State());
     }

@@ -35,6 +35,7 @@ final class AgentSessions implements AgentRegistry {
         volatile Instant lastSeen = Instant.now();
         volatile List<io.vnet.manager.MeasuredLink> links = List.of();
         volatile List<io.vnet.manager.VmInstance> instances = List.of();
+        volatile String security = HostInfo.UNKNOWN;
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -48,24 +49,32 @@ final class AgentSessions implements AgentRegistry {
     /** An agent said hello on {@code ch}; returns its desired state to push, if any. */
     Optional<DesiredState> hello(Channel ch, JsonNode hello) {
         String hostId = hello.path("hostId").asText();
+        // everything the hello says is checked before the session changes: a bad hello changes nothing
+        String role = hello.path("role").asText("host");
+        String linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
+        List<NetworkId> networks = networks(hello.path("networks"));
+        Map<NetworkId, List<MacAddress>> vms = vms(hello.path("macs"));
         Session s = sessions.computeIfAbsent(hostId, h -> new Session());
         Channel old = s.channel;
         s.channel = ch;
-        s.role = hello.path("role").asText("host");
-        s.linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
-        s.networks = networks(hello.path("networks"));
-        s.vms = vms(hello.path("macs"));
+        s.role = role;
+        s.linkAddress = linkAddress;
+        s.networks = networks;
+        s.vms = vms;
+        int dropped = hello.path("macs").size() - s.vms.values().stream().mapToInt(List::size).sum();
         s.instances = keepTimes(s.instances, instances(hostId, hello.path("vms")));
         s.applied = hello.path("generation").asLong(-1);
         s.lastSeen = Instant.now();
+        s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
         if (old != null && old != ch) {
             old.close();
         }
         records.host(hostId, s.linkAddress, s.role);
         records.vms(hostId, s.vms);
         LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered from " + ch.remoteAddress() + ": networks "
-                + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s), links at "
-                + s.linkAddress + ", applied generation " + s.applied);
+                + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s)"
+                + omitted(hello.path("macsOmitted").asLong(0), dropped) + ", links at " + s.linkAddress
+                + ", applied generation " + s.applied);
         DesiredState d = desired.get(hostId);
         return d != null && d.generation() != s.applied ? Optional.of(d) : Optional.empty();
     }
@@ -75,6 +84,7 @@ final class AgentSessions implements AgentRegistry {
         if (linkAddress == null) {
             return null;
         }
+        io.vnet.api.Endpoint.parse(linkAddress); // HOST:PORT, else IllegalArgumentException naming it
         int colon = linkAddress.lastIndexOf(':');
         String host = linkAddress.substring(0, colon);
         if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]"))
@@ -90,14 +100,30 @@ final class AgentSessions implements AgentRegistry {
         return List.copyOf(out);
     }
 
-    private static Map<NetworkId, List<MacAddress>> vms(JsonNode macs) {
+    /**
+     * An agent's VM addresses per network: at most {@link ManagerProtocol#MAX_MACS_PER_NETWORK} per
+     * network and {@link ManagerProtocol#MAX_MACS} in all, in the order listed (an agent lists no
+     * more; one from before the bound, or a faulty one, might).
+     */
+    static Map<NetworkId, List<MacAddress>> vms(JsonNode macs) {
         Map<NetworkId, List<MacAddress>> out = new TreeMap<>();
+        int total = 0;
         for (JsonNode m : macs) {
-            out.computeIfAbsent(NetworkId.of(m.path("vni").asInt()), k -> new ArrayList<>())
-                    .add(MacAddress.parse(m.path("mac").asText()));
+            NetworkId n = NetworkId.of(m.path("vni").asInt());
+            MacAddress mac = MacAddress.parse(m.path("mac").asText());
+            List<MacAddress> list = out.get(n);
+            if (total < ManagerProtocol.MAX_MACS && (list == null || list.size() < ManagerProtocol.MAX_MACS_PER_NETWORK)) {
+                out.computeIfAbsent(n, k -> new ArrayList<>()).add(mac);
+                total++;
+            }
         }
         out.replaceAll((k, v) -> List.copyOf(v));
         return out;
+    }
+
+    private static String omitted(long byAgent, int here) {
+        return byAgent <= 0 && here <= 0 ? "" : " (" + (byAgent + here) + " more address(es) left out: "
+                + ManagerProtocol.MAX_MACS_PER_NETWORK + " per network, " + ManagerProtocol.MAX_MACS + " in all)";
     }
 
     /** The VMs an agent registered by name; entries it could not have meant are skipped and logged. */
@@ -260,6 +286,6 @@ final class AgentSessions implements AgentRegistry {
         DesiredState d = desired.get(id);
         Channel ch = s.channel;
         return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
-                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances);
+                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security);
     }
 }

@@ -14,14 +14,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.api.Endpoint;
-import io.vnet.api.MacAddress;
-import io.vnet.api.NetworkId;
-import io.vnet.api.PairCount;
 import io.vnet.manager.TrafficListener;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -35,10 +31,16 @@ final class ChannelServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
             new DefaultThreadFactory("vnet-agent-channel", true), NioIoHandler.newFactory());
     private final Channel server;
+    /** Without TLS: each host's enrolment token (HOST -> TOKEN). */
+    private final java.util.Map<String, String> tokens;
 
-    /** @param tls mutual TLS with the agents (their certificates name their host ids), or null */
+    /**
+     * @param tls    mutual TLS with the agents (their certificates name their host ids), or null
+     * @param tokens without TLS, each host's enrolment token, which its hello must carry
+     */
     ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
-                  io.vnet.protocol.Tls tls) throws IOException {
+                  io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens) throws IOException {
+        this.tokens = tokens;
         this.sessions = sessions;
         this.listeners = listeners;
         ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -80,10 +82,10 @@ final class ChannelServer implements AutoCloseable {
             switch (type) {
                 case ManagerProtocol.HELLO -> {
                     String claimed = msg.path("hostId").asText();
-                    String certified = io.vnet.protocol.Tls.peerId(ctx.channel());
-                    if (certified != null && !certified.equals(claimed)) {
-                        LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress()
-                                + ": it says it is host '" + claimed + "' but its certificate names '" + certified + "'");
+                    String refusal = refusal(ctx, claimed, msg);
+                    if (refusal != null) {
+                        LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress() + ": "
+                                + refusal);
                         ctx.close();
                         return;
                     }
@@ -97,23 +99,44 @@ final class ChannelServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Why a hello may not register {@code claimed}, or null: a host id must be valid, and the
+         * certificate must name it (TLS) or the hello must carry its enrolment token (without TLS).
+         */
+        private String refusal(ChannelHandlerContext ctx, String claimed, JsonNode msg) {
+            try {
+                io.vnet.api.Ids.check("host id", claimed);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+            if (hostId != null && !hostId.equals(claimed)) {
+                return "it said hello as " + hostId + " before, now as " + claimed;
+            }
+            String certified = io.vnet.protocol.Tls.peerId(ctx.channel());
+            if (certified != null) {
+                return certified.equals(claimed) ? null : "it says it is host '" + claimed + "' but its certificate names '"
+                        + certified + "'";
+            }
+            String expected = tokens.get(claimed);
+            if (expected == null) {
+                return "host " + claimed + " has no enrolment token in the manager's agentTokensFile";
+            }
+            return io.vnet.protocol.Secrets.matches(expected, msg.path("token").asText(null)) ? null
+                    : "host " + claimed + " did not give its enrolment token";
+        }
+
         private void report(JsonNode msg) {
             sessions.report(hostId, msg);
-            List<PairCount> pairs = new ArrayList<>();
-            for (JsonNode p : msg.path("pairs")) {
-                try {
-                    pairs.add(new PairCount(NetworkId.of(p.path("vni").asInt()), MacAddress.parse(p.path("src").asText()),
-                            MacAddress.parse(p.path("dst").asText()), p.path("frames").asLong(), p.path("bytes").asLong(),
-                            p.path("sameHost").asBoolean()));
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.WARNING, "agent " + hostId + " reported a bad pair " + p + ": " + e.getMessage());
-                }
+            TrafficReport traffic = TrafficReport.read(msg);
+            if (traffic.skipped() > 0) {
+                LOG.log(Level.WARNING, "agent " + hostId + " reported " + traffic.skipped() + " bad pair or rest"
+                        + " entries; skipped them");
             }
             long now = System.currentTimeMillis();
             long interval = msg.path("intervalMs").asLong(1000);
             for (TrafficListener l : listeners.get()) {
                 try {
-                    l.onReport(hostId, now, interval, pairs);
+                    l.onReport(hostId, now, interval, traffic.pairs(), traffic.rest());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "traffic listener " + l + " failed: " + e);
                 }

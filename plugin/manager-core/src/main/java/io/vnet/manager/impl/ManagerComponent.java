@@ -73,6 +73,12 @@ public final class ManagerComponent {
                 throw new IllegalStateException("no configuration: set the framework property " + CONFIG_PROPERTY);
             }
             ManagerConfig cfg = ManagerConfig.load(Path.of(file));
+            cfg.requireAuthentication();
+            if (cfg.insecure()) {
+                LOG.log(Level.WARNING, "INSECURE: agents connect without TLS (\"insecure\": true) and are known by their"
+                        + " enrolment tokens only (" + cfg.agentTokens().size() + " host(s)); anyone who reaches port "
+                        + cfg.agentListen().port() + " and sniffs a token can pose as that host");
+            }
             Records records = new StoreRecords(store);
             AgentSessions sessions = new AgentSessions(records);
             long lastGeneration = Restore.desiredStates(store, sessions);
@@ -80,7 +86,7 @@ public final class ManagerComponent {
             vttif = new VttifService(cfg.vttif(), cfg.evaluateMs(), cfg.matrixEveryMs(), records);
             listeners.add(vttif);
             io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls());
-            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls);
+            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens());
             registry = ctx.registerService(AgentRegistry.class, sessions, null);
             desired = ctx.registerService(DesiredStateService.class, states, null);
             topology = ctx.registerService(TopologyService.class, vttif, null);

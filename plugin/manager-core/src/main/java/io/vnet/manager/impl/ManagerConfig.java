@@ -16,6 +16,8 @@ import java.util.Set;
  * {
  *   "agentListen": "0.0.0.0:5900",          // where agents dial the manager
  *   "tls": {"ca": "ca.pem", "cert": "manager.pem", "key": "manager.key"},  // mutual TLS with the agents
+ *   "insecure": false,                      // true: agents without TLS (refused unless said so) ...
+ *   "agentTokensFile": "agent-tokens",      // ... each known by its enrolment token: "HOST TOKEN" per line
  *   "vttif": {
  *     "mode": "damped",                     // or "reactive": report a new topology at once
  *     "windowMs": 10000,                    // low-pass filter window
@@ -45,9 +47,29 @@ import java.util.Set;
  * </pre>
  */
 record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs,
-                     io.vnet.protocol.Tls.Files tls, Adaptation adaptation, CommandMigrations migration) {
+                     io.vnet.protocol.Tls.Files tls, Adaptation adaptation, CommandMigrations migration,
+                     boolean insecure, java.util.Map<String, String> agentTokens) {
     static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls", "adaptation", "migration", "cloudstack", "libvirt",
-            "auth");
+            "auth", "insecure", "agentTokensFile");
+
+    /**
+     * Refuses a manager whose agents would not prove who they are: without TLS it needs
+     * {@code "insecure": true} and a table of enrolment tokens.
+     */
+    void requireAuthentication() {
+        if (tls == null && !insecure) {
+            throw new IllegalArgumentException("agents are authenticated with mutual TLS: set \"tls\": {\"ca\", \"cert\","
+                    + " \"key\"} (scripts/vnet-certs.sh DIR manager makes them), or \"insecure\": true with an"
+                    + " \"agentTokensFile\" to know agents by enrolment tokens only (anyone who sniffs one can pose as that host)");
+        }
+        if (tls != null && insecure) {
+            throw new IllegalArgumentException("insecure: the file sets \"tls\" too; remove one of them");
+        }
+        if (insecure && agentTokens.isEmpty()) {
+            throw new IllegalArgumentException("agentTokensFile: without TLS every agent needs an enrolment token"
+                    + " (\"HOST TOKEN\" per line, e.g. a token from openssl rand -hex 32)");
+        }
+    }
     static final Set<String> ADAPTATION_FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "hostCapacity",
             "linkMbps", "latencyMs", "linkCostMs", "migrationCostMs", "minGain");
 
@@ -93,8 +115,12 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
         long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
         VttifConfig vttif = new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(), minRate);
         io.vnet.protocol.Tls.Files tls = io.vnet.protocol.Tls.Files.parse(root, file);
+        String tokensFile = Json.optText(root, "", "agentTokensFile", null);
+        java.util.Map<String, String> tokens = tokensFile == null ? java.util.Map.of() : Json.field("", "agentTokensFile",
+                () -> io.vnet.protocol.Secrets.tokens(file == null || file.toAbsolutePath().getParent() == null
+                        ? Path.of(tokensFile) : file.toAbsolutePath().getParent().resolve(tokensFile)));
         return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery, tls, adaptation(root, window),
-                migration(root));
+                migration(root), Json.bool(root, "", "insecure", false), tokens);
     }
 
     private static Adaptation adaptation(JsonNode root, long vttifWindowMs) {

@@ -3,6 +3,7 @@ package io.vnet.manager.impl;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.manager.TrafficListener;
+import io.vnet.manager.UnpairedTraffic;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -14,7 +15,8 @@ import java.util.Map;
  * lags a pattern that just started by its window), kept for two minutes, so that a decision's
  * realised gain can compare the rate just before it with the rate once the new overlay has
  * settled. Every frame is counted once, by the agent where it enters the overlay, so the sum
- * over agents is the network's traffic. For a BSP application the rate is inversely
+ * over agents is the network's traffic; reports name their largest pairs and aggregate the rest
+ * per network, and the meter counts both. For a BSP application the rate is inversely
  * proportional to the iteration time, so the ratio of rates is the ratio of iteration times.
  */
 final class RateMeter implements TrafficListener {
@@ -31,10 +33,20 @@ final class RateMeter implements TrafficListener {
     private final Map<NetworkId, long[]> activity = new HashMap<>();
 
     @Override
-    public synchronized void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs) {
+    public void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs) {
+        onReport(hostId, timeMillis, intervalMs, pairs, List.of());
+    }
+
+    /** Counts every byte of the report: its named pairs and, per network, the rest it aggregated. */
+    @Override
+    public synchronized void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs,
+                                      List<UnpairedTraffic> rest) {
         Map<NetworkId, Long> bytes = new HashMap<>();
         for (PairCount p : pairs) {
             bytes.merge(p.network(), p.bytes(), Long::sum);
+        }
+        for (UnpairedTraffic u : rest) {
+            bytes.merge(u.network(), u.bytes(), Long::sum);
         }
         // a report without a network's pairs is a quiet interval for every network the meter knows
         for (NetworkId n : samples.keySet()) {
@@ -54,6 +66,12 @@ final class RateMeter implements TrafficListener {
                 d.removeFirst();
             }
         });
+    }
+
+    /** Forgets the network's rates (a released VNI). */
+    synchronized void forget(NetworkId network) {
+        samples.remove(network);
+        activity.remove(network);
     }
 
     /** Since when the network's traffic has flowed without a pause, -1 if it has none now (at {@code now}). */

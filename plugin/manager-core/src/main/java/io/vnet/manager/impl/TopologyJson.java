@@ -35,15 +35,8 @@ final class TopologyJson {
         ArrayNode n = o.putArray("nodes");
         nodes.forEach(x -> n.add(x.toString()));
         ArrayNode rows = o.putArray("entries");
-        for (int i = 0; i < nodes.size(); i++) {
-            for (int j = 0; j < nodes.size(); j++) {
-                double w = m.weight(i, j);
-                if (w > 0) {
-                    rows.addObject().put("src", nodes.get(i).toString()).put("dst", nodes.get(j).toString())
-                            .put("bytesPerSecond", w);
-                }
-            }
-        }
+        m.forEachWeight((i, j, w) -> rows.addObject().put("src", nodes.get(i).toString()).put("dst", nodes.get(j).toString())
+                .put("bytesPerSecond", w));
         return o;
     }
 }

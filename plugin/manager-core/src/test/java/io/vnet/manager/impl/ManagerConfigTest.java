@@ -21,6 +21,23 @@ class ManagerConfigTest {
     }
 
     @Test
+    void agentsMustProveWhoTheyAre(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("{}").requireAuthentication());
+        assertTrue(e.getMessage().contains("mutual TLS") && e.getMessage().contains("\"insecure\": true"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("{\"insecure\": true}").requireAuthentication());
+        assertTrue(e.getMessage().contains("agentTokensFile"), e.getMessage());
+        java.nio.file.Files.writeString(dir.resolve("tokens"), "# host token\nh1 0123456789abcdef0123\n\nh2 fedcba9876543210fedc\n");
+        ManagerConfig ok = ManagerConfig.parse(dir.resolve("manager.json"),
+                Json.MAPPER.readTree("{\"insecure\": true, \"agentTokensFile\": \"tokens\"}"));
+        ok.requireAuthentication();
+        assertEquals(java.util.Map.of("h1", "0123456789abcdef0123", "h2", "fedcba9876543210fedc"), ok.agentTokens());
+        java.nio.file.Files.writeString(dir.resolve("bad"), "h1 0123456789abcdef0123\nh1 0123456789abcdef0124\n");
+        e = assertThrows(IllegalArgumentException.class, () -> ManagerConfig.parse(dir.resolve("manager.json"),
+                Json.MAPPER.readTree("{\"insecure\": true, \"agentTokensFile\": \"bad\"}")));
+        assertTrue(e.getMessage().contains("line 2: host h1 is listed twice"), e.getMessage());
+    }
+
+    @Test
     void defaultsFollowVttifsWindowAndNeedNoMigrationExecutor() throws Exception {
         ManagerConfig c = parse("{\"vttif\": {\"windowMs\": 2000}}");
         assertEquals(500, c.adaptation().tickMs());

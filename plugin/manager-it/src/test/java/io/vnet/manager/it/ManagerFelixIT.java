@@ -202,7 +202,11 @@ class ManagerFelixIT {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             agentPort = free.getLocalPort();
         }
-        Files.writeString(config, "{\"agentListen\": \"127.0.0.1:" + agentPort + "\"}");
+        // no agent connects here: plain TCP with an enrolment token for one host is enough
+        Path tokens = tmp.resolve(cacheName + "-agent-tokens");
+        Files.writeString(tokens, "h1 0123456789abcdef0123456789abcdef\n");
+        Files.writeString(config, "{\"agentListen\": \"127.0.0.1:" + agentPort + "\", \"insecure\": true,"
+                + " \"agentTokensFile\": \"" + tokens + "\"}");
         props.put("vnet.manager.config", config.toString());
         props = HttpSettings.withDefaults(props);
         assertEquals("127.0.0.1", props.get(HttpSettings.HOST_PROPERTY));

@@ -107,6 +107,19 @@ public interface ManagerStore {
 
     boolean deleteCloudStackNetwork(String networkUuid);
 
+    /** Upsert by VNI: {@code q.vni()} is quarantined until {@code q.until()}. */
+    void quarantineVni(VniQuarantine q);
+
+    /** The VNIs still in quarantine at {@code now}, ordered by VNI. */
+    List<VniQuarantine> quarantinedVnis(Instant now);
+
+    /**
+     * Deletes everything recorded of network {@code vni}: its traffic matrices, topologies,
+     * adaptation setting and decisions, and its VMs, so that a later owner of the VNI sees none of
+     * it. Returns how many rows went.
+     */
+    int forgetNetworkHistory(int vni);
+
     /** The highest schema (migration) version applied, e.g. "2". */
     String schemaVersion();
 

@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  * <li>POST /webhook: CloudStack's webhook deliveries, accepted from any address (they are signed);</li>
  * <li>POST /extension/{command}: the Network Extension executable's calls (from any address when an
  * extension token is configured and sent as {@code Authorization: Bearer}; else as the reads);</li>
- * <li>GET /vms/{uuid}/nics when an extension token is configured: the KVM hosts' hook, with the same
- * token as {@code Authorization: Bearer};</li>
+ * <li>GET /vms/{uuid}/nics when a hook token is configured: the KVM hosts' hook, with that token as
+ * {@code Authorization: Bearer}. The hook token opens this route only: every KVM host holds it, so
+ * it must not be able to destroy networks. Without a hook token, the extension token is taken
+ * there too, as before (with a warning at start);</li>
  * <li>GET /vms, /vms/{uuid}, /vms/{uuid}/nics (without an extension token), /networks, /prepared-nics,
  * /status: a signed-in admin of the manager (401 {@code {"error": "sign in: ..."}} without a session,
  * 403 for a tenant), and loopback only unless remote access is allowed.</li>
@@ -45,10 +47,15 @@ public final class CloudStackApi {
      *
      * @param webhook        null when webhooks are off (events: poll)
      * @param extensionToken null when none is configured
+     * @param hookToken      the KVM hosts' hook's token (GET /vms/{uuid}/nics only), null when none
      * @param status         the counters and sync state for GET /status
      */
     record Services(Inventory inventory, VniMap vnis, WebhookReceiver webhook, ExtensionCommands extension,
-                    String extensionToken, Supplier<ObjectNode> status) {
+                    String extensionToken, String hookToken, Supplier<ObjectNode> status) {
+        /** The token the hook's route takes: its own, else (as before hook tokens) the extension's. */
+        String hookRouteToken() {
+            return hookToken != null ? hookToken : extensionToken;
+        }
     }
 
     private final Services services;
@@ -131,10 +138,11 @@ public final class CloudStackApi {
             return services.extension().run(p[1], file);
         }
         boolean hookCall = p.length == 3 && p[0].equals("vms") && p[2].equals("nics") && services != null
-                && services.extensionToken() != null;
+                && services.hookRouteToken() != null;
         if (hookCall) {
-            // the KVM hosts' hook asks this before each VM starts, from the hosts: it carries the same token
-            Answer refused = checkExtensionCaller(headers, loopback);
+            // the KVM hosts' hook asks this before each VM starts, from the hosts, with the hook's token
+            Answer refused = checkBearer(headers, services.hookRouteToken(), services.hookToken() != null
+                    ? "cloudstack.hookToken" : "cloudstack.extensionToken");
             if (refused != null) {
                 return refused;
             }
@@ -203,16 +211,21 @@ public final class CloudStackApi {
         return null;
     }
 
+    /** Null when the request carries {@code Authorization: Bearer <token>}, else a 401 naming {@code which}. */
+    private static Answer checkBearer(Map<String, String> headers, String token, String which) {
+        String auth = headers.getOrDefault("authorization", "");
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, auth.strip().getBytes(StandardCharsets.UTF_8))) {
+            return Answer.error(401, "Authorization: expected \"Bearer\" and the configured " + which);
+        }
+        return null;
+    }
+
     /** Null when the Network Extension's caller may go on, else the refusal. */
     private Answer checkExtensionCaller(Map<String, String> headers, boolean loopback) {
         String token = services.extensionToken();
         if (token != null) {
-            String auth = headers.getOrDefault("authorization", "");
-            byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(expected, auth.strip().getBytes(StandardCharsets.UTF_8))) {
-                return Answer.error(401, "Authorization: expected \"Bearer\" and the configured cloudstack.extensionToken");
-            }
-            return null;
+            return checkBearer(headers, token, "cloudstack.extensionToken");
         }
         if (!loopback && !allowRemote) {
             return Answer.error(403, "the Network Extension may call from another address only with a token: set"

@@ -43,7 +43,8 @@ public final class CloudStackComponent {
 
     @Activate
     public CloudStackComponent(@Reference ManagerStore store, @Reference AgentRegistry agents,
-                               @Reference Sessions sessions, BundleContext ctx) {
+                               @Reference Sessions sessions, @Reference io.vnet.manager.TopologyService topology,
+                               @Reference io.vnet.manager.AdaptationService adaptation, BundleContext ctx) {
         boolean allowRemote = Boolean.parseBoolean(ctx.getProperty(io.vnet.manager.rest.HttpSettings.ALLOW_REMOTE_PROPERTY));
         String file = ctx.getProperty(CONFIG_PROPERTY);
         CloudStackConfig cfg;
@@ -59,7 +60,10 @@ public final class CloudStackComponent {
                     + (file == null ? "" : " " + file) + " has no \"cloudstack\" section", allowRemote);
             LOG.log(Level.INFO, "CloudStack is not configured: /api/cloudstack answers 503");
         } else {
-            wiring = new CloudStackWiring(cfg, store, agents::hosts, Clock.systemUTC(), allowRemote, null);
+            wiring = new CloudStackWiring(cfg, store, agents::hosts, Clock.systemUTC(), allowRemote, null, vni -> {
+                topology.forget(io.vnet.api.NetworkId.of(vni));
+                adaptation.forget(io.vnet.api.NetworkId.of(vni));
+            });
             api = wiring.api;
             registrations.add(ctx.registerService(CloudStackInventory.class, wiring.inventory, null));
             registrations.add(ctx.registerService(HomeNetworks.class, wiring.vnis, null));

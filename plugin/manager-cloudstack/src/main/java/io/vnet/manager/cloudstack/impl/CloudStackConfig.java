@@ -37,20 +37,23 @@ import java.util.Set;
  *   "migrationTimeoutMs": 600000,                 // how long a migration job may take
  *   "pollJobMs": 2000,                            // how often its job is asked
  *   "extensionToken": "..." | "extensionTokenFile": "..." // bearer token of the Network Extension executable
+ *   "hookToken": "..." | "hookTokenFile": "..."  // the KVM hosts' hook's token: it reads VMs' NICs, nothing else
+ *   "vniQuarantineDays": 7                       // a destroyed network's VNI goes to no other network this long
  * }
  * </pre>
  */
 public record CloudStackConfig(URI url, String apiKey, String secretKey, Duration expires, Duration requestTimeout,
                                String webhookSecret, Events events, Duration poll, ZoneId eventsTimeZone, Duration sync,
                                String offeringName, int vniFrom, int vniTo, Map<String, String> hostMap,
-                               Duration migrationTimeout, Duration pollJob, String extensionToken) {
+                               Duration migrationTimeout, Duration pollJob, String extensionToken, String hookToken,
+                               int vniQuarantineDays) {
     public static final String DEFAULT_OFFERING = "Home Network (VNET)";
     public static final int DEFAULT_VNI_FROM = 100_000;
     public static final int DEFAULT_VNI_TO = (1 << 24) - 1;
     static final Set<String> FIELDS = Set.of("url", "apiKey", "secretKey", "secretKeyFile", "signatureVersion",
             "expiresSeconds", "requestTimeoutMs", "webhookSecret", "webhookSecretFile", "events", "pollMs",
             "eventsTimeZone", "syncMs", "offeringName", "vniRange", "hostMap", "migrationTimeoutMs", "pollJobMs",
-            "extensionToken", "extensionTokenFile");
+            "extensionToken", "extensionTokenFile", "hookToken", "hookTokenFile", "vniQuarantineDays");
 
     /** Where VM lifecycle events come from. */
     public enum Events {
@@ -126,8 +129,14 @@ public record CloudStackConfig(URI url, String apiKey, String secretKey, Duratio
         Duration migrationTimeout = Duration.ofMillis(integer(c, "migrationTimeoutMs", 600_000, 1000, 86_400_000));
         Duration pollJob = Duration.ofMillis(integer(c, "pollJobMs", 2000, 10, 600_000));
         String token = secret(c, "extensionToken", dir, false);
+        String hookToken = secret(c, "hookToken", dir, false);
+        if (hookToken != null && hookToken.equals(token)) {
+            throw new IllegalArgumentException(at("hookToken") + ": the KVM hosts' hook needs a token of its own (every"
+                    + " host holds it), not the Network Extension's, which can destroy networks");
+        }
         return new CloudStackConfig(url, apiKey, secretKey, expires, requestTimeout, webhookSecret, events, poll, zone,
-                sync, offering, range[0], range[1], hostMap, migrationTimeout, pollJob, token);
+                sync, offering, range[0], range[1], hostMap, migrationTimeout, pollJob, token, hookToken,
+                integer(c, "vniQuarantineDays", VniMap.DEFAULT_QUARANTINE_DAYS, 0, 3650));
     }
 
     private static String at(String field) {

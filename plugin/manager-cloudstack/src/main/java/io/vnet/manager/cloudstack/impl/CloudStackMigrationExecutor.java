@@ -20,6 +20,10 @@ import java.util.Optional;
  * CloudStack's hosts (through {@code hostMap} when their names differ), then migrateVirtualMachine
  * starts a job and queryAsyncJobResult is asked until the job is done (jobstatus 1), failed
  * (jobstatus 2: CloudStack's errortext is thrown) or the timeout passed.
+ * <p>
+ * A MAC alone proves nothing (a tenant VM can send from any MAC), so before it moves anything the
+ * executor checks, in CloudStack's own records, that the VM's NIC with that MAC is on the
+ * decision's network and that the VM runs on the decision's source host; otherwise it refuses.
  */
 final class CloudStackMigrationExecutor implements MigrationExecutor {
     private static final System.Logger LOG = System.getLogger(CloudStackMigrationExecutor.class.getName());
@@ -56,6 +60,13 @@ final class CloudStackMigrationExecutor implements MigrationExecutor {
     @Override
     public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) throws Exception {
         CloudStackVm v = vmOf(vm);
+        checkNetwork(v, vm, network);
+        CsHost source = hostOf(fromHost);
+        if (v.hostId() == null || !v.hostId().equals(source.id())) {
+            throw new IllegalArgumentException("refused: VM " + v.uuid() + " (" + v.name() + ") runs on CloudStack host "
+                    + (v.hostId() == null ? "none (it is " + v.state() + ")" : v.hostName() + " (" + v.hostId() + ")")
+                    + ", not on " + fromHost + " = " + source.name() + " (" + source.id() + "), where the decision saw it");
+        }
         CsHost target = hostOf(toHost);
         LOG.log(Level.INFO, "migrating VM " + v.uuid() + " (" + v.name() + ", MAC " + vm + " on VNI " + network.vni()
                 + ") from " + fromHost + " to " + toHost + " = CloudStack host " + target.id() + " (" + target.name() + ")");
@@ -67,6 +78,21 @@ final class CloudStackMigrationExecutor implements MigrationExecutor {
         } catch (CloudStackException e) {
             LOG.log(Level.WARNING, "VM " + v.uuid() + " migrated; reading it again failed: " + e.getMessage());
         }
+    }
+
+    /** The VM's NIC with {@code mac} must be on {@code network} (a Home Network with that VNI). */
+    private static void checkNetwork(CloudStackVm v, MacAddress mac, NetworkId network) {
+        for (io.vnet.manager.cloudstack.CloudStackNic n : v.nics()) {
+            if (mac.toString().equals(n.mac())) {
+                if (n.vni() != null && n.vni() == network.vni()) {
+                    return;
+                }
+                throw new IllegalArgumentException("refused: VM " + v.uuid() + " (" + v.name() + ") has MAC " + mac
+                        + " on network " + n.networkName() + " (" + (n.vni() == null ? "not a Home Network" : "VNI "
+                        + n.vni()) + "), not on the decision's network " + network.vni());
+            }
+        }
+        throw new IllegalArgumentException("refused: VM " + v.uuid() + " has no NIC with MAC " + mac);
     }
 
     private CloudStackVm vmOf(MacAddress mac) throws CloudStackException {

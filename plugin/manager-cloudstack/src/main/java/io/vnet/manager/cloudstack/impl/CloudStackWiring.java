@@ -46,6 +46,12 @@ final class CloudStackWiring implements AutoCloseable {
      */
     CloudStackWiring(CloudStackConfig config, ManagerStore store, Supplier<List<HostInfo>> agents, Clock clock,
                      boolean allowRemote, Executor handling) {
+        this(config, store, agents, clock, allowRemote, handling, v -> { });
+    }
+
+    /** @param onRelease forgets what the manager holds in memory of a released VNI */
+    CloudStackWiring(CloudStackConfig config, ManagerStore store, Supplier<List<HostInfo>> agents, Clock clock,
+                     boolean allowRemote, Executor handling, java.util.function.IntConsumer onRelease) {
         this.config = config;
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "vnet-cloudstack");
@@ -54,7 +60,8 @@ final class CloudStackWiring implements AutoCloseable {
         });
         this.client = new CloudStackClient(config.clientSettings(), clock);
         this.directory = new NetworkDirectory(client);
-        this.vnis = new VniMap(store, directory, config.offeringName(), config.vniFrom(), config.vniTo(), clock);
+        this.vnis = new VniMap(store, directory, config.offeringName(), config.vniFrom(), config.vniTo(), clock,
+                java.time.Duration.ofDays(config.vniQuarantineDays()), onRelease);
         this.inventory = new Inventory(client, directory, vnis, agents, clock);
         this.events = new EventHandler(inventory);
         this.seen = new RecentIds(RECENT_EVENT_IDS);
@@ -68,7 +75,12 @@ final class CloudStackWiring implements AutoCloseable {
                 config.pollJob(), clock, d -> Thread.sleep(d.toMillis()));
         this.tenants = new CloudStackTenants(config.clientSettings(), clock, client, vnis);
         this.api = new CloudStackApi(new CloudStackApi.Services(inventory, vnis, webhook, extension,
-                config.extensionToken(), this::status), allowRemote);
+                config.extensionToken(), config.hookToken(), this::status), allowRemote);
+        if (config.extensionToken() != null && config.hookToken() == null) {
+            LOG.log(Level.WARNING, "the KVM hosts' hook authenticates with the Network Extension's token"
+                    + " (cloudstack.extensionToken), which can also destroy networks, and every KVM host holds it: set"
+                    + " cloudstack.hookToken (hookTokenFile), a token of its own, and give the hosts that one");
+        }
     }
 
     /** Schedules the full sync (now, then every syncMs) and, when polling, listEvents every pollMs. */

@@ -17,6 +17,11 @@ import java.util.OptionalInt;
  * next free VNI of the range (after the highest given; from the bottom again once the top is
  * reached), keeps it until the network is destroyed, and has a matching store {@link Network} row
  * so the rest of the manager lists it. VNIs are never derived from CloudStack's VLAN.
+ * <p>
+ * A destroyed network's VNI is quarantined (7 days by default, {@code vniQuarantineDays}): no
+ * network gets it before then, so a new owner never receives what agents that still carry it
+ * send. And everything recorded of it goes at once, in the store (traffic, topologies,
+ * adaptation) and in memory ({@code onRelease}): a new owner never sees the previous one's history.
  */
 final class VniMap implements HomeNetworks {
     private static final System.Logger LOG = System.getLogger(VniMap.class.getName());
@@ -27,8 +32,24 @@ final class VniMap implements HomeNetworks {
     private final int from;
     private final int to;
     private final Clock clock;
+    private final java.time.Duration quarantine;
+    private final java.util.function.IntConsumer onRelease;
 
     VniMap(ManagerStore store, NetworkDirectory directory, String offeringName, int from, int to, Clock clock) {
+        this(store, directory, offeringName, from, to, clock, java.time.Duration.ofDays(DEFAULT_QUARANTINE_DAYS), v -> { });
+    }
+
+    /** The default quarantine of a released VNI, in days. */
+    static final int DEFAULT_QUARANTINE_DAYS = 7;
+
+    /**
+     * @param quarantine how long a released VNI is not given to another network
+     * @param onRelease  forgets what the manager holds in memory of a released VNI (VTTIF, adaptation)
+     */
+    VniMap(ManagerStore store, NetworkDirectory directory, String offeringName, int from, int to, Clock clock,
+           java.time.Duration quarantine, java.util.function.IntConsumer onRelease) {
+        this.quarantine = quarantine;
+        this.onRelease = onRelease;
         if (from < 1 || to > CloudStackConfig.DEFAULT_VNI_TO || from > to) {
             throw new IllegalArgumentException("vniRange: [" + from + ", " + to + "] is not a range of 24-bit VNIs");
         }
@@ -97,7 +118,7 @@ final class VniMap implements HomeNetworks {
             }
             return k;
         }
-        int vni = nextFree(store.cloudStackNetworks());
+        int vni = nextFree(store.cloudStackNetworks(), store.quarantinedVnis(clock.instant()));
         String name = n.name() == null || n.name().isBlank() ? n.id() : n.name();
         if (name.length() > 255) {
             name = name.substring(0, 255);
@@ -109,7 +130,7 @@ final class VniMap implements HomeNetworks {
         return made;
     }
 
-    private int nextFree(List<CloudStackNetwork> taken) {
+    private int nextFree(List<CloudStackNetwork> taken, List<io.vnet.manager.store.VniQuarantine> quarantined) {
         BitSet used = new BitSet();
         int highest = from - 1;
         for (CloudStackNetwork t : taken) {
@@ -118,12 +139,19 @@ final class VniMap implements HomeNetworks {
                 highest = Math.max(highest, t.vni());
             }
         }
+        for (io.vnet.manager.store.VniQuarantine q : quarantined) {
+            if (q.vni() >= from && q.vni() <= to) {
+                used.set(q.vni() - from);
+                highest = Math.max(highest, q.vni());
+            }
+        }
         if (highest < to) {
             return highest + 1;
         }
         int free = used.nextClearBit(0);
         if (free > to - from) {
-            throw new IllegalStateException("the VNI range " + from + ".." + to + " has no free VNI");
+            throw new IllegalStateException("the VNI range " + from + ".." + to + " has no free VNI ("
+                    + quarantined.size() + " in quarantine)");
         }
         return from + free;
     }
@@ -134,9 +162,19 @@ final class VniMap implements HomeNetworks {
         if (known.isEmpty()) {
             return false;
         }
+        int vni = known.get().vni();
+        java.time.Instant now = clock.instant();
+        store.quarantineVni(new io.vnet.manager.store.VniQuarantine(vni, networkUuid, now, now.plus(quarantine)));
         store.deleteCloudStackNetwork(networkUuid);
-        store.deleteNetwork(known.get().vni());
-        LOG.log(Level.INFO, "CloudStack network " + networkUuid + " released VNI " + known.get().vni());
+        store.deleteNetwork(vni);
+        int rows = store.forgetNetworkHistory(vni);
+        try {
+            onRelease.accept(vni);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "VNI " + vni + ": forgetting it in memory failed: " + e);
+        }
+        LOG.log(Level.INFO, "CloudStack network " + networkUuid + " released VNI " + vni + ": quarantined until "
+                + now.plus(quarantine) + ", its history forgotten (" + rows + " stored row(s))");
         return true;
     }
 }

@@ -91,8 +91,19 @@ class InventoryTest {
         assertEquals(500_002, map.allocate(c, null).vni());
         IllegalStateException full = assertThrows(IllegalStateException.class, () -> map.allocate(d, null));
         assertTrue(full.getMessage().contains("500000..500002"), full.getMessage());
+        bed.store.putTopology(new io.vnet.manager.store.TopologyRecord(500_001, java.time.Instant.now(), "ring", "{}"));
         assertTrue(map.release(b.id()));
-        assertEquals(500_001, map.allocate(d, null).vni(), "a released VNI is given again once the top is reached");
+        assertEquals(List.of(), bed.store.topologies(500_001, null, null, 10), "the released network's history went");
+        IllegalStateException quarantined = assertThrows(IllegalStateException.class, () -> map.allocate(d, null));
+        assertTrue(quarantined.getMessage().contains("1 in quarantine"), quarantined.getMessage());
+        // eight days later the quarantine is over: the VNI is given again once the top is reached
+        java.util.List<Integer> forgotten = new java.util.ArrayList<>();
+        VniMap later = new VniMap(bed.store, new NetworkDirectory(bed.wiring.client), "Home Network (VNET)", 500_000,
+                500_002, Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(8)), java.time.Duration.ofDays(7),
+                forgotten::add);
+        assertEquals(500_001, later.allocate(d, null).vni(), "a released VNI is given again after its quarantine");
+        assertTrue(later.release(c.id()));
+        assertEquals(List.of(500_002), forgotten, "what the manager holds in memory of it is forgotten too");
         assertThrows(IllegalArgumentException.class, () -> map.allocate(new CsNetwork("x", "x", "o", "Other", "L2", null,
                 "z", "Allocated"), null));
 
@@ -102,8 +113,10 @@ class InventoryTest {
                     500_000, 500_002, Clock.systemUTC());
             assertEquals(OptionalInt.of(500_000), again.vni(a.id()), "stable across a restart");
             assertEquals(OptionalInt.of(500_001), again.vni(d.id()));
-            assertEquals(List.of(500_000, 500_001, 500_002), reopened.networks().stream().map(Network::vni).toList(),
-                    "a released VNI's network row went with it; the new owner has it now");
+            assertEquals(List.of(500_000, 500_001), reopened.networks().stream().map(Network::vni).toList(),
+                    "a released VNI's network row went with it (500002); the new owner has 500001 now");
+            assertEquals(List.of(500_001, 500_002), reopened.quarantinedVnis(java.time.Instant.now()).stream()
+                    .map(io.vnet.manager.store.VniQuarantine::vni).toList(), "both releases are in quarantine");
         }
     }
 

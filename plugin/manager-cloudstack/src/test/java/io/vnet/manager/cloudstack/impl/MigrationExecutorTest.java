@@ -46,7 +46,7 @@ class MigrationExecutorTest {
     void aMigrationRunsUntilItsJobIsDone() throws Exception {
         bed.cs.onSequence("queryAsyncJobResult", "4.20/queryAsyncJobResult-pending.json",
                 "4.20/queryAsyncJobResult-done.json");
-        CloudStackMigrationExecutor m = executor(Map.of("kvm-host-2", "kvm2.example.org"), Duration.ofMinutes(1),
+        CloudStackMigrationExecutor m = executor(Map.of("kvm-host-1", "kvm1.example.org", "kvm-host-2", "kvm2.example.org"), Duration.ofMinutes(1),
                 Clock.systemUTC());
         // the inventory is empty: the VM is found by a full sync
         bed.cs.on("listVirtualMachines", p -> new FakeCloudStack.Reply(200, Fixtures.text(
@@ -108,14 +108,31 @@ class MigrationExecutorTest {
     }
 
     @Test
+    void aVmThatIsNotOnTheDecisionsNetworkOrSourceHostIsNotMoved() throws Exception {
+        bed.wiring.inventory.fullSync();
+        CloudStackMigrationExecutor m = executor(Map.of(), Duration.ofMinutes(1), Clock.systemUTC());
+        // a tenant VM of network 7 spoofed VM1's MAC, and a decision for network 7 names it
+        Exception net = assertThrows(IllegalArgumentException.class, () -> m.migrate(NetworkId.of(7),
+                MacAddress.parse(TestBed.VM1_HOME_MAC), "kvm1", "kvm2"));
+        assertTrue(net.getMessage().contains("refused") && net.getMessage().contains("VNI 100000")
+                && net.getMessage().contains("not on the decision's network 7"), net.getMessage());
+        // the MAC was reported from kvm2, where VM1 does not run
+        Exception host = assertThrows(IllegalArgumentException.class, () -> m.migrate(NetworkId.of(100_000),
+                MacAddress.parse(TestBed.VM1_HOME_MAC), "kvm2", "kvm1"));
+        assertTrue(host.getMessage().contains("runs on CloudStack host kvm1.example.org")
+                && host.getMessage().contains("not on kvm2"), host.getMessage());
+        assertTrue(bed.cs.calls("migrateVirtualMachine").isEmpty(), "nothing was moved");
+    }
+
+    @Test
     void unknownMacsAndHostsAreNamed() throws Exception {
         bed.wiring.inventory.fullSync();
         CloudStackMigrationExecutor m = executor(Map.of(), Duration.ofMinutes(1), Clock.systemUTC());
         Exception mac = assertThrows(IllegalArgumentException.class, () -> m.migrate(NetworkId.of(1),
                 MacAddress.parse("02:00:00:00:99:99"), "a", "kvm2"));
         assertTrue(mac.getMessage().contains("02:00:00:00:99:99"));
-        Exception host = assertThrows(IllegalArgumentException.class, () -> m.migrate(NetworkId.of(1),
-                MacAddress.parse(TestBed.VM1_HOME_MAC), "a", "kvm-9"));
+        Exception host = assertThrows(IllegalArgumentException.class, () -> m.migrate(NetworkId.of(100_000),
+                MacAddress.parse(TestBed.VM1_HOME_MAC), "kvm1", "kvm-9"));
         assertTrue(host.getMessage().contains("cloudstack.hostMap.kvm-9"), host.getMessage());
         assertTrue(bed.cs.calls("migrateVirtualMachine").isEmpty());
         assertTrue(m.describe().startsWith("CloudStack live migration at http://127.0.0.1:"));

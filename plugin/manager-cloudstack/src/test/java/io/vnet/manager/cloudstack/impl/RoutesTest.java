@@ -1,6 +1,7 @@
 package io.vnet.manager.cloudstack.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,6 +112,29 @@ class RoutesTest {
         assertEquals(401, local.status(), "nor is it a session: " + local.body());
         assertEquals(200, bed.call("GET", nics, Map.of("authorization", "Bearer h0st-t0ken"), new byte[0], true).status(),
                 "no session needed for the hook's question, from loopback either");
+    }
+
+    /** With a hook token of its own, the hosts' token reads NICs and cannot reach the Network Extension's commands. */
+    @Test
+    void theHooksOwnTokenCannotDestroyNetworks() throws Exception {
+        bed.close();
+        bed = new TestBed(dir, Map.of("extensionToken", "extension-t0ken", "hookToken", "h0st-t0ken"));
+        String nics = "/vms/" + TestBed.VM1 + "/nics";
+        Map<String, String> host = Map.of("authorization", "Bearer h0st-t0ken", "content-type", "application/json");
+        assertEquals(200, bed.call("GET", nics, host, new byte[0], false).status());
+        byte[] destroy = "{\"network\": {\"id\": \"x\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (String cmd : List.of("destroy-network", "implement-network", "shutdown-network")) {
+            Answer a = bed.call("POST", "/extension/" + cmd, host, destroy, false);
+            assertEquals(401, a.status(), cmd + ": " + a.body());
+            assertTrue(a.body().path("error").asText().contains("cloudstack.extensionToken"), a.body().toString());
+        }
+        assertEquals(401, bed.call("GET", nics, Map.of("authorization", "Bearer extension-t0ken"), new byte[0], false)
+                .status(), "the hook's route takes the hook's token only, once it has one");
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> CloudStackConfig.parse(
+                io.vnet.protocol.Json.MAPPER.readTree("{\"url\": \"http://127.0.0.1:1/client/api\","
+                        + " \"apiKey\": \"k\", \"secretKey\": \"s\", \"events\": \"poll\", \"extensionToken\": \"t0ken-t0ken\","
+                        + " \"hookToken\": \"t0ken-t0ken\"}"), dir));
+        assertTrue(same.getMessage().contains("cloudstack.hookToken"), same.getMessage());
     }
 
     /** Every read but the hook's token route needs a signed-in admin: 401 without a session, 403 for a tenant. */

@@ -340,6 +340,36 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         return update("DELETE FROM cloudstack_network WHERE network_uuid = ?", networkUuid) > 0;
     }
 
+    @Override
+    public void quarantineVni(io.vnet.manager.store.VniQuarantine q) {
+        req("quarantine", q);
+        upsert("UPDATE vni_quarantine SET network_uuid = ?, released_at = ?, until_at = ? WHERE vni = ?",
+                "INSERT INTO vni_quarantine (network_uuid, released_at, until_at, vni) VALUES (?, ?, ?, ?)",
+                q.networkUuid(), ts(q.releasedAt()), ts(q.until()), q.vni());
+    }
+
+    @Override
+    public List<io.vnet.manager.store.VniQuarantine> quarantinedVnis(Instant now) {
+        req("now", now);
+        return list("SELECT vni, network_uuid, released_at, until_at FROM vni_quarantine WHERE until_at > ? ORDER BY vni",
+                rs -> new io.vnet.manager.store.VniQuarantine(rs.getInt(1), rs.getString(2), instant(rs, 3),
+                        instant(rs, 4)), ts(now));
+    }
+
+    @Override
+    public int forgetNetworkHistory(int vni) {
+        return inTx(c -> {
+            int n = 0;
+            for (String t : List.of("traffic_matrix", "topology", "adaptation_decision", "adaptation_setting", "vm")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE vni = ?")) {
+                    ps.setInt(1, vni);
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        }, "forget the history of network " + vni);
+    }
+
     private static io.vnet.manager.store.CloudStackNetwork csNetwork(ResultSet rs) throws SQLException {
         long internal = rs.getLong(3);
         Long internalId = rs.wasNull() ? null : internal; // wasNull speaks of the column read last

@@ -16,6 +16,7 @@ import io.vnet.manager.store.Network;
 import io.vnet.manager.store.TopologyRecord;
 import io.vnet.manager.store.TrafficMatrixRecord;
 import io.vnet.manager.store.Vm;
+import io.vnet.manager.store.VniQuarantine;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -60,8 +61,8 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(3, store.migrationsApplied());
-        assertEquals("3", store.schemaVersion());
+        assertEquals(4, store.migrationsApplied());
+        assertEquals("4", store.schemaVersion());
     }
 
     @Test
@@ -175,7 +176,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("3", store.schemaVersion());
+        assertEquals("4", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
@@ -212,6 +213,30 @@ abstract class StoreContract {
         assertEquals(1, store.audit(T0.plusSeconds(1), null, 10).size());
         assertThrows(IllegalArgumentException.class, () -> new DecisionRecord(300, 0, T0, "{}"));
         assertThrows(IllegalArgumentException.class, () -> new AuditRecord(1, T0, "", "x", "y", ""));
+    }
+
+    @Test
+    void releasedVnisAreQuarantinedAndTheirHistoryForgotten() {
+        store.putVm(new Vm("02:00:00:00:00:01", 300, "kvm-1"));
+        store.putVm(new Vm("02:00:00:00:00:02", 301, "kvm-1"));
+        store.putTopology(new TopologyRecord(300, T0, "ring", "{}"));
+        store.putTopology(new TopologyRecord(301, T0, "ring", "{}"));
+        store.putAdaptationSetting(new AdaptationSetting(300, "{\"mode\":\"automatic\"}", T0));
+        store.putDecision(new DecisionRecord(300, 1, T0, "{}"));
+        assertEquals(4, store.forgetNetworkHistory(300), "its VM, topology, setting and decision");
+        assertEquals(List.of(), store.topologies(300, null, null, 10));
+        assertEquals(List.of(), store.decisions(300, 10));
+        assertTrue(store.adaptationSettings().stream().noneMatch(a -> a.vni() == 300));
+        assertEquals(List.of(), store.vmsOfNetwork(300));
+        assertEquals(1, store.topologies(301, null, null, 10).size(), "other networks keep theirs");
+
+        String u = "7b3e8f1c-2f4d-4c55-9d6e-0a1b2c3d4e5f";
+        store.quarantineVni(new VniQuarantine(300, u, T0, T0.plus(java.time.Duration.ofDays(7))));
+        store.quarantineVni(new VniQuarantine(302, u, T0, T0.plusSeconds(10)));
+        assertEquals(List.of(300, 302), store.quarantinedVnis(T0).stream().map(VniQuarantine::vni).toList());
+        assertEquals(List.of(300), store.quarantinedVnis(T0.plusSeconds(10)).stream().map(VniQuarantine::vni).toList(),
+                "a quarantine that ended is not listed");
+        assertThrows(IllegalArgumentException.class, () -> new VniQuarantine(1, u, T0, T0.minusSeconds(1)));
     }
 
     @Test

@@ -1,0 +1,83 @@
+package io.vnet.agent.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.api.Endpoint;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.dataplane.TrafficGrowth;
+import io.vnet.protocol.Json;
+import io.vnet.protocol.ManagerProtocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The manager client's messages stay bounded whatever the data plane holds: a host whose VM
+ * forged a million source addresses still says a hello far below the message limit, so it can
+ * always register, and its report names at most {@link ManagerProtocol#MAX_REPORT_PAIRS} pairs.
+ */
+class ManagerClientMessagesTest {
+    private static final NetworkId NET = NetworkId.of(0xFF_FFFF);
+    private MemoryDataPlane dp;
+    private ManagerClient client;
+
+    @BeforeEach
+    void setUp() {
+        dp = new MemoryDataPlane();
+        dp.addNetwork(NET);
+        client = new ManagerClient(Endpoint.parse("127.0.0.1:1"), "ha", "host", Endpoint.parse("10.0.0.1:5800"), dp,
+                new ManagedState(dp, Set.of(), Set.of(), null), 1000, null, "manager");
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+    }
+
+    private static MacAddress mac(long i) {
+        return MacAddress.of(0x0200_0000_0000L + i);
+    }
+
+    @Test
+    void aHelloFromAMillionLearnedAddressesStaysFarBelowTheLimitAndSaysWhatItLeftOut() throws Exception {
+        List<MacAddress> learned = new ArrayList<>(1_000_000);
+        for (int i = 0; i < 1_000_000; i++) {
+            learned.add(mac(i));
+        }
+        dp.localMacs = Map.of(NET, learned);
+        ObjectNode hello = client.hello();
+        int size = Json.MAPPER.writeValueAsBytes(hello).length;
+        assertTrue(size < 1 << 20, size + " bytes: under 1 MiB, the limit is " + ManagerProtocol.MAX_MESSAGE);
+        assertEquals(ManagerProtocol.MAX_MACS_PER_NETWORK, hello.path("macs").size());
+        assertEquals(1_000_000 - ManagerProtocol.MAX_MACS_PER_NETWORK, hello.path("macsOmitted").asInt());
+        assertEquals(ManagerProtocol.HELLO, hello.path("type").asText());
+    }
+
+    @Test
+    void aReportOfAHundredThousandPairsIsBounded() throws Exception {
+        List<PairCount> pairs = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < 100_000; i++) {
+            pairs.add(new PairCount(NET, mac(i), mac(i + 500_000), Long.MAX_VALUE / 2, Long.MAX_VALUE / 200_000 - i, false));
+            total += Long.MAX_VALUE / 200_000 - i;
+        }
+        ObjectNode report = client.report(new TrafficGrowth(pairs, List.of(), 0));
+        assertEquals(ManagerProtocol.MAX_REPORT_PAIRS, report.path("pairs").size());
+        long named = 0;
+        for (var p : report.path("pairs")) {
+            named += p.path("bytes").asLong();
+        }
+        assertEquals(total, named + report.path("rest").get(0).path("bytes").asLong());
+        int size = Json.MAPPER.writeValueAsBytes(report).length;
+        assertTrue(size < 1 << 20, size + " bytes");
+        assertEquals(1, report.path("seq").asLong());
+    }
+}
