@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.RawLinkClient;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
 import io.vnet.protocol.Json;
@@ -27,17 +28,6 @@ import org.junit.jupiter.api.Test;
 class AuthenticationIT {
     static final int A = 100;
     static final int B = 200;
-
-    /** Sends {@code chunks} (printf escapes) from {@code from}'s namespace to the link port of {@code to}. */
-    private static void send(Host from, Host to, String... chunks) {
-        StringBuilder script = new StringBuilder("exec 3<>/dev/tcp/" + to.ip() + "/5800 || exit 9; ");
-        for (String c : chunks) {
-            script.append("printf '").append(c).append("' >&3 2>/dev/null; sleep 0.3; ");
-        }
-        script.append("sleep 0.5; exec 3>&-; exit 0");
-        Sh.Result r = Sh.run(30, List.of("ip", "netns", "exec", from.ns(), "bash", "-c", script.toString()));
-        assertEquals(0, r.exit(), "raw client: " + r.out());
-    }
 
     @Test
     void aPlainClientSayingHelloAsAConnectedPeerIsRefusedAndTheRealSessionGoesOn() throws Exception {
@@ -60,7 +50,7 @@ class AuthenticationIT {
             Vm.BackgroundPing ping = va.pingInBackground(vb, 40, 0.1);
             Thread.sleep(500);
             // hello as ha (the live peer), then a broadcast frame of network 100 as if from ha
-            send(m, b, "\\x00\\x00\\x00\\x04\\x01\\x01ha",
+            RawLinkClient.send(m, b, "\\x00\\x00\\x00\\x04\\x01\\x01ha",
                     "\\x00\\x00\\x00\\x13\\x01\\x00\\x00\\x00\\x64" + "\\xff".repeat(6) + "\\x02\\x00\\x00\\x00\\x00\\x66"
                             + "\\x08\\x06");
             Vm.PingResult during = ping.await(30);

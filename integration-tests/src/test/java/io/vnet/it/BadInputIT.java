@@ -9,9 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
-import io.vnet.it.fabric.Sh;
+import io.vnet.it.fabric.RawLinkClient;
 import io.vnet.it.fabric.Vm;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,17 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class BadInputIT {
     static final int VNI = 100;
-
-    /** Sends {@code bytes} (printf escapes) from {@code from}'s namespace to the link port of {@code to}. */
-    private static void send(Host from, Host to, String... chunks) {
-        StringBuilder script = new StringBuilder("exec 3<>/dev/tcp/" + to.ip() + "/5800 || exit 9; ");
-        for (String c : chunks) {
-            script.append("printf '").append(c).append("' >&3 2>/dev/null; sleep 0.3; ");
-        }
-        script.append("sleep 0.5; exec 3>&-; exit 0");
-        Sh.Result r = Sh.run(30, List.of("ip", "netns", "exec", from.ns(), "bash", "-c", script.toString()));
-        assertEquals(0, r.exit(), "raw client: " + r.out());
-    }
 
     private static long drop(JsonNode stats, String reason) {
         return stats.path("drops").path(reason).asLong(0);
@@ -56,13 +44,13 @@ class BadInputIT {
             Vm.BackgroundPing ping = va.pingInBackground(vb, 60, 0.1);
             // before any hello: text (its first 4 bytes read as a huge length), a bad version,
             // a frame with no hello, and a hello from a host no link accepts
-            send(m, b, "GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n");
-            send(m, b, "\\x00\\x00\\x00\\x10\\x09\\x00" + "\\x00".repeat(14));
-            send(m, b, "\\x00\\x00\\x00\\x13\\x01\\x00\\x00\\x00\\x64" + "\\xff".repeat(6) + "\\x02".repeat(6) + "\\x08\\x00");
-            send(m, b, "\\x00\\x00\\x00\\x05\\x01\\x01eve");
+            RawLinkClient.send(m, b, "GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n");
+            RawLinkClient.send(m, b, "\\x00\\x00\\x00\\x10\\x09\\x00" + "\\x00".repeat(14));
+            RawLinkClient.send(m, b, "\\x00\\x00\\x00\\x13\\x01\\x00\\x00\\x00\\x64" + "\\xff".repeat(6) + "\\x02".repeat(6) + "\\x08\\x00");
+            RawLinkClient.send(m, b, "\\x00\\x00\\x00\\x05\\x01\\x01eve");
             // as the accepted peer hm: a runt frame, a frame of a network its link does not carry, then an
             // oversized length
-            send(m, b, "\\x00\\x00\\x00\\x04\\x01\\x01hm",
+            RawLinkClient.send(m, b, "\\x00\\x00\\x00\\x04\\x01\\x01hm",
                     "\\x00\\x00\\x00\\x0f\\x01\\x00\\x00\\x00\\x64" + "\\x01".repeat(10),
                     "\\x00\\x00\\x00\\x13\\x01\\x00\\x00\\x03\\xe7" + "\\xff".repeat(6) + "\\x02".repeat(6) + "\\x08\\x00",
                     "\\x7f\\xff\\xff\\xff\\x01\\x00");

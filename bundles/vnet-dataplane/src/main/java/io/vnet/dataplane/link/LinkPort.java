@@ -6,7 +6,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
-import io.vnet.dataplane.forward.Carried;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
@@ -23,9 +22,7 @@ public final class LinkPort implements Port {
     private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
     static final long DRAIN_MS = 1000;
 
-    private volatile LinkSpec spec;
-    /** The VNIs the link carries, sorted ({@link Carried}). */
-    private volatile int[] carried;
+    private final LinkNetworks networks;
     private final String portId;
     private final PortCounters counters = new PortCounters();
     private final AtomicLong sessions = new AtomicLong();
@@ -44,19 +41,18 @@ public final class LinkPort implements Port {
     private volatile boolean closed;
 
     public LinkPort(LinkSpec spec) {
-        this.spec = spec;
-        this.carried = Carried.of(spec);
-        this.portId = "link:" + spec.id();
-        this.state = spec.dials() ? "connecting" : "waiting";
+        this.networks = new LinkNetworks(spec);
+        this.portId = "link:" + spec().id();
+        this.state = spec().dials() ? "connecting" : "waiting";
     }
 
     public LinkSpec spec() {
-        return spec;
+        return networks.spec();
     }
 
     @Override
     public boolean carries(int vni) {
-        return Carried.contains(carried, vni);
+        return networks.carries(vni);
     }
 
     /**
@@ -64,11 +60,7 @@ public final class LinkPort implements Port {
      * stays); the forwarder must be told ({@code Forwarder.networksChanged}).
      */
     public void carry(LinkSpec next) {
-        if (!spec.sameConnection(next)) {
-            throw new IllegalArgumentException("link " + spec.id() + ": only its networks can change in place");
-        }
-        spec = next;
-        carried = Carried.of(next);
+        networks.carry(next);
     }
 
     @Override
@@ -83,7 +75,7 @@ public final class LinkPort implements Port {
 
     @Override
     public boolean floods() {
-        return spec.flood();
+        return spec().flood();
     }
 
     @Override
@@ -139,7 +131,7 @@ public final class LinkPort implements Port {
         if (old == null || old == ch || !old.isActive() || io.vnet.protocol.Tls.sameCertificate(old, ch)) {
             return null;
         }
-        return "link " + spec.id() + " has a live session with " + spec.peerHost() + " from " + old.remoteAddress()
+        return "link " + spec().id() + " has a live session with " + spec().peerHost() + " from " + old.remoteAddress()
                 + "; a new session for a live peer is refused while the first answers keepalives";
     }
 
@@ -176,9 +168,9 @@ public final class LinkPort implements Port {
             state = "up";
         }
         sessions.incrementAndGet();
-        LOG.log(Level.INFO, "link " + spec.id() + " up: peer " + spec.peerHost() + " at " + ch.remoteAddress());
+        LOG.log(Level.INFO, "link " + spec().id() + " up: peer " + spec().peerHost() + " at " + ch.remoteAddress());
         if (old != null && old != ch) {
-            LOG.log(Level.INFO, "link " + spec.id() + ": the new connection replaces the one from " + old.remoteAddress()
+            LOG.log(Level.INFO, "link " + spec().id() + ": the new connection replaces the one from " + old.remoteAddress()
                     + (old.isActive() ? " (the same certificate: the peer reconnected)" : ""));
             old.close();
         }
@@ -195,7 +187,7 @@ public final class LinkPort implements Port {
             peerEchoes = c.echo();
             peerReadsOffloads = c.version() >= Records.VERSION_OFFLOAD;
         }
-        LOG.log(Level.INFO, "link " + spec.id() + ": peer " + spec.peerHost() + " takes frames up to " + c.maxFrame()
+        LOG.log(Level.INFO, "link " + spec().id() + ": peer " + spec().peerHost() + " takes frames up to " + c.maxFrame()
                 + " bytes" + (peerReadsOffloads ? " and offloaded frames (large TCP segments cross whole)" : ""));
     }
 
@@ -225,8 +217,8 @@ public final class LinkPort implements Port {
     public io.vnet.api.LinkPath path() {
         long s = srttNanos;
         long m = minRttNanos;
-        return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "tcp", channel != null, s < 0 ? -1 : s / 1000,
-                m < 0 ? -1 : m / 1000, counters.bytesOut(), counters.bytesIn(), spec.networks());
+        return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "tcp", channel != null, s < 0 ? -1 : s / 1000,
+                m < 0 ? -1 : m / 1000, counters.bytesOut(), counters.bytesIn(), spec().networks());
     }
 
     /** Whether offloaded frames cross this link whole (the peer reads version-2 records). */
@@ -241,9 +233,9 @@ public final class LinkPort implements Port {
                 return false;
             }
             channel = null;
-            state = closed ? "closed" : spec.dials() ? "connecting" : "waiting";
+            state = closed ? "closed" : spec().dials() ? "connecting" : "waiting";
         }
-        LOG.log(Level.WARNING, "link " + spec.id() + " down: lost peer " + spec.peerHost() + " at " + ch.remoteAddress());
+        LOG.log(Level.WARNING, "link " + spec().id() + " down: lost peer " + spec().peerHost() + " at " + ch.remoteAddress());
         return true;
     }
 
@@ -275,21 +267,21 @@ public final class LinkPort implements Port {
         }
     }
 
-    static String vniList(LinkSpec spec) {
+    static String vniList(LinkSpec l) {
         StringBuilder b = new StringBuilder();
-        for (int v : spec.vnis()) {
+        for (int v : l.vnis()) {
             b.append(b.length() == 0 ? "" : ",").append(v);
         }
         return b.toString();
     }
 
     public PortStats stats() {
-        String peer = spec.peerHost() + (spec.dials() ? " via " + spec.connect() : " (accepting)")
+        String peer = spec().peerHost() + (spec().dials() ? " via " + spec().connect() : " (accepting)")
                 + ", sessions " + sessions.get() + (refusedSessions.get() > 0 ? ", refused " + refusedSessions.get() : "")
-                + (spec.flood() ? ", flood" : "") + ", vnis " + vniList(spec)
+                + (spec().flood() ? ", flood" : "") + ", vnis " + vniList(spec())
                 + (peerReadsOffloads ? ", offloads" : "")
                 + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "")
                 + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "");
-        return counters.snapshot("link", spec.id(), state, peer);
+        return counters.snapshot("link", spec().id(), state, peer);
     }
 }

@@ -8,7 +8,6 @@ import io.netty.channel.socket.DatagramPacket;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
-import io.vnet.dataplane.forward.Carried;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.Segments;
@@ -20,9 +19,7 @@ import java.net.InetSocketAddress;
  * VXLAN socket. There is no connection, so the link is up while the socket is.
  */
 public final class VxlanPort implements Port {
-    private volatile LinkSpec spec;
-    /** The VNIs the link carries, sorted ({@link Carried}). */
-    private volatile int[] carried;
+    private final LinkNetworks networks;
     private final String portId;
     private final InetSocketAddress peer;
     private final PortCounters counters = new PortCounters();
@@ -43,21 +40,20 @@ public final class VxlanPort implements Port {
     }
 
     VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket, int innerMtu) {
-        this.spec = spec;
-        this.carried = Carried.of(spec);
+        this.networks = new LinkNetworks(spec);
         this.innerMtu = innerMtu;
-        this.portId = "link:" + spec.id();
+        this.portId = "link:" + spec().id();
         this.peer = peer;
         this.socket = socket;
     }
 
     public LinkSpec spec() {
-        return spec;
+        return networks.spec();
     }
 
     @Override
     public boolean carries(int vni) {
-        return Carried.contains(carried, vni);
+        return networks.carries(vni);
     }
 
     /**
@@ -65,11 +61,7 @@ public final class VxlanPort implements Port {
      * stays); the forwarder must be told ({@code Forwarder.networksChanged}).
      */
     public void carry(LinkSpec next) {
-        if (!spec.sameConnection(next)) {
-            throw new IllegalArgumentException("link " + spec.id() + ": only its networks can change in place");
-        }
-        spec = next;
-        carried = Carried.of(next);
+        networks.carry(next);
     }
 
     InetSocketAddress peer() {
@@ -88,7 +80,7 @@ public final class VxlanPort implements Port {
 
     @Override
     public boolean floods() {
-        return spec.flood();
+        return spec().flood();
     }
 
     /** The inner packets this link carries unfragmented: the underlay MTU less the encapsulation (an Ethernet header with a VLAN tag beside). */
@@ -180,8 +172,8 @@ public final class VxlanPort implements Port {
 
     /** A VXLAN link has no keepalives, so no round trip: only the bytes it carried. */
     public io.vnet.api.LinkPath path() {
-        return new io.vnet.api.LinkPath(spec.id(), spec.peerHost(), "vxlan", socket.isActive(), -1, -1,
-                counters.bytesOut(), counters.bytesIn(), spec.networks());
+        return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "vxlan", socket.isActive(), -1, -1,
+                counters.bytesOut(), counters.bytesIn(), spec().networks());
     }
 
     /** Whether the socket can take a datagram now; if not, the drop is counted (link down or congested). */
@@ -198,8 +190,8 @@ public final class VxlanPort implements Port {
     }
 
     public PortStats stats() {
-        return counters.snapshot("link", spec.id(), socket.isActive() ? "up" : "down",
-                spec.peerHost() + " via vxlan " + spec.connect() + ", mtu " + innerMtu + (spec.flood() ? ", flood" : "")
-                + ", vnis " + LinkPort.vniList(spec));
+        return counters.snapshot("link", spec().id(), socket.isActive() ? "up" : "down",
+                spec().peerHost() + " via vxlan " + spec().connect() + ", mtu " + innerMtu + (spec().flood() ? ", flood" : "")
+                + ", vnis " + LinkPort.vniList(spec()));
     }
 }
