@@ -35,6 +35,8 @@ command -v tincd >/dev/null || need+=(tinc)
 command -v openssl >/dev/null || need+=(openssl)
 # captures on the tenants' TAPs (TenantIsolationIT: what reaches an attacker's proxy)
 command -v tcpdump >/dev/null || need+=(tcpdump)
+# a VM flooding random source MACs (MacFloodIT)
+command -v mausezahn >/dev/null || need+=(netsniff-ng)
 # the management page: Node.js (18 or later; Debian 12's is 18.20) and npm build it (ui-extension, Vite 5);
 # Debian's chromium runs its browser test (UiIT, headless, driven by playwright-core: nothing downloads a browser)
 command -v node >/dev/null || need+=(nodejs)
