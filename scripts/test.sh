@@ -2,7 +2,8 @@
 # Runs every test (run as root on Debian 12): installs what is missing (scripts/setup.sh), builds the
 # management page and runs its tests with Debian 12's own Node.js 18 (scripts/check-debian-node.sh),
 # then Maven: the unit tests (Java, and the page's Vitest tests), then the integration tests that
-# build test hosts from network namespaces and run the real agents. An integration test never skips:
+# build test hosts from network namespaces and run the real agents, then a short fuzzing of every
+# parser (scripts/fuzz.sh --short). An integration test never skips:
 # a missing tool or privilege fails the run. Says what it does as it goes (Maven's output summarised,
 # whole in target/logs/maven.log) and ends with the time of each stage and the counts.
 set -euo pipefail
@@ -25,6 +26,9 @@ it_secs=0
 while IFS=$'\t' read -r _ secs; do it_secs=$((it_secs + secs)); done <"$VNET_LOGS/it-classes.tsv"
 stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs))
 cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
+# Every parser fuzzed for a few seconds from its committed corpus (the build above made the classes and
+# class paths; nothing is written to the corpora), its coverage shown; a finding or a leak fails.
+stage "fuzzing: each parser briefly (scripts/fuzz.sh --short)" ./scripts/fuzz.sh --short --no-build || status=$?
 
 # Count what ran, from the reports.
 count() { # dir -> "tests failures errors skipped"
