@@ -150,7 +150,11 @@ class LibvirtGuestIT {
         assertTrue(libvirtdA.qemuProcesses().isEmpty(), "no QEMU left on ha: " + libvirtdA.qemuProcesses());
         assertTrue(Sh.run("ip", "-n", hb.ns(), "link", "show", "gst0").ok(), "the guest's TAP is on hb now");
         assertTrue(during.sent() >= count - 1, "the ping ran through the migration:\n" + during.output());
-        assertTrue(during.lost() <= 1, "at most 1 of 10 pings a second lost while the guest migrates, lost "
+        // at most 1 ping lost to the overlay; a guest that QEMU pauses longer than 100 ms (TCG on a loaded
+        // machine: 147 and 256 ms were seen against the 10 ms asked for) misses the pings of its own pause too
+        long pausedPings = Math.max(0, m.downtimeMillis()) / 100;
+        assertTrue(during.lost() <= 1 + pausedPings, "at most 1 of 10 pings a second lost while the guest migrates,"
+                + " beyond the " + pausedPings + " its own pause explains; lost "
                 + during.lost() + " " + during.missing() + " (migration " + m.tookMillis() + " ms, downtime "
                 + m.downtimeMillis() + " ms):\n" + during.output() + "\nhb's agent:\n" + agentB.logText());
 

@@ -199,8 +199,16 @@ public final class Json {
         return new ForwardingRule.Key(vni, s, d);
     }
 
+    /** Refuses a node that is neither an array nor missing (an object's size would be taken for its length). */
+    public static void requireArray(JsonNode node, String field) {
+        if (node != null && !node.isMissingNode() && !node.isNull() && !node.isArray()) {
+            throw new IllegalArgumentException(field + ": expected an array, got " + node.getNodeType().name().toLowerCase());
+        }
+    }
+
     /** The links of a JSON array at {@code field} (e.g. "links"); the first bad one is an error naming it. */
     public static List<LinkSpec> links(JsonNode array, String field) {
+        requireArray(array, field);
         List<LinkSpec> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             out.add(link(array.get(i), field + "[" + i + "]"));
@@ -210,6 +218,7 @@ public final class Json {
 
     /** The rules of a JSON array at {@code field} (e.g. "rules"); the first bad one is an error naming it. */
     public static List<ForwardingRule> rules(JsonNode array, String field) {
+        requireArray(array, field);
         List<ForwardingRule> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             out.add(rule(array.get(i), field + "[" + i + "]"));

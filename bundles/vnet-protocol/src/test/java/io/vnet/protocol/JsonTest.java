@@ -60,6 +60,13 @@ class JsonTest {
     }
 
     @Test
+    void linksAndRulesMustBeArrays() {
+        assertEquals("links: expected an array, got object",
+                error(() -> Json.links(parse("{\"links\": {\"a\": 1}}").get("links"), "links")));
+        assertEquals("rules: expected an array, got string", error(() -> Json.rules(parse("\"x\""), "rules")));
+    }
+
+    @Test
     void ruleRoundTrips() {
         ForwardingRule r = new ForwardingRule(NetworkId.of(100), MacMatch.parse("02:00:00:00:00:01"),
                 MacMatch.BROADCAST, RuleTarget.iface("vnet100"));

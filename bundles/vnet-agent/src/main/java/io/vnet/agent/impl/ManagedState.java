@@ -75,6 +75,15 @@ final class ManagedState {
         }
         Map<String, LinkSpec> wantLinks = new LinkedHashMap<>();
         JsonNode ls = state.path("links");
+        JsonNode rs = state.path("rules");
+        try {
+            Json.requireArray(ls, "links");
+            Json.requireArray(rs, "rules");
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage()); // the document is refused whole; its generation is taken, as with other errors
+            generation = gen;
+            return errors;
+        }
         for (int i = 0; i < ls.size(); i++) {
             try {
                 LinkSpec l = Json.link(ls.get(i), "links[" + i + "]");
@@ -88,7 +97,6 @@ final class ManagedState {
             }
         }
         Map<ForwardingRule.Key, ForwardingRule> wantRules = new LinkedHashMap<>();
-        JsonNode rs = state.path("rules");
         for (int i = 0; i < rs.size(); i++) {
             try {
                 ForwardingRule r = Json.rule(rs.get(i), "rules[" + i + "]");

@@ -65,7 +65,6 @@ public final class PairCounters {
     private final ThreadLocal<PairTable> mine = ThreadLocal.withInitial(this::newTable);
     private final CounterDeltas<Incarnation> deltas = new CounterDeltas<>();
     private final CounterDeltas<PairTable> refusedDeltas = new CounterDeltas<>();
-    private volatile boolean reporting;
 
     public PairCounters() {
         this(MAX_PAIRS, MAX_PAIRS_PER_NETWORK);
@@ -78,9 +77,8 @@ public final class PairCounters {
     }
 
     private PairTable newTable() {
-        if (!reporting) {
-            tables.removeIf(t -> !t.ownerAlive());
-        }
+        // a table whose thread ended keeps its counts: they are cumulative, and only a reporter's
+        // last read of them (interval()) lets it go
         PairTable t = new PairTable(epoch, maxPairs, maxPairsPerNetwork, Thread.currentThread());
         tables.add(t);
         return t;
@@ -124,7 +122,6 @@ public final class PairCounters {
      * out. Then ends the epoch, so that pairs idle since before the previous call are dropped.
      */
     public synchronized Counts interval() {
-        reporting = true;
         Map<Key, long[]> pairs = new HashMap<>();
         Map<Integer, long[]> overflow = new TreeMap<>();
         long refused = 0;

@@ -69,7 +69,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Records.Hello hello)) {
-            ReferenceCountUtil.release(msg);
+            if (msg instanceof Records.FrameRecord f) {
+                f.frame().release(); // a frame record holds a slice of the read buffer
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
             counters().drop(DropReason.UNIDENTIFIED);
             LOG.log(Level.WARNING, "closing connection " + describe(ctx) + ": data before hello");
             ctx.close();

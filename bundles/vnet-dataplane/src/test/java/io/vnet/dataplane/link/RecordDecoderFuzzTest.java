@@ -63,7 +63,6 @@ class RecordDecoderFuzzTest {
         ch.config().setAllocator(BUFFERS.alloc());
         ch.pipeline().addLast("decoder", new RecordDecoder(maxFrame, links.listenerCounters(), "fuzzed connection"))
                 .addLast("failures", failures)
-                .addLast("known-leak", new KnownLeakBeforeHello())
                 .addLast("encoder", FrameEncoder.INSTANCE)
                 .addLast("hello", HelloHandler.accepting(links, host -> host.equals("peer-a") ? from : null));
         if (data.consumeBoolean()) {
@@ -97,24 +96,6 @@ class RecordDecoderFuzzTest {
         }
     }
 
-    /**
-     * Known bug, reported to the data plane's owners, worked around here so that the target can go
-     * on fuzzing everything else: {@code HelloHandler.channelRead} drops a FRAME record that comes
-     * before the hello with {@code ReferenceCountUtil.release(msg)}, which does nothing to the
-     * record, so its frame (a slice holding the connection's read buffer) is never released: any
-     * host that connects to the link port can leak a buffer per connection. This handler releases
-     * such a frame itself and passes the record on, so the hello handler still counts and closes.
-     * Remove it once the hello handler releases the frame.
-     */
-    private static final class KnownLeakBeforeHello extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Records.FrameRecord f && ctx.pipeline().get("hello") != null) {
-                f.frame().release();
-            }
-            ctx.fireChannelRead(msg);
-        }
-    }
 
     /** Records what the decoder threw (the hello and link handlers would close quietly on it). */
     private static final class Failures extends ChannelInboundHandlerAdapter {

@@ -184,6 +184,9 @@ public final class ApiServlet extends HttpServlet {
             return Api.JSON.readTree(b);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ApiError(400, "body: not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            // e.g. a byte order Jackson cannot decode (CharConversionException): still the client's body
+            throw new ApiError(400, "body: not valid JSON: " + e.getMessage());
         }
     }
 
