@@ -119,6 +119,10 @@ public final class ApiServlet extends HttpServlet {
         } catch (ApiError e) {
             if (e.status == 401) {
                 resp.setHeader("WWW-Authenticate", "Bearer realm=\"vnet\"");
+                discardUnreadBody(req, resp);
+            } else if (e.status == 413) {
+                // the rest of the body is never read: the connection ends with this answer, and says so
+                resp.setHeader("Connection", "close");
             }
             error(resp, e.status, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -187,6 +191,30 @@ public final class ApiServlet extends HttpServlet {
         } catch (java.io.IOException e) {
             // e.g. a byte order Jackson cannot decode (CharConversionException): still the client's body
             throw new ApiError(400, "body: not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** The most of an unread body that a refusal reads and throws away, unparsed. */
+    static final int DISCARD_MAX = 64 * 1024;
+
+    /**
+     * A caller refused before its body was read: a small body is read and thrown away unparsed, so
+     * that the connection is not reset under the answer while the caller still sends; a larger or
+     * unannounced one closes the connection after the answer.
+     */
+    private static void discardUnreadBody(HttpServletRequest req, HttpServletResponse resp) {
+        long len = req.getContentLengthLong();
+        if (len <= 0) {
+            return;
+        }
+        if (len > DISCARD_MAX) {
+            resp.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            req.getInputStream().skipNBytes(len);
+        } catch (IOException | IllegalStateException e) {
+            resp.setHeader("Connection", "close");
         }
     }
 
