@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "vnetctl", mixinStandardHelpOptions = true, version = "vnetctl 0.1.0",
         description = "Control a running VNET agent: links, forwarding rules, interfaces, statistics.",
         subcommands = {VnetCtl.Link.class, VnetCtl.Rule.class, VnetCtl.Iface.class, VnetCtl.Stats.class,
-                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Status.class, VnetCtl.Net.class, LibvirtHook.class})
+                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Owners.class, VnetCtl.Status.class, VnetCtl.Net.class, LibvirtHook.class})
 public final class VnetCtl {
     @Option(names = {"-s", "--socket"}, description = "the agent's control socket (default: $VNET_SOCKET or /run/vnet/vnet-agent.sock)")
     Path socket;
@@ -276,6 +276,18 @@ public final class VnetCtl {
         @Override
         public Integer call() throws IOException {
             return root.print(root.call(op(ControlOps.LEARNED)), (r, out) -> r.forEach(x -> out.println(x.asText())));
+        }
+    }
+
+    @Command(name = "owners", description = "VM addresses owned here or elsewhere per network (frames claiming them"
+            + " from the wrong side are dropped as spoofed)")
+    static final class Owners implements Callable<Integer> {
+        @ParentCommand
+        VnetCtl root;
+
+        @Override
+        public Integer call() throws IOException {
+            return root.print(root.call(op(ControlOps.OWNERS)), (r, out) -> r.forEach(x -> out.println(x.asText())));
         }
     }
 

@@ -15,6 +15,8 @@ public final class ControlOps {
     public static final String IF_LIST = "if-list";
     public static final String STATS = "stats";
     public static final String LEARNED = "learned";
+    /** The owned VM addresses, "vni V MAC here|elsewhere". */
+    public static final String OWNERS = "owners";
     public static final String STATUS = "status";
     public static final String PAIRS = "pairs";
     /**

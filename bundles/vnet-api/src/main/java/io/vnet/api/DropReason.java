@@ -28,6 +28,12 @@ public enum DropReason {
      * sent on it (a rule or learned address that would have sent it there); counted on the link.
      */
     NOT_CARRIED,
+    /**
+     * A frame whose source address belongs to someone else: from a link, the address of a VM on
+     * this host (registered, or learned here and held); from a local interface, the address of a
+     * registered VM on another host. Counted on the port it came in by.
+     */
+    SPOOFED,
     /** Data from a connection that has not said hello, or said it as a host no link accepts. */
     UNIDENTIFIED,
     /** The link could not take the frame: down, or its send queue is full. */

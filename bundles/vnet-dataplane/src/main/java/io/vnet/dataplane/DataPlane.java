@@ -117,6 +117,34 @@ public interface DataPlane extends AutoCloseable {
      */
     List<PortStats> stats();
 
+    /**
+     * The addresses of network {@code network} that belong to registered VMs, on this host
+     * ({@code here}) and on others ({@code elsewhere}); replaces the earlier ones. A frame from a
+     * link with a source address of a VM here, or from a local interface with one of a VM
+     * elsewhere, is dropped and counted {@code spoofed}. Returns how many addresses did not fit
+     * (at most 65,536 per network are kept).
+     */
+    default int setOwners(NetworkId network, java.util.Collection<io.vnet.api.MacAddress> here,
+                          java.util.Collection<io.vnet.api.MacAddress> elsewhere) {
+        return 0;
+    }
+
+    /** The owned addresses, "vni V MAC here|elsewhere". */
+    default List<String> owners() {
+        return List.of();
+    }
+
+    /**
+     * How long an address learned on a local interface is held there against claims from links
+     * (frames from a link with that source are dropped, {@code spoofed}) after it was last seen,
+     * while the interface's bridge still has it on a VM's port; zero turns holds off.
+     */
+    default void holdLocalMacs(java.time.Duration hold) {
+    }
+
+    /** The id of the forwarder's entry in {@link #stats()} for owned addresses and holds. */
+    String OWNED_STATS_ID = "owned";
+
     /** The kind of the forwarder's own entry in {@link #stats()}. */
     String FORWARDER_STATS_KIND = "forwarder";
 

@@ -35,6 +35,11 @@ import java.util.List;
  * <li>agent → manager {@value #VMS} at once when the VMs libvirt runs on the host change:
  * {@code networks[], macs[], vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also
  * carried by hello and every report, so a lost message is repaired).</li>
+ * <li>manager → agent {@value #OWNERS} after hello and whenever it changes: {@code
+ * networks[{vni, owners[{mac, host}]}], omitted}: for every network the agent carries, which
+ * host each registered VM's address is on (at most {@value #MAX_OWNERS_PER_NETWORK} per network
+ * and {@value #MAX_OWNERS} in all; {@code omitted} counts the rest); it replaces the earlier one
+ * (see {@link OwnersMessage}).</li>
  * </ul>
  * TLS slots in as the first handler of the pipeline; nothing else changes.
  */
@@ -44,6 +49,11 @@ public final class ManagerProtocol {
     public static final String ACK = "ack";
     public static final String REPORT = "report";
     public static final String VMS = "vms";
+    public static final String OWNERS = "owners";
+    /** The most owned addresses an {@value #OWNERS} message lists for one network. */
+    public static final int MAX_OWNERS_PER_NETWORK = 16_384;
+    /** The most owned addresses an {@value #OWNERS} message lists in all (well inside {@link #MAX_MESSAGE}). */
+    public static final int MAX_OWNERS = 131_072;
     public static final int MAX_MESSAGE = 16 << 20;
     /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
     public static final int MAX_REPORT_PAIRS = 4_096;

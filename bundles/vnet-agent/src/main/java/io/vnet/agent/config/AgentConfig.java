@@ -45,7 +45,11 @@ import java.util.Set;
  *   "stateFile": "/var/lib/vnet/state.json",        // the manager's last desired state
  *   "managerId": "manager",                         // with tls: the CN of the manager's certificate
  *   "libvirt": {"uri": "qemu:///system", "resyncMs": 30000},  // follow this host's libvirt domains (optional)
- *   "attach": {"bridgePrefix": "vnbr", "tapPrefix": "vntap", "mtu": 1500}  // networks carried on demand
+ *   "attach": {"bridgePrefix": "vnbr", "tapPrefix": "vntap", "mtu": 1500}, // networks carried on demand
+ *   "macHoldMs": 300000,      // a MAC learned on a local interface is held against links this long (0: off)
+ *   "vms": [ {"name": "vm1", "uuid": "...", "nics": [{"vni": 100, "mac": "52:54:00:00:00:01"}]} ]
+ *                             // VMs of this host that libvirt does not run (containers, tests): registered
+ *                             // with the manager like libvirt's, and their addresses owned here
  * }
  * </pre>
  */
@@ -54,7 +58,25 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                           List<LinkSpec> links,
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
                           int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach,
-                          boolean insecure, String enrolmentToken) {
+                          boolean insecure, String enrolmentToken, Duration macHold, List<Vm> vms) {
+
+    /** The most VMs a file may list. */
+    public static final int MAX_VMS = 4096;
+    /** The most NICs one VM may have. */
+    public static final int MAX_NICS = 64;
+    /** The longest hold of a MAC learned on a local interface: the learning's own age. */
+    public static final int MAX_MAC_HOLD_MS = 300_000;
+
+    /** A VM of this host named in the file (one that libvirt does not run). */
+    public record Vm(String uuid, String name, List<VmNic> nics) {
+        public Vm {
+            nics = List.copyOf(nics);
+        }
+    }
+
+    /** A NIC of such a VM: its network and address. */
+    public record VmNic(NetworkId network, io.vnet.api.MacAddress mac) {
+    }
 
     /** Why a daemon without TLS does not start, and the two ways out. */
     public static final String NEEDS_TLS = "links and the manager channel are authenticated with mutual TLS: set"
@@ -83,7 +105,10 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
-            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach");
+            "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
+            "macHoldMs", "vms");
+    private static final Set<String> VM = Set.of("name", "uuid", "nics");
+    private static final Set<String> VM_NIC = Set.of("vni", "mac");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
     private static final Set<String> LAN = Set.of("vni", "device");
     private static final Set<String> LIBVIRT = Set.of("uri", "resyncMs");
@@ -231,7 +256,64 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
                 lans, List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
-                libvirt(root), attach(root), insecure, token);
+                libvirt(root), attach(root), insecure, token,
+                Duration.ofMillis(Json.integer(root, "", "macHoldMs", 0, MAX_MAC_HOLD_MS, MAX_MAC_HOLD_MS)),
+                vms(root, seenVni));
+    }
+
+    /** The file's VMs: names and uuids unique, each NIC on a network of the file, each address unicast and listed once. */
+    private static List<Vm> vms(JsonNode root, Set<Integer> carried) {
+        JsonNode vs = array(root, "vms");
+        if (vs.size() > MAX_VMS) {
+            throw new IllegalArgumentException("vms: " + vs.size() + " VMs, at most " + MAX_VMS);
+        }
+        List<Vm> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> uuids = new HashSet<>();
+        Set<io.vnet.api.MacAddress> macs = new HashSet<>();
+        for (int i = 0; i < vs.size(); i++) {
+            String p = "vms[" + i + "]";
+            JsonNode v = vs.get(i);
+            if (!v.isObject()) {
+                throw new IllegalArgumentException(p + ": expected an object {name, uuid, nics}");
+            }
+            Json.onlyFields(v, p, VM);
+            String name = Json.text(v, p, "name");
+            Json.field(p, "name", () -> Ids.check("VM name", name));
+            String uuid = Json.optText(v, p, "uuid", "config-" + name);
+            Json.field(p, "uuid", () -> Ids.check("VM uuid", uuid));
+            if (!names.add(name) || !uuids.add(uuid)) {
+                throw new IllegalArgumentException(p + ": VM " + name + " (" + uuid + ") is listed twice");
+            }
+            JsonNode ns = v.path("nics");
+            if (!ns.isArray() || ns.isEmpty() || ns.size() > MAX_NICS) {
+                throw new IllegalArgumentException(p + ".nics: expected 1.." + MAX_NICS + " NICs [{\"vni\", \"mac\"}]");
+            }
+            List<VmNic> nics = new ArrayList<>();
+            for (int j = 0; j < ns.size(); j++) {
+                String q = p + ".nics[" + j + "]";
+                JsonNode n = ns.get(j);
+                if (!n.isObject()) {
+                    throw new IllegalArgumentException(q + ": expected an object {vni, mac}");
+                }
+                Json.onlyFields(n, q, VM_NIC);
+                int vni = Json.integer(n, q, "vni", 1, NetworkId.MAX_VNI, null);
+                if (!carried.contains(vni)) {
+                    throw new IllegalArgumentException(q + ".vni: network " + vni + " is not in networks");
+                }
+                String text = Json.text(n, q, "mac");
+                io.vnet.api.MacAddress mac = Json.field(q, "mac", () -> io.vnet.api.MacAddress.parse(text));
+                if (mac.isGroup()) {
+                    throw new IllegalArgumentException(q + ".mac: " + mac + " is a group address; a VM's NIC has a unicast one");
+                }
+                if (!macs.add(mac)) {
+                    throw new IllegalArgumentException(q + ".mac: " + mac + " is listed twice");
+                }
+                nics.add(new VmNic(NetworkId.of(vni), mac));
+            }
+            out.add(new Vm(uuid, name, nics));
+        }
+        return List.copyOf(out);
     }
 
     private static Path resolve(Path configFile, String name) {

@@ -109,21 +109,32 @@ public final class AgentComponent {
                 m.vmsChanged();
             }
         };
+        dataPlane.holdLocalMacs(cfg.macHold());
+        MacOwnership ownership = new MacOwnership(dataPlane, cfg.hostId());
         Networks networks = new Networks(dataPlane, cfg.attach(), changed);
         LocalVms vms = null;
-        if (cfg.libvirt() != null) {
+        if (cfg.libvirt() != null || !cfg.vms().isEmpty()) {
             vms = new LocalVms(dataPlane, networks, changed);
+            if (cfg.libvirt() == null) {
+                vms.noLibvirt();
+            }
+            vms.configured(cfg.vms());
+            vms.ownership(ownership);
             if (managerClient != null) {
                 managerClient.follow(vms);
             }
+        }
+        if (managerClient != null) {
+            managerClient.ownership(ownership);
         }
         if (managerClient != null) {
             managerClient.start();
         }
         CommandHandler commands = new CommandHandler(dataPlane, cfg.role(), networks, vms);
         commands.security(security);
+        commands.ownership(ownership);
         control = new ControlServer(cfg.control(), commands);
-        if (vms != null) {
+        if (cfg.libvirt() != null) {
             libvirt = new io.vnet.libvirt.watch.DomainWatcher(cfg.libvirt().uri(), cfg.libvirt().resyncMs(), vms);
             libvirt.start();
         }

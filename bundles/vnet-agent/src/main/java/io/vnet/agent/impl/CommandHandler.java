@@ -41,6 +41,13 @@ final class CommandHandler {
         this.vms = vms;
     }
 
+    private volatile MacOwnership ownership;
+
+    /** What status says of the owned addresses. */
+    void ownership(MacOwnership o) {
+        this.ownership = o;
+    }
+
     /** What status says of the agent's authentication. */
     void security(String text) {
         this.security = text;
@@ -160,11 +167,21 @@ final class CommandHandler {
                 dp.learned().forEach(a::add);
                 return a;
             }
+            case ControlOps.OWNERS -> {
+                args(req, Set.of());
+                ArrayNode a = Json.array();
+                dp.owners().forEach(a::add);
+                return a;
+            }
             case ControlOps.STATUS -> {
                 ObjectNode o = Json.object().put("hostId", dp.hostId()).put("role", role)
                         .put("listenPort", dp.listenPort()).put("security", security);
                 ArrayNode nets = o.putArray("networks");
                 dp.networks().forEach(n -> nets.add(n.vni()));
+                MacOwnership owned = ownership;
+                if (owned != null) {
+                    o.put("owners", owned.describe());
+                }
                 if (vms != null) {
                     o.put("libvirt", vms.libvirtState());
                     o.set("vms", vms.json());
@@ -174,7 +191,7 @@ final class CommandHandler {
             default -> throw new IllegalArgumentException("unknown op '" + op + "' (expected one of "
                     + String.join(", ", ControlOps.LINK_ADD, ControlOps.LINK_DEL, ControlOps.LINK_LIST,
                     ControlOps.RULE_ADD, ControlOps.RULE_DEL, ControlOps.RULE_LIST, ControlOps.IF_LIST,
-                    ControlOps.STATS, ControlOps.PAIRS, ControlOps.LEARNED, ControlOps.STATUS, ControlOps.NET_ATTACH) + ")");
+                    ControlOps.STATS, ControlOps.PAIRS, ControlOps.LEARNED, ControlOps.OWNERS, ControlOps.STATUS, ControlOps.NET_ATTACH) + ")");
         }
     }
 }

@@ -19,10 +19,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The VMs that libvirt runs on this host with a NIC on a VNET network's bridge: what the agent
- * registers with the manager (uuid, name, NICs). A VM that arrived by live migration is
- * announced on the overlay at once (a RARP from each of its NICs), so forwarding follows it; a
- * VM that stopped or left is withdrawn and its addresses forgotten here.
+ * The VMs that libvirt runs on this host with a NIC on a VNET network's bridge, and those the
+ * configuration file names: what the agent registers with the manager (uuid, name, NICs), and
+ * whose addresses are owned here ({@link MacOwnership}). A VM arriving by live migration is owned
+ * here from its start, paused, so that its first frames after it resumes pass; once it runs it
+ * is announced on the overlay (a RARP from each of its NICs), so forwarding follows it. A VM that
+ * stopped or left is withdrawn and its addresses forgotten here.
  */
 final class LocalVms implements DomainListener {
     private static final System.Logger LOG = System.getLogger(LocalVms.class.getName());
@@ -31,14 +33,17 @@ final class LocalVms implements DomainListener {
     record VmNic(NetworkId network, MacAddress mac, String tap, String bridge) {
     }
 
-    /** A registered VM. */
-    record Vm(String uuid, String name, List<VmNic> nics) {
+    /** A registered VM; {@code source} says who told of it ("libvirt", "config"). */
+    record Vm(String uuid, String name, String source, List<VmNic> nics) {
     }
 
     private final DataPlane dp;
     private final Networks networks;
     private final Runnable changed;
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
+    /** VMs arriving by live migration, paused here: owned here, not registered yet. */
+    private final Map<String, Vm> arriving = new ConcurrentHashMap<>();
+    private volatile MacOwnership ownership;
     private volatile String libvirtState = "connecting";
 
     /** @param changed told after the set of VMs changed (the manager hears of it at once) */
@@ -48,29 +53,68 @@ final class LocalVms implements DomainListener {
         this.changed = changed;
     }
 
+    /** Tells {@code o} the addresses owned here now, and after every change (before announcing a VM that arrived). */
+    void ownership(MacOwnership o) {
+        this.ownership = o;
+        owned();
+    }
+
+    /** The configuration file's VMs: registered like libvirt's, for good. */
+    void configured(List<io.vnet.agent.config.AgentConfig.Vm> fromFile) {
+        for (io.vnet.agent.config.AgentConfig.Vm v : fromFile) {
+            List<VmNic> nics = v.nics().stream().map(n -> new VmNic(n.network(), n.mac(), null,
+                    networks.bridgeOf(n.network()).orElse(null))).toList();
+            vms.put(v.uuid(), new Vm(v.uuid(), v.name(), "config", nics));
+            LOG.log(Level.INFO, "VM " + v.name() + " (" + v.uuid() + ") is named in the configuration: " + describe(nics));
+        }
+        if (!fromFile.isEmpty()) {
+            owned();
+            changed.run();
+        }
+    }
+
     @Override
-    public void running(DomainInfo domain, boolean arrived) {
-        List<VmNic> nics = new ArrayList<>();
-        for (Nic n : domain.nics()) {
-            Optional<NetworkId> net = networks.ofBridge(n.sourceBridge());
-            if (net.isEmpty()) {
-                OptionalInt vni = networks.attachable(n.sourceBridge());
-                if (vni.isPresent()) {
-                    try {
-                        networks.attach(vni.getAsInt());
-                        net = Optional.of(NetworkId.of(vni.getAsInt()));
-                    } catch (Exception e) {
-                        LOG.log(Level.WARNING, "VM " + domain.name() + ": cannot carry network " + vni.getAsInt()
-                                + " of its NIC " + n.mac() + ": " + e.getMessage());
-                    }
+    public void arriving(DomainInfo domain) {
+        List<VmNic> nics = nicsOf(domain);
+        if (nics.isEmpty()) {
+            return;
+        }
+        arriving.put(domain.uuid(), new Vm(domain.uuid(), domain.name(), "libvirt", nics));
+        LOG.log(Level.INFO, "VM " + domain.name() + " (" + domain.uuid() + ") is arriving by live migration: its"
+                + " addresses are owned here from now: " + describe(nics));
+        owned();
+    }
+
+    private void owned() {
+        MacOwnership o = ownership;
+        if (o != null) {
+            o.local(ownedHere());
+        }
+    }
+
+    /** Per network, the addresses of the VMs here: registered, named in the file, or arriving. */
+    Map<NetworkId, java.util.Set<MacAddress>> ownedHere() {
+        Map<NetworkId, java.util.Set<MacAddress>> out = new TreeMap<>();
+        for (Map<String, Vm> m : List.of(vms, arriving)) {
+            for (Vm v : m.values()) {
+                for (VmNic n : v.nics()) {
+                    out.computeIfAbsent(n.network(), k -> new java.util.HashSet<>()).add(n.mac());
                 }
             }
-            net.ifPresent(network -> nics.add(new VmNic(network, n.mac(), n.targetDev(), n.sourceBridge())));
         }
-        Vm old = nics.isEmpty() ? vms.remove(domain.uuid()) : vms.put(domain.uuid(), new Vm(domain.uuid(), domain.name(), nics));
+        return out;
+    }
+
+    @Override
+    public void running(DomainInfo domain, boolean arrived) {
+        List<VmNic> nics = nicsOf(domain);
+        arriving.remove(domain.uuid());
+        Vm old = nics.isEmpty() ? vms.remove(domain.uuid()) : vms.put(domain.uuid(), new Vm(domain.uuid(), domain.name(),
+                "libvirt", nics));
         if (old != null) {
             old.nics().stream().filter(o -> !nics.contains(o)).forEach(o -> dp.forgetMac(o.network(), o.mac()));
         }
+        owned();
         if (nics.isEmpty()) {
             if (old != null) {
                 LOG.log(Level.INFO, "VM " + domain.name() + " (" + domain.uuid() + ") has no NIC on a VNET network any more");
@@ -91,10 +135,45 @@ final class LocalVms implements DomainListener {
         }
     }
 
+    /** The NICs of {@code domain} on networks carried here (attaching a network on demand if it can). */
+    private List<VmNic> nicsOf(DomainInfo domain) {
+        List<VmNic> nics = new ArrayList<>();
+        for (Nic n : domain.nics()) {
+            Optional<NetworkId> net = networks.ofBridge(n.sourceBridge());
+            if (net.isEmpty()) {
+                OptionalInt vni = networks.attachable(n.sourceBridge());
+                if (vni.isPresent()) {
+                    try {
+                        networks.attach(vni.getAsInt());
+                        net = Optional.of(NetworkId.of(vni.getAsInt()));
+                    } catch (Exception e) {
+                        LOG.log(Level.WARNING, "VM " + domain.name() + ": cannot carry network " + vni.getAsInt()
+                                + " of its NIC " + n.mac() + ": " + e.getMessage());
+                    }
+                }
+            }
+            net.ifPresent(network -> nics.add(new VmNic(network, n.mac(), n.targetDev(), n.sourceBridge())));
+        }
+        return nics;
+    }
+
     @Override
     public void gone(String uuid, String why) {
-        Vm old = vms.remove(uuid);
+        Vm came = arriving.remove(uuid);
+        Vm old = vms.get(uuid);
+        if (old != null && "config".equals(old.source())) {
+            return; // the file's VMs stay
+        }
+        if (old != null) {
+            vms.remove(uuid);
+        }
+        if (came != null || old != null) {
+            owned();
+        }
         if (old == null) {
+            if (came != null) {
+                LOG.log(Level.INFO, "VM " + came.name() + " (" + uuid + ") did not arrive: " + why);
+            }
             return;
         }
         old.nics().forEach(n -> dp.forgetMac(n.network(), n.mac()));
@@ -105,6 +184,11 @@ final class LocalVms implements DomainListener {
     @Override
     public void connection(boolean up, String detail) {
         libvirtState = up ? "connected" : "down: " + detail;
+    }
+
+    /** This host's libvirt is not followed (only the file's VMs are registered). */
+    void noLibvirt() {
+        libvirtState = "not followed";
     }
 
     String libvirtState() {
@@ -130,7 +214,7 @@ final class LocalVms implements DomainListener {
     ArrayNode json() {
         ArrayNode a = Json.array();
         for (Vm v : vms()) {
-            ObjectNode o = a.addObject().put("uuid", v.uuid()).put("name", v.name()).put("source", "libvirt");
+            ObjectNode o = a.addObject().put("uuid", v.uuid()).put("name", v.name()).put("source", v.source());
             ArrayNode nics = o.putArray("nics");
             for (VmNic n : v.nics()) {
                 ObjectNode j = nics.addObject().put("vni", n.network().vni()).put("mac", n.mac().toString());

@@ -63,6 +63,9 @@ final class ManagerClient implements AutoCloseable {
     private long seq;
     /** The VMs libvirt runs here, or null when the agent does not follow libvirt. */
     private volatile LocalVms localVms;
+    private volatile MacOwnership ownership;
+    /** The host's own device addresses, never listed as VMs. */
+    private final OwnAddresses ownAddresses = new OwnAddresses();
     private volatile String enrolmentToken;
 
     /**
@@ -88,6 +91,11 @@ final class ManagerClient implements AutoCloseable {
     }
 
     /** Registers the VMs libvirt runs here with the manager (before {@link #start()}). */
+    /** Where the manager's owners messages go. */
+    void ownership(MacOwnership o) {
+        this.ownership = o;
+    }
+
     void follow(LocalVms vms) {
         this.localVms = vms;
     }
@@ -114,7 +122,7 @@ final class ManagerClient implements AutoCloseable {
         ArrayNode nets = m.putArray("networks");
         dp.networks().forEach(n -> nets.add(n.vni()));
         LocalVms vms = localVms;
-        MacInventory.write(m, vms != null ? vms.macs() : Map.of(), dp.localMacs());
+        MacInventory.write(m, vms != null ? vms.macs() : Map.of(), ownAddresses.withoutOwn(dp.localMacs()));
         if (vms != null) {
             m.set("vms", vms.json());
         }
@@ -272,6 +280,11 @@ final class ManagerClient implements AutoCloseable {
                 ctx.writeAndFlush(ack);
                 LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "applied desired state generation " + gen
                         + (errors.isEmpty() ? "" : " with errors " + errors));
+            } else if (ManagerProtocol.OWNERS.equals(msg.path("type").asText())) {
+                MacOwnership o = ownership;
+                if (o != null) {
+                    o.fromManager(msg);
+                }
             } else {
                 LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.path("type").asText() + "'");
             }

@@ -40,6 +40,12 @@ final class Networks {
         return dp.interfaces().stream().filter(i -> bridge.equals(i.bridge())).map(InterfaceSpec::network).findFirst();
     }
 
+    /** The bridge of network {@code network}'s local interface, if it has one. */
+    Optional<String> bridgeOf(NetworkId network) {
+        return dp.interfaces().stream().filter(i -> i.network().equals(network)).map(InterfaceSpec::bridge)
+                .filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** The VNI named by an on-demand bridge name (prefix + digits), if it is one. */
     OptionalInt attachable(String bridge) {
         return io.vnet.libvirt.DomainXml.bridgeVni(bridge, attach.bridgePrefix());

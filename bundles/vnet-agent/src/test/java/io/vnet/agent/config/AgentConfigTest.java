@@ -105,4 +105,42 @@ class AgentConfigTest {
         org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
                 () -> c.rules().add(c.rules().get(0)));
     }
+
+    @Test
+    void vmsOfTheFileAndTheHoldOfLocalAddresses() throws Exception {
+        AgentConfig c = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"macHoldMs\": 60000,"
+                + " \"networks\": [{\"vni\": 100, \"tap\": \"t100\", \"bridge\": \"b100\"}],"
+                + " \"vms\": [{\"name\": \"x\", \"nics\": [{\"vni\": 100, \"mac\": \"52:54:00:00:00:01\"}]}]}"));
+        assertEquals(java.time.Duration.ofSeconds(60), c.macHold());
+        assertEquals(List.of(new AgentConfig.Vm("config-x", "x", List.of(new AgentConfig.VmNic(io.vnet.api.NetworkId.of(100),
+                io.vnet.api.MacAddress.parse("52:54:00:00:00:01"))))), c.vms());
+        AgentConfig d = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true}"));
+        assertEquals(java.time.Duration.ofMinutes(5), d.macHold());
+        assertEquals(List.of(), d.vms());
+    }
+
+    @Test
+    void badVmsAreRefusedNamingTheField() throws Exception {
+        String net = "\"networks\": [{\"vni\": 100, \"tap\": \"t100\", \"bridge\": \"b100\"}]";
+        String[][] cases = {
+            {"[{\"name\": \"x\", \"nics\": [{\"vni\": 200, \"mac\": \"52:54:00:00:00:01\"}]}]", "vms[0].nics[0].vni"},
+            {"[{\"name\": \"x\", \"nics\": [{\"vni\": 100, \"mac\": \"ff:ff:ff:ff:ff:ff\"}]}]", "vms[0].nics[0].mac"},
+            {"[{\"name\": \"x\", \"nics\": []}]", "vms[0].nics"},
+            {"[{\"name\": \"x\", \"nics\": [{\"vni\": 100, \"mac\": \"52:54:00:00:00:01\"}]},"
+                + " {\"name\": \"x\", \"nics\": [{\"vni\": 100, \"mac\": \"52:54:00:00:00:02\"}]}]", "vms[1]"},
+            {"[{\"name\": \"x\", \"nics\": [{\"vni\": 100, \"mac\": \"52:54:00:00:00:01\"},"
+                + " {\"vni\": 100, \"mac\": \"52:54:00:00:00:01\"}]}]", "vms[0].nics[1].mac"},
+            {"[{\"name\": \"x\", \"cpu\": 2, \"nics\": []}]", "vms[0]"},
+            {"[5]", "vms[0]"},
+            {"{}", "vms"},
+        };
+        for (String[] c : cases) {
+            ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                    () -> AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, " + net + ", \"vms\": " + c[0] + "}")));
+            assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+        }
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"macHoldMs\": 300001}")));
+        assertTrue(e.getMessage().contains("macHoldMs"), e.getMessage());
+    }
 }

@@ -109,4 +109,42 @@ class LocalVmsTest {
         assertEquals(1, networkChanges);
         assertEquals("br100", networks.attach(100).get("bridge").asText(), "a configured network keeps its own bridge");
     }
+
+    @Test
+    void aVmArrivingByMigrationIsOwnedHereFromItsStartAndAnnouncedOnlyAfterThat() {
+        MacOwnership owned = new MacOwnership(dp, "h1");
+        vms.ownership(owned);
+        DomainInfo d = new DomainInfo(UUID, "vm-a", List.of(bridge(M1, "br100", "vnet0")));
+        vms.arriving(d);
+        assertEquals(Map.of(NetworkId.of(100), List.of(M1 + " here")), dp.owners);
+        assertEquals(0, vmChanges, "not registered while paused: its source host still runs it");
+        vms.running(d, true);
+        assertEquals(List.of("owners 100 [" + M1 + " here]", "owners 100 [" + M1 + " here]", "announce 100 " + M1),
+                dp.calls, "owned before it is announced, so that the announcement passes");
+        assertEquals(1, vmChanges);
+    }
+
+    @Test
+    void aVmWhoseIncomingMigrationFailedIsNoLongerOwnedHere() {
+        MacOwnership owned = new MacOwnership(dp, "h1");
+        vms.ownership(owned);
+        vms.arriving(new DomainInfo(UUID, "vm-a", List.of(bridge(M1, "br100", "vnet0"))));
+        vms.gone(UUID, "its incoming migration ended: stopped (failed)");
+        assertEquals(Map.of(), dp.owners);
+        assertEquals(0, vmChanges);
+    }
+
+    @Test
+    void theFilesVmsAreRegisteredOwnedAndStay() {
+        MacOwnership owned = new MacOwnership(dp, "h1");
+        vms.ownership(owned);
+        vms.configured(List.of(new AgentConfig.Vm("config-x", "x", List.of(new AgentConfig.VmNic(NetworkId.of(100), M2)))));
+        assertEquals(Map.of(NetworkId.of(100), List.of(M2 + " here")), dp.owners);
+        assertEquals(1, vmChanges);
+        JsonNode listed = vms.json().get(0);
+        assertEquals("config", listed.path("source").asText());
+        assertEquals("br100", listed.path("nics").get(0).path("bridge").asText());
+        vms.gone("config-x", "libvirt never knew it");
+        assertEquals(Map.of(NetworkId.of(100), List.of(M2 + " here")), dp.owners, "only the file removes its VMs");
+    }
 }

@@ -67,9 +67,30 @@ final class MemoryDataPlane implements DataPlane {
         return true;
     }
 
+    /** The owned addresses per network as last set, "MAC here|elsewhere", sorted. */
+    final Map<NetworkId, List<String>> owners = new java.util.TreeMap<>();
+    /** Every call of {@link #setOwners} and {@link #announce}, in order ("owners 100", "announce 100 MAC"). */
+    final List<String> calls = new java.util.ArrayList<>();
+
+    @Override
+    public int setOwners(NetworkId network, java.util.Collection<MacAddress> here, java.util.Collection<MacAddress> elsewhere) {
+        List<String> list = new java.util.ArrayList<>();
+        here.forEach(m -> list.add(m + " here"));
+        elsewhere.forEach(m -> list.add(m + " elsewhere"));
+        list.sort(null);
+        if (list.isEmpty()) {
+            owners.remove(network);
+        } else {
+            owners.put(network, list);
+        }
+        calls.add("owners " + network.vni() + " " + list);
+        return 0;
+    }
+
     @Override
     public boolean announce(NetworkId network, MacAddress mac) {
         announced.add(network.vni() + " " + mac);
+        calls.add("announce " + network.vni() + " " + mac);
         return interfaces.stream().anyMatch(i -> i.network().equals(network));
     }
 

@@ -38,6 +38,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * A frame is never sent on a link that does not carry its network: a rule or learned address
  * that would send it there drops it instead, counted {@code not-carried} on that link.
  * <p>
+ * <b>Owned addresses.</b> Before anything else, a frame whose source belongs to someone else is
+ * dropped, counted {@code spoofed} on the port it came in by: from a link, the address of a
+ * registered VM on this host ({@link #setOwners}), or one learned on a local interface and held
+ * there (seen there within the hold time, {@link #holdLocal}, while the interface says the
+ * address may still be behind it, {@link Port#stillBehind}); from a local interface, the
+ * address of a registered VM on another host. So neither a link peer nor a local VM can take over
+ * another VM's address, by learning or by a gratuitous ARP: announcements pass the same check.
+ * When a link claims a held address, the interface is asked (at most every
+ * {@value #RECHECK_MILLIS} ms per address, and {@value #CHECKS_PER_WINDOW} times per
+ * {@value #CHECK_WINDOW_MILLIS} ms in all) whether the address is still behind it; if not (the
+ * VM's bridge port is gone: it left), the hold ends and the frame is forwarded.
+ * <p>
  * Frames that enter from a local interface are counted per (network, source, destination)
  * for VTTIF, so each frame is counted once, by the agent where it enters the overlay.
  * Changes (ports, rules) are serialised and publish new immutable snapshots; forwarding
@@ -62,6 +74,8 @@ public final class Forwarder {
         volatile LongObjectHashMap<Moved> moved;
         volatile Port[] flood = new Port[0];
         volatile Port[] local = new Port[0];
+        /** The registered VMs' addresses; null when there are none, so that forwarding pays one read. */
+        volatile OwnedMacs owned;
 
         Net(int vni, int maxLearned) {
             this.vni = vni;
@@ -77,6 +91,16 @@ public final class Forwarder {
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
     private final AtomicLong macMoves = new AtomicLong();
     private final AtomicLong faults = new AtomicLong();
+    /** Owned addresses of networks not (yet) carried here, applied when they are. */
+    private final Map<Integer, OwnedMacs> ownedPending = new HashMap<>();
+    private final AtomicLong holdsEnded = new AtomicLong();
+    private final AtomicLong checkWindow = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger checksInWindow = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long holdNanos = LearnTable.AGE_NANOS;
+
+    static final long RECHECK_MILLIS = 20;
+    static final long CHECK_WINDOW_MILLIS = 100;
+    static final int CHECKS_PER_WINDOW = 100;
 
     /** A forwarder that counts no VM pairs. */
     public Forwarder() {
@@ -129,12 +153,17 @@ public final class Forwarder {
             }
             long dst = Frames.dst(frame);
             long src = Frames.src(frame);
+            long now = System.nanoTime();
+            boolean unicastSrc = !MacAddress.isGroup(src);
+            if (unicastSrc && spoofed(net, in, src, now)) {
+                in.counters().drop(DropReason.SPOOFED);
+                return;
+            }
             if (pairs != null && !in.isLink()) {
                 pairs.count(vni, src, dst, frame.readableBytes());
             }
-            long now = System.nanoTime();
             int l3 = Frames.l3Offset(frame);
-            if (!MacAddress.isGroup(src)) {
+            if (unicastSrc) {
                 net.learn.learn(src, in, now);
                 int type = Frames.etherType(frame, l3);
                 if ((type == Frames.ETH_P_ARP || type == Frames.ETH_P_RARP)
@@ -209,6 +238,131 @@ public final class Forwarder {
                 frame.release();
             }
         }
+    }
+
+    /**
+     * Whether a frame from {@code src} on {@code in} claims an address that belongs to someone
+     * else (see the class comment); a held address whose interface says it is no longer behind it
+     * is released here.
+     */
+    private boolean spoofed(Net net, Port in, long src, long now) {
+        OwnedMacs owned = net.owned;
+        if (owned != null) {
+            Boolean here = owned.owner(src);
+            if (here != null) {
+                return in.isLink() == here;
+            }
+        }
+        long hold = holdNanos;
+        if (!in.isLink() || hold <= 0) {
+            return false;
+        }
+        LearnedEntry held = net.learn.heldLocally(src, now, hold);
+        Port local = held == null ? null : held.port;
+        if (local == null || local.isLink()) {
+            return false;
+        }
+        if (now - held.contestedNanos < RECHECK_MILLIS * 1_000_000L || !mayCheck(now)) {
+            return true;
+        }
+        held.contestedNanos = now;
+        if (local.isUp() && local.stillBehind(src)) {
+            return true;
+        }
+        long n = holdsEnded.incrementAndGet();
+        if (Long.bitCount(n) == 1 || n % 1024 == 0) {
+            LOG.log(System.Logger.Level.INFO, "mac " + MacAddress.format(src) + " is no longer behind " + local.id()
+                    + ": its hold there ended, and " + in.id() + " may claim it (vni " + net.vni + "; hold ended " + n
+                    + " time(s))");
+        }
+        return false;
+    }
+
+    /** Whether another check of a held address fits in this window's budget. */
+    private boolean mayCheck(long now) {
+        long w = now / (CHECK_WINDOW_MILLIS * 1_000_000L);
+        if (checkWindow.get() != w) {
+            checkWindow.set(w);
+            checksInWindow.set(0);
+        }
+        return checksInWindow.incrementAndGet() <= CHECKS_PER_WINDOW;
+    }
+
+    /**
+     * How long a MAC learned on a local interface is held against claims from links, counted
+     * from when it was last seen there (0: not at all; at most the learning age, 300 s).
+     */
+    public void holdLocal(long millis) {
+        if (millis < 0 || millis * 1_000_000L > LearnTable.AGE_NANOS) {
+            throw new IllegalArgumentException("a hold of " + millis + " ms: expected 0.." + LearnTable.AGE_NANOS / 1_000_000L);
+        }
+        holdNanos = millis * 1_000_000L;
+    }
+
+    /** How many holds ended because their interface said the address had left. */
+    public long holdsEnded() {
+        return holdsEnded.get();
+    }
+
+    /**
+     * The addresses of network {@code vni} that belong to registered VMs: {@code here} on this
+     * host, {@code elsewhere} on others (an address in both is here). Replaces the earlier set;
+     * an address learned where it cannot be (a VM's of this host on a link, another host's on a
+     * local interface) is forgotten, and so is an override that sent it there. At most
+     * {@value OwnedMacs#MAX} addresses per network are kept; returns how many did not fit.
+     */
+    public synchronized int setOwners(int vni, long[] here, long[] elsewhere) {
+        NetworkId.of(vni);
+        OwnedMacs owned = OwnedMacs.of(here, elsewhere);
+        Net net = nets.get(vni);
+        if (net == null) {
+            if (owned.isEmpty()) {
+                ownedPending.remove(vni);
+            } else {
+                ownedPending.put(vni, owned);
+            }
+            return owned.refused();
+        }
+        applyOwners(net, owned);
+        return owned.refused();
+    }
+
+    private void applyOwners(Net net, OwnedMacs owned) {
+        net.owned = owned.isEmpty() ? null : owned;
+        long now = System.nanoTime();
+        owned.forEach((mac, here) -> {
+            Port p = net.learn.lookup(mac, now);
+            if (p != null && p.isLink() == here) {
+                net.learn.forget(mac);
+            }
+        });
+        endOverrides(net, (m, mv) -> {
+            Boolean here = owned.owner(m);
+            return here != null && mv.port().isLink() == here;
+        }, "its owner is on the other side");
+    }
+
+    /** The owned addresses, "vni V MAC here|elsewhere", sorted by network. */
+    public synchronized List<String> owners() {
+        List<String> out = new ArrayList<>();
+        for (Net n : nets.values()) {
+            OwnedMacs o = n.owned;
+            if (o != null) {
+                out.addAll(o.describe(n.vni));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** How many owned addresses this forwarder knows, over the networks it carries. */
+    public long ownedCount() {
+        long n = 0;
+        for (Net net : nets.values()) {
+            OwnedMacs o = net.owned;
+            n += o == null ? 0 : o.size();
+        }
+        return n;
     }
 
     /**
@@ -361,7 +515,12 @@ public final class Forwarder {
             return;
         }
         IntObjectHashMap<Net> next = copyNets();
-        next.put(vni, new Net(vni, maxLearned));
+        Net net = new Net(vni, maxLearned);
+        OwnedMacs owned = ownedPending.remove(vni);
+        if (owned != null) {
+            net.owned = owned;
+        }
+        next.put(vni, net);
         nets = next;
         rebuildPorts();
     }

@@ -100,6 +100,19 @@ final class LearnTable {
         return p;
     }
 
+    /**
+     * The entry of {@code mac} if it was learned on a local interface and seen there within
+     * {@code holdNanos} before {@code now} (the address is held there), else null.
+     */
+    LearnedEntry heldLocally(long mac, long now, long holdNanos) {
+        LearnedEntry e = index.get(mac);
+        if (e == null) {
+            return null;
+        }
+        Port p = e.port;
+        return p != null && !p.isLink() && now - e.seenNanos < holdNanos ? e : null;
+    }
+
     /** Forgets every address learned on {@code port}. */
     synchronized void forget(Port port) {
         ClockRing ring = byPort.get(port);

@@ -20,11 +20,14 @@ final class LearnedEntry {
     final ClockRing.Link inPort = new ClockRing.Link(this);
     volatile Port port;
     volatile long seenNanos;
+    /** When a link last claimed this address while it was held here and the claim was checked. */
+    volatile long contestedNanos;
 
     LearnedEntry(long mac, Port port, long now) {
         this.mac = mac;
         this.port = port;
         this.seenNanos = now;
+        this.contestedNanos = now - LearnTable.AGE_NANOS;
     }
 
     /** Another frame from the address on its port. Takes no lock and allocates nothing. */

@@ -47,6 +47,15 @@ public interface Port {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * For a local interface: whether {@code mac} may still be behind it, i.e. its bridge still
+     * has the address on a port other than this interface's own. A MAC learned here is held
+     * against claims from links while this says yes; true when the port cannot tell.
+     */
+    default boolean stillBehind(long mac) {
+        return true;
+    }
+
     /** Whether the port can carry frames now; a learned address on a port that is down is ignored. */
     default boolean isUp() {
         return true;

@@ -44,6 +44,7 @@ public final class DataPlaneImpl implements DataPlane {
     private final Links links;
     private final VxlanLinks vxlan;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private volatile long holdMillis = 300_000;
     private final Map<String, TapPort> taps = new LinkedHashMap<>();
     private final Map<String, PcapPort> lans = new LinkedHashMap<>();
     /** The reporter's view of the same-host pairs (the kernel's counters are cumulative). */
@@ -316,6 +317,26 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public int setOwners(NetworkId network, java.util.Collection<MacAddress> here, java.util.Collection<MacAddress> elsewhere) {
+        return forwarder.setOwners(network.vni(), bits(here), bits(elsewhere));
+    }
+
+    private static long[] bits(java.util.Collection<MacAddress> macs) {
+        return macs.stream().mapToLong(MacAddress::bits).toArray();
+    }
+
+    @Override
+    public List<String> owners() {
+        return forwarder.owners();
+    }
+
+    @Override
+    public void holdLocalMacs(java.time.Duration hold) {
+        forwarder.holdLocal(hold.toMillis());
+        holdMillis = hold.toMillis();
+    }
+
+    @Override
     public List<String> learned() {
         return forwarder.learned();
     }
@@ -446,6 +467,9 @@ public final class DataPlaneImpl implements DataPlane {
         // learned addresses now (framesIn) and those evicted at the cap (drops: evicted)
         out.add(new PortStats(FORWARDER_STATS_KIND, LEARNED_STATS_ID, "cap " + config.maxLearned() + " per network",
                 "", forwarder.learnedCount(), 0, 0, 0, Map.of("evicted", forwarder.learnEvictions())));
+        // owned addresses now (framesIn); the state says the hold and how many holds ended
+        out.add(new PortStats(FORWARDER_STATS_KIND, OWNED_STATS_ID, "hold " + holdMillis + " ms, ended "
+                + forwarder.holdsEnded(), "", forwarder.ownedCount(), 0, 0, 0, Map.of()));
         return out;
     }
 

@@ -43,6 +43,11 @@ public final class TapPort implements Port {
     private final Forwarder forwarder;
     private final ByteBufAllocator alloc;
     private final PortCounters counters = new PortCounters();
+    private static final java.nio.file.Path SYS_NET = java.nio.file.Path.of("/sys/class/net");
+    /** A buffer per thread for the bridge's address listing, grown to its cap once. */
+    private static final ThreadLocal<byte[]> FDB_SCRATCH = ThreadLocal.withInitial(() -> new byte[BridgeFdb.MAX_BYTES]);
+    /** This TAP's port number on its bridge, or -1 until read. */
+    private volatile int bridgePort = -1;
     private final Thread reader;
     private volatile boolean running = true;
     /** The read buffer and its address; touched only by the one reader (thread or event loop). */
@@ -139,6 +144,33 @@ public final class TapPort implements Port {
     public PortStats stats() {
         return counters.snapshot("interface", spec.id(), state, "bridge " + spec.bridge() + ", vni " + spec.network()
                 + (tap.offloads() ? ", offloads" : ""));
+    }
+
+    /**
+     * Whether the bridge still has {@code mac} on a port other than this TAP's (the VM's own
+     * port is still there): read from the kernel's listing (see {@link BridgeFdb}); true when
+     * there is no bridge or it cannot be read, so that a hold is never ended on a guess.
+     */
+    @Override
+    public boolean stillBehind(long mac) {
+        String bridge = spec.bridge();
+        if (bridge == null) {
+            return true;
+        }
+        try {
+            int own = bridgePort;
+            if (own < 0) {
+                own = BridgeFdb.portNumber(SYS_NET, spec.id());
+                bridgePort = own;
+            }
+            byte[] buf = FDB_SCRATCH.get();
+            int len = BridgeFdb.read(SYS_NET, bridge, buf);
+            return BridgeFdb.onOtherPort(buf, len, mac, own);
+        } catch (IOException | RuntimeException e) {
+            bridgePort = -1;
+            LOG.log(Level.DEBUG, "TAP " + spec.id() + ": cannot read bridge " + bridge + "'s addresses: " + e);
+            return true;
+        }
     }
 
     /** Frames above the interface's MTU would be dropped by the bridge: the forwarder answers them instead. */

@@ -19,6 +19,10 @@ final class RecordingPort implements Port {
     int maxFrame = Integer.MAX_VALUE;
     /** The networks this port carries; null: every network. */
     int[] carried;
+    /** What {@link #stillBehind} answers: whether addresses learned here are still behind this interface. */
+    boolean behind = true;
+    /** How many times the forwarder asked {@link #stillBehind}. */
+    int behindAsked;
     /** The next call of {@link #maxFrame} throws (a fault while the forwarder still owns the frame). */
     boolean failNext;
 
@@ -51,6 +55,12 @@ final class RecordingPort implements Port {
     @Override
     public boolean floods() {
         return floods;
+    }
+
+    @Override
+    public boolean stillBehind(long mac) {
+        behindAsked++;
+        return behind;
     }
 
     @Override

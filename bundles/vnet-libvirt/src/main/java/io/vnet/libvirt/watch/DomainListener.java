@@ -10,6 +10,14 @@ public interface DomainListener {
      */
     void running(DomainInfo domain, boolean arrived);
 
+    /**
+     * Domain {@code domain} is arriving by live migration: it was started here paused while its
+     * source still runs it. It runs here at {@link #running} (arrived), or, if the migration
+     * fails, is {@link #gone}. Its addresses may show here from the moment it resumes.
+     */
+    default void arriving(DomainInfo domain) {
+    }
+
     /** The domain with this UUID no longer runs here ({@code why}: stopped, migrated away, undefined...). */
     void gone(String uuid, String why);
 

@@ -47,8 +47,8 @@ public final class Tracker {
                 if (s.isEmpty()) {
                     drop(uuid, "no longer active");
                 } else if (s.get().state() == DomainSource.State.PAUSED) {
-                    if (type == Event.STARTED && !running.containsKey(uuid)) {
-                        incoming.add(uuid);
+                    if (type == Event.STARTED && !running.containsKey(uuid) && incoming.add(uuid)) {
+                        arriving(uuid, s.get().xml());
                     }
                 } else if (s.get().state() == DomainSource.State.RUNNING) {
                     boolean arrived = incoming.remove(uuid) || migrated;
@@ -56,8 +56,11 @@ public final class Tracker {
                 }
             }
             case STOPPED, UNDEFINED -> {
-                incoming.remove(uuid);
-                drop(uuid, migrated ? "migrated away" : type.name().toLowerCase() + " (" + detail.toLowerCase() + ")");
+                String why = migrated ? "migrated away" : type.name().toLowerCase() + " (" + detail.toLowerCase() + ")";
+                if (incoming.remove(uuid) && !running.containsKey(uuid)) {
+                    listener.gone(uuid, "its incoming migration ended: " + why);
+                }
+                drop(uuid, why);
             }
             case CRASHED, SHUTDOWN, DEFINED -> {
                 if (running.containsKey(uuid)) {
@@ -89,7 +92,20 @@ public final class Tracker {
                 drop(uuid, "no longer active");
             }
         }
-        incoming.retainAll(active);
+        for (String uuid : new ArrayList<>(incoming)) {
+            if (!active.contains(uuid)) {
+                incoming.remove(uuid);
+                listener.gone(uuid, "its incoming migration ended: no longer active");
+            }
+        }
+    }
+
+    private void arriving(String uuid, String xml) {
+        try {
+            listener.arriving(DomainXml.parse(xml));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "domain " + uuid + " (arriving): cannot read its XML: " + e.getMessage());
+        }
     }
 
     /** The domains running here now. */

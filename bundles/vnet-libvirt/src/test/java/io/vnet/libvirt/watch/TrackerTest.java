@@ -48,6 +48,11 @@ class TrackerTest {
         public void gone(String uuid, String why) {
             events.add("gone " + uuid.substring(uuid.length() - 1) + " " + why);
         }
+
+        @Override
+        public void arriving(DomainInfo d) {
+            events.add("arriving " + d.name() + " " + d.nics().get(0).mac());
+        }
     }
 
     static String xml(String uuid, String mac) {
@@ -73,10 +78,32 @@ class TrackerTest {
     void anIncomingMigrationCountsOnlyOnceResumedAndThenHasArrived() throws Exception {
         source.put(B, DomainSource.State.PAUSED, "52:54:00:00:00:0b");
         tracker.event(B, Tracker.Event.STARTED, "UNKNOWN"); // libvirt-java 0.5.2 may not know the detail
-        assertEquals(List.of(), heard.events, "paused at its start: the source host still runs it");
+        assertEquals(List.of("arriving vm-b 52:54:00:00:00:0b"), heard.events,
+                "paused at its start: arriving, not running (the source host still runs it)");
         source.put(B, DomainSource.State.RUNNING, "52:54:00:00:00:0b");
         tracker.event(B, Tracker.Event.RESUMED, "UNKNOWN");
-        assertEquals(List.of("arrived vm-b 52:54:00:00:00:0b"), heard.events);
+        assertEquals(List.of("arriving vm-b 52:54:00:00:00:0b", "arrived vm-b 52:54:00:00:00:0b"), heard.events);
+    }
+
+    @Test
+    void anIncomingMigrationThatFailsIsGoneWithoutHavingRun() throws Exception {
+        source.put(B, DomainSource.State.PAUSED, "52:54:00:00:00:0b");
+        tracker.event(B, Tracker.Event.STARTED, "MIGRATED");
+        source.domains.remove(B);
+        tracker.event(B, Tracker.Event.STOPPED, "FAILED");
+        assertEquals(List.of("arriving vm-b 52:54:00:00:00:0b", "gone b its incoming migration ended: stopped (failed)"),
+                heard.events);
+        assertEquals(List.of(), tracker.running());
+    }
+
+    @Test
+    void anIncomingMigrationMissedByItsEventsEndsAtTheNextListing() throws Exception {
+        source.put(B, DomainSource.State.PAUSED, "52:54:00:00:00:0b");
+        tracker.event(B, Tracker.Event.STARTED, "MIGRATED");
+        source.domains.remove(B);
+        tracker.resync();
+        assertEquals(List.of("arriving vm-b 52:54:00:00:00:0b", "gone b its incoming migration ended: no longer active"),
+                heard.events);
     }
 
     @Test
