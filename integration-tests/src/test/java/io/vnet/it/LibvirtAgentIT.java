@@ -31,6 +31,29 @@ import org.junit.jupiter.api.Test;
 class LibvirtAgentIT {
     static final int VNI = 350;
     static final long DEADLINE_MS = 2000;
+    /** Issue 15: ownership updates from the manager reach every agent within 300 ms. */
+    static final long OWNERS_MS = 300;
+
+    /**
+     * Waits until each of {@code agents} lists {@code mac} as owned {@code where}; returns the
+     * longest time, in ms, from the manager's registration of {@code vm} to an agent applying the
+     * owners message that said so (the agent's {@code ownersUpdatedAt}; the same clock).
+     */
+    static long ownersReached(List<AgentProcess> agents, String mac, String where, JsonNode vm) throws Exception {
+        java.time.Instant registered = java.time.Instant.parse(vm.path("registeredAt").asText());
+        long deadline = System.currentTimeMillis() + 10_000;
+        long worst = 0;
+        for (AgentProcess a : agents) {
+            while (!a.op("owners").toString().contains(mac + " " + where)) {
+                assertTrue(System.currentTimeMillis() < deadline, a.host().name() + " never owned " + mac + " " + where
+                        + ": " + a.op("owners"));
+                Thread.sleep(5);
+            }
+            java.time.Instant applied = java.time.Instant.parse(a.op("status").path("ownersUpdatedAt").asText());
+            worst = Math.max(worst, java.time.Duration.between(registered, applied).toMillis());
+        }
+        return worst;
+    }
 
     @Test
     void domainsAppearInTheManagerWithinTwoSecondsFollowAMigrationAndGoWhenStopped() throws Exception {
@@ -81,6 +104,12 @@ class LibvirtAgentIT {
             assertEquals(VNI, vm.path("nics").get(0).path("vni").asInt());
             assertEquals("lvx0", vm.path("nics").get(0).path("tap").asText());
             assertTrue(macOn(manager, "ha", mac), "ha reports the VM's MAC: " + manager.get("/agents"));
+            // the manager tells every agent of the network where the VM is (its address owned there)
+            long ownersMs = ownersReached(List.of(agents.get(1), agentC), mac, "elsewhere", vm);
+            assertTrue(agentA.op("owners").toString().contains(mac + " here"), "ha owns it: " + agentA.op("owners"));
+            System.out.printf("LIBVIRT-AGENT the owner of %s reached hb and hc (applied) %d ms after the manager registered it%n",
+                    mac, ownersMs);
+            assertTrue(ownersMs <= OWNERS_MS, "ownership reaches every agent within " + OWNERS_MS + " ms: " + ownersMs);
 
             // live migration to hb: registered there, withdrawn from ha, and the center learns it behind hb
             // live migration to hb by the manager's libvirt executor (virDomainMigrate, from this JVM's connections
@@ -100,6 +129,12 @@ class LibvirtAgentIT {
             System.out.printf("LIBVIRT-AGENT live migration ha -> hb (virDomainMigrate) took %d ms; registered on hb %d ms"
                     + " after it returned (negative: before)%n", tookMs, movedMs);
             assertTrue(movedMs <= DEADLINE_MS, "registered on hb within 2 s: " + movedMs + " ms");
+            long movedOwnersMs = ownersReached(List.of(agentA, agentC), mac, "elsewhere", onHb);
+            assertTrue(agents.get(1).op("owners").toString().contains(mac + " here"), "hb owns it now");
+            System.out.printf("LIBVIRT-AGENT after the migration, the new owner reached ha and hc %d ms after the manager"
+                    + " registered it on hb%n", movedOwnersMs);
+            assertTrue(movedOwnersMs <= OWNERS_MS, "ownership updates reach every agent within " + OWNERS_MS + " ms: "
+                    + movedOwnersMs);
             String learned = agentC.op("learned").toString();
             assertTrue(learned.contains(mac + " -> link:from-hb"), "the center forwards to the VM over hb's link: " + learned);
 

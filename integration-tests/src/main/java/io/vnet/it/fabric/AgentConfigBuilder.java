@@ -138,6 +138,13 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** Names test VM {@code vm} (on this host, one NIC) in the file's {@code vms}: registered and owned here. */
+    public AgentConfigBuilder vm(Vm vm) {
+        ArrayNode vms = root.has("vms") ? (ArrayNode) root.get("vms") : root.putArray("vms");
+        vms.addObject().put("name", vm.name()).putArray("nics").addObject().put("vni", vm.vni()).put("mac", vm.mac());
+        return this;
+    }
+
     public AgentConfigBuilder flag(String field, boolean value) {
         root.put(field, value);
         return this;

@@ -181,6 +181,10 @@ final class CommandHandler {
                 MacOwnership owned = ownership;
                 if (owned != null) {
                     o.put("owners", owned.describe());
+                    java.time.Instant at = owned.updatedAt();
+                    if (at != null) {
+                        o.put("ownersUpdatedAt", at.toString());
+                    }
                 }
                 if (vms != null) {
                     o.put("libvirt", vms.libvirtState());

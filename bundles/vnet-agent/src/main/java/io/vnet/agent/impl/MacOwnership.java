@@ -34,6 +34,7 @@ final class MacOwnership {
     private long skipped;
     private long refused;
     private long updates;
+    private java.time.Instant updatedAt;
 
     MacOwnership(DataPlane dp, String hostId) {
         this.dp = dp;
@@ -58,6 +59,7 @@ final class MacOwnership {
         manager = read.owners();
         updates++;
         push();
+        updatedAt = java.time.Instant.now();
     }
 
     /**
@@ -83,6 +85,11 @@ final class MacOwnership {
                 pushed.add(n);
             }
         }
+    }
+
+    /** When the manager's last owners message was applied (wall clock), or null. */
+    synchronized java.time.Instant updatedAt() {
+        return updatedAt;
     }
 
     /** For status: how many addresses are owned here and elsewhere, and what was skipped or refused. */

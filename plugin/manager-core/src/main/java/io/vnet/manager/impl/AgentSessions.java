@@ -36,6 +36,8 @@ final class AgentSessions implements AgentRegistry {
         volatile List<io.vnet.manager.MeasuredLink> links = List.of();
         volatile List<io.vnet.manager.VmInstance> instances = List.of();
         volatile String security = HostInfo.UNKNOWN;
+        /** The owners last sent on {@link #channel}; null: none yet on this connection. */
+        Map<NetworkId, Map<MacAddress, String>> ownersSent;
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -69,6 +71,10 @@ final class AgentSessions implements AgentRegistry {
         if (old != null && old != ch) {
             old.close();
         }
+        synchronized (this) {
+            s.ownersSent = null;
+        }
+        pushOwners();
         records.host(hostId, s.linkAddress, s.role);
         records.vms(hostId, s.vms);
         LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered from " + ch.remoteAddress() + ": networks "
@@ -171,8 +177,11 @@ final class AgentSessions implements AgentRegistry {
             return;
         }
         s.lastSeen = Instant.now();
+        boolean moved = false;
         if (msg.has("networks")) {
-            s.networks = networks(msg.path("networks"));
+            List<NetworkId> now = networks(msg.path("networks"));
+            moved = !now.equals(s.networks);
+            s.networks = now;
         }
         if (msg.has("macs")) {
             s.vms = vms(msg.path("macs"));
@@ -184,8 +193,35 @@ final class AgentSessions implements AgentRegistry {
                 LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
                         + now.stream().map(io.vnet.manager.VmInstance::name).toList());
             }
+            moved |= !now.equals(s.instances);
             s.instances = now;
         }
+        if (moved) {
+            pushOwners();
+        }
+    }
+
+    /**
+     * Sends every connected agent the owners of the networks it carries ({@link VmOwners}),
+     * where they differ from what its connection was last sent. Called when an agent registers
+     * and when any agent's VMs or networks change, so an agent hears of a VM that moved as soon
+     * as the manager does.
+     */
+    synchronized void pushOwners() {
+        List<VmOwners.Registrations> regs = new ArrayList<>();
+        sessions.forEach((id, s) -> regs.add(new VmOwners.Registrations(id, s.role, s.instances)));
+        Map<NetworkId, Map<MacAddress, String>> all = VmOwners.of(regs);
+        sessions.forEach((id, s) -> {
+            Channel ch = s.channel;
+            if (ch == null || !ch.isActive()) {
+                return;
+            }
+            Map<NetworkId, Map<MacAddress, String>> mine = VmOwners.forAgent(all, s.networks);
+            if (!mine.equals(s.ownersSent)) {
+                ch.writeAndFlush(io.vnet.protocol.OwnersMessage.write(mine));
+                s.ownersSent = mine;
+            }
+        });
     }
 
     void report(String hostId, JsonNode report) {

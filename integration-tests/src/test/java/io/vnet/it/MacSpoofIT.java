@@ -1,0 +1,218 @@
+package io.vnet.it;
+
+import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.it.fabric.AgentConfigBuilder;
+import io.vnet.it.fabric.AgentProcess;
+import io.vnet.it.fabric.Fabric;
+import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.Sh;
+import io.vnet.it.fabric.Vm;
+import io.vnet.it.patterns.Patterns;
+import io.vnet.protocol.Json;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MAC hijacking, tried as an attacker would: a link peer (over TCP and over VXLAN) whose VM
+ * sends frames and gratuitous ARPs from a VM's address on the host it links to, and a VM that
+ * sends gratuitous ARPs with another host's VM's address. Each attack runs at 125 frames/s for
+ * 30 s; for the first 20 s the victim is silent (nothing talks to it, so nothing of its own
+ * repairs a hijack), then another VM pings it 10 times a second: at most one ping is lost, and
+ * the attacker's frames are counted {@code spoofed} where they enter.
+ */
+class MacSpoofIT {
+    static final int VNI = 100;
+    /** Frames of the attack: 125 a second for 30 s. */
+    static final int FRAMES = 3750;
+    static final String GAP = "8msec";
+
+    @Test
+    void aTcpLinkPeerCannotTakeOverAVmsAddressWithoutAManager() throws Exception {
+        linkPeer(false, true);
+    }
+
+    @Test
+    void aVxlanLinkPeerCannotTakeOverAVmsAddressWithoutAManager() throws Exception {
+        linkPeer(true, true);
+    }
+
+    /** The control: with holds off ({@code "macHoldMs": 0}, what every build before did) the same attack takes v's address. */
+    @Test
+    void withoutTheHoldTheSameAttackTakesTheAddress() throws Exception {
+        linkPeer(false, false);
+    }
+
+    /**
+     * Host h1 runs the victim v, h2 the pinger p, and px is a peer linked to h1 whose VM s wears
+     * v's address. No manager: h1 holds v's address, learned on its bridge, against the link.
+     */
+    private static void linkPeer(boolean vxlan, boolean hold) throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host h1 = fabric.addHost("h1");
+            Host h2 = fabric.addHost("h2");
+            Host px = fabric.addHost("px");
+            Vm v = fabric.addVm(h1, "v", VNI, 1500);
+            Vm p = fabric.addVm(h2, "p", VNI, 1500);
+            Vm s = fabric.addVm(px, "s", VNI, 1500);
+            AgentConfigBuilder c1 = forHost(h1).network(VNI, 1500).accept("from-h2", "h2", true);
+            if (!hold) {
+                c1.set("macHoldMs", 0);
+            }
+            AgentConfigBuilder cx = forHost(px).role("proxy").network(VNI, 1500);
+            String toPx;
+            if (vxlan) {
+                toPx = "vx-px";
+                c1.vxlanListen(h1).vxlan(toPx, px, true, VNI);
+                cx.vxlanListen(px).vxlan("vx-h1", h1, true, VNI);
+            } else {
+                toPx = "from-px";
+                c1.accept(toPx, "px", true);
+                cx.dial("to-h1", h1, true);
+            }
+            AgentProcess a1 = fabric.startAgent(h1, c1.build());
+            fabric.startAgent(h2, forHost(h2).network(VNI, 1500).dial("to-h1", h1, true).build());
+            AgentProcess ax = fabric.startAgent(px, cx.build());
+            a1.awaitLinkUp("from-h2", 10_000);
+            if (!vxlan) {
+                ax.awaitLinkUp("to-h1", 10_000);
+            }
+            assertEquals(3, p.ping(v, 3).received(), "p reaches v before the attack");
+            assertEquals(3, s.ping(p, 3).received(), "the peer's VM is on the network too");
+
+            wear(s, v);
+            attack(fabric, s, v, "spoofer-" + (vxlan ? "vxlan" : "tcp"), false);
+            if (!hold) {
+                Thread.sleep(5_000);
+                Vm.PingResult r = p.ping(v, 30, 0.1, 56);
+                System.out.printf("control, holds off: TCP link peer wearing v's address: pings to v %d of %d lost%n",
+                        r.lost(), r.sent());
+                assertTrue(r.lost() >= r.sent() / 2, "without the hold the attack works (or this test shows nothing): "
+                        + r.output());
+                return;
+            }
+            Outcome o = silentThenPinged(p, v, a1);
+            JsonNode link = a1.stats("link", toPx);
+            long spoofed = link.path("drops").path("spoofed").asLong();
+            System.out.printf("%s link peer wearing v's address, %d frames at 125/s: pings to v %d of %d lost %s;"
+                    + " h1 counted %d spoofed on %s; h1 learned %s%n", vxlan ? "VXLAN" : "TCP", FRAMES, o.pings.lost(),
+                    o.pings.sent(), o.pings.missing(), spoofed, toPx, o.learnedBefore);
+            assertTrue(o.pings.sent() >= 90, o.pings.output());
+            assertTrue(o.pings.lost() <= 1, "at most 1 of 10 pings a second lost to the victim, lost " + o.pings.lost()
+                    + " " + o.pings.missing() + ":\n" + o.pings.output() + "\nh1's log:\n" + a1.logText());
+            assertTrue(o.learnedBefore.contains(v.mac().toLowerCase() + " -> interface:"),
+                    "after 20 s of the attack with v silent, h1 still has v on its bridge: " + o.learnedBefore);
+            assertTrue(spoofed >= FRAMES * 9 / 10, "the peer's frames were dropped and counted spoofed on " + toPx + ": "
+                    + link);
+            assertEquals(0, a1.stats("forwarder", "mac-moves").path("framesIn").asLong(), "no gratuitous ARP moved v");
+        }
+    }
+
+    /**
+     * Hosts h1, h2 and h3 around a center c, with a manager; the agents name their VMs in their
+     * files (as libvirt would register them), so the manager tells every agent that v is on h1.
+     * VM s on h3 sends gratuitous ARPs with v's address: h3 drops them at its TAP.
+     */
+    @Test
+    void aVmCannotAnnounceAnotherHostsVmsAddress() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host mgr = fabric.addHost("mgr");
+            Host h1 = fabric.addHost("h1");
+            Host h2 = fabric.addHost("h2");
+            Host h3 = fabric.addHost("h3");
+            Host c = fabric.addHost("c");
+            Vm v = fabric.addVm(h1, "v", VNI, 1500);
+            Vm p = fabric.addVm(h2, "p", VNI, 1500);
+            Vm s = fabric.addVm(h3, "s", VNI, 1500);
+            ManagerProcess manager = fabric.startManager(mgr, Json.object());
+            List<AgentProcess> agents = Patterns.startStar(fabric, List.of(h1, h2, h3, c), VNI, b -> {
+                b.manager(manager, 500);
+                if (b.host() == h1) {
+                    b.vm(v);
+                } else if (b.host() == h2) {
+                    b.vm(p);
+                }
+                return b;
+            });
+            AgentProcess a3 = agents.get(2);
+            awaitOwners(agents, v, "elsewhere", List.of(1, 2, 3), 10_000);
+            assertEquals(3, p.ping(v, 3).received(), "p reaches v before the attack");
+
+            Process attack = attack(fabric, s, v, "garp", true);
+            Outcome o = silentThenPinged(p, v, agents.get(0));
+            attack.waitFor(5, TimeUnit.SECONDS);
+            JsonNode tap = a3.stats("interface", Host.tapName(VNI));
+            long spoofed = tap.path("drops").path("spoofed").asLong();
+            System.out.printf("VM on h3 announcing v's address, %d gratuitous ARPs at 125/s: pings to v %d of %d lost %s;"
+                    + " h3 counted %d spoofed on its TAP%n", FRAMES, o.pings.lost(), o.pings.sent(), o.pings.missing(), spoofed);
+            assertTrue(o.pings.sent() >= 90, o.pings.output());
+            assertTrue(o.pings.lost() <= 1, "at most 1 of 10 pings a second lost to the victim, lost " + o.pings.lost()
+                    + " " + o.pings.missing() + ":\n" + o.pings.output());
+            assertTrue(spoofed >= FRAMES * 9 / 10, "s's announcements were dropped at h3's TAP, counted spoofed: " + tap);
+            for (AgentProcess a : agents) {
+                assertEquals(0, a.stats("forwarder", "mac-moves").path("framesIn").asLong(),
+                        a.host().name() + ": no announcement moved v");
+            }
+        }
+    }
+
+    /** Waits until every agent listed by index owns v's address as {@code where}. */
+    private static void awaitOwners(List<AgentProcess> agents, Vm v, String where, List<Integer> which, long timeoutMs)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String want = "vni " + VNI + " " + v.mac().toLowerCase() + " " + where;
+        for (int i : which) {
+            AgentProcess a = agents.get(i);
+            while (!a.op("owners").toString().toLowerCase().contains(want)) {
+                assertTrue(System.currentTimeMillis() < deadline, a.host().name() + " never owned " + want + ": "
+                        + a.op("owners"));
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Gives VM {@code s} the victim's Ethernet address (its IP stays its own). */
+    private static void wear(Vm s, Vm victim) {
+        Sh.must("ip", "-n", s.ns(), "link", "set", "eth0", "down");
+        Sh.must("ip", "-n", s.ns(), "link", "set", "eth0", "address", victim.mac());
+        Sh.must("ip", "-n", s.ns(), "link", "set", "eth0", "up");
+    }
+
+    /**
+     * Starts the attack from {@code s}: gratuitous ARPs claiming the victim's address and IP (and,
+     * unless {@code garpOnly}, broadcast frames from it in between), {@value #FRAMES} at 125/s.
+     */
+    private static Process attack(Fabric fabric, Vm s, Vm victim, String name, boolean garpOnly) throws Exception {
+        Path log = fabric.workDir().resolve(name + ".log");
+        String arp = "request, smac=" + victim.mac() + ", sip=" + victim.ip() + ", tip=" + victim.ip();
+        Process garp = fabric.spawn(s.ns(), List.of("mausezahn", "eth0", "-q", "-a", victim.mac(), "-b",
+                "ff:ff:ff:ff:ff:ff", "-t", "arp", arp, "-c", Integer.toString(garpOnly ? FRAMES : FRAMES / 2), "-d", GAP),
+                log);
+        if (!garpOnly) {
+            fabric.spawn(s.ns(), List.of("mausezahn", "eth0", "-q", "-a", victim.mac(), "-b", "ff:ff:ff:ff:ff:ff",
+                    "-c", Integer.toString(FRAMES / 2), "-d", GAP, "-p", "60"), fabric.workDir().resolve(name + "-eth.log"));
+        }
+        return garp;
+    }
+
+    record Outcome(Vm.PingResult pings, String learnedBefore) {
+    }
+
+    /**
+     * 20 s of the attack with the victim silent, then what {@code victimHost} learned of it, then
+     * 10 pings a second for 10 s from {@code p}.
+     */
+    private static Outcome silentThenPinged(Vm p, Vm v, AgentProcess victimHost) throws Exception {
+        Thread.sleep(20_000);
+        String learned = victimHost.op("learned").toString().toLowerCase();
+        Vm.BackgroundPing ping = p.pingInBackground(v, 100, 0.1);
+        Vm.PingResult r = ping.await(60);
+        return new Outcome(r, learned);
+    }
+}
