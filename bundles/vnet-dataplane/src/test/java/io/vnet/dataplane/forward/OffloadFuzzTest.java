@@ -51,6 +51,7 @@ class OffloadFuzzTest {
         big.writeBytes(read);
         int len = read.length - Offload.VIRTIO_HDR;
         long offload = Offload.readVirtio(big, 0);
+        assertPackedWhole(big, offload);
         assertEquals(offload, overTheWire(offload), "a descriptor survives the link records' byte order");
         if (offload == Offload.F_DATA_VALID) {
             offload = Offload.NONE;
@@ -68,6 +69,26 @@ class OffloadFuzzTest {
         BUFFERS.assertAllReleased("a TAP read of " + read.length + " bytes");
         if (++inputs % 50_000 == 0) {
             Leaks.assertNone();
+        }
+    }
+
+    /**
+     * Every field of the header {@code h} is in {@code o} as the header has it (the header length
+     * capped at 255), or {@code o} is {@link Offload#MALFORMED} because a flag or GSO type bit
+     * cannot be packed: never a descriptor that says something else.
+     */
+    private static void assertPackedWhole(ByteBuf h, long o) {
+        int flags = h.getUnsignedByte(0);
+        int gsoType = h.getUnsignedByte(1);
+        boolean fits = (flags & ~7) == 0 && (gsoType & ~0x87) == 0;
+        assertEquals(fits, o != Offload.MALFORMED, "flags " + flags + ", GSO type " + gsoType);
+        if (fits) {
+            assertEquals(flags, Offload.flags(o), "flags");
+            assertEquals(gsoType, Offload.gsoType(o), "GSO type");
+            assertEquals(Math.min(h.getUnsignedShortLE(2), 255), Offload.hdrLen(o), "header length");
+            assertEquals(h.getUnsignedShortLE(4), Offload.gsoSize(o), "GSO size");
+            assertEquals(h.getUnsignedShortLE(6), Offload.csumStart(o), "checksum start");
+            assertEquals(h.getUnsignedShortLE(8), Offload.csumOffset(o), "checksum offset");
         }
     }
 
