@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
 import java.nio.charset.StandardCharsets;
 
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * or refuses it with an {@link IllegalArgumentException} naming the field, and what it accepts
  * survives a round trip through the writers unchanged.
  */
+@Fuzzing
 class JsonFuzzTest {
     @FuzzTest
     @DictionaryEntries({"\"id\"", "\"peer\"", "\"connect\"", "\"flood\"", "\"transport\"", "\"vnis\"", "\"vxlan\"",

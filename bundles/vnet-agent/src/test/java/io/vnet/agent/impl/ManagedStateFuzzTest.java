@@ -9,12 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.Endpoint;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The manager's desired-state documents ({@code generation, links[], rules[]}), any JSON, applied
@@ -22,14 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
  * wrong in the document comes back as its errors, nothing throws, the configured link is never
  * touched, and applying the same generation again changes nothing.
  */
+@Fuzzing
 class ManagedStateFuzzTest {
     private static final LinkSpec STATIC = LinkSpec.dial("to-proxy", "proxy", Endpoint.parse("10.0.0.9:5800"), true,
             List.of(NetworkId.of(100)));
-
-    @BeforeAll
-    static void setUp() {
-        Quiet.logging();
-    }
 
     @FuzzTest
     @DictionaryEntries({"\"generation\"", "\"links\"", "\"rules\"", "\"id\"", "\"peer\"", "\"connect\"", "\"flood\"",

@@ -6,11 +6,9 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.vnet.api.DropReason;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * What a TAP with offloads reads: a virtio_net_hdr (10 bytes, little-endian) and then a frame,
@@ -20,20 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
  * through the forwarder to a link that cuts and checksums segments in software. That method
  * reads from a real TAP device, so this test repeats its three checks rather than call it.
  */
+@Fuzzing
 class OffloadFuzzTest {
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
-    private static long inputs;
-
-    @BeforeAll
-    static void setUp() {
-        Leaks.requireParanoid();
-        Quiet.logging();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
 
     @FuzzTest
     @DictionaryEntries({FuzzFrames.IPV4, FuzzFrames.DF, FuzzFrames.TCP, FuzzFrames.TCP_ACK, FuzzFrames.IPV6})
@@ -67,9 +54,7 @@ class OffloadFuzzTest {
         tap.releaseAll();
         assertEquals(0, big.refCnt(), "the read buffer was not released");
         BUFFERS.assertAllReleased("a TAP read of " + read.length + " bytes");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
-        }
+        LeakCheck.afterInput();
     }
 
     /**

@@ -7,12 +7,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The manager's side of the agent channel: a session of messages (hello, ack, report, vms) from a
@@ -20,12 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
  * message may be refused only with an {@link IllegalArgumentException} (on which the server closes
  * the connection), and what the registry then reports of the agent is well formed.
  */
+@Fuzzing
 class AgentSessionsFuzzTest {
-    @BeforeAll
-    static void setUp() {
-        Quiet.logging();
-    }
-
     @FuzzTest
     @DictionaryEntries({"\"type\"", "\"hello\"", "\"ack\"", "\"report\"", "\"vms\"", "\"hostId\"", "\"role\"",
             "\"linkAddress\"", "\"networks\"", "\"macs\"", "\"vni\"", "\"mac\"", "\"generation\"", "\"errors\"",

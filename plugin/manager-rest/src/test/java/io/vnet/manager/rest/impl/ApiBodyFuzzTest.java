@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
 import io.vnet.manager.AdaptationService;
 import io.vnet.manager.DesiredState;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
  * answers a client error: an {@link ApiError} with a 4xx status, or an
  * {@link IllegalArgumentException} (400); anything else would be a 500 or worse.
  */
+@Fuzzing
 class ApiBodyFuzzTest {
     private static final Identity ADMIN = new Identity("admin", true, "", "", Set.of(), "local");
     private static final Identity TENANT = new Identity("alice", false, "", "", Set.of(100), "cloudstack");
@@ -35,7 +36,6 @@ class ApiBodyFuzzTest {
 
     @BeforeAll
     static void setUp() {
-        Quiet.logging();
         api = new Api(stub(ManagerStore.class), null, desired(), adaptation(), null, null);
     }
 
