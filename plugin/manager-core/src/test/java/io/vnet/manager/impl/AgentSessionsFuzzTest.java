@@ -41,7 +41,8 @@ class AgentSessionsFuzzTest {
             }
             String host = hostId;
             boolean refused = Rejections.onlyIllegalArgument(() -> switch (type) {
-                case ManagerProtocol.HELLO -> hello(sessions, agent, msg);
+                // a hello the manager refuses (an address without a port, a bad VNI or MAC) is an IllegalArgumentException
+                case ManagerProtocol.HELLO -> sessions.hello(agent, msg);
                 case ManagerProtocol.ACK -> run(() -> sessions.ack(host, msg));
                 case ManagerProtocol.REPORT -> run(() -> sessions.report(host, msg));
                 case ManagerProtocol.VMS -> run(() -> sessions.inventory(host, msg));
@@ -56,11 +57,6 @@ class AgentSessionsFuzzTest {
         }
         sessions.hosts().forEach(h -> assertTrue(h.hostId() != null && h.networks() != null, "a host " + h));
         agent.finishAndReleaseAll();
-    }
-
-    /** A hello the manager refuses (an address without a port, a bad VNI or MAC) throws IllegalArgumentException. */
-    private static Object hello(AgentSessions sessions, EmbeddedChannel agent, JsonNode msg) {
-        return sessions.hello(agent, msg);
     }
 
     private static Object run(Runnable r) {
