@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * says what is wrong. External entities are never resolved: a canary file that an entity could name
  * never shows up in what the parser returns or says.
  */
+@Fuzzing
 class DomainXmlFuzzTest {
     /** Where the canary is, and what it holds: a document that resolved it would carry this text. */
     static final Path CANARY = Path.of(System.getProperty("java.io.tmpdir"), "vnet-fuzz-xxe-canary.txt");

@@ -12,12 +12,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
-import io.vnet.fuzz.Leaks;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The agent–manager channel's framing and JSON decoding ({@link ManagerProtocol#addCodec}) on a
@@ -25,19 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
  * frame or bad JSON is a {@link DecoderException} (on which both ends close the connection), and
  * every buffer is released.
  */
+@Fuzzing
 class ManagerProtocolFuzzTest {
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
-    private static long inputs;
-
-    @BeforeAll
-    static void leakDetectionIsOn() {
-        Leaks.requireParanoid();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
 
     @FuzzTest
     @DictionaryEntries({"\"type\"", "\"hello\"", "\"report\"", "\"ack\"", "\"vms\"", "\"state\"", "{\"type\":\"hello\"}"})
@@ -67,9 +56,7 @@ class ManagerProtocolFuzzTest {
             }
         }
         BUFFERS.assertAllReleased("a stream of " + data.remainingBytes() + " bytes left");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
-        }
+        LeakCheck.afterInput();
     }
 
     /** The end of the pipeline, as the agent's and the manager's handlers: a failure closes the connection. */

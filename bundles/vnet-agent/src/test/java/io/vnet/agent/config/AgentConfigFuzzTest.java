@@ -2,8 +2,8 @@ package io.vnet.agent.config;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
-import io.vnet.fuzz.Quiet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,12 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
  * The agent's configuration file, any bytes: {@link AgentConfig#load} accepts it or refuses it with
  * a {@link ConfigException} that says what is wrong, and nothing else.
  */
+@Fuzzing
 class AgentConfigFuzzTest {
     private static Path file;
 
     @BeforeAll
     static void setUp() throws IOException {
-        Quiet.logging();
         file = Files.createTempFile("vnet-agent-fuzz", ".json");
         file.toFile().deleteOnExit();
     }

@@ -8,10 +8,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.NetworkId;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.protocol.Json;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The control socket's requests, one line of anything: {@link CommandHandler#handle} (what
@@ -19,12 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
  * a result, or with an error that says what was wrong; an answer made from an exception nobody
  * foresaw (its text is the exception's class name) means a check is missing.
  */
+@Fuzzing
 class CommandHandlerFuzzTest {
-    @BeforeAll
-    static void setUp() {
-        Quiet.logging();
-    }
-
     @FuzzTest
     @DictionaryEntries({"\"op\"", "\"link-add\"", "\"link-del\"", "\"link-list\"", "\"rule-add\"", "\"rule-del\"",
             "\"rule-list\"", "\"if-list\"", "\"stats\"", "\"pairs\"", "\"learned\"", "\"status\"", "\"net-attach\"",

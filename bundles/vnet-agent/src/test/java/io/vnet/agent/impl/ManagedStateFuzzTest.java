@@ -9,12 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.Endpoint;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The manager's desired-state documents ({@code generation, links[], rules[]}), any JSON, applied
@@ -22,14 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
  * wrong in the document comes back as its errors, nothing throws, the configured link is never
  * touched, and applying the same generation again changes nothing.
  */
+@Fuzzing
 class ManagedStateFuzzTest {
     private static final LinkSpec STATIC = LinkSpec.dial("to-proxy", "proxy", Endpoint.parse("10.0.0.9:5800"), true,
             List.of(NetworkId.of(100)));
-
-    @BeforeAll
-    static void setUp() {
-        Quiet.logging();
-    }
 
     @FuzzTest
     @DictionaryEntries({"\"generation\"", "\"links\"", "\"rules\"", "\"id\"", "\"peer\"", "\"connect\"", "\"flood\"",
@@ -45,19 +40,12 @@ class ManagedStateFuzzTest {
             if (doc == null) {
                 continue; // the manager channel's decoder refuses what is not a JSON object
             }
-            if (objectForArray(doc.path("links")) || objectForArray(doc.path("rules"))) {
-                continue; // known bug: apply() iterates an object's size and reads null entries (NullPointerException)
-            }
             state.apply(doc, false);
             assertEquals(STATIC, dp.links().stream().filter(l -> l.id().equals(STATIC.id())).findFirst().orElse(null),
                     "the configured link is left alone");
             List<String> again = state.apply(doc, false);
             assertEquals(List.of(), again, "the same generation applied twice changes nothing");
         }
-    }
-
-    private static boolean objectForArray(JsonNode n) {
-        return !n.isArray() && !n.isMissingNode() && n.size() > 0;
     }
 
     private static JsonNode document(String text) {

@@ -8,21 +8,33 @@ import io.netty.buffer.ByteBuf;
  * It travels beside the frame as one packed {@code long}, so the hot path allocates nothing;
  * {@link #NONE} (0) means an ordinary frame with every checksum done.
  * <pre>
- *   bits  0-7   flags        1 NEEDS_CSUM, 2 DATA_VALID
- *   bits  8-15  gso type     0 none, 1 TCPv4, 4 TCPv6, | 0x80 ECN
- *   bits 16-31  gso size     the MSS of the segments to cut
- *   bits 32-47  csum start   offset of the L4 header in the frame
- *   bits 48-55  csum offset  where, from csum start, the checksum field is
+ *   bits  0-3   flags        1 NEEDS_CSUM, 2 DATA_VALID, 4 RSC_INFO
+ *   bits  4-7   gso type     0 none, 1 TCPv4, 3 UDP, 4 TCPv6, 5 UDP_L4 (bits 4-6), | 0x80 ECN (bit 7)
+ *   bits  8-23  gso size     the MSS of the segments to cut
+ *   bits 24-39  csum start   offset of the L4 header in the frame
+ *   bits 40-55  csum offset  where, from csum start, the checksum field is
  *   bits 56-63  hdr len      length of the headers (capped at 255; a hint only)
  * </pre>
+ * The three 16-bit fields are kept whole, as the header carries them; to make room, flags and
+ * GSO type keep only the bits virtio defines. A header with any other flag or GSO type bit set,
+ * or a field beyond its 16 bits, packs to {@link #MALFORMED}, which {@link #invalid} refuses: such
+ * a frame is dropped as malformed, never forwarded with a descriptor that says something else.
  */
 public final class Offload {
     public static final long NONE = 0;
+    /**
+     * What {@link #of} returns for a descriptor it cannot carry whole (flag bit 3 is set, which
+     * no packed descriptor has). Its fields are meaningless; {@link #invalid} refuses it.
+     */
+    public static final long MALFORMED = -1L;
     public static final int F_NEEDS_CSUM = 1;
     public static final int F_DATA_VALID = 2;
+    public static final int F_RSC_INFO = 4;
     public static final int GSO_NONE = 0;
     public static final int GSO_TCPV4 = 1;
+    public static final int GSO_UDP = 3;
     public static final int GSO_TCPV6 = 4;
+    public static final int GSO_UDP_L4 = 5;
     public static final int GSO_ECN = 0x80;
     /**
      * The smallest segment size honoured: Linux never sends a TCP MSS below 48 (TCP_MIN_SND_MSS),
@@ -35,29 +47,45 @@ public final class Offload {
     private Offload() {
     }
 
+    /** The flag bits virtio defines; a descriptor with another one set is {@link #MALFORMED}. */
+    private static final int KNOWN_FLAGS = F_NEEDS_CSUM | F_DATA_VALID | F_RSC_INFO;
+    /** The GSO type bits that can be packed: the type (0-7) and ECN. */
+    private static final int KNOWN_GSO_BITS = 0x07 | GSO_ECN;
+
+    /**
+     * Packs a descriptor, or returns {@link #MALFORMED} if a field does not fit: a flag or GSO
+     * type bit virtio does not define, or a size or offset outside 0-65535. {@code hdrLen} is
+     * capped at 255.
+     */
     public static long of(int flags, int gsoType, int gsoSize, int csumStart, int csumOffset, int hdrLen) {
-        return (flags & 0xFFL) | (gsoType & 0xFFL) << 8 | (gsoSize & 0xFFFFL) << 16 | (csumStart & 0xFFFFL) << 32
-                | (csumOffset & 0xFFL) << 48 | (Math.min(hdrLen, 255) & 0xFFL) << 56;
+        if ((flags & ~KNOWN_FLAGS | gsoType & ~KNOWN_GSO_BITS | (gsoSize | csumStart | csumOffset | hdrLen) & ~0xFFFF)
+                != 0) {
+            return MALFORMED;
+        }
+        long gso = gsoType & 0x07 | (gsoType & GSO_ECN) >>> 4;
+        return flags | gso << 4 | (long) gsoSize << 8 | (long) csumStart << 24 | (long) csumOffset << 40
+                | (long) Math.min(hdrLen, 255) << 56;
     }
 
     public static int flags(long o) {
-        return (int) (o & 0xFF);
+        return (int) (o & 0x0F);
     }
 
     public static int gsoType(long o) {
-        return (int) (o >>> 8 & 0xFF);
+        int gso = (int) (o >>> 4 & 0x0F);
+        return gso & 0x07 | (gso & 0x08) << 4;
     }
 
     public static int gsoSize(long o) {
-        return (int) (o >>> 16 & 0xFFFF);
+        return (int) (o >>> 8 & 0xFFFF);
     }
 
     public static int csumStart(long o) {
-        return (int) (o >>> 32 & 0xFFFF);
+        return (int) (o >>> 24 & 0xFFFF);
     }
 
     public static int csumOffset(long o) {
-        return (int) (o >>> 48 & 0xFF);
+        return (int) (o >>> 40 & 0xFFFF);
     }
 
     public static int hdrLen(long o) {
@@ -79,7 +107,8 @@ public final class Offload {
 
     /**
      * Reads a virtio_net_hdr (little-endian, as the tun driver writes it on little-endian hosts)
-     * at {@code at}. Unknown GSO types are returned as they are, for the caller to refuse.
+     * at {@code at}. A GSO type this daemon does not segment but virtio defines is returned as
+     * it is, for {@link #invalid} to refuse; a header that cannot be packed whole is {@link #MALFORMED}.
      */
     public static long readVirtio(ByteBuf b, int at) {
         return of(b.getUnsignedByte(at), b.getUnsignedByte(at + 1), b.getUnsignedShortLE(at + 4),
@@ -114,12 +143,16 @@ public final class Offload {
 
     /**
      * Why a peer-supplied descriptor cannot be honoured for a frame of {@code frameLength}
-     * bytes, or null if it can: the checksum must lie inside the frame, the GSO type be one
-     * this daemon segments and the segment size at least {@link #MIN_GSO_SIZE}.
+     * bytes, or null if it can: it must have been packed whole (not {@link #MALFORMED}), the
+     * checksum must lie inside the frame, the GSO type be one this daemon segments and the
+     * segment size at least {@link #MIN_GSO_SIZE}.
      */
     public static String invalid(long o, int frameLength) {
         if (o == NONE) {
             return null;
+        }
+        if (o == MALFORMED) {
+            return "a flag or GSO type bit virtio does not define, or a field beyond 16 bits";
         }
         int gso = gsoType(o) & ~GSO_ECN;
         if (gso != GSO_NONE && gso != GSO_TCPV4 && gso != GSO_TCPV6) {
@@ -140,6 +173,9 @@ public final class Offload {
     public static String describe(long o) {
         if (o == NONE) {
             return "none";
+        }
+        if (o == MALFORMED) {
+            return "malformed";
         }
         return "flags " + flags(o) + " gso " + gsoType(o) + "/" + gsoSize(o) + " csum " + csumStart(o) + "+"
                 + csumOffset(o);

@@ -6,13 +6,11 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * A batch of hostile frames, as VXLAN datagrams bring them, through {@link Coalescer} (the GRO in
@@ -20,20 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
  * merged segments again. The coalescer must neither throw nor hand on a descriptor the forwarder
  * faults on, and every buffer is released.
  */
+@Fuzzing
 class CoalescerFuzzTest {
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
-    private static long inputs;
-
-    @BeforeAll
-    static void setUp() {
-        Leaks.requireParanoid();
-        Quiet.logging();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
 
     @FuzzTest
     @DictionaryEntries({FuzzFrames.IPV4, FuzzFrames.DF, FuzzFrames.TCP, FuzzFrames.TCP_ACK, FuzzFrames.IPV6})
@@ -82,8 +69,6 @@ class CoalescerFuzzTest {
             assertEquals(0, f.refCnt(), "a frame given to the coalescer was not released");
         }
         BUFFERS.assertAllReleased("coalescing " + given.size() + " frame(s)");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
-        }
+        LeakCheck.afterInput();
     }
 }

@@ -12,13 +12,11 @@ import io.vnet.api.MacAddress;
 import io.vnet.api.MacMatch;
 import io.vnet.api.NetworkId;
 import io.vnet.api.RuleTarget;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Hostile frames through {@link Forwarder#forward}: Ethernet, VLAN, ARP, IPv4 and IPv6 headers
@@ -28,21 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
  * bounds check missing somewhere), and every buffer is released once the ports have released
  * what they were sent.
  */
+@Fuzzing
 class ForwarderFuzzTest {
     static final int VNI = 100;
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
-    private static long inputs;
-
-    @BeforeAll
-    static void setUp() {
-        Leaks.requireParanoid();
-        Quiet.logging();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
 
     @FuzzTest
     @DictionaryEntries({FuzzFrames.IPV4, FuzzFrames.DF, FuzzFrames.TCP, FuzzFrames.UDP, FuzzFrames.TCP_ACK,
@@ -96,8 +83,6 @@ class ForwarderFuzzTest {
             assertEquals(0, f.refCnt(), "a frame given to the forwarder was not released");
         }
         BUFFERS.assertAllReleased("forwarding " + given.size() + " frame(s)");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
-        }
+        LeakCheck.afterInput();
     }
 }

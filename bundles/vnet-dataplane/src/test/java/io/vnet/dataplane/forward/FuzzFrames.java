@@ -99,7 +99,7 @@ final class FuzzFrames {
         int gso = data.pickValue(new int[] {Offload.GSO_NONE, Offload.GSO_TCPV4, Offload.GSO_TCPV6,
                 Offload.GSO_TCPV4 | Offload.GSO_ECN, Offload.GSO_TCPV6 | Offload.GSO_ECN});
         long o = Offload.of(data.consumeInt(0, 3), gso, data.consumeInt(0, 0xFFFF), data.consumeInt(0, 0xFFFF),
-                data.consumeInt(0, 0xFF), data.consumeInt(0, 0xFF));
+                data.consumeInt(0, 0xFFFF), data.consumeInt(0, 0xFFFF));
         return Offload.invalid(o, length) == null ? o : Offload.NONE;
     }
 }

@@ -6,11 +6,9 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.vnet.api.DropReason;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * What a TAP with offloads reads: a virtio_net_hdr (10 bytes, little-endian) and then a frame,
@@ -20,20 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
  * through the forwarder to a link that cuts and checksums segments in software. That method
  * reads from a real TAP device, so this test repeats its three checks rather than call it.
  */
+@Fuzzing
 class OffloadFuzzTest {
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
-    private static long inputs;
-
-    @BeforeAll
-    static void setUp() {
-        Leaks.requireParanoid();
-        Quiet.logging();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
 
     @FuzzTest
     @DictionaryEntries({FuzzFrames.IPV4, FuzzFrames.DF, FuzzFrames.TCP, FuzzFrames.TCP_ACK, FuzzFrames.IPV6})
@@ -51,6 +38,7 @@ class OffloadFuzzTest {
         big.writeBytes(read);
         int len = read.length - Offload.VIRTIO_HDR;
         long offload = Offload.readVirtio(big, 0);
+        assertPackedWhole(big, offload);
         assertEquals(offload, overTheWire(offload), "a descriptor survives the link records' byte order");
         if (offload == Offload.F_DATA_VALID) {
             offload = Offload.NONE;
@@ -66,8 +54,26 @@ class OffloadFuzzTest {
         tap.releaseAll();
         assertEquals(0, big.refCnt(), "the read buffer was not released");
         BUFFERS.assertAllReleased("a TAP read of " + read.length + " bytes");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
+        LeakCheck.afterInput();
+    }
+
+    /**
+     * Every field of the header {@code h} is in {@code o} as the header has it (the header length
+     * capped at 255), or {@code o} is {@link Offload#MALFORMED} because a flag or GSO type bit
+     * cannot be packed: never a descriptor that says something else.
+     */
+    private static void assertPackedWhole(ByteBuf h, long o) {
+        int flags = h.getUnsignedByte(0);
+        int gsoType = h.getUnsignedByte(1);
+        boolean fits = (flags & ~7) == 0 && (gsoType & ~0x87) == 0;
+        assertEquals(fits, o != Offload.MALFORMED, "flags " + flags + ", GSO type " + gsoType);
+        if (fits) {
+            assertEquals(flags, Offload.flags(o), "flags");
+            assertEquals(gsoType, Offload.gsoType(o), "GSO type");
+            assertEquals(Math.min(h.getUnsignedShortLE(2), 255), Offload.hdrLen(o), "header length");
+            assertEquals(h.getUnsignedShortLE(4), Offload.gsoSize(o), "GSO size");
+            assertEquals(h.getUnsignedShortLE(6), Offload.csumStart(o), "checksum start");
+            assertEquals(h.getUnsignedShortLE(8), Offload.csumOffset(o), "checksum offset");
         }
     }
 

@@ -144,22 +144,4 @@ class SegmentsTest {
         assertEquals(0, f.refCnt());
         assertEquals(1, out.counters().drops(io.vnet.api.DropReason.MALFORMED));
     }
-
-    @Test
-    void packingKeepsEveryField() {
-        long o = Offload.of(1, 0x81, 9000, 0xFFFF, 16, 300);
-        assertEquals(1, Offload.flags(o));
-        assertEquals(0x81, Offload.gsoType(o));
-        assertEquals(9000, Offload.gsoSize(o));
-        assertEquals(0xFFFF, Offload.csumStart(o));
-        assertEquals(16, Offload.csumOffset(o));
-        assertEquals(255, Offload.hdrLen(o), "capped");
-        ByteBuf w = Unpooled.buffer();
-        Offload.writeWire(w, o);
-        assertEquals(o, Offload.readWire(w, 0));
-        ByteBuf v = Unpooled.buffer();
-        Offload.writeVirtio(v, o);
-        assertEquals(o, Offload.readVirtio(v, 0));
-        assertEquals(9000, v.getUnsignedShortLE(4), "virtio fields are little-endian");
-    }
 }

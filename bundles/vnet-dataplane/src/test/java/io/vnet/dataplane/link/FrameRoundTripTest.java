@@ -156,9 +156,28 @@ class FrameRoundTripTest {
 
     @Test
     void aDescriptorThatPointsOutsideItsFrameClosesTheConnection() {
+        assertClosedAsMalformed(Records.frameHeader(RecordBytes.ALLOC, 7, 100,
+                Offload.of(Offload.F_NEEDS_CSUM, 0, 0, 90, 16, 0)));
+    }
+
+    @Test
+    void aChecksumOffsetWhoseHighByteLeavesTheFrameClosesTheConnection() {
+        ByteBuf h = Records.frameHeader(RecordBytes.ALLOC, 7, 100, Offload.of(Offload.F_NEEDS_CSUM, 0, 0, 34, 16, 0));
+        h.setShort(h.writerIndex() - 2, 256 + 16); // csum offset 272: 16 in its low byte
+        assertClosedAsMalformed(h);
+    }
+
+    @Test
+    void aFlagVirtioDoesNotDefineClosesTheConnection() {
+        ByteBuf h = Records.frameHeader(RecordBytes.ALLOC, 7, 100, Offload.of(Offload.F_NEEDS_CSUM, 0, 0, 34, 16, 0));
+        h.setByte(h.writerIndex() - Records.OFFLOAD_DESCRIPTOR, Offload.F_NEEDS_CSUM | 0x10);
+        assertClosedAsMalformed(h);
+    }
+
+    /** A version-2 record of a 100-byte frame with the header {@code h} is refused: malformed, the connection closed. */
+    private static void assertClosedAsMalformed(ByteBuf h) {
         PortCounters counters = new PortCounters();
         EmbeddedChannel dec = new EmbeddedChannel(new RecordDecoder(1518, counters, "round trip"));
-        ByteBuf h = Records.frameHeader(RecordBytes.ALLOC, 7, 100, Offload.of(Offload.F_NEEDS_CSUM, 0, 0, 90, 16, 0));
         dec.writeInbound(h, Unpooled.wrappedBuffer(ethernet(100)));
         assertNull(dec.readInbound());
         assertFalse(dec.isOpen());

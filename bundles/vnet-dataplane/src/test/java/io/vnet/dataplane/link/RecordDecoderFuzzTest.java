@@ -13,14 +13,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
 import io.vnet.dataplane.forward.Forwarder;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * A TCP link's inbound pipeline as an accepting daemon builds it ({@link RecordDecoder}, the
@@ -30,21 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
  * them as too big. The decoder must refuse what breaks the format by counting and closing, never
  * by throwing; no frame may fault in the forwarder; every buffer is released.
  */
+@Fuzzing
 class RecordDecoderFuzzTest {
     private static final int VNI = 100;
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
-    private static long inputs;
-
-    @BeforeAll
-    static void setUp() {
-        Leaks.requireParanoid();
-        Quiet.logging();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
 
     @FuzzTest
     @DictionaryEntries({"peer-a", "+records 2 max 1518 echo", "+records ", " max ", " echo"})
@@ -84,9 +71,7 @@ class RecordDecoderFuzzTest {
             assertEquals(0, p.refCnt(), "a piece of the stream was not released");
         }
         BUFFERS.assertAllReleased("a stream in " + pieces.size() + " piece(s)");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
-        }
+        LeakCheck.afterInput();
     }
 
     private static void write(EmbeddedChannel ch, ByteBuf b) {
@@ -95,7 +80,6 @@ class RecordDecoderFuzzTest {
             io.netty.util.ReferenceCountUtil.release(o); // our hello answer, capabilities, echoes
         }
     }
-
 
     /** Records what the decoder threw (the hello and link handlers would close quietly on it). */
     private static final class Failures extends ChannelInboundHandlerAdapter {

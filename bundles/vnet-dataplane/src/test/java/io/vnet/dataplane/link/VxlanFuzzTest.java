@@ -14,8 +14,8 @@ import io.vnet.api.Endpoint;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
 import io.vnet.dataplane.forward.Forwarder;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
+import io.vnet.fuzz.LeakCheck;
 import io.vnet.fuzz.TrackedAllocator;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
  * forwarder to a TCP link that segments merged frames. The socket is a {@link FakeDatagramChannel},
  * so nothing is sent or bound. Nothing may throw, nothing may fault, every buffer is released.
  */
+@Fuzzing
 class VxlanFuzzTest {
     private static final int VNI = 100;
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 4789);
@@ -37,7 +38,6 @@ class VxlanFuzzTest {
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
     private static final EventLoopGroup LOOP = new DefaultEventLoopGroup(1);
     private static final Receiving[] RECEIVERS = new Receiving[2];
-    private static long inputs;
 
     /** A VXLAN socket (with or without the coalescer), its forwarder and the link it forwards to. */
     private record Receiving(Forwarder forwarder, FakeDatagramChannel socket, LinkSink sink) {
@@ -45,8 +45,6 @@ class VxlanFuzzTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        Leaks.requireParanoid();
-        Quiet.logging();
         for (int i = 0; i < 2; i++) {
             Forwarder forwarder = new Forwarder();
             VxlanLinks links = new VxlanLinks(Endpoint.parse("127.0.0.1:4789"), 1518, LOOP, FakeDatagramChannel.class,
@@ -70,8 +68,7 @@ class VxlanFuzzTest {
                 release(r.socket());
             }).get();
         }
-        LOOP.shutdownGracefully();
-        Leaks.assertNone();
+        LOOP.shutdownGracefully(); // LeakCheck, after this, fails on any leak reported
     }
 
     /** Releases the datagrams the VXLAN ports wrote to the socket. */
@@ -110,8 +107,6 @@ class VxlanFuzzTest {
             assertEquals(0, d.refCnt(), "a datagram was not released");
         }
         BUFFERS.assertAllReleased(given.size() + " datagram(s)");
-        if (++inputs % 50_000 == 0) {
-            Leaks.assertNone();
-        }
+        LeakCheck.afterInput();
     }
 }

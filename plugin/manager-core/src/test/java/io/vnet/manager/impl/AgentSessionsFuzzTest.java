@@ -7,12 +7,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The manager's side of the agent channel: a session of messages (hello, ack, report, vms) from a
@@ -20,12 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
  * message may be refused only with an {@link IllegalArgumentException} (on which the server closes
  * the connection), and what the registry then reports of the agent is well formed.
  */
+@Fuzzing
 class AgentSessionsFuzzTest {
-    @BeforeAll
-    static void setUp() {
-        Quiet.logging();
-    }
-
     @FuzzTest
     @DictionaryEntries({"\"type\"", "\"hello\"", "\"ack\"", "\"report\"", "\"vms\"", "\"hostId\"", "\"role\"",
             "\"linkAddress\"", "\"networks\"", "\"macs\"", "\"vni\"", "\"mac\"", "\"generation\"", "\"errors\"",
@@ -46,7 +41,8 @@ class AgentSessionsFuzzTest {
             }
             String host = hostId;
             boolean refused = Rejections.onlyIllegalArgument(() -> switch (type) {
-                case ManagerProtocol.HELLO -> hello(sessions, agent, msg);
+                // a hello the manager refuses (an address without a port, a bad VNI or MAC) is an IllegalArgumentException
+                case ManagerProtocol.HELLO -> sessions.hello(agent, msg);
                 case ManagerProtocol.ACK -> run(() -> sessions.ack(host, msg));
                 case ManagerProtocol.REPORT -> run(() -> sessions.report(host, msg));
                 case ManagerProtocol.VMS -> run(() -> sessions.inventory(host, msg));
@@ -61,11 +57,6 @@ class AgentSessionsFuzzTest {
         }
         sessions.hosts().forEach(h -> assertTrue(h.hostId() != null && h.networks() != null, "a host " + h));
         agent.finishAndReleaseAll();
-    }
-
-    /** A hello the manager refuses (an address without a port, a bad VNI or MAC) throws IllegalArgumentException. */
-    private static Object hello(AgentSessions sessions, EmbeddedChannel agent, JsonNode msg) {
-        return sessions.hello(agent, msg);
     }
 
     private static Object run(Runnable r) {

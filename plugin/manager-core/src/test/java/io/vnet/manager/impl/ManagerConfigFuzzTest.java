@@ -2,7 +2,7 @@ package io.vnet.manager.impl;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,12 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
  * The manager's configuration file, any bytes: {@link ManagerConfig#load} accepts it or refuses it
  * with an {@link IOException} that says what is wrong, and nothing else.
  */
+@Fuzzing
 class ManagerConfigFuzzTest {
     private static Path file;
 
     @BeforeAll
     static void setUp() throws IOException {
-        Quiet.logging();
         file = Files.createTempFile("vnet-manager-fuzz", ".json");
         file.toFile().deleteOnExit();
     }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.vnet.fuzz.Quiet;
+import io.vnet.fuzz.Fuzzing;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * CloudStack's webhook deliveries, signed with the configured secret (so that the fuzzer gets past
@@ -19,13 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
  * signature and 400 for a missing event id, and hands on at most the event of a VM to handle. It
  * never throws.
  */
+@Fuzzing
 class WebhookFuzzTest {
     private static final String SECRET = "fuzz-secret";
-
-    @BeforeAll
-    static void setUp() {
-        Quiet.logging();
-    }
 
     @FuzzTest
     @DictionaryEntries({"\"event\"", "\"status\"", "\"entityuuid\"", "\"VirtualMachine\"", "VM.START", "VM.STOP",
