@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
+import io.vnet.fuzz.Fuzzing;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import java.util.Map;
  * Any JSON as the manager's owners message: {@link OwnersMessage#read} never throws, keeps within
  * the protocol's bounds, and keeps only unicast addresses on valid host ids.
  */
+@Fuzzing
 class OwnersMessageFuzzTest {
     @FuzzTest
     @DictionaryEntries({"\"networks\"", "\"vni\"", "\"owners\"", "\"mac\"", "\"host\"", "52:54:00:00:00:01", "\"h1\""})

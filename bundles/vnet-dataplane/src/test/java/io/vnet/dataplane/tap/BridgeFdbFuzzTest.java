@@ -4,27 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.vnet.fuzz.Leaks;
-import io.vnet.fuzz.Quiet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vnet.fuzz.Fuzzing;
 
 /**
  * Any bytes as a bridge's address listing, any length claimed: {@link BridgeFdb#onOtherPort}
  * never reads outside the buffer and agrees with a plain reading of whole records.
  */
+@Fuzzing
 class BridgeFdbFuzzTest {
-    @BeforeAll
-    static void setUp() {
-        Leaks.requireParanoid();
-        Quiet.logging();
-    }
-
-    @AfterAll
-    static void noLeaks() {
-        Leaks.assertNone();
-    }
-
     @FuzzTest
     void listing(FuzzedDataProvider data) {
         long mac = data.consumeLong() & 0xFFFF_FFFF_FFFFL;
