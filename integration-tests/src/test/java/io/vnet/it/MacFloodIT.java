@@ -97,13 +97,13 @@ class MacFloodIT {
                 assertTrue(learned.path("framesIn").asLong() <= 2 * 4096L, "at most the caps: " + learned);
                 assertTrue(learned.path("drops").path("evicted").asLong() >= FRAMES / 4, "evictions counted: " + learned);
             }
-            // Issue 15's targets for this flood are RSS growth <= 64 MiB and <= 1% of the pings lost. Not
-            // reached yet (2026-12-05: h1 +64 MiB, 23 of 150 pings lost): every flood frame still crosses
-            // the agent and its TLS link. They are reported here, and asserted once MAC ownership drops
-            // frames from addresses no VM owns at the TAP; the loss below is bounded only loosely, so
-            // that a regression (the agent stalling) still fails.
-            System.out.printf("MacFloodIT targets: RSS growth %d KiB (target <= %d), pings lost %d of %d (target <= 1%%)%n",
-                    Math.max(grew1, grew2), 64 * 1024, during.lost(), during.sent());
+            // Issue 15's targets for this flood are RSS growth <= 64 MiB and <= 1% of the pings lost. With the
+            // default configuration every flood frame crosses the agent and its TLS link to h2, like any flood
+            // of traffic from a VM, and the other VMs' frames wait in the same TAP queue: the targets are not
+            // reached this way (printed here; asserted below with the VMs registered and ownedSourcesOnly on).
+            // The loss here is bounded only loosely, so that a regression (the agent stalling) still fails.
+            System.out.printf("MacFloodIT default configuration: RSS growth %d KiB (target <= %d), pings lost %d of %d"
+                    + " (target <= 1%%)%n", Math.max(grew1, grew2), 64 * 1024, during.lost(), during.sent());
             assertTrue(during.received() >= during.sent() / 2, "pings went on during the flood: " + during.output());
             assertTrue(Math.max(grew1, grew2) <= 256 * 1024, "RSS growth stays within the agent's heap: h1 +" + grew1
                     + " KiB, h2 +" + grew2 + " KiB");
@@ -122,6 +122,38 @@ class MacFloodIT {
             assertTrue(run.get().ok(), "the ring ran through the flood: " + run.get().failures());
             assertEquals(3, a1.ping(a2, 3).received(), "and the flooded network still works");
             bg.shutdownNow();
+
+            // the same flood where h1's VMs are registered (as libvirt registers a KVM host's VMs) and
+            // ownedSourcesOnly is on: the flooder may send only from its own address, so its forged
+            // frames are dropped where they enter, and the targets hold
+            agent1.stop();
+            AgentProcess strict = fabric.startAgent(h1, io.vnet.it.fabric.AgentConfigBuilder.forHost(h1)
+                    .network(RING, 1500).network(FLOODED, 1500).dial("to-px", px, true).manager(manager, 500)
+                    .vm(a1).vm(flooder).flag("ownedSourcesOnly", true).build());
+            strict.awaitLinkUp("to-px", 10_000);
+            assertEquals(3, a1.ping(a2, 3).received(), "h1 forwards again");
+            Thread.sleep(2000);
+            long rss3 = rssKiB(strict.pid());
+            Vm.BackgroundPing ping2 = a1.pingInBackground(a2, 300, 0.05);
+            Thread.sleep(1000);
+            long t1 = System.currentTimeMillis();
+            Sh.Result flood2 = Sh.run(120, List.of("ip", "netns", "exec", flooder.ns(), "mausezahn", "eth0", "-a", "rand",
+                    "-b", a2.mac(), "-c", Integer.toString(FRAMES), "-p", "60", "-q"));
+            long flood2Ms = System.currentTimeMillis() - t1;
+            assertEquals(0, flood2.exit(), "mausezahn: " + flood2.out());
+            Vm.PingResult during2 = ping2.await(60);
+            Thread.sleep(2000);
+            long grew3 = rssKiB(strict.pid()) - rss3;
+            JsonNode tap = strict.stats("interface", Host.tapName(FLOODED));
+            System.out.printf("MacFloodIT with the VMs registered and ownedSourcesOnly: %d frames in %d ms; agent h1 RSS"
+                    + " +%d KiB (target <= %d), pings a1 -> a2 %d of %d lost (target <= 1%%); h1's TAP: %s%n", FRAMES,
+                    flood2Ms, grew3, 64 * 1024, during2.lost(), during2.sent(), tap);
+            assertTrue(tap.path("drops").path("spoofed").asLong() >= FRAMES / 2, "the forged frames were dropped at the"
+                    + " TAP, counted spoofed (the rest the kernel's TAP queue dropped): " + tap);
+            assertTrue(grew3 <= 64 * 1024, "agent RSS grows at most 64 MiB: +" + grew3 + " KiB");
+            assertTrue(during2.lost() * 100 <= during2.sent(), "at most 1% of the other VMs' pings lost: " + during2.lost()
+                    + " of " + during2.sent() + "\n" + during2.output());
+            assertEquals(3, a1.ping(a2, 3).received());
         }
     }
 }

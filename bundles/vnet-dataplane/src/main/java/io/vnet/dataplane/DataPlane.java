@@ -142,6 +142,13 @@ public interface DataPlane extends AutoCloseable {
     default void holdLocalMacs(java.time.Duration hold) {
     }
 
+    /**
+     * With {@code on}, a VM's TAP may send only from the addresses of the VMs registered on this
+     * host, in the networks that have any (others: dropped, {@code spoofed}).
+     */
+    default void ownedSourcesOnly(boolean on) {
+    }
+
     /** The id of the forwarder's entry in {@link #stats()} for owned addresses and holds. */
     String OWNED_STATS_ID = "owned";
 

@@ -50,6 +50,7 @@ import java.util.Set;
  *   "vms": [ {"name": "vm1", "uuid": "...", "nics": [{"vni": 100, "mac": "52:54:00:00:00:01"}]} ]
  *                             // VMs of this host that libvirt does not run (containers, tests): registered
  *                             // with the manager like libvirt's, and their addresses owned here
+ *   "ownedSourcesOnly": false // true: a VM's TAP may send only from the addresses of VMs registered here
  * }
  * </pre>
  */
@@ -58,7 +59,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                           List<LinkSpec> links,
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
                           int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach,
-                          boolean insecure, String enrolmentToken, Duration macHold, List<Vm> vms) {
+                          boolean insecure, String enrolmentToken, Duration macHold, List<Vm> vms,
+                          boolean ownedSourcesOnly) {
 
     /** The most VMs a file may list. */
     public static final int MAX_VMS = 4096;
@@ -106,7 +108,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
-            "macHoldMs", "vms");
+            "macHoldMs", "vms", "ownedSourcesOnly");
     private static final Set<String> VM = Set.of("name", "uuid", "nics");
     private static final Set<String> VM_NIC = Set.of("vni", "mac");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
@@ -258,7 +260,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
                 libvirt(root), attach(root), insecure, token,
                 Duration.ofMillis(Json.integer(root, "", "macHoldMs", 0, MAX_MAC_HOLD_MS, MAX_MAC_HOLD_MS)),
-                vms(root, seenVni));
+                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", false));
     }
 
     /** The file's VMs: names and uuids unique, each NIC on a network of the file, each address unicast and listed once. */

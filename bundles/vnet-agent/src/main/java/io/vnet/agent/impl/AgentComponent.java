@@ -110,6 +110,7 @@ public final class AgentComponent {
             }
         };
         dataPlane.holdLocalMacs(cfg.macHold());
+        dataPlane.ownedSourcesOnly(cfg.ownedSourcesOnly());
         MacOwnership ownership = new MacOwnership(dataPlane, cfg.hostId());
         Networks networks = new Networks(dataPlane, cfg.attach(), changed);
         LocalVms vms = null;

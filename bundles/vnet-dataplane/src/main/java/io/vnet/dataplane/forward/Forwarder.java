@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * registered VM on this host ({@link #setOwners}), or one learned on a local interface and held
  * there (seen there within the hold time, {@link #holdLocal}, while the interface says the
  * address may still be behind it, {@link Port#stillBehind}); from a local interface, the
- * address of a registered VM on another host. So neither a link peer nor a local VM can take over
+ * address of a registered VM on another host ({@link #ownedSourcesOnly}: or one of no VM
+ * registered here, where there are such VMs). So neither a link peer nor a local VM can take over
  * another VM's address, by learning or by a gratuitous ARP: announcements pass the same check.
  * When a link claims a held address, the interface is asked (at most every
  * {@value #RECHECK_MILLIS} ms per address, and {@value #CHECKS_PER_WINDOW} times per
@@ -97,6 +98,7 @@ public final class Forwarder {
     private final AtomicLong checkWindow = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger checksInWindow = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long holdNanos = LearnTable.AGE_NANOS;
+    private volatile boolean ownedSourcesOnly;
 
     static final long RECHECK_MILLIS = 20;
     static final long CHECK_WINDOW_MILLIS = 100;
@@ -253,8 +255,11 @@ public final class Forwarder {
                 return in.isLink() == here;
             }
         }
+        if (!in.isLink()) {
+            return ownedSourcesOnly && owned != null && owned.anyHere() && in.vmFacing();
+        }
         long hold = holdNanos;
-        if (!in.isLink() || hold <= 0) {
+        if (hold <= 0) {
             return false;
         }
         LearnedEntry held = net.learn.heldLocally(src, now, hold);
@@ -297,6 +302,17 @@ public final class Forwarder {
             throw new IllegalArgumentException("a hold of " + millis + " ms: expected 0.." + LearnTable.AGE_NANOS / 1_000_000L);
         }
         holdNanos = millis * 1_000_000L;
+    }
+
+    /**
+     * Port security: with {@code on}, a frame from a VM-facing interface ({@link Port#vmFacing})
+     * of a network that has VMs registered here is dropped ({@code spoofed}) unless its source is
+     * one of them, so a VM can send only from its own registered addresses (and a VM sending from
+     * random addresses costs the forwarder one lookup per frame). Off by default: a VM that
+     * bridges other machines (nested containers) sends from addresses no one registered.
+     */
+    public void ownedSourcesOnly(boolean on) {
+        ownedSourcesOnly = on;
     }
 
     /** How many holds ended because their interface said the address had left. */

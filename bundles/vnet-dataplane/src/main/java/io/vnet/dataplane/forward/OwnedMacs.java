@@ -15,10 +15,17 @@ final class OwnedMacs {
 
     private final LongObjectHashMap<Boolean> here;
     private final int refused;
+    private final boolean anyHere;
 
     private OwnedMacs(LongObjectHashMap<Boolean> here, int refused) {
         this.here = here;
         this.refused = refused;
+        this.anyHere = here.containsValue(Boolean.TRUE);
+    }
+
+    /** Whether any address is owned by a VM here. */
+    boolean anyHere() {
+        return anyHere;
     }
 
     /**

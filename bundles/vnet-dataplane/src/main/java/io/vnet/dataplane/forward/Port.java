@@ -56,6 +56,15 @@ public interface Port {
         return true;
     }
 
+    /**
+     * Whether VMs sit behind this port (a TAP on their bridge), as opposed to a LAN or a link: with
+     * {@link Forwarder#ownedSourcesOnly} on, such a port may send only from the addresses of the
+     * VMs registered here.
+     */
+    default boolean vmFacing() {
+        return false;
+    }
+
     /** Whether the port can carry frames now; a learned address on a port that is down is ignored. */
     default boolean isUp() {
         return true;

@@ -331,6 +331,11 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public void ownedSourcesOnly(boolean on) {
+        forwarder.ownedSourcesOnly(on);
+    }
+
+    @Override
     public void holdLocalMacs(java.time.Duration hold) {
         forwarder.holdLocal(hold.toMillis());
         holdMillis = hold.toMillis();

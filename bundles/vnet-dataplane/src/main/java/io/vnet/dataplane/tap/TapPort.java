@@ -152,6 +152,11 @@ public final class TapPort implements Port {
      * there is no bridge or it cannot be read, so that a hold is never ended on a guess.
      */
     @Override
+    public boolean vmFacing() {
+        return true;
+    }
+
+    @Override
     public boolean stillBehind(long mac) {
         String bridge = spec.bridge();
         if (bridge == null) {

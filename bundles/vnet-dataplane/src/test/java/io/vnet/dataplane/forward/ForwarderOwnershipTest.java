@@ -161,4 +161,22 @@ class ForwarderOwnershipTest {
         assertEquals(0, fw.setOwners(VNI, new long[0], new long[0]));
         assertEquals(0, fw.ownedCount());
     }
+
+    @Test
+    void withOwnedSourcesOnlyAVmsTapMaySendOnlyFromTheAddressesRegisteredHere() {
+        fw.ownedSourcesOnly(true);
+        fw.forward(tap, VNI, frame(PINGER, OTHER)); // no VM registered here yet: anything goes
+        assertEquals(0, spoofed(tap));
+        fw.setOwners(VNI, new long[] {VICTIM}, new long[] {REMOTE});
+        fw.forward(tap, VNI, frame(PINGER, OTHER));
+        fw.forward(tap, VNI, frame(PINGER, 0x0200_1234_5678L));
+        assertEquals(2, spoofed(tap));
+        fw.forward(tap, VNI, frame(PINGER, VICTIM));
+        fw.forward(b, VNI, frame(VICTIM, 0x0200_0000_0077L)); // links are not VM-facing: learning as before
+        assertEquals(2, spoofed(tap));
+        assertEquals(0, spoofed(b));
+        fw.ownedSourcesOnly(false);
+        fw.forward(tap, VNI, frame(PINGER, 0x0200_1234_5679L));
+        assertEquals(2, spoofed(tap));
+    }
 }

@@ -58,6 +58,11 @@ final class RecordingPort implements Port {
     }
 
     @Override
+    public boolean vmFacing() {
+        return !link;
+    }
+
+    @Override
     public boolean stillBehind(long mac) {
         behindAsked++;
         return behind;
