@@ -144,6 +144,25 @@ class MacSpoofIT {
             awaitOwners(agents, v, "elsewhere", List.of(1, 2, 3), 10_000);
             assertEquals(3, p.ping(v, 3).received(), "p reaches v before the attack");
 
+            // the center (a proxy) has an address on its bridge, as a home proxy's host may, and talks
+            // from it: the agent sees the bridge's own frames on its TAP but never lists the bridge as a VM
+            String bridge = Host.bridgeName(VNI);
+            String bridgeIp = v.ip().substring(0, v.ip().lastIndexOf('.')) + ".250";
+            Sh.must("ip", "-n", c.ns(), "addr", "add", bridgeIp + "/24", "dev", bridge);
+            Sh.Result fromBridge = Sh.run("ip", "netns", "exec", c.ns(), "ping", "-c", "3", "-i", "0.2", "-W", "1", v.ip());
+            assertTrue(fromBridge.ok(), "the center's host reaches v from its bridge: " + fromBridge.out());
+            String bridgeMac = mac(c, bridge);
+            Thread.sleep(1500); // two reports
+            String cVms = "";
+            for (JsonNode h : manager.get("/agents")) {
+                if (h.path("hostId").asText().equals("c")) {
+                    cVms = h.path("vms").toString().toLowerCase();
+                }
+            }
+            assertTrue(agents.get(3).op("learned").toString().toLowerCase().contains(bridgeMac),
+                    "the center's agent saw its bridge's frames: " + agents.get(3).op("learned"));
+            assertTrue(!cVms.contains(bridgeMac), "the center lists its own bridge (" + bridgeMac + ") as a VM: " + cVms);
+
             Process attack = attack(fabric, s, v, "garp", true);
             Outcome o = silentThenPinged(p, v, agents.get(0));
             attack.waitFor(5, TimeUnit.SECONDS);
@@ -175,6 +194,13 @@ class MacSpoofIT {
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** The Ethernet address of device {@code dev} in host {@code h}'s namespace, lower case. */
+    private static String mac(Host h, String dev) {
+        String out = Sh.must("ip", "-n", h.ns(), "-o", "link", "show", "dev", dev);
+        int at = out.indexOf("link/ether ");
+        return out.substring(at + 11, at + 28).toLowerCase();
     }
 
     /** Gives VM {@code s} the victim's Ethernet address (its IP stays its own). */
