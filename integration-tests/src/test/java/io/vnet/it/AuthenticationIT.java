@@ -124,7 +124,7 @@ class AuthenticationIT {
             Files.copy(certs.resolve("ca.pem"), second.resolve("ca.pem"));
             Files.copy(certs.resolve("ca.key"), second.resolve("ca.key"));
             Sh.Result made = Sh.run(60, List.of(fabric.repoDir().resolve("scripts/vnet-certs.sh").toString(),
-                    second.toString(), "pxa"));
+                    second.toString(), "proxy", "--tenant", io.vnet.it.fabric.AgentConfigBuilder.defaultTenant(pxa), "pxa"));
             assertEquals(0, made.exit(), made.out());
             ObjectNode impostor = forHost(evil).role("proxy").tls(second, "pxa").network(A, 1400).network(B, 1400)
                     .dial("to-kvm", kvm, true, A, B).build();

@@ -21,6 +21,7 @@ public final class AgentConfigBuilder {
     private final ArrayNode rules = root.putArray("rules");
 
     private final Host host;
+    private String tenant;
 
     private AgentConfigBuilder(Host host) {
         this.host = host;
@@ -34,6 +35,20 @@ public final class AgentConfigBuilder {
     public AgentConfigBuilder role(String role) {
         root.put("role", role);
         return this;
+    }
+
+    /**
+     * A proxy's tenant, which the fabric's certificate for it names (default {@code t-HOST}); the
+     * manager lets it carry that tenant's networks only if its {@code "tenants"} section says so.
+     */
+    public AgentConfigBuilder tenant(String tenant) {
+        this.tenant = tenant;
+        return this;
+    }
+
+    /** The tenant a proxy's certificate names: {@link #tenant} or {@code t-HOST}. */
+    public static String defaultTenant(Host host) {
+        return "t-" + host.name();
     }
 
     /** A tenant network with the agent's TAP vnet&lt;vni&gt; on bridge br&lt;vni&gt;. */
@@ -150,7 +165,9 @@ public final class AgentConfigBuilder {
 
     public ObjectNode build() {
         if (!root.has("tls") && !root.has("insecure")) {
-            tls(host.fabric().certs(host.name()), host.name());
+            boolean proxy = root.path("role").asText().equals("proxy");
+            tls(proxy ? host.fabric().certs(host.name(), "proxy", tenant != null ? tenant : defaultTenant(host))
+                    : host.fabric().certs(host.name()), host.name());
         }
         ObjectNode out = root.deepCopy();
         for (com.fasterxml.jackson.databind.JsonNode l : out.path("links")) {

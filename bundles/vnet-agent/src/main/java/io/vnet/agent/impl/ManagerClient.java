@@ -240,10 +240,32 @@ final class ManagerClient implements AutoCloseable {
                     LOG.log(Level.WARNING, "manager " + manager + " presents a certificate for '" + id + "', expected '"
                             + managerId + "'; closing");
                     ctx.close();
+                } else if (managerCertificateRefusal(ctx.channel()) != null) {
+                    LOG.log(Level.WARNING, "manager " + manager + ": " + managerCertificateRefusal(ctx.channel()) + "; closing");
+                    ctx.close();
                 } else {
                     registered(ctx);
                 }
             });
+        }
+
+        /**
+         * Why the manager's certificate on {@code ch} is not the manager's, or null: it is revoked,
+         * or it names a role other than manager (a certificate without a role, made before roles,
+         * is taken when its CN is the manager's name).
+         */
+        private String managerCertificateRefusal(Channel ch) {
+            String revoked = tls.revokedPeer(ch);
+            if (revoked != null) {
+                return revoked;
+            }
+            try {
+                io.vnet.protocol.CertIdentity who = io.vnet.protocol.Tls.peerIdentity(ch);
+                return who.legacy() || io.vnet.protocol.CertIdentity.MANAGER.equals(who.role()) ? null
+                        : "its certificate is a " + who.role() + "'s (" + who + "), not the manager's";
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
         }
 
         private void registered(ChannelHandlerContext ctx) {

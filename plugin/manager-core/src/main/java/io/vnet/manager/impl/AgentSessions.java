@@ -36,25 +36,47 @@ final class AgentSessions implements AgentRegistry {
         volatile List<io.vnet.manager.MeasuredLink> links = List.of();
         volatile List<io.vnet.manager.VmInstance> instances = List.of();
         volatile String security = HostInfo.UNKNOWN;
+        /** What its certificate lets it carry (a proxy's tenant's networks); null: not narrowed. */
+        volatile java.util.Set<NetworkId> allowed;
+        volatile java.util.Set<NetworkId> ignoredNetworks = java.util.Set.of();
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
     private final Records records;
+    private final ProxyScope scope;
 
     AgentSessions(Records records) {
+        this(records, ProxyScope.unscoped());
+    }
+
+    AgentSessions(Records records, ProxyScope scope) {
         this.records = records;
+        this.scope = scope;
     }
 
     /** An agent said hello on {@code ch}; returns its desired state to push, if any. */
     Optional<DesiredState> hello(Channel ch, JsonNode hello) {
+        return hello(ch, hello, null);
+    }
+
+    /**
+     * An agent said hello on {@code ch}, holding a certificate for {@code identity} (null: none, or
+     * not known); returns its desired state to push, if any. A proxy's networks are narrowed to
+     * its tenant's ({@link ProxyScope}).
+     */
+    Optional<DesiredState> hello(Channel ch, JsonNode hello, io.vnet.protocol.CertIdentity identity) {
         String hostId = hello.path("hostId").asText();
         // everything the hello says is checked before the session changes: a bad hello changes nothing
         String role = hello.path("role").asText("host");
         String linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
-        List<NetworkId> networks = networks(hello.path("networks"));
-        Map<NetworkId, List<MacAddress>> vms = vms(hello.path("macs"));
+        java.util.Set<NetworkId> allowed = scope.allowed(identity);
+        List<NetworkId> reported = networks(hello.path("networks"));
+        List<NetworkId> networks = scope.networks(allowed, reported);
+        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.path("macs")));
         Session s = sessions.computeIfAbsent(hostId, h -> new Session());
+        s.allowed = allowed;
+        ignoring(hostId, s, identity, reported);
         Channel old = s.channel;
         s.channel = ch;
         s.role = role;
@@ -62,7 +84,7 @@ final class AgentSessions implements AgentRegistry {
         s.networks = networks;
         s.vms = vms;
         int dropped = hello.path("macs").size() - s.vms.values().stream().mapToInt(List::size).sum();
-        s.instances = keepTimes(s.instances, instances(hostId, hello.path("vms")));
+        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.path("vms"))));
         s.applied = hello.path("generation").asLong(-1);
         s.lastSeen = Instant.now();
         s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
@@ -76,7 +98,42 @@ final class AgentSessions implements AgentRegistry {
                 + omitted(hello.path("macsOmitted").asLong(0), dropped) + ", links at " + s.linkAddress
                 + ", applied generation " + s.applied);
         DesiredState d = desired.get(hostId);
-        return d != null && d.generation() != s.applied ? Optional.of(d) : Optional.empty();
+        return d != null && d.generation() != s.applied ? Optional.of(scope.desired(allowed, d)) : Optional.empty();
+    }
+
+    /** Logs the networks a narrowed agent reports outside what it may carry, when they change. */
+    private static void ignoring(String hostId, Session s, Object who, List<NetworkId> reported) {
+        java.util.Set<NetworkId> outside = ProxyScope.outside(s.allowed, reported);
+        if (!outside.equals(s.ignoredNetworks)) {
+            s.ignoredNetworks = outside;
+            if (!outside.isEmpty()) {
+                LOG.log(Level.WARNING, "agent " + hostId + (who != null ? " (" + who + ")" : "") + " reports networks "
+                        + outside + " outside what its certificate lets it carry (" + ProxyScope.describe(s.allowed)
+                        + "); they are ignored");
+            }
+        }
+    }
+
+    /** What the agent's certificate lets it carry (null: not narrowed). */
+    java.util.Set<NetworkId> allowed(String hostId) {
+        Session s = sessions.get(hostId);
+        return s == null ? null : s.allowed;
+    }
+
+    /** The connection of {@code hostId}'s live session, or null. */
+    Channel liveChannel(String hostId) {
+        Session s = sessions.get(hostId);
+        Channel ch = s == null ? null : s.channel;
+        return ch != null && ch.isActive() ? ch : null;
+    }
+
+    ProxyScope scope() {
+        return scope;
+    }
+
+    /** How many reported entries of networks outside a proxy's tenant were ignored. */
+    long ignoredOutsideTenant() {
+        return scope.ignored();
     }
 
     /** A listen address of 0.0.0.0 means "where you see me": take the connection's source address. */
@@ -172,14 +229,17 @@ final class AgentSessions implements AgentRegistry {
         }
         s.lastSeen = Instant.now();
         if (msg.has("networks")) {
-            s.networks = networks(msg.path("networks"));
+            List<NetworkId> reported = networks(msg.path("networks"));
+            ignoring(hostId, s, null, reported);
+            s.networks = scope.networks(s.allowed, reported);
         }
         if (msg.has("macs")) {
-            s.vms = vms(msg.path("macs"));
+            s.vms = scope.vms(s.allowed, vms(msg.path("macs")));
             records.vms(hostId, s.vms);
         }
         if (msg.has("vms")) {
-            List<io.vnet.manager.VmInstance> now = keepTimes(s.instances, instances(hostId, msg.path("vms")));
+            List<io.vnet.manager.VmInstance> now = keepTimes(s.instances,
+                    scope.instances(s.allowed, instances(hostId, msg.path("vms"))));
             if (!now.equals(s.instances) && ManagerProtocol.VMS.equals(msg.path("type").asText())) {
                 LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
                         + now.stream().map(io.vnet.manager.VmInstance::name).toList());
@@ -250,7 +310,7 @@ final class AgentSessions implements AgentRegistry {
         Session s = sessions.get(d.hostId());
         Channel ch = s == null ? null : s.channel;
         if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(message(d));
+            ch.writeAndFlush(message(scope.desired(s.allowed, d)));
         }
     }
 
