@@ -22,6 +22,7 @@ public final class AgentConfigBuilder {
 
     private final Host host;
     private String tenant;
+    private java.nio.file.Path revoked;
 
     private AgentConfigBuilder(Host host) {
         this.host = host;
@@ -110,6 +111,12 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** The deny list of revoked certificates ({@code tls.revoked}), which the agent re-reads every second. */
+    public AgentConfigBuilder revoked(java.nio.file.Path file) {
+        this.revoked = file;
+        return this;
+    }
+
     /**
      * No TLS and no authentication ({@code "insecure": true}), for a test about plain TCP. With a
      * manager the agent then needs an enrolment token ({@link #enrolmentToken}).
@@ -168,6 +175,9 @@ public final class AgentConfigBuilder {
             boolean proxy = root.path("role").asText().equals("proxy");
             tls(proxy ? host.fabric().certs(host.name(), "proxy", tenant != null ? tenant : defaultTenant(host))
                     : host.fabric().certs(host.name()), host.name());
+        }
+        if (revoked != null && root.has("tls")) {
+            ((ObjectNode) root.get("tls")).put("revoked", revoked.toString());
         }
         ObjectNode out = root.deepCopy();
         for (com.fasterxml.jackson.databind.JsonNode l : out.path("links")) {
