@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A raw TCP client of an agent's link port (5800), for tests about hostile peers: bash's
  * /dev/tcp in the sender's namespace writes each chunk (printf escapes such as {@code \x00})
- * 0.3 s apart, then closes. Plain TCP only: the agent must run without TLS.
+ * 0.3 s apart, then closes: over plain TCP ({@link #send}, the agent must run without TLS) or
+ * mutual TLS ({@link #sendOverTls}).
  */
 public final class RawLinkClient {
     private RawLinkClient() {
