@@ -90,4 +90,48 @@ class RevocationIT {
             assertTrue(haConnected, "ha's certificate is good: its session goes on");
         }
     }
+
+    @Test
+    void theManagerPushesItsDenyListSoAgentsWithoutAFileCloseARevokedPeerToo() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host mgr = fabric.addHost("mgr");
+            Host ha = fabric.addHost("ha");
+            Host hb = fabric.addHost("hb");
+            Vm va = fabric.addVm(ha, "va", A, 1500);
+            Vm vb = fabric.addVm(hb, "vb", A, 1500);
+            Path certs = fabric.certs("manager");
+            Path revoked = certs.resolve("revoked.txt");
+            ObjectNode mcfg = Json.object();
+            mcfg.putObject("tls").put("ca", certs.resolve("ca.pem").toString())
+                    .put("cert", certs.resolve("manager.pem").toString()).put("key", certs.resolve("manager.key").toString())
+                    .put("revoked", revoked.toString());
+            ManagerProcess manager = fabric.startManager(mgr, mcfg);
+            // the agents name no deny list of their own: only the manager's reaches them
+            AgentProcess agentA = fabric.startAgent(ha, forHost(ha).network(A, 1500).accept("from-b", "hb", true)
+                    .manager(manager, 500).build());
+            fabric.startAgent(hb, forHost(hb).network(A, 1500).dial("to-a", ha, true).manager(manager, 500).build());
+            agentA.awaitLinkUp("from-b", 10_000);
+            manager.awaitLog("agent hb (host) registered", 10_000);
+            assertEquals(3, va.ping(vb, 3).received());
+
+            Sh.Result r = Sh.run(60, List.of(fabric.repoDir().resolve("scripts/vnet-certs.sh").toString(),
+                    certs.toString(), "revoke", "hb"));
+            assertEquals(0, r.exit(), r.out());
+            long t0 = System.nanoTime();
+            while (agentA.stats("link", "from-b").path("state").asText().equals("up")
+                    && System.nanoTime() - t0 < 10_000_000_000L) {
+                Thread.sleep(20);
+            }
+            long closedMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("with the manager's pushed list: hb's link session closed " + closedMs + " ms after the"
+                    + " revocation");
+            assertNotEquals("up", agentA.stats("link", "from-b").path("state").asText());
+            assertTrue(closedMs <= 2500, "closed within a second or two of the revocation: " + closedMs + " ms");
+            manager.awaitLog("revoked certificates: 1 pushed to", 5_000);
+            agentA.awaitLog("revoked certificates: 1 from the manager", 5_000);
+            agentA.awaitLog("link from-b: closing the session with hb", 5_000);
+            agentA.awaitLog("(host 'hb'): its certificate (SHA-256", 15_000);
+            assertEquals(0, va.ping(vb, 3).received(), "hb stays out");
+        }
+    }
 }

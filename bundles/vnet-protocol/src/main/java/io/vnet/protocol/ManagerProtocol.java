@@ -35,6 +35,10 @@ import java.util.List;
  * <li>agent → manager {@value #VMS} at once when the VMs libvirt runs on the host change:
  * {@code networks[], macs[], vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also
  * carried by hello and every report, so a lost message is repaired).</li>
+ * <li>manager → agent {@value #REVOKED} after the hello and whenever the manager's deny list
+ * changes: {@code fingerprints[]}, the SHA-256 fingerprints of the revoked certificates (at most
+ * {@link Revocations#MAX_ENTRIES}); the agent's links refuse and close them besides its own
+ * file's ({@link Revocations#push}).</li>
  * </ul>
  * TLS slots in as the first handler of the pipeline; nothing else changes.
  */
@@ -44,6 +48,7 @@ public final class ManagerProtocol {
     public static final String ACK = "ack";
     public static final String REPORT = "report";
     public static final String VMS = "vms";
+    public static final String REVOKED = "revoked";
     public static final int MAX_MESSAGE = 16 << 20;
     /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
     public static final int MAX_REPORT_PAIRS = 4_096;

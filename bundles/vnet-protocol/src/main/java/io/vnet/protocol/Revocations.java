@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #MAX_FILE} bytes; lines that are not fingerprints or exceed the bound are counted
  * ({@link #refusedEntries()}) and logged. A file that cannot be read keeps the list as it was
  * (deleting the file does not un-revoke anything; an empty file does).
+ * <p>
+ * An agent also takes the manager's list, pushed over the manager channel ({@link #push}): a
+ * certificate on either list is revoked. Without a file ({@link #none()}) the pushed list is all.
  */
 public final class Revocations {
     private static final System.Logger LOG = System.getLogger(Revocations.class.getName());
@@ -34,6 +37,8 @@ public final class Revocations {
 
     private final Path file;
     private volatile Set<String> revoked = Set.of();
+    private volatile Set<String> pushed = Set.of();
+    private final AtomicLong changes = new AtomicLong();
     private final AtomicLong refusedEntries = new AtomicLong();
     private final AtomicLong refusedPeers = new AtomicLong();
     private Object seenKey;
@@ -55,8 +60,60 @@ public final class Revocations {
         return r;
     }
 
+    /** No file: only what the manager pushes. */
+    public static Revocations none() {
+        return new Revocations(null);
+    }
+
+    /** The deny list's file, or null if there is none. */
     public Path file() {
         return file;
+    }
+
+    /** The certificates the file lists now (SHA-256 fingerprints). */
+    public Set<String> listed() {
+        return revoked;
+    }
+
+    /** How many times the lists changed: a manager pushes its list again when this grows. */
+    public long changes() {
+        return changes.get();
+    }
+
+    /**
+     * The manager's list (fingerprints as {@link #normalise} takes them), replacing what it pushed
+     * before; at most {@value #MAX_ENTRIES} are taken, the rest and those that are not fingerprints
+     * counted ({@link #refusedEntries()}). Returns whether it revokes a certificate that was not
+     * revoked before (the owner then closes their sessions).
+     */
+    public synchronized boolean push(java.util.Collection<String> fingerprints) {
+        Set<String> out = new HashSet<>();
+        long refused = 0;
+        for (String text : fingerprints) {
+            String f = normalise(text);
+            if (f == null || out.size() >= MAX_ENTRIES && !out.contains(f)) {
+                refused++;
+            } else {
+                out.add(f);
+            }
+        }
+        if (refused > 0) {
+            refusedEntries.addAndGet(refused);
+            LOG.log(Level.WARNING, "revoked certificates from the manager: " + refused + " entries not taken (not"
+                    + " fingerprints, or beyond " + MAX_ENTRIES + ")");
+        }
+        Set<String> before = pushed;
+        pushed = Set.copyOf(out);
+        if (!pushed.equals(before)) {
+            changes.incrementAndGet();
+            LOG.log(Level.INFO, "revoked certificates: " + pushed.size() + " from the manager");
+        }
+        for (String f : pushed) {
+            if (!before.contains(f) && !revoked.contains(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -64,6 +121,9 @@ public final class Revocations {
      * revokes a certificate it did not revoke before (the owner then closes their sessions).
      */
     public synchronized boolean reloadIfChanged() {
+        if (file == null) {
+            return false;
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             if (a.size() == seenSize && a.lastModifiedTime().toMillis() == seenModified
@@ -73,7 +133,7 @@ public final class Revocations {
             Set<String> before = revoked;
             read();
             for (String f : revoked) {
-                if (!before.contains(f)) {
+                if (!before.contains(f) && !pushed.contains(f)) {
                     return true;
                 }
             }
@@ -122,7 +182,11 @@ public final class Revocations {
                     + " certificates; the rest are not revoked (renew the CA)");
         }
         refusedEntries.addAndGet(refused);
+        Set<String> before = revoked;
         revoked = Set.copyOf(out);
+        if (!revoked.equals(before)) {
+            changes.incrementAndGet();
+        }
         seenKey = a.fileKey();
         seenSize = a.size();
         seenModified = a.lastModifiedTime().toMillis();
@@ -168,12 +232,17 @@ public final class Revocations {
 
     /** Whether {@code cert} is on the list (null: no certificate, not revoked). */
     public boolean revoked(X509Certificate cert) {
-        return cert != null && !revoked.isEmpty() && revoked.contains(fingerprint(cert));
+        if (cert == null || revoked.isEmpty() && pushed.isEmpty()) {
+            return false;
+        }
+        String f = fingerprint(cert);
+        return revoked.contains(f) || pushed.contains(f);
     }
 
-    /** How many certificates the list revokes now. */
+    /** How many certificates the lists revoke now (the file's and the manager's, one on both once). */
     public int size() {
-        return revoked.size();
+        Set<String> file = revoked;
+        return file.size() + (int) pushed.stream().filter(f -> !file.contains(f)).count();
     }
 
     /** Lines of the file that were not taken: not fingerprints, or beyond {@value #MAX_ENTRIES}. */

@@ -84,7 +84,7 @@ public final class Tls {
         }
     }
 
-    /** Loads the files, and the deny list if they name one. */
+    /** Loads the files, and the deny list if they name one (else an empty one the manager may fill). */
     public static Tls load(Files files) throws IOException {
         Tls t = load(files.ca(), files.cert(), files.key());
         if (files.revoked() == null) {
@@ -125,14 +125,14 @@ public final class Tls {
                     .trustManager(ca.toFile()).clientAuth(ClientAuth.REQUIRE).build();
             SslContext client = SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
                     .sslProvider(provider).trustManager(ca.toFile()).endpointIdentificationAlgorithm(null).build();
-            return new Tls(server, client, null);
+            return new Tls(server, client, Revocations.none());
         } catch (Exception e) {
             throw new IOException("cannot load TLS files (ca " + ca + ", cert " + cert + ", key " + key + "): "
                     + e.getMessage(), e);
         }
     }
 
-    /** The deny list of revoked certificates, or null if the configuration names none. */
+    /** The deny list of revoked certificates: the configured file's and what the manager pushed. */
     public Revocations revocations() {
         return revocations;
     }
@@ -143,7 +143,7 @@ public final class Tls {
      */
     public String revokedPeer(Channel ch) {
         Revocations r = revocations;
-        X509Certificate c = r == null ? null : peerCertificate(ch);
+        X509Certificate c = peerCertificate(ch);
         if (c == null || !r.revoked(c)) {
             return null;
         }

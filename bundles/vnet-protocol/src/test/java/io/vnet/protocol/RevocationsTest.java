@@ -112,4 +112,40 @@ class RevocationsTest {
         assertNull(Revocations.normalise("g".repeat(64)));
         assertNull(Revocations.normalise(":".repeat(200)));
     }
+
+    @Test
+    void theManagersListRevokesBesidesTheFileAndReplacesWhatItPushedBefore() throws Exception {
+        X509Certificate c = h1();
+        Revocations r = Revocations.none();
+        assertNull(r.file());
+        assertFalse(r.reloadIfChanged(), "no file to read");
+        long changes = r.changes();
+        assertTrue(r.push(java.util.List.of(H1, "not-a-fingerprint")), "h1 is newly revoked");
+        assertTrue(r.revoked(c));
+        assertEquals(1, r.refusedEntries());
+        assertTrue(r.changes() > changes, "a change the manager's agents are told of");
+        assertFalse(r.push(java.util.List.of(H1)), "nothing new");
+        assertFalse(r.push(java.util.List.of()), "un-revoking closes nothing");
+        assertFalse(r.revoked(c));
+
+        Path file = dir.resolve("revoked.txt");
+        Files.writeString(file, H1 + "\n");
+        Revocations both = Revocations.load(file);
+        assertFalse(both.push(java.util.List.of(H1)), "the file revoked it already");
+        assertEquals(1, both.size(), "one certificate on both lists");
+        assertFalse(both.push(java.util.List.of()));
+        assertTrue(both.revoked(c), "the file's list still revokes it");
+    }
+
+    @Test
+    void theManagersListIsBoundedToo() {
+        java.util.List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < Revocations.MAX_ENTRIES + 3; i++) {
+            many.add(String.format("%064x", i));
+        }
+        Revocations r = Revocations.none();
+        r.push(many);
+        assertEquals(Revocations.MAX_ENTRIES, r.size());
+        assertEquals(3, r.refusedEntries());
+    }
 }

@@ -223,6 +223,29 @@ final class ManagerClient implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The manager's deny list: at most {@link io.vnet.protocol.Revocations#MAX_ENTRIES} strings
+     * are handed to the data plane (which refuses and counts what is not a fingerprint); a list
+     * that is not an array of strings changes nothing.
+     */
+    void revoked(JsonNode fingerprints) {
+        if (!fingerprints.isArray()) {
+            LOG.log(Level.WARNING, "manager sent a revoked list that is not an array; ignored");
+            return;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode f : fingerprints) {
+            if (!f.isTextual()) {
+                LOG.log(Level.WARNING, "manager sent a revoked list with a non-text entry; ignored");
+                return;
+            }
+            if (out.size() <= io.vnet.protocol.Revocations.MAX_ENTRIES) {
+                out.add(f.asText());
+            }
+        }
+        dp.revokeCertificates(out);
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<JsonNode> {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -294,6 +317,8 @@ final class ManagerClient implements AutoCloseable {
                 ctx.writeAndFlush(ack);
                 LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "applied desired state generation " + gen
                         + (errors.isEmpty() ? "" : " with errors " + errors));
+            } else if (ManagerProtocol.REVOKED.equals(msg.path("type").asText())) {
+                revoked(msg.path("fingerprints"));
             } else {
                 LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.path("type").asText() + "'");
             }

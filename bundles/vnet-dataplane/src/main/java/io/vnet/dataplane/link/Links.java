@@ -137,9 +137,23 @@ public final class Links implements AutoCloseable {
      */
     void checkRevocations() {
         Tls t = tls;
-        if (t == null || t.revocations() == null || !t.revocations().reloadIfChanged()) {
-            return;
+        if (t != null && t.revocations().reloadIfChanged()) {
+            closeRevoked(t);
         }
+    }
+
+    /**
+     * The manager's deny list (SHA-256 fingerprints), besides this daemon's file: the sessions of
+     * certificates it newly revokes are closed at once. Ignored without TLS.
+     */
+    public void revokedByManager(java.util.Collection<String> fingerprints) {
+        Tls t = tls;
+        if (t != null && t.revocations().push(fingerprints)) {
+            closeRevoked(t);
+        }
+    }
+
+    private void closeRevoked(Tls t) {
         for (LinkPort link : links.values()) {
             Channel ch = link.channel();
             String why = ch == null ? null : t.revokedPeer(ch);
@@ -155,7 +169,7 @@ public final class Links implements AutoCloseable {
     /** Binds the listening socket, if this daemon accepts links. */
     public void start() throws IOException {
         Tls t = tls;
-        if (t != null && t.revocations() != null) {
+        if (t != null && t.revocations().file() != null) {
             revocationCheck = group.scheduleAtFixedRate(() -> {
                 try {
                     checkRevocations();
@@ -322,7 +336,7 @@ public final class Links implements AutoCloseable {
     public PortStats listenerStats() {
         String state = server == null ? "not listening" : "listening on " + server.localAddress();
         Tls t = tls;
-        String revoked = t == null || t.revocations() == null ? "" : ", revoked certificates " + t.revocations().size()
+        String revoked = t == null ? "" : ", revoked certificates " + t.revocations().size()
                 + " (refused or closed " + t.revocations().refusedPeers() + ", bad lines "
                 + t.revocations().refusedEntries() + ")";
         return listenerCounters.snapshot("listener", "listener", state,

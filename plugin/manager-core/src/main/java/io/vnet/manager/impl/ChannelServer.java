@@ -39,6 +39,8 @@ final class ChannelServer implements AutoCloseable {
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final java.util.concurrent.atomic.AtomicLong refusedHellos = new java.util.concurrent.atomic.AtomicLong();
     private io.netty.util.concurrent.ScheduledFuture<?> revocationCheck;
+    /** The deny list's {@code changes()} last pushed to the agents. */
+    private volatile long pushedChanges = -1;
 
     /**
      * @param tls    mutual TLS with the agents (their certificates name their host ids), or null
@@ -69,7 +71,7 @@ final class ChannelServer implements AutoCloseable {
         }
         server = f.channel();
         LOG.log(Level.INFO, "accepting agents on " + server.localAddress());
-        if (tls != null && tls.revocations() != null) {
+        if (tls != null && tls.revocations().file() != null) {
             revocationCheck = group.next().scheduleAtFixedRate(this::checkRevocations, 1, 1, TimeUnit.SECONDS);
             LOG.log(Level.INFO, "revoked certificates: " + tls.revocations().size() + " in " + tls.revocations().file()
                     + ", re-read every second");
@@ -82,7 +84,22 @@ final class ChannelServer implements AutoCloseable {
      */
     void checkRevocations() {
         try {
-            if (!tls.revocations().reloadIfChanged()) {
+            boolean newlyRevoked = tls.revocations().reloadIfChanged();
+            long changes = tls.revocations().changes();
+            if (changes != pushedChanges) {
+                pushedChanges = changes;
+                int agents = 0;
+                for (Channel ch : open) {
+                    SessionHandler h = ch.pipeline().get(SessionHandler.class);
+                    if (h != null && h.hostId != null) {
+                        ch.writeAndFlush(revokedMessage());
+                        agents++;
+                    }
+                }
+                LOG.log(Level.INFO, "revoked certificates: " + tls.revocations().listed().size() + " pushed to " + agents
+                        + " agent(s)");
+            }
+            if (!newlyRevoked) {
                 return;
             }
             for (Channel ch : open) {
@@ -99,6 +116,15 @@ final class ChannelServer implements AutoCloseable {
         }
     }
 
+    /** The manager's deny list for the agents: {@code {"type": "revoked", "fingerprints": [...]}}. */
+    private com.fasterxml.jackson.databind.node.ObjectNode revokedMessage() {
+        com.fasterxml.jackson.databind.node.ObjectNode m = io.vnet.protocol.Json.object()
+                .put("type", ManagerProtocol.REVOKED);
+        com.fasterxml.jackson.databind.node.ArrayNode a = m.putArray("fingerprints");
+        tls.revocations().listed().stream().sorted().forEach(a::add);
+        return m;
+    }
+
     /** Hellos refused: bad host ids, certificates that do not fit, revoked certificates, no token. */
     long refusedHellos() {
         return refusedHellos.get();
@@ -109,7 +135,7 @@ final class ChannelServer implements AutoCloseable {
     }
 
     private final class SessionHandler extends SimpleChannelInboundHandler<JsonNode> {
-        private String hostId;
+        private volatile String hostId;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
@@ -131,6 +157,9 @@ final class ChannelServer implements AutoCloseable {
                         return;
                     }
                     hostId = claimed;
+                    if (tls != null && tls.revocations().file() != null) {
+                        ctx.writeAndFlush(revokedMessage());
+                    }
                     sessions.hello(ctx.channel(), msg, identity(ctx))
                             .ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
                 }
