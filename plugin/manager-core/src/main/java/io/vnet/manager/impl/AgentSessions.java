@@ -39,7 +39,12 @@ final class AgentSessions implements AgentRegistry {
         /** What its certificate lets it carry (a proxy's tenant's networks); null: not narrowed. */
         volatile java.util.Set<NetworkId> allowed;
         volatile java.util.Set<NetworkId> ignoredNetworks = java.util.Set.of();
+        /** The interval of its reports (0: none yet). */
+        volatile long reportIntervalMs;
     }
+
+    /** A session that sent nothing for this long (or three report intervals, if longer) is not live. */
+    static final long LIVE_MS = 10_000;
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
@@ -120,11 +125,17 @@ final class AgentSessions implements AgentRegistry {
         return s == null ? null : s.allowed;
     }
 
-    /** The connection of {@code hostId}'s live session, or null. */
+    /**
+     * The connection of {@code hostId}'s live session, or null: open, and heard from within
+     * {@value #LIVE_MS} ms or three of its report intervals (the manager channel has no keepalive
+     * of its own; a half-open connection of a crashed agent must not lock its host out).
+     */
     Channel liveChannel(String hostId) {
         Session s = sessions.get(hostId);
         Channel ch = s == null ? null : s.channel;
-        return ch != null && ch.isActive() ? ch : null;
+        long quiet = java.time.Duration.between(s == null ? Instant.EPOCH : s.lastSeen, Instant.now()).toMillis();
+        long limit = Math.max(LIVE_MS, 3 * (s == null ? 0 : s.reportIntervalMs));
+        return ch != null && ch.isActive() && quiet <= limit ? ch : null;
     }
 
     ProxyScope scope() {
@@ -251,6 +262,7 @@ final class AgentSessions implements AgentRegistry {
     void report(String hostId, JsonNode report) {
         Session s = sessions.get(hostId);
         if (s != null) {
+            s.reportIntervalMs = Math.max(0, Math.min(3_600_000, report.path("intervalMs").asLong(0)));
             inventory(hostId, report);
             if (report.has("links")) {
                 s.links = links(report.path("links"));
