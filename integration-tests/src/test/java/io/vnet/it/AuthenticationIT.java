@@ -2,13 +2,16 @@ package io.vnet.it;
 
 import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.it.fabric.AgentConfigBuilder;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.ManagerProcess;
 import io.vnet.it.fabric.RawLinkClient;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
@@ -124,7 +127,7 @@ class AuthenticationIT {
             Files.copy(certs.resolve("ca.pem"), second.resolve("ca.pem"));
             Files.copy(certs.resolve("ca.key"), second.resolve("ca.key"));
             Sh.Result made = Sh.run(60, List.of(fabric.repoDir().resolve("scripts/vnet-certs.sh").toString(),
-                    second.toString(), "pxa"));
+                    second.toString(), "proxy", "--tenant", io.vnet.it.fabric.AgentConfigBuilder.defaultTenant(pxa), "pxa"));
             assertEquals(0, made.exit(), made.out());
             ObjectNode impostor = forHost(evil).role("proxy").tls(second, "pxa").network(A, 1400).network(B, 1400)
                     .dial("to-kvm", kvm, true, A, B).build();
@@ -151,6 +154,109 @@ class AuthenticationIT {
             assertTrue(after - before >= 1, "the thief's frames of network 200 (its VM's ARP requests) were counted"
                     + " not-carried: "
                     + host.stats("link", "from-pxa"));
+        }
+    }
+    @Test
+    void aCertificateSaysTheRoleAndTheManagerLetsAProxyCarryOnlyItsTenantsNetworks() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host mgr = fabric.addHost("mgr");
+            Host kvm = fabric.addHost("kvm");
+            Host pxa = fabric.addHost("pxa");
+            Host evil = fabric.addHost("evil");
+            String tenant = AgentConfigBuilder.defaultTenant(pxa);
+            ObjectNode mcfg = Json.object();
+            ObjectNode tenants = mcfg.putObject("tenants");
+            tenants.putArray(tenant).add(A);
+            tenants.putArray("t-other").add(B);
+            ManagerProcess manager = fabric.startManager(mgr, mcfg);
+            assertTrue(manager.logText().contains("tenants: 2; a proxy carries only the networks of the tenant"),
+                    manager.logText());
+            Path certs = fabric.certs("pxa", "proxy", tenant);
+            fabric.certs("kvm");
+
+            // the proxy's certificate cannot register as a host ...
+            ObjectNode asHost = forHost(evil).tls(certs, "pxa").network(A, 1400).manager(manager, 500).build();
+            asHost.put("hostId", "pxa");
+            AgentProcess fake = fabric.startAgent(evil, asHost);
+            manager.awaitLog("host pxa says it is a host but holds the certificate of a proxy pxa of tenant " + tenant,
+                    15_000);
+            fake.stop();
+            // ... nor a host's as a proxy
+            AgentProcess hostAsProxy = fabric.startAgent(kvm, forHost(kvm).role("proxy").tls(certs, "kvm").network(A, 1400)
+                    .manager(manager, 500).build());
+            manager.awaitLog("host kvm says it is a proxy but holds the certificate of a host kvm", 15_000);
+            hostAsProxy.stop();
+
+            // the real proxy reports A and B; its certificate's tenant owns A only
+            AgentProcess proxy = fabric.startAgent(pxa, forHost(pxa).role("proxy").network(A, 1400).network(B, 1400)
+                    .manager(manager, 500).build());
+            manager.awaitLog("agent pxa (proxy) registered", 15_000);
+            manager.awaitLog("reports networks [" + B + "] outside what its certificate lets it carry", 15_000);
+            assertEquals("[" + A + "]", agent(manager, "pxa").path("networks").toString(),
+                    "the manager plans pxa into network " + A + " only");
+            assertEquals(0, manager.get("/networks/" + B + "/overlay").path("hosts").size(), "no host carries " + B + " for the manager: "
+                    + manager.get("/networks/" + B + "/overlay"));
+
+            // a second valid certificate for the live proxy is refused by the manager; pxa's session goes on
+            Path second = fabric.workDir().resolve("second");
+            Files.createDirectories(second);
+            Files.copy(certs.resolve("ca.pem"), second.resolve("ca.pem"));
+            Files.copy(certs.resolve("ca.key"), second.resolve("ca.key"));
+            Sh.Result made = Sh.run(60, List.of(fabric.repoDir().resolve("scripts/vnet-certs.sh").toString(),
+                    second.toString(), "proxy", "--tenant", tenant, "pxa"));
+            assertEquals(0, made.exit(), made.out());
+            ObjectNode impostor = forHost(evil).role("proxy").tls(second, "pxa").network(A, 1400).manager(manager, 500)
+                    .build();
+            impostor.put("hostId", "pxa");
+            AgentProcess other = fabric.startAgent(evil, impostor);
+            manager.awaitLog("host pxa has a live session from", 15_000);
+            assertTrue(manager.logText().contains("a second certificate for a live identity is refused"), manager.logText());
+            assertTrue(agent(manager, "pxa").path("connected").asBoolean(), "the real proxy's session goes on");
+            assertFalse(manager.logText().contains("agent pxa disconnected"), manager.logText());
+            other.stop();
+            proxy.stop();
+        }
+    }
+
+    private static JsonNode agent(ManagerProcess manager, String id) throws Exception {
+        for (JsonNode a : manager.get("/agents")) {
+            if (a.path("hostId").asText().equals(id)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no agent " + id + " in " + manager.get("/agents"));
+    }
+
+    @Test
+    void aClientWithTenantAsProxyCertificateSendingTenantBsNetworkHasEveryRecordDroppedAndCounted() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host kvm = fabric.addHost("kvm");
+            Host pxa = fabric.addHost("pxa");
+            Host evil = fabric.addHost("evil");
+            fabric.addVm(kvm, "b1", B, 1400); // tenant B's VM on the host
+            // the host accepts tenant A's proxy on a link that carries A's network only
+            AgentProcess host = fabric.startAgent(kvm, forHost(kvm).network(A, 1400).network(B, 1400)
+                    .accept("from-pxa", "pxa", true, A).build());
+            Path certs = fabric.certs("pxa", "proxy", AgentConfigBuilder.defaultTenant(pxa));
+            int records = 25;
+            String[] chunks = new String[records + 1];
+            chunks[0] = "\\x00\\x00\\x00\\x05\\x01\\x01pxa"; // hello as pxa (the certificate's CN)
+            // frame records of network 200 (0xc8): a 60-byte broadcast ARP frame each
+            String frame = "\\x00\\x00\\x00\\x41\\x01\\x00\\x00\\x00\\xc8" + "\\xff".repeat(6)
+                    + "\\x02\\x00\\x00\\x00\\x00\\x66\\x08\\x06" + "\\x00".repeat(46);
+            java.util.Arrays.fill(chunks, 1, chunks.length, frame);
+            long before = host.stats("link", "from-pxa").path("drops").path("not-carried").asLong();
+            long tapBefore = host.stats("interface", Host.tapName(B)).path("framesOut").asLong();
+            String out = io.vnet.it.fabric.RawLinkClient.sendOverTls(evil, kvm, certs, "pxa", 0.05, chunks);
+            host.awaitLog("link from-pxa up: peer pxa", 5_000);
+            JsonNode link = host.stats("link", "from-pxa");
+            long dropped = link.path("drops").path("not-carried").asLong() - before;
+            long toB = host.stats("interface", Host.tapName(B)).path("framesOut").asLong() - tapBefore;
+            System.out.printf("tenant A's proxy certificate sent %d records of network %d: %d dropped not-carried, %d"
+                    + " reached B's bridge; link %s%n", records, B, dropped, toB, link);
+            assertEquals(records, dropped, "every record of the other tenant's network is dropped and counted: " + link
+                    + "\n" + out);
+            assertEquals(0, toB, "none reached network " + B + "'s TAP");
         }
     }
 }

@@ -79,7 +79,8 @@ class TlsIT {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
             Path ca1 = fabric.workDir().resolve("ca1");
             Path ca2 = fabric.workDir().resolve("ca2");
-            certs(fabric, ca1, "manager", "ha", "hc");
+            certs(fabric, ca1, "manager");
+            certs(fabric, ca1, "host", "ha", "hc");
             certs(fabric, ca2, "hm");
             Host mgr = fabric.addHost("mgr");
             Host a = fabric.addHost("ha");

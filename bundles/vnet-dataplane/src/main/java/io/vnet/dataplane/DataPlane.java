@@ -57,6 +57,13 @@ public interface DataPlane extends AutoCloseable {
     /** Removes a link, closing its connection and deleting every rule that sends to it. */
     boolean removeLink(String id);
 
+    /**
+     * The manager's list of revoked certificates (SHA-256 fingerprints), revoked besides the
+     * configured file's: a link session holding one is closed at once and refused at the hello.
+     * Without TLS it changes nothing.
+     */
+    void revokeCertificates(java.util.Collection<String> fingerprints);
+
     List<LinkSpec> links();
 
     /** Adds a rule, replacing one with the same (network, src, dst). Its target must exist. */

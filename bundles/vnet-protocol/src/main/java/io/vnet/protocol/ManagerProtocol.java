@@ -40,6 +40,10 @@ import java.util.List;
  * host each registered VM's address is on (at most {@value #MAX_OWNERS_PER_NETWORK} per network
  * and {@value #MAX_OWNERS} in all; {@code omitted} counts the rest); it replaces the earlier one
  * (see {@link OwnersMessage}).</li>
+ * <li>manager → agent {@value #REVOKED} after the hello and whenever the manager's deny list
+ * changes: {@code fingerprints[]}, the SHA-256 fingerprints of the revoked certificates (at most
+ * {@link Revocations#MAX_ENTRIES}); the agent's links refuse and close them besides its own
+ * file's ({@link Revocations#push}).</li>
  * </ul>
  * TLS slots in as the first handler of the pipeline; nothing else changes.
  */
@@ -54,6 +58,7 @@ public final class ManagerProtocol {
     public static final int MAX_OWNERS_PER_NETWORK = 16_384;
     /** The most owned addresses an {@value #OWNERS} message lists in all (well inside {@link #MAX_MESSAGE}). */
     public static final int MAX_OWNERS = 131_072;
+    public static final String REVOKED = "revoked";
     public static final int MAX_MESSAGE = 16 << 20;
     /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
     public static final int MAX_REPORT_PAIRS = 4_096;

@@ -27,33 +27,41 @@ public final class Tls {
 
     private final SslContext server;
     private final SslContext client;
+    private final Revocations revocations;
 
-    private Tls(SslContext server, SslContext client) {
+    private Tls(SslContext server, SslContext client, Revocations revocations) {
         this.server = server;
         this.client = client;
+        this.revocations = revocations;
     }
 
     /**
      * PEM files for mutual TLS: the CA that signs every daemon's certificate, this daemon's
-     * certificate (its subject CN is its id) and its PKCS#8 private key.
+     * certificate (its subject CN is its id) and its PKCS#8 private key; and optionally the deny
+     * list of revoked certificates ({@link Revocations}, null: none).
      */
-    public record Files(Path ca, Path cert, Path key) {
+    public record Files(Path ca, Path cert, Path key, Path revoked) {
         public Files {
             if (ca == null || cert == null || key == null) {
                 throw new IllegalArgumentException("TLS needs ca, cert and key files");
             }
         }
 
+        public Files(Path ca, Path cert, Path key) {
+            this(ca, cert, key, null);
+        }
+
         /**
-         * The {@code "tls": {"ca", "cert", "key"}} object of a configuration file, or null if it
-         * has none. Relative paths are relative to the file; every file must be readable.
+         * The {@code "tls": {"ca", "cert", "key", "revoked"}} object of a configuration file
+         * ({@code revoked} is optional), or null if it has none. Relative paths are relative to
+         * the file; every file must be readable.
          */
         public static Files parse(JsonNode root, Path configFile) {
             JsonNode t = root.get("tls");
             if (t == null || t.isNull()) {
                 return null;
             }
-            Json.onlyFields(t, "tls", Set.of("ca", "cert", "key"));
+            Json.onlyFields(t, "tls", Set.of("ca", "cert", "key", "revoked"));
             Path dir = configFile == null ? null : configFile.toAbsolutePath().getParent();
             Path base = dir == null ? Path.of(".") : dir;
             String[] names = {"ca", "cert", "key"};
@@ -64,12 +72,29 @@ public final class Tls {
                     throw new IllegalArgumentException("tls." + names[i] + ": cannot read " + p[i]);
                 }
             }
-            return new Files(p[0], p[1], p[2]);
+            Path revoked = null;
+            if (t.hasNonNull("revoked")) {
+                revoked = base.resolve(Json.text(t, "tls", "revoked"));
+                if (!java.nio.file.Files.isReadable(revoked)) {
+                    throw new IllegalArgumentException("tls.revoked: cannot read " + revoked
+                            + " (an empty file revokes nothing)");
+                }
+            }
+            return new Files(p[0], p[1], p[2], revoked);
         }
     }
 
+    /** Loads the files, and the deny list if they name one (else an empty one the manager may fill). */
     public static Tls load(Files files) throws IOException {
-        return load(files.ca(), files.cert(), files.key());
+        Tls t = load(files.ca(), files.cert(), files.key());
+        if (files.revoked() == null) {
+            return t;
+        }
+        try {
+            return new Tls(t.server, t.client, Revocations.load(files.revoked()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -100,11 +125,46 @@ public final class Tls {
                     .trustManager(ca.toFile()).clientAuth(ClientAuth.REQUIRE).build();
             SslContext client = SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
                     .sslProvider(provider).trustManager(ca.toFile()).endpointIdentificationAlgorithm(null).build();
-            return new Tls(server, client);
+            return new Tls(server, client, Revocations.none());
         } catch (Exception e) {
             throw new IOException("cannot load TLS files (ca " + ca + ", cert " + cert + ", key " + key + "): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The deny list of revoked certificates: the configured file's and what the manager pushed. */
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    /**
+     * Why the peer on {@code ch} may not go on: its certificate is on the deny list (a reason
+     * naming its fingerprint); null if it is not, or there is no list or no certificate.
+     */
+    public String revokedPeer(Channel ch) {
+        Revocations r = revocations;
+        X509Certificate c = peerCertificate(ch);
+        if (c == null || !r.revoked(c)) {
+            return null;
+        }
+        return "its certificate (SHA-256 " + Revocations.fingerprint(c) + ", subject "
+                + c.getSubjectX500Principal().getName() + ") is revoked";
+    }
+
+    /**
+     * Who the peer's certificate on {@code ch} says it is; null without TLS. Throws
+     * IllegalArgumentException, with the reason, when there is no certificate or its subject is
+     * not a daemon's ({@link CertIdentity#parse}).
+     */
+    public static CertIdentity peerIdentity(Channel ch) {
+        if (ch.pipeline().get(SslHandler.class) == null) {
+            return null;
+        }
+        X509Certificate c = peerCertificate(ch);
+        if (c == null) {
+            throw new IllegalArgumentException("the peer presented no certificate");
+        }
+        return CertIdentity.parse(c.getSubjectX500Principal().getName());
     }
 
     /** Adds the accepting side's TLS handler first in {@code ch}'s pipeline. */

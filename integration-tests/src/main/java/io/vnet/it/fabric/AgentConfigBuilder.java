@@ -21,6 +21,8 @@ public final class AgentConfigBuilder {
     private final ArrayNode rules = root.putArray("rules");
 
     private final Host host;
+    private String tenant;
+    private java.nio.file.Path revoked;
 
     private AgentConfigBuilder(Host host) {
         this.host = host;
@@ -34,6 +36,20 @@ public final class AgentConfigBuilder {
     public AgentConfigBuilder role(String role) {
         root.put("role", role);
         return this;
+    }
+
+    /**
+     * A proxy's tenant, which the fabric's certificate for it names (default {@code t-HOST}); the
+     * manager lets it carry that tenant's networks only if its {@code "tenants"} section says so.
+     */
+    public AgentConfigBuilder tenant(String tenant) {
+        this.tenant = tenant;
+        return this;
+    }
+
+    /** The tenant a proxy's certificate names: {@link #tenant} or {@code t-HOST}. */
+    public static String defaultTenant(Host host) {
+        return "t-" + host.name();
     }
 
     /** A tenant network with the agent's TAP vnet&lt;vni&gt; on bridge br&lt;vni&gt;. */
@@ -92,6 +108,12 @@ public final class AgentConfigBuilder {
     public AgentConfigBuilder tls(java.nio.file.Path dir, String certName) {
         root.putObject("tls").put("ca", dir.resolve("ca.pem").toString())
                 .put("cert", dir.resolve(certName + ".pem").toString()).put("key", dir.resolve(certName + ".key").toString());
+        return this;
+    }
+
+    /** The deny list of revoked certificates ({@code tls.revoked}), which the agent re-reads every second. */
+    public AgentConfigBuilder revoked(java.nio.file.Path file) {
+        this.revoked = file;
         return this;
     }
 
@@ -157,7 +179,12 @@ public final class AgentConfigBuilder {
 
     public ObjectNode build() {
         if (!root.has("tls") && !root.has("insecure")) {
-            tls(host.fabric().certs(host.name()), host.name());
+            boolean proxy = root.path("role").asText().equals("proxy");
+            tls(proxy ? host.fabric().certs(host.name(), "proxy", tenant != null ? tenant : defaultTenant(host))
+                    : host.fabric().certs(host.name()), host.name());
+        }
+        if (revoked != null && root.has("tls")) {
+            ((ObjectNode) root.get("tls")).put("revoked", revoked.toString());
         }
         ObjectNode out = root.deepCopy();
         for (com.fasterxml.jackson.databind.JsonNode l : out.path("links")) {

@@ -97,16 +97,32 @@ public final class Fabric implements AutoCloseable {
 
     /** Adds a VM of network {@code vni} on {@code host}, with the given MTU. */
     /**
-     * The fabric's certificate folder ({@code certs} in its work folder: {@code ca.pem}, and
-     * {@code NAME.pem}, {@code NAME.key} per daemon), made with scripts/vnet-certs.sh for
-     * {@code name} on first use. Daemons run with mutual TLS unless a test is about plain TCP.
+     * The fabric's certificate folder ({@code certs} in its work folder: {@code ca.pem},
+     * {@code revoked.txt}, and {@code NAME.pem}, {@code NAME.key} per daemon), made with
+     * scripts/vnet-certs.sh for {@code name} on first use: a manager's certificate for
+     * {@code manager}, a host's for any other name. Daemons run with mutual TLS unless a test is
+     * about plain TCP.
      */
     public synchronized Path certs(String name) {
+        return name.equals("manager") ? certs(name, "manager", null) : certs(name, "host", null);
+    }
+
+    /**
+     * As {@link #certs(String)}, with the certificate of {@code role} ("host", "proxy" or
+     * "manager"), and for a proxy its {@code tenant}.
+     */
+    public synchronized Path certs(String name, String role, String tenant) {
         Path dir = workDir().resolve("certs");
         if (!Files.exists(dir.resolve(name + ".pem"))) {
-            Sh.Result r = Sh.run(60, List.of(repoDir().resolve("scripts/vnet-certs.sh").toString(), dir.toString(), name));
+            List<String> cmd = new java.util.ArrayList<>(List.of(repoDir().resolve("scripts/vnet-certs.sh").toString(),
+                    dir.toString(), role));
+            if (tenant != null) {
+                cmd.addAll(List.of("--tenant", tenant));
+            }
+            cmd.add(name);
+            Sh.Result r = Sh.run(60, cmd);
             if (!r.ok()) {
-                throw new IllegalStateException("scripts/vnet-certs.sh " + dir + " " + name + " failed: " + r.out());
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.out());
             }
         }
         return dir;

@@ -29,7 +29,8 @@ import java.util.Set;
  *   "hostId": "host-a",  "role": "host",            // or "proxy"
  *   "listen": "0.0.0.0:5800",                       // accept links here (optional)
  *   "vxlanListen": "0.0.0.0:4789",                  // UDP endpoint of VXLAN links (optional)
- *   "tls": {"ca": "ca.pem", "cert": "host-a.pem", "key": "host-a.key"},  // mutual TLS on TCP links and to the manager
+ *   "tls": {"ca": "ca.pem", "cert": "host-a.pem", "key": "host-a.key",   // mutual TLS on TCP links and to the manager
+ *           "revoked": "revoked.txt"},                // optional: the deny list, re-read every second
  *   "insecure": false,        // true: no tls, no authentication (refused at start unless said so)
  *   "enrolmentTokenFile": "enrolment-token",   // insecure with a manager: the token it gave this host
  *   "control": "/run/vnet/agent.sock",              // local control socket
@@ -82,7 +83,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
 
     /** Why a daemon without TLS does not start, and the two ways out. */
     public static final String NEEDS_TLS = "links and the manager channel are authenticated with mutual TLS: set"
-            + " \"tls\": {\"ca\", \"cert\", \"key\"} (scripts/vnet-certs.sh DIR HOST makes them), or \"insecure\": true"
+            + " \"tls\": {\"ca\", \"cert\", \"key\"} (scripts/vnet-certs.sh DIR host HOST, or DIR proxy --tenant TENANT HOST, makes them), or \"insecure\": true"
             + " to run without authentication (anyone who reaches the link port could pose as a peer)";
 
     /** Following libvirt's domains: the daemon's URI and how often to re-list them. */

@@ -231,6 +231,29 @@ final class ManagerClient implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The manager's deny list: at most {@link io.vnet.protocol.Revocations#MAX_ENTRIES} strings
+     * are handed to the data plane (which refuses and counts what is not a fingerprint); a list
+     * that is not an array of strings changes nothing.
+     */
+    void revoked(JsonNode fingerprints) {
+        if (!fingerprints.isArray()) {
+            LOG.log(Level.WARNING, "manager sent a revoked list that is not an array; ignored");
+            return;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode f : fingerprints) {
+            if (!f.isTextual()) {
+                LOG.log(Level.WARNING, "manager sent a revoked list with a non-text entry; ignored");
+                return;
+            }
+            if (out.size() <= io.vnet.protocol.Revocations.MAX_ENTRIES) {
+                out.add(f.asText());
+            }
+        }
+        dp.revokeCertificates(out);
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<JsonNode> {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -248,10 +271,32 @@ final class ManagerClient implements AutoCloseable {
                     LOG.log(Level.WARNING, "manager " + manager + " presents a certificate for '" + id + "', expected '"
                             + managerId + "'; closing");
                     ctx.close();
+                } else if (managerCertificateRefusal(ctx.channel()) != null) {
+                    LOG.log(Level.WARNING, "manager " + manager + ": " + managerCertificateRefusal(ctx.channel()) + "; closing");
+                    ctx.close();
                 } else {
                     registered(ctx);
                 }
             });
+        }
+
+        /**
+         * Why the manager's certificate on {@code ch} is not the manager's, or null: it is revoked,
+         * or it names a role other than manager (a certificate without a role, made before roles,
+         * is taken when its CN is the manager's name).
+         */
+        private String managerCertificateRefusal(Channel ch) {
+            String revoked = tls.revokedPeer(ch);
+            if (revoked != null) {
+                return revoked;
+            }
+            try {
+                io.vnet.protocol.CertIdentity who = io.vnet.protocol.Tls.peerIdentity(ch);
+                return who.legacy() || io.vnet.protocol.CertIdentity.MANAGER.equals(who.role()) ? null
+                        : "its certificate is a " + who.role() + "'s (" + who + "), not the manager's";
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
         }
 
         private void registered(ChannelHandlerContext ctx) {
@@ -285,6 +330,8 @@ final class ManagerClient implements AutoCloseable {
                 if (o != null) {
                     o.fromManager(msg);
                 }
+            } else if (ManagerProtocol.REVOKED.equals(msg.path("type").asText())) {
+                revoked(msg.path("fingerprints"));
             } else {
                 LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.path("type").asText() + "'");
             }

@@ -80,4 +80,16 @@ class ManagerClientMessagesTest {
         assertTrue(size < 1 << 20, size + " bytes");
         assertEquals(1, report.path("seq").asLong());
     }
+
+    @Test
+    void theManagersRevokedListGoesToTheDataPlaneAndABadOneChangesNothing() throws Exception {
+        String f = "ab".repeat(32);
+        client.revoked(Json.MAPPER.readTree("[\"" + f + "\", \"cd\"]"));
+        assertEquals(List.of(f, "cd"), dp.revoked, "handed to the data plane as sent (it refuses and counts what is not a fingerprint)");
+        client.revoked(Json.MAPPER.readTree("{\"a\": 1}"));
+        client.revoked(Json.MAPPER.readTree("[\"" + f + "\", 7]"));
+        assertEquals(List.of(f, "cd"), dp.revoked, "not an array of strings: ignored");
+        client.revoked(Json.MAPPER.readTree("[]"));
+        assertEquals(List.of(), dp.revoked, "an empty list revokes nothing any more");
+    }
 }

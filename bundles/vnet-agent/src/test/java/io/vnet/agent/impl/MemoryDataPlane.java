@@ -139,6 +139,14 @@ final class MemoryDataPlane implements DataPlane {
         rules.values().removeIf(r -> r.target().toString().equals("link:" + spec.id()) && !spec.carries(r.network().vni()));
     }
 
+    /** The manager's list of revoked certificates, as last pushed. */
+    java.util.List<String> revoked = java.util.List.of();
+
+    @Override
+    public void revokeCertificates(java.util.Collection<String> fingerprints) {
+        revoked = java.util.List.copyOf(fingerprints);
+    }
+
     @Override
     public boolean removeLink(String id) {
         if (links.remove(id) == null) {

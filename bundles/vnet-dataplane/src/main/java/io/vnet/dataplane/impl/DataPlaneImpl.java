@@ -245,6 +245,11 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public void revokeCertificates(java.util.Collection<String> fingerprints) {
+        links.revokedByManager(fingerprints);
+    }
+
+    @Override
     public synchronized boolean removeLink(String id) {
         if (vxlan != null && vxlan.get(id) != null) {
             List<ForwardingRule> gone = forwarder.removePort(vxlan.get(id).id());

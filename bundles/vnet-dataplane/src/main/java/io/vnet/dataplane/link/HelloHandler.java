@@ -88,6 +88,15 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        String badCertificate = links.certificateRefusal(ctx.channel());
+        if (badCertificate != null) {
+            counters().drop(DropReason.UNIDENTIFIED);
+            links.refused();
+            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + " (host '" + hello.hostId() + "'): "
+                    + badCertificate);
+            ctx.close();
+            return;
+        }
         LinkPort link;
         if (dialled != null) {
             if (!dialled.spec().peerHost().equals(hello.hostId())) {

@@ -243,6 +243,11 @@ public final class LinkPort implements Port {
         return closed;
     }
 
+    /** The connection carrying this link now, or null. */
+    Channel channel() {
+        return channel;
+    }
+
     /**
      * Stops sending at once, then closes gracefully: the write side is shut (the peer sees the
      * end of the stream and stops using the link) while frames already in flight from the

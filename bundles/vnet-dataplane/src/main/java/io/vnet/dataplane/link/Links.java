@@ -58,6 +58,7 @@ public final class Links implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private volatile Channel server;
     private volatile Tls tls;
+    private volatile io.netty.util.concurrent.ScheduledFuture<?> revocationCheck;
     private volatile boolean readsOffloads = true;
 
     public Links(String hostId, Endpoint listen, int maxFrame, Duration keepalive, Duration backoffMin,
@@ -104,8 +105,81 @@ public final class Links implements AutoCloseable {
         return new Records.Capabilities(readsOffloads ? Records.VERSION_OFFLOAD : Records.VERSION, maxFrame, true);
     }
 
+    /**
+     * Why the certificate of the peer on {@code ch} may hold no link, or null (also without TLS): it
+     * is revoked, its subject is not a daemon's, or it is the manager's.
+     */
+    String certificateRefusal(Channel ch) {
+        Tls t = tls;
+        if (t == null) {
+            return null;
+        }
+        String revoked = t.revokedPeer(ch);
+        if (revoked != null) {
+            t.revocations().countRefusal();
+            return revoked;
+        }
+        try {
+            io.vnet.protocol.CertIdentity id = Tls.peerIdentity(ch);
+            if (io.vnet.protocol.CertIdentity.MANAGER.equals(id.role())) {
+                return "its certificate is the manager's (" + id + "): a manager holds no links";
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Re-reads the deny list if it changed and closes at once every link session whose peer's
+     * certificate it now revokes (each counted and logged); the dialling side reconnects and is
+     * refused at the hello until the certificate is replaced.
+     */
+    void checkRevocations() {
+        Tls t = tls;
+        if (t != null && t.revocations().reloadIfChanged()) {
+            closeRevoked(t);
+        }
+    }
+
+    /**
+     * The manager's deny list (SHA-256 fingerprints), besides this daemon's file: the sessions of
+     * certificates it newly revokes are closed at once. Ignored without TLS.
+     */
+    public void revokedByManager(java.util.Collection<String> fingerprints) {
+        Tls t = tls;
+        if (t != null && t.revocations().push(fingerprints)) {
+            closeRevoked(t);
+        }
+    }
+
+    private void closeRevoked(Tls t) {
+        for (LinkPort link : links.values()) {
+            Channel ch = link.channel();
+            String why = ch == null ? null : t.revokedPeer(ch);
+            if (why != null) {
+                t.revocations().countRefusal();
+                LOG.log(Level.WARNING, "link " + link.spec().id() + ": closing the session with " + link.spec().peerHost()
+                        + " from " + ch.remoteAddress() + ": " + why);
+                ch.close();
+            }
+        }
+    }
+
     /** Binds the listening socket, if this daemon accepts links. */
     public void start() throws IOException {
+        Tls t = tls;
+        if (t != null && t.revocations().file() != null) {
+            revocationCheck = group.scheduleAtFixedRate(() -> {
+                try {
+                    checkRevocations();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "checking revoked certificates failed: " + e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            LOG.log(Level.INFO, "revoked certificates: " + t.revocations().size() + " in " + t.revocations().file()
+                    + ", re-read every second");
+        }
         if (listen == null) {
             return;
         }
@@ -261,12 +335,20 @@ public final class Links implements AutoCloseable {
 
     public PortStats listenerStats() {
         String state = server == null ? "not listening" : "listening on " + server.localAddress();
+        Tls t = tls;
+        String revoked = t == null ? "" : ", revoked certificates " + t.revocations().size()
+                + " (refused or closed " + t.revocations().refusedPeers() + ", bad lines "
+                + t.revocations().refusedEntries() + ")";
         return listenerCounters.snapshot("listener", "listener", state,
-                "accepted " + accepted.get() + ", refused " + refused.get());
+                "accepted " + accepted.get() + ", refused " + refused.get() + revoked);
     }
 
     @Override
     public void close() {
+        io.netty.util.concurrent.ScheduledFuture<?> check = revocationCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
         for (String id : List.copyOf(links.keySet())) {
             remove(id);
         }

@@ -38,25 +38,52 @@ final class AgentSessions implements AgentRegistry {
         volatile String security = HostInfo.UNKNOWN;
         /** The owners last sent on {@link #channel}; null: none yet on this connection. */
         Map<NetworkId, Map<MacAddress, String>> ownersSent;
+        /** What its certificate lets it carry (a proxy's tenant's networks); null: not narrowed. */
+        volatile java.util.Set<NetworkId> allowed;
+        volatile java.util.Set<NetworkId> ignoredNetworks = java.util.Set.of();
+        /** The interval of its reports (0: none yet). */
+        volatile long reportIntervalMs;
     }
+
+    /** A session that sent nothing for this long (or three report intervals, if longer) is not live. */
+    static final long LIVE_MS = 10_000;
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
     private final Records records;
+    private final ProxyScope scope;
 
     AgentSessions(Records records) {
+        this(records, ProxyScope.unscoped());
+    }
+
+    AgentSessions(Records records, ProxyScope scope) {
         this.records = records;
+        this.scope = scope;
     }
 
     /** An agent said hello on {@code ch}; returns its desired state to push, if any. */
     Optional<DesiredState> hello(Channel ch, JsonNode hello) {
+        return hello(ch, hello, null);
+    }
+
+    /**
+     * An agent said hello on {@code ch}, holding a certificate for {@code identity} (null: none, or
+     * not known); returns its desired state to push, if any. A proxy's networks are narrowed to
+     * its tenant's ({@link ProxyScope}).
+     */
+    Optional<DesiredState> hello(Channel ch, JsonNode hello, io.vnet.protocol.CertIdentity identity) {
         String hostId = hello.path("hostId").asText();
         // everything the hello says is checked before the session changes: a bad hello changes nothing
         String role = hello.path("role").asText("host");
         String linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
-        List<NetworkId> networks = networks(hello.path("networks"));
-        Map<NetworkId, List<MacAddress>> vms = vms(hello.path("macs"));
+        java.util.Set<NetworkId> allowed = scope.allowed(identity);
+        List<NetworkId> reported = networks(hello.path("networks"));
+        List<NetworkId> networks = scope.networks(allowed, reported);
+        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.path("macs")));
         Session s = sessions.computeIfAbsent(hostId, h -> new Session());
+        s.allowed = allowed;
+        ignoring(hostId, s, identity, reported);
         Channel old = s.channel;
         s.channel = ch;
         s.role = role;
@@ -64,7 +91,7 @@ final class AgentSessions implements AgentRegistry {
         s.networks = networks;
         s.vms = vms;
         int dropped = hello.path("macs").size() - s.vms.values().stream().mapToInt(List::size).sum();
-        s.instances = keepTimes(s.instances, instances(hostId, hello.path("vms")));
+        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.path("vms"))));
         s.applied = hello.path("generation").asLong(-1);
         s.lastSeen = Instant.now();
         s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
@@ -82,7 +109,48 @@ final class AgentSessions implements AgentRegistry {
                 + omitted(hello.path("macsOmitted").asLong(0), dropped) + ", links at " + s.linkAddress
                 + ", applied generation " + s.applied);
         DesiredState d = desired.get(hostId);
-        return d != null && d.generation() != s.applied ? Optional.of(d) : Optional.empty();
+        return d != null && d.generation() != s.applied ? Optional.of(scope.desired(allowed, d)) : Optional.empty();
+    }
+
+    /** Logs the networks a narrowed agent reports outside what it may carry, when they change. */
+    private static void ignoring(String hostId, Session s, Object who, List<NetworkId> reported) {
+        java.util.Set<NetworkId> outside = ProxyScope.outside(s.allowed, reported);
+        if (!outside.equals(s.ignoredNetworks)) {
+            s.ignoredNetworks = outside;
+            if (!outside.isEmpty()) {
+                LOG.log(Level.WARNING, "agent " + hostId + (who != null ? " (" + who + ")" : "") + " reports networks "
+                        + outside + " outside what its certificate lets it carry (" + ProxyScope.describe(s.allowed)
+                        + "); they are ignored");
+            }
+        }
+    }
+
+    /** What the agent's certificate lets it carry (null: not narrowed). */
+    java.util.Set<NetworkId> allowed(String hostId) {
+        Session s = sessions.get(hostId);
+        return s == null ? null : s.allowed;
+    }
+
+    /**
+     * The connection of {@code hostId}'s live session, or null: open, and heard from within
+     * {@value #LIVE_MS} ms or three of its report intervals (the manager channel has no keepalive
+     * of its own; a half-open connection of a crashed agent must not lock its host out).
+     */
+    Channel liveChannel(String hostId) {
+        Session s = sessions.get(hostId);
+        Channel ch = s == null ? null : s.channel;
+        long quiet = java.time.Duration.between(s == null ? Instant.EPOCH : s.lastSeen, Instant.now()).toMillis();
+        long limit = Math.max(LIVE_MS, 3 * (s == null ? 0 : s.reportIntervalMs));
+        return ch != null && ch.isActive() && quiet <= limit ? ch : null;
+    }
+
+    ProxyScope scope() {
+        return scope;
+    }
+
+    /** How many reported entries of networks outside a proxy's tenant were ignored. */
+    long ignoredOutsideTenant() {
+        return scope.ignored();
     }
 
     /** A listen address of 0.0.0.0 means "where you see me": take the connection's source address. */
@@ -179,16 +247,19 @@ final class AgentSessions implements AgentRegistry {
         s.lastSeen = Instant.now();
         boolean moved = false;
         if (msg.has("networks")) {
-            List<NetworkId> now = networks(msg.path("networks"));
+            List<NetworkId> reported = networks(msg.path("networks"));
+            ignoring(hostId, s, null, reported);
+            List<NetworkId> now = scope.networks(s.allowed, reported);
             moved = !now.equals(s.networks);
             s.networks = now;
         }
         if (msg.has("macs")) {
-            s.vms = vms(msg.path("macs"));
+            s.vms = scope.vms(s.allowed, vms(msg.path("macs")));
             records.vms(hostId, s.vms);
         }
         if (msg.has("vms")) {
-            List<io.vnet.manager.VmInstance> now = keepTimes(s.instances, instances(hostId, msg.path("vms")));
+            List<io.vnet.manager.VmInstance> now = keepTimes(s.instances,
+                    scope.instances(s.allowed, instances(hostId, msg.path("vms"))));
             if (!now.equals(s.instances) && ManagerProtocol.VMS.equals(msg.path("type").asText())) {
                 LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
                         + now.stream().map(io.vnet.manager.VmInstance::name).toList());
@@ -227,6 +298,7 @@ final class AgentSessions implements AgentRegistry {
     void report(String hostId, JsonNode report) {
         Session s = sessions.get(hostId);
         if (s != null) {
+            s.reportIntervalMs = Math.max(0, Math.min(3_600_000, report.path("intervalMs").asLong(0)));
             inventory(hostId, report);
             if (report.has("links")) {
                 s.links = links(report.path("links"));
@@ -286,7 +358,7 @@ final class AgentSessions implements AgentRegistry {
         Session s = sessions.get(d.hostId());
         Channel ch = s == null ? null : s.channel;
         if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(message(d));
+            ch.writeAndFlush(message(scope.desired(s.allowed, d)));
         }
     }
 

@@ -80,7 +80,14 @@ public final class ManagerComponent {
                         + cfg.agentListen().port() + " and sniffs a token can pose as that host");
             }
             Records records = new StoreRecords(store);
-            AgentSessions sessions = new AgentSessions(records);
+            AgentSessions sessions = new AgentSessions(records, new ProxyScope(cfg.tenants()));
+            if (cfg.tenants().configured()) {
+                LOG.log(Level.INFO, "tenants: " + cfg.tenants().tenants() + "; a proxy carries only the networks of the"
+                        + " tenant its certificate names");
+            } else if (cfg.tls() != null) {
+                LOG.log(Level.WARNING, "no \"tenants\" section: a proxy's certificate proves it is a proxy, but the manager"
+                        + " does not know its tenant's networks, so it carries the networks it reports");
+            }
             long lastGeneration = Restore.desiredStates(store, sessions);
             DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
             vttif = new VttifService(cfg.vttif(), cfg.evaluateMs(), cfg.matrixEveryMs(), records);

@@ -15,7 +15,9 @@ import java.util.Set;
  * <pre>
  * {
  *   "agentListen": "0.0.0.0:5900",          // where agents dial the manager
- *   "tls": {"ca": "ca.pem", "cert": "manager.pem", "key": "manager.key"},  // mutual TLS with the agents
+ *   "tls": {"ca": "ca.pem", "cert": "manager.pem", "key": "manager.key",  // mutual TLS with the agents
+ *           "revoked": "revoked.txt"},      // optional: the deny list, re-read every second
+ *   "tenants": {"alice": [100, 101]},       // each tenant's networks: all a proxy of that tenant may carry
  *   "insecure": false,                      // true: agents without TLS (refused unless said so) ...
  *   "agentTokensFile": "agent-tokens",      // ... each known by its enrolment token: "HOST TOKEN" per line
  *   "vttif": {
@@ -48,9 +50,9 @@ import java.util.Set;
  */
 record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long evaluateMs, long matrixEveryMs,
                      io.vnet.protocol.Tls.Files tls, Adaptation adaptation, CommandMigrations migration,
-                     boolean insecure, java.util.Map<String, String> agentTokens) {
+                     boolean insecure, java.util.Map<String, String> agentTokens, TenantNetworks tenants) {
     static final Set<String> FIELDS = Set.of("agentListen", "vttif", "tls", "adaptation", "migration", "cloudstack", "libvirt",
-            "auth", "insecure", "agentTokensFile");
+            "auth", "insecure", "agentTokensFile", "tenants");
 
     /**
      * Refuses a manager whose agents would not prove who they are: without TLS it needs
@@ -120,7 +122,7 @@ record ManagerConfig(Path file, Endpoint agentListen, VttifConfig vttif, long ev
                 () -> io.vnet.protocol.Secrets.tokens(file == null || file.toAbsolutePath().getParent() == null
                         ? Path.of(tokensFile) : file.toAbsolutePath().getParent().resolve(tokensFile)));
         return new ManagerConfig(file, agentListen, vttif, evaluate, matrixEvery, tls, adaptation(root, window),
-                migration(root), Json.bool(root, "", "insecure", false), tokens);
+                migration(root), Json.bool(root, "", "insecure", false), tokens, TenantNetworks.parse(root.get("tenants")));
     }
 
     private static Adaptation adaptation(JsonNode root, long vttifWindowMs) {
