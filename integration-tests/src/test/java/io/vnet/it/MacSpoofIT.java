@@ -33,83 +33,77 @@ class MacSpoofIT {
     static final int FRAMES = 3750;
     static final String GAP = "8msec";
 
+    /** A TCP link peer and a VXLAN link peer attack at once (one fabric, so the test takes one attack's time). */
     @Test
-    void aTcpLinkPeerCannotTakeOverAVmsAddressWithoutAManager() throws Exception {
-        linkPeer(false, true);
-    }
-
-    @Test
-    void aVxlanLinkPeerCannotTakeOverAVmsAddressWithoutAManager() throws Exception {
-        linkPeer(true, true);
+    void tcpAndVxlanLinkPeersCannotTakeOverAVmsAddressWithoutAManager() throws Exception {
+        linkPeers(true);
     }
 
     /** The control: with holds off ({@code "macHoldMs": 0}, what every build before did) the same attack takes v's address. */
     @Test
     void withoutTheHoldTheSameAttackTakesTheAddress() throws Exception {
-        linkPeer(false, false);
+        linkPeers(false);
     }
 
     /**
-     * Host h1 runs the victim v, h2 the pinger p, and px is a peer linked to h1 whose VM s wears
-     * v's address. No manager: h1 holds v's address, learned on its bridge, against the link.
+     * Host h1 runs the victim v, h2 the pinger p; px is a peer linked to h1 over TCP and pv one
+     * linked over VXLAN, and each has a VM (s1, s2) that wears v's address. No manager: h1 holds
+     * v's address, learned on its bridge, against the links.
      */
-    private static void linkPeer(boolean vxlan, boolean hold) throws Exception {
+    private static void linkPeers(boolean hold) throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
             Host h1 = fabric.addHost("h1");
             Host h2 = fabric.addHost("h2");
             Host px = fabric.addHost("px");
+            Host pv = fabric.addHost("pv");
             Vm v = fabric.addVm(h1, "v", VNI, 1500);
             Vm p = fabric.addVm(h2, "p", VNI, 1500);
-            Vm s = fabric.addVm(px, "s", VNI, 1500);
-            AgentConfigBuilder c1 = forHost(h1).network(VNI, 1500).accept("from-h2", "h2", true);
+            Vm s1 = fabric.addVm(px, "s1", VNI, 1500);
+            Vm s2 = fabric.addVm(pv, "s2", VNI, 1500);
+            AgentConfigBuilder c1 = forHost(h1).network(VNI, 1500).accept("from-h2", "h2", true)
+                    .accept("from-px", "px", true).vxlanListen(h1).vxlan("vx-pv", pv, true, VNI);
             if (!hold) {
                 c1.set("macHoldMs", 0);
             }
-            AgentConfigBuilder cx = forHost(px).role("proxy").network(VNI, 1500);
-            String toPx;
-            if (vxlan) {
-                toPx = "vx-px";
-                c1.vxlanListen(h1).vxlan(toPx, px, true, VNI);
-                cx.vxlanListen(px).vxlan("vx-h1", h1, true, VNI);
-            } else {
-                toPx = "from-px";
-                c1.accept(toPx, "px", true);
-                cx.dial("to-h1", h1, true);
-            }
             AgentProcess a1 = fabric.startAgent(h1, c1.build());
             fabric.startAgent(h2, forHost(h2).network(VNI, 1500).dial("to-h1", h1, true).build());
-            AgentProcess ax = fabric.startAgent(px, cx.build());
+            AgentProcess ax = fabric.startAgent(px, forHost(px).role("proxy").network(VNI, 1500).dial("to-h1", h1, true).build());
+            fabric.startAgent(pv, forHost(pv).role("proxy").network(VNI, 1500).vxlanListen(pv).vxlan("vx-h1", h1, true, VNI)
+                    .build());
             a1.awaitLinkUp("from-h2", 10_000);
-            if (!vxlan) {
-                ax.awaitLinkUp("to-h1", 10_000);
-            }
+            ax.awaitLinkUp("to-h1", 10_000);
             assertEquals(3, p.ping(v, 3).received(), "p reaches v before the attack");
-            assertEquals(3, s.ping(p, 3).received(), "the peer's VM is on the network too");
+            assertEquals(3, s1.ping(p, 3).received(), "the TCP peer's VM is on the network too");
+            assertEquals(3, s2.ping(p, 3).received(), "the VXLAN peer's VM is on the network too");
 
-            wear(s, v);
-            attack(fabric, s, v, "spoofer-" + (vxlan ? "vxlan" : "tcp"), false);
+            wear(s1, v);
+            wear(s2, v);
+            attack(fabric, s1, v, "spoofer-tcp", false);
+            attack(fabric, s2, v, "spoofer-vxlan", false);
             if (!hold) {
                 Thread.sleep(5_000);
                 Vm.PingResult r = p.ping(v, 30, 0.1, 56);
-                System.out.printf("control, holds off: TCP link peer wearing v's address: pings to v %d of %d lost%n",
+                System.out.printf("control, holds off: link peers wearing v's address: pings to v %d of %d lost%n",
                         r.lost(), r.sent());
                 assertTrue(r.lost() >= r.sent() / 2, "without the hold the attack works (or this test shows nothing): "
                         + r.output());
                 return;
             }
             Outcome o = silentThenPinged(p, v, a1);
-            JsonNode link = a1.stats("link", toPx);
-            long spoofed = link.path("drops").path("spoofed").asLong();
-            System.out.printf("%s link peer wearing v's address, %d frames at 125/s: pings to v %d of %d lost %s;"
-                    + " h1 counted %d spoofed on %s; h1 learned %s%n", vxlan ? "VXLAN" : "TCP", FRAMES, o.pings.lost(),
-                    o.pings.sent(), o.pings.missing(), spoofed, toPx, o.learnedBefore);
+            JsonNode tcp = a1.stats("link", "from-px");
+            JsonNode vxlan = a1.stats("link", "vx-pv");
+            long spoofedTcp = tcp.path("drops").path("spoofed").asLong();
+            long spoofedVxlan = vxlan.path("drops").path("spoofed").asLong();
+            System.out.printf("TCP and VXLAN link peers wearing v's address, %d frames each at 125/s: pings to v %d of %d"
+                    + " lost %s; h1 counted %d spoofed on from-px (TCP) and %d on vx-pv (VXLAN); h1 learned %s%n", FRAMES,
+                    o.pings.lost(), o.pings.sent(), o.pings.missing(), spoofedTcp, spoofedVxlan, o.learnedBefore);
             assertTrue(o.pings.sent() >= 90, o.pings.output());
             assertTrue(o.pings.lost() <= 1, "at most 1 of 10 pings a second lost to the victim, lost " + o.pings.lost()
                     + " " + o.pings.missing() + ":\n" + o.pings.output() + "\nh1's log:\n" + a1.logText());
             assertTrue(o.learnedBefore.contains(v.mac().toLowerCase() + " -> interface:"),
                     "after 20 s of the attack with v silent, h1 still has v on its bridge: " + o.learnedBefore);
-            assertTrue(spoofed >= FRAMES * 9 / 10, "the peer's frames were dropped and counted spoofed on " + toPx + ": "
-                    + link);
+            assertTrue(spoofedTcp >= FRAMES * 9 / 10, "the TCP peer's frames were dropped, counted spoofed: " + tcp);
+            assertTrue(spoofedVxlan >= FRAMES * 9 / 10, "the VXLAN peer's frames were dropped, counted spoofed: " + vxlan);
             assertEquals(0, a1.stats("forwarder", "mac-moves").path("framesIn").asLong(), "no gratuitous ARP moved v");
         }
     }
