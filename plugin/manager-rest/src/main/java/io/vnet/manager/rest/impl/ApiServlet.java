@@ -119,10 +119,12 @@ public final class ApiServlet extends HttpServlet {
         } catch (ApiError e) {
             if (e.status == 401) {
                 resp.setHeader("WWW-Authenticate", "Bearer realm=\"vnet\"");
-                discardUnreadBody(req, resp);
+                discardUnreadBody(req, resp, DISCARD_MAX);
             } else if (e.status == 413) {
-                // the rest of the body is never read: the connection ends with this answer, and says so
-                resp.setHeader("Connection", "close");
+                // a known caller's body (every route but the sign-in authenticates first) is read and thrown away
+                // up to a few MiB, so that the answer is not lost to a reset while it still sends; beyond that,
+                // and for the sign-in's, the connection ends with this answer, and says so
+                discardUnreadBody(req, resp, req.getRequestURI().endsWith("/auth/login") ? DISCARD_MAX : DISCARD_KNOWN_MAX);
             }
             error(resp, e.status, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -196,23 +198,34 @@ public final class ApiServlet extends HttpServlet {
 
     /** The most of an unread body that a refusal reads and throws away, unparsed. */
     static final int DISCARD_MAX = 64 * 1024;
+    /** The same for a caller already authenticated (a body too large for its route). */
+    static final int DISCARD_KNOWN_MAX = 8 << 20;
 
     /**
-     * A caller refused before its body was read: a small body is read and thrown away unparsed, so
-     * that the connection is not reset under the answer while the caller still sends; a larger or
-     * unannounced one closes the connection after the answer.
+     * A caller refused before (all of) its body was read: up to {@code limit} bytes of it are read
+     * and thrown away unparsed, so that the connection is not reset under the answer while the
+     * caller still sends; a larger body closes the connection after the answer.
      */
-    private static void discardUnreadBody(HttpServletRequest req, HttpServletResponse resp) {
+    private static void discardUnreadBody(HttpServletRequest req, HttpServletResponse resp, int limit) {
         long len = req.getContentLengthLong();
-        if (len <= 0) {
+        if (len == 0) {
             return;
         }
-        if (len > DISCARD_MAX) {
+        if (len > limit) {
             resp.setHeader("Connection", "close");
             return;
         }
         try {
-            req.getInputStream().skipNBytes(len);
+            java.io.InputStream in = req.getInputStream();
+            byte[] buf = new byte[16 * 1024];
+            long read = 0;
+            int n;
+            while (read <= limit && (n = in.read(buf)) > 0) {
+                read += n;
+            }
+            if (read > limit) {
+                resp.setHeader("Connection", "close");
+            }
         } catch (IOException | IllegalStateException e) {
             resp.setHeader("Connection", "close");
         }
