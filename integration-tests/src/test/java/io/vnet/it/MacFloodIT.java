@@ -40,6 +40,28 @@ class MacFloodIT {
         throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
+    /** A flood's duration and the pings that ran through it. */
+    record Flood(long millis, Vm.PingResult pings) {
+    }
+
+    /**
+     * {@value #FRAMES} frames from random source MACs, at full speed, from {@code flooder} to {@code to}
+     * while {@code pinger} pings {@code to} ({@code count} pings every {@code interval} s, started 1 s
+     * before the flood); returns 2 s after the pings ended.
+     */
+    private static Flood flood(Vm flooder, Vm pinger, Vm to, int count, double interval) throws Exception {
+        Vm.BackgroundPing ping = pinger.pingInBackground(to, count, interval);
+        Thread.sleep(1000);
+        long t0 = System.currentTimeMillis();
+        Sh.Result flood = Sh.run(120, List.of("ip", "netns", "exec", flooder.ns(), "mausezahn", "eth0", "-a", "rand",
+                "-b", to.mac(), "-c", Integer.toString(FRAMES), "-p", "60", "-q"));
+        long ms = System.currentTimeMillis() - t0;
+        assertEquals(0, flood.exit(), "mausezahn: " + flood.out());
+        Vm.PingResult pings = ping.await(60);
+        Thread.sleep(2000);
+        return new Flood(ms, pings);
+    }
+
     /** User and system CPU time of process {@code pid}, in seconds (clock ticks of 1/100 s). */
     private static double cpuSeconds(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -91,15 +113,9 @@ class MacFloodIT {
             double cpu1 = cpuSeconds(agent1.pid());
             long tapDropped1 = tapDropped(h1);
             long rss2 = rssKiB(agents.get(1).pid());
-            Vm.BackgroundPing ping = a1.pingInBackground(a2, 150, 0.1);
-            Thread.sleep(1000);
-            long t0 = System.currentTimeMillis();
-            Sh.Result flood = Sh.run(120, List.of("ip", "netns", "exec", flooder.ns(), "mausezahn", "eth0", "-a", "rand",
-                    "-b", a2.mac(), "-c", Integer.toString(FRAMES), "-p", "60", "-q"));
-            long floodMs = System.currentTimeMillis() - t0;
-            assertEquals(0, flood.exit(), "mausezahn: " + flood.out());
-            Vm.PingResult during = ping.await(60);
-            Thread.sleep(2000);
+            Flood first = flood(flooder, a1, a2, 150, 0.1);
+            long floodMs = first.millis();
+            Vm.PingResult during = first.pings();
             long grew1 = rssKiB(agent1.pid()) - rss1;
             double busy = cpuSeconds(agent1.pid()) - cpu1;
             long queueDrops = tapDropped(h1) - tapDropped1;
@@ -155,15 +171,9 @@ class MacFloodIT {
             assertEquals(3, a1.ping(a2, 3).received(), "h1 forwards again");
             Thread.sleep(2000);
             long rss3 = rssKiB(strict.pid());
-            Vm.BackgroundPing ping2 = a1.pingInBackground(a2, 300, 0.05);
-            Thread.sleep(1000);
-            long t1 = System.currentTimeMillis();
-            Sh.Result flood2 = Sh.run(120, List.of("ip", "netns", "exec", flooder.ns(), "mausezahn", "eth0", "-a", "rand",
-                    "-b", a2.mac(), "-c", Integer.toString(FRAMES), "-p", "60", "-q"));
-            long flood2Ms = System.currentTimeMillis() - t1;
-            assertEquals(0, flood2.exit(), "mausezahn: " + flood2.out());
-            Vm.PingResult during2 = ping2.await(60);
-            Thread.sleep(2000);
+            Flood second = flood(flooder, a1, a2, 300, 0.05);
+            long flood2Ms = second.millis();
+            Vm.PingResult during2 = second.pings();
             long grew3 = rssKiB(strict.pid()) - rss3;
             JsonNode tap = strict.stats("interface", Host.tapName(FLOODED));
             System.out.printf("MacFloodIT with the VMs registered and ownedSourcesOnly: %d frames in %d ms; agent h1 RSS"

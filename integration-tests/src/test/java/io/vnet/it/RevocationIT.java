@@ -27,6 +27,16 @@ import org.junit.jupiter.api.Test;
 class RevocationIT {
     static final int A = 100;
 
+    /** The manager on {@code mgr}, with mutual TLS and the deny list {@code revoked} (next to the fabric's CA). */
+    private static ManagerProcess startManager(Fabric fabric, Host mgr, Path revoked) throws Exception {
+        Path certs = fabric.certs("manager");
+        ObjectNode mcfg = Json.object();
+        mcfg.putObject("tls").put("ca", certs.resolve("ca.pem").toString())
+                .put("cert", certs.resolve("manager.pem").toString()).put("key", certs.resolve("manager.key").toString())
+                .put("revoked", revoked.toString());
+        return fabric.startManager(mgr, mcfg);
+    }
+
     @Test
     void aRevokedCertificatesLiveSessionsAreClosedWithinSecondsAndItsReconnectionsRefused() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
@@ -37,11 +47,7 @@ class RevocationIT {
             Vm vb = fabric.addVm(hb, "vb", A, 1500);
             Path certs = fabric.certs("manager");
             Path revoked = certs.resolve("revoked.txt");
-            ObjectNode mcfg = Json.object();
-            mcfg.putObject("tls").put("ca", certs.resolve("ca.pem").toString())
-                    .put("cert", certs.resolve("manager.pem").toString()).put("key", certs.resolve("manager.key").toString())
-                    .put("revoked", revoked.toString());
-            ManagerProcess manager = fabric.startManager(mgr, mcfg);
+            ManagerProcess manager = startManager(fabric, mgr, revoked);
             assertTrue(manager.logText().contains("revoked certificates: 0 in " + revoked), manager.logText());
             AgentProcess agentA = fabric.startAgent(ha, forHost(ha).revoked(revoked).network(A, 1500)
                     .accept("from-b", "hb", true).manager(manager, 500).build());
@@ -101,11 +107,7 @@ class RevocationIT {
             Vm vb = fabric.addVm(hb, "vb", A, 1500);
             Path certs = fabric.certs("manager");
             Path revoked = certs.resolve("revoked.txt");
-            ObjectNode mcfg = Json.object();
-            mcfg.putObject("tls").put("ca", certs.resolve("ca.pem").toString())
-                    .put("cert", certs.resolve("manager.pem").toString()).put("key", certs.resolve("manager.key").toString())
-                    .put("revoked", revoked.toString());
-            ManagerProcess manager = fabric.startManager(mgr, mcfg);
+            ManagerProcess manager = startManager(fabric, mgr, revoked);
             // the agents name no deny list of their own: only the manager's reaches them
             AgentProcess agentA = fabric.startAgent(ha, forHost(ha).network(A, 1500).accept("from-b", "hb", true)
                     .manager(manager, 500).build());

@@ -95,14 +95,19 @@ final class LocalVms implements DomainListener {
     /** Per network, the addresses of the VMs here: registered, named in the file, or arriving. */
     Map<NetworkId, java.util.Set<MacAddress>> ownedHere() {
         Map<NetworkId, java.util.Set<MacAddress>> out = new TreeMap<>();
-        for (Map<String, Vm> m : List.of(vms, arriving)) {
-            for (Vm v : m.values()) {
-                for (VmNic n : v.nics()) {
-                    out.computeIfAbsent(n.network(), k -> new java.util.HashSet<>()).add(n.mac());
-                }
+        byNetwork(vms.values(), out, java.util.HashSet::new);
+        byNetwork(arriving.values(), out, java.util.HashSet::new);
+        return out;
+    }
+
+    /** Adds the NIC addresses of {@code from} to {@code out}, per network, in collections {@code fresh} makes. */
+    private static <C extends java.util.Collection<MacAddress>> void byNetwork(java.util.Collection<Vm> from,
+            Map<NetworkId, C> out, java.util.function.Supplier<C> fresh) {
+        for (Vm v : from) {
+            for (VmNic n : v.nics()) {
+                out.computeIfAbsent(n.network(), k -> fresh.get()).add(n.mac());
             }
         }
-        return out;
     }
 
     @Override
@@ -202,11 +207,7 @@ final class LocalVms implements DomainListener {
     /** The registered VMs' addresses per network, to merge with the learned ones. */
     Map<NetworkId, List<MacAddress>> macs() {
         Map<NetworkId, List<MacAddress>> out = new TreeMap<>();
-        for (Vm v : vms.values()) {
-            for (VmNic n : v.nics()) {
-                out.computeIfAbsent(n.network(), k -> new ArrayList<>()).add(n.mac());
-            }
-        }
+        byNetwork(vms.values(), out, ArrayList::new);
         return out;
     }
 
