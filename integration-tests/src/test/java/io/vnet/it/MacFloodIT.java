@@ -170,17 +170,27 @@ class MacFloodIT {
             strict.awaitLinkUp("to-px", 10_000);
             assertEquals(3, a1.ping(a2, 3).received(), "h1 forwards again");
             Thread.sleep(2000);
+            JsonNode guard = strict.stats("guard", Host.tapName(FLOODED));
+            assertEquals("checking", guard.path("state").asText(), "the kernel checks the sources the bridge forwards to"
+                    + " h1's TAP: " + guard);
             long rss3 = rssKiB(strict.pid());
+            long tapDropped3 = tapDropped(h1);
             Flood second = flood(flooder, a1, a2, 300, 0.05);
             long flood2Ms = second.millis();
             Vm.PingResult during2 = second.pings();
             long grew3 = rssKiB(strict.pid()) - rss3;
+            long queueDrops2 = tapDropped(h1) - tapDropped3;
             JsonNode tap = strict.stats("interface", Host.tapName(FLOODED));
+            guard = strict.stats("guard", Host.tapName(FLOODED));
             System.out.printf("MacFloodIT with the VMs registered and ownedSourcesOnly: %d frames in %d ms; agent h1 RSS"
-                    + " +%d KiB (target <= %d), pings a1 -> a2 %d of %d lost (target <= 1%%); h1's TAP: %s%n", FRAMES,
-                    flood2Ms, grew3, 64 * 1024, during2.lost(), during2.sent(), tap);
-            assertTrue(tap.path("drops").path("spoofed").asLong() >= FRAMES / 2, "the forged frames were dropped at the"
-                    + " TAP, counted spoofed (the rest the kernel's TAP queue dropped): " + tap);
+                    + " +%d KiB (target <= %d), pings a1 -> a2 %d of %d lost (target <= 1%%); dropped on h1's bridge: %d,"
+                    + " by the agent: %d, by the TAP's queue: %d%n", FRAMES, flood2Ms, grew3, 64 * 1024, during2.lost(),
+                    during2.sent(), guard.path("drops").path("spoofed").asLong(), tap.path("drops").path("spoofed").asLong(),
+                    queueDrops2);
+            // the kernel drops the forged frames on the bridge, before the TAP's queue; any that slip through
+            // (none are expected: the set is filled before the flood) are dropped by the agent
+            assertTrue(guard.path("drops").path("spoofed").asLong() >= FRAMES * 9L / 10, "the forged frames were dropped"
+                    + " on h1's bridge, counted spoofed: " + guard + "; the agent's TAP: " + tap);
             assertTrue(grew3 <= 64 * 1024, "agent RSS grows at most 64 MiB: +" + grew3 + " KiB");
             assertTrue(during2.lost() * 100 <= during2.sent(), "at most 1% of the other VMs' pings lost: " + during2.lost()
                     + " of " + during2.sent() + "\n" + during2.output());

@@ -151,10 +151,18 @@ public interface DataPlane extends AutoCloseable {
 
     /**
      * With {@code on}, a VM's TAP may send only from the addresses of the VMs registered on this
-     * host, in the networks that have any (others: dropped, {@code spoofed}).
+     * host, in the networks that have any (others: dropped, {@code spoofed}). Where it can, the
+     * data plane also has the kernel drop such frames on the bridge, before the TAP's queue
+     * (the {@link #GUARD_STATS_KIND} entries of {@link #stats()}).
      */
     default void ownedSourcesOnly(boolean on) {
     }
+
+    /**
+     * The kind of the entries in {@link #stats()}, one per TAP, for the kernel's check of the
+     * sources its bridge forwards to the TAP while {@link #ownedSourcesOnly} is on (drops: spoofed).
+     */
+    String GUARD_STATS_KIND = "guard";
 
     /** The id of the forwarder's entry in {@link #stats()} for owned addresses and holds. */
     String OWNED_STATS_ID = "owned";

@@ -3,16 +3,14 @@ package io.vnet.dataplane.count;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vnet.api.MacAddress;
+import io.vnet.dataplane.sys.Command;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Counts traffic between VMs on the same host, which never reaches the agent: an nftables
@@ -36,8 +34,8 @@ public final class BridgePairCounter implements AutoCloseable {
 
     /** Installs the table (replacing one a previous agent left behind). */
     public static BridgePairCounter start() throws IOException {
-        if (run(null, "nft", "list", "table", "bridge", TABLE).exit == 0) {
-            mustRun(null, "nft", "delete", "table", "bridge", TABLE);
+        if (Command.run(null, "nft", "list", "table", "bridge", TABLE).exit() == 0) {
+            Command.must(null, "nft", "delete", "table", "bridge", TABLE);
         }
         String script = "table bridge " + TABLE + " {\n"
                 + "  set taps { type ifname; }\n"
@@ -47,24 +45,24 @@ public final class BridgePairCounter implements AutoCloseable {
                 + "    iifname != @taps oifname != @taps update @pairs { iifname . ether saddr . ether daddr }\n"
                 + "  }\n"
                 + "}\n";
-        mustRun(script, "nft", "-f", "-");
+        Command.must(script, "nft", "-f", "-");
         LOG.log(Level.INFO, "counting same-host VM pairs with nftables (table bridge " + TABLE + ")");
         return new BridgePairCounter();
     }
 
     /** The agent's own TAPs, whose frames the forwarding path counts instead. */
     public void setTaps(Collection<String> taps) throws IOException {
-        mustRun(null, "nft", "flush", "set", "bridge", TABLE, "taps");
+        Command.must(null, "nft", "flush", "set", "bridge", TABLE, "taps");
         if (!taps.isEmpty()) {
-            mustRun(null, "nft", "add", "element", "bridge", TABLE, "taps", "{ " + String.join(", ", taps) + " }");
+            Command.must(null, "nft", "add", "element", "bridge", TABLE, "taps", "{ " + String.join(", ", taps) + " }");
         }
     }
 
     /** Every pair counted so far (cumulative), with whole-frame byte counts. */
     public List<Entry> read() throws IOException {
-        Result r = mustRun(null, "nft", "-j", "list", "set", "bridge", TABLE, "pairs");
+        Command r = Command.must(null, "nft", "-j", "list", "set", "bridge", TABLE, "pairs");
         List<Entry> out = new ArrayList<>();
-        for (JsonNode item : JSON.readTree(r.out).path("nftables")) {
+        for (JsonNode item : JSON.readTree(r.out()).path("nftables")) {
             for (JsonNode e : item.path("set").path("elem")) {
                 JsonNode elem = e.path("elem");
                 JsonNode concat = elem.path("val").path("concat");
@@ -82,9 +80,9 @@ public final class BridgePairCounter implements AutoCloseable {
 
     /** Which bridge each port belongs to, from {@code ip -j link show}. */
     public static Map<String, String> portBridges() throws IOException {
-        Result r = mustRun(null, "ip", "-j", "link", "show");
+        Command r = Command.must(null, "ip", "-j", "link", "show");
         Map<String, String> out = new HashMap<>();
-        for (JsonNode l : JSON.readTree(r.out)) {
+        for (JsonNode l : JSON.readTree(r.out())) {
             if (l.hasNonNull("master")) {
                 out.put(l.path("ifname").asText(), l.path("master").asText());
             }
@@ -95,46 +93,9 @@ public final class BridgePairCounter implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run(null, "nft", "delete", "table", "bridge", TABLE);
+            Command.run(null, "nft", "delete", "table", "bridge", TABLE);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing nftables table " + TABLE + ": " + e.getMessage());
         }
-    }
-
-    private record Result(int exit, String out) {
-    }
-
-    private static Result mustRun(String stdin, String... cmd) throws IOException {
-        Result r = run(stdin, cmd);
-        if (r.exit != 0) {
-            throw new IOException("'" + String.join(" ", cmd) + "' failed: " + r.out.trim());
-        }
-        return r;
-    }
-
-    private static Result run(String stdin, String... cmd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run " + cmd[0] + " (install " + (cmd[0].equals("nft") ? "nftables" : "iproute2")
-                    + "): " + e.getMessage(), e);
-        }
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("'" + String.join(" ", cmd) + "' did not finish in 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        return new Result(p.exitValue(), out);
     }
 }

@@ -40,6 +40,12 @@ public final class DataPlaneImpl implements DataPlane {
     private final PairCounters pairs;
     private final Forwarder forwarder;
     private BridgePairCounter bridgePairs;
+    /** The kernel's early drop of forged sources, while {@link #ownedSourcesOnly} is on (null otherwise). */
+    private io.vnet.dataplane.tap.BridgeGuard guard;
+    /** What {@link #setOwners} last said is owned here, per network (the guard is filled from it). */
+    private final Map<Integer, long[]> ownedHere = new HashMap<>();
+    /** Why the guard could not start (null if it did or was not asked for). */
+    private String guardFailure;
     private final Transport transport;
     private final Links links;
     private final VxlanLinks vxlan;
@@ -120,6 +126,9 @@ public final class DataPlaneImpl implements DataPlane {
         taps.put(spec.id(), tap);
         tap.start(transport.group());
         updateBridgeTaps();
+        if (guard != null && spec.bridge() != null) {
+            guard.tap(spec.id(), spec.network().vni());
+        }
         LOG.log(Level.INFO, "interface " + spec.id() + " up: vni " + spec.network() + " on bridge " + spec.bridge()
                 + ", MTU " + spec.mtu() + (tap.offloads() ? ", offloads (TSO, checksum)" : "")
                 + (tap.readsOnEventLoop() ? ", read by an event loop" : ", read by a thread"));
@@ -134,6 +143,9 @@ public final class DataPlaneImpl implements DataPlane {
         forwarder.removePort(tap.id());
         tap.close();
         updateBridgeTaps();
+        if (guard != null) {
+            guard.untap(id);
+        }
         return true;
     }
 
@@ -322,8 +334,15 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
-    public int setOwners(NetworkId network, java.util.Collection<MacAddress> here, java.util.Collection<MacAddress> elsewhere) {
-        return forwarder.setOwners(network.vni(), bits(here), bits(elsewhere));
+    public synchronized int setOwners(NetworkId network, java.util.Collection<MacAddress> here,
+            java.util.Collection<MacAddress> elsewhere) {
+        long[] mine = bits(here);
+        int refused = forwarder.setOwners(network.vni(), mine, bits(elsewhere));
+        ownedHere.put(network.vni(), mine);
+        if (guard != null) {
+            guard.owned(network.vni(), mine);
+        }
+        return refused;
     }
 
     private static long[] bits(java.util.Collection<MacAddress> macs) {
@@ -336,7 +355,26 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
-    public void ownedSourcesOnly(boolean on) {
+    public synchronized void ownedSourcesOnly(boolean on) {
+        if (on && guard == null) {
+            try {
+                guard = io.vnet.dataplane.tap.BridgeGuard.start();
+                ownedHere.forEach(guard::owned);
+                for (TapPort t : taps.values()) {
+                    if (t.spec().bridge() != null) {
+                        guard.tap(t.spec().id(), t.spec().network().vni());
+                    }
+                }
+                guardFailure = null;
+            } catch (IOException e) {
+                guardFailure = e.getMessage();
+                LOG.log(Level.ERROR, "forged source addresses are dropped by the agent only, after the TAP's queue: "
+                        + e.getMessage());
+            }
+        } else if (!on && guard != null) {
+            guard.close();
+            guard = null;
+        }
         forwarder.ownedSourcesOnly(on);
     }
 
@@ -480,7 +518,39 @@ public final class DataPlaneImpl implements DataPlane {
         // owned addresses now (framesIn); the state says the hold and how many holds ended
         out.add(new PortStats(FORWARDER_STATS_KIND, OWNED_STATS_ID, "hold " + holdMillis + " ms, ended "
                 + forwarder.holdsEnded(), "", forwarder.ownedCount(), 0, 0, 0, Map.of()));
+        guardStats(out);
         return out;
+    }
+
+    /**
+     * One entry per TAP on a bridge while {@link #ownedSourcesOnly} is on: whether the kernel checks
+     * the sources of the frames its bridge forwards to it, how many addresses pass (framesIn), and
+     * the frames it dropped (drops: spoofed, per network).
+     */
+    private void guardStats(List<PortStats> out) {
+        io.vnet.dataplane.tap.BridgeGuard g = guard;
+        if (g == null && guardFailure == null) {
+            return;
+        }
+        Map<Integer, Long> dropped = Map.of();
+        String failed = g == null ? "cannot start: " + guardFailure : g.failure();
+        try {
+            if (g != null) {
+                dropped = g.dropped();
+            }
+        } catch (IOException e) {
+            failed = "cannot read its counters: " + e.getMessage();
+        }
+        for (TapPort t : taps.values()) {
+            if (t.spec().bridge() == null) {
+                continue;
+            }
+            int vni = t.spec().network().vni();
+            String state = failed != null ? "failed: " + failed
+                    : g.guards(vni) ? "checking" : "open (no VM registered in network " + vni + ")";
+            out.add(new PortStats(GUARD_STATS_KIND, t.spec().id(), state, t.spec().bridge(), g == null ? 0 : g.ownedCount(vni), 0, 0, 0,
+                    Map.of("spoofed", dropped.getOrDefault(vni, 0L))));
+        }
     }
 
     @Override
@@ -525,6 +595,10 @@ public final class DataPlaneImpl implements DataPlane {
         if (bridgePairs != null) {
             bridgePairs.close();
             bridgePairs = null;
+        }
+        if (guard != null) {
+            guard.close();
+            guard = null;
         }
         transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         LOG.log(Level.INFO, "data plane of host " + config.hostId() + " stopped");

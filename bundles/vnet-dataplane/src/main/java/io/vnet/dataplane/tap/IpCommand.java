@@ -1,10 +1,9 @@
 package io.vnet.dataplane.tap;
 
+import io.vnet.dataplane.sys.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Plugs TAP devices into bridges with iproute2's {@code ip}, in the daemon's own namespace. */
 public final class IpCommand {
@@ -38,25 +37,6 @@ public final class IpCommand {
     }
 
     private static int run(boolean mustSucceed, String... cmd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run '" + String.join(" ", cmd) + "' (is iproute2 installed?): " + e.getMessage(), e);
-        }
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("'" + String.join(" ", cmd) + "' did not finish in 10 s");
-            }
-            if (mustSucceed && p.exitValue() != 0) {
-                throw new IOException("'" + String.join(" ", cmd) + "' failed: " + out);
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running '" + String.join(" ", cmd) + "'", e);
-        }
+        return (mustSucceed ? Command.must(null, cmd) : Command.run(null, cmd)).exit();
     }
 }
