@@ -51,7 +51,8 @@ import java.util.Set;
  *   "vms": [ {"name": "vm1", "uuid": "...", "nics": [{"vni": 100, "mac": "52:54:00:00:00:01"}]} ]
  *                             // VMs of this host that libvirt does not run (containers, tests): registered
  *                             // with the manager like libvirt's, and their addresses owned here
- *   "ownedSourcesOnly": false // true: a VM's TAP may send only from the addresses of VMs registered here
+ *   "ownedSourcesOnly": true  // a VM's TAP may send only from the addresses of VMs registered here (in the
+ *                             // networks that have any); false: from any address
  * }
  * </pre>
  */
@@ -261,7 +262,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
                 libvirt(root), attach(root), insecure, token,
                 Duration.ofMillis(Json.integer(root, "", "macHoldMs", 0, MAX_MAC_HOLD_MS, MAX_MAC_HOLD_MS)),
-                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", false));
+                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", true));
     }
 
     /** The file's VMs: names and uuids unique, each NIC on a network of the file, each address unicast and listed once. */

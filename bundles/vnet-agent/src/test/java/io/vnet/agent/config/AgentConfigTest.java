@@ -117,6 +117,9 @@ class AgentConfigTest {
         AgentConfig d = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true}"));
         assertEquals(java.time.Duration.ofMinutes(5), d.macHold());
         assertEquals(List.of(), d.vms());
+        org.junit.jupiter.api.Assertions.assertTrue(d.ownedSourcesOnly(), "port security is on by default");
+        org.junit.jupiter.api.Assertions.assertFalse(AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true,"
+                + " \"ownedSourcesOnly\": false}")).ownedSourcesOnly(), "and can be turned off");
     }
 
     @Test

@@ -245,12 +245,13 @@ final class AgentSessions implements AgentRegistry {
             return;
         }
         s.lastSeen = Instant.now();
-        boolean moved = false;
+        boolean networksChanged = false;
+        boolean vmsMoved = false;
         if (msg.has("networks")) {
             List<NetworkId> reported = networks(msg.path("networks"));
             ignoring(hostId, s, null, reported);
             List<NetworkId> now = scope.networks(s.allowed, reported);
-            moved = !now.equals(s.networks);
+            networksChanged = !now.equals(s.networks);
             s.networks = now;
         }
         if (msg.has("macs")) {
@@ -264,11 +265,14 @@ final class AgentSessions implements AgentRegistry {
                 LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
                         + now.stream().map(io.vnet.manager.VmInstance::name).toList());
             }
-            moved |= !now.equals(s.instances);
+            // only host agents' VMs place addresses (VmOwners): a proxy's list changes nobody's owners
+            vmsMoved = !now.equals(s.instances) && io.vnet.protocol.CertIdentity.HOST.equals(s.role);
             s.instances = now;
         }
-        if (moved) {
+        if (vmsMoved) {
             pushOwners();
+        } else if (networksChanged) {
+            pushOwners(hostId);
         }
     }
 
@@ -279,20 +283,36 @@ final class AgentSessions implements AgentRegistry {
      * as the manager does.
      */
     synchronized void pushOwners() {
+        Map<NetworkId, Map<MacAddress, String>> all = owners();
+        sessions.forEach((id, s) -> sendOwners(s, all));
+    }
+
+    /** Sends agent {@code hostId} alone its owners (its networks changed; nobody else's view did). */
+    synchronized void pushOwners(String hostId) {
+        Session s = sessions.get(hostId);
+        if (s != null) {
+            sendOwners(s, owners());
+        }
+    }
+
+    /** Where every host agent's VMs are now. */
+    private Map<NetworkId, Map<MacAddress, String>> owners() {
         List<VmOwners.Registrations> regs = new ArrayList<>();
         sessions.forEach((id, s) -> regs.add(new VmOwners.Registrations(id, s.role, s.instances)));
-        Map<NetworkId, Map<MacAddress, String>> all = VmOwners.of(regs);
-        sessions.forEach((id, s) -> {
-            Channel ch = s.channel;
-            if (ch == null || !ch.isActive()) {
-                return;
-            }
-            Map<NetworkId, Map<MacAddress, String>> mine = VmOwners.forAgent(all, s.networks);
-            if (!mine.equals(s.ownersSent)) {
-                ch.writeAndFlush(io.vnet.protocol.OwnersMessage.write(mine));
-                s.ownersSent = mine;
-            }
-        });
+        return VmOwners.of(regs);
+    }
+
+    /** Sends {@code s} the part of {@code all} its networks cover, if it differs from what its connection was sent. */
+    private static void sendOwners(Session s, Map<NetworkId, Map<MacAddress, String>> all) {
+        Channel ch = s.channel;
+        if (ch == null || !ch.isActive()) {
+            return;
+        }
+        Map<NetworkId, Map<MacAddress, String>> mine = VmOwners.forAgent(all, s.networks);
+        if (!mine.equals(s.ownersSent)) {
+            ch.writeAndFlush(io.vnet.protocol.OwnersMessage.write(mine));
+            s.ownersSent = mine;
+        }
     }
 
     void report(String hostId, JsonNode report) {

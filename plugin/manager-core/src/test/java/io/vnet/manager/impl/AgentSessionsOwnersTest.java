@@ -80,4 +80,26 @@ class AgentSessionsOwnersTest {
         EmbeddedChannel second = hello("h2", "host", "[]");
         assertEquals(Map.of(N100, Map.of(X, "h1")), lastOwners(second));
     }
+
+    @Test
+    void anAgentThatCarriesANewNetworkIsToldItsOwnersAndNobodyElseHearsOfIt() throws Exception {
+        EmbeddedChannel h1 = hello("h1", "host", vm("u1", X.toString()));
+        EmbeddedChannel h2 = hello("h2", "host", "[]");
+        lastOwners(h1);
+        lastOwners(h2);
+        sessions.inventory("h2", Json.MAPPER.readTree("{\"type\":\"vms\",\"networks\":[100,200]}"));
+        assertEquals(Map.of(N100, Map.of(X, "h1"), NetworkId.of(200), Map.of()), lastOwners(h2));
+        assertNull(lastOwners(h1), "h1's view did not change");
+    }
+
+    @Test
+    void aProxysListOfVmsChangingTellsNobodyAnything() throws Exception {
+        EmbeddedChannel h1 = hello("h1", "host", vm("u1", X.toString()));
+        EmbeddedChannel proxy = hello("p1", "proxy", "[]");
+        lastOwners(h1);
+        lastOwners(proxy);
+        sessions.inventory("p1", Json.MAPPER.readTree("{\"type\":\"vms\",\"vms\":" + vm("u2", X.toString()) + "}"));
+        assertNull(lastOwners(h1), "a proxy cannot claim h1's VM");
+        assertNull(lastOwners(proxy));
+    }
 }
