@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: the data plane VM to VM (run as root): iperf3 TCP with 1 and 4 streams and ping RTT over
-# a direct veth path, kernel VXLAN, tinc 1.0 in switch mode (default crypto and none), and the agent
+# a direct veth path, kernel VXLAN (as ip link makes it), kernel VXLAN over wireguard-go, tinc 1.0 in
+# switch mode (default crypto and none), and the agent
 # over TCP, mutual TLS and UDP/VXLAN, all in one run. Prints a Markdown table (ratios to kernel VXLAN
 # and to tinc, the agent's CPU s/GB and peak RSS, the targets) and writes it to
 # integration-tests/target/bench-dataplane.md. Takes about 4 minutes with the defaults.
-# Arguments: [--only direct,vxlan,tinc,tinc-none,tcp,tls,udp] [--seconds 10] [--pings 100] [--warmup 3]
+# Arguments: [--only direct,vxlan,vxlan-wg,tinc,tinc-none,tcp,tls,udp] [--seconds 10] [--pings 100] [--warmup 3]
 #            [--mtu 1450] [--out FILE]
 # VNET_MVN_ARGS: extra Maven arguments for the build (e.g. "-o -Dmaven.repo.local=DIR").
 set -euo pipefail

@@ -35,7 +35,7 @@ class DataPlaneBenchmarkIT {
             assertTrue(r.gbps(1) > 0 && r.gbps(4) > 0, row);
             assertEquals(r.transport() == Transport.DIRECT ? 2 : 3, r.offloads().size(), row + ": offloads " + r.offloads());
             assertTrue(r.oneStream().clientCommand().contains("-P 1") && r.fourStreams().clientCommand().contains("-P 4"), row);
-            boolean daemon = r.transport().isAgent() || r.transport() == Transport.TINC || r.transport() == Transport.TINC_PLAIN;
+            boolean daemon = r.transport().isDaemon();
             assertEquals(daemon, !Double.isNaN(r.cpuSecondsPerGB()), row + ": CPU measured for user-space forwarders only");
             if (daemon) {
                 assertTrue(r.cpuSecondsPerGB() > 0 && r.peakRssMiB() > 1, row + ": " + r.cpuSecondsPerGB() + " s/GB, "

@@ -70,10 +70,12 @@ class UiIT {
             ObjectNode cfg = AdaptTestbed.managerConfig(0);
             cfg.putObject("cloudstack").put("url", "http://127.0.0.1:" + CS_PORT + "/client/api").put("apiKey", adminKey)
                     .put("secretKey", adminSecret).put("events", "webhook").put("webhookSecret", "unused-here");
-            // the planner's model: a new path as fast as the veth underlay (10 Gbit/s). With its default (100 Mbit/s)
-            // a fast machine measured the star's links above what a new path was assumed to carry, and greedy then
-            // had nothing to recommend for the all-to-all (the Apply below failed in 2 runs of 5)
-            cfg.putObject("adaptation").put("minIntervalMs", 2000).put("linkMbps", 10_000).put("linkCostMs", 0.1);
+            // the planner's model: a new path far faster than any star link this machine can measure (100 Gbit/s),
+            // so that greedy always has fast paths to recommend for the all-to-all: this test is about the page's
+            // controls, not the planner's judgement. With its default (100 Mbit/s) a fast machine measured the star's
+            // links above what a new path was assumed to carry and greedy had nothing to recommend (the Apply below
+            // failed in 2 runs of 5); with 10 Gbit/s that still happened once in a full CI run (2026-12-05)
+            cfg.putObject("adaptation").put("minIntervalMs", 2000).put("linkMbps", 100_000).put("linkCostMs", 0.1);
             // CloudStack's console (here the stand-in's origin) may frame the page, no other site
             String console = "http://127.0.0.1:" + CS_PORT;
             cfg.putObject("auth").putArray("frameAncestors").add(console);

@@ -11,14 +11,15 @@ import java.util.Map;
 
 /**
  * The data plane benchmark: iperf3 TCP (1 and 4 streams) and ping RTT from VM to VM over a
- * direct veth path (the ceiling), kernel VXLAN, tinc 1.0 in switch mode (default crypto and
- * none), and the agent over TCP, mutual TLS and UDP/VXLAN, all in one run on the same
+ * direct veth path (the ceiling), kernel VXLAN (as {@code ip link} makes it), kernel VXLAN over
+ * wireguard-go, tinc 1.0 in switch mode (default crypto and none), and the agent over TCP,
+ * mutual TLS and UDP/VXLAN, all in one run on the same
  * two-host, two-VM namespace setup. Prints each row as it is measured, then a Markdown table
  * (also written to {@code --out}) with ratios to kernel VXLAN and to tinc, the agent's CPU
  * seconds per GB and peak RSS, and whether each of the issue's targets is met.
  *
  * <p>Usage: {@code DataPlaneBenchmark [--only ROW,...] [--seconds N] [--pings N] [--warmup N] [--mtu N] [--out FILE]}
- * (run by {@code scripts/bench-dataplane.sh}; rows: direct, vxlan, tinc, tinc-none, tcp, tls, udp).
+ * (run by {@code scripts/bench-dataplane.sh}; rows: direct, vxlan, vxlan-wg, tinc, tinc-none, tcp, tls, udp).
  */
 public final class DataPlaneBenchmark {
     private DataPlaneBenchmark() {
@@ -70,6 +71,9 @@ public final class DataPlaneBenchmark {
         if (rows.contains(Transport.AGENT_TLS)) {
             tools.add("openssl");
         }
+        if (rows.contains(Transport.VXLAN_WIREGUARD)) {
+            tools.addAll(List.of("wireguard-go", "wg"));
+        }
         for (String tool : tools) {
             if (!Sh.run("sh", "-c", "command -v " + tool).ok()) {
                 missing.add(tool);
@@ -78,7 +82,7 @@ public final class DataPlaneBenchmark {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the data plane benchmark needs " + String.join(", ", missing)
                     + ", which this machine lacks: run scripts/setup.sh (Debian packages iproute2, iputils-ping, iperf3,"
-                    + " ethtool, tinc, openssl)");
+                    + " ethtool, tinc, openssl, wireguard-go, wireguard-tools)");
         }
     }
 }

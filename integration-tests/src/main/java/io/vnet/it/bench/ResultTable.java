@@ -12,14 +12,15 @@ final class ResultTable {
         StringBuilder md = new StringBuilder();
         md.append("Command: `").append(command).append("`\n\n");
         md.append("Machine: ").append(machine).append("\n\n");
-        md.append(String.format("Settings: VM MTU %d in every row over an underlay of MTU 1500; iperf3 TCP %d s with 1 and"
+        md.append(String.format("Settings: VM MTU %d in every row over an underlay of MTU 1500 (less where a row's"
+                + " encapsulation needs it: its MTU column); iperf3 TCP %d s with 1 and"
                 + " with 4 streams from va to vb (one-off server `iperf3 -s -1` in vb); %d pings every %s s before the"
                 + " iperf3 runs; %s; a fresh fabric per row.%n%n", o.mtu(), o.seconds(), o.pings(), o.pingInterval(),
                 o.warmupSeconds() > 0 ? "a " + o.warmupSeconds() + " s 1-stream iperf3 and " + RowRunner.WARMUP_PINGS
                         + " pings every 1 ms as warm-up first" : "no warm-up"));
         md.append("| row | MTU | 1 stream Gbit/s | 4 streams Gbit/s | iperf3 retransmits (1 / 4 streams) | ping avg / max (median) µs | × kernel VXLAN (1 / 4 streams)"
-                + " | × tinc (1 / 4 streams) | forwarder CPU s/GB | forwarder peak RSS MiB | offloads (ha side) | exact commands (in va) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | × VXLAN over wireguard-go (1 / 4 streams) | × tinc (1 / 4 streams) | forwarder CPU s/GB | forwarder peak RSS MiB | offloads (ha side) | exact commands (in va) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RowResult r : results.values()) {
             Transport t = r.transport();
             Transport tincRef = t.tincReference();
@@ -31,6 +32,7 @@ final class ResultTable {
                     .append(" | ").append(String.format("%.0f / %.0f (%.0f)", r.rttAvgMicros(), r.rttMaxMicros(), r.rttMedianMicros()))
                     .append(r.pingsReceived() < r.pingsSent() ? " (" + (r.pingsSent() - r.pingsReceived()) + " lost)" : "")
                     .append(" | ").append(ratio(results, t, Transport.KERNEL_VXLAN))
+                    .append(" | ").append(ratio(results, t, Transport.VXLAN_WIREGUARD))
                     .append(" | ").append(ratio(results, t, tincRef)).append(" vs `").append(tincRef.id()).append('`')
                     .append(" | ").append(Double.isNaN(r.cpuSecondsPerGB()) ? "– (kernel)" : String.format("%.1f", r.cpuSecondsPerGB()))
                     .append(" | ").append(Double.isNaN(r.peakRssMiB()) ? "– (kernel)" : String.format("%.0f", r.peakRssMiB()))
@@ -38,7 +40,7 @@ final class ResultTable {
                     .append(" | `").append(r.ping().command()).append("`<br>`").append(r.oneStream().clientCommand())
                     .append("`<br>`").append(r.fourStreams().clientCommand()).append("` |\n");
         }
-        md.append("\nForwarder CPU: user+system seconds of both agents (or both tincd) over the 1- and 4-stream runs, per"
+        md.append("\nForwarder CPU: user+system seconds of both agents (or both tincd, or both wireguard-go) over the 1- and 4-stream runs, per"
                 + " 10^9 bytes iperf3 received; peak RSS: the larger VmHWM of the two at the end.\n");
         md.append("\nHow each row's path was built (the same on both hosts unless named):\n\n");
         for (RowResult r : results.values()) {

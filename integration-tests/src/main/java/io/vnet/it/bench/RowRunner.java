@@ -39,7 +39,7 @@ final class RowRunner {
             double cpu = daemons ? ProcUsage.cpuSeconds(bed.daemonPids()) - cpuBefore : Double.NaN;
             double rss = daemons ? ProcUsage.peakRssMiB(bed.daemonPids()) : Double.NaN;
             double gb = (one.bytesReceived() + four.bytesReceived()) / 1e9;
-            return new RowResult(t, o.mtu(), offloads, bed.setup(), ping, one, four, cpu / gb, rss);
+            return new RowResult(t, bed.mtu(), offloads, bed.setup(), ping, one, four, cpu / gb, rss);
         }
     }
 }

@@ -18,10 +18,13 @@ import java.util.List;
 /**
  * Builds each row's network on a fresh fabric: two hosts (ha, hb) on the underlay (MTU 1500),
  * VM va on ha and VM vb on hb, both with the row's MTU on bridge br100, and whatever joins the
- * two bridges. The direct row has no tunnel: both VMs hang off the same bridge.
+ * two bridges. The direct row has no tunnel: both VMs hang off the same bridge. Every peer runs
+ * as its users run it: nothing here changes a device's offloads.
  */
 final class Testbeds {
     static final int VNI = 100;
+    /** What VXLAN adds to a frame over IPv4: outer IP 20, UDP 8, VXLAN 8, inner Ethernet 14. */
+    static final int VXLAN_OVERHEAD = 50;
 
     private Testbeds() {
     }
@@ -30,6 +33,7 @@ final class Testbeds {
         return switch (t) {
             case DIRECT -> direct(fabric, mtu);
             case KERNEL_VXLAN -> kernelVxlan(fabric, mtu);
+            case VXLAN_WIREGUARD -> kernelVxlanOverWireguard(fabric, Math.min(mtu, WireguardPair.MTU - VXLAN_OVERHEAD));
             case TINC -> tinc(fabric, mtu, true);
             case TINC_PLAIN -> tinc(fabric, mtu, false);
             case AGENT_TCP, AGENT_TLS, AGENT_VXLAN -> agents(fabric, t, mtu);
@@ -45,29 +49,44 @@ final class Testbeds {
                 List.of("va and vb on one host: VM veth - bridge br100 - VM veth, no tunnel"));
     }
 
+    /** Kernel VXLAN between the hosts' underlay addresses, as {@code ip link} makes it: no other setting anywhere. */
     private static Testbed kernelVxlan(Fabric fabric, int mtu) {
         Host a = fabric.addHost("ha");
         Host b = fabric.addHost("hb");
         Vm va = fabric.addVm(a, "va", VNI, mtu);
         Vm vb = fabric.addVm(b, "vb", VNI, mtu);
         List<String> setup = new ArrayList<>();
-        for (Host[] h : new Host[][] {{a, b}, {b, a}}) {
-            Host self = h[0];
-            Host peer = h[1];
-            String dev = "vx" + VNI;
-            List<String> add = List.of("ip", "link", "add", dev, "mtu", Integer.toString(mtu), "type", "vxlan", "id",
-                    Integer.toString(VNI), "remote", peer.ip(), "local", self.ip(), "dstport",
-                    Integer.toString(AgentConfigBuilder.VXLAN_PORT));
-            inNs(self, add);
-            inNs(self, List.of("ip", "link", "set", dev, "master", Host.bridgeName(VNI), "up"));
-            // Between namespaces a veth never completes a checksum left to offload, so the
-            // encapsulated frames would carry unfinished inner checksums; a real NIC finishes
-            // them on the way out, and this makes the underlay port do the same (as in VxlanIT).
-            inNs(self, List.of("ethtool", "-K", "eth0", "tx", "off"));
-            setup.add(self.name() + ": `" + String.join(" ", add) + "`, `ip link set " + dev + " master br" + VNI
-                    + " up`, `ethtool -K eth0 tx off`");
-        }
-        return new Testbed(Transport.KERNEL_VXLAN, mtu, va, vb, List.of(), devices(va, a, "vx" + VNI), setup);
+        setup.add(vxlan(a, a.ip(), b.ip(), mtu));
+        setup.add(vxlan(b, b.ip(), a.ip(), mtu));
+        return new Testbed(Transport.KERNEL_VXLAN, mtu, va, vb, List.of(), devices(va, a, "vx" + VNI, "eth0"), setup);
+    }
+
+    /**
+     * Kernel VXLAN carried over a WireGuard tunnel in user space (wireguard-go): the encrypted
+     * layer-2 overlay built from stock parts, at the largest VM MTU that fits both encapsulations.
+     */
+    private static Testbed kernelVxlanOverWireguard(Fabric fabric, int mtu) throws IOException {
+        Host a = fabric.addHost("ha");
+        Host b = fabric.addHost("hb");
+        Vm va = fabric.addVm(a, "va", VNI, mtu);
+        Vm vb = fabric.addVm(b, "vb", VNI, mtu);
+        WireguardPair wg = WireguardPair.start(fabric, a, b);
+        List<String> setup = new ArrayList<>(wg.setup());
+        setup.add(vxlan(a, WireguardPair.address(1), WireguardPair.address(2), mtu));
+        setup.add(vxlan(b, WireguardPair.address(2), WireguardPair.address(1), mtu));
+        return new Testbed(Transport.VXLAN_WIREGUARD, mtu, va, vb, wg.pids(), devices(va, a, "vx" + VNI, wg.deviceA()),
+                setup);
+    }
+
+    /** Makes {@code self}'s kernel VXLAN device from {@code local} to {@code remote} on the VMs' bridge; returns how. */
+    private static String vxlan(Host self, String local, String remote, int mtu) {
+        String dev = "vx" + VNI;
+        List<String> add = List.of("ip", "link", "add", dev, "mtu", Integer.toString(mtu), "type", "vxlan", "id",
+                Integer.toString(VNI), "remote", remote, "local", local, "dstport",
+                Integer.toString(AgentConfigBuilder.VXLAN_PORT));
+        inNs(self, add);
+        inNs(self, List.of("ip", "link", "set", dev, "master", Host.bridgeName(VNI), "up"));
+        return self.name() + ": `" + String.join(" ", add) + "`, `ip link set " + dev + " master br" + VNI + " up`";
     }
 
     private static Testbed tinc(Fabric fabric, int mtu, boolean crypto) throws IOException {
@@ -77,7 +96,7 @@ final class Testbeds {
         Vm vb = fabric.addVm(b, "vb", VNI, mtu);
         TincPair tinc = TincPair.start(fabric, a, b, VNI, mtu, crypto);
         return new Testbed(crypto ? Transport.TINC : Transport.TINC_PLAIN, mtu, va, vb, tinc.pids(),
-                devices(va, a, TincPair.tapName(VNI)), tinc.setup());
+                devices(va, a, TincPair.tapName(VNI), "eth0"), tinc.setup());
     }
 
     private static Testbed agents(Fabric fabric, Transport t, int mtu) throws IOException, InterruptedException {
@@ -118,7 +137,7 @@ final class Testbeds {
         List<String> setup = List.of("ha: `" + oneLine(agentA) + "`", "hb: `" + oneLine(agentB) + "`",
                 "each agent: `host-agent/bin/vnet-agent --config F` (JVM options: "
                         + System.getenv().getOrDefault("VNET_JAVA_OPTS", "-Xms64m -Xmx256m") + ")");
-        return new Testbed(t, mtu, va, vb, List.of(agentA.pid(), agentB.pid()), devices(va, a, Host.tapName(VNI)), setup);
+        return new Testbed(t, mtu, va, vb, List.of(agentA.pid(), agentB.pid()), devices(va, a, Host.tapName(VNI), "eth0"), setup);
     }
 
     /** The agent's configuration on one line, without the paths that differ between runs. */
@@ -131,9 +150,9 @@ final class Testbeds {
         return cfg.toString();
     }
 
-    private static List<Testbed.Device> devices(Vm va, Host a, String hostDevice) {
+    private static List<Testbed.Device> devices(Vm va, Host a, String hostDevice, String underlay) {
         return List.of(new Testbed.Device("VM", va.ns(), "eth0"), new Testbed.Device("host", a.ns(), hostDevice),
-                new Testbed.Device("underlay", a.ns(), "eth0"));
+                new Testbed.Device("underlay", a.ns(), underlay));
     }
 
     private static void inNs(Host h, List<String> cmd) {

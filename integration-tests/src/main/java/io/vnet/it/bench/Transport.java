@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 public enum Transport {
     DIRECT("direct", "direct (veth, no tunnel): the ceiling", false),
     KERNEL_VXLAN("vxlan", "kernel VXLAN", false),
+    VXLAN_WIREGUARD("vxlan-wg", "kernel VXLAN over wireguard-go (user space)", false),
     TINC("tinc", "tinc 1.0 switch mode, default crypto (aes-256-cbc, sha256)", false),
     TINC_PLAIN("tinc-none", "tinc 1.0 switch mode, Cipher/Digest none", false),
     AGENT_TCP("tcp", "agent over TCP", true),
@@ -31,6 +32,11 @@ public enum Transport {
 
     public String label() {
         return label;
+    }
+
+    /** Whether a user-space daemon carries the frames (agents, tincd, wireguard-go): its CPU and memory are measured. */
+    public boolean isDaemon() {
+        return agent || this == TINC || this == TINC_PLAIN || this == VXLAN_WIREGUARD;
     }
 
     /** Whether the VNET agent carries the frames (so its CPU and memory are the figures of interest). */
