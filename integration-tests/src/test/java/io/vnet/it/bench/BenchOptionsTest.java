@@ -32,8 +32,8 @@ class BenchOptionsTest {
     @Test
     void badArgumentsAreRefusedWithTheUsage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BenchOptions.parse(new String[] {"--only", "wireguard"}, REPO));
-        assertTrue(e.getMessage().contains("direct,vxlan,tinc,tinc-none,tcp,tls,udp"), e.getMessage());
+                () -> BenchOptions.parse(new String[] {"--only", "wireguard-kernel"}, REPO));
+        assertTrue(e.getMessage().contains("direct,vxlan,vxlan-wg,tinc,tinc-none,tcp,tls,udp"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--seconds"}, REPO));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--seconds", "0"}, REPO));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--fast", "1"}, REPO));

@@ -1,0 +1,249 @@
+package io.vnet.it.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.it.fabric.AgentConfigBuilder;
+import io.vnet.it.fabric.Fabric;
+import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.Sh;
+import io.vnet.it.fabric.Vm;
+import io.vnet.it.patterns.Patterns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Many flows at once through a star: four hosts around a hub (the agents' proxy, or a kernel
+ * VXLAN hub of the same shape), two VMs per host, and eight concurrent iperf3 TCP flows between
+ * VMs on different hosts, each host sending two and receiving two (VM a of host i to VM b of host
+ * i+1, VM b of host i to VM a of host i+2). Measures how evenly the flows share the star (Jain's
+ * fairness index over the run and in every 1 s interval), the aggregate against one flow alone,
+ * and a ping across the star under that load (10 a second, from a VM of host 1 to one of host 3).
+ *
+ * <p>Usage: {@code FairnessBenchmark [--seconds N] [--path agents,vxlan] [--out FILE]} (run by
+ * {@code scripts/bench-fairness.sh}).
+ */
+public final class FairnessBenchmark {
+    static final int VNI = 100;
+    static final int HOSTS = 4;
+    static final int MTU = 1450;
+
+    /** Which star carries the flows. */
+    public enum Star {
+        AGENTS("agents", "the agents' star through the proxy (mutual TLS, the default)"),
+        KERNEL_VXLAN("vxlan", "kernel VXLAN star: one VXLAN spoke per host, bridged at the hub");
+
+        final String id;
+        final String label;
+
+        Star(String id, String label) {
+            this.id = id;
+            this.label = label;
+        }
+
+        static Star byId(String id) {
+            for (Star p : values()) {
+                if (p.id.equals(id)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown path '" + id + "': agents or vxlan");
+        }
+    }
+
+    /** One flow's rate over the run and in each 1 s interval (bits per second, sender side). */
+    public record Flow(String from, String to, double bitsPerSecond, List<Double> intervals, int retransmits) {
+    }
+
+    /** One path's figures. */
+    public record Result(Star path, double singleFlowBps, List<Flow> flows, double pingAvgMs, double pingMedianMs,
+            double pingMaxMs, int pingsLost, int pingsSent) {
+        public double aggregateBps() {
+            return flows.stream().mapToDouble(Flow::bitsPerSecond).sum();
+        }
+
+        public double jain() {
+            return FairnessBenchmark.jain(flows.stream().mapToDouble(Flow::bitsPerSecond).toArray());
+        }
+
+        /** Jain's index of every whole 1 s interval all flows report (the first and last may be partial). */
+        public List<Double> jainPerInterval() {
+            int n = flows.stream().mapToInt(f -> f.intervals().size()).min().orElse(0);
+            List<Double> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                final int k = i;
+                out.add(FairnessBenchmark.jain(flows.stream().mapToDouble(f -> f.intervals().get(k)).toArray()));
+            }
+            return out;
+        }
+
+        public double minIntervalJain() {
+            return jainPerInterval().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        }
+    }
+
+    private FairnessBenchmark() {
+    }
+
+    /** Jain's fairness index: (sum x)^2 / (n sum x^2); 1 when all are equal, 1/n when one takes everything. */
+    public static double jain(double[] x) {
+        double sum = 0;
+        double squares = 0;
+        for (double v : x) {
+            sum += v;
+            squares += v * v;
+        }
+        return squares == 0 ? Double.NaN : sum * sum / (x.length * squares);
+    }
+
+    /** Builds the star on a fresh fabric and measures one flow alone, then eight at once with the ping. */
+    public static Result run(Star path, int seconds) throws IOException, InterruptedException {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            List<Host> hosts = new ArrayList<>();
+            for (int i = 1; i <= HOSTS; i++) {
+                hosts.add(fabric.addHost("h" + i));
+            }
+            Host hub = fabric.addHost("px");
+            List<Vm[]> vms = new ArrayList<>();
+            for (Host h : hosts) {
+                vms.add(new Vm[] {fabric.addVm(h, h.name() + "a", VNI, MTU), fabric.addVm(h, h.name() + "b", VNI, MTU)});
+            }
+            if (path == Star.AGENTS) {
+                List<Host> all = new ArrayList<>(hosts);
+                all.add(hub);
+                Patterns.startStar(fabric, all, VNI);
+            } else {
+                kernelStar(fabric, hosts, hub);
+            }
+            for (int i = 0; i < HOSTS; i++) {
+                PingProbe.awaitPath(vms.get(i)[0], vms.get((i + 1) % HOSTS)[1], 30_000, path.label);
+                PingProbe.awaitPath(vms.get(i)[1], vms.get((i + 2) % HOSTS)[0], 30_000, path.label);
+            }
+            Vm.IperfResult single = vms.get(0)[0].iperf(vms.get(1)[1], seconds, 1);
+
+            List<Vm[]> pairs = new ArrayList<>();
+            for (int i = 0; i < HOSTS; i++) {
+                pairs.add(new Vm[] {vms.get(i)[0], vms.get((i + 1) % HOSTS)[1]});
+                pairs.add(new Vm[] {vms.get(i)[1], vms.get((i + 2) % HOSTS)[0]});
+            }
+            Vm pingFrom = vms.get(0)[0];
+            Vm pingTo = vms.get(2)[1];
+            ExecutorService pool = Executors.newFixedThreadPool(pairs.size());
+            try {
+                List<Future<Vm.IperfResult>> runs = new ArrayList<>();
+                for (Vm[] p : pairs) {
+                    runs.add(pool.submit(() -> p[0].iperf(p[1], seconds, 1)));
+                }
+                Thread.sleep(1500); // the flows have started (each waits for its server first)
+                Vm.BackgroundPing ping = pingFrom.pingInBackground(pingTo, Math.max(10, (seconds - 3) * 10), 0.1);
+                List<Flow> flows = new ArrayList<>();
+                for (int i = 0; i < pairs.size(); i++) {
+                    Vm.IperfResult r = runs.get(i).get();
+                    flows.add(new Flow(pairs.get(i)[0].name(), pairs.get(i)[1].name(), r.bitsPerSecond(),
+                            intervals(r.json()), r.retransmits()));
+                }
+                Vm.PingResult pr = ping.await(seconds + 30L);
+                return new Result(path, single.bitsPerSecond(), flows, pr.avgMs(), PingProbe.median(pr.output()),
+                        pr.maxMs(), pr.lost(), pr.sent());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a flow failed: " + e.getCause().getMessage(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The sender's rate in each whole 1 s interval of an iperf3 -J report. */
+    static List<Double> intervals(JsonNode iperf) {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode i : iperf.path("intervals")) {
+            JsonNode sum = i.path("sum");
+            if (sum.path("seconds").asDouble() >= 0.9) {
+                out.add(sum.path("bits_per_second").asDouble());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A kernel VXLAN star of the agents' shape: the hub's bridge holds one VXLAN device per spoke
+     * (VNI 101..104, each pointed at its host), each host one VXLAN device pointed at the hub on
+     * its VMs' bridge. Made with {@code ip link} and nothing else.
+     */
+    static List<String> kernelStar(Fabric fabric, List<Host> hosts, Host hub) {
+        List<String> setup = new ArrayList<>();
+        String br = Host.bridgeName(VNI);
+        Sh.must("ip", "-n", hub.ns(), "link", "add", br, "mtu", Integer.toString(MTU), "type", "bridge");
+        Sh.must("ip", "-n", hub.ns(), "link", "set", br, "up");
+        for (int i = 0; i < hosts.size(); i++) {
+            Host h = hosts.get(i);
+            int id = VNI + 1 + i;
+            setup.add(spoke(hub, "vx" + id, id, hub.ip(), h.ip(), br));
+            setup.add(spoke(h, "vx" + id, id, h.ip(), hub.ip(), br));
+        }
+        return setup;
+    }
+
+    private static String spoke(Host self, String dev, int id, String local, String remote, String br) {
+        List<String> add = List.of("ip", "-n", self.ns(), "link", "add", dev, "mtu", Integer.toString(MTU), "type", "vxlan",
+                "id", Integer.toString(id), "remote", remote, "local", local, "dstport",
+                Integer.toString(AgentConfigBuilder.VXLAN_PORT));
+        Sh.must(add.toArray(new String[0]));
+        Sh.must("ip", "-n", self.ns(), "link", "set", dev, "master", br, "up");
+        return self.name() + ": `ip link add " + dev + " mtu " + MTU + " type vxlan id " + id + " remote " + remote
+                + " local " + local + " dstport " + AgentConfigBuilder.VXLAN_PORT + "`, `ip link set " + dev + " master "
+                + br + " up`";
+    }
+
+    /** One path's figures as a Markdown table row. */
+    static String row(Result r) {
+        List<Double> per = r.jainPerInterval();
+        return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%.2f×) | %.3f | %.3f | %s | %.2f / %.2f / %.1f (%d of %d lost) |",
+                r.path().label, r.singleFlowBps() / 1e9, r.aggregateBps() / 1e9, r.aggregateBps() / r.singleFlowBps(),
+                r.jain(), r.minIntervalJain(), String.join(" ", r.flows().stream()
+                        .map(f -> String.format(Locale.ROOT, "%.2f", f.bitsPerSecond() / 1e9)).toList()),
+                r.pingAvgMs(), r.pingMedianMs(), r.pingMaxMs(), r.pingsLost(), r.pingsSent());
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = 10;
+        List<Star> paths = List.of(Star.KERNEL_VXLAN, Star.AGENTS);
+        Path out = Fabric.repo().resolve("integration-tests/target/bench-fairness.md");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--path" -> paths = java.util.Arrays.stream(args[++i].split(",")).map(Star::byId).toList();
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents] [--out FILE]");
+                    System.exit(2);
+                }
+            }
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("Command: `").append(System.getProperty("vnet.bench.command", "FairnessBenchmark")).append("`\n\n");
+        md.append("Machine: ").append(MachineInfo.describe()).append("\n\n");
+        md.append("Four hosts around a hub, two VMs each (MTU ").append(MTU).append("), eight concurrent iperf3 TCP flows of ")
+                .append(seconds).append(" s (`iperf3 -J -c VM -t ").append(seconds).append(" -P 1`), each host sending two and"
+                + " receiving two; a ping every 0.1 s from h1a to h3b under that load.\n\n");
+        md.append("| path | one flow alone Gbit/s | 8 flows in all Gbit/s (× one flow) | Jain over the run | Jain, worst 1 s"
+                + " | each flow Gbit/s | ping under load avg / median / max ms |\n|---|---|---|---|---|---|---|\n");
+        for (Star p : paths) {
+            System.out.println("measuring " + p.label + " ...");
+            Result r = run(p, seconds);
+            String row = row(r);
+            System.out.println(row);
+            md.append(row).append('\n');
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        System.out.println();
+        System.out.println(md);
+        System.out.println("(written to " + out + ")");
+    }
+}

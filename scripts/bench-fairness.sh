@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Benchmark: many flows at once through a star (run as root). Four hosts around a hub, two VMs each,
+# eight concurrent iperf3 TCP flows between VMs on different hosts (each host sends two and receives
+# two) and a ping across the star under that load, over a kernel VXLAN star of the same shape (one
+# VXLAN spoke per host, bridged at the hub) and over the agents' star through the proxy (mutual TLS,
+# the default). Prints a Markdown table (each flow's rate, Jain's fairness index over the run and in
+# the worst second, the aggregate against one flow alone, the ping) and writes it to
+# integration-tests/target/bench-fairness.md. About 1 minute with the defaults.
+# Arguments: [--path vxlan,agents] [--seconds 10] [--out FILE]
+# VNET_MVN_ARGS: extra Maven arguments for the build (e.g. "-o -Dmaven.repo.local=DIR").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh >/dev/null
+# shellcheck disable=SC2086
+mvn -B -q -ntp ${VNET_MVN_ARGS:-} install -DskipTests
+exec java -cp "integration-tests/target/classes:$(cat integration-tests/target/classpath.txt)" \
+  -Dvnet.repo="$PWD" -Dvnet.bench.command="./scripts/bench-fairness.sh $*" \
+  io.vnet.it.bench.FairnessBenchmark "$@"
