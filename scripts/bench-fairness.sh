@@ -6,7 +6,7 @@
 # the default). Prints a Markdown table (each flow's rate, Jain's fairness index over the run and in
 # the worst second, the aggregate against one flow alone, the ping) and writes it to
 # integration-tests/target/bench-fairness.md. About 1 minute with the defaults.
-# Arguments: [--path vxlan,agents] [--seconds 10] [--out FILE]
+# Arguments: [--path vxlan,agents|none (only the two tenants)] [--seconds 10] [--out FILE]
 # VNET_MVN_ARGS: extra Maven arguments for the build (e.g. "-o -Dmaven.repo.local=DIR").
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -113,6 +113,7 @@ class MacFloodIT {
             assertEquals("RING", before, "the ring is classified before the flood");
 
             long rss1 = rssKiB(agent1.pid());
+            long managerRss = rssKiB(manager.pid());
             double cpu1 = cpuSeconds(agent1.pid());
             long tapDropped1 = tapDropped(h1);
             long rss2 = rssKiB(agents.get(1).pid());
@@ -147,6 +148,20 @@ class MacFloodIT {
             assertTrue(during.received() >= during.sent() / 2, "pings went on during the flood: " + during.output());
             assertTrue(Math.max(grew1, grew2) <= 256 * 1024, "RSS growth stays within the agent's heap: h1 +" + grew1
                     + " KiB, h2 +" + grew2 + " KiB");
+
+            // the manager: its memory and its database stay bounded. The agents report their learned addresses every
+            // 500 ms; during the flood no random one is in two reports in a row, so none is recorded; after it, the last
+            // 4,096 stay learned (until they age out) and are recorded like any learned address: at most the caps
+            // (before issue 15's fix every address of the flood was written, 3 GB of database)
+            long managerGrew = rssKiB(manager.pid()) - managerRss;
+            long dbBytes = Files.size(fabric.workDir().resolve("manager-db.mv.db"));
+            int recorded = manager.get("/hosts/h1/vms").size() + manager.get("/hosts/h2/vms").size();
+            System.out.printf("MacFloodIT manager: RSS +%d KiB over the flood, database %d KiB, %d VM rows for h1 and h2%n",
+                    managerGrew, dbBytes / 1024, recorded);
+            assertTrue(recorded <= 2 * 4096 + 16, "VM rows at most the agents' learning caps: " + recorded + " rows");
+            assertTrue(dbBytes <= 128L << 20, "the manager's database stays bounded: " + dbBytes + " bytes");
+            assertTrue(managerGrew <= 256 * 1024, "the manager's RSS grows at most 256 MiB (its heap's limit is 512 MiB): +"
+                    + managerGrew + " KiB");
 
             // the agent stays registered and the ring stays classified
             boolean connected = false;

@@ -133,23 +133,121 @@ public final class FairnessBenchmark {
             }
             Vm pingFrom = vms.get(0)[0];
             Vm pingTo = vms.get(2)[1];
-            ExecutorService pool = Executors.newFixedThreadPool(pairs.size());
+            List<Process> servers = new ArrayList<>();
+            List<String> ports = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                Vm server = pairs.get(i)[1];
+                String port = Integer.toString(5300 + i);
+                ports.add(port);
+                servers.add(fabric.spawn(server.ns(), List.of("iperf3", "-s", "-1", "-B", server.ip(), "-p", port),
+                        fabric.workDir().resolve("iperf3-server-" + i + ".log")));
+            }
+            for (int i = 0; i < pairs.size(); i++) {
+                awaitListening(pairs.get(i)[1], ports.get(i), servers.get(i));
+            }
+            // every client at once, so that each second of their reports is the same second
+            List<Process> clients = new ArrayList<>();
+            List<java.nio.file.Path> outs = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                java.nio.file.Path o = fabric.workDir().resolve("iperf3-client-" + i + ".json");
+                outs.add(o);
+                clients.add(fabric.spawn(pairs.get(i)[0].ns(), List.of("iperf3", "-J", "-c", pairs.get(i)[1].ip(), "-p",
+                        ports.get(i), "-t", Integer.toString(seconds), "-P", "1"), o));
+            }
+            Thread.sleep(1000);
+            Vm.BackgroundPing ping = pingFrom.pingInBackground(pingTo, Math.max(10, (seconds - 2) * 10), 0.1);
+            if (DIAGNOSE) {
+                Thread.sleep(seconds * 1000L / 3);
+                List<Host> all = new ArrayList<>(hosts);
+                all.add(hub);
+                System.out.println(queues(all));
+            }
+            List<Flow> flows = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                Process c = clients.get(i);
+                if (!c.waitFor(seconds + 30L, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("iperf3 client " + i + " did not end");
+                }
+                JsonNode j = io.vnet.protocol.Json.MAPPER.readTree(outs.get(i).toFile());
+                if (c.exitValue() != 0 || j.has("error")) {
+                    throw new IllegalStateException("iperf3 from " + pairs.get(i)[0].name() + " to " + pairs.get(i)[1].name()
+                            + " failed: " + j.path("error").asText(Files.readString(outs.get(i))));
+                }
+                JsonNode end = j.path("end");
+                flows.add(new Flow(pairs.get(i)[0].name(), pairs.get(i)[1].name(),
+                        end.path("sum_received").path("bits_per_second").asDouble(), intervals(j),
+                        end.path("sum_sent").path("retransmits").asInt()));
+            }
+            Vm.PingResult pr = ping.await(seconds + 30L);
+            return new Result(path, single.bitsPerSecond(), flows, pr.avgMs(), PingProbe.median(pr.output()),
+                    pr.maxMs(), pr.lost(), pr.sent());
+        }
+    }
+
+    private static void awaitListening(Vm server, String port, Process srv) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!Sh.run("ip", "netns", "exec", server.ns(), "ss", "-Htln", "sport", "= :" + port).out().contains(":" + port)) {
+            if (!srv.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("iperf3 server in " + server.name() + " is not listening on port " + port);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Print where the queues are, a third into the loaded run (-Dvnet.bench.diagnose=true). */
+    static final boolean DIAGNOSE = Boolean.getBoolean("vnet.bench.diagnose");
+
+    /** Each host's TCP sockets' queues (ss) and its devices' qdisc backlogs (tc), as the kernel reports them now. */
+    static String queues(List<Host> hosts) {
+        StringBuilder b = new StringBuilder();
+        for (Host h : hosts) {
+            b.append("== ").append(h.name()).append(": ss -tmiH\n")
+                    .append(Sh.run("ip", "netns", "exec", h.ns(), "ss", "-tmiH").out())
+                    .append("== ").append(h.name()).append(": tc -s qdisc (backlogs)\n");
+            for (String line : Sh.run("ip", "netns", "exec", h.ns(), "tc", "-s", "qdisc", "show").out().split("\n")) {
+                if (line.startsWith("qdisc") || line.contains("backlog")) {
+                    b.append(line).append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** Two tenants sharing one link: what each network got, with 7 flows in the first and 1 in the second. */
+    public record Tenants(double manyBps, double oneBps) {
+        public double manyShare() {
+            return manyBps / (manyBps + oneBps);
+        }
+
+        public double oneShare() {
+            return oneBps / (manyBps + oneBps);
+        }
+    }
+
+    /**
+     * Two hosts joined by one agents' link (mutual TLS) that carries two networks; in network 100
+     * a VM pair runs 7 TCP flows ({@code iperf3 -P 7}), in network 200 another pair runs 1, both at
+     * once for {@code seconds}.
+     */
+    public static Tenants tenants(int seconds) throws IOException, InterruptedException {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host a = fabric.addHost("ha");
+            Host b = fabric.addHost("hb");
+            Vm a1 = fabric.addVm(a, "a1", 100, MTU);
+            Vm b1 = fabric.addVm(b, "b1", 100, MTU);
+            Vm a2 = fabric.addVm(a, "a2", 200, MTU);
+            Vm b2 = fabric.addVm(b, "b2", 200, MTU);
+            fabric.startAgent(b, AgentConfigBuilder.forHost(b).network(100, 1500).network(200, 1500)
+                    .accept("to-a", a.name(), true).build());
+            fabric.startAgent(a, AgentConfigBuilder.forHost(a).network(100, 1500).network(200, 1500)
+                    .dial("to-b", b, true).build()).awaitLinkUp("to-b", 15_000);
+            PingProbe.awaitPath(a1, b1, 30_000, "network 100");
+            PingProbe.awaitPath(a2, b2, 30_000, "network 200");
+            ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                List<Future<Vm.IperfResult>> runs = new ArrayList<>();
-                for (Vm[] p : pairs) {
-                    runs.add(pool.submit(() -> p[0].iperf(p[1], seconds, 1)));
-                }
-                Thread.sleep(1500); // the flows have started (each waits for its server first)
-                Vm.BackgroundPing ping = pingFrom.pingInBackground(pingTo, Math.max(10, (seconds - 3) * 10), 0.1);
-                List<Flow> flows = new ArrayList<>();
-                for (int i = 0; i < pairs.size(); i++) {
-                    Vm.IperfResult r = runs.get(i).get();
-                    flows.add(new Flow(pairs.get(i)[0].name(), pairs.get(i)[1].name(), r.bitsPerSecond(),
-                            intervals(r.json()), r.retransmits()));
-                }
-                Vm.PingResult pr = ping.await(seconds + 30L);
-                return new Result(path, single.bitsPerSecond(), flows, pr.avgMs(), PingProbe.median(pr.output()),
-                        pr.maxMs(), pr.lost(), pr.sent());
+                Future<Vm.IperfResult> many = pool.submit(() -> a1.iperf(b1, seconds, 7));
+                Future<Vm.IperfResult> one = pool.submit(() -> a2.iperf(b2, seconds, 1));
+                return new Tenants(many.get().bitsPerSecond(), one.get().bitsPerSecond());
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException("a flow failed: " + e.getCause().getMessage(), e.getCause());
             } finally {
@@ -203,9 +301,10 @@ public final class FairnessBenchmark {
     /** One path's figures as a Markdown table row. */
     static String row(Result r) {
         List<Double> per = r.jainPerInterval();
-        return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%.2f×) | %.3f | %.3f | %s | %.2f / %.2f / %.1f (%d of %d lost) |",
+        return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%.2f×) | %.3f | %.3f (%s) | %s | %.2f / %.2f / %.1f (%d of %d lost) |",
                 r.path().label, r.singleFlowBps() / 1e9, r.aggregateBps() / 1e9, r.aggregateBps() / r.singleFlowBps(),
-                r.jain(), r.minIntervalJain(), String.join(" ", r.flows().stream()
+                r.jain(), r.minIntervalJain(), String.join(" ", per.stream()
+                        .map(j -> String.format(Locale.ROOT, "%.2f", j)).toList()), String.join(" ", r.flows().stream()
                         .map(f -> String.format(Locale.ROOT, "%.2f", f.bitsPerSecond() / 1e9)).toList()),
                 r.pingAvgMs(), r.pingMedianMs(), r.pingMaxMs(), r.pingsLost(), r.pingsSent());
     }
@@ -217,10 +316,11 @@ public final class FairnessBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--path" -> paths = java.util.Arrays.stream(args[++i].split(",")).map(Star::byId).toList();
+                case "--path" -> paths = args[++i].equals("none") ? List.of()
+                        : java.util.Arrays.stream(args[i].split(",")).map(Star::byId).toList();
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents] [--out FILE]");
+                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents|none] [--out FILE]");
                     System.exit(2);
                 }
             }
@@ -231,7 +331,7 @@ public final class FairnessBenchmark {
         md.append("Four hosts around a hub, two VMs each (MTU ").append(MTU).append("), eight concurrent iperf3 TCP flows of ")
                 .append(seconds).append(" s (`iperf3 -J -c VM -t ").append(seconds).append(" -P 1`), each host sending two and"
                 + " receiving two; a ping every 0.1 s from h1a to h3b under that load.\n\n");
-        md.append("| path | one flow alone Gbit/s | 8 flows in all Gbit/s (× one flow) | Jain over the run | Jain, worst 1 s"
+        md.append("| path | one flow alone Gbit/s | 8 flows in all Gbit/s (× one flow) | Jain over the run | Jain, worst 1 s (each second)"
                 + " | each flow Gbit/s | ping under load avg / median / max ms |\n|---|---|---|---|---|---|---|\n");
         for (Star p : paths) {
             System.out.println("measuring " + p.label + " ...");
@@ -240,6 +340,12 @@ public final class FairnessBenchmark {
             System.out.println(row);
             md.append(row).append('\n');
         }
+        System.out.println("measuring two tenants on one link ...");
+        Tenants t = tenants(seconds);
+        md.append(String.format(Locale.ROOT, "%nTwo tenants sharing one agents' link (mutual TLS) between two hosts, both at"
+                + " once for %d s: network 100 with 7 flows (`iperf3 -P 7`) got %.2f Gbit/s (%.2f of the link), network 200"
+                + " with 1 flow got %.2f Gbit/s (%.2f).%n", seconds, t.manyBps() / 1e9, t.manyShare(), t.oneBps() / 1e9,
+                t.oneShare()));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.println();

@@ -68,6 +68,15 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The connection takes more again: what waits for the link goes out. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            link.drain(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent e) {

@@ -6,21 +6,30 @@ import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
+import io.vnet.dataplane.forward.FlowHash;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An overlay link as the forwarder sees it: a port whose frames go out as records on the
- * link's current connection. With no connection, or a full send queue, frames are dropped
- * and counted (the VMs' own transports recover, as they do on a real LAN).
+ * link's current connection. With no connection frames are dropped and counted. While the
+ * connection cannot take more (its small send buffer is full: {@link Links#WATER_MARK}), frames
+ * wait in a {@link FairQueue}, bounded, shared fairly between networks and flows, sparse flows
+ * first; what does not fit is dropped from the longest flow and counted {@code congested}, and the
+ * VMs' own transports slow down, as they do on a real LAN.
  */
 public final class LinkPort implements Port {
     private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
     static final long DRAIN_MS = 1000;
+    /** The most bytes that wait for a link's connection ({@link FairQueue}); beyond, the longest flow loses. */
+    static final long QUEUE_BYTES = 1 << 20;
+    /** What a network or flow sends per turn: one whole offloaded record. */
+    static final int QUANTUM = 64 * 1024 + 64;
 
     private final LinkNetworks networks;
     private final String portId;
@@ -39,6 +48,11 @@ public final class LinkPort implements Port {
     private volatile long minRttNanos = -1;
     private volatile String state;
     private volatile boolean closed;
+    /** Frames waiting for the connection to take more; guarded by itself. */
+    private final FairQueue<Records.FrameRecord> waiting = new FairQueue<>(QUEUE_BYTES, QUANTUM);
+    /** Whether frames wait: then new ones queue behind them (a flow's frames keep their order). */
+    private volatile boolean backlog;
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     public LinkPort(LinkSpec spec) {
         this.networks = new LinkNetworks(spec);
@@ -110,13 +124,76 @@ public final class LinkPort implements Port {
             frame.release();
             return;
         }
-        if (!ch.isWritable()) {
-            counters.drop(DropReason.CONGESTED);
-            frame.release();
+        Records.FrameRecord r = new Records.FrameRecord(vni, frame, offload);
+        if (!backlog && ch.isWritable()) {
+            counters.out(frame.readableBytes());
+            ch.writeAndFlush(r, ch.voidPromise());
             return;
         }
-        counters.out(frame.readableBytes());
-        ch.writeAndFlush(new Records.FrameRecord(vni, frame, offload), ch.voidPromise());
+        List<Records.FrameRecord> dropped;
+        synchronized (waiting) {
+            dropped = waiting.offer(vni, FlowHash.of(vni, frame), r, frame.readableBytes());
+            backlog = true;
+        }
+        for (Records.FrameRecord d : dropped) {
+            counters.drop(DropReason.CONGESTED);
+            d.frame().release();
+        }
+        if (ch.eventLoop().inEventLoop()) {
+            drain(ch);
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            ch.eventLoop().execute(() -> {
+                drainScheduled.set(false);
+                drain(ch);
+            });
+        }
+    }
+
+    /**
+     * Hands waiting frames to {@code ch}, fairly, while it takes more; called on its event loop
+     * after a frame was queued and when it becomes writable again.
+     */
+    void drain(Channel ch) {
+        boolean wrote = false;
+        while (ch.isWritable()) {
+            Records.FrameRecord r;
+            synchronized (waiting) {
+                r = waiting.poll();
+                if (r == null) {
+                    backlog = false;
+                    break;
+                }
+            }
+            counters.out(r.frame().readableBytes());
+            ch.write(r, ch.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ch.flush();
+        }
+        if (channel != ch) {
+            discardWaiting(); // the connection went while frames waited for it
+        }
+    }
+
+    /** Drops what waits (the connection is gone), counted {@code link-down}. */
+    private void discardWaiting() {
+        List<Records.FrameRecord> gone;
+        synchronized (waiting) {
+            gone = waiting.clear();
+            backlog = false;
+        }
+        for (Records.FrameRecord r : gone) {
+            counters.drop(DropReason.LINK_DOWN);
+            r.frame().release();
+        }
+    }
+
+    /** Bytes waiting for the connection now. */
+    long waitingBytes() {
+        synchronized (waiting) {
+            return waiting.bytes();
+        }
     }
 
     /**
@@ -235,6 +312,7 @@ public final class LinkPort implements Port {
             channel = null;
             state = closed ? "closed" : spec().dials() ? "connecting" : "waiting";
         }
+        discardWaiting();
         LOG.log(Level.WARNING, "link " + spec().id() + " down: lost peer " + spec().peerHost() + " at " + ch.remoteAddress());
         return true;
     }
@@ -261,6 +339,7 @@ public final class LinkPort implements Port {
             channel = null;
             state = "closed";
         }
+        discardWaiting();
         if (ch == null) {
             return;
         }
@@ -286,7 +365,8 @@ public final class LinkPort implements Port {
                 + (spec().flood() ? ", flood" : "") + ", vnis " + vniList(spec())
                 + (peerReadsOffloads ? ", offloads" : "")
                 + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "")
-                + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "");
+                + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "")
+                + (backlog ? ", waiting " + waitingBytes() + " bytes" : "");
         return counters.snapshot("link", spec().id(), state, peer);
     }
 }

@@ -23,13 +23,28 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Records into the {@link ManagerStore}. A database error is logged and does not stop the
  * manager from serving its agents; writes of unchanged VMs and networks are skipped.
+ *
+ * <p>The VM rows follow what each agent reports, bounded: an address is recorded once it is in
+ * two reports of its host in a row (a VM flooding random source addresses reports a new set every
+ * time, and none of them is written), at most {@value #MAX_ROWS_PER_HOST} per host (the rest
+ * counted and logged), and its row is deleted when its host no longer reports it (unless another
+ * host recorded it since). So neither the database nor this class's memory grows with what a VM
+ * sends.
  */
 final class StoreRecords implements Records {
     private static final System.Logger LOG = System.getLogger(StoreRecords.class.getName());
 
     private final ManagerStore store;
+    /** The most VM rows one host's reports may hold (an agent's hello carries at most 16,384 addresses). */
+    static final int MAX_ROWS_PER_HOST = 16_384;
+
     private final Set<Integer> networks = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> vmPlace = new ConcurrentHashMap<>();
+    /** Per host: its last report's addresses (network@mac), and the rows it holds now (mac -> network). */
+    private final Map<String, Set<String>> lastReport = new java.util.HashMap<>();
+    private final Map<String, Map<String, Integer>> rows = new java.util.HashMap<>();
+    /** Which host holds each recorded address's row. */
+    private final Map<String, String> rowHost = new java.util.HashMap<>();
+    private long refusedRows;
 
     StoreRecords(ManagerStore store) {
         this.store = store;
@@ -54,21 +69,64 @@ final class StoreRecords implements Records {
     }
 
     @Override
-    public void vms(String hostId, Map<NetworkId, List<MacAddress>> vms) {
+    public synchronized void vms(String hostId, Map<NetworkId, List<MacAddress>> vms) {
         guarded("the VMs of " + hostId, () -> {
+            Set<String> now = new java.util.HashSet<>();
             for (Map.Entry<NetworkId, List<MacAddress>> e : vms.entrySet()) {
-                int vni = e.getKey().vni();
-                if (networks.add(vni)) {
-                    store.putNetwork(new Network(vni, "vni " + vni));
-                }
                 for (MacAddress mac : e.getValue()) {
-                    String place = vni + "@" + hostId;
-                    if (!place.equals(vmPlace.put(mac.toString(), place))) {
-                        store.putVm(new Vm(mac.toString(), vni, hostId));
+                    now.add(e.getKey().vni() + "@" + mac);
+                }
+            }
+            Set<String> before = lastReport.getOrDefault(hostId, Set.of());
+            lastReport.put(hostId, now);
+            Map<String, Integer> held = rows.computeIfAbsent(hostId, h -> new java.util.HashMap<>());
+            // rows of addresses this host no longer reports (or now reports in another network)
+            for (java.util.Iterator<Map.Entry<String, Integer>> it = held.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Integer> r = it.next();
+                if (!now.contains(r.getValue() + "@" + r.getKey())) {
+                    it.remove();
+                    if (hostId.equals(rowHost.get(r.getKey()))) {
+                        rowHost.remove(r.getKey());
+                        store.deleteVm(r.getKey());
                     }
                 }
             }
+            for (String key : now) {
+                if (!before.contains(key)) {
+                    continue; // not in two reports in a row yet
+                }
+                int at = key.indexOf('@');
+                int vni = Integer.parseInt(key.substring(0, at));
+                String mac = key.substring(at + 1);
+                if (held.containsKey(mac)) {
+                    continue;
+                }
+                if (held.size() >= MAX_ROWS_PER_HOST) {
+                    if (refusedRows++ % 10_000 == 0) {
+                        LOG.log(Level.WARNING, "host " + hostId + " reports more than " + MAX_ROWS_PER_HOST
+                                + " addresses: the rest are not recorded (" + refusedRows + " refused so far)");
+                    }
+                    continue;
+                }
+                if (networks.add(vni)) {
+                    store.putNetwork(new Network(vni, "vni " + vni));
+                }
+                String previous = rowHost.put(mac, hostId);
+                if (previous != null && !previous.equals(hostId)) {
+                    Map<String, Integer> theirs = rows.get(previous);
+                    if (theirs != null) {
+                        theirs.remove(mac);
+                    }
+                }
+                held.put(mac, vni);
+                store.putVm(new Vm(mac, vni, hostId));
+            }
         });
+    }
+
+    /** How many addresses were not recorded because their host already held {@link #MAX_ROWS_PER_HOST}. */
+    synchronized long refusedRows() {
+        return refusedRows;
     }
 
     @Override
