@@ -91,6 +91,9 @@ public final class Launcher implements Callable<Integer> {
             signalled = true;
             LOG.info("signal received: stopping");
             stop(fw);
+            // the JVM ends with the hooks, maybe before the main thread gets past waitForStop: the
+            // temporary bundle cache (about 22 MB) goes here, or every stop would leave one in /tmp
+            deleteTree(tempState ? cache : null);
             LOG.info("stopped cleanly");
             AgentLogManager.finish();
         }, "vnet-shutdown");

@@ -70,12 +70,15 @@ class UiIT {
             ObjectNode cfg = AdaptTestbed.managerConfig(0);
             cfg.putObject("cloudstack").put("url", "http://127.0.0.1:" + CS_PORT + "/client/api").put("apiKey", adminKey)
                     .put("secretKey", adminSecret).put("events", "webhook").put("webhookSecret", "unused-here");
-            // the planner's model: a new path far faster than any star link this machine can measure (100 Gbit/s),
-            // so that greedy always has fast paths to recommend for the all-to-all: this test is about the page's
-            // controls, not the planner's judgement. With its default (100 Mbit/s) a fast machine measured the star's
-            // links above what a new path was assumed to carry and greedy had nothing to recommend (the Apply below
-            // failed in 2 runs of 5); with 10 Gbit/s that still happened once in a full CI run (2026-12-05)
-            cfg.putObject("adaptation").put("minIntervalMs", 2000).put("linkMbps", 100_000).put("linkCostMs", 0.1);
+            // the planner's model: a new path as fast as the veth underlay (10 Gbit/s) and with a latency of 10 us, less
+            // than any round trip the star's links measure, so that greedy always has fast paths to recommend for the
+            // all-to-all (one hop instead of two): this test is about the page's controls, not the planner's judgement.
+            // With the default bandwidth (100 Mbit/s) a fast machine measured the star's links above it and greedy had
+            // nothing to recommend (2 runs of 5); with 10 Gbit/s and the default latency that still happened once in a
+            // full CI run (2026-12-05); 100 Gbit/s made it worse (the star's links are modelled at least that fast too,
+            // and latency alone decides)
+            cfg.putObject("adaptation").put("minIntervalMs", 2000).put("linkMbps", 10_000).put("latencyMs", 0.01)
+                    .put("linkCostMs", 0.1);
             // CloudStack's console (here the stand-in's origin) may frame the page, no other site
             String console = "http://127.0.0.1:" + CS_PORT;
             cfg.putObject("auth").putArray("frameAncestors").add(console);

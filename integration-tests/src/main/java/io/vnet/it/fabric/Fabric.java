@@ -220,6 +220,22 @@ public final class Fabric implements AutoCloseable {
         return underlay;
     }
 
+    /**
+     * Deletes the managers' H2 databases in the work directory once they are stopped: the logs
+     * and other small files stay for a look after a failure, the databases (tens of MB after a
+     * long run) would fill the disk over many runs.
+     */
+    private void deleteDatabases() {
+        try (java.util.stream.Stream<Path> files = Files.list(workDir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".mv.db")
+                    || f.getFileName().toString().endsWith(".trace.db")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            System.err.println("fabric " + tag + ": deleting the databases in " + workDir + " failed: " + e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -250,6 +266,7 @@ public final class Fabric implements AutoCloseable {
             Sh.run("ip", "netns", "del", n);
         }
         namespaces.clear();
+        deleteDatabases();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanupHook);
         } catch (IllegalStateException ignored) {

@@ -53,6 +53,9 @@ public final class LinkPort implements Port {
     /** Whether frames wait: then new ones queue behind them (a flow's frames keep their order). */
     private volatile boolean backlog;
     private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether {@link #drain} runs now, and whether it should go round once more when done. */
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean drainAgain;
 
     public LinkPort(LinkSpec spec) {
         this.networks = new LinkNetworks(spec);
@@ -151,27 +154,40 @@ public final class LinkPort implements Port {
 
     /**
      * Hands waiting frames to {@code ch}, fairly, while it takes more; called on its event loop
-     * after a frame was queued and when it becomes writable again.
+     * after a frame was queued and when it becomes writable again. A flush can make the
+     * connection writable again at once and so call this from within itself: that call only
+     * asks the running one to go round again, so the stack stays flat.
      */
     void drain(Channel ch) {
-        boolean wrote = false;
-        while (ch.isWritable()) {
-            Records.FrameRecord r;
-            synchronized (waiting) {
-                r = waiting.poll();
-                if (r == null) {
-                    backlog = false;
-                    break;
+        if (!draining.compareAndSet(false, true)) {
+            drainAgain = true;
+            return;
+        }
+        try {
+            do {
+                drainAgain = false;
+                boolean wrote = false;
+                while (ch.isWritable()) {
+                    Records.FrameRecord r;
+                    synchronized (waiting) {
+                        r = waiting.poll();
+                        if (r == null) {
+                            backlog = false;
+                            break;
+                        }
+                    }
+                    counters.out(r.frame().readableBytes());
+                    ch.write(r, ch.voidPromise());
+                    wrote = true;
                 }
-            }
-            counters.out(r.frame().readableBytes());
-            ch.write(r, ch.voidPromise());
-            wrote = true;
+                if (wrote) {
+                    ch.flush();
+                }
+            } while (drainAgain);
+        } finally {
+            draining.set(false);
         }
-        if (wrote) {
-            ch.flush();
-        }
-        if (channel != ch) {
+        if (channel == null) {
             discardWaiting(); // the connection went while frames waited for it
         }
     }
