@@ -475,18 +475,21 @@ public final class AdaptationLoop implements AdaptationService {
         }
         Map<MacAddress, java.util.Set<String>> now = recommender.reported(network);
         List<String> moved = new ArrayList<>();
+        Map<MacAddress, String> movedTo = new HashMap<>();
         now.forEach((vm, hosts) -> {
             String was = s.rendered.get(vm);
             // a VM still reported by two hosts (the old one has not forgotten it yet) has not settled
             if (was != null && hosts.size() == 1 && !hosts.contains(was)) {
                 moved.add(vm + " " + was + "->" + hosts.iterator().next());
+                movedTo.put(vm, hosts.iterator().next());
             }
         });
         if (moved.isEmpty()) {
             return;
         }
         // the same overlay, and the traffic the plan was made for routed for the new placement
-        Recommender.Planned same = recommender.reroute(network, s.renderedDemand, s.renderedOverlay, s.rendered);
+        Recommender.Planned same = recommender.reroute(network, s.renderedDemand, s.renderedOverlay, s.rendered,
+                movedTo);
         Rollout.Installed next = rollout.render(network, same.result().plan());
         rollout.install(network, next, "adaptation", "VM moved: " + String.join(", ", moved));
         s.rendered = new HashMap<>(same.result().plan().placement().hosts());

@@ -49,11 +49,19 @@ public final class Recommender {
      * rules become when VMs have moved.
      */
     public Planned reroute(NetworkId network, io.vnet.vadapt.Demand demand, Overlay overlay,
-                           java.util.Map<MacAddress, String> known) {
+                           java.util.Map<MacAddress, String> known, java.util.Map<MacAddress, String> moved) {
         long t0 = System.nanoTime();
         io.vnet.vadapt.Problem p = planner.problem(network, false, demand, known);
-        io.vnet.vadapt.Problem kept = new io.vnet.vadapt.Problem(p.demand(), p.placement(), p.underlay(), overlay, p.cost(),
-                false);
+        // the VMs seen to move are where they went, whatever an agent's report says in the meantime (the old host
+        // may list a moved VM again for a while, and the reports are read at another moment than the move was seen)
+        java.util.Map<MacAddress, String> place = new java.util.LinkedHashMap<>(p.placement().hosts());
+        moved.forEach((vm, host) -> {
+            if (place.containsKey(vm)) {
+                place.put(vm, host);
+            }
+        });
+        io.vnet.vadapt.Problem kept = new io.vnet.vadapt.Problem(p.demand(), io.vnet.vadapt.Placement.of(place),
+                p.underlay(), overlay, p.cost(), false);
         Adapter same = Adapters.topK(0);
         Planner.Result r = new Planner.Result(kept, same.adapt(kept, Budget.defaults()));
         return new Planned(describe(network, same.name(), r, (System.nanoTime() - t0) / 1_000_000), r);
