@@ -34,6 +34,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         probes = ctx.executor().scheduleAtFixedRate(() -> {
+            link.drain(ctx.channel()); // a safety net: nothing waits longer than a probe interval for a trigger
             if (link.peerEchoes(ctx.channel())) {
                 ctx.writeAndFlush(Records.keepalive(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
             }

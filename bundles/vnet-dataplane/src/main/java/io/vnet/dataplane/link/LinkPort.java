@@ -159,6 +159,9 @@ public final class LinkPort implements Port {
      * asks the running one to go round again, so the stack stays flat.
      */
     void drain(Channel ch) {
+        if (ch != channel) {
+            return; // not (or no longer) this link's connection: its frames wait for the current one
+        }
         if (!draining.compareAndSet(false, true)) {
             drainAgain = true;
             return;
@@ -189,6 +192,9 @@ public final class LinkPort implements Port {
         }
         if (channel == null) {
             discardWaiting(); // the connection went while frames waited for it
+        } else if (backlog && ch.isWritable() && ch.isActive()) {
+            // it became writable as this call ended (a nested call found it running): go round on the loop
+            ch.eventLoop().execute(() -> drain(ch));
         }
     }
 
