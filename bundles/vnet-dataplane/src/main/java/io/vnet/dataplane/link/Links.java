@@ -49,18 +49,12 @@ public final class Links implements AutoCloseable {
     private final EventLoopGroup group;
     /**
      * How much a link may hold that its socket has not taken yet (Netty's outbound buffer): above
-     * {@code high} the link is congested and the forwarder drops what it would send on it
-     * (counted {@code congested}), so the senders' TCP sees the loss and slows down, instead of
-     * the frames waiting here. Small, so that a frame queued behind a bulk transfer waits
-     * microseconds, not tens of milliseconds: 256 KiB is 0.4 ms at 5 Gbit/s and holds four whole
-     * 64 KiB offloaded records.
+     * {@code high} the link is congested and frames wait in its {@link FairQueue}. Smaller buffers
+     * (64/256 KiB with {@code TCP_NOTSENT_LOWAT} 128 KiB) were measured (BENCHMARKS.md, issue 16):
+     * fairer, but a single flow then loses frames at the link where the tests expect none, and the
+     * ping under load did not improve; sizing them from the link's rate and RTT is still to do.
      */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 << 10, 256 << 10);
-    /**
-     * How much of the socket's send buffer may be not yet sent ({@code TCP_NOTSENT_LOWAT}, with the
-     * epoll transport): the kernel otherwise autotunes it to megabytes, a queue no one can see.
-     */
-    static final long NOTSENT_LOWAT = 128 << 10;
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
     private final Class<? extends Channel> channelClass;
     private final Class<? extends ServerChannel> serverClass;
@@ -214,9 +208,6 @@ public final class Links implements AutoCloseable {
                         pipeline(ch, HelloHandler.accepting(Links.this, acceptingLink()));
                     }
                 });
-        if (epoll()) {
-            b.childOption(io.netty.channel.epoll.EpollChannelOption.TCP_NOTSENT_LOWAT, NOTSENT_LOWAT);
-        }
         ChannelFuture f = b.bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot listen for links on " + listen + ": " + f.cause().getMessage(), f.cause());
@@ -311,11 +302,6 @@ public final class Links implements AutoCloseable {
         return out;
     }
 
-    /** Whether the links run on Netty's epoll transport (whose sockets take Linux's TCP options). */
-    private boolean epoll() {
-        return channelClass.getName().startsWith("io.netty.channel.epoll.");
-    }
-
     private void connect(LinkPort link) {
         if (link.isClosed() || connecting.putIfAbsent(link, Boolean.TRUE) != null) {
             return;
@@ -336,9 +322,6 @@ public final class Links implements AutoCloseable {
                         pipeline(ch, HelloHandler.dialling(Links.this, link));
                     }
                 });
-        if (epoll()) {
-            b.option(io.netty.channel.epoll.EpollChannelOption.TCP_NOTSENT_LOWAT, NOTSENT_LOWAT);
-        }
         b.connect(to.host(), to.port()).addListener((ChannelFuture f) -> {
             connecting.remove(link);
             if (!f.isSuccess()) {
