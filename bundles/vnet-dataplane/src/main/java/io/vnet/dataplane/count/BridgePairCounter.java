@@ -34,9 +34,6 @@ public final class BridgePairCounter implements AutoCloseable {
 
     /** Installs the table (replacing one a previous agent left behind). */
     public static BridgePairCounter start() throws IOException {
-        if (Command.run(null, "nft", "list", "table", "bridge", TABLE).exit() == 0) {
-            Command.must(null, "nft", "delete", "table", "bridge", TABLE);
-        }
         String script = "table bridge " + TABLE + " {\n"
                 + "  set taps { type ifname; }\n"
                 + "  set pairs { type ifname . ether_addr . ether_addr; flags dynamic; counter; size 65536; }\n"
@@ -45,7 +42,7 @@ public final class BridgePairCounter implements AutoCloseable {
                 + "    iifname != @taps oifname != @taps update @pairs { iifname . ether saddr . ether daddr }\n"
                 + "  }\n"
                 + "}\n";
-        Command.must(script, "nft", "-f", "-");
+        io.vnet.dataplane.sys.NftTable.replace(TABLE, script);
         LOG.log(Level.INFO, "counting same-host VM pairs with nftables (table bridge " + TABLE + ")");
         return new BridgePairCounter();
     }
@@ -92,10 +89,6 @@ public final class BridgePairCounter implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Command.run(null, "nft", "delete", "table", "bridge", TABLE);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "removing nftables table " + TABLE + ": " + e.getMessage());
-        }
+        io.vnet.dataplane.sys.NftTable.delete(TABLE, LOG);
     }
 }

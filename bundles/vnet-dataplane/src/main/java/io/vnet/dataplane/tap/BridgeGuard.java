@@ -48,11 +48,8 @@ public final class BridgeGuard implements AutoCloseable {
 
     /** Installs the table (replacing one a previous agent left behind), with an empty chain. */
     public static BridgeGuard start() throws IOException {
-        if (Command.run(null, "nft", "list", "table", "bridge", TABLE).exit() == 0) {
-            Command.must(null, "nft", "delete", "table", "bridge", TABLE);
-        }
-        Command.must("table bridge " + TABLE + " {\n  chain " + CHAIN
-                + " { type filter hook forward priority -200; policy accept; }\n}\n", "nft", "-f", "-");
+        io.vnet.dataplane.sys.NftTable.replace(TABLE, "table bridge " + TABLE + " {\n  chain " + CHAIN
+                + " { type filter hook forward priority -200; policy accept; }\n}\n");
         LOG.log(Level.INFO, "dropping forged source addresses on the bridges in front of the TAPs with nftables (table"
                 + " bridge " + TABLE + ")");
         return new BridgeGuard();
@@ -197,10 +194,6 @@ public final class BridgeGuard implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Command.run(null, "nft", "delete", "table", "bridge", TABLE);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "removing nftables table " + TABLE + ": " + e.getMessage());
-        }
+        io.vnet.dataplane.sys.NftTable.delete(TABLE, LOG);
     }
 }
