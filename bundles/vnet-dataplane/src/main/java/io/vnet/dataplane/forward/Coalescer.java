@@ -31,6 +31,8 @@ public final class Coalescer {
     // the pending segment: the first frame alone, or the merged frame once a second one joined
     private ByteBuf pending;
     private boolean merged;
+    /** The checksum descriptor of the pending segment while it is alone. */
+    private long pendingOffload;
     private Port port;
     private int vni;
     private int segments;
@@ -48,16 +50,26 @@ public final class Coalescer {
 
     /** Takes {@code frame} (and its ownership): merges it with the pending segment or sends that on first. */
     public void offer(Port in, int vni, ByteBuf frame) {
-        int payload = dataSegment(frame);
+        offer(in, vni, frame, Offload.NONE);
+    }
+
+    /**
+     * As {@link #offer(Port, int, ByteBuf)} for a frame that may carry offload work: a frame
+     * that goes on alone keeps its descriptor, a merged one gets its checksum completed with the
+     * rest; a large segment ({@link Offload#isGso}) is never merged.
+     */
+    public void offer(Port in, int vni, ByteBuf frame, long offload) {
+        int payload = Offload.isGso(offload) ? 0 : dataSegment(frame);
         if (payload <= 0) {
             flush();
-            next.forward(in, vni, frame, Offload.NONE);
+            next.forward(in, vni, frame, offload);
             return;
         }
         if (pending != null && !joins(in, vni, frame, payload)) {
             flush();
         }
         if (pending == null) {
+            pendingOffload = offload;
             start(in, vni, frame, payload);
         } else {
             append(frame, payload);
@@ -75,7 +87,7 @@ public final class Coalescer {
         }
         pending = null;
         if (!merged) {
-            next.forward(port, vni, p, Offload.NONE);
+            next.forward(port, vni, p, pendingOffload);
             return;
         }
         int base = p.readerIndex();

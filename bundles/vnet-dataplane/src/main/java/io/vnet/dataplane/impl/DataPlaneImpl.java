@@ -16,10 +16,10 @@ import io.vnet.dataplane.TrafficGrowth;
 import io.vnet.dataplane.count.BridgePairCounter;
 import io.vnet.dataplane.count.PairCounters;
 import io.vnet.dataplane.forward.Forwarder;
-import io.vnet.dataplane.link.LinkPort;
+import io.vnet.dataplane.link.LinkTransport;
+import io.vnet.dataplane.link.OverlayLink;
 import io.vnet.dataplane.link.Links;
 import io.vnet.dataplane.link.VxlanLinks;
-import io.vnet.dataplane.link.VxlanPort;
 import io.vnet.dataplane.pcap.PcapPort;
 import io.vnet.dataplane.tap.TapPort;
 import java.io.IOException;
@@ -78,8 +78,7 @@ public final class DataPlaneImpl implements DataPlane {
             }
             links.readOffloads(config.offloads());
             links.start();
-            vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), config.maxFrame(),
-                    transport.group(), transport.datagram(), forwarder, config.offloads());
+            vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), transport.group(), transport.datagram(), forwarder, config.offloads());
         } catch (IOException e) {
             links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -201,57 +200,67 @@ public final class DataPlaneImpl implements DataPlane {
         return out;
     }
 
+    /** The transports links are made by: TCP and TLS, and VXLAN where this daemon has a VXLAN socket. */
+    private List<LinkTransport> transports() {
+        return vxlan == null ? List.of(links) : List.of(links, vxlan);
+    }
+
+    /** The link {@code id}, whatever carries it, or null. */
+    private OverlayLink link(String id) {
+        for (LinkTransport t : transports()) {
+            OverlayLink l = t.get(id);
+            if (l != null) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** Every link: TCP and TLS ones first, each transport's by id. */
+    private List<OverlayLink> allLinks() {
+        List<OverlayLink> out = new ArrayList<>();
+        for (LinkTransport t : transports()) {
+            out.addAll(t.all());
+        }
+        return out;
+    }
+
     @Override
     public synchronized void addLink(LinkSpec spec) {
-        if (links.get(spec.id()) != null || (vxlan != null && vxlan.get(spec.id()) != null)) {
+        if (link(spec.id()) != null) {
             throw new IllegalArgumentException("link " + spec.id() + " exists already");
         }
-        if (spec.isVxlan()) {
-            if (vxlan == null) {
-                throw new IllegalArgumentException("link " + spec.id() + " is a VXLAN link, but this daemon has no VXLAN"
-                        + " socket (set vxlanListen)");
-            }
-            VxlanPort port = vxlan.add(spec);
-            try {
-                forwarder.addLink(port);
-            } catch (IllegalArgumentException e) {
-                vxlan.remove(spec.id());
-                throw e;
-            }
-            LOG.log(Level.INFO, "link " + spec.id() + " added: peer " + spec.peerHost() + " via vxlan " + spec.connect()
-                    + (spec.flood() ? ", flooding" : ""));
-            return;
+        if (spec.isVxlan() && vxlan == null) {
+            throw new IllegalArgumentException("link " + spec.id() + " is a VXLAN link, but this daemon has no VXLAN"
+                    + " socket (set vxlanListen)");
         }
-        LinkPort port = links.add(spec);
+        LinkTransport transport = spec.isVxlan() ? vxlan : links;
+        OverlayLink port = transport.add(spec);
         try {
             forwarder.addLink(port);
         } catch (IllegalArgumentException e) {
-            links.remove(spec.id());
+            transport.remove(spec.id());
             throw e;
         }
-        links.open(port);
+        transport.open(port);
         LOG.log(Level.INFO, "link " + spec.id() + " added: peer " + spec.peerHost()
-                + (spec.dials() ? " via " + spec.connect() : " (accepting)") + (spec.flood() ? ", flooding" : ""));
+                + (spec.isVxlan() ? " via vxlan " + spec.connect() : spec.dials() ? " via " + spec.connect() : " (accepting)")
+                + (spec.flood() ? ", flooding" : ""));
     }
 
     @Override
     public synchronized void updateLink(LinkSpec spec) {
-        LinkPort tcp = links.get(spec.id());
-        VxlanPort udp = vxlan == null ? null : vxlan.get(spec.id());
-        LinkSpec before = tcp != null ? tcp.spec() : udp != null ? udp.spec() : null;
-        if (before == null) {
+        OverlayLink link = link(spec.id());
+        if (link == null) {
             throw new IllegalArgumentException("no link " + spec.id());
         }
+        LinkSpec before = link.spec();
         if (!before.sameConnection(spec)) {
             throw new IllegalArgumentException("link " + spec.id() + " differs in more than its networks: remove it and"
                     + " add it again");
         }
-        if (tcp != null) {
-            tcp.carry(spec);
-        } else {
-            udp.carry(spec);
-        }
-        List<ForwardingRule> gone = forwarder.networksChanged("link:" + spec.id());
+        link.carry(spec);
+        List<ForwardingRule> gone = forwarder.networksChanged(link.id());
         LOG.log(Level.INFO, "link " + spec.id() + " now carries networks " + spec.networks() + " (was "
                 + before.networks() + ")" + (gone.isEmpty() ? "" : "; rules removed " + gone));
     }
@@ -263,32 +272,25 @@ public final class DataPlaneImpl implements DataPlane {
 
     @Override
     public synchronized boolean removeLink(String id) {
-        if (vxlan != null && vxlan.get(id) != null) {
-            List<ForwardingRule> gone = forwarder.removePort(vxlan.get(id).id());
-            vxlan.remove(id);
-            LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
-            return true;
+        for (LinkTransport t : transports()) {
+            OverlayLink port = t.get(id);
+            if (port != null) {
+                // first stop forwarding to it (its rules and learned addresses go), then close it:
+                // the other way round, frames still routed to it in between would be lost
+                List<ForwardingRule> gone = forwarder.removePort(port.id());
+                t.remove(id);
+                LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
+                return true;
+            }
         }
-        LinkPort port = links.get(id);
-        if (port == null) {
-            return false;
-        }
-        // first stop forwarding to it (its rules and learned addresses go), then close it:
-        // the other way round, frames still routed to it in between would be lost
-        List<ForwardingRule> gone = forwarder.removePort(port.id());
-        links.remove(id);
-        LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
-        return true;
+        return false;
     }
 
     @Override
     public List<LinkSpec> links() {
         List<LinkSpec> out = new ArrayList<>();
-        for (LinkPort l : links.all()) {
+        for (OverlayLink l : allLinks()) {
             out.add(l.spec());
-        }
-        if (vxlan != null) {
-            vxlan.all().forEach(v -> out.add(v.spec()));
         }
         return out;
     }
@@ -502,11 +504,10 @@ public final class DataPlaneImpl implements DataPlane {
         for (PcapPort p : lans.values()) {
             out.add(p.stats());
         }
-        for (LinkPort l : links.all()) {
+        for (OverlayLink l : allLinks()) {
             out.add(l.stats());
         }
         if (vxlan != null) {
-            vxlan.all().forEach(v -> out.add(v.stats()));
             out.add(vxlan.listenerStats());
         }
         int overriding = forwarder.overrides().size();
@@ -566,11 +567,8 @@ public final class DataPlaneImpl implements DataPlane {
     @Override
     public List<io.vnet.api.LinkPath> linkPaths() {
         List<io.vnet.api.LinkPath> out = new ArrayList<>();
-        for (LinkPort l : links.all()) {
+        for (OverlayLink l : allLinks()) {
             out.add(l.path());
-        }
-        if (vxlan != null) {
-            vxlan.all().forEach(v -> out.add(v.path()));
         }
         return out;
     }

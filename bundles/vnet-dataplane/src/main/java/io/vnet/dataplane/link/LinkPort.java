@@ -8,7 +8,6 @@ import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.forward.FlowHash;
 import io.vnet.dataplane.forward.Offload;
-import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * first; what does not fit is dropped from the longest flow and counted {@code congested}, and the
  * VMs' own transports slow down, as they do on a real LAN.
  */
-public final class LinkPort implements Port {
+public final class LinkPort implements OverlayLink {
     private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
     static final long DRAIN_MS = 1000;
     /** The most bytes that wait for a link's connection ({@link FairQueue}); beyond, the longest flow loses. */
@@ -63,6 +62,7 @@ public final class LinkPort implements Port {
         this.state = spec().dials() ? "connecting" : "waiting";
     }
 
+    @Override
     public LinkSpec spec() {
         return networks.spec();
     }
@@ -76,6 +76,7 @@ public final class LinkPort implements Port {
      * The link now carries the networks of {@code next}, the same link otherwise (its connection
      * stays); the forwarder must be told ({@code Forwarder.networksChanged}).
      */
+    @Override
     public void carry(LinkSpec next) {
         networks.carry(next);
     }
@@ -114,7 +115,7 @@ public final class LinkPort implements Port {
     @Override
     public void send(int vni, ByteBuf frame, long offload) {
         if (offload != Offload.NONE && !peerReadsOffloads) {
-            Port.super.send(vni, frame, offload);
+            OverlayLink.super.send(vni, frame, offload);
         } else {
             sendRecord(vni, frame, offload);
         }
@@ -313,6 +314,7 @@ public final class LinkPort implements Port {
     }
 
     /** What this link measured: round trips of its keepalives and the bytes it carried. */
+    @Override
     public io.vnet.api.LinkPath path() {
         long s = srttNanos;
         long m = minRttNanos;
@@ -381,6 +383,7 @@ public final class LinkPort implements Port {
         return b.toString();
     }
 
+    @Override
     public PortStats stats() {
         String peer = spec().peerHost() + (spec().dials() ? " via " + spec().connect() : " (accepting)")
                 + ", sessions " + sessions.get() + (refusedSessions.get() > 0 ? ", refused " + refusedSessions.get() : "")

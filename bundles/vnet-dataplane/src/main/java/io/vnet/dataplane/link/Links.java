@@ -35,7 +35,7 @@ import java.util.function.Function;
  * flush consolidation, idle detection, record decoder, frame encoder, hello, then the link
  * handler.
  */
-public final class Links implements AutoCloseable {
+public final class Links implements LinkTransport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Links.class.getName());
     /** At most this many flushes are merged into one. */
     static final int FLUSH_BATCH = 64;
@@ -258,7 +258,8 @@ public final class Links implements AutoCloseable {
         return new LinkHandler(link, forwarder, () -> scheduleReconnect(link), keepalive.toMillis());
     }
 
-    /** Adds a link and, if it dials, starts connecting. */
+    /** Adds a link; {@link #open} starts connecting if it dials. */
+    @Override
     public LinkPort add(LinkSpec spec) {
         LinkPort port = new LinkPort(spec);
         if (links.putIfAbsent(spec.id(), port) != null) {
@@ -277,12 +278,14 @@ public final class Links implements AutoCloseable {
     }
 
     /** Starts a dialling link's first connection; call once the forwarder knows the port. */
-    public void open(LinkPort port) {
-        if (port.spec().dials()) {
+    @Override
+    public void open(OverlayLink link) {
+        if (link instanceof LinkPort port && links.get(port.spec().id()) == port && port.spec().dials()) {
             connect(port);
         }
     }
 
+    @Override
     public LinkPort remove(String id) {
         LinkPort port = links.remove(id);
         if (port != null) {
@@ -292,10 +295,12 @@ public final class Links implements AutoCloseable {
         return port;
     }
 
+    @Override
     public LinkPort get(String id) {
         return links.get(id);
     }
 
+    @Override
     public List<LinkPort> all() {
         List<LinkPort> out = new ArrayList<>(links.values());
         out.sort((a, b) -> a.spec().id().compareTo(b.spec().id()));

@@ -21,6 +21,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.vnet.dataplane.forward.Coalescer;
 import io.vnet.dataplane.forward.Forwarder;
 import io.vnet.dataplane.forward.Frames;
+import io.vnet.dataplane.forward.InferredOffload;
 import io.vnet.dataplane.forward.PortCounters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -38,10 +39,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * per flow, so the port is not part of the match). Datagrams from unknown addresses, without
  * the VNI flag, or too short to hold a frame are dropped and counted.
  */
-public final class VxlanLinks implements AutoCloseable {
+public final class VxlanLinks implements LinkTransport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VxlanLinks.class.getName());
     /** Datagrams read per system call where the transport can (epoll's recvmmsg). */
-    static final int RECV_BATCH = 16;
+    static final int RECV_BATCH = 8;
+    /** Whether the socket asks for UDP GRO (off with -Dvnet.vxlan.gro=false, to compare). */
+    static final boolean UDP_GRO = !"false".equals(System.getProperty("vnet.vxlan.gro"));
+    /** The largest UDP payload an IPv4 datagram holds: what one slot of a read takes. */
+    static final int MAX_DATAGRAM = 65_535 - 20 - 8;
 
     private final Forwarder forwarder;
     private final boolean coalesce;
@@ -54,18 +59,25 @@ public final class VxlanLinks implements AutoCloseable {
      * @param coalesce merge the TCP segments that arrive in one batch of datagrams into large
      *                 offloaded segments (see {@link Coalescer}), for ports that carry them
      */
-    public VxlanLinks(Endpoint listen, int maxFrame, EventLoopGroup group, Class<? extends Channel> datagramClass,
+    public VxlanLinks(Endpoint listen, EventLoopGroup group, Class<? extends Channel> datagramClass,
                       Forwarder forwarder, boolean coalesce) throws IOException {
         this.forwarder = forwarder;
         this.coalesce = coalesce;
-        int datagram = maxFrame + Vxlan.HEADER;
         Bootstrap b = new Bootstrap().group(group).channel(datagramClass);
         if (datagramClass == EpollDatagramChannel.class) {
-            // recvmmsg: up to RECV_BATCH datagrams per system call, into one buffer
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * RECV_BATCH));
+            // Every slot of a read holds the largest datagram there is: a kernel VXLAN peer's
+            // large TCP send crosses a veth whole, and with UDP GRO a peer's UDP GSO send comes
+            // as one train of datagrams of one size, which Netty hands on one datagram at a time.
+            // Netty reads the train's segment size only with recvmsg (one per system call);
+            // without GRO, recvmmsg reads up to RECV_BATCH datagrams per call.
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM
+                            * (UDP_GRO ? 1 : RECV_BATCH)));
+            if (UDP_GRO) {
+                b.option(EpollChannelOption.UDP_GRO, true);
+            }
         } else {
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram + 64));
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
         }
         ChannelFuture f = b
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -99,6 +111,7 @@ public final class VxlanLinks implements AutoCloseable {
         return 1500;
     }
 
+    @Override
     public VxlanPort add(LinkSpec spec) {
         InetSocketAddress peer;
         try {
@@ -122,6 +135,7 @@ public final class VxlanLinks implements AutoCloseable {
         return port;
     }
 
+    @Override
     public VxlanPort remove(String id) {
         VxlanPort p = byId.remove(id);
         if (p != null) {
@@ -130,10 +144,12 @@ public final class VxlanLinks implements AutoCloseable {
         return p;
     }
 
+    @Override
     public VxlanPort get(String id) {
         return byId.get(id);
     }
 
+    @Override
     public List<VxlanPort> all() {
         List<VxlanPort> out = new ArrayList<>(byId.values());
         out.sort((a, b) -> a.spec().id().compareTo(b.spec().id()));
@@ -186,10 +202,13 @@ public final class VxlanLinks implements AutoCloseable {
             }
             counters.in(len);
             ByteBuf frame = in.retainedSlice(in.readerIndex() + Vxlan.HEADER, len);
+            // a kernel VXLAN peer on an underlay that does not complete checksums or cut large
+            // segments (a veth, a bridge) leaves them to offload: passed on as a TAP's header would
+            long offload = InferredOffload.of(frame, port.mtu());
             if (coalescer != null) {
-                coalescer.offer(port, Vxlan.vni(in), frame);
+                coalescer.offer(port, Vxlan.vni(in), frame, offload);
             } else {
-                forwarder.forward(port, Vxlan.vni(in), frame);
+                forwarder.forward(port, Vxlan.vni(in), frame, offload);
             }
         }
     }

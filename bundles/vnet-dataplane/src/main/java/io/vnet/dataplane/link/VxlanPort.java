@@ -9,7 +9,6 @@ import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.forward.Offload;
-import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.Segments;
 import io.vnet.dataplane.forward.PortCounters;
 import java.net.InetSocketAddress;
@@ -18,7 +17,7 @@ import java.net.InetSocketAddress;
  * A VXLAN link: frames go out as VXLAN datagrams to the peer's endpoint from the daemon's
  * VXLAN socket. There is no connection, so the link is up while the socket is.
  */
-public final class VxlanPort implements Port {
+public final class VxlanPort implements OverlayLink {
     private final LinkNetworks networks;
     private final String portId;
     private final InetSocketAddress peer;
@@ -47,6 +46,7 @@ public final class VxlanPort implements Port {
         this.socket = socket;
     }
 
+    @Override
     public LinkSpec spec() {
         return networks.spec();
     }
@@ -56,10 +56,7 @@ public final class VxlanPort implements Port {
         return networks.carries(vni);
     }
 
-    /**
-     * The link now carries the networks of {@code next}, the same link otherwise (its connection
-     * stays); the forwarder must be told ({@code Forwarder.networksChanged}).
-     */
+    @Override
     public void carry(LinkSpec next) {
         networks.carry(next);
     }
@@ -87,6 +84,11 @@ public final class VxlanPort implements Port {
     @Override
     public int maxFrame() {
         return innerMtu + 18;
+    }
+
+    /** The largest IP packet this link carries in one datagram. */
+    int mtu() {
+        return innerMtu;
     }
 
     @Override
@@ -124,7 +126,7 @@ public final class VxlanPort implements Port {
     @Override
     public void send(int vni, ByteBuf frame, long offload) {
         if (!Offload.isGso(offload) || !UDP_GSO || !(socket instanceof EpollDatagramChannel)) {
-            Port.super.send(vni, frame, offload);
+            OverlayLink.super.send(vni, frame, offload);
             return;
         }
         try {
@@ -171,6 +173,7 @@ public final class VxlanPort implements Port {
     }
 
     /** A VXLAN link has no keepalives, so no round trip: only the bytes it carried. */
+    @Override
     public io.vnet.api.LinkPath path() {
         return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "vxlan", socket.isActive(), -1, -1,
                 counters.bytesOut(), counters.bytesIn(), spec().networks());
@@ -189,6 +192,7 @@ public final class VxlanPort implements Port {
         return true;
     }
 
+    @Override
     public PortStats stats() {
         return counters.snapshot("link", spec().id(), socket.isActive() ? "up" : "down",
                 spec().peerHost() + " via vxlan " + spec().connect() + ", mtu " + innerMtu + (spec().flood() ? ", flood" : "")

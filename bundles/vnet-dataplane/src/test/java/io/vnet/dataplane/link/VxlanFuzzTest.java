@@ -47,7 +47,7 @@ class VxlanFuzzTest {
     static void setUp() throws Exception {
         for (int i = 0; i < 2; i++) {
             Forwarder forwarder = new Forwarder();
-            VxlanLinks links = new VxlanLinks(Endpoint.parse("127.0.0.1:4789"), 1518, LOOP, FakeDatagramChannel.class,
+            VxlanLinks links = new VxlanLinks(Endpoint.parse("127.0.0.1:4789"), LOOP, FakeDatagramChannel.class,
                     forwarder, i == 1);
             FakeDatagramChannel socket = FakeDatagramChannel.last();
             socket.config().setAllocator(BUFFERS.alloc());
