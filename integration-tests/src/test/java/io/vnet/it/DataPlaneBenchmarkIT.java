@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every row of the data plane benchmark works end to end: a short run of each (1 s iperf3
- * with 1 and 4 streams, 5 pings, no warm-up) moves data and answers every ping. The figures
+ * with 1 and 4 streams, 5 pings, 2 pings a second apart, no warm-up) moves data and answers every ping. The figures
  * of so short a run mean nothing; the benchmark itself is scripts/bench-dataplane.sh.
  */
 class DataPlaneBenchmarkIT {
@@ -22,7 +22,7 @@ class DataPlaneBenchmarkIT {
     void everyRowCarriesTrafficAndIsMeasured() throws Exception {
         BenchOptions defaults = BenchOptions.defaults(Fabric.repo());
         BenchOptions quick = new BenchOptions(List.of(Transport.values()), 1, 5, 0.01, 0, defaults.mtu(),
-                Fabric.repo().resolve("integration-tests/target/bench-dataplane-it.md"));
+                Fabric.repo().resolve("integration-tests/target/bench-dataplane-it.md"), 2);
         Map<Transport, RowResult> results = DataPlaneBenchmark.run(quick);
         assertEquals(List.of(Transport.values()), List.copyOf(results.keySet()), "every row ran, in order");
         for (RowResult r : results.values()) {
@@ -30,6 +30,7 @@ class DataPlaneBenchmarkIT {
             assertEquals(5, r.pingsSent(), row);
             assertEquals(5, r.pingsReceived(), row + ": every ping answered");
             assertTrue(r.rttAvgMicros() > 0 && r.rttMaxMicros() >= r.rttAvgMicros() && r.rttMedianMicros() > 0, row + ": RTT read");
+            assertEquals(2, r.idlePing().received(), row + ": every ping one second apart answered");
             assertTrue(r.oneStream().bytesReceived() > 10_000 && r.fourStreams().bytesReceived() > 10_000,
                     row + ": iperf3 moved data with 1 and 4 streams");
             assertTrue(r.gbps(1) > 0 && r.gbps(4) > 0, row);
@@ -40,6 +41,7 @@ class DataPlaneBenchmarkIT {
             if (daemon) {
                 assertTrue(r.cpuSecondsPerGB() > 0 && r.peakRssMiB() > 1, row + ": " + r.cpuSecondsPerGB() + " s/GB, "
                         + r.peakRssMiB() + " MiB");
+                assertTrue(r.idleCpuPercent() >= 0, row + ": idle CPU measured: " + r.idleCpuPercent());
             }
         }
     }

@@ -13,15 +13,17 @@ import java.util.List;
  * @param warmupSeconds a 1-stream iperf3 run before measuring (the agent's JIT), 0 for none
  * @param mtu the VMs' MTU, the same in every row (the underlay stays at 1500)
  * @param out where the Markdown table is written
+ * @param idlePings pings one second apart on the otherwise idle path (0: none), during which the
+ *     forwarders' idle CPU is measured
  */
 public record BenchOptions(List<Transport> rows, int seconds, int pings, double pingInterval, int warmupSeconds, int mtu,
-        Path out) {
-    static final String USAGE = "usage: DataPlaneBenchmark [--only ROW,...] [--seconds N] [--pings N] [--warmup N]"
-            + " [--mtu N] [--out FILE]\n  rows: " + Transport.ids();
+        Path out, int idlePings) {
+    static final String USAGE = "usage: DataPlaneBenchmark [--only ROW,...] [--seconds N] [--pings N] [--idle-pings N]"
+            + " [--warmup N] [--mtu N] [--out FILE]\n  rows: " + Transport.ids();
 
     public static BenchOptions defaults(Path repo) {
         return new BenchOptions(List.of(Transport.values()), 10, 100, 0.01, 3, 1450,
-                repo.resolve("integration-tests/target/bench-dataplane.md"));
+                repo.resolve("integration-tests/target/bench-dataplane.md"), 10);
     }
 
     public static BenchOptions parse(String[] args, Path repo) {
@@ -37,11 +39,12 @@ public record BenchOptions(List<Transport> rows, int seconds, int pings, double 
             String v = args[++i];
             o = switch (flag) {
                 case "--only" -> o.withRows(Transport.parseList(v));
-                case "--seconds" -> new BenchOptions(o.rows, positive(flag, v), o.pings, o.pingInterval, o.warmupSeconds, o.mtu, o.out);
-                case "--pings" -> new BenchOptions(o.rows, o.seconds, positive(flag, v), o.pingInterval, o.warmupSeconds, o.mtu, o.out);
-                case "--warmup" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, Integer.parseInt(v), o.mtu, o.out);
-                case "--mtu" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, o.warmupSeconds, positive(flag, v), o.out);
-                case "--out" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, o.warmupSeconds, o.mtu, Path.of(v));
+                case "--seconds" -> new BenchOptions(o.rows, positive(flag, v), o.pings, o.pingInterval, o.warmupSeconds, o.mtu, o.out, o.idlePings);
+                case "--pings" -> new BenchOptions(o.rows, o.seconds, positive(flag, v), o.pingInterval, o.warmupSeconds, o.mtu, o.out, o.idlePings);
+                case "--idle-pings" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, o.warmupSeconds, o.mtu, o.out, nonNegative(flag, v));
+                case "--warmup" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, nonNegative(flag, v), o.mtu, o.out, o.idlePings);
+                case "--mtu" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, o.warmupSeconds, positive(flag, v), o.out, o.idlePings);
+                case "--out" -> new BenchOptions(o.rows, o.seconds, o.pings, o.pingInterval, o.warmupSeconds, o.mtu, Path.of(v), o.idlePings);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             };
         }
@@ -52,7 +55,15 @@ public record BenchOptions(List<Transport> rows, int seconds, int pings, double 
     }
 
     public BenchOptions withRows(List<Transport> r) {
-        return new BenchOptions(r, seconds, pings, pingInterval, warmupSeconds, mtu, out);
+        return new BenchOptions(r, seconds, pings, pingInterval, warmupSeconds, mtu, out, idlePings);
+    }
+
+    private static int nonNegative(String flag, String v) {
+        int n = Integer.parseInt(v);
+        if (n < 0) {
+            throw new IllegalArgumentException(flag + " must not be negative: " + v);
+        }
+        return n;
     }
 
     private static int positive(String flag, String v) {

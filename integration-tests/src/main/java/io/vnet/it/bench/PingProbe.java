@@ -24,7 +24,8 @@ public final class PingProbe {
     }
 
     static List<String> command(Vm to, int count, double interval) {
-        return List.of("ping", "-n", "-c", Integer.toString(count), "-i", Double.toString(interval), "-W", "1",
+        return List.of("ping", "-n", "-c", Integer.toString(count), "-i",
+                java.math.BigDecimal.valueOf(interval).toPlainString(), "-W", "1",
                 "-s", "56", to.ip());
     }
 

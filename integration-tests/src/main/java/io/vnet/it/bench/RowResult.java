@@ -12,9 +12,13 @@ import java.util.List;
  * @param cpuSecondsPerGB user+system CPU seconds of both forwarding daemons over the two iperf3 runs,
  *     per 10^9 bytes received; NaN for kernel paths
  * @param peakRssMiB the larger VmHWM of the two daemons at the end; NaN for kernel paths
+ * @param idlePing pings one second apart on the idle path; null if none were asked for
+ * @param idleCpuPercent the busier daemon's CPU over those pings, in percent of one core; NaN for
+ *     kernel paths or without them
  */
 public record RowResult(Transport transport, int mtu, List<String> offloads, List<String> setup, PingProbe.Result ping,
-        IperfProbe.Result oneStream, IperfProbe.Result fourStreams, double cpuSecondsPerGB, double peakRssMiB) {
+        IperfProbe.Result oneStream, IperfProbe.Result fourStreams, double cpuSecondsPerGB, double peakRssMiB,
+        PingProbe.Result idlePing, double idleCpuPercent) {
 
     public double gbps(int streams) {
         return (streams == 1 ? oneStream : fourStreams).gbps();

@@ -10,6 +10,7 @@ final class Targets {
     static final double RTT_MARGIN_MICROS = 150;
     static final double RSS_LIMIT_MIB = 256;
     static final double CPU_LIMIT_S_PER_GB = 1.5;
+    static final double IDLE_CPU_LIMIT_PERCENT = 1;
 
     /** One target: what it asks, what was measured, and whether it is met (null: not measured in this run). */
     record Check(String target, String measured, Boolean met) {
@@ -32,6 +33,12 @@ final class Targets {
         checks.add(cpu(results, Transport.AGENT_TCP, CPU_LIMIT_S_PER_GB));
         for (Transport t : List.of(Transport.AGENT_TCP, Transport.AGENT_TLS, Transport.AGENT_VXLAN)) {
             checks.add(rtt(results, t));
+        }
+        for (Transport t : List.of(Transport.AGENT_TCP, Transport.AGENT_TLS, Transport.AGENT_VXLAN)) {
+            checks.add(idleRtt(results, t));
+        }
+        for (Transport t : List.of(Transport.AGENT_TCP, Transport.AGENT_TLS, Transport.AGENT_VXLAN)) {
+            checks.add(idleCpu(results, t));
         }
         // earlier issues' targets, still reported
         checks.add(throughput(results, Transport.AGENT_TCP, Transport.TINC_PLAIN, 2));
@@ -77,6 +84,31 @@ final class Targets {
         return new Check(target, String.format("%.0f µs vs %.0f µs (kernel VXLAN %.0f µs); averages %.0f and %.0f µs",
                 r.rttMedianMicros(), limit, ref.rttMedianMicros(), r.rttAvgMicros(), ref.rttAvgMicros()),
                 r.rttMedianMicros() <= limit);
+    }
+
+    private static Check idleRtt(Map<Transport, RowResult> results, Transport row) {
+        String target = "median ping RTT at one ping a second (idle path), " + row.label() + " ≤ kernel VXLAN + "
+                + (int) RTT_MARGIN_MICROS + " µs";
+        RowResult r = results.get(row);
+        RowResult ref = results.get(Transport.KERNEL_VXLAN);
+        if (r == null || ref == null || r.idlePing() == null || ref.idlePing() == null) {
+            return new Check(target, "row, reference or idle pings not run", null);
+        }
+        double median = r.idlePing().medianMs() * 1000;
+        double refMedian = ref.idlePing().medianMs() * 1000;
+        double limit = refMedian + RTT_MARGIN_MICROS;
+        return new Check(target, String.format("%.0f µs vs %.0f µs (kernel VXLAN %.0f µs)", median, limit, refMedian),
+                median <= limit);
+    }
+
+    private static Check idleCpu(Map<Transport, RowResult> results, Transport row) {
+        String target = "idle CPU < " + IDLE_CPU_LIMIT_PERCENT + "% of a core, " + row.label();
+        RowResult r = results.get(row);
+        if (r == null || Double.isNaN(r.idleCpuPercent())) {
+            return new Check(target, "row or idle pings not run", null);
+        }
+        return new Check(target, String.format("%.2f%% (the busier agent, over the pings one second apart)",
+                r.idleCpuPercent()), r.idleCpuPercent() < IDLE_CPU_LIMIT_PERCENT);
     }
 
     private static Check rss(Map<Transport, RowResult> results, Transport row) {

@@ -17,13 +17,16 @@ class BenchOptionsTest {
         assertEquals(List.of(Transport.values()), o.rows());
         assertEquals(10, o.seconds());
         assertEquals(100, o.pings());
+        assertEquals(10, o.idlePings());
         assertEquals(1450, o.mtu());
         assertEquals(REPO.resolve("integration-tests/target/bench-dataplane.md"), o.out());
     }
 
     @Test
     void onlyKeepsTableOrderAndDurationsParse() {
-        BenchOptions o = BenchOptions.parse(new String[] {"--only", "udp,vxlan, tcp", "--seconds", "3", "--warmup", "0"}, REPO);
+        BenchOptions o = BenchOptions.parse(new String[] {"--only", "udp,vxlan, tcp", "--seconds", "3", "--warmup", "0",
+            "--idle-pings", "0"}, REPO);
+        assertEquals(0, o.idlePings());
         assertEquals(List.of(Transport.KERNEL_VXLAN, Transport.AGENT_TCP, Transport.AGENT_VXLAN), o.rows());
         assertEquals(3, o.seconds());
         assertEquals(0, o.warmupSeconds());
@@ -36,6 +39,7 @@ class BenchOptionsTest {
         assertTrue(e.getMessage().contains("direct,vxlan,vxlan-wg,tinc,tinc-none,tcp,tls,udp"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--seconds"}, REPO));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--seconds", "0"}, REPO));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--idle-pings", "-1"}, REPO));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--fast", "1"}, REPO));
     }
 
