@@ -24,11 +24,15 @@ import java.time.Duration;
  *                     large TCP sends cross user space, and links to peers that read them, whole
  * @param maxLearned   the most addresses learned per network (and on any one port); beyond it the
  *                     least recently seen is evicted, counted
+ * @param realtimePriority 0: the event loop threads are scheduled as any process; 1..99: they
+ *                     ask for SCHED_RR at that priority, so that a frame is forwarded when it
+ *                     arrives rather than after busy guests' time slices (see
+ *                     {@link io.vnet.dataplane.sys.Scheduling})
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
                               Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls,
-                              boolean offloads, int maxLearned) {
+                              boolean offloads, int maxLearned, int realtimePriority) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
     public static final int DEFAULT_MAX_LEARNED = 4096;
@@ -50,6 +54,10 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
         if (maxLearned < 1 || maxLearned > MAX_LEARNED) {
             throw new IllegalArgumentException("maxLearned " + maxLearned + ": expected 1.." + MAX_LEARNED);
         }
+        if (realtimePriority < 0 || realtimePriority > 99) {
+            throw new IllegalArgumentException("realtimePriority " + realtimePriority + ": expected 0 (normal scheduling)"
+                    + " or 1..99 (SCHED_RR)");
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0");
         }
@@ -58,6 +66,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true,
-                DEFAULT_MAX_LEARNED);
+                DEFAULT_MAX_LEARNED, 0);
     }
 }

@@ -31,7 +31,7 @@ class AgentConfigTest {
                          {"id": "from-b", "peer": "host-b", "transport": "TCP", "vnis": [200, 100]} ],
               "rules": [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"},
                          {"vni": 100, "dst": "broadcast", "to": "interface:vnet100"} ],
-              "keepaliveMs": 1000, "backoffMinMs": 50, "backoffMaxMs": 2000, "maxMtu": 1500, "eventLoops": 2
+              "keepaliveMs": 1000, "backoffMinMs": 50, "backoffMaxMs": 2000, "maxMtu": 1500, "eventLoops": 2, "realtimePriority": 0
             }
             """;
 
@@ -70,6 +70,7 @@ class AgentConfigTest {
         assertEquals(Duration.ofMillis(50), c.dataPlane().backoffMin());
         assertEquals(Duration.ofSeconds(2), c.dataPlane().backoffMax());
         assertEquals(2, c.dataPlane().eventLoops());
+        assertEquals(0, c.dataPlane().realtimePriority(), "normal scheduling asked for");
     }
 
     @Test
@@ -84,6 +85,7 @@ class AgentConfigTest {
         assertEquals(Duration.ofMillis(100), c.dataPlane().backoffMin());
         assertEquals(Duration.ofSeconds(5), c.dataPlane().backoffMax());
         assertEquals(1, c.dataPlane().eventLoops(), "one event loop: no hand-over between threads per frame");
+        assertEquals(1, c.dataPlane().realtimePriority(), "the event loop asks for SCHED_RR at priority 1");
         assertTrue(c.dataPlane().offloads());
     }
 

@@ -68,7 +68,7 @@ public final class DataPlaneImpl implements DataPlane {
                 LOG.log(Level.ERROR, "traffic between VMs on this host will not be counted: " + e.getMessage());
             }
         }
-        this.transport = Transport.create(config.eventLoops());
+        this.transport = Transport.create(config.eventLoops(), config.realtimePriority());
         this.links = new Links(config.hostId(), config.listen(), config.maxFrame(), config.keepalive(),
                 config.backoffMin(), config.backoffMax(), transport.group(), transport.channel(),
                 transport.server(), forwarder);

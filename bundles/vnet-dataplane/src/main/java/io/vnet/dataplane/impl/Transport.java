@@ -19,16 +19,53 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 record Transport(String name, EventLoopGroup group, Class<? extends Channel> channel,
                  Class<? extends ServerChannel> server, Class<? extends Channel> datagram) {
 
-    static Transport create(int threads) {
+    /**
+     * @param threads          event loop threads (0: one per core)
+     * @param realtimePriority 0 for normal scheduling, else each event loop thread asks for SCHED_RR
+     *                         at this priority ({@link io.vnet.dataplane.sys.Scheduling}); where it is
+     *                         refused, the threads run normally and a warning says why
+     */
+    static Transport create(int threads, int realtimePriority) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         DefaultThreadFactory tf = new DefaultThreadFactory("vnet-link", true);
+        Transport t;
         if (Epoll.isAvailable()) {
-            return new Transport("epoll", new MultiThreadIoEventLoopGroup(n, tf, EpollIoHandler.newFactory()),
+            t = new Transport("epoll", new MultiThreadIoEventLoopGroup(n, tf, EpollIoHandler.newFactory()),
                     EpollSocketChannel.class, EpollServerSocketChannel.class, EpollDatagramChannel.class);
+        } else {
+            System.getLogger(Transport.class.getName()).log(System.Logger.Level.WARNING,
+                    "native epoll unavailable (" + Epoll.unavailabilityCause() + "); using NIO");
+            t = new Transport("nio", new MultiThreadIoEventLoopGroup(n, tf, NioIoHandler.newFactory()),
+                    NioSocketChannel.class, NioServerSocketChannel.class, NioDatagramChannel.class);
         }
-        System.getLogger(Transport.class.getName()).log(System.Logger.Level.WARNING,
-                "native epoll unavailable (" + Epoll.unavailabilityCause() + "); using NIO");
-        return new Transport("nio", new MultiThreadIoEventLoopGroup(n, tf, NioIoHandler.newFactory()),
-                NioSocketChannel.class, NioServerSocketChannel.class, NioDatagramChannel.class);
+        if (realtimePriority > 0) {
+            t.schedule(realtimePriority);
+        }
+        return t;
+    }
+
+    /** Each event loop thread puts itself into SCHED_RR (a thread's class is its own, so each must ask). */
+    private void schedule(int priority) {
+        System.Logger log = System.getLogger(Transport.class.getName());
+        String refused = null;
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            try {
+                String why = e.submit(() -> io.vnet.dataplane.sys.Scheduling.realtime(priority)).get();
+                refused = refused == null ? why : refused;
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException ee) {
+                refused = String.valueOf(ee.getCause());
+            }
+        }
+        if (refused == null) {
+            log.log(System.Logger.Level.INFO, "event loop threads run in SCHED_RR at priority " + priority
+                    + " (realtimePriority): frames do not wait behind busy guests");
+        } else {
+            log.log(System.Logger.Level.WARNING, "event loop threads run with normal scheduling: SCHED_RR at priority "
+                    + priority + " was refused: " + refused + "; frames will wait behind busy guests (set"
+                    + " realtimePriority 0 to silence this)");
+        }
     }
 }
