@@ -116,7 +116,7 @@ public final class FairnessBenchmark {
             if (path == Star.AGENTS) {
                 List<Host> all = new ArrayList<>(hosts);
                 all.add(hub);
-                Patterns.startStar(fabric, all, VNI);
+                Patterns.startStar(fabric, all, VNI, Testbeds::benchSettings);
             } else {
                 kernelStar(fabric, hosts, hub);
             }
@@ -237,10 +237,10 @@ public final class FairnessBenchmark {
             Vm b1 = fabric.addVm(b, "b1", 100, MTU);
             Vm a2 = fabric.addVm(a, "a2", 200, MTU);
             Vm b2 = fabric.addVm(b, "b2", 200, MTU);
-            fabric.startAgent(b, AgentConfigBuilder.forHost(b).network(100, 1500).network(200, 1500)
-                    .accept("to-a", a.name(), true).build());
-            fabric.startAgent(a, AgentConfigBuilder.forHost(a).network(100, 1500).network(200, 1500)
-                    .dial("to-b", b, true).build()).awaitLinkUp("to-b", 15_000);
+            fabric.startAgent(b, Testbeds.benchSettings(AgentConfigBuilder.forHost(b).network(100, 1500).network(200, 1500)
+                    .accept("to-a", a.name(), true)).build());
+            fabric.startAgent(a, Testbeds.benchSettings(AgentConfigBuilder.forHost(a).network(100, 1500).network(200, 1500)
+                    .dial("to-b", b, true)).build()).awaitLinkUp("to-b", 15_000);
             PingProbe.awaitPath(a1, b1, 30_000, "network 100");
             PingProbe.awaitPath(a2, b2, 30_000, "network 200");
             ExecutorService pool = Executors.newFixedThreadPool(2);

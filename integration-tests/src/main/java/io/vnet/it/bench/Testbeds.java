@@ -26,6 +26,15 @@ final class Testbeds {
     /** What VXLAN adds to a frame over IPv4: outer IP 20, UDP 8, VXLAN 8, inner Ethernet 14. */
     static final int VXLAN_OVERHEAD = 50;
 
+    /**
+     * The agents' settings a benchmark run may change from their defaults, to compare:
+     * {@code -Dvnet.bench.realtimePriority=N} (0: normal scheduling; the default is 1).
+     */
+    public static AgentConfigBuilder benchSettings(AgentConfigBuilder b) {
+        Integer rt = Integer.getInteger("vnet.bench.realtimePriority");
+        return rt == null ? b : b.set("realtimePriority", rt);
+    }
+
     private Testbeds() {
     }
 
@@ -129,6 +138,8 @@ final class Testbeds {
                 cb.insecure();
             }
         }
+        benchSettings(ca);
+        benchSettings(cb);
         AgentProcess agentB = fabric.startAgent(b, cb.build());
         AgentProcess agentA = fabric.startAgent(a, ca.build());
         if (link != null) {

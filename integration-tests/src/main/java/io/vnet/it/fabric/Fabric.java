@@ -211,6 +211,20 @@ public final class Fabric implements AutoCloseable {
         closeFirst.add(resource);
     }
 
+    /**
+     * Stops, by pid, whatever still runs in namespace {@code ns} that this fabric did not stop
+     * itself: daemons that detached from the processes it started (OpenMPI's orted daemonizes,
+     * for one). Deleting a namespace would leave them running in it.
+     */
+    private void stopLeftovers(String ns) {
+        for (String pid : Sh.run("ip", "netns", "pids", ns).out().split("\\s+")) {
+            if (!pid.isBlank() && pid.chars().allMatch(Character::isDigit)) {
+                System.err.println("fabric " + tag + ": stopping pid " + pid + ", still running in " + ns);
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessUtil::stop);
+            }
+        }
+    }
+
     public List<String> namespaces() {
         return List.copyOf(namespaces);
     }
@@ -262,6 +276,9 @@ public final class Fabric implements AutoCloseable {
         }
         List<String> ns = new ArrayList<>(namespaces);
         Collections.reverse(ns);
+        for (String n : ns) {
+            stopLeftovers(n);
+        }
         for (String n : ns) {
             Sh.run("ip", "netns", "del", n);
         }
