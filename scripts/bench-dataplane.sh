@@ -4,7 +4,7 @@
 # switch mode (default crypto and none), and the agent
 # over TCP, mutual TLS and UDP/VXLAN, all in one run. Prints a Markdown table (ratios to kernel VXLAN
 # and to tinc, the agent's CPU s/GB and peak RSS, the targets) and writes it to
-# integration-tests/target/bench-dataplane.md. Takes about 4 minutes with the defaults.
+# integration-tests/target/bench-dataplane.md. Takes about 8 minutes with the defaults.
 # Arguments: [--only direct,vxlan,vxlan-wg,tinc,tinc-none,tcp,tls,udp] [--seconds 10] [--pings 100] [--idle-pings 10] [--warmup 3]
 #            [--mtu 1450] [--out FILE]
 # VNET_MVN_ARGS: extra Maven arguments for the build (e.g. "-o -Dmaven.repo.local=DIR").

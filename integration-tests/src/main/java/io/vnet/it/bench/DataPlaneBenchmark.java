@@ -18,7 +18,7 @@ import java.util.Map;
  * (also written to {@code --out}) with ratios to kernel VXLAN and to tinc, the agent's CPU
  * seconds per GB and peak RSS, and whether each of the issue's targets is met.
  *
- * <p>Usage: {@code DataPlaneBenchmark [--only ROW,...] [--seconds N] [--pings N] [--warmup N] [--mtu N] [--out FILE]}
+ * <p>Usage: {@code DataPlaneBenchmark [--only ROW,...] [--seconds N] [--pings N] [--idle-pings N] [--warmup N] [--mtu N] [--out FILE]}
  * (run by {@code scripts/bench-dataplane.sh}; rows: direct, vxlan, vxlan-wg, tinc, tinc-none, tcp, tls, udp).
  */
 public final class DataPlaneBenchmark {
