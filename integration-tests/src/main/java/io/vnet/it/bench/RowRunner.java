@@ -13,9 +13,9 @@ import java.util.List;
 final class RowRunner {
     /**
      * Pings after the iperf3 warm-up, before the measured ones: the small-frame path reaches the
-     * JIT's top tier only after some 15,000 frames (C2's invocation thresholds); before that a
-     * ping a second took about twice as long through the agents (430-510 µs against 230 µs
-     * after 20,000). A long-running agent's path is compiled; this measures that agent.
+     * JIT's top tier only after some 15,000 frames (C2's invocation thresholds); after 2,000, a
+     * trace of a ping a second showed the agents waking the compiler threads mid-ping. A
+     * long-running agent's path is compiled; this measures that agent.
      */
     static final int WARMUP_PINGS = Integer.getInteger("vnet.bench.warmupPings", 20_000);
     /** Seconds between the warm-up pings (root may ping this fast). */
