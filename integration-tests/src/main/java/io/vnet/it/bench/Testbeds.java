@@ -28,11 +28,17 @@ final class Testbeds {
 
     /**
      * The agents' settings a benchmark run may change from their defaults, to compare:
-     * {@code -Dvnet.bench.realtimePriority=N} (0: normal scheduling; the default is 1).
+     * {@code -Dvnet.bench.realtimePriority=N} (0: normal scheduling; the default is 1) and
+     * {@code -Dvnet.bench.eventLoops=N} (the default is 1).
      */
     public static AgentConfigBuilder benchSettings(AgentConfigBuilder b) {
-        Integer rt = Integer.getInteger("vnet.bench.realtimePriority");
-        return rt == null ? b : b.set("realtimePriority", rt);
+        for (String field : new String[] {"realtimePriority", "eventLoops"}) {
+            Integer v = Integer.getInteger("vnet.bench." + field);
+            if (v != null) {
+                b.set(field, v);
+            }
+        }
+        return b;
     }
 
     private Testbeds() {
