@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
 import io.vnet.it.patterns.Patterns;
 import java.io.IOException;
@@ -161,21 +162,7 @@ public final class MpiBenchmark {
             }
             Files.writeString(hostfile, hf);
             List<AgentProcess> watched = allAgents;
-            Diagnosis diagnosis = () -> {
-                StringBuilder d = new StringBuilder("the agents' drops so far: " + drops(watched) + "\n");
-                for (AgentProcess a : watched) {
-                    List<String> lines = a.logText().lines().filter(l -> !l.contains(" INFO ") && !l.contains("INFO:")).toList();
-                    d.append("== log of ").append(a.host().name()).append(" (not INFO, last 20):\n")
-                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()))).append('\n');
-                }
-                for (Vm v : ranks) {
-                    d.append(v.name()).append(": ").append(io.vnet.it.fabric.Sh.run("ip", "netns", "exec", v.ns(), "nstat", "-az",
-                            "TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPLossProbes").out().replaceAll("\\s+", " "))
-                            .append(" | ").append(io.vnet.it.fabric.Sh.run("ip", "netns", "exec", v.ns(), "ss", "-tinH").out()
-                            .replaceAll("\\s+", " ")).append('\n');
-                }
-                return d.toString();
-            };
+            Diagnosis diagnosis = () -> diagnose(watched, ranks);
             List<Run> runs = new ArrayList<>();
             if (o.warmupIterations() > 0) {
                 // every path alike: the ranks' connections, the agents' JIT (a long-running agent is compiled)
@@ -188,38 +175,7 @@ public final class MpiBenchmark {
             for (String pattern : o.patterns()) {
                 long before = counted(agents);
                 Map<String, Long> dropsBefore = drops(allAgents);
-                Thread watch = null;
-                if (FairnessBenchmark.DIAGNOSE && !allAgents.isEmpty()) {
-                    watch = new Thread(() -> {
-                        try {
-                            while (!Thread.currentThread().isInterrupted()) {
-                                Thread.sleep(2000);
-                                for (AgentProcess a : watched) {
-                                    for (JsonNode port : a.op("stats")) {
-                                        if (port.path("kind").asText().equals("link")) {
-                                            System.out.println("   " + a.host().name() + " " + port.path("id").asText() + " "
-                                                    + port.path("state").asText() + " out " + port.path("framesOut") + " in "
-                                                    + port.path("framesIn") + " " + port.path("peer").asText() + " drops "
-                                                    + port.path("drops"));
-                                        }
-                                    }
-                                }
-                            }
-                        } catch (InterruptedException | IOException e) {
-                            // done
-                        }
-                    });
-                    watch.setDaemon(true);
-                    watch.start();
-                }
-                JsonNode result;
-                try {
-                    result = mpirun(fabric, ranks.get(0), agent, hostfile, program, pattern, o, diagnosis);
-                } finally {
-                    if (watch != null) {
-                        watch.interrupt();
-                    }
-                }
+                JsonNode result = mpirun(fabric, ranks.get(0), agent, hostfile, program, pattern, o, diagnosis);
                 long after = counted(agents);
                 Map<String, Long> dropped = drops(allAgents);
                 dropsBefore.forEach((k, v) -> dropped.merge(k, -v, Long::sum));
@@ -229,15 +185,7 @@ public final class MpiBenchmark {
                     seconds[i] = result.path("seconds").get(i).asDouble();
                 }
                 if (FairnessBenchmark.DIAGNOSE) {
-                    System.out.println("== iteration times: " + result.path("seconds"));
-                    for (Vm v : ranks) {
-                        System.out.println("== " + v.name() + ": " + io.vnet.it.fabric.Sh.run("ip", "netns", "exec", v.ns(), "nstat",
-                                "-az", "TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPLossProbes", "TcpExtTCPSpuriousRTOs",
-                                "TcpExtTCPDelivered", "TcpOutSegs").out().replaceAll("\\s+", " "));
-                    }
-                    for (Host h : hosts) {
-                        System.out.println("== " + h.name() + ": " + io.vnet.it.fabric.Sh.run("ip", "-n", h.ns(), "-s", "link").out());
-                    }
+                    System.out.println("== iteration times: " + result.path("seconds") + "\n" + diagnosis.now());
                 }
                 Run run = new Run(path, pattern, seconds, result.path("bytesSent").asLong(),
                         agents.isEmpty() ? -1 : after - before);
@@ -249,6 +197,26 @@ public final class MpiBenchmark {
             }
             return runs;
         }
+    }
+
+    /**
+     * What is worth knowing when a run is slow or hangs: what the agents dropped and logged (not
+     * INFO, the last 20 lines each), and each rank's TCP retransmissions and connections.
+     */
+    static String diagnose(List<AgentProcess> agents, List<Vm> ranks) throws IOException {
+        StringBuilder d = new StringBuilder("the agents' drops so far: " + drops(agents) + "\n");
+        for (AgentProcess a : agents) {
+            List<String> lines = a.logText().lines().filter(l -> !l.contains(" INFO ") && !l.contains("INFO:")).toList();
+            d.append("== log of ").append(a.host().name()).append(" (not INFO, last 20):\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()))).append('\n');
+        }
+        for (Vm v : ranks) {
+            d.append(v.name()).append(": ").append(Sh.run("ip", "netns", "exec", v.ns(), "nstat", "-az", "TcpRetransSegs",
+                    "TcpExtTCPTimeouts", "TcpExtTCPLossProbes").out().replaceAll("\\s+", " "))
+                    .append(" | ").append(Sh.run("ip", "netns", "exec", v.ns(), "ss", "-tinH").out().replaceAll("\\s+", " "))
+                    .append('\n');
+        }
+        return d.toString();
     }
 
     /** The frames the agents have dropped so far, by "port/reason" (every port of every agent). */
@@ -306,7 +274,7 @@ public final class MpiBenchmark {
                 Integer.toString(o.messageBytes()), Integer.toString(o.computeMs()));
     }
 
-    /** What is worth knowing when a run hangs: what the agents dropped, and each VM's TCP retransmissions. */
+    /** {@link #diagnose} for the run at hand. */
     interface Diagnosis {
         String now() throws IOException;
     }
@@ -405,7 +373,7 @@ public final class MpiBenchmark {
     }
 
     static String openMpiVersion() {
-        io.vnet.it.fabric.Sh.Result r = io.vnet.it.fabric.Sh.run("mpirun", "--version");
+        Sh.Result r = Sh.run("mpirun", "--version");
         String first = r.out().lines().findFirst().orElse("?");
         return first.replace("mpirun (Open MPI) ", "");
     }

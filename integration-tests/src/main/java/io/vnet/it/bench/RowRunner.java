@@ -48,10 +48,13 @@ final class RowRunner {
                 Process sched = perfSched(t);
                 double[] before = perDaemonCpu(bed);
                 long t0 = System.nanoTime();
-                idle = PingProbe.run(bed.client(), bed.server(), o.idlePings(), 1.0);
+                try {
+                    idle = PingProbe.run(bed.client(), bed.server(), o.idlePings(), 1.0);
+                } finally {
+                    stop(sched, bed);
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double[] after = perDaemonCpu(bed);
-                stop(sched, bed);
                 for (int i = 0; i < before.length; i++) {
                     double pct = (after[i] - before[i]) / seconds * 100;
                     idleCpu = Double.isNaN(idleCpu) ? pct : Math.max(idleCpu, pct);

@@ -119,13 +119,14 @@ public final class Coalescer {
         int ipEnd;
         if (type == Frames.ETH_P_IPV4) {
             int vihl = f.getUnsignedByte(b + 14);
-            if ((vihl & 0xF) != 5 || (f.getUnsignedShort(b + 20) & 0x3FFF) != 0 || f.getUnsignedByte(b + 23) != 6) {
+            if ((vihl & 0xF) != 5 || (f.getUnsignedShort(b + 20) & 0x3FFF) != 0
+                    || f.getUnsignedByte(b + 23) != Frames.IPPROTO_TCP) {
                 return 0; // options, a fragment, or not TCP
             }
             l4 = 34;
             ipEnd = 14 + f.getUnsignedShort(b + 16);
         } else if (type == Frames.ETH_P_IPV6 && len >= 14 + 40 + 20) {
-            if (f.getUnsignedByte(b + 20) != 6) {
+            if (f.getUnsignedByte(b + 20) != Frames.IPPROTO_TCP) {
                 return 0; // extension headers, or not TCP
             }
             l4 = 54;

@@ -10,12 +10,9 @@ import io.netty.buffer.ByteBuf;
  * bytes give a hash (a frame too short for a header hashes by what it has), never an exception.
  */
 public final class FlowHash {
-    static final int ETH = 14;
-    static final int VLAN = 0x8100;
-    static final int IPV4 = 0x0800;
-    static final int IPV6 = 0x86DD;
-    static final int TCP = 6;
-    static final int UDP = 17;
+    private static final int ETH = Frames.ETH_HEADER;
+    private static final int TCP = Frames.IPPROTO_TCP;
+    private static final int UDP = Frames.IPPROTO_UDP;
 
     private FlowHash() {
     }
@@ -30,12 +27,12 @@ public final class FlowHash {
         }
         int type = frame.getUnsignedShort(base + 12);
         int l3 = base + ETH;
-        if (type == VLAN && len >= ETH + 4) {
+        if (type == Frames.ETH_P_VLAN && len >= ETH + 4) {
             type = frame.getUnsignedShort(base + 16);
             l3 += 4;
         }
         int avail = base + len - l3;
-        if (type == IPV4 && avail >= 20) {
+        if (type == Frames.ETH_P_IPV4 && avail >= 20) {
             int ihl = (frame.getUnsignedByte(l3) & 0x0F) * 4;
             if (ihl >= 20 && ihl <= avail) {
                 int proto = frame.getUnsignedByte(l3 + 9);
@@ -47,7 +44,7 @@ public final class FlowHash {
                 }
                 return (int) (h ^ h >>> 32);
             }
-        } else if (type == IPV6 && avail >= 40) {
+        } else if (type == Frames.ETH_P_IPV6 && avail >= 40) {
             int next = frame.getUnsignedByte(l3 + 6);
             for (int off = 8; off < 40; off += 8) {
                 h = mix(h ^ frame.getLong(l3 + off));

@@ -10,6 +10,9 @@ public final class Frames {
     public static final int ETH_P_VLAN = 0x8100;
     public static final int ETH_P_ARP = 0x0806;
     public static final int ETH_P_RARP = 0x8035;
+    /** IP's protocol numbers (the IPv4 protocol, the IPv6 next header) of TCP and UDP. */
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
     /** The Ethernet/IPv4 ARP (and RARP) body: htype, ptype, hlen, plen, op, sha, spa, tha, tpa. */
     public static final int ARP_BODY = 28;
 

@@ -26,8 +26,8 @@ import io.netty.buffer.ByteBuf;
  * left as it came ({@link Offload#NONE}), and a large one is then handled as too big.
  */
 public final class InferredOffload {
-    private static final int TCP = 6;
-    private static final int UDP = 17;
+    private static final int TCP = Frames.IPPROTO_TCP;
+    private static final int UDP = Frames.IPPROTO_UDP;
 
     private InferredOffload() {
     }

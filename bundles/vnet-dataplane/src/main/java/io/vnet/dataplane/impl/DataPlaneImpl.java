@@ -78,7 +78,8 @@ public final class DataPlaneImpl implements DataPlane {
             }
             links.readOffloads(config.offloads());
             links.start();
-            vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), transport.group(), transport.datagram(), forwarder, config.offloads());
+            vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), transport.group(),
+                    transport.datagram(), forwarder, config.offloads());
         } catch (IOException e) {
             links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An overlay link as the forwarder sees it: a port whose frames go out as records on the
  * link's current connection. With no connection frames are dropped and counted. While the
- * connection cannot take more (its small send buffer is full: {@link Links#WATER_MARK}), frames
+ * connection cannot take more (its send buffer is full: {@link Links#WATER_MARK}), frames
  * wait in a {@link FairQueue}, bounded, shared fairly between networks and flows, sparse flows
  * first; what does not fit is dropped from the longest flow and counted {@code congested}, and the
  * VMs' own transports slow down, as they do on a real LAN.
