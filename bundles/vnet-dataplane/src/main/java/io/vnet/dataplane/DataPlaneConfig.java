@@ -28,11 +28,17 @@ import java.time.Duration;
  *                     ask for SCHED_RR at that priority, so that a frame is forwarded when it
  *                     arrives rather than after busy guests' time slices (see
  *                     {@link io.vnet.dataplane.sys.Scheduling})
+ * @param kernelPath   carry VXLAN links in the kernel (a prototype, see {@link io.vnet.dataplane.kernel}):
+ *                     a kernel vxlan device per link and network on the network's bridge, so their
+ *                     frames never cross user space; needs {@code vxlanListen} (its address is the
+ *                     source of what the agent still sends itself) and a bridge for every network
+ *                     of such a link
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
                               Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls,
-                              boolean offloads, int maxLearned, int realtimePriority) {
+                              boolean offloads, int maxLearned, int realtimePriority,
+                              boolean kernelPath) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
     public static final int DEFAULT_MAX_LEARNED = 4096;
@@ -58,6 +64,9 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
             throw new IllegalArgumentException("realtimePriority " + realtimePriority + ": expected 0 (normal scheduling)"
                     + " or 1..99 (SCHED_RR)");
         }
+        if (kernelPath && vxlanListen == null) {
+            throw new IllegalArgumentException("kernelPath carries VXLAN links: it needs vxlanListen");
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0");
         }
@@ -66,6 +75,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true,
-                DEFAULT_MAX_LEARNED, 0);
+                DEFAULT_MAX_LEARNED, 0, false);
     }
 }

@@ -98,6 +98,16 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /**
+     * A VXLAN link to {@code peer} on UDP port {@code port}, which both ends of the link use: on the
+     * kernel path ({@code kernelPath}) each link of a host needs a port of its own.
+     */
+    public AgentConfigBuilder vxlan(String id, Host peer, int port, boolean flood, int... vnis) {
+        carrying(links.addObject().put("id", id).put("peer", peer.name()).put("transport", "vxlan")
+                .put("connect", peer.ip() + ":" + port).put("flood", flood).put("unauthenticated", true), vnis);
+        return this;
+    }
+
     /** Opens this host's VXLAN socket on its underlay address. */
     public AgentConfigBuilder vxlanListen(Host self) {
         root.put("vxlanListen", self.ip() + ":" + VXLAN_PORT);

@@ -110,7 +110,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "realtimePriority", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
-            "macHoldMs", "vms", "ownedSourcesOnly");
+            "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath");
     private static final Set<String> VM = Set.of("name", "uuid", "nics");
     private static final Set<String> VM_NIC = Set.of("vni", "mac");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
@@ -237,7 +237,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
                 vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true),
                 Json.integer(root, "", "maxLearnedPerNetwork", 1, DataPlaneConfig.MAX_LEARNED,
-                        DataPlaneConfig.DEFAULT_MAX_LEARNED), Json.integer(root, "", "realtimePriority", 0, 99, 1));
+                        DataPlaneConfig.DEFAULT_MAX_LEARNED), Json.integer(root, "", "realtimePriority", 0, 99, 1),
+                Json.bool(root, "", "kernelPath", false));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         boolean insecure = Json.bool(root, "", "insecure", false);

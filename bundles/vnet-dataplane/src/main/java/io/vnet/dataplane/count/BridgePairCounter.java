@@ -25,8 +25,12 @@ public final class BridgePairCounter implements AutoCloseable {
     static final int ETH_HEADER = 14;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One same-host pair as the kernel counted it; {@code port} is the sender's bridge port. */
-    public record Entry(String port, long src, long dst, long frames, long bytes) {
+    /**
+     * One pair as the kernel counted it; {@code port} is the sender's bridge port. {@code overlay}:
+     * frames a VM here sent into the overlay through a kernel link's device (the kernel path), not
+     * to another VM on this host.
+     */
+    public record Entry(String port, long src, long dst, long frames, long bytes, boolean overlay) {
     }
 
     private BridgePairCounter() {
@@ -36,10 +40,15 @@ public final class BridgePairCounter implements AutoCloseable {
     public static BridgePairCounter start() throws IOException {
         String script = "table bridge " + TABLE + " {\n"
                 + "  set taps { type ifname; }\n"
+                + "  set links { type ifname; }\n"
                 + "  set pairs { type ifname . ether_addr . ether_addr; flags dynamic; counter; size 65536; }\n"
+                + "  set overlay { type ifname . ether_addr . ether_addr; flags dynamic; counter; size 65536; }\n"
                 + "  chain count {\n"
                 + "    type filter hook forward priority -100; policy accept;\n"
-                + "    iifname != @taps oifname != @taps update @pairs { iifname . ether saddr . ether daddr }\n"
+                + "    iifname @taps return\n"
+                + "    iifname @links return\n"
+                + "    oifname @links update @overlay { iifname . ether saddr . ether daddr } return\n"
+                + "    oifname != @taps update @pairs { iifname . ether saddr . ether daddr }\n"
                 + "  }\n"
                 + "}\n";
         io.vnet.dataplane.sys.NftTable.replace(TABLE, script);
@@ -55,10 +64,27 @@ public final class BridgePairCounter implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel path's devices: frames from them are counted where they entered the overlay, and
+     * frames to them are counted here as entering it.
+     */
+    public void setLinks(Collection<String> links) throws IOException {
+        Command.must(null, "nft", "flush", "set", "bridge", TABLE, "links");
+        if (!links.isEmpty()) {
+            Command.must(null, "nft", "add", "element", "bridge", TABLE, "links", "{ " + String.join(", ", links) + " }");
+        }
+    }
+
     /** Every pair counted so far (cumulative), with whole-frame byte counts. */
     public List<Entry> read() throws IOException {
-        Command r = Command.must(null, "nft", "-j", "list", "set", "bridge", TABLE, "pairs");
         List<Entry> out = new ArrayList<>();
+        read("pairs", false, out);
+        read("overlay", true, out);
+        return out;
+    }
+
+    private static void read(String set, boolean overlay, List<Entry> out) throws IOException {
+        Command r = Command.must(null, "nft", "-j", "list", "set", "bridge", TABLE, set);
         for (JsonNode item : JSON.readTree(r.out()).path("nftables")) {
             for (JsonNode e : item.path("set").path("elem")) {
                 JsonNode elem = e.path("elem");
@@ -69,10 +95,9 @@ public final class BridgePairCounter implements AutoCloseable {
                 long packets = elem.path("counter").path("packets").asLong();
                 long bytes = elem.path("counter").path("bytes").asLong() + ETH_HEADER * packets;
                 out.add(new Entry(concat.get(0).asText(), MacAddress.parse(concat.get(1).asText()).bits(),
-                        MacAddress.parse(concat.get(2).asText()).bits(), packets, bytes));
+                        MacAddress.parse(concat.get(2).asText()).bits(), packets, bytes, overlay));
             }
         }
-        return out;
     }
 
     /** Which bridge each port belongs to, from {@code ip -j link show}. */

@@ -2,6 +2,7 @@ package io.vnet.dataplane.impl;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.LanSpec;
@@ -49,6 +50,8 @@ public final class DataPlaneImpl implements DataPlane {
     private final Transport transport;
     private final Links links;
     private final VxlanLinks vxlan;
+    /** The VXLAN links when they take the kernel path (then {@link #vxlan} only sends for them), else null. */
+    private final io.vnet.dataplane.kernel.KernelLinks kernel;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private volatile long holdMillis = 300_000;
     private final Map<String, TapPort> taps = new LinkedHashMap<>();
@@ -78,8 +81,13 @@ public final class DataPlaneImpl implements DataPlane {
             }
             links.readOffloads(config.offloads());
             links.start();
-            vxlan = config.vxlanListen() == null ? null : new VxlanLinks(config.vxlanListen(), transport.group(),
-                    transport.datagram(), forwarder, config.offloads());
+            // on the kernel path the links' devices listen on their ports; the agent's own socket
+            // only sends what reaches it, from a port of its own
+            Endpoint vx = config.vxlanListen();
+            vxlan = vx == null ? null : new VxlanLinks(new java.net.InetSocketAddress(vx.host(),
+                    config.kernelPath() ? 0 : vx.port()), transport.group(), transport.datagram(), forwarder,
+                    config.offloads());
+            kernel = config.kernelPath() ? new io.vnet.dataplane.kernel.KernelLinks(vxlan, this::bridgeOf) : null;
         } catch (IOException e) {
             links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -203,7 +211,37 @@ public final class DataPlaneImpl implements DataPlane {
 
     /** The transports links are made by: TCP and TLS, and VXLAN where this daemon has a VXLAN socket. */
     private List<LinkTransport> transports() {
-        return vxlan == null ? List.of(links) : List.of(links, vxlan);
+        return vxlan == null ? List.of(links) : List.of(links, kernel != null ? kernel : vxlan);
+    }
+
+    /** Network {@code vni}'s bridge here, with the agent's TAP on it (null if it has none). */
+    private io.vnet.dataplane.kernel.KernelLinks.Bridge bridgeOf(int vni) {
+        synchronized (this) {
+            for (TapPort t : taps.values()) {
+                if (t.spec().bridge() != null && t.spec().network().vni() == vni) {
+                    return new io.vnet.dataplane.kernel.KernelLinks.Bridge(t.spec().bridge(), t.spec().id(), t.spec().mtu());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Tells the kernel path what changed in the rules (its bridges' static entries follow them). */
+    private void kernelRules() {
+        if (kernel != null) {
+            kernel.rules(forwarder.rules());
+        }
+    }
+
+    /** Tells the pair counter which bridge ports are kernel links. */
+    private void kernelDevices() {
+        if (kernel != null && bridgePairs != null) {
+            try {
+                bridgePairs.setLinks(kernel.devices().stream().map(io.vnet.dataplane.kernel.KernelDevice::name).toList());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "updating the kernel links counted as the overlay: " + e.getMessage());
+            }
+        }
     }
 
     /** The link {@code id}, whatever carries it, or null. */
@@ -235,7 +273,7 @@ public final class DataPlaneImpl implements DataPlane {
             throw new IllegalArgumentException("link " + spec.id() + " is a VXLAN link, but this daemon has no VXLAN"
                     + " socket (set vxlanListen)");
         }
-        LinkTransport transport = spec.isVxlan() ? vxlan : links;
+        LinkTransport transport = spec.isVxlan() ? (kernel != null ? kernel : vxlan) : links;
         OverlayLink port = transport.add(spec);
         try {
             forwarder.addLink(port);
@@ -244,6 +282,8 @@ public final class DataPlaneImpl implements DataPlane {
             throw e;
         }
         transport.open(port);
+        kernelDevices();
+        kernelRules();
         LOG.log(Level.INFO, "link " + spec.id() + " added: peer " + spec.peerHost()
                 + (spec.isVxlan() ? " via vxlan " + spec.connect() : spec.dials() ? " via " + spec.connect() : " (accepting)")
                 + (spec.flood() ? ", flooding" : ""));
@@ -262,6 +302,8 @@ public final class DataPlaneImpl implements DataPlane {
         }
         link.carry(spec);
         List<ForwardingRule> gone = forwarder.networksChanged(link.id());
+        kernelDevices();
+        kernelRules();
         LOG.log(Level.INFO, "link " + spec.id() + " now carries networks " + spec.networks() + " (was "
                 + before.networks() + ")" + (gone.isEmpty() ? "" : "; rules removed " + gone));
     }
@@ -280,6 +322,8 @@ public final class DataPlaneImpl implements DataPlane {
                 // the other way round, frames still routed to it in between would be lost
                 List<ForwardingRule> gone = forwarder.removePort(port.id());
                 t.remove(id);
+                kernelDevices();
+                kernelRules();
                 LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
                 return true;
             }
@@ -297,13 +341,16 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
-    public void addRule(ForwardingRule rule) {
+    public synchronized void addRule(ForwardingRule rule) {
         forwarder.addRule(rule);
+        kernelRules();
     }
 
     @Override
-    public boolean removeRule(ForwardingRule.Key key) {
-        return forwarder.removeRule(key);
+    public synchronized boolean removeRule(ForwardingRule.Key key) {
+        boolean removed = forwarder.removeRule(key);
+        kernelRules();
+        return removed;
     }
 
     @Override
@@ -344,6 +391,9 @@ public final class DataPlaneImpl implements DataPlane {
         ownedHere.put(network.vni(), mine);
         if (guard != null) {
             guard.owned(network.vni(), mine);
+        }
+        if (kernel != null) {
+            kernel.owned(ownedHere);
         }
         return refused;
     }
@@ -393,6 +443,9 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     private void updateBridgeTaps() {
+        if (kernel != null) {
+            kernel.taps(taps.keySet());
+        }
         if (bridgePairs != null) {
             try {
                 bridgePairs.setTaps(taps.keySet());
@@ -413,7 +466,8 @@ public final class DataPlaneImpl implements DataPlane {
                     c.frames(), c.bytes(), false));
         }
         for (SameHostPair p : sameHostPairs()) {
-            out.add(new PairCount(p.network(), MacAddress.of(p.src()), MacAddress.of(p.dst()), p.frames(), p.bytes(), true));
+            out.add(new PairCount(p.network(), MacAddress.of(p.src()), MacAddress.of(p.dst()), p.frames(), p.bytes(),
+                    !p.key().overlay()));
         }
         return out;
     }
@@ -435,7 +489,8 @@ public final class DataPlaneImpl implements DataPlane {
             for (SameHostPair p : sameHost) {
                 long[] g = sameHostDeltas.growth(p.key(), p.frames(), p.bytes());
                 if (g[0] > 0 || g[1] > 0) {
-                    out.add(new PairCount(p.network(), MacAddress.of(p.src()), MacAddress.of(p.dst()), g[0], g[1], true));
+                    out.add(new PairCount(p.network(), MacAddress.of(p.src()), MacAddress.of(p.dst()), g[0], g[1],
+                            !p.key().overlay()));
                 }
             }
             sameHostDeltas.end();
@@ -447,8 +502,11 @@ public final class DataPlaneImpl implements DataPlane {
         return new TrafficGrowth(out, overflow, c.refusedPairs());
     }
 
-    /** A same-host pair as the kernel counts it: by the bridge port it was sent from. */
-    private record SameHostKey(String port, NetworkId network, long src, long dst) {
+    /**
+     * A pair as the kernel counts it: by the bridge port it was sent from; {@code overlay} when it
+     * was sent into a kernel link rather than to a VM on this host.
+     */
+    private record SameHostKey(String port, NetworkId network, long src, long dst, boolean overlay) {
     }
 
     /** A same-host pair's cumulative count. */
@@ -485,7 +543,7 @@ public final class DataPlaneImpl implements DataPlane {
                 for (BridgePairCounter.Entry e : bp.read()) {
                     Integer vni = bridgeVni.get(portBridge.get(e.port()));
                     if (vni != null) {
-                        out.add(new SameHostPair(new SameHostKey(e.port(), NetworkId.of(vni), e.src(), e.dst()), e.frames(),
+                        out.add(new SameHostPair(new SameHostKey(e.port(), NetworkId.of(vni), e.src(), e.dst(), e.overlay()), e.frames(),
                                 e.bytes()));
                     }
                 }
@@ -510,6 +568,9 @@ public final class DataPlaneImpl implements DataPlane {
         }
         if (vxlan != null) {
             out.add(vxlan.listenerStats());
+        }
+        if (kernel != null) {
+            out.add(kernel.stats());
         }
         int overriding = forwarder.overrides().size();
         out.add(new PortStats(FORWARDER_STATS_KIND, MAC_MOVES_STATS_ID, overriding == 0 ? "idle" : "overriding:" + overriding,
@@ -588,6 +649,9 @@ public final class DataPlaneImpl implements DataPlane {
             removeLan(device);
         }
         links.close();
+        if (kernel != null) {
+            kernel.close();
+        }
         if (vxlan != null) {
             vxlan.close();
         }

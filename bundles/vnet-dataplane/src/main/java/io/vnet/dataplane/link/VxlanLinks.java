@@ -61,6 +61,12 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
      */
     public VxlanLinks(Endpoint listen, EventLoopGroup group, Class<? extends Channel> datagramClass,
                       Forwarder forwarder, boolean coalesce) throws IOException {
+        this(new InetSocketAddress(listen.host(), listen.port()), group, datagramClass, forwarder, coalesce);
+    }
+
+    /** As above, bound to {@code bind} (port 0: a port of the kernel's choice, for links that only send from it). */
+    public VxlanLinks(InetSocketAddress bind, EventLoopGroup group, Class<? extends Channel> datagramClass,
+                      Forwarder forwarder, boolean coalesce) throws IOException {
         this.forwarder = forwarder;
         this.coalesce = coalesce;
         Bootstrap b = new Bootstrap().group(group).channel(datagramClass);
@@ -85,9 +91,9 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .handler(new Receiver())
-                .bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
+                .bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new IOException("cannot bind the VXLAN socket " + listen + ": " + f.cause().getMessage(), f.cause());
+            throw new IOException("cannot bind the VXLAN socket " + bind + ": " + f.cause().getMessage(), f.cause());
         }
         socket = f.channel();
         LOG.log(Level.INFO, "VXLAN links on udp " + socket.localAddress());

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /** One run of a host tool: its exit code and its output (stdout and stderr together). */
 public record Command(int exit, String out) {
     /** The Debian package of each tool the data plane runs, for the message when it is missing. */
-    private static final Map<String, String> PACKAGES = Map.of("nft", "nftables", "ip", "iproute2");
+    private static final Map<String, String> PACKAGES = Map.of("nft", "nftables", "ip", "iproute2", "bridge", "iproute2");
     /** How long a tool may take. */
     private static final long DEADLINE_SECONDS = 10;
 

@@ -1,0 +1,365 @@
+package io.vnet.dataplane.kernel;
+
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacAddress;
+import io.vnet.api.MacMatch;
+import io.vnet.api.NetworkId;
+import io.vnet.api.RuleTarget;
+import io.vnet.dataplane.link.LinkTransport;
+import io.vnet.dataplane.link.OverlayLink;
+import io.vnet.dataplane.sys.Command;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+
+/**
+ * The VXLAN links of a daemon on the kernel path: each is a kernel vxlan device per network it
+ * carries, on that network's bridge, plus the user-space VXLAN port it wraps for what reaches the
+ * agent (see {@link KernelLink}). The forwarder's rules with an exact destination and any source
+ * become the bridges' static forwarding entries (to a kernel link's device, or to the agent's TAP
+ * for a rule to any other port), so the bridge follows the rules before it follows what it
+ * learned; the nftables tables of {@link KernelTables} keep the rest of the forwarding semantics.
+ *
+ * <p>What it needs and refuses: every network of a kernel link has a bridge here (an interface of
+ * it was added first); each kernel link has its own UDP port (its endpoint's port, which both ends
+ * use), and an IPv4 peer. A failure to program the kernel while the link is added refuses the link;
+ * a failure later (a rule's entry, the tables) is logged and shown in the link's state.
+ */
+public final class KernelLinks implements LinkTransport, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(KernelLinks.class.getName());
+
+    /** Where network frames meet the agent on this host: its bridge, the agent's TAP on it, the TAP's MTU. */
+    public record Bridge(String bridge, String tap, int mtu) {
+    }
+
+    private final LinkTransport sender;
+    private final IntFunction<Bridge> bridges;
+    private final Map<String, KernelLink> byId = new TreeMap<>();
+    /** The static entries made: "bridge mac" to the device (or TAP) it sends to. */
+    private final Map<String, String> entries = new HashMap<>();
+    private Map<Integer, long[]> here = Map.of();
+    private Collection<String> taps = List.of();
+    private List<ForwardingRule> rules = List.of();
+    private String failure;
+    private long failures;
+
+    /**
+     * @param sender  the user-space VXLAN links that send what reaches the agent (bound to a port
+     *                of its own: the kernel devices listen on the links' ports)
+     * @param bridges a network's bridge here, or null if it has none
+     */
+    public KernelLinks(LinkTransport sender, IntFunction<Bridge> bridges) throws IOException {
+        this.sender = sender;
+        this.bridges = bridges;
+        applyTables();
+        LOG.log(Level.INFO, "VXLAN links on the kernel path: kernel vxlan devices on the networks' bridges, nftables"
+                + " tables bridge " + KernelTables.BRIDGE_TABLE + " and inet " + KernelTables.INET_TABLE);
+    }
+
+    @Override
+    public synchronized OverlayLink add(LinkSpec spec) {
+        if (!spec.isVxlan()) {
+            throw new IllegalArgumentException("link " + spec.id() + ": only VXLAN links take the kernel path");
+        }
+        if (byId.containsKey(spec.id())) {
+            throw new IllegalArgumentException("link " + spec.id() + " exists already");
+        }
+        int port = spec.connect().port();
+        for (KernelLink other : byId.values()) {
+            if (other.spec().connect().port() == port) {
+                throw new IllegalArgumentException("link " + spec.id() + ": UDP port " + port + " is link "
+                        + other.spec().id() + "'s; on the kernel path each VXLAN link needs a port of its own");
+            }
+        }
+        String peer = peerAddress(spec);
+        OverlayLink user = sender.add(spec);
+        List<KernelDevice> made = new ArrayList<>();
+        try {
+            for (NetworkId n : spec.networks()) {
+                made.add(make(spec, n.vni(), peer, user.maxFrame() - 18));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            made.forEach(KernelLinks::delete);
+            sender.remove(spec.id());
+            throw new IllegalArgumentException("link " + spec.id() + ": " + e.getMessage(), e);
+        }
+        KernelLink link = new KernelLink(user, this, made);
+        byId.put(spec.id(), link);
+        applyTables();
+        LOG.log(Level.INFO, "link " + spec.id() + " on the kernel path: " + made.stream().map(d -> d.name() + " (vni "
+                + d.vni() + " on " + d.bridge() + ", udp " + d.port() + ", mtu " + d.mtu() + ")").toList());
+        return link;
+    }
+
+    private static String peerAddress(LinkSpec spec) {
+        try {
+            InetAddress a = InetAddress.getByName(spec.connect().host());
+            if (!(a instanceof Inet4Address)) {
+                throw new IllegalArgumentException("link " + spec.id() + ": the kernel path takes IPv4 peers only, not "
+                        + a.getHostAddress());
+            }
+            return a.getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("link " + spec.id() + ": cannot resolve " + spec.connect().host());
+        }
+    }
+
+    /** Makes (or remakes) the device of link {@code spec} for network {@code vni}. */
+    private KernelDevice make(LinkSpec spec, int vni, String peer, int linkMtu) throws IOException {
+        Bridge b = bridges.apply(vni);
+        if (b == null) {
+            throw new IllegalArgumentException("the kernel path needs network " + vni + "'s bridge on this host, and"
+                    + " it has none: add an interface of network " + vni + " first");
+        }
+        int port = spec.connect().port();
+        KernelDevice d = new KernelDevice(KernelDevice.nameOf(port, vni), spec.id(), vni, b.bridge(), peer, port,
+                Math.min(b.mtu(), linkMtu), spec.flood());
+        Command.run(null, "ip", "link", "del", "dev", d.name()); // one a crashed agent left
+        Command.must(null, "ip", "link", "add", d.name(), "type", "vxlan", "id", Integer.toString(vni), "remote", peer,
+                "dstport", Integer.toString(port), "nolearning");
+        try {
+            Command.must(null, "ip", "link", "set", "dev", d.name(), "mtu", Integer.toString(d.mtu()), "master", d.bridge());
+            String on = d.flood() ? "on" : "off";
+            // learned behind like any port (the forwarder learns on every link too; a forged source was
+            // dropped before the bridge learns it); only a tree link is flooded to: a fast path gets
+            // what a rule's static entry or a learned address sends it
+            Command.must(null, "bridge", "link", "set", "dev", d.name(), "learning", "on", "flood", on, "mcast_flood", on,
+                    "bcast_flood", on);
+            Command.must(null, "ip", "link", "set", "dev", d.name(), "up");
+        } catch (IOException e) {
+            delete(d);
+            throw e;
+        }
+        return d;
+    }
+
+    private static void delete(KernelDevice d) {
+        try {
+            Command.run(null, "ip", "link", "del", "dev", d.name());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing kernel device " + d.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** Link {@code link} now carries {@code next}'s networks: devices made and deleted to match. */
+    synchronized void carry(KernelLink link, LinkSpec next) {
+        LinkSpec before = link.spec();
+        List<KernelDevice> keep = new ArrayList<>();
+        List<KernelDevice> made = new ArrayList<>();
+        String peer = peerAddress(next);
+        try {
+            for (NetworkId n : next.networks()) {
+                KernelDevice have = link.devices().stream().filter(d -> d.vni() == n.vni()).findFirst().orElse(null);
+                if (have != null) {
+                    keep.add(have);
+                } else {
+                    made.add(make(next, n.vni(), peer, link.user().maxFrame() - 18));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            made.forEach(KernelLinks::delete);
+            throw new IllegalArgumentException("link " + next.id() + ": " + e.getMessage(), e);
+        }
+        for (KernelDevice d : link.devices()) {
+            if (!keep.contains(d)) {
+                delete(d);
+                forget(d.name());
+            }
+        }
+        keep.addAll(made);
+        link.user().carry(next);
+        link.devices(keep);
+        applyTables();
+        LOG.log(Level.DEBUG, "link " + next.id() + " carried " + before.networks() + ", now " + next.networks());
+    }
+
+    @Override
+    public synchronized OverlayLink remove(String id) {
+        KernelLink link = byId.remove(id);
+        if (link == null) {
+            return null;
+        }
+        for (KernelDevice d : link.devices()) {
+            delete(d);
+            forget(d.name());
+        }
+        sender.remove(id);
+        applyTables();
+        return link;
+    }
+
+    /** The entries the kernel deleted with device {@code name}. */
+    private void forget(String name) {
+        entries.values().removeIf(name::equals);
+    }
+
+    @Override
+    public synchronized OverlayLink get(String id) {
+        return byId.get(id);
+    }
+
+    @Override
+    public synchronized List<KernelLink> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** Every kernel device now. */
+    public synchronized List<KernelDevice> devices() {
+        List<KernelDevice> out = new ArrayList<>();
+        byId.values().forEach(l -> out.addAll(l.devices()));
+        return out;
+    }
+
+    /** The agent's TAPs now (the kernel's frames never reach them). */
+    public synchronized void taps(Collection<String> names) {
+        taps = List.copyOf(names);
+        applyTables();
+    }
+
+    /** The addresses of the VMs registered here, per network (a kernel link never brings them). */
+    public synchronized void owned(Map<Integer, long[]> owned) {
+        here = Map.copyOf(owned);
+        applyTables();
+    }
+
+    /**
+     * The forwarder's rules now: each with any source and an exact destination becomes its
+     * bridge's static entry, to the kernel device of the rule's link, or to the agent's TAP when
+     * the rule sends elsewhere (a TCP link, an interface); entries of rules that went are deleted.
+     */
+    public synchronized void rules(List<ForwardingRule> next) {
+        rules = List.copyOf(next);
+        syncEntries();
+    }
+
+    private void syncEntries() {
+        Map<String, String> want = wanted(rules);
+        StringBuilder batch = new StringBuilder();
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            if (!e.getValue().equals(want.get(e.getKey()))) {
+                String[] bm = e.getKey().split(" ");
+                batch.append("fdb del ").append(bm[1]).append(" dev ").append(e.getValue()).append(" master\n");
+            }
+        }
+        for (Map.Entry<String, String> e : want.entrySet()) {
+            if (!e.getValue().equals(entries.get(e.getKey()))) {
+                String[] bm = e.getKey().split(" ");
+                batch.append("fdb replace ").append(bm[1]).append(" dev ").append(e.getValue())
+                        .append(" master static sticky\n");
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            Command.must(batch.toString(), "bridge", "-force", "-batch", "-");
+            failure = null;
+        } catch (IOException e) {
+            failures++;
+            failure = e.getMessage();
+            LOG.log(Level.WARNING, "updating the bridges' entries for the rules (frames for those addresses take the agent's"
+                    + " path or the bridge's learning): " + e.getMessage());
+        }
+        entries.clear();
+        entries.putAll(want);
+    }
+
+    /** "bridge mac" to the port it must send to, for {@code rules}. */
+    private Map<String, String> wanted(List<ForwardingRule> rules) {
+        Map<String, String> want = new TreeMap<>();
+        for (ForwardingRule r : rules) {
+            if (r.src().kind() != MacMatch.Kind.ANY || r.dst().kind() != MacMatch.Kind.EXACT) {
+                continue;
+            }
+            int vni = r.network().vni();
+            Bridge b = bridges.apply(vni);
+            if (b == null) {
+                continue;
+            }
+            String to = b.tap();
+            if (r.target().kind() == RuleTarget.Kind.LINK) {
+                KernelLink k = byId.get(r.target().id());
+                if (k != null) {
+                    to = k.devices().stream().filter(d -> d.vni() == vni).map(KernelDevice::name).findFirst().orElse(b.tap());
+                }
+            } else if (!r.target().id().equals(b.tap())) {
+                continue; // another interface of the network: the bridge already delivers to it
+            }
+            want.put(b.bridge() + " " + MacAddress.format(r.dst().address().bits()), to);
+        }
+        return want;
+    }
+
+    /** Rewrites both nftables tables for the devices, TAPs and owned addresses now. */
+    private void applyTables() {
+        List<KernelDevice> devices = devices();
+        try {
+            Command.must(KernelTables.bridge(devices, taps, here) + KernelTables.inet(devices), "nft", "-f", "-");
+            failure = null;
+        } catch (IOException e) {
+            failures++;
+            failure = e.getMessage();
+            LOG.log(Level.ERROR, "updating the kernel path's nftables tables: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The kernel path's own entry in {@code vnetctl stats}: its devices (framesIn), its state, and
+     * the frames its nftables rules dropped, by counter ({@code spoofed}, {@code split}, {@code
+     * to-agent}, {@code unidentified}).
+     */
+    public io.vnet.api.PortStats stats() {
+        Map<String, Long> drops = new TreeMap<>();
+        String state;
+        synchronized (this) {
+            state = failure == null ? "programmed" : "failed: " + failure();
+        }
+        for (String[] t : List.of(new String[] {"bridge", KernelTables.BRIDGE_TABLE},
+                new String[] {"inet", KernelTables.INET_TABLE})) {
+            try {
+                Command r = Command.must(null, "nft", "-j", "list", "counters", "table", t[0], t[1]);
+                for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(r.out()).path("nftables")) {
+                    com.fasterxml.jackson.databind.JsonNode c = item.path("counter");
+                    if (c.hasNonNull("name")) {
+                        drops.put(c.path("name").asText(), c.path("packets").asLong());
+                    }
+                }
+            } catch (IOException e) {
+                state = "cannot read its counters: " + e.getMessage();
+            }
+        }
+        return new io.vnet.api.PortStats("kernel", "path", state, devices().size() + " kernel device(s)",
+                devices().size(), 0, 0, 0, drops);
+    }
+
+    /** The last failure to program the kernel (null if the last change worked), with how many there were. */
+    public synchronized String failure() {
+        return failure == null ? null : failure + " (" + failures + " failed update(s))";
+    }
+
+    @Override
+    public synchronized void close() {
+        for (String id : List.copyOf(byId.keySet())) {
+            remove(id);
+        }
+        for (String[] t : List.of(new String[] {"bridge", KernelTables.BRIDGE_TABLE},
+                new String[] {"inet", KernelTables.INET_TABLE})) {
+            try {
+                Command.run(null, "nft", "delete", "table", t[0], t[1]);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "removing nftables table " + t[1] + ": " + e.getMessage());
+            }
+        }
+    }
+}

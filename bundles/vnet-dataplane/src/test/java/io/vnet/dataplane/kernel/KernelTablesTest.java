@@ -1,0 +1,67 @@
+package io.vnet.dataplane.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vnet.api.MacAddress;
+import io.vnet.dataplane.sys.Command;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KernelTablesTest {
+    private static final KernelDevice TREE = new KernelDevice(KernelDevice.nameOf(4801, 100), "tree", 100, "br100",
+            "10.250.0.3", 4801, 1450, true);
+    private static final KernelDevice FAST = new KernelDevice(KernelDevice.nameOf(4803, 100), "fast", 100, "br100",
+            "10.250.0.2", 4803, 1450, false);
+    private static final long V1 = MacAddress.parse("02:00:00:00:64:01").bits();
+
+    @Test
+    void namesFitTheKernelAndAreTheSameForTheSamePortAndNetwork() {
+        assertEquals("vk1ekf-9zldr", KernelDevice.nameOf(65_535, 0xFFFFFF));
+        assertEquals(KernelDevice.nameOf(4801, 100), KernelDevice.nameOf(4801, 100));
+        assertTrue(KernelDevice.nameOf(65_535, 0xFFFFFF).length() <= KernelDevice.MAX_NAME);
+        assertThrows(IllegalArgumentException.class, () -> new KernelDevice("vk1", "l", 1 << 24, "br", "10.0.0.1", 4789,
+                1450, false));
+        assertThrows(IllegalArgumentException.class, () -> new KernelDevice("vk1", "l", 1, "br", "10.0.0.1", 0, 1450,
+                false));
+    }
+
+    @Test
+    void theBridgeTableKeepsTheForwardersSemantics() {
+        String s = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), Map.of(100, new long[] {V1}));
+        // a link never brings a VM registered here, before the bridge learns it
+        assertTrue(s.contains("add rule bridge vnet_kernel arrive iifname \"" + FAST.name()
+                + "\" ether saddr @own_100 counter name \"spoofed\" drop"), s);
+        // a local port sends into a link only from a registered VM's address
+        assertTrue(s.contains("between iifname != @links oifname \"" + TREE.name() + "\" ether saddr != @own_100"), s);
+        // split horizon: a fast path's frames stay here; nothing of the kernel's reaches the agent
+        assertTrue(s.contains("between iifname @fast oifname @links counter name \"split\" drop"), s);
+        assertTrue(s.contains("between iifname @links oifname @taps counter name \"to-agent\" drop"), s);
+        assertTrue(s.contains("add element bridge vnet_kernel fast { \"" + FAST.name() + "\" }"), s);
+        assertTrue(s.contains("add element bridge vnet_kernel own_100 { 02:00:00:00:64:01 }"), s);
+    }
+
+    @Test
+    void withoutRegisteredVmsThereIsNoPortSecurityTowardsTheLinks() {
+        String s = KernelTables.bridge(List.of(TREE), List.of("vnet100"), Map.of());
+        assertTrue(!s.contains("forged\" drop"), s);
+    }
+
+    @Test
+    void eachLinksPortTakesItsPeerOnly() {
+        String s = KernelTables.inet(List.of(TREE, FAST));
+        assertTrue(s.contains("check udp dport 4801 ip saddr != 10.250.0.3 counter name \"unidentified\" drop"), s);
+        assertTrue(s.contains("check udp dport 4803 ip saddr != 10.250.0.2 counter name \"unidentified\" drop"), s);
+    }
+
+    /** nftables itself parses the scripts (check mode: nothing changes in the kernel). */
+    @Test
+    void nftablesTakesTheScripts() throws Exception {
+        String script = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), Map.of(100, new long[] {V1}))
+                + KernelTables.inet(List.of(TREE, FAST));
+        Command r = Command.run(script, "nft", "-c", "-f", "-");
+        assertEquals(0, r.exit(), r.out() + "\n" + script);
+    }
+}
