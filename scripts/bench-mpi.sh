@@ -8,7 +8,7 @@
 # (mean, 95th percentile and max iteration time, the agents against the kernel star, the share of the ranks'
 # bytes the agents counted) and writes it to integration-tests/target/bench-mpi.md. About 6 minutes.
 # Arguments: [--iterations 100] [--warmup-iterations 100] [--message-bytes 65536] [--compute-ms 10]
-#            [--patterns ring,mesh,alltoall] [--path bridge,vxlan,agents] [--out FILE]
+#            [--patterns ring,mesh,alltoall] [--path bridge,vxlan,agents,agents-kernel] [--out FILE]
 # VNET_MVN_ARGS: extra Maven arguments for the build (e.g. "-o -Dmaven.repo.local=DIR").
 set -euo pipefail
 cd "$(dirname "$0")/.."

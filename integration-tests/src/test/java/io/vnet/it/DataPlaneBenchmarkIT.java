@@ -39,8 +39,10 @@ class DataPlaneBenchmarkIT {
             boolean daemon = r.transport().isDaemon();
             assertEquals(daemon, !Double.isNaN(r.cpuSecondsPerGB()), row + ": CPU measured for user-space forwarders only");
             if (daemon) {
-                assertTrue(r.cpuSecondsPerGB() > 0 && r.peakRssMiB() > 1, row + ": " + r.cpuSecondsPerGB() + " s/GB, "
-                        + r.peakRssMiB() + " MiB");
+                // on the kernel path the agents carry nothing: their CPU per GB may round to 0
+                boolean carries = r.transport() != Transport.AGENT_KERNEL;
+                assertTrue((carries ? r.cpuSecondsPerGB() > 0 : r.cpuSecondsPerGB() >= 0) && r.peakRssMiB() > 1, row + ": "
+                        + r.cpuSecondsPerGB() + " s/GB, " + r.peakRssMiB() + " MiB");
                 assertTrue(r.idleCpuPercent() >= 0, row + ": idle CPU measured: " + r.idleCpuPercent());
             }
         }

@@ -36,6 +36,7 @@ public final class FairnessBenchmark {
     /** Which star carries the flows. */
     public enum Star {
         AGENTS("agents", "the agents' star through the proxy (mutual TLS, the default)"),
+        AGENTS_KERNEL("agents-kernel", "the agents' star, VXLAN links on the kernel path (prototype; hub: a host agent)"),
         KERNEL_VXLAN("vxlan", "kernel VXLAN star: one VXLAN spoke per host, bridged at the hub");
 
         final String id;
@@ -52,7 +53,7 @@ public final class FairnessBenchmark {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("unknown path '" + id + "': agents or vxlan");
+            throw new IllegalArgumentException("unknown path '" + id + "': agents, agents-kernel or vxlan");
         }
     }
 
@@ -113,10 +114,14 @@ public final class FairnessBenchmark {
             for (Host h : hosts) {
                 vms.add(new Vm[] {fabric.addVm(h, h.name() + "a", VNI, MTU), fabric.addVm(h, h.name() + "b", VNI, MTU)});
             }
-            if (path == Star.AGENTS) {
+            if (path == Star.AGENTS || path == Star.AGENTS_KERNEL) {
                 List<Host> all = new ArrayList<>(hosts);
                 all.add(hub);
-                Patterns.startStar(fabric, all, VNI, Testbeds::benchSettings);
+                if (path == Star.AGENTS) {
+                    Patterns.startStar(fabric, all, VNI, Testbeds::benchSettings);
+                } else {
+                    Patterns.startKernelStar(fabric, all, VNI, MTU, Testbeds::benchSettings);
+                }
             } else {
                 kernelStar(fabric, hosts, hub);
             }
@@ -299,7 +304,7 @@ public final class FairnessBenchmark {
     }
 
     /** One path's figures as a Markdown table row. */
-    static String row(Result r) {
+    public static String row(Result r) {
         List<Double> per = r.jainPerInterval();
         return String.format(Locale.ROOT, "| %s | %.2f | %.2f (%.2f×) | %.3f | %.3f (%s) | %s | %.2f / %.2f / %.1f (%d of %d lost) |",
                 r.path().label, r.singleFlowBps() / 1e9, r.aggregateBps() / 1e9, r.aggregateBps() / r.singleFlowBps(),
@@ -320,7 +325,7 @@ public final class FairnessBenchmark {
                         : java.util.Arrays.stream(args[i].split(",")).map(Star::byId).toList();
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents|none] [--out FILE]");
+                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents,agents-kernel|none] [--out FILE]");
                     System.exit(2);
                 }
             }

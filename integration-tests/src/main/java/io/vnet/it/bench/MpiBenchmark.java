@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * bypass the overlay.
  *
  * <p>Usage: {@code MpiBenchmark [--iterations N] [--warmup-iterations N] [--message-bytes B] [--compute-ms MS]
- * [--patterns ring,mesh,alltoall] [--path bridge,vxlan,agents] [--out FILE]} (run by
+ * [--patterns ring,mesh,alltoall] [--path bridge,vxlan,agents,agents-kernel] [--out FILE]} (run by
  * {@code scripts/bench-mpi.sh}).
  */
 public final class MpiBenchmark {
@@ -50,7 +50,8 @@ public final class MpiBenchmark {
     public enum Network {
         BRIDGE("bridge", "one Linux bridge (all VMs on one host): the ceiling"),
         KERNEL_VXLAN("vxlan", "kernel VXLAN star (a spoke per host, bridged at the hub)"),
-        AGENTS("agents", "the agents' star through the proxy (mutual TLS, the default)");
+        AGENTS("agents", "the agents' star through the proxy (mutual TLS, the default)"),
+        AGENTS_KERNEL("agents-kernel", "the agents' star, VXLAN links on the kernel path (prototype; hub: a host agent)");
 
         final String id;
         final String label;
@@ -66,7 +67,7 @@ public final class MpiBenchmark {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("unknown path '" + id + "': bridge, vxlan or agents");
+            throw new IllegalArgumentException("unknown path '" + id + "': bridge, vxlan, agents or agents-kernel");
         }
     }
 
@@ -147,6 +148,12 @@ public final class MpiBenchmark {
                 all.add(hub);
                 allAgents = Patterns.startStar(fabric, all, VNI, Testbeds::benchSettings);
                 agents = allAgents.subList(0, hosts.size()); // the hub carries no VM: it counts nothing
+            } else if (path == Network.AGENTS_KERNEL) {
+                Host hub = fabric.addHost("px");
+                List<Host> all = new ArrayList<>(hosts);
+                all.add(hub);
+                allAgents = Patterns.startKernelStar(fabric, all, VNI, MTU, Testbeds::benchSettings);
+                agents = allAgents.subList(0, hosts.size());
             } else if (path == Network.KERNEL_VXLAN) {
                 Host hub = fabric.addHost("px");
                 FairnessBenchmark.kernelStar(fabric, hosts, hub);
@@ -326,7 +333,7 @@ public final class MpiBenchmark {
     }
 
     /** The run's table: per pattern, each path's mean, p95 and max, and the agents against the kernel star. */
-    static String table(Options o, Map<Network, List<Run>> results) {
+    public static String table(Options o, Map<Network, List<Run>> results) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "OpenMPI %s, %d ranks (one per VM, rank r on host r mod %d), %d iterations of"
                 + " %d ms compute (a sleep) and one exchange of %d bytes per message; statistics over iterations %d-%d"
@@ -349,9 +356,18 @@ public final class MpiBenchmark {
                         Double.isNaN(r.counted()) ? "–" : String.format(Locale.ROOT, "%.2f", r.counted())));
             }
         }
-        md.append("\nTargets (issue 16, item 6), over the agents' star:\n\n");
+        for (Network agentsPath : List.of(Network.AGENTS, Network.AGENTS_KERNEL)) {
+            if (o.paths().contains(agentsPath)) {
+                targets(md, o, results, agentsPath);
+            }
+        }
+        return md.toString();
+    }
+
+    private static void targets(StringBuilder md, Options o, Map<Network, List<Run>> results, Network agentsPath) {
+        md.append("\nTargets (issue 16, item 6), over ").append(agentsPath.label).append(":\n\n");
         for (String pattern : o.patterns()) {
-            Run a = find(results, Network.AGENTS, pattern);
+            Run a = find(results, agentsPath, pattern);
             Run k = find(results, Network.KERNEL_VXLAN, pattern);
             if (a == null || k == null) {
                 md.append("- ").append(pattern).append(": agents or kernel star not run — **NOT MEASURED**\n");
@@ -365,10 +381,9 @@ public final class MpiBenchmark {
                     k.mean() * 1e3, mean ? "met" : "NOT MET", a.p95() * 1e3, tail ? "met" : "NOT MET", a.counted(),
                     counted ? "met" : "NOT MET"));
         }
-        return md.toString();
     }
 
-    static Run find(Map<Network, List<Run>> results, Network p, String pattern) {
+    public static Run find(Map<Network, List<Run>> results, Network p, String pattern) {
         return results.getOrDefault(p, List.of()).stream().filter(r -> r.pattern().equals(pattern)).findFirst().orElse(null);
     }
 
@@ -437,7 +452,7 @@ public final class MpiBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("MpiBenchmark: " + e.getMessage() + "\nusage: MpiBenchmark [--iterations 100]"
                     + " [--warmup-iterations 100] [--message-bytes 65536] [--compute-ms 10] [--patterns ring,mesh,alltoall]"
-                    + " [--path bridge,vxlan,agents] [--out FILE]");
+                    + " [--path bridge,vxlan,agents,agents-kernel] [--out FILE]");
             System.exit(2);
             return;
         }

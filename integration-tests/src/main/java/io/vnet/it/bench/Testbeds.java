@@ -51,7 +51,7 @@ final class Testbeds {
             case VXLAN_WIREGUARD -> kernelVxlanOverWireguard(fabric, Math.min(mtu, WireguardPair.MTU - VXLAN_OVERHEAD));
             case TINC -> tinc(fabric, mtu, true);
             case TINC_PLAIN -> tinc(fabric, mtu, false);
-            case AGENT_TCP, AGENT_TLS, AGENT_VXLAN -> agents(fabric, t, mtu);
+            case AGENT_TCP, AGENT_TLS, AGENT_VXLAN, AGENT_KERNEL -> agents(fabric, t, mtu);
         };
     }
 
@@ -122,10 +122,14 @@ final class Testbeds {
         AgentConfigBuilder ca = forHost(a).network(VNI, mtu);
         AgentConfigBuilder cb = forHost(b).network(VNI, mtu);
         String link;
-        if (t == Transport.AGENT_VXLAN) {
+        if (t == Transport.AGENT_VXLAN || t == Transport.AGENT_KERNEL) {
             link = null;
             ca.vxlanListen(a).vxlan("vx-b", b, true);
             cb.vxlanListen(b).vxlan("vx-a", a, true);
+            if (t == Transport.AGENT_KERNEL) {
+                ca.flag("kernelPath", true);
+                cb.flag("kernelPath", true);
+            }
         } else {
             link = "to-b";
             ca.dial(link, b, true);

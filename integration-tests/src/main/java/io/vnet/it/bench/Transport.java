@@ -13,7 +13,8 @@ public enum Transport {
     TINC_PLAIN("tinc-none", "tinc 1.0 switch mode, Cipher/Digest none", false),
     AGENT_TCP("tcp", "agent over TCP", true),
     AGENT_TLS("tls", "agent over mutual TLS", true),
-    AGENT_VXLAN("udp", "agent over UDP/VXLAN", true);
+    AGENT_VXLAN("udp", "agent over UDP/VXLAN", true),
+    AGENT_KERNEL("kernel", "agent, VXLAN link on the kernel path (prototype)", true);
 
     private final String id;
     private final String label;

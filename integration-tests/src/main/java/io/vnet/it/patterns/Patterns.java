@@ -464,6 +464,30 @@ public final class Patterns {
         return agents;
     }
 
+    /** The first UDP port of {@link #startKernelStar}'s links: host i's spoke uses this + i. */
+    public static final int KERNEL_STAR_PORT = 4800;
+
+    /**
+     * Starts the agents of a star whose links take the kernel path (issue 16, item 7): the last host
+     * is a host agent with the network's bridge (no VM needed), every other host has a flooding VXLAN
+     * link to it on a UDP port of its own ({@link #KERNEL_STAR_PORT} + i), both ends {@code
+     * kernelPath}. VXLAN links have no connection to wait for.
+     */
+    public static List<AgentProcess> startKernelStar(Fabric fabric, List<Host> hosts, int vni, int mtu,
+                                                     UnaryOperator<AgentConfigBuilder> more) throws IOException {
+        List<AgentProcess> agents = new ArrayList<>();
+        Host center = hosts.get(hosts.size() - 1);
+        var cc = forHost(center).vxlanListen(center).flag("kernelPath", true).network(vni, mtu);
+        for (int i = 0; i < hosts.size() - 1; i++) {
+            Host h = hosts.get(i);
+            cc.vxlan("from-" + h.name(), h, KERNEL_STAR_PORT + i, true);
+            agents.add(fabric.startAgent(h, more.apply(forHost(h).vxlanListen(h).flag("kernelPath", true)
+                    .network(vni, mtu).vxlan("to-" + center.name(), center, KERNEL_STAR_PORT + i, true)).build()));
+        }
+        agents.add(fabric.startAgent(center, more.apply(cc).build()));
+        return agents;
+    }
+
     private static void usage(String problem) {
         if (problem != null) {
             System.err.println("patterns: " + problem);
