@@ -235,6 +235,11 @@ public final class FairnessBenchmark {
      * once for {@code seconds}.
      */
     public static Tenants tenants(int seconds) throws IOException, InterruptedException {
+        return tenants(seconds, false);
+    }
+
+    /** As {@link #tenants(int)}; with {@code kernelPath} the link is a VXLAN link on the kernel path. */
+    public static Tenants tenants(int seconds, boolean kernelPath) throws IOException, InterruptedException {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
             Host a = fabric.addHost("ha");
             Host b = fabric.addHost("hb");
@@ -242,10 +247,17 @@ public final class FairnessBenchmark {
             Vm b1 = fabric.addVm(b, "b1", 100, MTU);
             Vm a2 = fabric.addVm(a, "a2", 200, MTU);
             Vm b2 = fabric.addVm(b, "b2", 200, MTU);
-            fabric.startAgent(b, Testbeds.benchSettings(AgentConfigBuilder.forHost(b).network(100, 1500).network(200, 1500)
-                    .accept("to-a", a.name(), true)).build());
-            fabric.startAgent(a, Testbeds.benchSettings(AgentConfigBuilder.forHost(a).network(100, 1500).network(200, 1500)
-                    .dial("to-b", b, true)).build()).awaitLinkUp("to-b", 15_000);
+            AgentConfigBuilder cb = AgentConfigBuilder.forHost(b).network(100, 1500).network(200, 1500);
+            AgentConfigBuilder ca = AgentConfigBuilder.forHost(a).network(100, 1500).network(200, 1500);
+            if (kernelPath) {
+                fabric.startAgent(b, Testbeds.benchSettings(cb.vxlanListen(b).flag("kernelPath", true)
+                        .vxlan("to-a", a, true)).build());
+                fabric.startAgent(a, Testbeds.benchSettings(ca.vxlanListen(a).flag("kernelPath", true)
+                        .vxlan("to-b", b, true)).build());
+            } else {
+                fabric.startAgent(b, Testbeds.benchSettings(cb.accept("to-a", a.name(), true)).build());
+                fabric.startAgent(a, Testbeds.benchSettings(ca.dial("to-b", b, true)).build()).awaitLinkUp("to-b", 15_000);
+            }
             PingProbe.awaitPath(a1, b1, 30_000, "network 100");
             PingProbe.awaitPath(a2, b2, 30_000, "network 200");
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -317,6 +329,7 @@ public final class FairnessBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = 10;
         List<Star> paths = List.of(Star.KERNEL_VXLAN, Star.AGENTS);
+        List<Boolean> tenantPaths = List.of(false);
         Path out = Fabric.repo().resolve("integration-tests/target/bench-fairness.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -324,8 +337,14 @@ public final class FairnessBenchmark {
                 case "--path" -> paths = args[++i].equals("none") ? List.of()
                         : java.util.Arrays.stream(args[i].split(",")).map(Star::byId).toList();
                 case "--out" -> out = Path.of(args[++i]);
+                case "--tenants" -> tenantPaths = java.util.Arrays.stream(args[++i].split(",")).map(v -> switch (v) {
+                    case "agents" -> false;
+                    case "agents-kernel" -> true;
+                    default -> throw new IllegalArgumentException("--tenants: agents or agents-kernel, not " + v);
+                }).toList();
                 default -> {
-                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents,agents-kernel|none] [--out FILE]");
+                    System.err.println("usage: FairnessBenchmark [--seconds 10] [--path vxlan,agents,agents-kernel|none]"
+                            + " [--tenants agents,agents-kernel] [--out FILE]");
                     System.exit(2);
                 }
             }
@@ -345,12 +364,14 @@ public final class FairnessBenchmark {
             System.out.println(row);
             md.append(row).append('\n');
         }
-        System.out.println("measuring two tenants on one link ...");
-        Tenants t = tenants(seconds);
-        md.append(String.format(Locale.ROOT, "%nTwo tenants sharing one agents' link (mutual TLS) between two hosts, both at"
-                + " once for %d s: network 100 with 7 flows (`iperf3 -P 7`) got %.2f Gbit/s (%.2f of the link), network 200"
-                + " with 1 flow got %.2f Gbit/s (%.2f).%n", seconds, t.manyBps() / 1e9, t.manyShare(), t.oneBps() / 1e9,
-                t.oneShare()));
+        for (boolean kernel : tenantPaths) {
+            System.out.println("measuring two tenants on one link" + (kernel ? " on the kernel path" : "") + " ...");
+            Tenants t = tenants(seconds, kernel);
+            md.append(String.format(Locale.ROOT, "%nTwo tenants sharing one agents' link (%s) between two hosts, both at"
+                    + " once for %d s: network 100 with 7 flows (`iperf3 -P 7`) got %.2f Gbit/s (%.2f of the link), network 200"
+                    + " with 1 flow got %.2f Gbit/s (%.2f).%n", kernel ? "VXLAN on the kernel path" : "mutual TLS", seconds,
+                    t.manyBps() / 1e9, t.manyShare(), t.oneBps() / 1e9, t.oneShare()));
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.println();
