@@ -328,8 +328,8 @@ public final class FairnessBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
-        List<Star> paths = List.of(Star.KERNEL_VXLAN, Star.AGENTS);
-        List<Boolean> tenantPaths = List.of(false);
+        List<Star> paths = List.of(Star.KERNEL_VXLAN, Star.AGENTS, Star.AGENTS_KERNEL);
+        List<Boolean> tenantPaths = List.of(false, true);
         Path out = Fabric.repo().resolve("integration-tests/target/bench-fairness.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
