@@ -146,6 +146,11 @@ public interface DataPlane extends AutoCloseable {
      * (frames from a link with that source are dropped, {@code spoofed}) after it was last seen,
      * while the interface's bridge still has it on a VM's port; zero turns holds off.
      */
+    /** Whether this daemon's VXLAN links take the kernel path ({@code kernelPath}): the manager may render its fast paths so. */
+    default boolean kernelPath() {
+        return false;
+    }
+
     default void holdLocalMacs(java.time.Duration hold) {
     }
 

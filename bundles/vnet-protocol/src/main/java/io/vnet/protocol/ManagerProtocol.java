@@ -18,7 +18,9 @@ import java.util.List;
  * its length (u32, big-endian). A message is an object with a {@code type}:
  * <ul>
  * <li>agent → manager {@value #HELLO}: {@code hostId, role, linkAddress, networks[], macs[{vni,mac}],
- * macsOmitted, generation} (the generation of the desired state the agent applies now);
+ * macsOmitted, generation} (the generation of the desired state the agent applies now), and {@code
+ * kernelPath: true} where its VXLAN links take the kernel path (the manager may then render its
+ * fast paths as VXLAN links, each on a UDP port of its own);
  * {@code macs[]} lists at most {@value #MAX_MACS_PER_NETWORK} addresses per network and {@value
  * #MAX_MACS} in all, {@code macsOmitted} says how many more there were;</li>
  * <li>manager → agent {@value #STATE}: {@code generation, links[], rules[]}: the whole managed

@@ -79,6 +79,16 @@ public final class AdaptTestbed {
      */
     public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond)
             throws IOException, InterruptedException {
+        return start(fabric, hostCount, vmsPerHost, rateBitsPerSecond, false);
+    }
+
+    /**
+     * As above; with {@code kernelPath} the VM hosts' agents also have VXLAN sockets on the kernel
+     * path, so the fast paths the manager adds between them are kernel VXLAN links (the star through
+     * the proxy stays as it is).
+     */
+    public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond,
+                                     boolean kernelPath) throws IOException, InterruptedException {
         if (hostCount < 2 || vmsPerHost < 1) {
             throw new IllegalArgumentException("need at least 2 VM hosts and 1 VM per host");
         }
@@ -102,7 +112,14 @@ public final class AdaptTestbed {
         }
         ManagerProcess manager = fabric.startManager(mgr, managerConfig(rateBitsPerSecond));
         Map<String, AgentProcess> agents = new LinkedHashMap<>();
-        for (AgentProcess a : Patterns.startStar(fabric, star, VNI, b -> b.manager(manager, REPORT_MS))) {
+        java.util.function.UnaryOperator<io.vnet.it.fabric.AgentConfigBuilder> settings = b -> {
+            b.manager(manager, REPORT_MS);
+            if (kernelPath && !b.host().name().equals(PROXY)) {
+                b.vxlanListen(b.host()).flag("kernelPath", true);
+            }
+            return b;
+        };
+        for (AgentProcess a : Patterns.startStar(fabric, star, VNI, settings)) {
             agents.put(a.host().name(), a);
         }
         AdaptTestbed tb = new AdaptTestbed(fabric, manager, hosts, proxy, vms, agents, rateBitsPerSecond, shaping);

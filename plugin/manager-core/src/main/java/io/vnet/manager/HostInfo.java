@@ -16,14 +16,24 @@ import java.util.Map;
  * @param links            its overlay links as it last measured them
  * @param instances        the VMs it registered by name (libvirt domains), with their NICs
  * @param security         how it proved who it is: {@value #MUTUAL_TLS}, {@value #INSECURE} or {@value #UNKNOWN}
+ * @param kernelPath       whether its VXLAN links take the kernel path, so its fast paths may be kernel VXLAN links
  */
 public record HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
                        Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
                        List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links, List<VmInstance> instances,
-                       String security) {
+                       String security, boolean kernelPath) {
     public static final String MUTUAL_TLS = "mutual TLS";
     public static final String INSECURE = "insecure: enrolment token only";
     public static final String UNKNOWN = "unknown";
+
+    /** A host without the kernel path. */
+    public HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,
+                    Map<NetworkId, List<MacAddress>> vms, long desiredGeneration, long appliedGeneration,
+                    List<String> lastErrors, Instant lastSeen, List<MeasuredLink> links, List<VmInstance> instances,
+                    String security) {
+        this(hostId, role, linkAddress, connected, networks, vms, desiredGeneration, appliedGeneration, lastErrors,
+                lastSeen, links, instances, security, false);
+    }
 
     /** A host whose authentication is not known (a record read back, a test). */
     public HostInfo(String hostId, String role, String linkAddress, boolean connected, List<NetworkId> networks,

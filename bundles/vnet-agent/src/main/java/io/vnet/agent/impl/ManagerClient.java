@@ -175,6 +175,9 @@ final class ManagerClient implements AutoCloseable {
         if (linkAddress != null) {
             h.put("linkAddress", linkAddress.toString());
         }
+        if (dp.kernelPath()) {
+            h.put("kernelPath", true); // its VXLAN links may be fast paths in the kernel
+        }
         if (tls == null) {
             h.put("insecure", true).put("token", enrolmentToken);
         }

@@ -432,6 +432,11 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public boolean kernelPath() {
+        return kernel != null;
+    }
+
+    @Override
     public void holdLocalMacs(java.time.Duration hold) {
         forwarder.holdLocal(hold.toMillis());
         holdMillis = hold.toMillis();

@@ -274,11 +274,21 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         entries.putAll(want);
     }
 
-    /** "bridge mac" to the port it must send to, for {@code rules}. */
+    /**
+     * "bridge mac" to the port it must send to, for {@code rules}. A destination's entry follows its
+     * rule with any source, unless pair rules (an exact source) name it: then, if they all send to
+     * one port, that port (VADAPT's fast paths are pair rules, one per pair of VMs, all to the
+     * same link from one host), and if they disagree, the agent's TAP, so that the forwarder
+     * applies each pair's rule itself. A bridge entry cannot tell sources apart, so with one port
+     * it also carries the frames of sources no pair rule names, and frames passing through this
+     * host; both reach the destination.
+     */
     private Map<String, String> wanted(List<ForwardingRule> rules) {
-        Map<String, String> want = new TreeMap<>();
+        Map<String, String> byDst = new TreeMap<>();
+        Map<String, java.util.Set<String>> byPair = new TreeMap<>();
+        Map<String, String> tapOf = new HashMap<>();
         for (ForwardingRule r : rules) {
-            if (r.src().kind() != MacMatch.Kind.ANY || r.dst().kind() != MacMatch.Kind.EXACT) {
+            if (r.dst().kind() != MacMatch.Kind.EXACT) {
                 continue;
             }
             int vni = r.network().vni();
@@ -286,18 +296,33 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
             if (b == null) {
                 continue;
             }
-            String to = b.tap();
-            if (r.target().kind() == RuleTarget.Kind.LINK) {
-                KernelLink k = byId.get(r.target().id());
-                if (k != null) {
-                    to = k.devices().stream().filter(d -> d.vni() == vni).map(KernelDevice::name).findFirst().orElse(b.tap());
-                }
-            } else if (!r.target().id().equals(b.tap())) {
-                continue; // another interface of the network: the bridge already delivers to it
+            String to = portOf(r, vni, b);
+            if (to == null) {
+                continue;
             }
-            want.put(b.bridge() + " " + MacAddress.format(r.dst().address().bits()), to);
+            String key = b.bridge() + " " + MacAddress.format(r.dst().address().bits());
+            if (r.src().kind() == MacMatch.Kind.ANY) {
+                byDst.put(key, to);
+            } else {
+                byPair.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(to);
+                tapOf.put(key, b.tap());
+            }
         }
+        Map<String, String> want = new TreeMap<>(byDst);
+        byPair.forEach((key, targets) -> want.put(key, targets.size() == 1 ? targets.iterator().next() : tapOf.get(key)));
         return want;
+    }
+
+    /** The bridge port rule {@code r} sends to: its kernel link's device, else the agent's TAP; null for a local interface. */
+    private String portOf(ForwardingRule r, int vni, Bridge b) {
+        if (r.target().kind() == RuleTarget.Kind.LINK) {
+            KernelLink k = byId.get(r.target().id());
+            if (k != null) {
+                return k.devices().stream().filter(d -> d.vni() == vni).map(KernelDevice::name).findFirst().orElse(b.tap());
+            }
+            return b.tap();
+        }
+        return r.target().id().equals(b.tap()) ? b.tap() : null; // another interface: the bridge delivers to it
     }
 
     /** Rewrites both nftables tables for the devices, TAPs and owned addresses now. */

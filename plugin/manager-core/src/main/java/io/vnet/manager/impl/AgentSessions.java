@@ -36,6 +36,7 @@ final class AgentSessions implements AgentRegistry {
         volatile List<io.vnet.manager.MeasuredLink> links = List.of();
         volatile List<io.vnet.manager.VmInstance> instances = List.of();
         volatile String security = HostInfo.UNKNOWN;
+        volatile boolean kernelPath;
         /** The owners last sent on {@link #channel}; null: none yet on this connection. */
         Map<NetworkId, Map<MacAddress, String>> ownersSent;
         /** What its certificate lets it carry (a proxy's tenant's networks); null: not narrowed. */
@@ -88,6 +89,7 @@ final class AgentSessions implements AgentRegistry {
         s.channel = ch;
         s.role = role;
         s.linkAddress = linkAddress;
+        s.kernelPath = hello.path("kernelPath").asBoolean(false);
         s.networks = networks;
         s.vms = vms;
         int dropped = hello.path("macs").size() - s.vms.values().stream().mapToInt(List::size).sum();
@@ -414,6 +416,7 @@ final class AgentSessions implements AgentRegistry {
         DesiredState d = desired.get(id);
         Channel ch = s.channel;
         return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
-                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security);
+                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security,
+                s.kernelPath);
     }
 }

@@ -35,6 +35,10 @@ import java.util.TreeSet;
  *       reused: no second link is made, and rules name the existing link's id. Rules for a
  *       host's own VMs are left out: the agent delivers those by learning, and the manager does
  *       not know the agents' interface ids.</li>
+ *   <li><b>Kernel path</b>: a rendered link between two agents that both said {@code kernelPath}
+ *       becomes a VXLAN link on the kernel path, on a UDP port of its own at both ends (from
+ *       {@value #KERNEL_PORT_BASE} up, the smallest that neither host's managed kernel links use;
+ *       a link keeps its port while it stays installed), to the peer's link address.</li>
  *   <li><b>Install</b>: each network's rendered configs are kept; a host's desired state is
  *       the union over the networks the loop manages on it (links shared by networks once,
  *       flooding if any network floods on them). Only hosts whose state changes get a new
@@ -42,6 +46,11 @@ import java.util.TreeSet;
  * </ul>
  */
 final class Rollout {
+    /** The first UDP port of the kernel-path links the manager renders (configured ones should stay below it). */
+    static final int KERNEL_PORT_BASE = 4900;
+    /** How many ports from the base it may use: a host has at most this many managed kernel links. */
+    static final int KERNEL_PORTS = 4096;
+
     /** A network's managed overlay: host id -> that host's links and rules in the network. */
     record Installed(Map<String, DaemonConfig> configs) {
         static final Installed NONE = new Installed(Map.of());
@@ -70,7 +79,11 @@ final class Rollout {
     synchronized Installed render(NetworkId network, Plan plan) {
         Map<String, Map<String, String>> existing = new HashMap<>(); // host -> peer -> link id, outside desired state
         Map<String, Endpoint> endpoints = new HashMap<>();
+        Set<String> kernel = new HashSet<>();
         for (HostInfo h : agents.hosts()) {
+            if (h.kernelPath() && h.linkAddress() != null) {
+                kernel.add(h.hostId());
+            }
             if (h.linkAddress() != null) {
                 endpoints.put(h.hostId(), Endpoint.parse(h.linkAddress()));
             }
@@ -94,14 +107,19 @@ final class Rollout {
             }
         }
         Map<String, DaemonConfig> raw = DaemonConfigs.of(plan, network, endpoints, "local");
+        Map<HostLink, Integer> ports = kernelPorts(plan, reused, kernel);
         Map<String, DaemonConfig> out = new TreeMap<>();
         raw.forEach((host, cfg) -> {
             Map<String, String> rename = existing.getOrDefault(host, Map.of());
             List<LinkSpec> links = new ArrayList<>();
             for (LinkSpec l : cfg.links()) {
-                if (!reused.contains(HostLink.of(host, l.peerHost()))) {
-                    links.add(l);
+                HostLink hl = HostLink.of(host, l.peerHost());
+                if (reused.contains(hl)) {
+                    continue;
                 }
+                Integer port = ports.get(hl);
+                links.add(port == null ? l : LinkSpec.vxlan(l.id(), l.peerHost(),
+                        new Endpoint(endpoints.get(l.peerHost()).host(), port), l.flood(), l.networks()));
             }
             List<ForwardingRule> rules = new ArrayList<>();
             for (ForwardingRule r : cfg.rules()) {
@@ -114,6 +132,52 @@ final class Rollout {
             out.put(host, new DaemonConfig(host, links, rules));
         });
         return new Installed(out);
+    }
+
+    /**
+     * The UDP port of each link of {@code plan} that takes the kernel path (both hosts in {@code
+     * kernel}, not reused): the port it has where it is installed already, else the smallest from
+     * {@link #KERNEL_PORT_BASE} that no managed kernel link of either host uses.
+     */
+    private Map<HostLink, Integer> kernelPorts(Plan plan, Set<HostLink> reused, Set<String> kernel) {
+        Map<String, Set<Integer>> used = new HashMap<>();
+        Map<HostLink, Integer> had = new HashMap<>();
+        installed.values().forEach(inst -> inst.configs().forEach((host, cfg) -> {
+            for (LinkSpec l : cfg.links()) {
+                if (l.isVxlan()) {
+                    used.computeIfAbsent(host, k -> new HashSet<>()).add(l.connect().port());
+                    had.put(HostLink.of(host, l.peerHost()), l.connect().port());
+                }
+            }
+        }));
+        Map<HostLink, Integer> out = new TreeMap<>();
+        List<HostLink> fresh = new ArrayList<>();
+        for (HostLink l : plan.overlay().links()) {
+            if (reused.contains(l) || !kernel.contains(l.a()) || !kernel.contains(l.b())) {
+                continue;
+            }
+            Integer p = had.get(l);
+            if (p != null) {
+                out.put(l, p);
+            } else {
+                fresh.add(l);
+            }
+        }
+        for (HostLink l : fresh) {
+            Set<Integer> a = used.computeIfAbsent(l.a(), k -> new HashSet<>());
+            Set<Integer> b = used.computeIfAbsent(l.b(), k -> new HashSet<>());
+            int p = KERNEL_PORT_BASE;
+            while (a.contains(p) || b.contains(p)) {
+                p++;
+            }
+            if (p >= KERNEL_PORT_BASE + KERNEL_PORTS) {
+                continue; // no port left: the link stays a TCP link
+            }
+            a.add(p);
+            b.add(p);
+            out.put(l, p);
+        }
+        return out;
     }
 
     /** Takes {@code inst} as the network's installed overlay without pushing anything (a restarted manager). */

@@ -113,6 +113,8 @@ class AdaptationLoopTest {
     static final class Agents implements AgentRegistry {
         final Map<String, HostInfo> hosts = new LinkedHashMap<>();
         final Map<String, Long> applied = new HashMap<>();
+        /** Whether the VM hosts say kernelPath in their hello. */
+        boolean kernel;
 
         Agents() {
             List<MeasuredLink> proxyLinks = new ArrayList<>();
@@ -130,7 +132,8 @@ class AdaptationLoopTest {
             int n = id.charAt(1) - 'a' + 1;
             hosts.put(id, new HostInfo(id, "host", "10.0.0." + n + ":5800", true, List.of(NET), Map.of(NET, vms), -1,
                     applied.getOrDefault(id, -1L), List.of(), Instant.now(),
-                    List.of(new MeasuredLink("to-px", "px", "tcp", true, 800, 800, 0, 0, List.of(NET)))));
+                    List.of(new MeasuredLink("to-px", "px", "tcp", true, 800, 800, 0, 0, List.of(NET))), List.of(),
+                    HostInfo.UNKNOWN, kernel));
         }
 
         void acknowledgeAll(Desired d) {
@@ -138,7 +141,8 @@ class AdaptationLoopTest {
             for (String h : List.copyOf(hosts.keySet())) {
                 HostInfo i = hosts.get(h);
                 hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), true, i.networks(), i.vms(), i.desiredGeneration(),
-                        applied.getOrDefault(h, -1L), i.lastErrors(), i.lastSeen(), i.links()));
+                        applied.getOrDefault(h, -1L), i.lastErrors(), i.lastSeen(), i.links(), i.instances(), i.security(),
+                        i.kernelPath()));
             }
         }
 
@@ -380,6 +384,37 @@ class AdaptationLoopTest {
         assertEquals(1, loop.decisions(NET).size(), loop.decisions(NET).toString());
         assertEquals(pushes, audit.entries.stream().filter(a -> a.action().equals("desired-state")).count());
         assertTrue(loop.decisions(NET).get(0).ackedAt() != null, "acknowledged: " + loop.decisions(NET).get(0));
+    }
+
+    @Test
+    void hostsOnTheKernelPathGetTheirFastPathsAsKernelVxlanLinksEachOnAPortOfItsOwn() {
+        agents.kernel = true;
+        for (String h : List.of("ha", "hb", "hc")) {
+            agents.put(h, agents.hosts.get(h).vms().get(NET));
+        }
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        assertTrue(loop.decisions(NET).get(0).applied(), loop.decisions(NET).toString());
+        Map<String, Map<String, Integer>> ports = new TreeMap<>();
+        for (String h : List.of("ha", "hb", "hc")) {
+            if (desired.states.get(h) == null) {
+                continue;
+            }
+            for (LinkSpec l : desired.states.get(h).links()) {
+                assertTrue(l.isVxlan() && !l.flood(), "a kernel-path fast path: " + l);
+                int n = l.peerHost().charAt(1) - 'a' + 1;
+                assertEquals("10.0.0." + n, l.connect().host(), "to the peer's link address: " + l);
+                assertTrue(l.connect().port() >= Rollout.KERNEL_PORT_BASE, l.toString());
+                ports.computeIfAbsent(h, k -> new TreeMap<>()).put(l.peerHost(), l.connect().port());
+            }
+            Map<String, Integer> mine = ports.getOrDefault(h, Map.of());
+            assertEquals(mine.size(), new HashSet<>(mine.values()).size(), "each of a host's links on its own port: " + ports);
+        }
+        assertTrue(ports.getOrDefault("ha", Map.of()).size() >= 2, "ha got fast paths to hb and hc: " + ports);
+        ports.forEach((h, byPeer) -> byPeer.forEach((peer, port) ->
+                assertEquals(port, ports.get(peer).get(h), "both ends of " + h + "-" + peer + " on one port: " + ports)));
+        // the proxy does not take the kernel path: its links stay as they are (the configured star)
+        assertTrue(desired.states.get("px") == null || desired.states.get("px").links().stream().noneMatch(LinkSpec::isVxlan));
     }
 
     /** Each VM host reports {@code bytesPerSecond} of its VMs' traffic for the last half second, at the clock's time. */
