@@ -170,7 +170,7 @@ summary_npm() {
 
 # Maven (-B): modules, unit test totals, integration test classes, errors. Records each
 # integration test class's time in $VNET_LOGS/it-classes.tsv (scripts/test.sh makes them stages).
-_mvn_phase= _mvn_module= _mvn_class=
+_mvn_phase= _mvn_module= _mvn_class= _mvn_run=
 summary_maven() {
   local l=$1
   case $l in
@@ -186,7 +186,12 @@ summary_maven() {
       ;;
     "[INFO] --- "*)
       case $l in
-        *failsafe*":integration-test "*) _mvn_phase=it; _doing="starting the integration tests of $_mvn_module" ;;
+        *failsafe*":integration-test "*)
+          _mvn_phase=it
+          _doing="starting the integration tests of $_mvn_module"
+          # the data plane tests' second run, on the kernel path (integration-tests/pom.xml)
+          if [[ $l == *"(kernel-path)"* ]]; then _mvn_run=" (kernel path)"; else _mvn_run=""; fi
+          ;;
         *surefire*":test "*) _mvn_phase=unit; _doing="running the unit tests of $_mvn_module" ;;
         *exec*"(npm-ci)"*) _mvn_phase=other; _doing="installing the page's npm packages (npm ci)" ;;
         *exec*"(npm-build)"*) _mvn_phase=other; _doing="building the page (vite build)" ;;
@@ -207,7 +212,7 @@ summary_maven() {
       secs=${secs%% s*}
       secs=${secs%%.*}
       if [ "$_mvn_phase" = it ]; then
-        printf '%s\t%s\n' "integration tests: $cls" "${secs:-0}" >>"$VNET_LOGS/it-classes.tsv"
+        printf '%s\t%s\n' "integration tests: $cls$_mvn_run" "${secs:-0}" >>"$VNET_LOGS/it-classes.tsv"
         local counts=${l#*Tests run: }
         counts=${counts%%, Time elapsed*}
         _out="maven:   $cls: tests run: $counts ($(human_secs "${secs:-0}"))"

@@ -14,6 +14,15 @@ import io.vnet.protocol.Json;
 public final class AgentConfigBuilder {
     public static final int LINK_PORT = 5800;
     public static final int VXLAN_PORT = 4789;
+    /**
+     * The data plane tests' second run ({@code -Dvnet.it.kernelPath=true}, issue 16 item 7): every
+     * link a test dials or accepts becomes a VXLAN link on the kernel path, on the port
+     * {@link #kernelPort} gives the pair of hosts, so that the same test checks the same
+     * forwarding semantics on both paths.
+     */
+    public static final boolean KERNEL_PATH = Boolean.getBoolean("vnet.it.kernelPath");
+    /** The first port of the kernel links {@link #KERNEL_PATH} makes (above the manager's, from 4900). */
+    static final int KERNEL_PORT_BASE = 6000;
 
     private final ObjectNode root = Json.object();
     private final ArrayNode networks = root.putArray("networks");
@@ -77,6 +86,9 @@ public final class AgentConfigBuilder {
     }
 
     public AgentConfigBuilder dial(String id, Host peer, boolean flood, int... vnis) {
+        if (KERNEL_PATH) {
+            return kernelLink(id, peer, flood, vnis);
+        }
         carrying(links.addObject().put("id", id).put("peer", peer.name()).put("connect", peer.ip() + ":" + LINK_PORT)
                 .put("flood", flood), vnis);
         return this;
@@ -106,6 +118,27 @@ public final class AgentConfigBuilder {
         carrying(links.addObject().put("id", id).put("peer", peer.name()).put("transport", "vxlan")
                 .put("connect", peer.ip() + ":" + port).put("flood", flood).put("unauthenticated", true), vnis);
         return this;
+    }
+
+    /** A link of {@link #KERNEL_PATH}'s run: a VXLAN link on the kernel path to {@code peer}. */
+    private AgentConfigBuilder kernelLink(String id, Host peer, boolean flood, int... vnis) {
+        vxlanListen(host).flag("kernelPath", true);
+        return vxlan(id, peer, kernelPort(host, peer), flood, vnis);
+    }
+
+    /** One UDP port per pair of hosts, the same from both ends, different for each of a host's peers. */
+    static int kernelPort(Host a, Host b) {
+        int x = lastOctet(a);
+        int y = lastOctet(b);
+        return KERNEL_PORT_BASE + Math.min(x, y) * 64 + Math.max(x, y);
+    }
+
+    private static int lastOctet(Host h) {
+        int n = Integer.parseInt(h.ip().substring(h.ip().lastIndexOf('.') + 1));
+        if (n >= 64) {
+            throw new IllegalStateException("the kernel path's test ports take hosts 10.250.0.1-63, not " + h.ip());
+        }
+        return n;
     }
 
     /** Opens this host's VXLAN socket on its underlay address. */
@@ -144,6 +177,9 @@ public final class AgentConfigBuilder {
     }
 
     public AgentConfigBuilder accept(String id, String peerHost, boolean flood, int... vnis) {
+        if (KERNEL_PATH) {
+            return kernelLink(id, host.fabric().host(peerHost), flood, vnis);
+        }
         carrying(links.addObject().put("id", id).put("peer", peerHost).put("flood", flood), vnis);
         return this;
     }

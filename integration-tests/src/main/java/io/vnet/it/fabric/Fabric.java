@@ -82,6 +82,8 @@ public final class Fabric implements AutoCloseable {
         return ns;
     }
 
+    private final java.util.Map<String, Host> hostsByName = new java.util.HashMap<>();
+
     /** Adds a host joined to the underlay, with address 10.250.0.N. */
     public synchronized Host addHost(String name) {
         int n = nextHost++;
@@ -92,7 +94,18 @@ public final class Fabric implements AutoCloseable {
         String ip = "10.250.0." + n;
         Sh.must("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
         Sh.must("ip", "-n", ns, "link", "set", "eth0", "up");
-        return new Host(this, name, ns, ip, ulSide);
+        Host h = new Host(this, name, ns, ip, ulSide);
+        hostsByName.put(name, h);
+        return h;
+    }
+
+    /** The host named {@code name}; IllegalArgumentException if the fabric has none. */
+    public synchronized Host host(String name) {
+        Host h = hostsByName.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("no host " + name + " in this fabric");
+        }
+        return h;
     }
 
     /** Adds a VM of network {@code vni} on {@code host}, with the given MTU. */

@@ -70,6 +70,10 @@ public final class KernelLink implements OverlayLink {
         if (k[4] > 0) {
             drops.put("kernel-dropped", k[4]);
         }
+        long refused = owner.notCarried(spec().connect().port());
+        if (refused > 0) {
+            drops.merge("not-carried", refused, Long::sum);
+        }
         return new PortStats(s.kind(), s.id(), s.state(), s.peer() + ", kernel devices "
                 + String.join(" ", devices.stream().map(KernelDevice::name).toList()),
                 s.framesIn() + k[0], s.bytesIn() + k[1], s.framesOut() + k[2], s.bytesOut() + k[3], drops);

@@ -122,8 +122,15 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
                     + " it has none: add an interface of network " + vni + " first");
         }
         int port = spec.connect().port();
+        // the network's MTU, as the VMs have it: where the underlay cannot carry that less the
+        // encapsulation, the kernel fragments the outer packets (VXLAN's default, DF unset), so a
+        // full-sized frame still arrives whole instead of being dropped by the bridge in silence
         KernelDevice d = new KernelDevice(KernelDevice.nameOf(port, vni), spec.id(), vni, b.bridge(), peer, port,
-                Math.min(b.mtu(), linkMtu), spec.flood());
+                b.mtu(), spec.flood());
+        if (b.mtu() > linkMtu) {
+            LOG.log(Level.INFO, "link " + spec.id() + ": network " + vni + "'s MTU " + b.mtu() + " is above what the"
+                    + " underlay carries in one packet (" + linkMtu + "): the kernel fragments its larger packets");
+        }
         Command.run(null, "ip", "link", "del", "dev", d.name()); // one a crashed agent left
         Command.must(null, "ip", "link", "add", d.name(), "type", "vxlan", "id", Integer.toString(vni), "remote", peer,
                 "dstport", Integer.toString(port), "nolearning");
@@ -313,7 +320,10 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         return want;
     }
 
-    /** The bridge port rule {@code r} sends to: its kernel link's device, else the agent's TAP; null for a local interface. */
+    /**
+     * The bridge port rule {@code r} sends to: its kernel link's device, else (a user-space link) the
+     * agent's TAP; null for a rule to a local interface, which the bridge's learning already follows.
+     */
     private String portOf(ForwardingRule r, int vni, Bridge b) {
         if (r.target().kind() == RuleTarget.Kind.LINK) {
             KernelLink k = byId.get(r.target().id());
@@ -322,7 +332,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
             }
             return b.tap();
         }
-        return r.target().id().equals(b.tap()) ? b.tap() : null; // another interface: the bridge delivers to it
+        return null; // a local interface: the bridge delivers to the VM itself, by what it learned
     }
 
     /** Rewrites both nftables tables for the devices, TAPs and owned addresses now. */
@@ -366,6 +376,26 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         }
         return new io.vnet.api.PortStats("kernel", "path", state, devices().size() + " kernel device(s)",
                 devices().size(), 0, 0, 0, drops);
+    }
+
+    /** The datagrams of networks it does not carry that arrived for link port {@code port} (0 if unknown). */
+    long notCarried(int port) {
+        try {
+            Command r = Command.run(null, "nft", "-j", "list", "counter", "inet", KernelTables.INET_TABLE,
+                    KernelTables.notCarried(port));
+            if (r.exit() != 0) {
+                return 0;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(r.out()).path("nftables")) {
+                if (item.has("counter")) {
+                    return item.path("counter").path("packets").asLong();
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "reading " + KernelTables.notCarried(port) + ": " + e.getMessage());
+        }
+        return 0;
     }
 
     /** The last failure to program the kernel (null if the last change worked), with how many there were. */

@@ -20,7 +20,8 @@ import java.util.Map;
  * them here, count them twice, and flood them back).</li>
  * <li>{@value #INET_TABLE} (inet family): at input, a datagram to a kernel link's UDP port from
  * any address but the link's peer is dropped ({@code unidentified}) before the kernel's VXLAN
- * socket decapsulates it.</li>
+ * socket decapsulates it, and one of a network the link does not carry is dropped and counted per
+ * link ({@code nc_PORT}, the link's {@code not-carried}).</li>
  * </ul>
  */
 public final class KernelTables {
@@ -83,14 +84,28 @@ public final class KernelTables {
         s.append("add counter ").append(t).append(" unidentified\n");
         s.append("add chain ").append(t).append(" check { type filter hook input priority -150; policy accept; }\n");
         s.append("flush chain ").append(t).append(" check\n");
-        java.util.Set<Integer> ports = new java.util.TreeSet<>();
+        Map<Integer, java.util.Set<Integer>> vnis = new java.util.TreeMap<>();
+        Map<Integer, String> peers = new java.util.TreeMap<>();
         for (KernelDevice d : devices) {
-            if (ports.add(d.port())) {
-                s.append("add rule ").append(t).append(" check udp dport ").append(d.port()).append(" ip saddr != ")
-                        .append(d.peer()).append(" counter name \"unidentified\" drop\n");
-            }
+            vnis.computeIfAbsent(d.port(), k -> new java.util.TreeSet<>()).add(d.vni());
+            peers.put(d.port(), d.peer());
+        }
+        for (Map.Entry<Integer, java.util.Set<Integer>> e : vnis.entrySet()) {
+            int port = e.getKey();
+            s.append("add rule ").append(t).append(" check udp dport ").append(port).append(" ip saddr != ")
+                    .append(peers.get(port)).append(" counter name \"unidentified\" drop\n");
+            // a network the link does not carry: the VXLAN header's VNI (bits 32-55 after the UDP header)
+            s.append("add counter ").append(t).append(' ').append(notCarried(port)).append('\n');
+            s.append("add rule ").append(t).append(" check udp dport ").append(port).append(" @th,96,24 != { ")
+                    .append(String.join(", ", e.getValue().stream().map(String::valueOf).toList()))
+                    .append(" } counter name \"").append(notCarried(port)).append("\" drop\n");
         }
         return s.toString();
+    }
+
+    /** The name of the counter of link port {@code port}'s datagrams of networks it does not carry. */
+    public static String notCarried(int port) {
+        return "nc_" + port;
     }
 
     private static void elements(StringBuilder s, String table, String set, List<String> names) {

@@ -54,6 +54,8 @@ class KernelTablesTest {
         String s = KernelTables.inet(List.of(TREE, FAST));
         assertTrue(s.contains("check udp dport 4801 ip saddr != 10.250.0.3 counter name \"unidentified\" drop"), s);
         assertTrue(s.contains("check udp dport 4803 ip saddr != 10.250.0.2 counter name \"unidentified\" drop"), s);
+        // a network the link does not carry: by the VNI in the VXLAN header, counted per link
+        assertTrue(s.contains("check udp dport 4801 @th,96,24 != { 100 } counter name \"nc_4801\" drop"), s);
     }
 
     /** nftables itself parses the scripts (check mode: nothing changes in the kernel). */
