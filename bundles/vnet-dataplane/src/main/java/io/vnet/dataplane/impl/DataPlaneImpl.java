@@ -45,6 +45,8 @@ public final class DataPlaneImpl implements DataPlane {
     private io.vnet.dataplane.tap.BridgeGuard guard;
     /** What {@link #setOwners} last said is owned here, per network (the guard is filled from it). */
     private final Map<Integer, long[]> ownedHere = new HashMap<>();
+    /** What {@link #setOwners} last said is owned on other hosts, per network (for the kernel path). */
+    private final Map<Integer, long[]> ownedElsewhere = new HashMap<>();
     /** Why the guard could not start (null if it did or was not asked for). */
     private String guardFailure;
     private final Transport transport;
@@ -387,13 +389,15 @@ public final class DataPlaneImpl implements DataPlane {
     public synchronized int setOwners(NetworkId network, java.util.Collection<MacAddress> here,
             java.util.Collection<MacAddress> elsewhere) {
         long[] mine = bits(here);
-        int refused = forwarder.setOwners(network.vni(), mine, bits(elsewhere));
+        long[] theirs = bits(elsewhere);
+        int refused = forwarder.setOwners(network.vni(), mine, theirs);
         ownedHere.put(network.vni(), mine);
+        ownedElsewhere.put(network.vni(), theirs);
         if (guard != null) {
             guard.owned(network.vni(), mine);
         }
         if (kernel != null) {
-            kernel.owned(ownedHere);
+            kernel.owners(ownedHere, ownedElsewhere);
         }
         return refused;
     }
@@ -440,6 +444,9 @@ public final class DataPlaneImpl implements DataPlane {
     public void holdLocalMacs(java.time.Duration hold) {
         forwarder.holdLocal(hold.toMillis());
         holdMillis = hold.toMillis();
+        if (kernel != null) {
+            kernel.holds(hold.toMillis() > 0);
+        }
     }
 
     @Override

@@ -70,6 +70,13 @@ public final class KernelLink implements OverlayLink {
         if (k[4] > 0) {
             drops.put("kernel-dropped", k[4]);
         }
+        long spoofed = 0;
+        for (KernelDevice d : devices) {
+            spoofed += owner.spoofed(d.name());
+        }
+        if (spoofed > 0) {
+            drops.merge("spoofed", spoofed, Long::sum);
+        }
         long refused = owner.notCarried(spec().connect().port());
         if (refused > 0) {
             drops.merge("not-carried", refused, Long::sum);

@@ -42,12 +42,26 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     public record Bridge(String bridge, String tap, int mtu) {
     }
 
+    /** How often the bridges' forwarding entries are read for the held addresses. */
+    static final long HOLD_POLL_MS = 500;
+
     private final LinkTransport sender;
     private final IntFunction<Bridge> bridges;
     private final Map<String, KernelLink> byId = new TreeMap<>();
     /** The static entries made: "bridge mac" to the device (or TAP) it sends to. */
     private final Map<String, String> entries = new HashMap<>();
     private Map<Integer, long[]> here = Map.of();
+    private Map<Integer, long[]> elsewhere = Map.of();
+    /** The addresses the bridges have on VM ports now, per network (empty while holds are off). */
+    private Map<Integer, long[]> held = Map.of();
+    private boolean holds = true;
+    /** Reads the bridges' forwarding entries once a second for {@link #held}. */
+    private final java.util.concurrent.ScheduledExecutorService poller =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vnet-kernel-holds");
+                t.setDaemon(true);
+                return t;
+            });
     private Collection<String> taps = List.of();
     private List<ForwardingRule> rules = List.of();
     private String failure;
@@ -62,6 +76,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         this.sender = sender;
         this.bridges = bridges;
         applyTables();
+        poller.scheduleWithFixedDelay(this::pollHeld, HOLD_POLL_MS, HOLD_POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "VXLAN links on the kernel path: kernel vxlan devices on the networks' bridges, nftables"
                 + " tables bridge " + KernelTables.BRIDGE_TABLE + " and inet " + KernelTables.INET_TABLE);
     }
@@ -233,10 +248,81 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         applyTables();
     }
 
-    /** The addresses of the VMs registered here, per network (a kernel link never brings them). */
-    public synchronized void owned(Map<Integer, long[]> owned) {
-        here = Map.copyOf(owned);
+    /**
+     * The addresses of the VMs registered here (a kernel link never brings them) and on other hosts
+     * (a local port never sends them into a link), per network.
+     */
+    public synchronized void owners(Map<Integer, long[]> here, Map<Integer, long[]> elsewhere) {
+        this.here = Map.copyOf(here);
+        this.elsewhere = Map.copyOf(elsewhere);
         applyTables();
+    }
+
+    /**
+     * Whether addresses on the bridges' VM ports are held against claims from links ({@code
+     * macHoldMs} above 0), as the forwarder holds what it learned on a local interface: a frame
+     * from a kernel link with such a source is dropped (counted spoofed on the link) while the
+     * bridge has it on a VM's port (its entries age out after 300 s, and go with the port).
+     */
+    public synchronized void holds(boolean on) {
+        holds = on;
+        if (!on && !held.isEmpty()) {
+            held = Map.of();
+            applyTables();
+        }
+    }
+
+    /** Reads which addresses the bridges have on VM ports (not links, not the agent's TAPs) and updates the sets. */
+    private void pollHeld() {
+        Map<String, Integer> vniOf = new HashMap<>();
+        java.util.Set<String> skip = new java.util.HashSet<>();
+        synchronized (this) {
+            if (!holds || byId.isEmpty()) {
+                return;
+            }
+            for (KernelDevice d : devices()) {
+                vniOf.put(d.bridge(), d.vni());
+                skip.add(d.name());
+            }
+            skip.addAll(taps);
+        }
+        Map<Integer, java.util.TreeSet<Long>> seen = new TreeMap<>();
+        try {
+            Command r = Command.must(null, "bridge", "-j", "fdb", "show");
+            for (com.fasterxml.jackson.databind.JsonNode e : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())) {
+                Integer vni = vniOf.get(e.path("master").asText(""));
+                String state = e.path("state").asText("");
+                if (vni == null || skip.contains(e.path("ifname").asText()) || state.equals("permanent")
+                        || state.equals("static")) {
+                    continue;
+                }
+                seen.computeIfAbsent(vni, k -> new java.util.TreeSet<>()).add(MacAddress.parse(e.path("mac").asText()).bits());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "reading the bridges' entries for the held addresses: " + e.getMessage());
+            return;
+        }
+        Map<Integer, long[]> next = new TreeMap<>();
+        seen.forEach((vni, macs) -> next.put(vni, macs.stream().mapToLong(Long::longValue).toArray()));
+        synchronized (this) {
+            if (!holds || sameSets(held, next)) {
+                return;
+            }
+            held = next;
+            applyTables();
+        }
+    }
+
+    private static boolean sameSets(Map<Integer, long[]> a, Map<Integer, long[]> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<Integer, long[]> e : a.entrySet()) {
+            if (!java.util.Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -339,7 +425,8 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     private void applyTables() {
         List<KernelDevice> devices = devices();
         try {
-            Command.must(KernelTables.bridge(devices, taps, here) + KernelTables.inet(devices), "nft", "-f", "-");
+            Command.must(KernelTables.bridge(devices, taps, new KernelTables.Owners(here, elsewhere, held))
+                    + KernelTables.inet(devices), "nft", "-f", "-");
             failure = null;
         } catch (IOException e) {
             failures++;
@@ -403,8 +490,28 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         return failure == null ? null : failure + " (" + failures + " failed update(s))";
     }
 
+    /** The frames device {@code name} brought from an address of this host (its {@code spoofed} drops). */
+    long spoofed(String name) {
+        try {
+            Command r = Command.run(null, "nft", "-j", "list", "counter", "bridge", KernelTables.BRIDGE_TABLE,
+                    KernelTables.spoofed(name));
+            if (r.exit() == 0) {
+                for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(r.out()).path("nftables")) {
+                    if (item.has("counter")) {
+                        return item.path("counter").path("packets").asLong();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "reading " + KernelTables.spoofed(name) + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
     @Override
     public synchronized void close() {
+        poller.shutdownNow();
         for (String id : List.copyOf(byId.keySet())) {
             remove(id);
         }

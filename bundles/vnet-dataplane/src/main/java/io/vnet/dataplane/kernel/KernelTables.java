@@ -31,8 +31,29 @@ public final class KernelTables {
     private KernelTables() {
     }
 
-    /** The bridge table for {@code devices}, with {@code here} the addresses owned here per network. */
-    public static String bridge(Collection<KernelDevice> devices, Collection<String> taps, Map<Integer, long[]> here) {
+    /**
+     * Who has which address, per network, as the bridge table needs it: {@code here} the VMs
+     * registered on this host, {@code elsewhere} those registered on other hosts (the manager's
+     * owners), {@code held} the addresses the bridges have on this host's VM ports now (what the
+     * agent holds against claims from links without a manager, {@code macHoldMs}).
+     */
+    public record Owners(Map<Integer, long[]> here, Map<Integer, long[]> elsewhere, Map<Integer, long[]> held) {
+        public static final Owners NONE = new Owners(Map.of(), Map.of(), Map.of());
+
+        public Owners {
+            here = Map.copyOf(here);
+            elsewhere = Map.copyOf(elsewhere);
+            held = Map.copyOf(held);
+        }
+    }
+
+    /** The counter of the frames device {@code device} brought from an address of this host. */
+    public static String spoofed(String device) {
+        return "sp_" + device;
+    }
+
+    /** The bridge table for {@code devices} and the agent's {@code taps}, with who has which address. */
+    public static String bridge(Collection<KernelDevice> devices, Collection<String> taps, Owners owners) {
         StringBuilder s = new StringBuilder();
         String t = "bridge " + BRIDGE_TABLE;
         s.append("add table ").append(t).append('\n');
@@ -50,30 +71,57 @@ public final class KernelTables {
         elements(s, t, "links", devices.stream().map(KernelDevice::name).toList());
         elements(s, t, "fast", devices.stream().filter(d -> !d.flood()).map(KernelDevice::name).toList());
         elements(s, t, "taps", List.copyOf(taps));
-        for (KernelDevice d : devices) {
-            long[] macs = here.get(d.vni());
-            String set = "own_" + d.vni();
-            s.append("add set ").append(t).append(' ').append(set).append(" { type ether_addr; size 65536; }\n");
-            s.append("flush set ").append(t).append(' ').append(set).append('\n');
-            if (macs != null && macs.length > 0) {
-                s.append("add element ").append(t).append(' ').append(set).append(" { ");
-                for (int i = 0; i < macs.length; i++) {
-                    s.append(i == 0 ? "" : ", ").append(MacAddress.format(macs[i]));
+        java.util.Set<Integer> vnis = new java.util.TreeSet<>();
+        devices.forEach(d -> vnis.add(d.vni()));
+        for (int vni : vnis) {
+            long[] registered = owners.here().getOrDefault(vni, new long[0]);
+            // where VMs are registered here, they are this host's addresses; what the bridge learned on
+            // a VM's port beside them was forged (the bridge learns before "forged" drops it), and
+            // holding it would lock the real owner out
+            long[] mine = registered.length > 0 ? registered : owners.held().getOrDefault(vni, new long[0]);
+            macSet(s, t, "own_" + vni, registered);
+            macSet(s, t, "here_" + vni, mine);
+            macSet(s, t, "else_" + vni, owners.elsewhere().getOrDefault(vni, new long[0]));
+            // a VM registered elsewhere never sends from this host into a link (the forwarder drops it
+            // at the TAP as spoofed; this is the same check for the kernel's links)
+            if (owners.elsewhere().containsKey(vni)) {
+                for (KernelDevice d : devices) {
+                    if (d.vni() == vni) {
+                        s.append("add rule ").append(t).append(" between iifname != @links iifname != @taps oifname \"")
+                                .append(d.name()).append("\" ether saddr @else_").append(vni).append(" counter name \"spoofed\" drop\n");
+                    }
                 }
-                s.append(" }\n");
             }
-            s.append("add rule ").append(t).append(" arrive iifname \"").append(d.name()).append("\" ether saddr @")
-                    .append(set).append(" counter name \"spoofed\" drop\n");
-            if (macs != null && macs.length > 0) {
+        }
+        for (KernelDevice d : devices) {
+            String counter = spoofed(d.name());
+            s.append("add counter ").append(t).append(' ').append(counter).append('\n');
+            // a link never brings an address of this host: a VM registered here, or one the bridge has
+            // on a VM's port (dropped before the bridge learns it)
+            s.append("add rule ").append(t).append(" arrive iifname \"").append(d.name()).append("\" ether saddr @here_")
+                    .append(d.vni()).append(" counter name \"").append(counter).append("\" drop\n");
+            if (owners.here().getOrDefault(d.vni(), new long[0]).length > 0) {
                 // port security towards the kernel's links, as the bridge guard is towards the TAP:
                 // where VMs are registered here, a frame a local port sends into a link comes from one
-                s.append("add rule ").append(t).append(" between iifname != @links oifname \"").append(d.name())
-                        .append("\" ether saddr != @").append(set).append(" counter name \"forged\" drop\n");
+                s.append("add rule ").append(t).append(" between iifname != @links iifname != @taps oifname \"")
+                        .append(d.name()).append("\" ether saddr != @own_").append(d.vni()).append(" counter name \"forged\" drop\n");
             }
         }
         s.append("add rule ").append(t).append(" between iifname @fast oifname @links counter name \"split\" drop\n");
         s.append("add rule ").append(t).append(" between iifname @links oifname @taps counter name \"to-agent\" drop\n");
         return s.toString();
+    }
+
+    private static void macSet(StringBuilder s, String table, String set, long[] macs) {
+        s.append("add set ").append(table).append(' ').append(set).append(" { type ether_addr; size 65536; }\n");
+        s.append("flush set ").append(table).append(' ').append(set).append('\n');
+        if (macs.length > 0) {
+            s.append("add element ").append(table).append(' ').append(set).append(" { ");
+            for (int i = 0; i < macs.length && i < 65_536; i++) {
+                s.append(i == 0 ? "" : ", ").append(MacAddress.format(macs[i]));
+            }
+            s.append(" }\n");
+        }
     }
 
     /** The inet table: each kernel link's UDP port takes datagrams from its peer only. */

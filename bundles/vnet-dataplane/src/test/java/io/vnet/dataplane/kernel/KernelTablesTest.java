@@ -16,6 +16,8 @@ class KernelTablesTest {
     private static final KernelDevice FAST = new KernelDevice(KernelDevice.nameOf(4803, 100), "fast", 100, "br100",
             "10.250.0.2", 4803, 1450, false);
     private static final long V1 = MacAddress.parse("02:00:00:00:64:01").bits();
+    private static final long V2 = MacAddress.parse("02:00:00:00:64:02").bits();
+    private static final long V3 = MacAddress.parse("02:00:00:00:64:03").bits();
 
     @Test
     void namesFitTheKernelAndAreTheSameForTheSamePortAndNetwork() {
@@ -30,12 +32,21 @@ class KernelTablesTest {
 
     @Test
     void theBridgeTableKeepsTheForwardersSemantics() {
-        String s = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), Map.of(100, new long[] {V1}));
-        // a link never brings a VM registered here, before the bridge learns it
+        String s = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), new KernelTables.Owners(
+                Map.of(100, new long[] {V1}), Map.of(100, new long[] {V2}), Map.of(100, new long[] {V3})));
+        // a link never brings a VM registered here or an address held on a VM's port, before the bridge learns it
         assertTrue(s.contains("add rule bridge vnet_kernel arrive iifname \"" + FAST.name()
-                + "\" ether saddr @own_100 counter name \"spoofed\" drop"), s);
-        // a local port sends into a link only from a registered VM's address
-        assertTrue(s.contains("between iifname != @links oifname \"" + TREE.name() + "\" ether saddr != @own_100"), s);
+                + "\" ether saddr @here_100 counter name \"sp_" + FAST.name() + "\" drop"), s);
+        // where VMs are registered, they are what is held (anything else on a VM's port was forged)
+        assertTrue(s.contains("add element bridge vnet_kernel here_100 { 02:00:00:00:64:01 }"), s);
+        String unregistered = KernelTables.bridge(List.of(TREE), List.of("vnet100"), new KernelTables.Owners(Map.of(),
+                Map.of(), Map.of(100, new long[] {V3})));
+        assertTrue(unregistered.contains("add element bridge vnet_kernel here_100 { 02:00:00:00:64:03 }"), unregistered);
+        // a local port sends into a link only from a registered VM's address, never from one registered elsewhere
+        assertTrue(s.contains("between iifname != @links iifname != @taps oifname \"" + TREE.name()
+                + "\" ether saddr != @own_100"), s);
+        assertTrue(s.contains("between iifname != @links iifname != @taps oifname \"" + TREE.name()
+                + "\" ether saddr @else_100 counter name \"spoofed\" drop"), s);
         // split horizon: a fast path's frames stay here; nothing of the kernel's reaches the agent
         assertTrue(s.contains("between iifname @fast oifname @links counter name \"split\" drop"), s);
         assertTrue(s.contains("between iifname @links oifname @taps counter name \"to-agent\" drop"), s);
@@ -45,7 +56,7 @@ class KernelTablesTest {
 
     @Test
     void withoutRegisteredVmsThereIsNoPortSecurityTowardsTheLinks() {
-        String s = KernelTables.bridge(List.of(TREE), List.of("vnet100"), Map.of());
+        String s = KernelTables.bridge(List.of(TREE), List.of("vnet100"), KernelTables.Owners.NONE);
         assertTrue(!s.contains("forged\" drop"), s);
     }
 
@@ -61,7 +72,8 @@ class KernelTablesTest {
     /** nftables itself parses the scripts (check mode: nothing changes in the kernel). */
     @Test
     void nftablesTakesTheScripts() throws Exception {
-        String script = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), Map.of(100, new long[] {V1}))
+        String script = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), new KernelTables.Owners(
+                Map.of(100, new long[] {V1}), Map.of(100, new long[] {V2}), Map.of(100, new long[] {V3})))
                 + KernelTables.inet(List.of(TREE, FAST));
         Command r = Command.run(script, "nft", "-c", "-f", "-");
         assertEquals(0, r.exit(), r.out() + "\n" + script);
