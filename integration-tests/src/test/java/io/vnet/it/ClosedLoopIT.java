@@ -57,15 +57,7 @@ class ClosedLoopIT {
             long recommendedUpTo = api.lastDecisionId();
             long switchedAt = System.currentTimeMillis();
             api.set("automatic", null);
-            AdaptationApi.Decision applied = null;
-            while (!run.isDone()) {
-                for (AdaptationApi.Decision d : api.decisions()) {
-                    if (d.applied() && d.ackedAt() != null && !Double.isNaN(d.realisedGain())) {
-                        applied = d;
-                    }
-                }
-                Thread.sleep(250);
-            }
+            AdaptationApi.Decision applied = api.lastMeasuredWhile(run);
             Patterns.Result result = run.get();
             assertTrue(result.ok(), "the pattern ran through the adaptation: " + result.failures());
             System.out.println("decisions: " + api.state().path("decisions"));

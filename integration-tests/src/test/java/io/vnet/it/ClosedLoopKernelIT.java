@@ -41,15 +41,7 @@ class ClosedLoopKernelIT {
             Thread.sleep(10_000);
             long switchedAt = System.currentTimeMillis();
             api.set("automatic", "greedy");
-            AdaptationApi.Decision applied = null;
-            while (!run.isDone()) {
-                for (AdaptationApi.Decision d : api.decisions()) {
-                    if (d.applied() && d.ackedAt() != null && !Double.isNaN(d.realisedGain())) {
-                        applied = d;
-                    }
-                }
-                Thread.sleep(250);
-            }
+            AdaptationApi.Decision applied = api.lastMeasuredWhile(run);
             bg.shutdown();
             Patterns.Result result = run.get();
             assertTrue(result.ok(), "the pattern ran through the adaptation: " + result.failures());

@@ -122,6 +122,23 @@ public final class AdaptationApi {
     }
 
     /** The highest decision id so far (0 if none): later decisions have higher ids. */
+    /**
+     * Until {@code run} is done, the last decision that was applied, acknowledged and had its
+     * realised gain measured (null if none), looked at every 250 ms.
+     */
+    public Decision lastMeasuredWhile(java.util.concurrent.Future<?> run) throws IOException, InterruptedException {
+        Decision applied = null;
+        while (!run.isDone()) {
+            for (Decision d : decisions()) {
+                if (d.applied() && d.ackedAt() != null && !Double.isNaN(d.realisedGain())) {
+                    applied = d;
+                }
+            }
+            Thread.sleep(250);
+        }
+        return applied;
+    }
+
     public long lastDecisionId() throws IOException {
         long max = 0;
         for (Decision d : decisions()) {

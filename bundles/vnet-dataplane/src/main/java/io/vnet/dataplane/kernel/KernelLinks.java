@@ -37,6 +37,7 @@ import java.util.function.IntFunction;
  */
 public final class KernelLinks implements LinkTransport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KernelLinks.class.getName());
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Where network frames meet the agent on this host: its bridge, the agent's TAP on it, the TAP's MTU. */
     public record Bridge(String bridge, String tap, int mtu) {
@@ -55,6 +56,9 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     /** The addresses the bridges have on VM ports now, per network (empty while holds are off). */
     private Map<Integer, long[]> held = Map.of();
     private boolean holds = true;
+    /** Addresses on VM ports beyond {@link HeldAddresses#CAP} at the last reading, and unreadable entries so far. */
+    private long heldOverCap;
+    private long heldMalformed;
     /** Reads the bridges' forwarding entries once a second for {@link #held}. */
     private final java.util.concurrent.ScheduledExecutorService poller =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -286,25 +290,18 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
             }
             skip.addAll(taps);
         }
-        Map<Integer, java.util.TreeSet<Long>> seen = new TreeMap<>();
+        HeldAddresses.Result read;
         try {
-            Command r = Command.must(null, "bridge", "-j", "fdb", "show");
-            for (com.fasterxml.jackson.databind.JsonNode e : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())) {
-                Integer vni = vniOf.get(e.path("master").asText(""));
-                String state = e.path("state").asText("");
-                if (vni == null || skip.contains(e.path("ifname").asText()) || state.equals("permanent")
-                        || state.equals("static")) {
-                    continue;
-                }
-                seen.computeIfAbsent(vni, k -> new java.util.TreeSet<>()).add(MacAddress.parse(e.path("mac").asText()).bits());
-            }
-        } catch (IOException | RuntimeException e) {
+            read = HeldAddresses.parse(Command.must(null, "bridge", "-j", "fdb", "show").out(), vniOf, skip,
+                    HeldAddresses.CAP);
+        } catch (IOException e) {
             LOG.log(Level.DEBUG, "reading the bridges' entries for the held addresses: " + e.getMessage());
             return;
         }
-        Map<Integer, long[]> next = new TreeMap<>();
-        seen.forEach((vni, macs) -> next.put(vni, macs.stream().mapToLong(Long::longValue).toArray()));
+        Map<Integer, long[]> next = read.held();
         synchronized (this) {
+            heldOverCap = read.overCap();
+            heldMalformed += read.malformed();
             if (!holds || sameSets(held, next)) {
                 return;
             }
@@ -450,8 +447,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
                 new String[] {"inet", KernelTables.INET_TABLE})) {
             try {
                 Command r = Command.must(null, "nft", "-j", "list", "counters", "table", t[0], t[1]);
-                for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(r.out()).path("nftables")) {
+                for (com.fasterxml.jackson.databind.JsonNode item : JSON.readTree(r.out()).path("nftables")) {
                     com.fasterxml.jackson.databind.JsonNode c = item.path("counter");
                     if (c.hasNonNull("name")) {
                         drops.put(c.path("name").asText(), c.path("packets").asLong());
@@ -461,26 +457,37 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
                 state = "cannot read its counters: " + e.getMessage();
             }
         }
+        synchronized (this) {
+            drops.put("held-over-cap", heldOverCap);
+            drops.put("held-malformed", heldMalformed);
+        }
         return new io.vnet.api.PortStats("kernel", "path", state, devices().size() + " kernel device(s)",
                 devices().size(), 0, 0, 0, drops);
     }
 
     /** The datagrams of networks it does not carry that arrived for link port {@code port} (0 if unknown). */
     long notCarried(int port) {
+        return counter("inet", KernelTables.INET_TABLE, KernelTables.notCarried(port));
+    }
+
+    /** The frames device {@code name} brought from an address of this host (its {@code spoofed} drops). */
+    long spoofed(String name) {
+        return counter("bridge", KernelTables.BRIDGE_TABLE, KernelTables.spoofed(name));
+    }
+
+    /** The packets nftables counter {@code name} of table {@code table} counted (0 if it cannot be read). */
+    private static long counter(String family, String table, String name) {
         try {
-            Command r = Command.run(null, "nft", "-j", "list", "counter", "inet", KernelTables.INET_TABLE,
-                    KernelTables.notCarried(port));
-            if (r.exit() != 0) {
-                return 0;
-            }
-            for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(r.out()).path("nftables")) {
-                if (item.has("counter")) {
-                    return item.path("counter").path("packets").asLong();
+            Command r = Command.run(null, "nft", "-j", "list", "counter", family, table, name);
+            if (r.exit() == 0) {
+                for (com.fasterxml.jackson.databind.JsonNode item : JSON.readTree(r.out()).path("nftables")) {
+                    if (item.has("counter")) {
+                        return item.path("counter").path("packets").asLong();
+                    }
                 }
             }
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "reading " + KernelTables.notCarried(port) + ": " + e.getMessage());
+            LOG.log(Level.DEBUG, "reading nftables counter " + name + ": " + e.getMessage());
         }
         return 0;
     }
@@ -488,25 +495,6 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     /** The last failure to program the kernel (null if the last change worked), with how many there were. */
     public synchronized String failure() {
         return failure == null ? null : failure + " (" + failures + " failed update(s))";
-    }
-
-    /** The frames device {@code name} brought from an address of this host (its {@code spoofed} drops). */
-    long spoofed(String name) {
-        try {
-            Command r = Command.run(null, "nft", "-j", "list", "counter", "bridge", KernelTables.BRIDGE_TABLE,
-                    KernelTables.spoofed(name));
-            if (r.exit() == 0) {
-                for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(r.out()).path("nftables")) {
-                    if (item.has("counter")) {
-                        return item.path("counter").path("packets").asLong();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "reading " + KernelTables.spoofed(name) + ": " + e.getMessage());
-        }
-        return 0;
     }
 
     @Override
