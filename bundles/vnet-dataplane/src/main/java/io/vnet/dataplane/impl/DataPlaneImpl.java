@@ -379,6 +379,12 @@ public final class DataPlaneImpl implements DataPlane {
             if (tap.spec().network().equals(network)) {
                 forwarder.forward(tap, network.vni(),
                         io.vnet.dataplane.forward.Frames.rarpAnnouncement(alloc, mac.bits()));
+                if (kernel != null) {
+                    // the kernel's links get it through the bridge: written to the TAP, it enters the
+                    // bridge and floods to the tree's devices (their hosts' agents see it logged)
+                    kernel.announcedHere(network.vni(), mac.bits());
+                    tap.send(network.vni(), io.vnet.dataplane.forward.Frames.rarpAnnouncement(alloc, mac.bits()));
+                }
                 return true;
             }
         }

@@ -70,6 +70,15 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     private List<ForwardingRule> rules = List.of();
     private String failure;
     private long failures;
+    /** Announcements that moved a MAC off its rule's entry: "bridge mac" to the port it announced itself on ("" local). */
+    private final Map<String, Moved> overrides = new HashMap<>();
+    private long macMoves;
+    /** The announcements the kernel copies here (null if NFLOG could not be opened). */
+    private NfLogSocket announcements;
+
+    /** A MAC that announced itself on {@code port} while its rules sent it to {@code ruled} (ended when that changes). */
+    private record Moved(String port, String ruled) {
+    }
 
     /**
      * @param sender  the user-space VXLAN links that send what reaches the agent (bound to a port
@@ -80,6 +89,12 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         this.sender = sender;
         this.bridges = bridges;
         applyTables();
+        try {
+            announcements = NfLogSocket.open(KernelTables.LOG_GROUP, this::logged);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "on the kernel path a gratuitous ARP will not override a rule (NFLOG: " + e.getMessage()
+                    + ")");
+        }
         poller.scheduleWithFixedDelay(this::pollHeld, HOLD_POLL_MS, HOLD_POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "VXLAN links on the kernel path: kernel vxlan devices on the networks' bridges, nftables"
                 + " tables bridge " + KernelTables.BRIDGE_TABLE + " and inet " + KernelTables.INET_TABLE);
@@ -334,6 +349,17 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
 
     private void syncEntries() {
         Map<String, String> want = wanted(rules);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        byId.values().forEach(l -> l.devices().forEach(d -> names.add(d.name())));
+        overrides.entrySet().removeIf(e -> !java.util.Objects.equals(want.get(e.getKey()), e.getValue().ruled())
+                || !e.getValue().port().isEmpty() && !names.contains(e.getValue().port()));
+        overrides.forEach((key, o) -> {
+            if (o.port().isEmpty()) {
+                want.remove(key); // the VM is here now: the bridge learns it on its port
+            } else {
+                want.put(key, o.port());
+            }
+        });
         StringBuilder batch = new StringBuilder();
         for (Map.Entry<String, String> e : entries.entrySet()) {
             if (!e.getValue().equals(want.get(e.getKey()))) {
@@ -418,6 +444,129 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         return null; // a local interface: the bridge delivers to the VM itself, by what it learned
     }
 
+    /**
+     * A frame the kernel logged: if it is a VM announcing itself (gratuitous ARP, RARP) on a port
+     * other than the one its rule's entry names, the entry follows it until the rules for that
+     * address change, as the forwarder's override does; an announcement of an address this host
+     * must not take from there (registered or held here, from a link; registered elsewhere or not
+     * among the registered here, from a VM's port) changes nothing.
+     */
+    private void logged(NfLogMessages.Packet p) {
+        io.netty.buffer.ByteBuf f = io.netty.buffer.Unpooled.wrappedBuffer(p.frame());
+        if (f.readableBytes() < io.vnet.dataplane.forward.Frames.ETH_HEADER) {
+            return;
+        }
+        long src = io.vnet.dataplane.forward.Frames.src(f);
+        int type = f.getUnsignedShort(12);
+        if (!io.vnet.dataplane.forward.Frames.isAnnouncement(f, type, io.vnet.dataplane.forward.Frames.ETH_HEADER, src)) {
+            return;
+        }
+        announced(p.port(), src);
+    }
+
+    /** VM {@code mac} of network {@code vni} is on this host now (the agent announces it): its rule's entry gives way. */
+    public synchronized void announcedHere(int vni, long mac) {
+        for (KernelDevice d : devices()) {
+            if (d.vni() == vni) {
+                moved(d.bridge() + " " + MacAddress.format(mac), "");
+                return;
+            }
+        }
+    }
+
+    private synchronized void announced(int ifindex, long mac) {
+        String port = null;
+        String bridge = null;
+        int vni = -1;
+        for (KernelDevice d : devices()) {
+            if (ifindex(d.name()) == ifindex) {
+                port = d.name();
+                bridge = d.bridge();
+                vni = d.vni();
+            }
+        }
+        if (port != null) {
+            if (contains(here.get(vni), mac) || contains(held.get(vni), mac)) {
+                return; // this host's address: nftables dropped its frames from links already
+            }
+        } else {
+            String name = nameOf(ifindex);
+            if (name == null || taps.contains(name)) {
+                return;
+            }
+            bridge = master(name);
+            for (KernelDevice d : devices()) {
+                if (d.bridge().equals(bridge)) {
+                    vni = d.vni();
+                }
+            }
+            long[] mine = here.get(vni);
+            if (vni < 0 || contains(elsewhere.get(vni), mac) || mine != null && mine.length > 0 && !contains(mine, mac)) {
+                return;
+            }
+            port = ""; // a VM's port on this host
+        }
+        moved(bridge + " " + MacAddress.format(mac), port);
+    }
+
+    /** The address of {@code key} ("bridge mac") announced itself on {@code port} ("": a VM's port here). */
+    private void moved(String key, String port) {
+        String installed = entries.get(key);
+        if (installed == null && !overrides.containsKey(key) || port.equals(installed)) {
+            return; // no rule's entry for it, or the entry already sends it there
+        }
+        overrides.put(key, new Moved(port, wanted(rules).get(key)));
+        macMoves++;
+        LOG.log(Level.INFO, key.substring(key.indexOf(' ') + 1) + " announced itself " + (port.isEmpty() ? "on this host"
+                : "behind " + port) + ": its frames follow it until its rules change");
+        syncEntries();
+    }
+
+    private static boolean contains(long[] sorted, long mac) {
+        if (sorted == null) {
+            return false;
+        }
+        for (long m : sorted) {
+            if (m == mac) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int ifindex(String name) {
+        try {
+            return Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", name,
+                    "ifindex")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The interface with index {@code ifindex}, or null. */
+    private static String nameOf(int ifindex) {
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(java.nio.file.Path.of("/sys/class/net"))) {
+            return all.map(p -> p.getFileName().toString()).filter(n -> ifindex(n) == ifindex).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The bridge interface {@code name} is a port of, or "". */
+    private static String master(String name) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/sys/class/net", name, "master"))
+                    .getFileName().toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** How many announcements moved an address off its rule's entry. */
+    public synchronized long macMoves() {
+        return macMoves;
+    }
+
     /** Rewrites both nftables tables for the devices, TAPs and owned addresses now. */
     private void applyTables() {
         List<KernelDevice> devices = devices();
@@ -441,7 +590,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         Map<String, Long> drops = new TreeMap<>();
         String state;
         synchronized (this) {
-            state = failure == null ? "programmed" : "failed: " + failure();
+            state = (failure == null ? "programmed" : "failed: " + failure()) + ", overriding:" + overrides.size();
         }
         for (String[] t : List.of(new String[] {"bridge", KernelTables.BRIDGE_TABLE},
                 new String[] {"inet", KernelTables.INET_TABLE})) {
@@ -461,8 +610,8 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
             drops.put("held-over-cap", heldOverCap);
             drops.put("held-malformed", heldMalformed);
         }
-        return new io.vnet.api.PortStats("kernel", "path", state, devices().size() + " kernel device(s)",
-                devices().size(), 0, 0, 0, drops);
+        return new io.vnet.api.PortStats("kernel", "path", state, devices().size() + " kernel device(s), "
+                + macMoves() + " announcement(s) moved an address off its rule", devices().size(), 0, macMoves(), 0, drops);
     }
 
     /** The datagrams of networks it does not carry that arrived for link port {@code port} (0 if unknown). */
@@ -500,6 +649,9 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     @Override
     public synchronized void close() {
         poller.shutdownNow();
+        if (announcements != null) {
+            announcements.close();
+        }
         for (String id : List.copyOf(byId.keySet())) {
             remove(id);
         }

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class KernelTables {
     public static final String BRIDGE_TABLE = "vnet_kernel";
     public static final String INET_TABLE = "vnet_kernel_in";
+    /** The NFLOG group the announcements are copied to (see {@link KernelLinks}). */
+    public static final int LOG_GROUP = 5605;
 
     private KernelTables() {
     }
@@ -107,6 +109,10 @@ public final class KernelTables {
                         .append(d.name()).append("\" ether saddr != @own_").append(d.vni()).append(" counter name \"forged\" drop\n");
             }
         }
+        // announcements (gratuitous ARP, RARP) that passed the checks above go to the agent too, which
+        // lets them override a rule's entry as the forwarder does (at most 1,000 a second)
+        s.append("add rule ").append(t).append(" arrive iifname != @taps ether daddr ff:ff:ff:ff:ff:ff ether type { arp,"
+                + " 0x8035 } limit rate 1000/second log group ").append(LOG_GROUP).append('\n');
         s.append("add rule ").append(t).append(" between iifname @fast oifname @links counter name \"split\" drop\n");
         s.append("add rule ").append(t).append(" between iifname @links oifname @taps counter name \"to-agent\" drop\n");
         return s.toString();
