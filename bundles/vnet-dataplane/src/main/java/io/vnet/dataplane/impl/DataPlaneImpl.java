@@ -599,6 +599,11 @@ public final class DataPlaneImpl implements DataPlane {
         // owned addresses now (framesIn); the state says the hold and how many holds ended
         out.add(new PortStats(FORWARDER_STATS_KIND, OWNED_STATS_ID, "hold " + holdMillis + " ms, ended "
                 + forwarder.holdsEnded(), "", forwarder.ownedCount(), 0, 0, 0, Map.of()));
+        io.vnet.dataplane.sys.RealtimeGuard rt = transport.guard().get();
+        if (rt != null) {
+            // the event loops' scheduling: how many are in SCHED_RR, and how often one went back to normal (framesIn)
+            out.add(new PortStats(FORWARDER_STATS_KIND, "realtime", rt.state(), "", rt.demotions(), 0, 0, 0, Map.of()));
+        }
         guardStats(out);
         return out;
     }
@@ -680,6 +685,10 @@ public final class DataPlaneImpl implements DataPlane {
         if (guard != null) {
             guard.close();
             guard = null;
+        }
+        io.vnet.dataplane.sys.RealtimeGuard rt = transport.guard().get();
+        if (rt != null) {
+            rt.close();
         }
         transport.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         LOG.log(Level.INFO, "data plane of host " + config.hostId() + " stopped");

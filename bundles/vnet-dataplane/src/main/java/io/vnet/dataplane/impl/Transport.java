@@ -17,7 +17,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Netty's native epoll transport where it loads, NIO otherwise. */
 record Transport(String name, EventLoopGroup group, Class<? extends Channel> channel,
-                 Class<? extends ServerChannel> server, Class<? extends Channel> datagram) {
+                 Class<? extends ServerChannel> server, Class<? extends Channel> datagram,
+                 java.util.concurrent.atomic.AtomicReference<io.vnet.dataplane.sys.RealtimeGuard> guard) {
 
     /**
      * @param threads          event loop threads (0: one per core)
@@ -31,12 +32,14 @@ record Transport(String name, EventLoopGroup group, Class<? extends Channel> cha
         Transport t;
         if (Epoll.isAvailable()) {
             t = new Transport("epoll", new MultiThreadIoEventLoopGroup(n, tf, EpollIoHandler.newFactory()),
-                    EpollSocketChannel.class, EpollServerSocketChannel.class, EpollDatagramChannel.class);
+                    EpollSocketChannel.class, EpollServerSocketChannel.class, EpollDatagramChannel.class,
+                    new java.util.concurrent.atomic.AtomicReference<>());
         } else {
             System.getLogger(Transport.class.getName()).log(System.Logger.Level.WARNING,
                     "native epoll unavailable (" + Epoll.unavailabilityCause() + "); using NIO");
             t = new Transport("nio", new MultiThreadIoEventLoopGroup(n, tf, NioIoHandler.newFactory()),
-                    NioSocketChannel.class, NioServerSocketChannel.class, NioDatagramChannel.class);
+                    NioSocketChannel.class, NioServerSocketChannel.class, NioDatagramChannel.class,
+                    new java.util.concurrent.atomic.AtomicReference<>());
         }
         if (realtimePriority > 0) {
             t.schedule(realtimePriority);
@@ -48,9 +51,17 @@ record Transport(String name, EventLoopGroup group, Class<? extends Channel> cha
     private void schedule(int priority) {
         System.Logger log = System.getLogger(Transport.class.getName());
         String refused = null;
+        io.vnet.dataplane.sys.RealtimeGuard g = new io.vnet.dataplane.sys.RealtimeGuard(priority);
+        guard.set(g);
         for (io.netty.util.concurrent.EventExecutor e : group) {
             try {
-                String why = e.submit(() -> io.vnet.dataplane.sys.Scheduling.realtime(priority)).get();
+                String why = e.submit(() -> {
+                    String r = io.vnet.dataplane.sys.Scheduling.realtime(priority);
+                    if (r == null) {
+                        g.watchCurrentThread();
+                    }
+                    return r;
+                }).get();
                 refused = refused == null ? why : refused;
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
@@ -61,8 +72,11 @@ record Transport(String name, EventLoopGroup group, Class<? extends Channel> cha
         }
         if (refused == null) {
             log.log(System.Logger.Level.INFO, "event loop threads run in SCHED_RR at priority " + priority
-                    + " (realtimePriority): frames do not wait behind busy guests");
+                    + " (realtimePriority): frames do not wait behind busy guests; a loop busy 90% of a second goes"
+                    + " back to normal scheduling until it is quieter");
         } else {
+            g.close();
+            guard.set(null);
             log.log(System.Logger.Level.WARNING, "event loop threads run with normal scheduling: SCHED_RR at priority "
                     + priority + " was refused: " + refused + "; frames will wait behind busy guests (set"
                     + " realtimePriority 0 to silence this)");

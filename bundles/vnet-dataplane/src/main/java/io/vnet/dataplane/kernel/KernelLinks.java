@@ -44,7 +44,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     }
 
     /** How often the bridges' forwarding entries are read for the held addresses. */
-    static final long HOLD_POLL_MS = 500;
+    static final long HOLD_POLL_MS = 250;
 
     private final LinkTransport sender;
     private final IntFunction<Bridge> bridges;
@@ -56,9 +56,10 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     /** The addresses the bridges have on VM ports now, per network (empty while holds are off). */
     private Map<Integer, long[]> held = Map.of();
     private boolean holds = true;
-    /** Addresses on VM ports beyond {@link HeldAddresses#CAP} at the last reading, and unreadable entries so far. */
+    /** Addresses on VM ports beyond {@link HeldAddresses#CAP} at the last reading. */
     private long heldOverCap;
-    private long heldMalformed;
+    /** The bridges' listings are read into this (by the poller only). */
+    private final byte[] fdbBuffer = new byte[io.vnet.dataplane.tap.BridgeFdb.MAX_BYTES];
     /** Reads the bridges' forwarding entries once a second for {@link #held}. */
     private final java.util.concurrent.ScheduledExecutorService poller =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -305,18 +306,34 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
             }
             skip.addAll(taps);
         }
-        HeldAddresses.Result read;
-        try {
-            read = HeldAddresses.parse(Command.must(null, "bridge", "-j", "fdb", "show").out(), vniOf, skip,
-                    HeldAddresses.CAP);
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "reading the bridges' entries for the held addresses: " + e.getMessage());
-            return;
+        java.nio.file.Path sys = java.nio.file.Path.of("/sys/class/net");
+        Map<Integer, long[]> next = new TreeMap<>();
+        long over = 0;
+        for (Map.Entry<String, Integer> b : vniOf.entrySet()) {
+            try {
+                java.util.Set<Integer> vmPorts = new java.util.HashSet<>();
+                try (java.util.stream.Stream<java.nio.file.Path> ports = java.nio.file.Files.list(
+                        sys.resolve(b.getKey()).resolve("brif"))) {
+                    for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) ports::iterator) {
+                        String port = p.getFileName().toString();
+                        if (!skip.contains(port)) {
+                            vmPorts.add(io.vnet.dataplane.tap.BridgeFdb.portNumber(sys, port));
+                        }
+                    }
+                }
+                int len = io.vnet.dataplane.tap.BridgeFdb.read(sys, b.getKey(), fdbBuffer);
+                HeldAddresses.Result r = HeldAddresses.parse(fdbBuffer, len, vmPorts, HeldAddresses.CAP);
+                over += r.overCap();
+                if (r.held().length > 0) {
+                    next.put(b.getValue(), r.held());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "reading bridge " + b.getKey() + "'s entries for the held addresses: " + e.getMessage());
+                return;
+            }
         }
-        Map<Integer, long[]> next = read.held();
         synchronized (this) {
-            heldOverCap = read.overCap();
-            heldMalformed += read.malformed();
+            heldOverCap = over;
             if (!holds || sameSets(held, next)) {
                 return;
             }
@@ -608,7 +625,6 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         }
         synchronized (this) {
             drops.put("held-over-cap", heldOverCap);
-            drops.put("held-malformed", heldMalformed);
         }
         return new io.vnet.api.PortStats("kernel", "path", state, devices().size() + " kernel device(s), "
                 + macMoves() + " announcement(s) moved an address off its rule", devices().size(), 0, macMoves(), 0, drops);

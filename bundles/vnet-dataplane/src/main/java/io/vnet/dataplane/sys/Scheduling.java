@@ -15,6 +15,8 @@ import com.sun.jna.NativeLibrary;
 public final class Scheduling {
     /** Linux's SCHED_RR. */
     static final int SCHED_RR = 2;
+    /** Linux's SCHED_OTHER: normal scheduling. */
+    static final int SCHED_OTHER = 0;
     /** Linux's EPERM: not allowed (no CAP_SYS_NICE, or no real-time budget, RLIMIT_RTPRIO). */
     static final int EPERM = 1;
 
@@ -40,17 +42,41 @@ public final class Scheduling {
      * or why it could not, in words for a log.
      */
     public static String realtime(int priority) {
+        return realtime(0, priority);
+    }
+
+    /** As {@link #realtime(int)}, for thread {@code tid} of this process (0: the calling thread). */
+    public static String realtime(int tid, int priority) {
         if (priority < 1 || priority > 99) {
             throw new IllegalArgumentException("real-time priority " + priority + ": expected 1..99");
         }
         if (!LINKED) {
             return "libc's sched_setscheduler cannot be called from here";
         }
-        if (sched_setscheduler(0, SCHED_RR, new int[] {priority}) == 0) {
+        if (sched_setscheduler(tid, SCHED_RR, new int[] {priority}) == 0) {
             return null;
         }
         int errno = Native.getLastError();
         return errno == EPERM ? "not permitted (the daemon needs CAP_SYS_NICE, or a RLIMIT_RTPRIO of at least "
                 + priority + ")" : "sched_setscheduler failed, errno " + errno;
+    }
+
+    /** Puts thread {@code tid} of this process back into normal scheduling; null if it did, else why not. */
+    public static String normal(int tid) {
+        if (!LINKED) {
+            return "libc's sched_setscheduler cannot be called from here";
+        }
+        return sched_setscheduler(tid, SCHED_OTHER, new int[] {0}) == 0 ? null
+                : "sched_setscheduler failed, errno " + Native.getLastError();
+    }
+
+    /** The calling thread's kernel thread id (from /proc/thread-self), or -1. */
+    public static int currentTid() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 }

@@ -12,12 +12,22 @@ import java.nio.file.Path;
  * the high byte of the port number, padding). The kernel drops a port's entries when the port
  * goes, so an address found on a VM's port means the VM is still behind the bridge.
  */
-final class BridgeFdb {
-    static final int ENTRY = 16;
+public final class BridgeFdb {
+    public static final int ENTRY = 16;
     /** The most bytes read (65,536 entries); a longer listing is cut there. */
-    static final int MAX_BYTES = ENTRY << 16;
+    public static final int MAX_BYTES = ENTRY << 16;
 
     private BridgeFdb() {
+    }
+
+    /** Whether the record at {@code off} is one of the bridge's own addresses. */
+    public static boolean isLocal(byte[] b, int off) {
+        return b[off + 7] != 0;
+    }
+
+    /** The bridge port number of the record at {@code off}. */
+    public static int portAt(byte[] b, int off) {
+        return (b[off + 12] & 0xFF) << 8 | (b[off + 6] & 0xFF);
     }
 
     /**
@@ -39,7 +49,8 @@ final class BridgeFdb {
         return false;
     }
 
-    private static long macAt(byte[] b, int off) {
+    /** The MAC of the record at {@code off}. */
+    public static long macAt(byte[] b, int off) {
         long m = 0;
         for (int i = 0; i < 6; i++) {
             m = m << 8 | (b[off + i] & 0xFF);
@@ -48,7 +59,7 @@ final class BridgeFdb {
     }
 
     /** The bridge port number of device {@code dev} ({@code /sys/class/net/DEV/brport/port_no}, e.g. "0x2"). */
-    static int portNumber(Path sys, String dev) throws IOException {
+    public static int portNumber(Path sys, String dev) throws IOException {
         String s = Files.readString(sys.resolve(dev).resolve("brport/port_no")).trim();
         try {
             int n = s.startsWith("0x") ? Integer.parseInt(s.substring(2), 16) : Integer.parseInt(s);
@@ -62,7 +73,7 @@ final class BridgeFdb {
     }
 
     /** Reads at most {@link #MAX_BYTES} of bridge {@code bridge}'s listing into {@code buf}; returns the length. */
-    static int read(Path sys, String bridge, byte[] buf) throws IOException {
+    public static int read(Path sys, String bridge, byte[] buf) throws IOException {
         try (InputStream in = Files.newInputStream(sys.resolve(bridge).resolve("brforward"))) {
             int n = 0;
             int max = Math.min(buf.length, MAX_BYTES);

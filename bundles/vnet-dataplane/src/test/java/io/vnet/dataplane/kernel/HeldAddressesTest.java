@@ -3,51 +3,56 @@ package io.vnet.dataplane.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vnet.api.MacAddress;
-import java.util.Map;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HeldAddressesTest {
-    /** A listing as iproute2 6.1 prints it (abridged): the bridge's own entries, a rule's, learned ones. */
-    static final String LISTING = "[{\"mac\":\"33:33:00:00:00:01\",\"ifname\":\"br100\",\"flags\":[\"self\"],\"state\":"
-            + "\"permanent\"},{\"mac\":\"02:00:00:00:64:01\",\"ifname\":\"v1-h\",\"flags\":[],\"master\":\"br100\"},"
-            + "{\"mac\":\"02:00:00:00:64:02\",\"ifname\":\"vk3pf-2s\",\"flags\":[\"sticky\"],\"master\":\"br100\",\"state\":"
-            + "\"static\"},{\"mac\":\"02:00:00:00:64:03\",\"ifname\":\"vk3pf-2s\",\"flags\":[],\"master\":\"br100\"},"
-            + "{\"mac\":\"de:a3:3b:36:26:29\",\"ifname\":\"v1-h\",\"flags\":[],\"master\":\"br100\",\"state\":\"permanent\"},"
-            + "{\"mac\":\"02:00:00:00:c8:01\",\"ifname\":\"w1-h\",\"flags\":[],\"master\":\"br200\"},"
-            + "{\"mac\":\"02:00:00:00:64:09\",\"ifname\":\"vnet100\",\"flags\":[],\"master\":\"br100\"}]";
+    /** One 16-byte record of /sys/class/net/BR/brforward (struct __fdb_entry). */
+    static byte[] record(long mac, int port, boolean local) {
+        ByteBuffer b = ByteBuffer.allocate(16);
+        for (int i = 5; i >= 0; i--) {
+            b.put((byte) (mac >>> (8 * i)));
+        }
+        b.put((byte) port).put((byte) (local ? 1 : 0)).putInt(0).put((byte) (port >>> 8)).put(new byte[3]);
+        return b.array();
+    }
+
+    static byte[] listing(byte[]... records) {
+        ByteBuffer b = ByteBuffer.allocate(16 * records.length);
+        for (byte[] r : records) {
+            b.put(r);
+        }
+        return b.array();
+    }
 
     @Test
-    void onlyAddressesLearnedOnVmPortsOfBridgesWithKernelLinksAreHeld() {
-        HeldAddresses.Result r = HeldAddresses.parse(LISTING, Map.of("br100", 100), Set.of("vk3pf-2s", "vnet100"),
-                HeldAddresses.CAP);
-        assertEquals(Set.of(100), r.held().keySet());
-        assertArrayEquals(new long[] {MacAddress.parse("02:00:00:00:64:01").bits()}, r.held().get(100));
+    void onlyAddressesOnVmPortsAreHeld() {
+        byte[] fdb = listing(record(0x020000006401L, 1, false), record(0x020000006402L, 2, false),
+                record(0x0a0b0c0d0e0fL, 1, true), record(0x020000006403L, 0x101, false));
+        HeldAddresses.Result r = HeldAddresses.parse(fdb, fdb.length, Set.of(1, 0x101), HeldAddresses.CAP);
+        assertArrayEquals(new long[] {0x020000006401L, 0x020000006403L}, r.held(),
+                "port 2 is a link's, the bridge's own address is no VM's");
         assertEquals(0, r.overCap());
-        assertEquals(0, r.malformed());
     }
 
     @Test
     void beyondTheCapTheLowestAreKeptAndTheRestCounted() {
-        StringBuilder j = new StringBuilder("[");
+        byte[][] recs = new byte[10][];
         for (int i = 0; i < 10; i++) {
-            j.append(i == 0 ? "" : ",").append("{\"mac\":\"02:00:00:00:00:0").append(i)
-                    .append("\",\"ifname\":\"p\",\"master\":\"br\"}");
+            recs[i] = record(0x020000000000L + 9 - i, 1, false);
         }
-        HeldAddresses.Result r = HeldAddresses.parse(j.append("]").toString(), Map.of("br", 7), Set.of(), 4);
-        assertEquals(4, r.held().get(7).length);
-        assertEquals(MacAddress.parse("02:00:00:00:00:00").bits(), r.held().get(7)[0]);
+        byte[] fdb = listing(recs);
+        HeldAddresses.Result r = HeldAddresses.parse(fdb, fdb.length, Set.of(1), 4);
+        assertArrayEquals(new long[] {0x020000000000L, 0x020000000001L, 0x020000000002L, 0x020000000003L}, r.held());
         assertEquals(6, r.overCap());
     }
 
     @Test
-    void garbageIsCountedNotThrown() {
-        assertEquals(1, HeldAddresses.parse("{not json", Map.of("br", 1), Set.of(), 4).malformed());
-        assertEquals(1, HeldAddresses.parse("{}", Map.of("br", 1), Set.of(), 4).malformed());
-        HeldAddresses.Result r = HeldAddresses.parse("[{\"mac\":\"zz\",\"ifname\":\"p\",\"master\":\"br\"},7,null]",
-                Map.of("br", 1), Set.of(), 4);
-        assertEquals(1, r.malformed());
-        assertEquals(Map.of(), r.held());
+    void aPartialRecordAndALengthBeyondTheBufferAreIgnored() {
+        byte[] fdb = listing(record(0x020000006401L, 1, false), record(0x020000006402L, 1, false));
+        assertEquals(1, HeldAddresses.parse(fdb, 31, Set.of(1), 8).held().length);
+        assertEquals(2, HeldAddresses.parse(fdb, 1 << 20, Set.of(1), 8).held().length);
+        assertEquals(0, HeldAddresses.parse(fdb, -5, Set.of(1), 8).held().length);
     }
 }
