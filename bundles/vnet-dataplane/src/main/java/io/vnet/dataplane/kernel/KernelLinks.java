@@ -44,7 +44,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
     }
 
     /** How often the bridges' forwarding entries are read for the held addresses. */
-    static final long HOLD_POLL_MS = 250;
+    static final long HOLD_POLL_MS = 1000;
 
     private final LinkTransport sender;
     private final IntFunction<Bridge> bridges;

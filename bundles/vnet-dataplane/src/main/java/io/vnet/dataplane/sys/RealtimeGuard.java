@@ -25,7 +25,7 @@ public final class RealtimeGuard implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RealtimeGuard.class.getName());
     static final double DEMOTE_AT = 0.9;
     static final double PROMOTE_AT = 0.5;
-    static final long PERIOD_MS = 250;
+    static final long PERIOD_MS = 500;
     /** Samples in the window: one second. */
     static final int WINDOW = (int) (1000 / PERIOD_MS);
 
