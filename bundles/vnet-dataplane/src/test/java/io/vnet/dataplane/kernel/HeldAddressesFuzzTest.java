@@ -21,7 +21,7 @@ class HeldAddressesFuzzTest {
     void listing(FuzzedDataProvider data) {
         int cap = data.consumeInt(0, 16);
         int claimed = data.consumeInt();
-        Set<Integer> ports = Set.of(data.consumeInt(0, 0xFFFF), 1);
+        Set<Integer> ports = new java.util.HashSet<>(java.util.List.of(data.consumeInt(0, 0xFFFF), 1));
         byte[] fdb = data.consumeRemainingAsBytes();
         HeldAddresses.Result r = HeldAddresses.parse(fdb, claimed, ports, cap);
         TreeSet<Long> expected = new TreeSet<>();
