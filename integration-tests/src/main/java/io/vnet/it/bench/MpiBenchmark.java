@@ -262,7 +262,10 @@ public final class MpiBenchmark {
         Path log = fabric.workDir().resolve("mpi-rsh.log");
         s.append("  *) echo \"mpi-rsh: no test VM $vm\" >&2; exit 1 ;;\nesac\n")
                 .append("echo \"$(date +%T.%N) $vm: start $$\" >> ").append(log).append('\n')
-                .append("ip netns exec \"$ns\" /bin/sh -c \"$*\"\nrc=$?\n")
+                // every VM here has the host name "vm": each daemon gets a session directory of its own, or two
+                // of them starting at once clash on /tmp/ompi.vm.0/jf.N ("File exists")
+                .append("tmp=").append(fabric.workDir().resolve("mpi-tmp")).append("/$vm\nmkdir -p \"$tmp\"\n")
+                .append("ip netns exec \"$ns\" env OMPI_MCA_orte_tmpdir_base=\"$tmp\" /bin/sh -c \"$*\"\nrc=$?\n")
                 .append("echo \"$(date +%T.%N) $vm: exit $rc\" >> ").append(log).append("\nexit $rc\n");
         Path p = fabric.workDir().resolve("mpi-rsh");
         Files.writeString(p, s);
