@@ -198,6 +198,18 @@ class MigrationIT {
                 "ha no longer has x as a local VM: " + agentA.op("learned"));
 
         // the manager rewrites the rules for x while y pings on: the overrides end, nothing is lost
+        rewriteXsRulesWhileYPings();
+        for (AgentProcess a : agents.values()) {
+            JsonNode s = moves(a);
+            assertEquals("idle", s.path("state").asText(), a.host().name() + " ended its override: " + s);
+            assertTrue(learned(a, x, "=>").isEmpty(), a.host().name() + ": " + a.op("learned"));
+            assertTrue(a.logText().contains("override to port"), a.host().name() + " logged the end of the override");
+        }
+        assertEquals(5, y.ping(x, 5).received(), "y reaches x by the rewritten rules");
+    }
+
+    /** The manager's rewrite of x's rules for its new host, done by hand while y pings x 10 times a second: at most one ping lost. */
+    private void rewriteXsRulesWhileYPings() throws Exception {
         Vm.BackgroundPing rewrite = y.pingInBackground(x, 30, 0.1);
         Thread.sleep(1000);
         rule(agentD, x, "interface:" + Host.tapName(VNI));
@@ -207,13 +219,6 @@ class MigrationIT {
         Vm.PingResult r2 = rewrite.await(30);
         System.out.printf("rewriting x's rules: %d of %d pings lost %s%n", r2.lost(), r2.sent(), r2.missing());
         assertTrue(r2.lost() <= 1, "rewriting the rules after the move loses at most one ping:\n" + r2.output());
-        for (AgentProcess a : agents.values()) {
-            JsonNode s = moves(a);
-            assertEquals("idle", s.path("state").asText(), a.host().name() + " ended its override: " + s);
-            assertTrue(learned(a, x, "=>").isEmpty(), a.host().name() + ": " + a.op("learned"));
-            assertTrue(a.logText().contains("override to port"), a.host().name() + " logged the end of the override");
-        }
-        assertEquals(5, y.ping(x, 5).received(), "y reaches x by the rewritten rules");
     }
 
     /**
@@ -230,14 +235,7 @@ class MigrationIT {
         assertEquals(0, agentA.stats("kernel", "path").path("framesOut").asLong(), "ha had no entry for x to move");
         Vm.PingResult after = y.ping(x, 10, 0.1, 56);
         assertEquals(10, after.received(), "y still reaches x on its new host:\n" + after.output());
-        Vm.BackgroundPing rewrite = y.pingInBackground(x, 30, 0.1);
-        Thread.sleep(1000);
-        rule(agentD, x, "interface:" + Host.tapName(VNI));
-        rule(agentC, x, "link:from-hd");
-        rule(agentB, x, "link:to-hc");
-        rule(agentA, x, "link:to-hc");
-        Vm.PingResult r2 = rewrite.await(30);
-        assertTrue(r2.lost() <= 1, "rewriting the rules after the move loses at most one ping:\n" + r2.output());
+        rewriteXsRulesWhileYPings();
         for (AgentProcess a : agents.values()) {
             JsonNode k = a.stats("kernel", "path");
             assertTrue(k.path("state").asText().endsWith("overriding:0"), a.host().name() + " ended its override: " + k);
