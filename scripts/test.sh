@@ -48,4 +48,9 @@ echo "integration tests: $it executed, $((if_+ie)) failed, $is skipped"
 if [ "$it" -eq 0 ]; then echo "test.sh: no integration test ran" >&2; status=1; fi
 if [ "$is" -ne 0 ]; then echo "test.sh: integration tests must not skip" >&2; status=1; fi
 echo "tests: $((ut+it-uf-ue-if_-ie-us-is)) passed, $((uf+ue+if_+ie)) failed"
+if [ $((uf+ue+if_+ie)) -ne 0 ]; then
+  echo "what failed (the reports under */target/*-reports*):"
+  mapfile -t reports < <(find . -path "*/target/*-reports*/TEST-*.xml" 2>/dev/null)
+  junit_failures "${reports[@]}" | head -40
+fi
 exit $status

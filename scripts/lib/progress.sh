@@ -338,3 +338,20 @@ junit_counts() {
   done
   echo "$t $f $e $s"
 }
+
+# junit_failures FILE...: one line per failed or erroneous test case in JUnit reports,
+# "class#method: first line of the message", so that the end of a run names what failed
+junit_failures() {
+  awk '
+    /<testcase / {
+      cls = ""; name = ""
+      if (match($0, / classname="[^"]*"/)) cls = substr($0, RSTART + 12, RLENGTH - 13)
+      if (match($0, / name="[^"]*"/)) name = substr($0, RSTART + 7, RLENGTH - 8)
+    }
+    /<(failure|error)[ >]/ {
+      msg = ""
+      if (match($0, / message="[^"]*"/)) msg = substr($0, RSTART + 10, RLENGTH - 11)
+      if (length(msg) > 200) msg = substr(msg, 1, 200) "..."
+      print "  " cls "#" name ": " msg
+    }' "$@"
+}
