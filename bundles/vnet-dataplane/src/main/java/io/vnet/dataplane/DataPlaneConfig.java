@@ -33,16 +33,21 @@ import java.time.Duration;
  *                     frames never cross user space; needs {@code vxlanListen} (its address is the
  *                     source of what the agent still sends itself) and a bridge for every network
  *                     of such a link
+ * @param linkLanes    connections per TCP/TLS link session, 1 to 8: a dialling daemon opens that
+ *                     many (at most what the accepting peer offers), joined to the session by its
+ *                     token and certificate, and each frame goes on the one its flow hashes to
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
                               Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls,
                               boolean offloads, int maxLearned, int realtimePriority,
-                              boolean kernelPath) {
+                              boolean kernelPath, int linkLanes) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
     public static final int DEFAULT_MAX_LEARNED = 4096;
     public static final int MAX_LEARNED = 1 << 20;
+    /** The most connections of one link session ({@code linkLanes}). */
+    public static final int MAX_LANES = io.vnet.dataplane.link.Records.MAX_LANES;
 
     public DataPlaneConfig {
         Ids.check("host id", hostId);
@@ -67,6 +72,9 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
         if (kernelPath && vxlanListen == null) {
             throw new IllegalArgumentException("kernelPath carries VXLAN links: it needs vxlanListen");
         }
+        if (linkLanes < 1 || linkLanes > MAX_LANES) {
+            throw new IllegalArgumentException("linkLanes " + linkLanes + ": expected 1.." + MAX_LANES);
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0");
         }
@@ -75,6 +83,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true,
-                DEFAULT_MAX_LEARNED, 0, false);
+                DEFAULT_MAX_LEARNED, 0, false, 1);
     }
 }

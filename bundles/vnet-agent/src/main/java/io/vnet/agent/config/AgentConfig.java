@@ -107,7 +107,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
-            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "realtimePriority", "countPairs", "offloads",
+            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "linkLanes", "realtimePriority", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
             "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath");
@@ -238,7 +238,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true),
                 Json.integer(root, "", "maxLearnedPerNetwork", 1, DataPlaneConfig.MAX_LEARNED,
                         DataPlaneConfig.DEFAULT_MAX_LEARNED), Json.integer(root, "", "realtimePriority", 0, 99, 1),
-                Json.bool(root, "", "kernelPath", false));
+                Json.bool(root, "", "kernelPath", false),
+                Json.integer(root, "", "linkLanes", 1, DataPlaneConfig.MAX_LANES, 1));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         boolean insecure = Json.bool(root, "", "insecure", false);

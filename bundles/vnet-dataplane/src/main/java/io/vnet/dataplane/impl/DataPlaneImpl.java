@@ -82,6 +82,7 @@ public final class DataPlaneImpl implements DataPlane {
                 links.useTls(io.vnet.protocol.Tls.load(config.tls()));
             }
             links.readOffloads(config.offloads());
+            links.useLanes(config.linkLanes());
             links.start();
             // on the kernel path the links' devices listen on their ports; the agent's own socket
             // only sends what reaches it, from a port of its own

@@ -15,6 +15,9 @@ import java.util.function.Function;
  * its configured peer to answer; the accepting side waits for a hello naming a host that one
  * of its accepting links expects, and answers. Anything else before the hello is garbage: it
  * is counted and the connection closed. Once identified, the connection becomes its link.
+ * A further connection of a link's session (a lane) says a join instead ({@link Records.Join}):
+ * the accepting side takes it only into the live session whose token it presents, with the
+ * certificate of that session's first connection.
  */
 final class HelloHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HelloHandler.class.getName());
@@ -25,30 +28,41 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     private final Function<String, LinkPort> acceptor;
     private final PortCounters unidentified;
     private final Links links;
+    /** For a dialled lane: its index (0: the session's first connection) and the session's token. */
+    private final int lane;
+    private final String token;
     private ScheduledFuture<?> timeout;
 
     /** For a connection we dialled for {@code link}. */
     static HelloHandler dialling(Links links, LinkPort link) {
-        return new HelloHandler(links, link, null);
+        return new HelloHandler(links, link, null, 0, null);
+    }
+
+    /** For a connection we dialled to join lane {@code lane} of {@code link}'s session {@code token}. */
+    static HelloHandler joining(Links links, LinkPort link, int lane, String token) {
+        return new HelloHandler(links, link, null, lane, token);
     }
 
     /** For an accepted connection; {@code acceptor} maps a host id to its accepting link. */
     static HelloHandler accepting(Links links, Function<String, LinkPort> acceptor) {
-        return new HelloHandler(links, null, acceptor);
+        return new HelloHandler(links, null, acceptor, 0, null);
     }
 
-    private HelloHandler(Links links, LinkPort dialled, Function<String, LinkPort> acceptor) {
+    private HelloHandler(Links links, LinkPort dialled, Function<String, LinkPort> acceptor, int lane, String token) {
         this.links = links;
         this.myHost = links.hostId();
         this.dialled = dialled;
         this.acceptor = acceptor;
         this.unidentified = links.listenerCounters();
+        this.lane = lane;
+        this.token = token;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (dialled != null) {
-            ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
+            ctx.writeAndFlush(lane == 0 ? Records.hello(ctx.alloc(), myHost)
+                    : Records.join(ctx.alloc(), new Records.Join(lane, token, myHost)));
         }
         timeout = ctx.executor().schedule(() -> {
             counters().drop(DropReason.UNIDENTIFIED);
@@ -63,7 +77,8 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String describe(ChannelHandlerContext ctx) {
-        return (dialled != null ? "of link " + dialled.spec().id() + " to " : "from ") + ctx.channel().remoteAddress();
+        return (dialled != null ? "of link " + dialled.spec().id() + (lane > 0 ? " lane " + lane : "") + " to " : "from ")
+                + ctx.channel().remoteAddress();
     }
 
     @Override
@@ -79,11 +94,24 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        Records.Join join = null;
+        if (dialled == null) {
+            try {
+                join = Records.Join.parse(hello.hostId());
+            } catch (IllegalArgumentException e) {
+                counters().drop(DropReason.UNIDENTIFIED);
+                links.refused();
+                LOG.log(Level.WARNING, "refused connection " + describe(ctx) + ": " + e.getMessage());
+                ctx.close();
+                return;
+            }
+        }
+        String claimed = join != null ? join.hostId() : hello.hostId();
         String certified = io.vnet.protocol.Tls.peerId(ctx.channel());
-        if (certified != null && !certified.equals(hello.hostId())) {
+        if (certified != null && !certified.equals(claimed)) {
             counters().drop(DropReason.UNIDENTIFIED);
             links.refused();
-            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + ": it says it is host '" + hello.hostId()
+            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + ": it says it is host '" + claimed
                     + "' but its certificate names '" + certified + "'");
             ctx.close();
             return;
@@ -92,7 +120,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         if (badCertificate != null) {
             counters().drop(DropReason.UNIDENTIFIED);
             links.refused();
-            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + " (host '" + hello.hostId() + "'): "
+            LOG.log(Level.WARNING, "refused connection " + describe(ctx) + " (host '" + claimed + "'): "
                     + badCertificate);
             ctx.close();
             return;
@@ -107,14 +135,28 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             link = dialled;
+            if (lane > 0) {
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
+                if (link.attachLane(lane, ctx.channel(), token)) {
+                    links.identified(ctx.channel(), link);
+                    ctx.pipeline().replace(this, "link", links.laneHandler(link, lane, token));
+                }
+                return;
+            }
         } else {
-            link = acceptor.apply(hello.hostId());
+            link = acceptor.apply(claimed);
             if (link == null) {
                 links.refused();
                 unidentified.drop(DropReason.UNIDENTIFIED);
                 LOG.log(Level.WARNING, "refused connection from " + ctx.channel().remoteAddress() + ": host '"
-                        + hello.hostId() + "' is not the peer of any accepting link");
+                        + claimed + "' is not the peer of any accepting link");
                 ctx.close();
+                return;
+            }
+            if (join != null) {
+                accept(ctx, link, join);
                 return;
             }
             String busy = link.refusal(ctx.channel());
@@ -136,8 +178,28 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         }
         links.identified(ctx.channel(), link);
         ctx.pipeline().replace(this, "link", links.linkHandler(link));
-        // what this daemon reads (a version-1 peer ignores it)
-        ctx.writeAndFlush(Records.capabilities(ctx.alloc(), links.capabilities()), ctx.voidPromise());
+        // what this daemon reads (a version-1 peer ignores it), and lanes to join if it offers them
+        ctx.writeAndFlush(Records.capabilities(ctx.alloc(), links.capabilities(link, ctx.channel())), ctx.voidPromise());
+    }
+
+    /** An accepted connection asks to join a lane of {@code link}'s session. */
+    private void accept(ChannelHandlerContext ctx, LinkPort link, Records.Join join) {
+        String why = link.joinRefusal(ctx.channel(), join.lane(), join.session());
+        if (why != null) {
+            links.refused();
+            unidentified.drop(DropReason.UNIDENTIFIED);
+            LOG.log(Level.WARNING, "refused connection from " + ctx.channel().remoteAddress() + ": " + why);
+            ctx.close();
+            return;
+        }
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
+        if (link.attachLane(join.lane(), ctx.channel(), join.session())) {
+            links.identified(ctx.channel(), link);
+            ctx.pipeline().replace(this, "link", links.laneHandler(link, join.lane(), join.session()));
+        }
     }
 
     @Override
@@ -146,7 +208,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             timeout.cancel(false);
         }
         if (dialled != null) {
-            links.scheduleReconnect(dialled);
+            if (lane == 0) {
+                links.scheduleReconnect(dialled);
+            } else {
+                links.laneClosed(dialled, lane, token);
+            }
         }
         ctx.fireChannelInactive();
     }

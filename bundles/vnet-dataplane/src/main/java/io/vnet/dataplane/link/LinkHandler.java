@@ -11,22 +11,40 @@ import java.util.concurrent.TimeUnit;
 import java.lang.System.Logger.Level;
 
 /**
- * The last handler of an identified link: frames to the forwarder, keepalives both ways, and
- * the peer's capabilities (offloaded frames, largest frame).
+ * The last handler of an identified link's connection: frames to the forwarder, keepalives both
+ * ways, and, on the session's first connection (lane 0), the peer's capabilities (offloaded
+ * frames, largest frame, lanes) and keepalive round trips. A further lane's connection carries
+ * frames and keepalives only; its end ends the lane, not the link.
  */
 final class LinkHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(LinkHandler.class.getName());
 
     private final LinkPort link;
+    private final int lane;
     private final Forwarder forwarder;
     private final Runnable onClosed;
+    private final java.util.function.BiConsumer<io.netty.channel.Channel, Records.Capabilities> onCapabilities;
     private final long probeMs;
     private ScheduledFuture<?> probes;
 
+    /** For lane 0, the session's first connection, without a lane offer to act on. */
     LinkHandler(LinkPort link, Forwarder forwarder, Runnable onClosed, long probeMs) {
+        this(link, 0, forwarder, onClosed, (ch, c) -> link.peerCapabilities(ch, c), probeMs);
+    }
+
+    /**
+     * @param lane           the lane this connection carries (0: the session's first)
+     * @param onClosed       run when the connection closed while it still carried that lane
+     * @param onCapabilities what the peer said it reads (lane 0 only)
+     */
+    LinkHandler(LinkPort link, int lane, Forwarder forwarder, Runnable onClosed,
+                java.util.function.BiConsumer<io.netty.channel.Channel, Records.Capabilities> onCapabilities,
+                long probeMs) {
         this.link = link;
+        this.lane = lane;
         this.forwarder = forwarder;
         this.onClosed = onClosed;
+        this.onCapabilities = onCapabilities;
         this.probeMs = probeMs;
     }
 
@@ -34,8 +52,8 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         probes = ctx.executor().scheduleAtFixedRate(() -> {
-            link.drain(ctx.channel()); // a safety net: nothing waits longer than a probe interval for a trigger
-            if (link.peerEchoes(ctx.channel())) {
+            link.drain(lane, ctx.channel()); // a safety net: nothing waits longer than a probe interval for a trigger
+            if (lane == 0 && link.peerEchoes(ctx.channel())) {
                 ctx.writeAndFlush(Records.keepalive(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
             }
         }, Math.min(probeMs, 200), probeMs, TimeUnit.MILLISECONDS);
@@ -60,9 +78,9 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(Records.echo(ctx.alloc(), k.nanos()), ctx.voidPromise());
             }
         } else if (msg instanceof Records.Hello h) {
-            Records.Capabilities c = Records.Capabilities.parse(h.hostId());
+            Records.Capabilities c = lane == 0 ? Records.Capabilities.parse(h.hostId()) : null;
             if (c != null) {
-                link.peerCapabilities(ctx.channel(), c);
+                onCapabilities.accept(ctx.channel(), c);
             }
         } else {
             ReferenceCountUtil.release(msg);
@@ -73,7 +91,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            link.drain(ctx.channel());
+            link.drain(lane, ctx.channel());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -84,8 +102,8 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
             if (e.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(Records.keepalive(ctx.alloc(), System.nanoTime()), ctx.voidPromise());
             } else if (e.state() == IdleState.READER_IDLE) {
-                LOG.log(Level.WARNING, "link " + link.spec().id() + ": peer " + link.spec().peerHost()
-                        + " silent past the keepalive timeout; closing");
+                LOG.log(Level.WARNING, "link " + link.spec().id() + (lane == 0 ? "" : " lane " + lane) + ": peer "
+                        + link.spec().peerHost() + " silent past the keepalive timeout; closing");
                 ctx.close();
             }
         } else {
@@ -98,7 +116,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         if (probes != null) {
             probes.cancel(false);
         }
-        if (link.detach(ctx.channel())) {
+        if (lane == 0 ? link.detach(ctx.channel()) : link.detachLane(lane, ctx.channel())) {
             onClosed.run();
         }
     }

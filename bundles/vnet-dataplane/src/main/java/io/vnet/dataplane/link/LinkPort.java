@@ -2,7 +2,6 @@ package io.vnet.dataplane.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.PortStats;
@@ -10,17 +9,17 @@ import io.vnet.dataplane.forward.FlowHash;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.PortCounters;
 import java.lang.System.Logger.Level;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An overlay link as the forwarder sees it: a port whose frames go out as records on the
- * link's current connection. With no connection frames are dropped and counted. While the
- * connection cannot take more (its send buffer is full: {@link Links#WATER_MARK}), frames
- * wait in a {@link FairQueue}, bounded, shared fairly between networks and flows, sparse flows
- * first; what does not fit is dropped from the longest flow and counted {@code congested}, and the
- * VMs' own transports slow down, as they do on a real LAN.
+ * link's current session. With no connection frames are dropped and counted. A session is one
+ * connection (lane 0) or, where both daemons take them, several ({@link Lane}s, joined to the
+ * first by its token: {@link Records.Join}); each frame goes on the lane its flow hashes to
+ * ({@link FlowHash}), on lane 0 while that lane is not up, so a flow's frames keep their order
+ * while the lanes stay as they are. While a lane's connection cannot take more, frames wait in
+ * its fair queue; what does not fit is dropped from the longest flow and counted
+ * {@code congested}, and the VMs' own transports slow down, as they do on a real LAN.
  */
 public final class LinkPort implements OverlayLink {
     private static final System.Logger LOG = System.getLogger(LinkPort.class.getName());
@@ -35,6 +34,14 @@ public final class LinkPort implements OverlayLink {
     private final PortCounters counters = new PortCounters();
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong refusedSessions = new AtomicLong();
+    private final AtomicLong refusedJoins = new AtomicLong();
+    /** The session's connections; lane 0 always exists, the others once they join. */
+    private final Lane[] lanes = new Lane[Records.MAX_LANES];
+    /** How many lanes the current session has (1: one connection). */
+    private volatile int laneCount = 1;
+    /** The current session's token (further lanes present it), or null. */
+    private volatile String sessionToken;
+    /** The session's first connection, the same as lane 0's. */
     private volatile Channel channel;
     /** Whether the peer on {@link #channel} said it reads version-2 (offloaded) frames. */
     private volatile boolean peerReadsOffloads;
@@ -47,19 +54,12 @@ public final class LinkPort implements OverlayLink {
     private volatile long minRttNanos = -1;
     private volatile String state;
     private volatile boolean closed;
-    /** Frames waiting for the connection to take more; guarded by itself. */
-    private final FairQueue<Records.FrameRecord> waiting = new FairQueue<>(QUEUE_BYTES, QUANTUM);
-    /** Whether frames wait: then new ones queue behind them (a flow's frames keep their order). */
-    private volatile boolean backlog;
-    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Whether {@link #drain} runs now, and whether it should go round once more when done. */
-    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile boolean drainAgain;
 
     public LinkPort(LinkSpec spec) {
         this.networks = new LinkNetworks(spec);
         this.portId = "link:" + spec().id();
         this.state = spec().dials() ? "connecting" : "waiting";
+        this.lanes[0] = new Lane(0, counters, QUEUE_BYTES, QUANTUM);
     }
 
     @Override
@@ -122,101 +122,62 @@ public final class LinkPort implements OverlayLink {
     }
 
     private void sendRecord(int vni, ByteBuf frame, long offload) {
-        Channel ch = channel;
+        Lane lane = lanes[0];
+        Channel ch = lane.channel();
         if (ch == null) {
             counters.drop(DropReason.LINK_DOWN);
             frame.release();
             return;
         }
+        int n = laneCount;
+        int flow = 0;
+        boolean hashed = false;
+        if (n > 1) {
+            flow = FlowHash.of(vni, frame);
+            hashed = true;
+            Lane l = lanes[Math.floorMod(flow, n)];
+            Channel c = l == null ? null : l.channel();
+            if (c != null) {
+                lane = l;
+                ch = c;
+            }
+        }
         Records.FrameRecord r = new Records.FrameRecord(vni, frame, offload);
-        if (!backlog && ch.isWritable()) {
-            counters.out(frame.readableBytes());
-            ch.writeAndFlush(r, ch.voidPromise());
-            return;
+        if (!hashed && (lane.backlog() || !ch.isWritable())) {
+            flow = FlowHash.of(vni, frame); // for the fair queue
         }
-        List<Records.FrameRecord> dropped;
-        synchronized (waiting) {
-            dropped = waiting.offer(vni, FlowHash.of(vni, frame), r, frame.readableBytes());
-            backlog = true;
-        }
-        for (Records.FrameRecord d : dropped) {
-            counters.drop(DropReason.CONGESTED);
-            d.frame().release();
-        }
-        if (ch.eventLoop().inEventLoop()) {
-            drain(ch);
-        } else if (drainScheduled.compareAndSet(false, true)) {
-            ch.eventLoop().execute(() -> {
-                drainScheduled.set(false);
-                drain(ch);
-            });
-        }
+        lane.send(ch, r, flow);
     }
 
-    /**
-     * Hands waiting frames to {@code ch}, fairly, while it takes more; called on its event loop
-     * after a frame was queued and when it becomes writable again. A flush can make the
-     * connection writable again at once and so call this from within itself: that call only
-     * asks the running one to go round again, so the stack stays flat.
-     */
+    /** Hands what waits for lane 0 to {@code ch} (see {@link Lane#drain}). */
     void drain(Channel ch) {
-        if (ch != channel) {
-            return; // not (or no longer) this link's connection: its frames wait for the current one
-        }
-        if (!draining.compareAndSet(false, true)) {
-            drainAgain = true;
-            return;
-        }
-        try {
-            do {
-                drainAgain = false;
-                boolean wrote = false;
-                while (ch.isWritable()) {
-                    Records.FrameRecord r;
-                    synchronized (waiting) {
-                        r = waiting.poll();
-                        if (r == null) {
-                            backlog = false;
-                            break;
-                        }
-                    }
-                    counters.out(r.frame().readableBytes());
-                    ch.write(r, ch.voidPromise());
-                    wrote = true;
-                }
-                if (wrote) {
-                    ch.flush();
-                }
-            } while (drainAgain);
-        } finally {
-            draining.set(false);
-        }
-        if (channel == null) {
-            discardWaiting(); // the connection went while frames waited for it
-        } else if (backlog && ch.isWritable() && ch.isActive()) {
-            // it became writable as this call ended (a nested call found it running): go round on the loop
-            ch.eventLoop().execute(() -> drain(ch));
+        lanes[0].drain(ch);
+    }
+
+    /** Hands what waits for lane {@code index} to {@code ch}. */
+    void drain(int index, Channel ch) {
+        Lane l = lanes[index];
+        if (l != null) {
+            l.drain(ch);
         }
     }
 
-    /** Drops what waits (the connection is gone), counted {@code link-down}. */
-    private void discardWaiting() {
-        List<Records.FrameRecord> gone;
-        synchronized (waiting) {
-            gone = waiting.clear();
-            backlog = false;
-        }
-        for (Records.FrameRecord r : gone) {
-            counters.drop(DropReason.LINK_DOWN);
-            r.frame().release();
-        }
-    }
-
-    /** Bytes waiting for the connection now. */
+    /** Bytes waiting for the connections now. */
     long waitingBytes() {
-        synchronized (waiting) {
-            return waiting.bytes();
+        long sum = 0;
+        for (Lane l : lanes) {
+            sum += l == null ? 0 : l.waitingBytes();
         }
+        return sum;
+    }
+
+    private boolean backlog() {
+        for (Lane l : lanes) {
+            if (l != null && l.backlog()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -265,8 +226,10 @@ public final class LinkPort implements OverlayLink {
             srttNanos = -1;
             minRttNanos = -1;
             channel = ch;
+            lanes[0].channel(ch);
             state = "up";
         }
+        endLanes(); // the lanes of an earlier session go with it
         sessions.incrementAndGet();
         LOG.log(Level.INFO, "link " + spec().id() + " up: peer " + spec().peerHost() + " at " + ch.remoteAddress());
         if (old != null && old != ch) {
@@ -289,6 +252,151 @@ public final class LinkPort implements OverlayLink {
         }
         LOG.log(Level.INFO, "link " + spec().id() + ": peer " + spec().peerHost() + " takes frames up to " + c.maxFrame()
                 + " bytes" + (peerReadsOffloads ? " and offloaded frames (large TCP segments cross whole)" : ""));
+    }
+
+    /**
+     * The session on {@code ch} gets {@code count} lanes with {@code token}: the accepting side
+     * offering them (a fresh token), or the dialling side taking an offer. Returns false (nothing
+     * changes) if {@code ch} is no longer the session's first connection.
+     */
+    synchronized boolean useLanes(Channel ch, int count, String token) {
+        if (channel != ch || closed || count < 1 || count > Records.MAX_LANES) {
+            return false;
+        }
+        for (int i = 1; i < count; i++) {
+            if (lanes[i] == null) {
+                lanes[i] = new Lane(i, counters, QUEUE_BYTES, QUANTUM);
+            }
+        }
+        sessionToken = count > 1 ? token : null;
+        laneCount = count;
+        return true;
+    }
+
+    /** The current session's token, or null if it has one lane. */
+    String sessionToken() {
+        return sessionToken;
+    }
+
+    /** How many lanes the current session has. */
+    int laneCount() {
+        return laneCount;
+    }
+
+    /** Frames sent on each lane so far (lane 0 first), over every session. */
+    long[] laneFrames() {
+        long[] out = new long[laneCount];
+        for (int i = 0; i < out.length; i++) {
+            Lane l = lanes[i];
+            out[i] = l == null ? 0 : l.frames();
+        }
+        return out;
+    }
+
+    /** The connection of lane {@code index} now, or null. */
+    Channel laneChannel(int index) {
+        Lane l = lanes[index];
+        return l == null ? null : l.channel();
+    }
+
+    /** How many of them are up now. */
+    int lanesUp() {
+        int up = 0;
+        for (int i = 0; i < laneCount; i++) {
+            Lane l = lanes[i];
+            up += l != null && l.isUp() ? 1 : 0;
+        }
+        return up;
+    }
+
+    /**
+     * Why {@code ch}, a connection asking to join lane {@code index} of this link's session with
+     * {@code token}, may not, or null: the session must be live, offer that lane and have that
+     * token, and with TLS the newcomer must present the certificate of the session's first
+     * connection. Counted when refused.
+     */
+    synchronized String joinRefusal(Channel ch, int index, String token) {
+        Channel first = channel;
+        String why = null;
+        String current = sessionToken;
+        if (first == null || !first.isActive() || closed) {
+            why = "link " + spec().id() + " has no live session to join";
+        } else if (current == null || token == null || !java.security.MessageDigest.isEqual(
+                current.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            why = "link " + spec().id() + ": the join does not present the current session's token";
+        } else if (index < 1 || index >= laneCount) {
+            why = "link " + spec().id() + ": the session has no lane " + index + " (lanes " + laneCount + ")";
+        } else if (io.vnet.protocol.Tls.peerId(first) != null && !io.vnet.protocol.Tls.sameCertificate(first, ch)) {
+            why = "link " + spec().id() + ": the join's certificate is not the one of the session's first connection";
+        }
+        if (why != null) {
+            refusedJoins.incrementAndGet();
+        }
+        return why;
+    }
+
+    /**
+     * {@code ch} carries lane {@code index} of the session whose token is {@code token} from now on
+     * (a connection it replaces is closed); false, and {@code ch} closed, if that session is over.
+     */
+    boolean attachLane(int index, Channel ch, String token) {
+        Channel old;
+        synchronized (this) {
+            if (closed || token == null || !token.equals(sessionToken) || index < 1 || index >= laneCount) {
+                ch.close();
+                return false;
+            }
+            old = lanes[index].channel();
+            lanes[index].channel(ch);
+        }
+        LOG.log(Level.DEBUG, "link " + spec().id() + ": lane " + index + " up (" + ch.remoteAddress() + ")");
+        if (old != null && old != ch) {
+            old.close();
+        }
+        return true;
+    }
+
+    /** {@code ch}, lane {@code index}, closed; returns true if it was that lane's connection. */
+    boolean detachLane(int index, Channel ch) {
+        Lane l = lanes[index];
+        synchronized (this) {
+            if (l == null || l.channel() != ch) {
+                return false;
+            }
+            l.channel(null);
+        }
+        l.discardWaiting();
+        LOG.log(Level.DEBUG, "link " + spec().id() + ": lane " + index + " down");
+        return true;
+    }
+
+    /** Whether {@code token} is still the session's (a lane to dial again belongs to it). */
+    boolean sessionIs(String token) {
+        return token != null && token.equals(sessionToken) && !closed;
+    }
+
+    /** Ends every lane but the first: the session they joined is over. */
+    private void endLanes() {
+        Channel[] gone = new Channel[Records.MAX_LANES];
+        synchronized (this) {
+            sessionToken = null;
+            laneCount = 1;
+            for (int i = 1; i < lanes.length; i++) {
+                if (lanes[i] != null) {
+                    gone[i] = lanes[i].channel();
+                    lanes[i].channel(null);
+                }
+            }
+        }
+        for (int i = 1; i < lanes.length; i++) {
+            if (lanes[i] != null) {
+                lanes[i].discardWaiting();
+            }
+            if (gone[i] != null) {
+                gone[i].close();
+            }
+        }
     }
 
     @Override
@@ -334,9 +442,11 @@ public final class LinkPort implements OverlayLink {
                 return false;
             }
             channel = null;
+            lanes[0].channel(null);
             state = closed ? "closed" : spec().dials() ? "connecting" : "waiting";
         }
-        discardWaiting();
+        lanes[0].discardWaiting();
+        endLanes();
         LOG.log(Level.WARNING, "link " + spec().id() + " down: lost peer " + spec().peerHost() + " at " + ch.remoteAddress());
         return true;
     }
@@ -359,19 +469,19 @@ public final class LinkPort implements OverlayLink {
         Channel ch;
         synchronized (this) {
             closed = true;
+            sessionToken = null;
+            laneCount = 1;
             ch = channel;
             channel = null;
             state = "closed";
         }
-        discardWaiting();
-        if (ch == null) {
-            return;
-        }
-        if (ch instanceof DuplexChannel d && ch.isActive()) {
-            d.shutdownOutput();
-            ch.eventLoop().schedule(() -> ch.close(), DRAIN_MS, TimeUnit.MILLISECONDS);
-        } else {
-            ch.close();
+        for (Lane l : lanes) {
+            if (l != null) {
+                Channel c = l.channel();
+                l.channel(null);
+                l.discardWaiting();
+                Lane.closeGracefully(c, DRAIN_MS);
+            }
         }
     }
 
@@ -391,7 +501,9 @@ public final class LinkPort implements OverlayLink {
                 + (peerReadsOffloads ? ", offloads" : "")
                 + (peerMaxFrame != Integer.MAX_VALUE ? ", max frame " + peerMaxFrame : "")
                 + (srttNanos >= 0 ? String.format(java.util.Locale.ROOT, ", rtt %.0f us", srttNanos / 1e3) : "")
-                + (backlog ? ", waiting " + waitingBytes() + " bytes" : "");
+                + (laneCount > 1 ? ", lanes " + lanesUp() + "/" + laneCount : "")
+                + (refusedJoins.get() > 0 ? ", refused joins " + refusedJoins.get() : "")
+                + (backlog() ? ", waiting " + waitingBytes() + " bytes" : "");
         return counters.snapshot("link", spec().id(), state, peer);
     }
 }

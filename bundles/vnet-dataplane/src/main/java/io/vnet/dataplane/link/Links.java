@@ -69,6 +69,10 @@ public final class Links implements LinkTransport, AutoCloseable {
     private volatile Tls tls;
     private volatile io.netty.util.concurrent.ScheduledFuture<?> revocationCheck;
     private volatile boolean readsOffloads = true;
+    /** Connections per link session this daemon dials or takes (1: one). */
+    private volatile int lanes = 1;
+    private final Map<String, Backoff> laneBackoffs = new ConcurrentHashMap<>();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     public Links(String hostId, Endpoint listen, int maxFrame, Duration keepalive, Duration backoffMin,
                  Duration backoffMax, EventLoopGroup group, Class<? extends Channel> channelClass,
@@ -110,8 +114,54 @@ public final class Links implements LinkTransport, AutoCloseable {
         this.readsOffloads = on;
     }
 
+    /**
+     * How many connections (lanes) a link's session may have, 1 to {@link Records#MAX_LANES}: the
+     * dialling side opens that many, at most as many as the accepting side offers, and each
+     * frame goes on the lane its flow hashes to (call before {@link #start}). With several
+     * event loops the lanes' connections are spread over them.
+     */
+    public void useLanes(int count) {
+        if (count < 1 || count > Records.MAX_LANES) {
+            throw new IllegalArgumentException("lanes " + count + ": expected 1.." + Records.MAX_LANES);
+        }
+        this.lanes = count;
+    }
+
     Records.Capabilities capabilities() {
         return new Records.Capabilities(readsOffloads ? Records.VERSION_OFFLOAD : Records.VERSION, maxFrame, true);
+    }
+
+    /**
+     * What this daemon says it reads on {@code ch}, the first connection of {@code link}'s new
+     * session; an accepting link with lanes offers them with a fresh session token.
+     */
+    Records.Capabilities capabilities(LinkPort link, Channel ch) {
+        Records.Capabilities base = capabilities();
+        int n = lanes;
+        if (link.spec().dials() || n < 2) {
+            return base;
+        }
+        byte[] b = new byte[Records.TOKEN_CHARS / 2];
+        RANDOM.nextBytes(b);
+        String token = java.util.HexFormat.of().formatHex(b);
+        if (!link.useLanes(ch, n, token)) {
+            return base;
+        }
+        return new Records.Capabilities(base.version(), base.maxFrame(), base.echo(), n, token);
+    }
+
+    /** The peer on {@code ch} said what it reads; a dialling link takes the lanes it offers. */
+    private void peerCapabilities(LinkPort link, Channel ch, Records.Capabilities c) {
+        link.peerCapabilities(ch, c);
+        int n = Math.min(lanes, c.lanes());
+        if (!link.spec().dials() || n < 2 || !link.useLanes(ch, n, c.session())) {
+            return;
+        }
+        LOG.log(Level.INFO, "link " + link.spec().id() + ": opening " + (n - 1) + " more connections to "
+                + link.spec().peerHost() + " (" + n + " lanes, frames spread by flow)");
+        for (int i = 1; i < n; i++) {
+            connectLane(link, i, c.session());
+        }
     }
 
     /**
@@ -255,7 +305,35 @@ public final class Links implements LinkTransport, AutoCloseable {
     }
 
     LinkHandler linkHandler(LinkPort link) {
-        return new LinkHandler(link, forwarder, () -> scheduleReconnect(link), keepalive.toMillis());
+        return new LinkHandler(link, 0, forwarder, () -> scheduleReconnect(link),
+                (ch, c) -> peerCapabilities(link, ch, c), keepalive.toMillis());
+    }
+
+    /** The handler of lane {@code lane} of {@code link}'s session {@code token}, once joined. */
+    LinkHandler laneHandler(LinkPort link, int lane, String token) {
+        Backoff b = laneBackoffs.get(link.spec().id() + "/" + lane);
+        if (b != null) {
+            b.reset();
+        }
+        return new LinkHandler(link, lane, forwarder, () -> laneClosed(link, lane, token), (ch, c) -> { },
+                keepalive.toMillis());
+    }
+
+    /**
+     * Lane {@code lane} of a dialling link's session closed or could not join: it is dialled again
+     * after its backoff delay while that session lasts (a new session starts its lanes afresh).
+     */
+    void laneClosed(LinkPort link, int lane, String token) {
+        if (!link.spec().dials() || !link.sessionIs(token) || links.get(link.spec().id()) != link) {
+            return;
+        }
+        long delay = laneBackoffs.computeIfAbsent(link.spec().id() + "/" + lane, k -> new Backoff(backoffMin, backoffMax))
+                .nextDelayMs();
+        group.schedule(() -> {
+            if (link.sessionIs(token)) {
+                connectLane(link, lane, token);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /** Adds a link; {@link #open} starts connecting if it dials. */
@@ -291,6 +369,7 @@ public final class Links implements LinkTransport, AutoCloseable {
         if (port != null) {
             port.close();
             backoffs.remove(port);
+            laneBackoffs.keySet().removeIf(k -> k.startsWith(id + "/"));
         }
         return port;
     }
@@ -312,6 +391,33 @@ public final class Links implements LinkTransport, AutoCloseable {
             return;
         }
         Endpoint to = link.spec().connect();
+        dial(to, () -> HelloHandler.dialling(Links.this, link)).addListener((ChannelFuture f) -> {
+            connecting.remove(link);
+            if (!f.isSuccess()) {
+                LOG.log(Level.DEBUG, "link " + link.spec().id() + ": cannot reach " + to + ": " + f.cause().getMessage());
+                scheduleReconnect(link);
+            } else if (link.isClosed()) {
+                f.channel().close();
+            }
+        });
+    }
+
+    /** Dials a further connection to join lane {@code lane} of {@code link}'s session {@code token}. */
+    private void connectLane(LinkPort link, int lane, String token) {
+        Endpoint to = link.spec().connect();
+        dial(to, () -> HelloHandler.joining(Links.this, link, lane, token)).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                LOG.log(Level.DEBUG, "link " + link.spec().id() + " lane " + lane + ": cannot reach " + to + ": "
+                        + f.cause().getMessage());
+                laneClosed(link, lane, token);
+            } else if (link.isClosed()) {
+                f.channel().close();
+            }
+        });
+    }
+
+    /** Opens a connection to {@code to} with the link pipeline ending in {@code hello}. */
+    private ChannelFuture dial(Endpoint to, java.util.function.Supplier<HelloHandler> hello) {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(channelClass)
@@ -324,18 +430,10 @@ public final class Links implements LinkTransport, AutoCloseable {
                         if (tls != null) {
                             tls.addClient(ch, to.host(), to.port());
                         }
-                        pipeline(ch, HelloHandler.dialling(Links.this, link));
+                        pipeline(ch, hello.get());
                     }
                 });
-        b.connect(to.host(), to.port()).addListener((ChannelFuture f) -> {
-            connecting.remove(link);
-            if (!f.isSuccess()) {
-                LOG.log(Level.DEBUG, "link " + link.spec().id() + ": cannot reach " + to + ": " + f.cause().getMessage());
-                scheduleReconnect(link);
-            } else if (link.isClosed()) {
-                f.channel().close();
-            }
-        });
+        return b.connect(to.host(), to.port());
     }
 
     /** Dials again after the link's current backoff delay, which then doubles up to the cap. */

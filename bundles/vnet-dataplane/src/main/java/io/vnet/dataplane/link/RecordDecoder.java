@@ -104,7 +104,7 @@ public final class RecordDecoder extends ByteToMessageDecoder {
                     out.add(new Records.FrameRecord(vni, in.retainedSlice(bodyStart + 3 + descriptor, frameLen), offload));
                 }
                 case Records.TYPE_HELLO -> {
-                    if (body < 1 || body > 63) {
+                    if (body < 1 || body > Records.MAX_HELLO) {
                         fail(ctx, in, DropReason.MALFORMED, "malformed hello of " + body + " bytes");
                         return;
                     }

@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * All integers are big-endian. Version 1 is what every daemon reads. Once identified, a daemon
  * states its capabilities in a second HELLO whose body is {@code "+records V max N"}: the
  * highest record version V it reads (2 if it takes offloaded frames) and the largest ordinary
- * frame N it takes. A version-1 daemon ignores a HELLO on an identified link; until its peer
+ * frame N it takes; an accepting daemon that takes further connections into the session adds
+ * {@code "lanes K session TOKEN"} (see {@link Join}). A version-1 daemon ignores a HELLO on an identified link; until its peer
  * has said it reads version 2, a daemon sends ordinary frames only, segmenting offloaded ones
  * itself, and it sends no frame above N (see the forwarder's too-big handling).
  */
@@ -57,33 +58,137 @@ public final class Records {
     public record Hello(String hostId) {
     }
 
+    /** The most connections (lanes) one link's session may have, its first included. */
+    public static final int MAX_LANES = 8;
+    /** How the body of a HELLO that joins a further connection to a link's session starts. */
+    public static final String JOIN = "+join ";
+
     /**
      * What an identified peer said it reads: the highest record version, the largest ordinary
-     * frame, and whether it takes keepalive echoes.
+     * frame, whether it takes keepalive echoes, and, from an accepting peer that takes further
+     * connections (lanes) into the session, how many lanes in all (1: none) and the session's
+     * token, which a joining connection must present.
      */
-    public record Capabilities(int version, int maxFrame, boolean echo) {
+    public record Capabilities(int version, int maxFrame, boolean echo, int lanes, String session) {
+        public Capabilities {
+            if (lanes < 1 || lanes > MAX_LANES || (lanes > 1) != (session != null)) {
+                throw new IllegalArgumentException("lanes " + lanes + " with session " + session);
+            }
+        }
+
+        public Capabilities(int version, int maxFrame, boolean echo) {
+            this(version, maxFrame, echo, 1, null);
+        }
+
         public Capabilities(int version, int maxFrame) {
             this(version, maxFrame, false);
         }
 
-        /** Parses a capabilities HELLO body, or returns null if {@code body} is not one. */
+        /**
+         * Parses a capabilities HELLO body, or returns null if {@code body} is not one. A lane offer
+         * that is not well formed (lanes outside 2..{@link #MAX_LANES}, a session that is not a
+         * token) is read as no offer: the link works on one connection.
+         */
         public static Capabilities parse(String body) {
             if (!body.startsWith(CAPABILITIES)) {
                 return null;
             }
             String[] w = body.substring(CAPABILITIES.length()).split(" ");
+            if (w.length == 0) {
+                return null; // only spaces (found by fuzzing: split returns no word)
+            }
             try {
                 int v = Integer.parseInt(w[0]);
                 int max = w.length >= 3 && w[1].equals("max") ? Integer.parseInt(w[2]) : Integer.MAX_VALUE;
-                boolean echo = java.util.Arrays.asList(w).contains("echo");
-                return v >= VERSION && max >= Frames.ETH_HEADER ? new Capabilities(v, max, echo) : null;
+                java.util.List<String> words = java.util.Arrays.asList(w);
+                boolean echo = words.contains("echo");
+                int lanes = 1;
+                String session = null;
+                int l = words.indexOf("lanes");
+                int s = words.indexOf("session");
+                if (l > 0 && s > 0 && l + 1 < w.length && s + 1 < w.length && isToken(w[s + 1])) {
+                    int n = parseSmall(w[l + 1]);
+                    if (n >= 2 && n <= MAX_LANES) {
+                        lanes = n;
+                        session = w[s + 1];
+                    }
+                }
+                return v >= VERSION && max >= Frames.ETH_HEADER ? new Capabilities(v, max, echo, lanes, session) : null;
             } catch (NumberFormatException e) {
                 return null;
             }
         }
 
         public String body() {
-            return CAPABILITIES + version + " max " + maxFrame + (echo ? " echo" : "");
+            return CAPABILITIES + version + " max " + maxFrame + (echo ? " echo" : "")
+                    + (lanes > 1 ? " lanes " + lanes + " session " + session : "");
+        }
+    }
+
+    /** Characters of a session token: 16 lower-case hexadecimal digits (64 random bits). */
+    public static final int TOKEN_CHARS = 16;
+    /**
+     * The longest HELLO body read: a join (8 + 16 + 1 + a 63-character host id). A capabilities
+     * body stays within 63 bytes, what daemons before lanes read.
+     */
+    public static final int MAX_HELLO = 127;
+
+    /** Whether {@code s} is a session token: {@link #TOKEN_CHARS} lower-case hexadecimal digits. */
+    static boolean isToken(String s) {
+        if (s == null || s.length() != TOKEN_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A decimal of at most two digits, else -1 (no exception, no overflow). */
+    private static int parseSmall(String s) {
+        if (s.isEmpty() || s.length() > 2) {
+            return -1;
+        }
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    /**
+     * The HELLO of a further connection of a link's session (a lane): {@code "+join LANE TOKEN HOST"},
+     * sent by the dialling daemon {@code hostId} once the accepting peer offered lanes. The
+     * accepting peer takes it only with the session's token and, with TLS, the certificate of the
+     * session's first connection.
+     */
+    public record Join(int lane, String session, String hostId) {
+        /**
+         * The join a HELLO body asks for, or null if {@code body} is not a join; a body that starts
+         * as a join but is not a well-formed one throws {@link IllegalArgumentException}.
+         */
+        public static Join parse(String body) {
+            if (!body.startsWith(JOIN)) {
+                return null;
+            }
+            String[] w = body.substring(JOIN.length()).split(" ", 3);
+            int lane = w.length == 3 ? parseSmall(w[0]) : -1;
+            if (lane < 1 || lane >= MAX_LANES || !isToken(w[1]) || w[2].isEmpty()) {
+                throw new IllegalArgumentException("malformed join (expected \"+join LANE TOKEN HOST\", lane 1.."
+                        + (MAX_LANES - 1) + ")");
+            }
+            return new Join(lane, w[1], w[2]);
+        }
+
+        public String body() {
+            return JOIN + lane + " " + session + " " + hostId;
         }
     }
 
@@ -124,6 +229,11 @@ public final class Records {
         b.writeByte(TYPE_HELLO);
         b.writeBytes(id);
         return b;
+    }
+
+    /** The HELLO by which a further connection joins a link's session (see {@link Join}). */
+    public static ByteBuf join(ByteBufAllocator alloc, Join j) {
+        return hello(alloc, j.body());
     }
 
     /** The HELLO by which an identified daemon states what it reads. */

@@ -34,12 +34,14 @@ class RecordDecoderFuzzTest {
     private static final TrackedAllocator BUFFERS = new TrackedAllocator();
 
     @FuzzTest
-    @DictionaryEntries({"peer-a", "+records 2 max 1518 echo", "+records ", " max ", " echo"})
+    @DictionaryEntries({"peer-a", "+records 2 max 1518 echo", "+records ", " max ", " echo", "+join 1 ",
+            " lanes 4 session ", "0123456789abcdef"})
     void stream(FuzzedDataProvider data) {
         int maxFrame = data.pickValue(new int[] {1518, 9018, 65535 + 18});
         Forwarder forwarder = new Forwarder();
         Links links = new Links("me", null, maxFrame, Duration.ofSeconds(10), Duration.ofMillis(100),
                 Duration.ofSeconds(1), null, null, null, forwarder);
+        links.useLanes(data.consumeInt(1, Records.MAX_LANES)); // an accepting link may offer lanes; joins must present its token
         LinkPort from = links.add(LinkSpec.accept("from-a", "peer-a", true, List.of(NetworkId.of(VNI))));
         LinkSink to = new LinkSink("to-b", VNI, BUFFERS.alloc(), data.consumeBoolean() ? null
                 : new Records.Capabilities(data.consumeInt(1, 2), data.consumeInt(14, 9018), data.consumeBoolean()));

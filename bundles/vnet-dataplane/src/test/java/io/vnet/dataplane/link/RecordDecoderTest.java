@@ -155,7 +155,7 @@ class RecordDecoderTest {
     @Test
     void malformedHelloAndKeepaliveCloseTheConnection() {
         assertBreaks(RecordBytes.raw(2, 1, 1, new byte[0]), DropReason.MALFORMED, List.of());
-        assertBreaks(hello("h".repeat(64)), DropReason.MALFORMED, List.of());
+        assertBreaks(hello("h".repeat(Records.MAX_HELLO + 1)), DropReason.MALFORMED, List.of());
         assertBreaks(RecordBytes.raw(9, 1, 2, new byte[7]), DropReason.MALFORMED, List.of());
     }
 
