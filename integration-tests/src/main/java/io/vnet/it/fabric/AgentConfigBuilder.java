@@ -21,6 +21,12 @@ public final class AgentConfigBuilder {
      * forwarding semantics on both paths.
      */
     public static final boolean KERNEL_PATH = Boolean.getBoolean("vnet.it.kernelPath");
+    /**
+     * {@code -Dvnet.it.eventLoops=N}: every agent a test starts runs N event loops (its
+     * {@code "eventLoops"}, unless the test sets one), so that a run checks the same semantics
+     * with several loops, and so multi-queue TAPs; unset, the agents keep their default.
+     */
+    public static final Integer EVENT_LOOPS = Integer.getInteger("vnet.it.eventLoops");
     /** The first port of the kernel links {@link #KERNEL_PATH} makes (above the manager's, from 4900). */
     static final int KERNEL_PORT_BASE = 6000;
 
@@ -233,6 +239,9 @@ public final class AgentConfigBuilder {
             ((ObjectNode) root.get("tls")).put("revoked", revoked.toString());
         }
         ObjectNode out = root.deepCopy();
+        if (EVENT_LOOPS != null && !out.has("eventLoops")) {
+            out.put("eventLoops", EVENT_LOOPS);
+        }
         for (com.fasterxml.jackson.databind.JsonNode l : out.path("links")) {
             if (!l.has("vnis")) {
                 ArrayNode a = ((ObjectNode) l).putArray("vnis");

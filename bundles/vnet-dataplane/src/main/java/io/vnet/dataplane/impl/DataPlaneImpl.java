@@ -132,7 +132,7 @@ public final class DataPlaneImpl implements DataPlane {
             throw new IllegalArgumentException("interface " + spec.id() + ": MTU " + spec.mtu()
                     + " needs frames of " + spec.maxFrame() + " bytes, above this daemon's maximum " + config.maxFrame());
         }
-        TapPort tap = TapPort.open(spec, forwarder, alloc, config.offloads());
+        TapPort tap = TapPort.open(spec, forwarder, alloc, config.offloads(), tapQueues());
         forwarder.addInterface(spec.network().vni(), tap);
         taps.put(spec.id(), tap);
         tap.start(transport.group());
@@ -140,9 +140,27 @@ public final class DataPlaneImpl implements DataPlane {
         if (guard != null && spec.bridge() != null) {
             guard.tap(spec.id(), spec.network().vni());
         }
+        String readers = !tap.readsOnEventLoop() ? (tap.queues() > 1 ? "a thread each" : "a thread")
+                : tap.readLoops() > 1 ? tap.readLoops() + " event loops" : "an event loop";
         LOG.log(Level.INFO, "interface " + spec.id() + " up: vni " + spec.network() + " on bridge " + spec.bridge()
                 + ", MTU " + spec.mtu() + (tap.offloads() ? ", offloads (TSO, checksum)" : "")
-                + (tap.readsOnEventLoop() ? ", read by an event loop" : ", read by a thread"));
+                + ", " + tap.queues() + (tap.queues() > 1 ? " queues" : " queue") + " read by " + readers);
+    }
+
+    /**
+     * How many queues a TAP gets: one per event loop where the epoll transport has more than one
+     * loop (so that every loop reads a share of the VMs' flows; at most {@link
+     * io.vnet.dataplane.tap.TapDevice#MAX_QUEUES}), else one, an ordinary TAP.
+     */
+    private int tapQueues() {
+        if (!"epoll".equals(transport.name())) {
+            return 1;
+        }
+        int loops = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : transport.group()) {
+            loops++;
+        }
+        return Math.min(Math.max(loops, 1), io.vnet.dataplane.tap.TapDevice.MAX_QUEUES);
     }
 
     @Override

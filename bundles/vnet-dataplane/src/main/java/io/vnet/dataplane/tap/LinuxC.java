@@ -14,6 +14,8 @@ final class LinuxC {
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    /** One more queue (file descriptor) of a TAP that has several; every queue's TUNSETIFF carries it. */
+    static final short IFF_MULTI_QUEUE = 0x0100;
     static final short IFF_VNET_HDR = 0x4000;
     static final long TUNSETOFFLOAD = 0x400454d0L;
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
@@ -50,6 +52,7 @@ final class LinuxC {
     static native int poll(long fds, long nfds, int timeoutMs);
 
     static final int EAGAIN = 11;
+    static final int EINVAL = 22;
 
     /** errno of this thread's last call. */
     static int errno() {

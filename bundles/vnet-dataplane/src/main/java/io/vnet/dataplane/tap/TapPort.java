@@ -10,10 +10,13 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.vnet.api.DropReason;
 import io.vnet.api.InterfaceSpec;
 import io.vnet.api.PortStats;
 import io.vnet.dataplane.forward.Forwarder;
+import io.vnet.dataplane.forward.FlowHash;
 import io.vnet.dataplane.forward.Offload;
 import io.vnet.dataplane.forward.Port;
 import io.vnet.dataplane.forward.PortCounters;
@@ -21,11 +24,21 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A local interface: frames read from the TAP go to the forwarder; frames sent here are
  * written to the TAP and so reach the bridge and its VMs. A TAP that vanishes (deleted under
  * the daemon) is reported in the log and in its state; the daemon keeps running.
+ *
+ * <p>A multi-queue TAP ({@link TapDevice}) is read by several readers, one per queue: on an
+ * epoll event loop group each queue is a registration of its own on a different loop (queue
+ * {@code i} on the {@code i}-th loop from the one {@code group.next()} gives, modulo the loops),
+ * elsewhere a thread per queue. The kernel gives all frames of a flow to one queue, so a flow
+ * is read by one reader and keeps its order. A frame sent from an event loop that reads one of
+ * the queues is written on that queue; from any other thread, on the queue its flow hashes to.
  */
 public final class TapPort implements Port {
     private static final System.Logger LOG = System.getLogger(TapPort.class.getName());
@@ -48,14 +61,12 @@ public final class TapPort implements Port {
     private static final ThreadLocal<byte[]> FDB_SCRATCH = ThreadLocal.withInitial(() -> new byte[BridgeFdb.MAX_BYTES]);
     /** This TAP's port number on its bridge, or -1 until read. */
     private volatile int bridgePort = -1;
-    private final Thread reader;
     private volatile boolean running = true;
-    /** The read buffer and its address; touched only by the one reader (thread or event loop). */
-    private ByteBuf big;
-    private long bigAddr;
     private final int readCapacity;
-    private volatile IoRegistration registration;
-    private volatile IoEventLoop eventLoop;
+    /** One reader per queue of the device, by queue index. */
+    private final Queue[] queues;
+    /** The event loop reading each queue (null: a thread reads it, or reading has not started); set once by start. */
+    private volatile IoEventLoop[] loops;
     private volatile String state = "up";
 
     private TapPort(InterfaceSpec spec, TapDevice tap, Forwarder forwarder, ByteBufAllocator alloc) {
@@ -65,8 +76,11 @@ public final class TapPort implements Port {
         this.forwarder = forwarder;
         this.alloc = alloc;
         this.readCapacity = (tap.offloads() ? TapDevice.VIRTIO_HDR + MAX_GSO_FRAME : spec.maxFrame() + 64);
-        this.reader = new Thread(this::readLoop, "vnet-tap-" + spec.id());
-        this.reader.setDaemon(true);
+        this.queues = new Queue[tap.queues()];
+        for (int q = 0; q < queues.length; q++) {
+            queues[q] = new Queue(q);
+        }
+        this.loops = new IoEventLoop[queues.length];
     }
 
     /** Opens the TAP without offloads, plugs it into its bridge (created if missing). */
@@ -80,7 +94,31 @@ public final class TapPort implements Port {
      */
     public static TapPort open(InterfaceSpec spec, Forwarder forwarder, ByteBufAllocator alloc, boolean offloads)
             throws IOException {
-        TapDevice tap = TapDevice.open(spec.id(), offloads);
+        return open(spec, forwarder, alloc, offloads, 1);
+    }
+
+    /**
+     * Opens the TAP with {@code queues} queues (1: an ordinary TAP; more: a multi-queue TAP, see
+     * {@link TapDevice}), with offloads if {@code offloads}, and plugs it into its bridge (created
+     * if missing); {@link #start(EventLoopGroup)} starts reading. Where the device cannot take
+     * several queues (one of its name exists already as a single-queue TAP, say), it is opened
+     * with one queue and a warning says why: the interface works, read by one reader.
+     *
+     * @throws IllegalArgumentException if {@code queues} is not 1..{@link TapDevice#MAX_QUEUES}
+     */
+    public static TapPort open(InterfaceSpec spec, Forwarder forwarder, ByteBufAllocator alloc, boolean offloads,
+                               int queues) throws IOException {
+        TapDevice tap;
+        try {
+            tap = TapDevice.open(spec.id(), offloads, queues);
+        } catch (IOException e) {
+            if (queues == 1) {
+                throw e;
+            }
+            tap = TapDevice.open(spec.id(), offloads, 1);
+            LOG.log(Level.WARNING, "TAP " + spec.id() + ": opened with one queue instead of " + queues + ": "
+                    + e.getMessage());
+        }
         try {
             if (spec.bridge() != null) {
                 IpCommand.ensureBridge(spec.bridge(), spec.mtu());
@@ -93,28 +131,40 @@ public final class TapPort implements Port {
         return new TapPort(spec, tap, forwarder, alloc);
     }
 
-    /** Starts reading in a thread of its own; call after the port is registered with the forwarder. */
+    /** Starts reading, a thread per queue; call after the port is registered with the forwarder. */
     public void start() {
-        reader.start();
+        for (Queue q : queues) {
+            q.startThread();
+        }
     }
 
     /**
-     * Starts reading: on one of {@code group}'s event loops if it is an epoll loop, else in a
-     * thread of its own. Call after the port is registered with the forwarder.
+     * Starts reading: each queue on an event loop of {@code group} if it is an epoll group (the
+     * queues on different loops, see the class comment), else each in a thread of its own. Call
+     * after the port is registered with the forwarder.
      */
     public void start(EventLoopGroup group) {
-        if (group.next() instanceof IoEventLoop loop && loop.isCompatible(Registration.class)) {
-            io.netty.util.concurrent.Future<IoRegistration> f = loop.register(new Registration()).awaitUninterruptibly();
-            if (f.isSuccess()) {
-                registration = f.getNow();
-                registration.submit(EpollIoOps.EPOLLIN);
-                eventLoop = loop;
-                return;
+        List<IoEventLoop> usable = new ArrayList<>();
+        for (EventExecutor e : group) {
+            if (e instanceof IoEventLoop loop && loop.isCompatible(Registration.class)) {
+                usable.add(loop);
             }
-            LOG.log(Level.WARNING, "TAP " + spec.id() + ": cannot read it on an event loop (" + f.cause()
-                    + "); using a thread");
         }
-        reader.start();
+        if (usable.isEmpty()) {
+            start();
+            return;
+        }
+        int first = Math.max(0, usable.indexOf(group.next())); // spreads the TAPs' first queues over the loops
+        IoEventLoop[] owners = new IoEventLoop[queues.length];
+        for (Queue q : queues) {
+            IoEventLoop loop = usable.get((first + q.index) % usable.size());
+            if (q.register(loop)) {
+                owners[q.index] = loop;
+            } else {
+                q.startThread();
+            }
+        }
+        loops = owners;
     }
 
     public InterfaceSpec spec() {
@@ -143,7 +193,7 @@ public final class TapPort implements Port {
 
     public PortStats stats() {
         return counters.snapshot("interface", spec.id(), state, "bridge " + spec.bridge() + ", vni " + spec.network()
-                + (tap.offloads() ? ", offloads" : ""));
+                + (tap.offloads() ? ", offloads" : "") + (queues.length > 1 ? ", queues " + queues.length : ""));
     }
 
     /**
@@ -184,9 +234,29 @@ public final class TapPort implements Port {
         return spec.maxFrame();
     }
 
-    /** Whether the TAP is read by an event loop (else by a thread of its own). */
+    /** Whether the TAP is read by event loops (else by threads of its own). */
     public boolean readsOnEventLoop() {
-        return eventLoop != null;
+        return readLoops() > 0;
+    }
+
+    /** How many queues the TAP has: as many readers read it. */
+    public int queues() {
+        return queues.length;
+    }
+
+    /** How many different event loops read the TAP's queues (0: threads read them). */
+    public int readLoops() {
+        return (int) java.util.Arrays.stream(loops).filter(java.util.Objects::nonNull).distinct().count();
+    }
+
+    /** Frames read on queue {@code queue} so far. */
+    long framesRead(int queue) {
+        return queues[queue].read.sum();
+    }
+
+    /** Frames written on queue {@code queue} so far (refused ones not counted). */
+    long framesWritten(int queue) {
+        return queues[queue].written.sum();
     }
 
     /** Whether frames are read and written with their virtio_net_hdr (TSO, checksum offload). */
@@ -200,31 +270,57 @@ public final class TapPort implements Port {
             Port.super.send(vni, frame, offload); // segmented and checksummed first
             return;
         }
-        write(frame, offload);
+        write(vni, frame, offload);
     }
 
     @Override
     public void send(int vni, ByteBuf frame) {
-        write(frame, Offload.NONE);
+        write(vni, frame, Offload.NONE);
     }
 
     /** Writes one frame (with its virtio_net_hdr if the TAP has offloads) and releases it. */
-    private void write(ByteBuf frame, long offload) {
+    private void write(int vni, ByteBuf frame, long offload) {
         try {
             int len = frame.readableBytes();
             if (!running) {
                 counters.drop(DropReason.TAP_FULL);
                 return;
             }
+            int q = writeQueue(vni, frame);
             long addr = frameAddress(frame, len);
-            if (tap.offloads() ? tap.write(offload, addr, len) : tap.write(addr, len)) {
+            if (tap.offloads() ? tap.write(q, offload, addr, len) : tap.write(q, addr, len)) {
                 counters.out(len);
+                queues[q].written.increment();
             } else {
                 counters.drop(DropReason.TAP_FULL);
             }
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * The queue to write {@code frame} on. An event loop that reads a queue writes on it (the
+     * first, if it reads several). Any other thread writes on the queue the frame's flow hashes
+     * to, rather than always on queue 0: the kernel sends the replies of a flow to the queue that
+     * last wrote it, so hashing spreads those replies over the loops instead of piling them on
+     * queue 0's, and a flow still keeps to one queue. Order holds either way: a write hands its
+     * frame to the bridge before it returns, whatever the queue, so one thread's frames keep
+     * their order.
+     */
+    private int writeQueue(int vni, ByteBuf frame) {
+        int n = queues.length;
+        if (n == 1) {
+            return 0;
+        }
+        IoEventLoop[] owners = loops;
+        for (int q = 0; q < n; q++) {
+            IoEventLoop loop = owners[q];
+            if (loop != null && loop.inEventLoop()) {
+                return q;
+            }
+        }
+        return Math.floorMod(FlowHash.of(vni, frame), n);
     }
 
     /** The native address of the frame's bytes: its own, or a per-thread copy if it has none. */
@@ -242,47 +338,8 @@ public final class TapPort implements Port {
         return TapDevice.address(scratch);
     }
 
-    /**
-     * Reads one frame and forwards it. Returns 1 if a frame was read, 0 if none was ready, -1
-     * if the read failed. One reader at a time: the reader thread or the event loop.
-     */
-    private int readOne() {
-        if (big == null) {
-            // a large frame is handed on in the buffer it was read into; small ones are copied out
-            big = alloc.directBuffer(readCapacity, readCapacity);
-            bigAddr = big.hasMemoryAddress() ? big.memoryAddress() : TapDevice.address(big.nioBuffer(0, readCapacity));
-        }
-        int n = tap.read(bigAddr, readCapacity);
-        if (n <= 0) {
-            return n == 0 || LinuxC.errno() == LinuxC.EAGAIN ? 0 : -1;
-        }
-        int hdr = tap.offloads() ? TapDevice.VIRTIO_HDR : 0;
-        int len = n - hdr;
-        long offload = Offload.NONE;
-        if (hdr > 0) {
-            offload = Offload.readVirtio(big, 0);
-            if (offload == Offload.F_DATA_VALID) {
-                offload = Offload.NONE; // a verified checksum: nothing left to do
-            }
-        }
-        counters.in(len);
-        if (offload != Offload.NONE && Offload.invalid(offload, len) != null) {
-            counters.drop(DropReason.MALFORMED); // the guest's descriptor is no more trusted than a peer's
-            return 1;
-        }
-        ByteBuf frame;
-        if (len < COPY_BELOW) {
-            frame = alloc.directBuffer(Math.max(len, 0));
-            frame.writeBytes(big, hdr, Math.max(len, 0));
-        } else {
-            frame = big.setIndex(hdr, n);
-            big = null;
-        }
-        forwarder.forward(this, spec.network().vni(), frame, offload);
-        return 1;
-    }
-
-    private void vanished() {
+    /** Reports the device gone, once (each queue's reader may find it so). */
+    private synchronized void vanished() {
         if (running && !"vanished".equals(state)) {
             state = "vanished";
             LOG.log(Level.ERROR, "TAP device " + spec.id() + " (vni " + spec.network().vni()
@@ -290,42 +347,159 @@ public final class TapPort implements Port {
         }
     }
 
-    private void releaseReadBuffer() {
-        if (big != null) {
-            big.release();
-            big = null;
-        }
-    }
+    /**
+     * One queue of the TAP and its one reader (an event loop's registration or a thread), which
+     * alone touches the queue's read buffer.
+     */
+    private final class Queue {
+        final int index;
+        final LongAdder read = new LongAdder();
+        final LongAdder written = new LongAdder();
+        private ByteBuf big;
+        private long bigAddr;
+        private volatile IoEventLoop loop;
+        private volatile IoRegistration registration;
+        private volatile Thread reader;
 
-    /** Without an epoll event loop: a thread of its own that reads and waits in poll(2). */
-    private void readLoop() {
-        int failures = 0;
-        try {
-            while (running) {
-                int r = readOne();
-                if (r > 0) {
-                    failures = 0;
-                    continue;
-                }
-                int ready = tap.awaitReadable(100);
-                if (ready < 0 || (ready > 0 && r < 0 && ++failures > 3 && !IpCommand.exists(spec.id()))) {
-                    vanished();
-                    break;
+        Queue(int index) {
+            this.index = index;
+        }
+
+        /** Reads this queue on {@code loop}; false (with a warning) if the loop refused the registration. */
+        boolean register(IoEventLoop loop) {
+            Future<IoRegistration> f = loop.register(new Registration(this)).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                LOG.log(Level.WARNING, "TAP " + spec.id() + queueName() + ": cannot read it on an event loop ("
+                        + f.cause() + "); using a thread");
+                return false;
+            }
+            registration = f.getNow();
+            registration.submit(EpollIoOps.EPOLLIN);
+            this.loop = loop;
+            return true;
+        }
+
+        void startThread() {
+            Thread t = new Thread(this::readLoop, "vnet-tap-" + spec.id() + (queues.length > 1 ? "-q" + index : ""));
+            t.setDaemon(true);
+            reader = t;
+            t.start();
+        }
+
+        private String queueName() {
+            return queues.length > 1 ? " queue " + index : "";
+        }
+
+        /**
+         * Reads one frame and forwards it. Returns 1 if a frame was read, 0 if none was ready, -1
+         * if the read failed.
+         */
+        int readOne() {
+            if (big == null) {
+                // a large frame is handed on in the buffer it was read into; small ones are copied out
+                big = alloc.directBuffer(readCapacity, readCapacity);
+                bigAddr = big.hasMemoryAddress() ? big.memoryAddress() : TapDevice.address(big.nioBuffer(0, readCapacity));
+            }
+            int n = tap.read(index, bigAddr, readCapacity);
+            if (n <= 0) {
+                return n == 0 || LinuxC.errno() == LinuxC.EAGAIN ? 0 : -1;
+            }
+            int hdr = tap.offloads() ? TapDevice.VIRTIO_HDR : 0;
+            int len = n - hdr;
+            long offload = Offload.NONE;
+            if (hdr > 0) {
+                offload = Offload.readVirtio(big, 0);
+                if (offload == Offload.F_DATA_VALID) {
+                    offload = Offload.NONE; // a verified checksum: nothing left to do
                 }
             }
-        } finally {
-            releaseReadBuffer();
+            counters.in(len);
+            read.increment();
+            if (offload != Offload.NONE && Offload.invalid(offload, len) != null) {
+                counters.drop(DropReason.MALFORMED); // the guest's descriptor is no more trusted than a peer's
+                return 1;
+            }
+            ByteBuf frame;
+            if (len < COPY_BELOW) {
+                frame = alloc.directBuffer(Math.max(len, 0));
+                frame.writeBytes(big, hdr, Math.max(len, 0));
+            } else {
+                frame = big.setIndex(hdr, n);
+                big = null;
+            }
+            forwarder.forward(TapPort.this, spec.network().vni(), frame, offload);
+            return 1;
+        }
+
+        void releaseReadBuffer() {
+            if (big != null) {
+                big.release();
+                big = null;
+            }
+        }
+
+        /** Without an epoll event loop: a thread of its own that reads and waits in poll(2). */
+        private void readLoop() {
+            int failures = 0;
+            try {
+                while (running) {
+                    int r = readOne();
+                    if (r > 0) {
+                        failures = 0;
+                        continue;
+                    }
+                    int ready = tap.awaitReadable(index, 100);
+                    if (ready < 0 || (ready > 0 && r < 0 && ++failures > 3 && !IpCommand.exists(spec.id()))) {
+                        vanished();
+                        break;
+                    }
+                }
+            } finally {
+                releaseReadBuffer();
+            }
+        }
+
+        /** Stops the reader: the registration cancelled on its own loop (none reading when it returns), or the thread ended. */
+        Future<?> stop() {
+            IoEventLoop l = loop;
+            if (l != null) {
+                IoRegistration r = registration;
+                Runnable cancel = () -> {
+                    r.cancel();
+                    releaseReadBuffer();
+                };
+                if (l.inEventLoop()) {
+                    cancel.run();
+                    return null;
+                }
+                return l.submit(cancel);
+            }
+            Thread t = reader;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
         }
     }
 
     /**
-     * On an epoll event loop the TAP's file descriptor is one more registration of the loop:
+     * On an epoll event loop a queue's file descriptor is one more registration of the loop:
      * when it is readable the loop reads a batch of frames, and frames for links served by the
      * same loop are written without a hand-over between threads.
      */
     private final class Registration implements EpollIoHandle {
-        private final FileDescriptor fd = new FileDescriptor(tap.fd());
+        private final Queue queue;
+        private final FileDescriptor fd;
         private int failures;
+
+        Registration(Queue queue) {
+            this.queue = queue;
+            this.fd = new FileDescriptor(tap.fd(queue.index));
+        }
 
         @Override
         public FileDescriptor fd() {
@@ -338,11 +512,11 @@ public final class TapPort implements Port {
             if (ops.contains(EpollIoOps.EPOLLERR) || !running) {
                 vanished();
                 registration.cancel();
-                releaseReadBuffer();
+                queue.releaseReadBuffer();
                 return;
             }
             for (int i = 0; i < READ_BATCH && running; i++) {
-                int r = readOne();
+                int r = queue.readOne();
                 if (r == 0) {
                     failures = 0;
                     return;
@@ -351,7 +525,7 @@ public final class TapPort implements Port {
                     if (++failures > 3) {
                         vanished();
                         registration.cancel();
-                        releaseReadBuffer();
+                        queue.releaseReadBuffer();
                     }
                     return;
                 }
@@ -365,22 +539,21 @@ public final class TapPort implements Port {
         }
     }
 
-    /** Stops reading and closes the device (the kernel removes a non-persistent TAP). */
+    /**
+     * Stops reading (each queue's registration cancelled on its own loop, or its thread ended)
+     * and closes the device (the kernel removes a non-persistent TAP).
+     */
     public void close() {
         running = false;
-        if (eventLoop != null) {
-            IoRegistration r = registration;
-            // cancel on the loop itself, so that no read is under way when the descriptor closes
-            eventLoop.submit(() -> {
-                r.cancel();
-                releaseReadBuffer();
-            }).awaitUninterruptibly(2000);
-        } else {
-            try {
-                reader.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        List<Future<?>> cancels = new ArrayList<>();
+        for (Queue q : queues) {
+            Future<?> f = q.stop();
+            if (f != null) {
+                cancels.add(f);
             }
+        }
+        for (Future<?> f : cancels) {
+            f.awaitUninterruptibly(2000);
         }
         tap.close();
         if (!"vanished".equals(state)) {
