@@ -74,6 +74,62 @@ class TlsIT {
         }
     }
 
+    /**
+     * Two event loops and four lanes: the link's session joins three more TLS connections (each
+     * with the peer's certificate and the session's token), flows spread over them, and each VM's
+     * TAP has a queue per loop; when the session's first connection drops, its lanes go with it
+     * and the new session joins its own.
+     */
+    @Test
+    void aSessionsLanesJoinOverTlsAndFollowTheSession() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Path ca = fabric.workDir().resolve("ca");
+            certs(fabric, ca, "ha", "hb");
+            Host a = fabric.addHost("ha");
+            Host b = fabric.addHost("hb");
+            Vm va = fabric.addVm(a, "va", VNI, 1500);
+            Vm vb = fabric.addVm(b, "vb", VNI, 1500);
+            AgentProcess agentB = fabric.startAgent(b, forHost(b).tls(ca, "hb").network(VNI, 1500)
+                    .accept("from-a", "ha", true).set("eventLoops", 2).set("linkLanes", 4).build());
+            AgentProcess agentA = fabric.startAgent(a, forHost(a).tls(ca, "ha").network(VNI, 1500)
+                    .dial("to-b", b, true).set("eventLoops", 2).set("linkLanes", 4).build());
+            agentA.awaitLinkUp("to-b", 10_000);
+            awaitPeerText(agentA, "to-b", "lanes 4/4");
+            awaitPeerText(agentB, "from-a", "lanes 4/4");
+            assertTrue(agentA.stats("interface", Host.tapName(VNI)).path("peer").asText().contains("queues 2"),
+                    agentA.stats("interface", Host.tapName(VNI)).toString());
+            assertEquals(5, va.ping(vb, 5).received(), "ha and hb talk over the lanes");
+            Vm.IperfResult r = va.iperf(vb, 3, 4);
+            System.out.printf("iperf3, 4 streams over 4 TLS lanes and 2 loops: %.1f Mbit/s; A's link: %s%n",
+                    r.bitsPerSecond() / 1e6, agentA.stats("link", "to-b"));
+            assertTrue(r.bytesReceived() > 1_000_000, "data moved over the lanes");
+            assertEquals(0, agentA.stats("link", "to-b").path("drops").path("unidentified").asLong());
+            assertTrue(agentA.logText().contains("opening 3 more connections to hb (4 lanes"), agentA.logText());
+            // the session's first connection goes: B's agent restarts, A dials a new session and its lanes
+            agentB.stop();
+            agentB = fabric.startAgent(b, forHost(b).tls(ca, "hb").network(VNI, 1500)
+                    .accept("from-a", "ha", true).set("eventLoops", 2).set("linkLanes", 4).build());
+            agentB.awaitLinkUp("from-a", 20_000);
+            awaitPeerText(agentA, "to-b", "lanes 4/4");
+            awaitPeerText(agentB, "from-a", "lanes 4/4");
+            assertEquals(5, va.ping(vb, 5).received(), "the new session carries frames");
+        }
+    }
+
+    /** Waits up to 10 s for the link's stats line to contain {@code text}. */
+    private static void awaitPeerText(AgentProcess agent, String link, String text) throws Exception {
+        long end = System.currentTimeMillis() + 10_000;
+        String peer = "";
+        while (System.currentTimeMillis() < end) {
+            peer = agent.stats("link", link).path("peer").asText();
+            if (peer.contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("link " + link + " did not show '" + text + "' within 10 s: " + peer);
+    }
+
     @Test
     void agentsAndTheManagerTalkOverMutualTlsAndImpostorsAreRefused() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
