@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A data plane: one forwarder, the links on Netty event loops, one reader thread per TAP. */
+/** A data plane: one forwarder, the links on Netty event loops, and the TAPs read by those loops (a queue per loop). */
 public final class DataPlaneImpl implements DataPlane {
     private static final System.Logger LOG = System.getLogger(DataPlaneImpl.class.getName());
 
