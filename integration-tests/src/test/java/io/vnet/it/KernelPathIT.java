@@ -39,13 +39,16 @@ class KernelPathIT {
             Vm v4 = fabric.addVm(h2, "v4", VNI, MTU);
             Vm vh = fabric.addVm(hub, "vh", VNI, MTU);
             AgentProcess hubAgent = fabric.startAgent(hub, forHost(hub).vxlanListen(hub).flag("kernelPath", true)
-                    .network(VNI, MTU).vxlan("t1", h1, 4801, true).vxlan("t2", h2, 4802, true).vxlan("t3", h3, 4804, true).build());
+                    .network(VNI, MTU).vxlan("t1", h1, 4801, true).vxlan("t2", h2, 4802, true).vxlan("t3", h3, 4804, true)
+                    .set("maxLearnedPerNetwork", LEARN_CAP).build());
             AgentProcess a1 = fabric.startAgent(h1, forHost(h1).vxlanListen(h1).flag("kernelPath", true).vm(v1)
                     .network(VNI, MTU).vxlan("tree", hub, 4801, true).vxlan("fast", h2, 4803, false)
                     .rule(VNI, "any", v2.mac(), "link:fast").build());
             AgentProcess a2 = fabric.startAgent(h2, forHost(h2).vxlanListen(h2).flag("kernelPath", true).vm(v2).vm(v4)
                     .network(VNI, MTU).vxlan("tree", hub, 4802, true).vxlan("fast", h1, 4803, false).build());
-            fabric.startAgent(h3, forHost(h3).vxlanListen(h3).flag("kernelPath", true).vm(v3)
+            // h3 registers no VM (a host without libvirt): nothing checks its VM's source addresses
+            // on the way into the links, so its MAC flood below reaches the hub
+            AgentProcess a3 = fabric.startAgent(h3, forHost(h3).vxlanListen(h3).flag("kernelPath", true)
                     .network(VNI, MTU).vxlan("tree", hub, 4804, true).build());
 
             assertEquals(5, v1.ping(v2, 5).received(), "v1 -> v2 over the fast path");
@@ -116,8 +119,45 @@ class KernelPathIT {
             Thread.sleep(1500); // the hub's agent reads its bridge's entries once a second: then it holds v1 no more
             assertEquals(5, v1.ping(v2, 5).received(), "forwarding goes on");
             assertEquals(5, v1.ping(v3, 5).received(), "forwarding goes on through the hub");
+
+            // a MAC flood through a link: the hub's bridge learns at most its cap of addresses from the
+            // kernel's devices, counts the rest, and the VMs it knew go on being served
+            Sh.Result flood = Sh.run(60, java.util.List.of("ip", "netns", "exec", v3.ns(), "mausezahn", "eth0", "-a", "rand",
+                    "-b", vh.mac(), "-c", Integer.toString(FLOOD), "-p", "60", "-q"));
+            assertEquals(0, flood.exit(), flood.out());
+            long learnCap = 0;
+            deadline = System.currentTimeMillis() + 5000;
+            while ((learnCap = hubAgent.stats("kernel", "path").path("drops").path("learn-cap").asLong()) < FLOOD / 2
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            Sh.Result fdb = Sh.run(10, java.util.List.of("bridge", "-n", hub.ns(), "fdb", "show", "br", "br" + VNI));
+            long learnedFromLinks = fdb.out().lines().filter(l -> l.contains(" dev vk") && !l.contains("permanent")
+                    && !l.contains("static") && !l.contains("self")).count();
+            System.out.println("MAC flood of " + FLOOD + " frames through t3: the hub refused " + learnCap
+                    + " (learn-cap), its bridge has " + learnedFromLinks + " addresses learned from the kernel's devices");
+            assertTrue(learnCap >= FLOOD - LEARN_CAP - 10, "the hub refused the flood's new addresses: " + learnCap);
+            assertTrue(learnedFromLinks <= LEARN_CAP, "the hub's bridge learned " + learnedFromLinks + " from links");
+            assertEquals(5, v1.ping(v3, 5).received(), "the VMs the hub knew are served through the flood's aftermath");
+            assertEquals(5, vh.ping(v2, 5).received(), "and the hub's own VM");
+
+            // h3's agent dies without cleaning up: its kernel device stays (and carries on); the agent
+            // started again removes what it left and makes its link afresh
+            a3.signal("KILL");
+            a3.process().waitFor();
+            assertTrue(Sh.run(10, java.util.List.of("ip", "-n", h3.ns(), "-d", "link", "show", "type", "vxlan")).out()
+                    .contains("vk"), "the killed agent's device is still there");
+            a3 = fabric.startAgent(h3, forHost(h3).vxlanListen(h3).flag("kernelPath", true)
+                    .network(VNI, MTU).vxlan("tree", hub, 4804, true).build());
+            a3.awaitLog("removed 1 kernel device(s) an earlier agent left", 10_000);
+            a3.awaitLinkUp("tree", 10_000);
+            assertEquals(5, v1.ping(v3, 5).received(), "v3 is served again after its agent's restart");
         }
     }
+
+    /** The hub's cap of addresses learned per network, and the frames of the MAC flood. */
+    private static final int LEARN_CAP = 64;
+    private static final int FLOOD = 3000;
 
     private static JsonNode pair(AgentProcess agent, Vm src, Vm dst) throws IOException {
         for (JsonNode p : agent.op("pairs")) {

@@ -90,7 +90,7 @@ public final class DataPlaneImpl implements DataPlane {
             vxlan = vx == null ? null : new VxlanLinks(new java.net.InetSocketAddress(vx.host(),
                     config.kernelPath() ? 0 : vx.port()), transport.group(), transport.datagram(), forwarder,
                     config.offloads());
-            kernel = config.kernelPath() ? new io.vnet.dataplane.kernel.KernelLinks(vxlan, this::bridgeOf) : null;
+            kernel = config.kernelPath() ? new io.vnet.dataplane.kernel.KernelLinks(vxlan, this::bridgeOf, config.maxLearned()) : null;
         } catch (IOException e) {
             links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -33,4 +33,9 @@ public record KernelDevice(String name, String link, int vni, String bridge, Str
     public static String nameOf(int port, int vni) {
         return "vk" + Integer.toString(port, 36) + "-" + Integer.toString(vni, 36);
     }
+
+    /** Whether {@code name} is one {@link #nameOf} gives: "vk", 1-4 base-36 digits, "-", 1-5 more. */
+    public static boolean isOurs(String name) {
+        return name != null && name.matches("vk[0-9a-z]{1,4}-[0-9a-z]{1,5}");
+    }
 }

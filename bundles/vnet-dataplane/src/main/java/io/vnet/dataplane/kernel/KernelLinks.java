@@ -48,6 +48,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
 
     private final LinkTransport sender;
     private final IntFunction<Bridge> bridges;
+    private final int maxLearned;
     private final Map<String, KernelLink> byId = new TreeMap<>();
     /** The static entries made: "bridge mac" to the device (or TAP) it sends to. */
     private final Map<String, String> entries = new HashMap<>();
@@ -87,8 +88,19 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
      * @param bridges a network's bridge here, or null if it has none
      */
     public KernelLinks(LinkTransport sender, IntFunction<Bridge> bridges) throws IOException {
+        this(sender, bridges, 4096);
+    }
+
+    /**
+     * @param maxLearned the most addresses learned per network from the kernel devices (see
+     *                   {@link KernelTables}: beyond it a new source's frames are dropped, counted
+     *                   {@code learn-cap})
+     */
+    public KernelLinks(LinkTransport sender, IntFunction<Bridge> bridges, int maxLearned) throws IOException {
         this.sender = sender;
         this.bridges = bridges;
+        this.maxLearned = maxLearned;
+        sweepLeftovers();
         applyTables();
         try {
             announcements = NfLogSocket.open(KernelTables.LOG_GROUP, this::logged);
@@ -584,11 +596,43 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         return macMoves;
     }
 
+    /**
+     * Removes what an agent that did not stop cleanly left: kernel devices named as this path names
+     * its own ({@link KernelDevice#nameOf}: "vk", port and VNI in base 36) and both tables (their
+     * learned sets may have another size). The links the agent is given again are made afresh.
+     */
+    private static void sweepLeftovers() {
+        int removed = 0;
+        try {
+            Command r = Command.must(null, "ip", "-j", "-d", "link", "show", "type", "vxlan");
+            for (com.fasterxml.jackson.databind.JsonNode l : JSON.readTree(r.out().isBlank() ? "[]" : r.out())) {
+                String name = l.path("ifname").asText();
+                if (KernelDevice.isOurs(name)) {
+                    Command.run(null, "ip", "link", "del", "dev", name);
+                    removed++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "looking for kernel devices a crashed agent left: " + e.getMessage());
+        }
+        for (String[] t : List.of(new String[] {"bridge", KernelTables.BRIDGE_TABLE},
+                new String[] {"inet", KernelTables.INET_TABLE})) {
+            try {
+                Command.run(null, "nft", "delete", "table", t[0], t[1]);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "no leftover table " + t[1] + ": " + e.getMessage());
+            }
+        }
+        if (removed > 0) {
+            LOG.log(Level.WARNING, "removed " + removed + " kernel device(s) an earlier agent left");
+        }
+    }
+
     /** Rewrites both nftables tables for the devices, TAPs and owned addresses now. */
     private void applyTables() {
         List<KernelDevice> devices = devices();
         try {
-            Command.must(KernelTables.bridge(devices, taps, new KernelTables.Owners(here, elsewhere, held))
+            Command.must(KernelTables.bridge(devices, taps, new KernelTables.Owners(here, elsewhere, held), maxLearned)
                     + KernelTables.inet(devices), "nft", "-f", "-");
             failure = null;
         } catch (IOException e) {

@@ -8,13 +8,19 @@ import java.util.Map;
 /**
  * The nftables scripts of the kernel path, as text (the tests read them; {@link KernelLinks} runs
  * them). Two tables, each rewritten whole in one transaction when the devices or the owned
- * addresses change:
+ * addresses change (but for the learned-address sets, which keep their contents):
  * <ul>
  * <li>{@value #BRIDGE_TABLE} (bridge family): at prerouting, before the bridge learns, a frame from
  * a kernel device whose source is a VM registered on this host is dropped ({@code spoofed}); at
  * forward, a frame a local port sends into a link from an address no VM registered here has is
  * dropped where the network has VMs registered ({@code forged}, the bridge guard's check for the
- * kernel's links), a frame from a fast path goes to local ports only, never to another link ({@code
+ * kernel's links); before the bridge learns, a source address from a kernel device enters the
+ * network's learned set ({@code learn_VNI}, at most {@code maxLearned} addresses, each for 300 s
+ * after it was last seen, as the bridge ages its entries), and a frame from a new address when the
+ * set is full is dropped ({@code learn-cap}), so a MAC flood from a link cannot grow the bridge's
+ * table without bound (addresses the manager registered elsewhere are exempt; where the user-space
+ * forwarder evicts the least recently seen, the kernel refuses the newcomer: nftables sets do not
+ * evict); and at forward a frame from a fast path goes to local ports only, never to another link ({@code
  * split}), and nothing from a kernel device reaches the agent's TAPs ({@code to-agent}): the user
  * space half of a network must not see the kernel half's frames as its local VMs' (it would learn
  * them here, count them twice, and flood them back).</li>
@@ -54,12 +60,27 @@ public final class KernelTables {
         return "sp_" + device;
     }
 
-    /** The bridge table for {@code devices} and the agent's {@code taps}, with who has which address. */
+    /** Seconds an address stays in a learned set after it was last seen (the bridge's default ageing time). */
+    public static final int LEARNED_SECONDS = 300;
+
+    /** The bridge table with the default cap of learned addresses per network (4,096). */
     public static String bridge(Collection<KernelDevice> devices, Collection<String> taps, Owners owners) {
+        return bridge(devices, taps, owners, 4096);
+    }
+
+    /**
+     * The bridge table for {@code devices} and the agent's {@code taps}, with who has which address,
+     * learning at most {@code maxLearned} addresses per network from the kernel devices.
+     */
+    public static String bridge(Collection<KernelDevice> devices, Collection<String> taps, Owners owners,
+                                int maxLearned) {
+        if (maxLearned < 1) {
+            throw new IllegalArgumentException("maxLearned " + maxLearned);
+        }
         StringBuilder s = new StringBuilder();
         String t = "bridge " + BRIDGE_TABLE;
         s.append("add table ").append(t).append('\n');
-        for (String c : List.of("spoofed", "forged", "split", "to-agent")) {
+        for (String c : List.of("spoofed", "forged", "split", "to-agent", "learn-cap")) {
             s.append("add counter ").append(t).append(' ').append(c).append('\n');
         }
         s.append("add chain ").append(t).append(" arrive { type filter hook prerouting priority -200; policy accept; }\n");
@@ -108,6 +129,20 @@ public final class KernelTables {
                 s.append("add rule ").append(t).append(" between iifname != @links iifname != @taps oifname \"")
                         .append(d.name()).append("\" ether saddr != @own_").append(d.vni()).append(" counter name \"forged\" drop\n");
             }
+        }
+        for (int vni : vnis) {
+            // the learning cap: a source from this network's kernel devices enters its set (or is seen
+            // again: its 300 s start over); when the set is full a new one does not, and its frame is
+            // dropped before the bridge learns it
+            String learn = "learn_" + vni;
+            s.append("add set ").append(t).append(' ').append(learn).append(" { type ether_addr; size ").append(maxLearned)
+                    .append("; flags dynamic,timeout; timeout ").append(LEARNED_SECONDS).append("s; }\n");
+            String from = "iifname { " + String.join(", ", devices.stream().filter(d -> d.vni() == vni)
+                    .map(d -> '"' + d.name() + '"').toList()) + " } ether saddr != @else_" + vni;
+            s.append("add rule ").append(t).append(" arrive ").append(from).append(" update @").append(learn)
+                    .append(" { ether saddr }\n");
+            s.append("add rule ").append(t).append(" arrive ").append(from).append(" ether saddr != @").append(learn)
+                    .append(" counter name \"learn-cap\" drop\n");
         }
         // announcements (gratuitous ARP, RARP) that passed the checks above go to the agent too, which
         // lets them override a rule's entry as the forwarder does (at most 1,000 a second)

@@ -69,11 +69,30 @@ class KernelTablesTest {
         assertTrue(s.contains("check udp dport 4801 @th,96,24 != { 100 } counter name \"nc_4801\" drop"), s);
     }
 
+    @Test
+    void aNetworkLearnsAtMostItsCapFromTheKernelsDevices() {
+        String s = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), KernelTables.Owners.NONE, 512);
+        assertTrue(s.contains("add set bridge vnet_kernel learn_100 { type ether_addr; size 512; flags dynamic,timeout;"
+                + " timeout 300s; }"), s);
+        assertTrue(!s.contains("flush set bridge vnet_kernel learn_100"), "the learned set keeps its addresses: " + s);
+        String from = "iifname { \"" + TREE.name() + "\", \"" + FAST.name() + "\" } ether saddr != @else_100";
+        assertTrue(s.contains("arrive " + from + " update @learn_100 { ether saddr }"), s);
+        assertTrue(s.contains("arrive " + from + " ether saddr != @learn_100 counter name \"learn-cap\" drop"), s);
+        // the cap comes after the spoofing check, before the announcements are copied to the agent
+        assertTrue(s.indexOf("counter name \"sp_") < s.indexOf("learn-cap\" drop"), s);
+        assertTrue(s.indexOf("learn-cap\" drop") < s.indexOf("log group"), s);
+        assertThrows(IllegalArgumentException.class, () -> KernelTables.bridge(List.of(TREE), List.of(),
+                KernelTables.Owners.NONE, 0));
+        assertTrue(KernelDevice.isOurs(KernelDevice.nameOf(65_535, 0xFFFFFF)));
+        assertTrue(KernelDevice.isOurs(KernelDevice.nameOf(4801, 100)));
+        assertTrue(!KernelDevice.isOurs("vkx") && !KernelDevice.isOurs("vxlan100") && !KernelDevice.isOurs("vk1-2-3"));
+    }
+
     /** nftables itself parses the scripts (check mode: nothing changes in the kernel). */
     @Test
     void nftablesTakesTheScripts() throws Exception {
         String script = KernelTables.bridge(List.of(TREE, FAST), List.of("vnet100"), new KernelTables.Owners(
-                Map.of(100, new long[] {V1}), Map.of(100, new long[] {V2}), Map.of(100, new long[] {V3})))
+                Map.of(100, new long[] {V1}), Map.of(100, new long[] {V2}), Map.of(100, new long[] {V3})), 1000)
                 + KernelTables.inet(List.of(TREE, FAST));
         Command r = Command.run(script, "nft", "-c", "-f", "-");
         assertEquals(0, r.exit(), r.out() + "\n" + script);
