@@ -27,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The VM rows follow what each agent reports, bounded: an address is recorded once it is in
  * two reports of its host in a row (a VM flooding random source addresses reports a new set every
  * time, and none of them is written), at most {@value #MAX_ROWS_PER_HOST} per host (the rest
- * counted and logged), and its row is deleted when its host no longer reports it (unless another
- * host recorded it since). So neither the database nor this class's memory grows with what a VM
- * sends.
+ * counted and logged), at most {@value #MAX_NEW_ROWS_PER_REPORT} new rows per report of a host (the
+ * rest wait for its next reports, counted as deferred: a slower flood, whose addresses last two
+ * reports, would otherwise insert and delete thousands of rows a second), and its row is deleted
+ * when its host no longer reports it (unless another host recorded it since). So neither the
+ * database, its writes, nor this class's memory grow with what a VM sends.
  */
 final class StoreRecords implements Records {
     private static final System.Logger LOG = System.getLogger(StoreRecords.class.getName());
@@ -37,6 +39,12 @@ final class StoreRecords implements Records {
     private final ManagerStore store;
     /** The most VM rows one host's reports may hold (an agent's hello carries at most 16,384 addresses). */
     static final int MAX_ROWS_PER_HOST = 16_384;
+    /**
+     * The most rows one report of a host adds: a host's 16,384 addresses are recorded within 128
+     * reports (64 s at the agents' default interval of 500 ms), and a flood writes at most this many
+     * rows (and later deletes them) per report.
+     */
+    static final int MAX_NEW_ROWS_PER_REPORT = 128;
 
     private final Set<Integer> networks = ConcurrentHashMap.newKeySet();
     /** Per host: its last report's addresses (network@mac), and the rows it holds now (mac -> network). */
@@ -45,6 +53,7 @@ final class StoreRecords implements Records {
     /** Which host holds each recorded address's row. */
     private final Map<String, String> rowHost = new java.util.HashMap<>();
     private long refusedRows;
+    private long deferredRows;
 
     StoreRecords(ManagerStore store) {
         this.store = store;
@@ -91,6 +100,7 @@ final class StoreRecords implements Records {
                     }
                 }
             }
+            int added = 0;
             for (String key : now) {
                 if (!before.contains(key)) {
                     continue; // not in two reports in a row yet
@@ -108,6 +118,11 @@ final class StoreRecords implements Records {
                     }
                     continue;
                 }
+                if (added >= MAX_NEW_ROWS_PER_REPORT) {
+                    deferredRows++; // still reported next time, it is recorded then
+                    continue;
+                }
+                added++;
                 if (networks.add(vni)) {
                     store.putNetwork(new Network(vni, "vni " + vni));
                 }
@@ -122,6 +137,11 @@ final class StoreRecords implements Records {
                 store.putVm(new Vm(mac, vni, hostId));
             }
         });
+    }
+
+    /** How many times an address waited for a later report because its report had added its share of rows. */
+    synchronized long deferredRows() {
+        return deferredRows;
     }
 
     /** How many addresses were not recorded because their host already held {@link #MAX_ROWS_PER_HOST}. */

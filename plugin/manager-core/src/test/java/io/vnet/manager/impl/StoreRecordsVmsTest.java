@@ -107,4 +107,45 @@ class StoreRecordsVmsTest {
         assertEquals(1, rows.writes, "and one write in all");
         assertTrue(records.refusedRows() == 0);
     }
+
+    @Test
+    void aSlowerFloodWritesAtMostItsShareOfRowsPerReport() {
+        records.vms("h1", report(A));
+        List<MacAddress> previous = new ArrayList<>();
+        for (int r = 0; r < 20; r++) {
+            // half of each report's addresses were in the one before: a flood slow enough to last two reports
+            List<MacAddress> learned = new ArrayList<>(List.of(A));
+            learned.addAll(previous.subList(previous.size() / 2, previous.size()));
+            List<MacAddress> fresh = new ArrayList<>();
+            for (int i = 0; i < 2048; i++) {
+                fresh.add(MacAddress.of(0x02_00_00_00_00_00L | ThreadLocalRandom.current().nextLong(1L << 40)));
+            }
+            learned.addAll(fresh);
+            records.vms("h1", Map.of(N, learned));
+            previous = fresh;
+        }
+        assertTrue(rows.writes <= 20 * 2 * (StoreRecords.MAX_NEW_ROWS_PER_REPORT + 1), "writes bounded per report: "
+                + rows.writes);
+        assertTrue(records.deferredRows() > 0, "the rest waited");
+        assertTrue(store.vmsOnHost("h1").size() <= StoreRecords.MAX_NEW_ROWS_PER_REPORT + 1, store.vmsOnHost("h1").size()
+                + " rows");
+        assertTrue(store.vmsOnHost("h1").contains(new Vm(A.toString(), 100, "h1")), "the VM in every report is recorded");
+    }
+
+    @Test
+    void aHostsManyVmsAreAllRecordedOverItsReports() {
+        List<MacAddress> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(MacAddress.of(0x52_54_00_00_00_00L | i));
+        }
+        int reports = 1;
+        records.vms("h1", Map.of(N, many));
+        while (store.vmsOnHost("h1").size() < 1000 && reports < 100) {
+            records.vms("h1", Map.of(N, many));
+            reports++;
+        }
+        assertEquals(1000, store.vmsOnHost("h1").size());
+        assertEquals(1 + (1000 + StoreRecords.MAX_NEW_ROWS_PER_REPORT - 1) / StoreRecords.MAX_NEW_ROWS_PER_REPORT, reports,
+                "recorded at " + StoreRecords.MAX_NEW_ROWS_PER_REPORT + " rows a report");
+    }
 }
