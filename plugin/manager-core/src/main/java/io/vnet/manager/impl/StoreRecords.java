@@ -40,11 +40,11 @@ final class StoreRecords implements Records {
     /** The most VM rows one host's reports may hold (an agent's hello carries at most 16,384 addresses). */
     static final int MAX_ROWS_PER_HOST = 16_384;
     /**
-     * The most rows one report of a host adds: a host's 16,384 addresses are recorded within 128
-     * reports (64 s at the agents' default interval of 500 ms), and a flood writes at most this many
-     * rows (and later deletes them) per report.
+     * The most rows one report of a host adds: 1,000 addresses are recorded within 32 reports (16 s at
+     * the agents' default interval of 500 ms), and a flood writes at most this many rows (and later
+     * deletes them) per report: each is a commit of the database.
      */
-    static final int MAX_NEW_ROWS_PER_REPORT = 128;
+    static final int MAX_NEW_ROWS_PER_REPORT = 32;
 
     private final Set<Integer> networks = ConcurrentHashMap.newKeySet();
     /** Per host: its last report's addresses (network@mac), and the rows it holds now (mac -> network). */
