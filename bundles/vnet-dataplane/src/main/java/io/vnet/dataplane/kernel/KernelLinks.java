@@ -615,14 +615,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "looking for kernel devices a crashed agent left: " + e.getMessage());
         }
-        for (String[] t : List.of(new String[] {"bridge", KernelTables.BRIDGE_TABLE},
-                new String[] {"inet", KernelTables.INET_TABLE})) {
-            try {
-                Command.run(null, "nft", "delete", "table", t[0], t[1]);
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "no leftover table " + t[1] + ": " + e.getMessage());
-            }
-        }
+        deleteTables();
         if (removed > 0) {
             LOG.log(Level.WARNING, "removed " + removed + " kernel device(s) an earlier agent left");
         }
@@ -715,6 +708,11 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         for (String id : List.copyOf(byId.keySet())) {
             remove(id);
         }
+        deleteTables();
+    }
+
+    /** Deletes both nftables tables (where there are none, nft says so and nothing happens). */
+    private static void deleteTables() {
         for (String[] t : List.of(new String[] {"bridge", KernelTables.BRIDGE_TABLE},
                 new String[] {"inet", KernelTables.INET_TABLE})) {
             try {
