@@ -25,12 +25,33 @@ public final class IperfProbe {
     private IperfProbe() {
     }
 
+    /**
+     * A run whose first seconds iperf3 leaves out of its result ({@code -O}), and how many bytes
+     * the client sent in them: what the forwarders carried over the whole run is about
+     * {@code measured.bytesReceived() + omittedBytes}.
+     */
+    public record Omitting(Result measured, int omitSeconds, long omittedBytes) {
+        public long bytesMoved() {
+            return measured.bytesReceived() + omittedBytes;
+        }
+    }
+
     static Result run(Fabric fabric, Vm client, Vm server, int seconds, int streams)
+            throws IOException, InterruptedException {
+        return run(fabric, client, server, seconds, streams, 0).measured();
+    }
+
+    /** As {@link #run(Fabric, Vm, Vm, int, int)}, with {@code -O omitSeconds} when that is positive. */
+    static Omitting run(Fabric fabric, Vm client, Vm server, int seconds, int streams, int omitSeconds)
             throws IOException, InterruptedException {
         String port = Integer.toString(20000 + ThreadLocalRandom.current().nextInt(20000)); // fresh per run
         List<String> serverCmd = List.of("iperf3", "-s", "-1", "-B", server.ip(), "-p", port);
-        List<String> clientCmd = List.of("iperf3", "-c", server.ip(), "-p", port, "-t", Integer.toString(seconds),
-                "-P", Integer.toString(streams), "-J");
+        List<String> clientCmd = new ArrayList<>(List.of("iperf3", "-c", server.ip(), "-p", port, "-t",
+                Integer.toString(seconds), "-P", Integer.toString(streams)));
+        if (omitSeconds > 0) {
+            clientCmd.addAll(List.of("-O", Integer.toString(omitSeconds)));
+        }
+        clientCmd.add("-J");
         Path log = fabric.workDir().resolve("iperf3-" + server.name() + "-" + port + ".log");
         Process srv = fabric.spawn(server.ns(), serverCmd, log);
         try {
@@ -44,9 +65,16 @@ public final class IperfProbe {
                         + j.path("error").asText(r.out()) + "\nserver output: " + Files.readString(log));
             }
             JsonNode end = j.path("end");
-            return new Result(String.join(" ", clientCmd), String.join(" ", serverCmd),
+            long omitted = 0;
+            for (JsonNode interval : j.path("intervals")) {
+                if (interval.path("sum").path("omitted").asBoolean(false)) {
+                    omitted += interval.path("sum").path("bytes").asLong();
+                }
+            }
+            Result measured = new Result(String.join(" ", clientCmd), String.join(" ", serverCmd),
                     end.path("sum_received").path("bytes").asLong(), end.path("sum_received").path("bits_per_second").asDouble(),
                     end.path("sum_sent").path("retransmits").asInt());
+            return new Omitting(measured, omitSeconds, omitted);
         } finally {
             srv.destroy();
             srv.waitFor(5, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds each row's network on a fresh fabric: two hosts (ha, hb) on the underlay (MTU 1500),
@@ -42,6 +43,30 @@ final class Testbeds {
     }
 
     private Testbeds() {
+    }
+
+    /**
+     * An agent row's network with both agents' handles (ha dials link {@link #LINK_A} to hb, hb
+     * accepts it as {@link #LINK_B}), for benchmarks that read the agents' stats.
+     */
+    record Agents(Testbed bed, AgentProcess ha, AgentProcess hb) {
+    }
+
+    /** The link ids of the agent rows: ha's dialling link and hb's accepting one. */
+    static final String LINK_A = "to-b";
+    static final String LINK_B = "to-a";
+
+    /**
+     * As {@link #build} for an agent row over TCP or TLS links, with agent settings (e.g.
+     * {@code eventLoops}, {@code linkLanes}) set in both agents' configurations after
+     * {@link #benchSettings}, so they win over the {@code -Dvnet.bench.*} properties.
+     */
+    static Agents buildAgents(Fabric fabric, Transport t, int mtu, Map<String, Integer> settings)
+            throws IOException, InterruptedException {
+        if (t != Transport.AGENT_TCP && t != Transport.AGENT_TLS) {
+            throw new IllegalArgumentException("buildAgents: a TCP or TLS agent row, not " + t);
+        }
+        return agentsWith(fabric, t, mtu, settings);
     }
 
     static Testbed build(Fabric fabric, Transport t, int mtu) throws IOException, InterruptedException {
@@ -115,6 +140,11 @@ final class Testbeds {
     }
 
     private static Testbed agents(Fabric fabric, Transport t, int mtu) throws IOException, InterruptedException {
+        return agentsWith(fabric, t, mtu, Map.of()).bed();
+    }
+
+    private static Agents agentsWith(Fabric fabric, Transport t, int mtu, Map<String, Integer> settings)
+            throws IOException, InterruptedException {
         Host a = fabric.addHost("ha");
         Host b = fabric.addHost("hb");
         Vm va = fabric.addVm(a, "va", VNI, mtu);
@@ -131,9 +161,9 @@ final class Testbeds {
                 cb.flag("kernelPath", true);
             }
         } else {
-            link = "to-b";
+            link = LINK_A;
             ca.dial(link, b, true);
-            cb.accept("to-a", a.name(), true);
+            cb.accept(LINK_B, a.name(), true);
             if (t == Transport.AGENT_TLS) {
                 Path certs = fabric.workDir().resolve("certs");
                 Sh.Result r = Sh.run(60, List.of(fabric.repoDir().resolve("scripts/vnet-certs.sh").toString(),
@@ -150,6 +180,10 @@ final class Testbeds {
         }
         benchSettings(ca);
         benchSettings(cb);
+        settings.forEach((field, value) -> {
+            ca.set(field, value);
+            cb.set(field, value);
+        });
         AgentProcess agentB = fabric.startAgent(b, cb.build());
         AgentProcess agentA = fabric.startAgent(a, ca.build());
         if (link != null) {
@@ -158,7 +192,8 @@ final class Testbeds {
         List<String> setup = List.of("ha: `" + oneLine(agentA) + "`", "hb: `" + oneLine(agentB) + "`",
                 "each agent: `host-agent/bin/vnet-agent --config F` (JVM options: "
                         + System.getenv().getOrDefault("VNET_JAVA_OPTS", "-Xms64m -Xmx256m") + ")");
-        return new Testbed(t, mtu, va, vb, List.of(agentA.pid(), agentB.pid()), devices(va, a, Host.tapName(VNI), "eth0"), setup);
+        return new Agents(new Testbed(t, mtu, va, vb, List.of(agentA.pid(), agentB.pid()),
+                devices(va, a, Host.tapName(VNI), "eth0"), setup), agentA, agentB);
     }
 
     /** The agent's configuration on one line, without the paths that differ between runs. */
