@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * An overlay link as the forwarder sees it: a port whose frames go out as records on the
  * link's current session. With no connection frames are dropped and counted. A session is one
  * connection (lane 0) or, where both daemons take them, several ({@link Lane}s, joined to the
- * first by its token: {@link Records.Join}); each frame goes on the lane its flow hashes to
- * ({@link FlowHash}), on lane 0 while that lane is not up, so a flow's frames keep their order
- * while the lanes stay as they are. While a lane's connection cannot take more, frames wait in
+ * first by its token: {@link Records.Join}); each frame goes on a lane served by the sending
+ * thread's event loop if there is one (by its flow's hash among them; else among all, see
+ * {@link #pick}), on lane 0 while that lane is not up, so a flow's frames keep their order while
+ * the lanes stay as they are. While a lane's connection cannot take more, frames wait in
  * its fair queue; what does not fit is dropped from the longest flow and counted
  * {@code congested}, and the VMs' own transports slow down, as they do on a real LAN.
  */
@@ -135,7 +136,7 @@ public final class LinkPort implements OverlayLink {
         if (n > 1) {
             flow = FlowHash.of(vni, frame);
             hashed = true;
-            Lane l = lanes[Math.floorMod(flow, n)];
+            Lane l = pick(n, flow);
             Channel c = l == null ? null : l.channel();
             if (c != null) {
                 lane = l;
@@ -147,6 +148,34 @@ public final class LinkPort implements OverlayLink {
             flow = FlowHash.of(vni, frame); // for the fair queue
         }
         lane.send(ch, r, flow);
+    }
+
+    /**
+     * The lane for a frame of flow {@code flow}: among the session's {@code n} lanes, those whose
+     * connection is served by the sending thread's event loop, else all of them, by the flow's hash.
+     * A flow's frames reach a link from one thread (one TAP queue, which the kernel picks by flow,
+     * or one lane of another link), so they stay on one lane, and a frame read on a loop leaves on
+     * that loop's connection without changing threads.
+     */
+    private Lane pick(int n, int flow) {
+        int local = 0;
+        for (int i = 0; i < n; i++) {
+            Channel c = lanes[i] == null ? null : lanes[i].channel();
+            if (c != null && c.eventLoop().inEventLoop()) {
+                local++;
+            }
+        }
+        if (local == 0) {
+            return lanes[Math.floorMod(flow, n)];
+        }
+        int k = Math.floorMod(flow, local);
+        for (int i = 0; i < n; i++) {
+            Channel c = lanes[i] == null ? null : lanes[i].channel();
+            if (c != null && c.eventLoop().inEventLoop() && k-- == 0) {
+                return lanes[i];
+            }
+        }
+        return lanes[0];
     }
 
     /** Hands what waits for lane 0 to {@code ch} (see {@link Lane#drain}). */

@@ -391,7 +391,7 @@ public final class Links implements LinkTransport, AutoCloseable {
             return;
         }
         Endpoint to = link.spec().connect();
-        dial(to, () -> HelloHandler.dialling(Links.this, link)).addListener((ChannelFuture f) -> {
+        dial(to, group, () -> HelloHandler.dialling(Links.this, link)).addListener((ChannelFuture f) -> {
             connecting.remove(link);
             if (!f.isSuccess()) {
                 LOG.log(Level.DEBUG, "link " + link.spec().id() + ": cannot reach " + to + ": " + f.cause().getMessage());
@@ -405,7 +405,7 @@ public final class Links implements LinkTransport, AutoCloseable {
     /** Dials a further connection to join lane {@code lane} of {@code link}'s session {@code token}. */
     private void connectLane(LinkPort link, int lane, String token) {
         Endpoint to = link.spec().connect();
-        dial(to, () -> HelloHandler.joining(Links.this, link, lane, token)).addListener((ChannelFuture f) -> {
+        dial(to, loopFor(lane), () -> HelloHandler.joining(Links.this, link, lane, token)).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 LOG.log(Level.DEBUG, "link " + link.spec().id() + " lane " + lane + ": cannot reach " + to + ": "
                         + f.cause().getMessage());
@@ -416,10 +416,22 @@ public final class Links implements LinkTransport, AutoCloseable {
         });
     }
 
-    /** Opens a connection to {@code to} with the link pipeline ending in {@code hello}. */
-    private ChannelFuture dial(Endpoint to, java.util.function.Supplier<HelloHandler> hello) {
+    /**
+     * The event loop of a session's lane {@code lane}: the group's loops in turn, so that with as
+     * many lanes as loops each loop sends and receives on one of them (the first connection's loop
+     * is the group's choice, as any connection's).
+     */
+    private EventLoopGroup loopFor(int lane) {
+        List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+        group.forEach(loops::add);
+        io.netty.util.concurrent.EventExecutor e = loops.isEmpty() ? null : loops.get(lane % loops.size());
+        return e instanceof io.netty.channel.EventLoop loop ? loop : group;
+    }
+
+    /** Opens a connection to {@code to} on {@code loops} with the link pipeline ending in {@code hello}. */
+    private ChannelFuture dial(Endpoint to, EventLoopGroup loops, java.util.function.Supplier<HelloHandler> hello) {
         Bootstrap b = new Bootstrap()
-                .group(group)
+                .group(loops)
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)

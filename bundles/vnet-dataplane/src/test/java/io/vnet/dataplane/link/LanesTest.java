@@ -201,6 +201,34 @@ class LanesTest {
     }
 
     @Test
+    void aFrameSentOnAnEventLoopLeavesOnThatLoopsLanes() throws Exception {
+        start(4, 4);
+        await("4 lanes up", () -> linkA.lanesUp() == 4 && linkB.lanesUp() == 4);
+        io.netty.channel.EventLoop loop = linkB.laneChannel(1).eventLoop();
+        Set<Integer> onLoop = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            if (linkB.laneChannel(i).eventLoop() == loop) {
+                onLoop.add(i);
+            }
+        }
+        assertTrue(onLoop.size() < 4, "lanes 1..3 are spread over both loops: " + onLoop);
+        long[] before = linkB.laneFrames();
+        loop.submit(() -> {
+            for (int f = 0; f < 64; f++) {
+                linkB.send(VNI, udp(2000 + f, 0));
+            }
+        }).sync();
+        await("64 frames across", () -> sinkA.size() == 64);
+        long[] after = linkB.laneFrames();
+        for (int i = 0; i < 4; i++) {
+            long sent = after[i] - before[i];
+            assertTrue(onLoop.contains(i) ? sent > 0 || onLoop.size() > 1 : sent == 0,
+                    "lane " + i + (onLoop.contains(i) ? " (this loop's)" : " (the other loop's)") + " carried " + sent
+                            + ": " + Arrays.toString(before) + " -> " + Arrays.toString(after));
+        }
+    }
+
+    @Test
     void theLaneCountIsWhatBothSidesTake() throws Exception {
         start(2, 4);
         await("2 lanes up", () -> linkB.lanesUp() == 2 && linkA.lanesUp() == 2);
