@@ -256,6 +256,16 @@ class LanesTest {
                 && linkA.lanesUp() == 3 && linkB.lanesUp() == 3);
     }
 
+    @Test
+    void theLongestLaneOfferFitsWhatDaemonsBeforeLanesRead() {
+        Records.Capabilities c = new Records.Capabilities(Records.VERSION_OFFLOAD, 65_535 + 18, true, Records.MAX_LANES,
+                "0123456789abcdef");
+        assertTrue(c.body().getBytes(StandardCharsets.UTF_8).length <= 63, c.body());
+        assertEquals(c, Records.Capabilities.parse(c.body()));
+        Records.Join j = new Records.Join(Records.MAX_LANES - 1, "0123456789abcdef", "h".repeat(63));
+        assertTrue(j.body().getBytes(StandardCharsets.UTF_8).length <= Records.MAX_HELLO, j.body());
+    }
+
     /** Writes one HELLO record with {@code body} on {@code out}. */
     private static void hello(DataOutputStream out, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
