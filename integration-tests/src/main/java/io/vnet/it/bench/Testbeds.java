@@ -30,10 +30,11 @@ final class Testbeds {
     /**
      * The agents' settings a benchmark run may change from their defaults, to compare:
      * {@code -Dvnet.bench.realtimePriority=N} (0: normal scheduling; the default is 1) and
-     * {@code -Dvnet.bench.eventLoops=N} (the default is 1).
+     * {@code -Dvnet.bench.eventLoops=N} (the default is 1) and {@code -Dvnet.bench.linkLanes=N} (the
+     * default is 1).
      */
     public static AgentConfigBuilder benchSettings(AgentConfigBuilder b) {
-        for (String field : new String[] {"realtimePriority", "eventLoops"}) {
+        for (String field : new String[] {"realtimePriority", "eventLoops", "linkLanes"}) {
             Integer v = Integer.getInteger("vnet.bench." + field);
             if (v != null) {
                 b.set(field, v);
