@@ -176,10 +176,15 @@ public final class Launcher implements Callable<Integer> {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException ignored) {
-            // best effort: a temporary cache
+        // best effort: a temporary cache, which the shutdown hook and the main thread may both be
+        // deleting (a file the other removed first ends one walk: the next one goes on; a CI run once
+        // lost the hook, and its "stopped cleanly", to such a NoSuchFileException)
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // try again
+            }
         }
     }
 }
