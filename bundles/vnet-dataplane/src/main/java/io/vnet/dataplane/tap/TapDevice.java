@@ -46,11 +46,6 @@ public final class TapDevice implements AutoCloseable {
         this.pollfdsAddr = Pointer.nativeValue(pollfds);
     }
 
-    /** Opens (creating if absent) the TAP device {@code name}, without offloads. */
-    public static TapDevice open(String name) throws IOException {
-        return open(name, false);
-    }
-
     /** Opens (creating if absent) the single-queue TAP device {@code name}, with or without offloads. */
     public static TapDevice open(String name, boolean offloads) throws IOException {
         return open(name, offloads, 1);
@@ -141,19 +136,9 @@ public final class TapDevice implements AutoCloseable {
         return queues;
     }
 
-    /** Queue 0's file descriptor, for an event loop to watch. */
-    public int fd() {
-        return fd(0);
-    }
-
     /** Queue {@code queue}'s file descriptor (-1 once closed), for an event loop to watch. */
     public int fd(int queue) {
         return fds[queue];
-    }
-
-    /** Reads one frame from queue 0; see {@link #read(int, long, int)}. */
-    public int read(long addr, int capacity) {
-        return read(0, addr, capacity);
     }
 
     /** Reads one frame from queue {@code queue} into memory at {@code addr}; returns its length, or -1 if none is ready. */
@@ -161,19 +146,9 @@ public final class TapDevice implements AutoCloseable {
         return (int) LinuxC.read(fds[queue], addr, capacity);
     }
 
-    /** Writes one frame on queue 0; see {@link #write(int, long, int)}. */
-    public boolean write(long addr, int length) {
-        return write(0, addr, length);
-    }
-
     /** Writes one frame on queue {@code queue}; returns false if the device refused it (queue full, down or gone). */
     public boolean write(int queue, long addr, int length) {
         return LinuxC.write(fds[queue], addr, length) == length;
-    }
-
-    /** Writes one frame and its virtio_net_hdr on queue 0; see {@link #write(int, long, long, int)}. */
-    public boolean write(long offload, long addr, int length) {
-        return write(0, offload, addr, length);
     }
 
     /**
@@ -195,11 +170,6 @@ public final class TapDevice implements AutoCloseable {
         m.setLong(32, addr);
         m.setLong(40, length);
         return LinuxC.writev(fds[queue], base + 16, 2) == VIRTIO_HDR + length;
-    }
-
-    /** Waits for a frame on queue 0; see {@link #awaitReadable(int, int)}. */
-    public int awaitReadable(int timeoutMs) {
-        return awaitReadable(0, timeoutMs);
     }
 
     /**

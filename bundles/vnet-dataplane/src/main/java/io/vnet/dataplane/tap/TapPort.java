@@ -65,8 +65,6 @@ public final class TapPort implements Port {
     private final int readCapacity;
     /** One reader per queue of the device, by queue index. */
     private final Queue[] queues;
-    /** The event loop reading each queue (null: a thread reads it, or reading has not started); set once by start. */
-    private volatile IoEventLoop[] loops;
     private volatile String state = "up";
 
     private TapPort(InterfaceSpec spec, TapDevice tap, Forwarder forwarder, ByteBufAllocator alloc) {
@@ -80,27 +78,12 @@ public final class TapPort implements Port {
         for (int q = 0; q < queues.length; q++) {
             queues[q] = new Queue(q);
         }
-        this.loops = new IoEventLoop[queues.length];
-    }
-
-    /** Opens the TAP without offloads, plugs it into its bridge (created if missing). */
-    public static TapPort open(InterfaceSpec spec, Forwarder forwarder, ByteBufAllocator alloc) throws IOException {
-        return open(spec, forwarder, alloc, false);
-    }
-
-    /**
-     * Opens the TAP, with offloads (see {@link TapDevice}) if {@code offloads}, and plugs it
-     * into its bridge (created if missing); {@link #start()} starts reading.
-     */
-    public static TapPort open(InterfaceSpec spec, Forwarder forwarder, ByteBufAllocator alloc, boolean offloads)
-            throws IOException {
-        return open(spec, forwarder, alloc, offloads, 1);
     }
 
     /**
      * Opens the TAP with {@code queues} queues (1: an ordinary TAP; more: a multi-queue TAP, see
-     * {@link TapDevice}), with offloads if {@code offloads}, and plugs it into its bridge (created
-     * if missing); {@link #start(EventLoopGroup)} starts reading. Where the device cannot take
+     * {@link TapDevice}), with offloads (TSO, checksum) if {@code offloads}, and plugs it into its
+     * bridge (created if missing); {@link #start(EventLoopGroup)} or {@link #start()} starts reading. Where the device cannot take
      * several queues (one of its name exists already as a single-queue TAP, say), it is opened
      * with one queue and a warning says why: the interface works, read by one reader.
      *
@@ -155,16 +138,11 @@ public final class TapPort implements Port {
             return;
         }
         int first = Math.max(0, usable.indexOf(group.next())); // spreads the TAPs' first queues over the loops
-        IoEventLoop[] owners = new IoEventLoop[queues.length];
         for (Queue q : queues) {
-            IoEventLoop loop = usable.get((first + q.index) % usable.size());
-            if (q.register(loop)) {
-                owners[q.index] = loop;
-            } else {
+            if (!q.register(usable.get((first + q.index) % usable.size()))) {
                 q.startThread();
             }
         }
-        loops = owners;
     }
 
     public InterfaceSpec spec() {
@@ -246,7 +224,7 @@ public final class TapPort implements Port {
 
     /** How many different event loops read the TAP's queues (0: threads read them). */
     public int readLoops() {
-        return (int) java.util.Arrays.stream(loops).filter(java.util.Objects::nonNull).distinct().count();
+        return (int) java.util.Arrays.stream(queues).map(q -> q.loop).filter(java.util.Objects::nonNull).distinct().count();
     }
 
     /** Frames read on queue {@code queue} so far. */
@@ -313,11 +291,10 @@ public final class TapPort implements Port {
         if (n == 1) {
             return 0;
         }
-        IoEventLoop[] owners = loops;
-        for (int q = 0; q < n; q++) {
-            IoEventLoop loop = owners[q];
+        for (Queue q : queues) {
+            IoEventLoop loop = q.loop;
             if (loop != null && loop.inEventLoop()) {
-                return q;
+                return q.index;
             }
         }
         return Math.floorMod(FlowHash.of(vni, frame), n);

@@ -69,7 +69,7 @@ class TapDeviceMultiQueueTest {
             for (int seq = 0; seq < perFlow; seq++) {
                 for (int flow = 0; flow < flows; flow++) {
                     ByteBuffer f = TapLab.udp(PEER_SRC, flow, seq, 0);
-                    assertTrue(peer.write(TapDevice.address(f), f.remaining()));
+                    assertTrue(peer.write(0, TapDevice.address(f), f.remaining()));
                 }
             }
             Map<Integer, Integer> queueOfFlow = new HashMap<>();

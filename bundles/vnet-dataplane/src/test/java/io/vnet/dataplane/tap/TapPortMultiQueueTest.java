@@ -124,7 +124,7 @@ class TapPortMultiQueueTest {
             for (int seq = 0; seq < perFlow; seq++) {
                 for (int flow = 0; flow < flows; flow++) {
                     ByteBuffer f = TapLab.udp(PEER_SRC, flow, seq, 0);
-                    assertTrue(peer.write(TapDevice.address(f), f.remaining()));
+                    assertTrue(peer.write(0, TapDevice.address(f), f.remaining()));
                 }
             }
             await(() -> sink.got.size() >= flows * perFlow, 5000, "the frames from the bridge");
@@ -246,7 +246,7 @@ class TapPortMultiQueueTest {
             int flows = 32;
             for (int flow = 0; flow < flows; flow++) {
                 ByteBuffer f = TapLab.udp(PEER_SRC, flow, 0, 0);
-                assertTrue(peer.write(TapDevice.address(f), f.remaining()));
+                assertTrue(peer.write(0, TapDevice.address(f), f.remaining()));
             }
             await(() -> sink.got.size() >= flows, 5000, "the frames from the bridge");
             Set<String> threads = new HashSet<>();
