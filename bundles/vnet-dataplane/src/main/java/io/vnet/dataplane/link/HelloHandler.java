@@ -136,9 +136,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             }
             link = dialled;
             if (lane > 0) {
-                if (timeout != null) {
-                    timeout.cancel(false);
-                }
+                cancelTimeout();
                 if (link.attachLane(lane, ctx.channel(), token)) {
                     links.identified(ctx.channel(), link);
                     ctx.pipeline().replace(this, "link", links.laneHandler(link, lane, token));
@@ -169,9 +167,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             }
             ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
         }
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
+        cancelTimeout();
         if (!link.attach(ctx.channel())) {
             links.refused();
             return;
@@ -192,9 +188,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
+        cancelTimeout();
         ctx.writeAndFlush(Records.hello(ctx.alloc(), myHost));
         if (link.attachLane(join.lane(), ctx.channel(), join.session())) {
             links.identified(ctx.channel(), link);
@@ -202,11 +196,16 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The connection said its hello (or went): the hello deadline no longer applies. */
+    private void cancelTimeout() {
         if (timeout != null) {
             timeout.cancel(false);
         }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimeout();
         if (dialled != null) {
             if (lane == 0) {
                 links.scheduleReconnect(dialled);

@@ -3,6 +3,7 @@ package io.vnet.dataplane.link;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.vnet.api.DropReason;
+import io.vnet.dataplane.forward.FlowHash;
 import io.vnet.dataplane.forward.PortCounters;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +52,10 @@ final class Lane {
     }
 
     /**
-     * Sends the record on this lane's connection {@code ch} now, or queues it if frames wait or the
-     * connection is full; {@code flow} is the frame's flow hash (for the fair queue).
+     * Sends the record on this lane's connection {@code ch} now, or queues it, by its flow
+     * ({@link FlowHash}), if frames wait or the connection is full.
      */
-    void send(Channel ch, Records.FrameRecord r, int flow) {
+    void send(Channel ch, Records.FrameRecord r) {
         int len = r.frame().readableBytes();
         if (!backlog && ch.isWritable()) {
             counters.out(len);
@@ -64,7 +65,7 @@ final class Lane {
         }
         List<Records.FrameRecord> dropped;
         synchronized (waiting) {
-            dropped = waiting.offer(r.vni(), flow, r, len);
+            dropped = waiting.offer(r.vni(), FlowHash.of(r.vni(), r.frame()), r, len);
             backlog = true;
         }
         for (Records.FrameRecord d : dropped) {

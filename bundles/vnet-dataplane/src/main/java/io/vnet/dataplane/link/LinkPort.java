@@ -42,13 +42,11 @@ public final class LinkPort implements OverlayLink {
     private volatile int laneCount = 1;
     /** The current session's token (further lanes present it), or null. */
     private volatile String sessionToken;
-    /** The session's first connection, the same as lane 0's. */
-    private volatile Channel channel;
-    /** Whether the peer on {@link #channel} said it reads version-2 (offloaded) frames. */
+    /** Whether the peer on the session's first connection said it reads version-2 (offloaded) frames. */
     private volatile boolean peerReadsOffloads;
     /** The largest ordinary frame the peer said it takes (unknown: no limit). */
     private volatile int peerMaxFrame = Integer.MAX_VALUE;
-    /** Whether the peer on {@link #channel} takes keepalive echoes (it said "echo"). */
+    /** Whether the peer on the session's first connection takes keepalive echoes (it said "echo"). */
     private volatile boolean peerEchoes;
     /** Smoothed and smallest round trip of this connection's keepalives, in nanoseconds; -1: none yet. */
     private volatile long srttNanos = -1;
@@ -99,7 +97,7 @@ public final class LinkPort implements OverlayLink {
 
     @Override
     public boolean isUp() {
-        return channel != null;
+        return lanes[0].isUp();
     }
 
     @Override
@@ -131,23 +129,15 @@ public final class LinkPort implements OverlayLink {
             return;
         }
         int n = laneCount;
-        int flow = 0;
-        boolean hashed = false;
         if (n > 1) {
-            flow = FlowHash.of(vni, frame);
-            hashed = true;
-            Lane l = pick(n, flow);
+            Lane l = pick(n, FlowHash.of(vni, frame));
             Channel c = l == null ? null : l.channel();
             if (c != null) {
                 lane = l;
                 ch = c;
             }
         }
-        Records.FrameRecord r = new Records.FrameRecord(vni, frame, offload);
-        if (!hashed && (lane.backlog() || !ch.isWritable())) {
-            flow = FlowHash.of(vni, frame); // for the fair queue
-        }
-        lane.send(ch, r, flow);
+        lane.send(ch, new Records.FrameRecord(vni, frame, offload));
     }
 
     /**
@@ -176,11 +166,6 @@ public final class LinkPort implements OverlayLink {
             }
         }
         return lanes[0];
-    }
-
-    /** Hands what waits for lane 0 to {@code ch} (see {@link Lane#drain}). */
-    void drain(Channel ch) {
-        lanes[0].drain(ch);
     }
 
     /** Hands what waits for lane {@code index} to {@code ch}. */
@@ -217,7 +202,7 @@ public final class LinkPort implements OverlayLink {
      * replaces it.
      */
     synchronized String refusal(Channel ch) {
-        Channel old = channel;
+        Channel old = lanes[0].channel();
         if (old == null || old == ch || !old.isActive() || io.vnet.protocol.Tls.sameCertificate(old, ch)) {
             return null;
         }
@@ -248,13 +233,12 @@ public final class LinkPort implements OverlayLink {
                 ch.close();
                 return false;
             }
-            old = channel;
+            old = lanes[0].channel();
             peerReadsOffloads = false;
             peerMaxFrame = Integer.MAX_VALUE;
             peerEchoes = false;
             srttNanos = -1;
             minRttNanos = -1;
-            channel = ch;
             lanes[0].channel(ch);
             state = "up";
         }
@@ -272,7 +256,7 @@ public final class LinkPort implements OverlayLink {
     /** The peer on {@code ch} said what it reads: offloaded frames go to it whole if it can take them. */
     void peerCapabilities(Channel ch, Records.Capabilities c) {
         synchronized (this) {
-            if (channel != ch) {
+            if (lanes[0].channel() != ch) {
                 return;
             }
             peerMaxFrame = c.maxFrame();
@@ -289,7 +273,7 @@ public final class LinkPort implements OverlayLink {
      * changes) if {@code ch} is no longer the session's first connection.
      */
     synchronized boolean useLanes(Channel ch, int count, String token) {
-        if (channel != ch || closed || count < 1 || count > Records.MAX_LANES) {
+        if (lanes[0].channel() != ch || closed || count < 1 || count > Records.MAX_LANES) {
             return false;
         }
         for (int i = 1; i < count; i++) {
@@ -345,7 +329,7 @@ public final class LinkPort implements OverlayLink {
      * connection. Counted when refused.
      */
     synchronized String joinRefusal(Channel ch, int index, String token) {
-        Channel first = channel;
+        Channel first = lanes[0].channel();
         String why = null;
         String current = sessionToken;
         if (first == null || !first.isActive() || closed) {
@@ -434,12 +418,12 @@ public final class LinkPort implements OverlayLink {
     }
 
     boolean peerEchoes(Channel ch) {
-        return peerEchoes && channel == ch;
+        return peerEchoes && lanes[0].channel() == ch;
     }
 
     /** One round trip of a keepalive on {@code ch}, measured on this daemon's clock. */
     void roundTrip(Channel ch, long nanos) {
-        if (channel != ch || nanos < 0) {
+        if (lanes[0].channel() != ch || nanos < 0) {
             return;
         }
         long s = srttNanos;
@@ -455,7 +439,7 @@ public final class LinkPort implements OverlayLink {
     public io.vnet.api.LinkPath path() {
         long s = srttNanos;
         long m = minRttNanos;
-        return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "tcp", channel != null, s < 0 ? -1 : s / 1000,
+        return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "tcp", lanes[0].isUp(), s < 0 ? -1 : s / 1000,
                 m < 0 ? -1 : m / 1000, counters.bytesOut(), counters.bytesIn(), spec().networks());
     }
 
@@ -467,10 +451,9 @@ public final class LinkPort implements OverlayLink {
     /** {@code ch} closed; returns true if it was this link's current connection. */
     boolean detach(Channel ch) {
         synchronized (this) {
-            if (channel != ch) {
+            if (lanes[0].channel() != ch) {
                 return false;
             }
-            channel = null;
             lanes[0].channel(null);
             state = closed ? "closed" : spec().dials() ? "connecting" : "waiting";
         }
@@ -484,9 +467,9 @@ public final class LinkPort implements OverlayLink {
         return closed;
     }
 
-    /** The connection carrying this link now, or null. */
+    /** The session's first connection (lane 0's), or null. */
     Channel channel() {
-        return channel;
+        return lanes[0].channel();
     }
 
     /**
@@ -495,13 +478,10 @@ public final class LinkPort implements OverlayLink {
      * peer are still read and delivered for {@link #DRAIN_MS} ms.
      */
     void close() {
-        Channel ch;
         synchronized (this) {
             closed = true;
             sessionToken = null;
             laneCount = 1;
-            ch = channel;
-            channel = null;
             state = "closed";
         }
         for (Lane l : lanes) {
