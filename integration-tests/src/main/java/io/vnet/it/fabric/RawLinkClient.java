@@ -22,7 +22,9 @@ public final class RawLinkClient {
         script.append("sleep 0.5; exec 3>&-; exit 0");
         Sh.Result r = Sh.run(30, List.of("ip", "netns", "exec", from.ns(), "bash", "-c", script.toString()));
         if (r.exit() != 0) {
-            throw new AssertionError("raw client from " + from.name() + " to " + to.name() + ": " + r.out());
+            // 9: the connection failed; 141: a write met a closed connection (SIGPIPE, which prints nothing)
+            throw new AssertionError("raw client from " + from.name() + " to " + to.name() + ": exit " + r.exit() + ", "
+                    + r.out());
         }
     }
 
