@@ -266,10 +266,12 @@ export function placement(agents, vni) {
 
 /**
  * The placement to compare the next one with: where a VM has not settled (null), where it was
- * last seen settled.
+ * last seen settled; and a VM no host reports now keeps its last place too. Each agent reports
+ * on its own clock, so in the middle of a move the host it left may have dropped it before the
+ * new host reports it: forgetting it then would lose the move (UiIT saw that under load).
  */
 export function settled(before, now) {
-  const out = { ...now };
+  const out = { ...(before ?? {}), ...now };
   for (const [mac, host] of Object.entries(now)) {
     if (host === null) {
       out[mac] = before?.[mac] ?? null;

@@ -318,4 +318,19 @@ describe('a VM in the middle of a migration', () => {
     expect(moves(carried, after)).toEqual([{ mac, from: 'h1', to: 'h2' }]);
     expect(moves(settled(carried, after), after)).toEqual([]);
   });
+
+  it('still moves when, for a moment, no host reports it (the old host forgot it before the new one reported it)', () => {
+    const mac = '02:00:00:00:2c:02';
+    const other = '02:00:00:00:2c:03';
+    const host = (id, macs) => ({ hostId: id, vms: macs.map((m) => ({ vni: 300, mac: m })) });
+    const before = placement([host('h1', [mac, other]), host('h2', [])], 300);
+    const neither = placement([host('h1', [other]), host('h2', [])], 300);
+    expect(neither[mac]).toBeUndefined();
+    expect(moves(before, neither)).toEqual([]);
+    const carried = settled(before, neither);
+    expect(carried[mac]).toBe('h1');
+    const after = placement([host('h1', [other]), host('h2', [mac])], 300);
+    expect(moves(carried, after)).toEqual([{ mac, from: 'h1', to: 'h2' }]);
+    expect(moves(settled(carried, after), after)).toEqual([]);
+  });
 });
