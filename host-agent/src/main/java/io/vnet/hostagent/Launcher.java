@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "VNET host agent: carries tenant Ethernet frames between TAP devices and overlay links.")
 public final class Launcher implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
-    static final String FATAL_PROPERTY = "vnet.fatal";
+    static final String FATAL_PROPERTY = io.vnet.api.lifecycle.Fatal.PROPERTY;
 
     @Option(names = {"-c", "--config"}, required = true, description = "agent configuration file (JSON)")
     private Path config;

@@ -80,6 +80,18 @@ public final class Json {
         return v.asText();
     }
 
+    /** The number {@code node.field} in {@code min..max}; {@code dflt} when absent or null. */
+    public static double number(JsonNode node, String path, String field, double dflt, double min, double max) {
+        JsonNode n = node.get(field);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
+            throw new IllegalArgumentException(at(path, field) + ": expected a number " + min + ".." + max + ", got " + n);
+        }
+        return n.asDouble();
+    }
+
     public static int integer(JsonNode node, String path, String field, int min, int max, Integer dflt) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {

@@ -57,8 +57,12 @@ public final class Tls {
          * the file; every file must be readable.
          */
         public static Files parse(JsonNode root, Path configFile) {
-            JsonNode t = root.get("tls");
-            if (t == null || t.isNull()) {
+            return parseSection(root.get("tls"), configFile);
+        }
+
+        /** The {@code tls} object itself ({@code t}; null or missing: no TLS), its files relative to {@code configFile}'s folder. */
+        public static Files parseSection(JsonNode t, Path configFile) {
+            if (t == null || t.isNull() || t.isMissingNode()) {
                 return null;
             }
             Json.onlyFields(t, "tls", Set.of("ca", "cert", "key", "revoked"));

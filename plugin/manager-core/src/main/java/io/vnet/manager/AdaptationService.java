@@ -78,6 +78,50 @@ public interface AdaptationService {
             migrated = List.copyOf(migrated);
             note = note == null ? "" : note;
         }
+
+        /** A new decision, recorded and not applied: nothing measured, nothing moved. */
+        public static Decision recorded(long id, Instant time, String trigger, Recommendation recommendation,
+                                        double rateBefore) {
+            return new Decision(id, time, trigger, recommendation, false, "", null, null, List.of(), rateBefore,
+                    Double.NaN, Double.NaN, null);
+        }
+
+        /** This decision with {@code note} instead of its own. */
+        public Decision withNote(String note) {
+            return new Decision(id, time, trigger, recommendation, applied, note, appliedAt, ackedAt, migrated, rateBefore,
+                    rateAfter, realisedGain, rolledBackAt);
+        }
+
+        /** This decision, not applied after all, having moved {@code migrated} (nothing measured). */
+        public Decision withNotApplied(List<String> migrated) {
+            return new Decision(id, time, trigger, recommendation, false, note, null, null, migrated, rateBefore,
+                    Double.NaN, Double.NaN, null);
+        }
+
+        /** This decision applied at {@code at} with {@code recommendation} (maybe re-planned), acknowledged at {@code ackedAt} (null: not yet). */
+        public Decision withApplied(Recommendation recommendation, String note, Instant at, Instant ackedAt,
+                                    List<String> migrated) {
+            return new Decision(id, time, trigger, recommendation, true, note, at, ackedAt, migrated, rateBefore,
+                    Double.NaN, Double.NaN, null);
+        }
+
+        /** This decision, acknowledged by every agent concerned at {@code at}. */
+        public Decision withAckedAt(Instant at) {
+            return new Decision(id, time, trigger, recommendation, applied, note, appliedAt, at, migrated, rateBefore,
+                    rateAfter, realisedGain, rolledBackAt);
+        }
+
+        /** This decision with its rate after and realised gain measured, and {@code note}. */
+        public Decision withMeasured(double rateAfter, double realisedGain, String note) {
+            return new Decision(id, time, trigger, recommendation, applied, note, appliedAt, ackedAt, migrated, rateBefore,
+                    rateAfter, realisedGain, rolledBackAt);
+        }
+
+        /** This decision, rolled back at {@code at}. */
+        public Decision withRolledBackAt(Instant at) {
+            return new Decision(id, time, trigger, recommendation, applied, note, appliedAt, ackedAt, migrated, rateBefore,
+                    rateAfter, realisedGain, at);
+        }
     }
 
     /** The network's settings (defaults until set). */

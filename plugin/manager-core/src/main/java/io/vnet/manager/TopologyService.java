@@ -18,6 +18,14 @@ public interface TopologyService {
         return false;
     }
 
+    /**
+     * How long VTTIF's low-pass filter remembers traffic, in ms: a new pattern fills the matrix
+     * within this long (the closed loop waits this long, and a second, before it measures a gain).
+     */
+    default long windowMillis() {
+        return io.vnet.vttif.VttifConfig.defaults().windowMillis();
+    }
+
     /** The networks that have reported traffic. */
     Set<NetworkId> networks();
 

@@ -23,12 +23,11 @@ import org.osgi.service.component.annotations.Reference;
  * The host agent: reads the file named by the framework property {@value #CONFIG_PROPERTY},
  * builds the data plane from it (networks, TAPs, links, rules) and serves the control socket.
  * A configuration or start-up error is fatal: it is logged, recorded in the system property
- * {@value #FATAL_PROPERTY} and the framework is stopped, so the daemon exits non-zero.
+ * {@value io.vnet.api.lifecycle.Fatal#PROPERTY} and the framework is stopped, so the daemon exits non-zero.
  */
 @Component(immediate = true)
 public final class AgentComponent {
     public static final String CONFIG_PROPERTY = "vnet.agent.config";
-    public static final String FATAL_PROPERTY = "vnet.fatal";
     private static final System.Logger LOG = System.getLogger(AgentComponent.class.getName());
 
     private final DataPlaneFactory factory;
@@ -48,17 +47,8 @@ public final class AgentComponent {
             start(AgentConfig.load(Path.of(file)));
         } catch (Exception e) {
             String msg = e instanceof ConfigException ? e.getMessage() : "agent failed to start: " + e.getMessage();
-            LOG.log(Level.ERROR, msg);
             stopEverything();
-            System.setProperty(FATAL_PROPERTY, msg);
-            Thread t = new Thread(() -> {
-                try {
-                    ctx.getBundle(0).stop();
-                } catch (BundleException | IllegalStateException ignored) {
-                    // the framework is stopping already
-                }
-            }, "vnet-fatal");
-            t.start();
+            io.vnet.api.lifecycle.Fatal.stop(ctx, LOG, msg, null);
         }
     }
 

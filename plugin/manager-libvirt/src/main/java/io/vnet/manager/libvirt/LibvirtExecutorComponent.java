@@ -7,6 +7,7 @@ import io.vnet.protocol.Json;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.vnet.manager.config.ManagerConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -16,33 +17,27 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Offers {@link LibvirtMigrations} as the manager's {@link MigrationExecutor} when the
- * manager's configuration file (framework property {@value #CONFIG_PROPERTY}) has a {@code
+ * manager's configuration ({@link ManagerConfiguration}) has a {@code
  * libvirt} section; without one it offers nothing. A bad section is logged and offers nothing.
  */
 @Component(immediate = true)
 public final class LibvirtExecutorComponent {
-    static final String CONFIG_PROPERTY = "vnet.manager.config";
     private static final System.Logger LOG = System.getLogger(LibvirtExecutorComponent.class.getName());
 
     private ServiceRegistration<MigrationExecutor> registration;
 
     @Activate
-    public LibvirtExecutorComponent(@Reference AgentRegistry agents, BundleContext ctx) {
-        String file = ctx.getProperty(CONFIG_PROPERTY);
-        if (file == null) {
+    public LibvirtExecutorComponent(@Reference AgentRegistry agents, @Reference ManagerConfiguration config,
+                                    BundleContext ctx) {
+        if (!config.has("libvirt")) {
             return;
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(Files.readString(Path.of(file)));
-            JsonNode section = root == null ? null : root.get("libvirt");
-            if (section == null || section.isNull()) {
-                return;
-            }
-            LibvirtMigrations m = new LibvirtMigrations(agents, LibvirtHosts.parse(section));
+            LibvirtMigrations m = new LibvirtMigrations(agents, LibvirtHosts.parse(config.field("libvirt")));
             registration = ctx.registerService(MigrationExecutor.class, m, null);
             LOG.log(Level.INFO, "migration executor: " + m.describe());
         } catch (Exception e) {
-            LOG.log(Level.ERROR, "config " + file + ": " + e.getMessage() + " (no libvirt migrations)");
+            LOG.log(Level.ERROR, config.error(e.getMessage(), e).getMessage() + " (no libvirt migrations)");
         }
     }
 

@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import io.vnet.api.lifecycle.Fatal;
+import io.vnet.manager.config.ManagerConfiguration;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
@@ -24,7 +26,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The CloudStack integration in the manager. It reads the {@code cloudstack} section of the file
- * named by the framework property {@value #CONFIG_PROPERTY}. Without one it only serves
+ * of the configuration service ({@link ManagerConfiguration}). Without one it only serves
  * /api/cloudstack/*, answering 503. With one it also registers {@link CloudStackInventory},
  * {@link HomeNetworks}, a {@link MigrationExecutor} (CloudStack's live migration) and a
  * {@link TenantDirectory} (tenants sign in with their CloudStack keys), and keeps the inventory in
@@ -33,8 +35,6 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(immediate = true)
 public final class CloudStackComponent {
-    static final String CONFIG_PROPERTY = "vnet.manager.config";
-    static final String FATAL_PROPERTY = "vnet.fatal";
     static final String SERVLET_PATTERN = "/api/cloudstack/*";
     private static final System.Logger LOG = System.getLogger(CloudStackComponent.class.getName());
 
@@ -44,20 +44,20 @@ public final class CloudStackComponent {
     @Activate
     public CloudStackComponent(@Reference ManagerStore store, @Reference AgentRegistry agents,
                                @Reference Sessions sessions, @Reference io.vnet.manager.TopologyService topology,
-                               @Reference io.vnet.manager.AdaptationService adaptation, BundleContext ctx) {
+                               @Reference io.vnet.manager.AdaptationService adaptation,
+                               @Reference ManagerConfiguration config, BundleContext ctx) {
         boolean allowRemote = Boolean.parseBoolean(ctx.getProperty(io.vnet.manager.rest.HttpSettings.ALLOW_REMOTE_PROPERTY));
-        String file = ctx.getProperty(CONFIG_PROPERTY);
         CloudStackConfig cfg;
         try {
-            cfg = file == null ? null : CloudStackConfig.load(Path.of(file));
+            cfg = CloudStackConfig.from(config);
         } catch (Exception e) {
-            fatal(ctx, e.getMessage());
+            Fatal.stop(ctx, LOG, e.getMessage(), null);
             return;
         }
         CloudStackApi api;
         if (cfg == null) {
             api = new CloudStackApi("CloudStack is not configured: the manager's configuration"
-                    + (file == null ? "" : " " + file) + " has no \"cloudstack\" section", allowRemote);
+                    + config.file().map(f -> " " + f).orElse("") + " has no \"cloudstack\" section", allowRemote);
             LOG.log(Level.INFO, "CloudStack is not configured: /api/cloudstack answers 503");
         } else {
             wiring = new CloudStackWiring(cfg, store, agents::hosts, Clock.systemUTC(), allowRemote, null, vni -> {
@@ -78,18 +78,6 @@ public final class CloudStackComponent {
         props.put("osgi.http.whiteboard.servlet.pattern", SERVLET_PATTERN);
         props.put("osgi.http.whiteboard.servlet.name", "vnet-cloudstack-api");
         registrations.add(ctx.registerService(Servlet.class, new CloudStackServlet(api, sessions), props));
-    }
-
-    private void fatal(BundleContext ctx, String message) {
-        LOG.log(Level.ERROR, message);
-        System.setProperty(FATAL_PROPERTY, message);
-        new Thread(() -> {
-            try {
-                ctx.getBundle(0).stop();
-            } catch (BundleException | IllegalStateException ignored) {
-                // stopping already
-            }
-        }, "vnet-fatal").start();
     }
 
     @Deactivate

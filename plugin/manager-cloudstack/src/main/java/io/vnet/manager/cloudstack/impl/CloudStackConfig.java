@@ -72,26 +72,15 @@ public record CloudStackConfig(URI url, String apiKey, String secretKey, Duratio
         return new CloudStackClient.Settings(url, apiKey, secretKey, expires, requestTimeout, 500);
     }
 
-    /**
-     * Reads the {@code cloudstack} section of the configuration file; null when the file has none.
-     *
-     * @throws IllegalArgumentException a bad value, with a message naming the file and the field
-     */
-    public static CloudStackConfig load(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = CloudStackClient.JSON.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new IOException("config " + file + ": cannot read: " + e.getMessage(), e);
-        }
-        JsonNode section = root == null ? null : root.get("cloudstack");
-        if (section == null || section.isNull()) {
+    /** The {@code cloudstack} field of the manager's configuration, or null when it has none. */
+    public static CloudStackConfig from(io.vnet.manager.config.ManagerConfiguration config) {
+        if (!config.has("cloudstack")) {
             return null;
         }
         try {
-            return parse(section, file.toAbsolutePath().getParent());
+            return parse(config.field("cloudstack"), config.folder());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("config " + file + ": " + e.getMessage(), e);
+            throw config.error(e.getMessage(), e);
         }
     }
 

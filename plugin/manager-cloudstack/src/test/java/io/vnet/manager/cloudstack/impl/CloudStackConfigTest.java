@@ -17,6 +17,10 @@ class CloudStackConfigTest {
     @TempDir
     Path dir;
 
+    static CloudStackConfig load(Path f) throws java.io.IOException {
+        return CloudStackConfig.from(io.vnet.manager.config.ManagerConfiguration.read(f));
+    }
+
     Path write(String json) throws Exception {
         Path f = dir.resolve("manager.json");
         Files.writeString(f, json);
@@ -28,12 +32,12 @@ class CloudStackConfigTest {
 
     @Test
     void noSectionMeansNotConfigured() throws Exception {
-        assertNull(CloudStackConfig.load(write("{\"agentListen\": \"0.0.0.0:5900\"}")));
+        assertNull(load(write("{\"agentListen\": \"0.0.0.0:5900\"}")));
     }
 
     @Test
     void defaults() throws Exception {
-        CloudStackConfig c = CloudStackConfig.load(write("{\"cloudstack\": {" + MINIMAL + "}}"));
+        CloudStackConfig c = load(write("{\"cloudstack\": {" + MINIMAL + "}}"));
         assertEquals("http://cs.example:8080/client/api", c.url().toString());
         assertEquals(Duration.ofMinutes(5), c.expires());
         assertEquals(CloudStackConfig.Events.WEBHOOK, c.events());
@@ -50,7 +54,7 @@ class CloudStackConfigTest {
     @Test
     void everyField() throws Exception {
         Files.writeString(dir.resolve("cs.key"), "from-a-file\n");
-        CloudStackConfig c = CloudStackConfig.load(write("{\"cloudstack\": {\"url\": \"https://cs/client/api\","
+        CloudStackConfig c = load(write("{\"cloudstack\": {\"url\": \"https://cs/client/api\","
                 + " \"apiKey\": \"k\", \"secretKeyFile\": \"cs.key\", \"signatureVersion\": 3, \"expiresSeconds\": 60,"
                 + " \"events\": \"poll\", \"pollMs\": 5000, \"eventsTimeZone\": \"Europe/Berlin\", \"syncMs\": 60000,"
                 + " \"offeringName\": \"Home\", \"vniRange\": [200000, 200009], \"hostMap\": {\"kvm-1\": \"kvm1.example.org\"},"
@@ -67,7 +71,7 @@ class CloudStackConfigTest {
 
     void refused(String section, String start) throws Exception {
         Path f = write("{\"cloudstack\": {" + section + "}}");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CloudStackConfig.load(f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(f));
         assertTrue(e.getMessage().startsWith("config " + f + ": " + start), e.getMessage());
     }
 

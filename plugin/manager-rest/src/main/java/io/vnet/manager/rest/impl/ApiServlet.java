@@ -40,7 +40,6 @@ import org.osgi.service.component.annotations.Reference;
 public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(ApiServlet.class.getName());
-    static final String CONFIG_PROPERTY = "vnet.manager.config";
     /** How often the live streams get a snapshot. */
     static final long EVENTS_PERIOD_MS = 1000;
 

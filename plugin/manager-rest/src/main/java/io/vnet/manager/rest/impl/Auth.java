@@ -94,10 +94,8 @@ public final class Auth implements Sessions {
 
     /** Reads the manager's configuration ({@code auth} section) and the local admin's password file. */
     @Activate
-    public Auth(BundleContext ctx) throws java.io.IOException {
-        String file = ctx.getProperty(ApiServlet.CONFIG_PROPERTY);
-        AuthConfig cfg = file != null ? AuthConfig.load(java.nio.file.Path.of(file))
-                : AuthConfig.parse(null, java.nio.file.Path.of(System.getProperty("user.dir")));
+    public Auth(@Reference io.vnet.manager.config.ManagerConfiguration config) throws java.io.IOException {
+        AuthConfig cfg = AuthConfig.from(config);
         AuthConfig.Password pw = cfg.adminPassword();
         if (pw.created()) {
             LOG.log(Level.WARNING, "the local admin '" + cfg.adminUser() + "' has a new random password in "

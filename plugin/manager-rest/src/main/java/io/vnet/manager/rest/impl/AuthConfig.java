@@ -1,6 +1,7 @@
 package io.vnet.manager.rest.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.manager.config.ManagerConfiguration;
 import io.vnet.protocol.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -48,22 +49,15 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
         trustedProxies = List.copyOf(trustedProxies);
     }
 
-    /** The settings of the configuration file (defaults where it has no auth section). */
-    static AuthConfig load(Path configFile) throws IOException {
-        Path dir = configFile.toAbsolutePath().getParent();
-        JsonNode root;
+    /** The settings of the manager's configuration (defaults where it has no auth field). */
+    static AuthConfig from(ManagerConfiguration config) {
         try {
-            root = Json.MAPPER.readTree(Files.readString(configFile));
-        } catch (IOException e) {
-            throw new IOException("config " + configFile + ": cannot read: " + e.getMessage(), e);
-        }
-        try {
-            AuthConfig c = parse(root == null ? null : root.get("auth"), dir);
-            boolean cs = root != null && root.hasNonNull("cloudstack");
+            JsonNode auth = config.field("auth");
+            AuthConfig c = parse(auth.isMissingNode() ? null : auth, config.folder());
             return new AuthConfig(c.adminUser(), c.adminPasswordFile(), c.session(), c.frameAncestors(), c.trustedProxies(),
-                    c.tenantLimits(), cs);
+                    c.tenantLimits(), config.has("cloudstack"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("config " + configFile + ": " + e.getMessage(), e);
+            throw config.error(e.getMessage(), e);
         }
     }
 

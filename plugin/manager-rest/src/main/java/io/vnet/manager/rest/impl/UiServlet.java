@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
+import io.vnet.manager.config.ManagerConfiguration;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -45,12 +47,8 @@ public final class UiServlet extends HttpServlet {
 
     /** The page of this bundle, framed as the manager's configuration ({@code auth.frameAncestors}) allows. */
     @Activate
-    public UiServlet(BundleContext ctx) throws IOException {
-        this(ctx.getBundle()::getEntry, frameAncestors(ctx.getProperty(ApiServlet.CONFIG_PROPERTY)));
-    }
-
-    private static List<String> frameAncestors(String configFile) throws IOException {
-        return configFile == null ? List.of() : AuthConfig.load(Path.of(configFile)).frameAncestors();
+    public UiServlet(BundleContext ctx, @Reference ManagerConfiguration config) throws IOException {
+        this(ctx.getBundle()::getEntry, AuthConfig.from(config).frameAncestors());
     }
 
     /**

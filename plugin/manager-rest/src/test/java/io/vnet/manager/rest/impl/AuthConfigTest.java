@@ -20,7 +20,7 @@ class AuthConfigTest {
     private AuthConfig load(String json) throws Exception {
         Path f = dir.resolve("manager.json");
         Files.writeString(f, json);
-        return AuthConfig.load(f);
+        return AuthConfig.from(io.vnet.manager.config.ManagerConfiguration.read(f));
     }
 
     @Test

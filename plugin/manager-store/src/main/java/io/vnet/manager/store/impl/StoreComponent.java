@@ -21,8 +21,6 @@ public final class StoreComponent {
     public static final String USER_PROPERTY = "vnet.manager.db.user";
     public static final String PASSWORD_PROPERTY = "vnet.manager.db.password";
     public static final String DEFAULT_URL = "jdbc:h2:file:/var/lib/vnet/manager";
-    /** Where a fatal start-up error is recorded for the runtime (see the host agent's launcher). */
-    public static final String FATAL_PROPERTY = "vnet.fatal";
     private static final System.Logger LOG = System.getLogger(StoreComponent.class.getName());
 
     private JdbcManagerStore store;
@@ -44,16 +42,7 @@ public final class StoreComponent {
             registration = ctx.registerService(ManagerStore.class, store, null);
         } catch (RuntimeException e) {
             // the manager cannot run without its database: stop, so that the runtime exits non-zero
-            String msg = "manager store " + url + " not available: " + e.getMessage();
-            LOG.log(Level.ERROR, msg, e);
-            System.setProperty(FATAL_PROPERTY, msg);
-            new Thread(() -> {
-                try {
-                    ctx.getBundle(0).stop();
-                } catch (Exception ignored) {
-                    // stopping already
-                }
-            }, "vnet-fatal").start();
+            io.vnet.api.lifecycle.Fatal.stop(ctx, LOG, "manager store " + url + " not available: " + e.getMessage(), e);
         }
     }
 

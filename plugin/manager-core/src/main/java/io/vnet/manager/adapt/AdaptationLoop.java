@@ -1,0 +1,243 @@
+package io.vnet.manager.adapt;
+
+import io.vnet.api.NetworkId;
+import io.vnet.manager.AdaptationService;
+import io.vnet.manager.AuditLog;
+import io.vnet.manager.MigrationExecutor;
+import io.vnet.manager.TopologyService;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * VADAPT's closed loop, as a service: settings, decisions, manual apply and rollback, and on
+ * each {@link #tick()} (the manager calls it every half second), for every network whose mode is
+ * not OFF, these jobs, each in a class of its own:
+ * <ol>
+ *   <li>({@link Decider}, {@link Applier}) when VTTIF reports a recognised topology class (OTHER, the mix between two patterns,
+ *       does not count) other than the one last decided on, and the minimum interval since the
+ *       last decision has passed, the network's algorithm plans from the live view and the loop
+ *       records a decision with the predicted gain. In AUTOMATIC mode a plan worth applying is
+ *       applied: the VMs it moves are migrated first (if the network allows it, within the
+ *       hourly cap), then its links and rules are pushed ({@link Rollout});</li>
+ *   <li>({@link GainMeter}) an applied decision is marked acknowledged once every agent applied its generation, and
+ *       its realised gain (rate after / rate before, from the agents' raw reports, {@link RateMeter}) is
+ *       measured once the overlay settled;</li>
+ *   <li>({@link MoveFollower}) in AUTOMATIC mode, a VM that the agents report on another host than the installed rules
+ *       assume (it moved, by the loop or anyone else) gets its rules rewritten on the same
+ *       overlay.</li>
+ * </ol>
+ * Hysteresis: one decision per recognised class (a steady pattern sees one, or two when the first,
+ * taken while VTTIF's matrix still held the previous pattern, applied nothing: it gets one second
+ * look after the settle time; a network whose
+ * traffic stopped for VTTIF's window is IDLE, and traffic after that is a new phase), at most one
+ * per minimum interval, and the cost model's minimum gain before anything is applied.
+ */
+public final class AdaptationLoop implements AdaptationService {
+    private static final System.Logger LOG = System.getLogger(AdaptationLoop.class.getName());
+    static final int KEEP = 100;
+    static final long HOUR_MS = 3_600_000;
+
+    /**
+     * @param minIntervalMillis the least time between two decisions of a network
+     * @param settleMillis      how long after applying before the realised gain is measured
+     * @param measureMillis     over how long the rate is averaged, before and after
+     */
+    public record Timing(long minIntervalMillis, long settleMillis, long measureMillis) {
+    }
+
+    /** The rate before a decision is taken over this long (VTTIF recognises a pattern within a few seconds of its start). */
+    static final long BEFORE_MS = 1500;
+    /** The least time a network's traffic must have flowed before a decision for its rate to count as "before". */
+    static final long MIN_ACTIVE_MS = 4000;
+    /** The class decided on while a network had no traffic. */
+    static final String IDLE = "IDLE";
+
+    private final Recommender recommender;
+    private final RateMeter rates;
+    private final Rollout rollout;
+    private final AuditLog audit;
+    private final LoopRecords records;
+    private final Supplier<MigrationExecutor> executor;
+    private final Clock clock;
+    private final DecisionLog log;
+    private final GainMeter gains;
+    private final Applier applier;
+    private final Decider decider;
+    private final MoveFollower moves;
+    private final Map<NetworkId, NetworkState> states = new ConcurrentHashMap<>();
+
+    public AdaptationLoop(Recommender recommender, TopologyService topology, RateMeter rates, Rollout rollout,
+                          AuditLog audit, LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing,
+                          Clock clock) {
+        this.recommender = recommender;
+        this.rates = rates;
+        this.rollout = rollout;
+        this.audit = audit;
+        this.records = records;
+        this.executor = executor;
+        this.clock = clock;
+        this.log = new DecisionLog(records);
+        this.gains = new GainMeter(rates, rollout, log, timing, clock);
+        this.applier = new Applier(recommender, rollout, audit, executor, clock);
+        this.decider = new Decider(recommender, topology, rollout, applier, gains, log, executor, timing);
+        this.moves = new MoveFollower(recommender, rollout);
+        restore();
+    }
+
+    private void restore() {
+        Map<NetworkId, AdaptationService.Settings> saved;
+        try {
+            saved = records.loadSettings();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot read the adaptation settings: " + e.getMessage());
+            return;
+        }
+        saved.forEach((network, settings) -> {
+            NetworkState s = state(network);
+            s.settings = settings;
+            List<LoopRecords.Stored> ds = records.loadDecisions(network, KEEP);
+            for (LoopRecords.Stored d : ds) {
+                s.decisions.put(d.decision().id(), d);
+                s.nextId = Math.max(s.nextId, d.decision().id() + 1);
+            }
+            for (LoopRecords.Stored d : ds) { // newest first: the newest applied one says what is installed
+                if (d.decision().applied()) {
+                    rollout.restore(network, d.decision().rolledBackAt() == null ? d.after() : d.before());
+                    break;
+                }
+            }
+            LOG.log(Level.INFO, "network " + network + ": adaptation " + settings.mode().name().toLowerCase(Locale.ROOT)
+                    + " (" + settings.algorithm() + "), " + ds.size() + " decision(s) restored");
+        });
+    }
+
+    @Override
+    public synchronized void forget(NetworkId network) {
+        states.remove(network);
+        rates.forget(network);
+        LOG.log(Level.INFO, "network " + network + ": the adaptation forgot its settings and decisions");
+    }
+
+    private NetworkState state(NetworkId network) {
+        return states.computeIfAbsent(network, n -> new NetworkState());
+    }
+
+    @Override
+    public Recommendation recommend(NetworkId network, String algorithm, boolean allowMigration) {
+        return recommender.recommend(network, algorithm, allowMigration);
+    }
+
+    @Override
+    public synchronized Settings settings(NetworkId network) {
+        NetworkState s = states.get(network);
+        return s == null ? Settings.defaults() : s.settings;
+    }
+
+    @Override
+    public synchronized Settings configure(NetworkId network, Settings settings, String actor) {
+        Recommender.adapter(settings.algorithm()); // an unknown algorithm is refused now, with its name
+        if (settings.migrate() && executor.get() == null) {
+            throw new IllegalArgumentException("migrate: no migration executor is configured (set migration.command"
+                    + " in the manager's configuration)");
+        }
+        NetworkState s = state(network);
+        if (s.settings.mode() != settings.mode()) {
+            s.decidedClass = null; // the next tick decides on the current class
+        }
+        s.settings = settings;
+        records.settings(network, settings);
+        audit.record(actor, "adaptation-settings", "network " + network.vni(),
+                io.vnet.manager.AdaptationJson.settings(settings).toString());
+        return settings;
+    }
+
+    @Override
+    public synchronized List<Decision> decisions(NetworkId network) {
+        NetworkState s = states.get(network);
+        if (s == null) {
+            return List.of();
+        }
+        List<Decision> out = new ArrayList<>();
+        s.decisions.descendingMap().values().forEach(d -> out.add(d.decision()));
+        return out;
+    }
+
+    @Override
+    public synchronized Decision rollback(NetworkId network, String actor) {
+        NetworkState s = states.get(network);
+        LoopRecords.Stored target = null;
+        if (s != null) {
+            for (LoopRecords.Stored d : s.decisions.descendingMap().values()) {
+                if (d.decision().applied() && d.decision().rolledBackAt() == null) {
+                    target = d;
+                    break;
+                }
+            }
+        }
+        if (target == null) {
+            throw new IllegalStateException("network " + network + " has no applied decision to roll back");
+        }
+        Decision d = target.decision();
+        audit.record(actor, "rollback", "network " + network.vni(), "decision " + d.id() + " (" + d.trigger() + ")");
+        rollout.install(network, target.before(), actor, "rollback of decision " + d.id());
+        Decision rolled = d.withRolledBackAt(clock.instant());
+        log.put(network, s, new LoopRecords.Stored(rolled, target.before(), target.after()));
+        s.awaitingAck.remove(d.id());
+        s.rendered = null; // the overlay restored is not one this loop follows moves on
+        LOG.log(Level.INFO, "network " + network + ": decision " + d.id() + " rolled back by " + actor);
+        return rolled;
+    }
+
+    @Override
+    public synchronized Decision apply(NetworkId network, String actor) {
+        NetworkState s = state(network);
+        long now = clock.millis();
+        Recommender.Planned planned = decider.plan(network, s, now, true);
+        Recommendation r = planned.recommendation();
+        if (r.migrations().isEmpty() && (r.added().isEmpty()
+                || rollout.render(network, planned.result().plan()).equals(rollout.installed(network)))) {
+            throw new IllegalStateException("network " + network + ": the recommendation (" + r.algorithm()
+                    + ") adds no link and moves no VM: the overlay already is what it recommends");
+        }
+        long id = s.nextId++;
+        String trigger = "applied by " + actor;
+        Decision d = Decision.recorded(id, Instant.ofEpochMilli(now), trigger, r, gains.rateBefore(network, now));
+        Rollout.Installed was = rollout.installed(network);
+        audit.record(actor, "apply", "network " + network.vni(), "decision " + id + " (" + r.algorithm() + ", adds "
+                + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations()) + ")");
+        LoopRecords.Stored stored = applier.apply(network, s, new LoopRecords.Stored(d, was, was), planned);
+        log.put(network, s, stored);
+        decider.currentClass(network).ifPresent(cls -> s.decidedClass = cls); // the loop does not decide again on this class
+        s.lastDecisionMillis = now;
+        LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm() + " adds "
+                + r.added() + "; " + (stored.decision().applied() ? "applied" : stored.decision().note()));
+        return stored.decision();
+    }
+
+    /** One round of the loop over every network whose mode is not OFF. */
+    public synchronized void tick() {
+        long now = clock.millis();
+        states.forEach((network, s) -> {
+            if (s.settings.mode() == Mode.OFF) {
+                return;
+            }
+            try {
+                gains.followAcks(network, s);
+                gains.measure(network, s, now);
+                if (s.settings.mode() == Mode.AUTOMATIC) {
+                    moves.follow(network, s);
+                }
+                decider.decide(network, s, now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "network " + network + ": adaptation round failed: " + e, e);
+            }
+        });
+    }
+}

@@ -1,0 +1,130 @@
+package io.vnet.manager.adapt;
+
+import io.vnet.api.NetworkId;
+import io.vnet.manager.AdaptationService.Decision;
+import io.vnet.manager.AdaptationService.Mode;
+import io.vnet.manager.AdaptationService.Recommendation;
+import io.vnet.manager.AdaptationService.Settings;
+import io.vnet.manager.MigrationExecutor;
+import io.vnet.manager.TopologyService;
+import io.vnet.vttif.TopologyClass;
+import io.vnet.vttif.TopologyGraph;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Decides when a network gets a decision, and plans it: when VTTIF reports a recognised topology
+ * class (OTHER, the mix between two patterns, does not count) other than the one last decided on,
+ * and the minimum interval since the last decision has passed. In AUTOMATIC mode a plan worth
+ * applying is applied ({@link Applier}); in RECOMMEND mode it is recorded.
+ */
+final class Decider {
+    private static final System.Logger LOG = System.getLogger(Decider.class.getName());
+
+    private final Recommender recommender;
+    private final TopologyService topology;
+    private final Rollout rollout;
+    private final Applier applier;
+    private final GainMeter gains;
+    private final DecisionLog log;
+    private final Supplier<MigrationExecutor> executor;
+    private final AdaptationLoop.Timing timing;
+
+    Decider(Recommender recommender, TopologyService topology, Rollout rollout, Applier applier, GainMeter gains,
+            DecisionLog log, Supplier<MigrationExecutor> executor, AdaptationLoop.Timing timing) {
+        this.recommender = recommender;
+        this.topology = topology;
+        this.rollout = rollout;
+        this.applier = applier;
+        this.gains = gains;
+        this.log = log;
+        this.executor = executor;
+        this.timing = timing;
+    }
+
+    /**
+     * The network's plan now with its settings' algorithm. It may move VMs only when {@code applying}, the
+     * settings allow migrations, an executor is configured, the hourly cap has room and no migration of the
+     * network failed within the hour; a plan that would move more VMs than the cap leaves is made again
+     * with links only.
+     */
+    Recommender.Planned plan(NetworkId network, NetworkState s, long now, boolean applying) {
+        Settings set = s.settings;
+        int migrationsLeft = s.migrationsLeft(now);
+        boolean mayMigrate = applying && set.migrate() && executor.get() != null && migrationsLeft > 0
+                && (s.migrationFailedAt < 0 || now - s.migrationFailedAt >= AdaptationLoop.HOUR_MS);
+        Recommender.Planned planned = recommender.plan(network, set.algorithm(), mayMigrate);
+        if (planned.result().plan().migrations().size() > migrationsLeft) {
+            planned = recommender.plan(network, set.algorithm(), false); // over the hourly cap: links only
+        }
+        return planned;
+    }
+
+    /** The class VTTIF reports for a network now, when it recognises one. */
+    Optional<String> currentClass(NetworkId network) {
+        return topology.topology(network).filter(g -> !g.isEmpty() && g.topologyClass() != TopologyClass.OTHER)
+                .map(g -> g.topologyClass().name());
+    }
+
+    void decide(NetworkId network, NetworkState s, long now) {
+        if (topology.inferred(network).isEmpty()) {
+            // no traffic now: the class reported last is history, not a pattern to adapt to; when traffic
+            // comes back it is a new phase, even of the same class
+            if (s.decidedClass != null) {
+                s.decidedClass = AdaptationLoop.IDLE;
+            }
+            return;
+        }
+        Optional<TopologyGraph> g = topology.topology(network);
+        if (g.isEmpty() || g.get().isEmpty() || g.get().topologyClass() == TopologyClass.OTHER) {
+            return; // between two patterns VTTIF sees a mix: wait for the next recognised class
+        }
+        String cls = g.get().topologyClass().name();
+        String trigger;
+        boolean again = cls.equals(s.decidedClass) && s.recheckAt >= 0 && now >= s.recheckAt;
+        if (again) {
+            // the first decision of this phase applied nothing, maybe because VTTIF's matrix still held the previous
+            // pattern's traffic: one second look once the window has passed (it applies nothing else in between)
+            trigger = cls + " (again, on the settled matrix)";
+        } else if (cls.equals(s.decidedClass) || now - s.lastDecisionMillis < timing.minIntervalMillis()) {
+            return;
+        } else {
+            trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
+        }
+        s.recheckAt = -1;
+        s.decidedClass = cls;
+        s.lastDecisionMillis = now;
+        boolean automatic = s.settings.mode() == Mode.AUTOMATIC;
+        Recommender.Planned planned;
+        try {
+            planned = plan(network, s, now, automatic);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "network " + network + " (" + trigger + "): no plan: " + e.getMessage());
+            return;
+        }
+        long id = s.nextId++;
+        Decision d = Decision.recorded(id, Instant.ofEpochMilli(now), trigger, planned.recommendation(),
+                gains.rateBefore(network, now));
+        Rollout.Installed was = rollout.installed(network);
+        LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
+        if (!automatic) {
+            stored = DecisionLog.withNote(stored, "recommend mode: recorded, not applied");
+        } else if (!planned.result().plan().apply()) {
+            stored = DecisionLog.withNote(stored, "predicted gain below the minimum after change costs: not applied");
+            if (!again) {
+                s.recheckAt = now + timing.settleMillis();
+            }
+        } else {
+            stored = applier.apply(network, s, stored, planned);
+        }
+        log.put(network, s, stored);
+        Recommendation r = stored.decision().recommendation();
+        LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm()
+                + " adds " + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations())
+                + ", predicted gain " + String.format(Locale.ROOT, "%.2f", r.predictedGain()) + "; "
+                + (stored.decision().applied() ? "applied" : stored.decision().note()));
+    }
+}

@@ -1,0 +1,423 @@
+package io.vnet.manager.agents;
+
+import io.vnet.manager.Recorder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.vnet.protocol.Json;
+import io.vnet.protocol.ManagerProtocol;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.DesiredState;
+import io.vnet.manager.HostInfo;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The agents known to this manager, their connections and what they told it. */
+final class AgentSessions implements AgentRegistry {
+    private static final System.Logger LOG = System.getLogger(AgentSessions.class.getName());
+
+    private static final class Session {
+        volatile Channel channel;
+        volatile String role = "host";
+        volatile String linkAddress;
+        volatile List<NetworkId> networks = List.of();
+        volatile Map<NetworkId, List<MacAddress>> vms = Map.of();
+        volatile long applied = -1;
+        volatile List<String> errors = List.of();
+        volatile Instant lastSeen = Instant.now();
+        volatile List<io.vnet.manager.MeasuredLink> links = List.of();
+        volatile List<io.vnet.manager.VmInstance> instances = List.of();
+        volatile String security = HostInfo.UNKNOWN;
+        volatile boolean kernelPath;
+        /** The owners last sent on {@link #channel}; null: none yet on this connection. */
+        Map<NetworkId, Map<MacAddress, String>> ownersSent;
+        /** What its certificate lets it carry (a proxy's tenant's networks); null: not narrowed. */
+        volatile java.util.Set<NetworkId> allowed;
+        volatile java.util.Set<NetworkId> ignoredNetworks = java.util.Set.of();
+        /** The interval of its reports (0: none yet). */
+        volatile long reportIntervalMs;
+    }
+
+    /** A session that sent nothing for this long (or three report intervals, if longer) is not live. */
+    static final long LIVE_MS = 10_000;
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
+    private final Recorder records;
+    private final ProxyScope scope;
+
+    AgentSessions(Recorder records) {
+        this(records, ProxyScope.unscoped());
+    }
+
+    AgentSessions(Recorder records, ProxyScope scope) {
+        this.records = records;
+        this.scope = scope;
+    }
+
+    /** An agent said hello on {@code ch}; returns its desired state to push, if any. */
+    Optional<DesiredState> hello(Channel ch, JsonNode hello) {
+        return hello(ch, hello, null);
+    }
+
+    /**
+     * An agent said hello on {@code ch}, holding a certificate for {@code identity} (null: none, or
+     * not known); returns its desired state to push, if any. A proxy's networks are narrowed to
+     * its tenant's ({@link ProxyScope}).
+     */
+    Optional<DesiredState> hello(Channel ch, JsonNode hello, io.vnet.protocol.CertIdentity identity) {
+        String hostId = hello.path("hostId").asText();
+        // everything the hello says is checked before the session changes: a bad hello changes nothing
+        String role = hello.path("role").asText("host");
+        String linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
+        java.util.Set<NetworkId> allowed = scope.allowed(identity);
+        List<NetworkId> reported = networks(hello.path("networks"));
+        List<NetworkId> networks = scope.networks(allowed, reported);
+        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.path("macs")));
+        Session s = sessions.computeIfAbsent(hostId, h -> new Session());
+        s.allowed = allowed;
+        ignoring(hostId, s, identity, reported);
+        Channel old = s.channel;
+        s.channel = ch;
+        s.role = role;
+        s.linkAddress = linkAddress;
+        s.kernelPath = hello.path("kernelPath").asBoolean(false);
+        s.networks = networks;
+        s.vms = vms;
+        int dropped = hello.path("macs").size() - s.vms.values().stream().mapToInt(List::size).sum();
+        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.path("vms"))));
+        s.applied = hello.path("generation").asLong(-1);
+        s.lastSeen = Instant.now();
+        s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
+        if (old != null && old != ch) {
+            old.close();
+        }
+        synchronized (this) {
+            s.ownersSent = null;
+        }
+        pushOwners();
+        records.host(hostId, s.linkAddress, s.role);
+        records.vms(hostId, s.vms);
+        LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered from " + ch.remoteAddress() + ": networks "
+                + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s)"
+                + omitted(hello.path("macsOmitted").asLong(0), dropped) + ", links at " + s.linkAddress
+                + ", applied generation " + s.applied);
+        DesiredState d = desired.get(hostId);
+        return d != null && d.generation() != s.applied ? Optional.of(scope.desired(allowed, d)) : Optional.empty();
+    }
+
+    /** Logs the networks a narrowed agent reports outside what it may carry, when they change. */
+    private static void ignoring(String hostId, Session s, Object who, List<NetworkId> reported) {
+        java.util.Set<NetworkId> outside = ProxyScope.outside(s.allowed, reported);
+        if (!outside.equals(s.ignoredNetworks)) {
+            s.ignoredNetworks = outside;
+            if (!outside.isEmpty()) {
+                LOG.log(Level.WARNING, "agent " + hostId + (who != null ? " (" + who + ")" : "") + " reports networks "
+                        + outside + " outside what its certificate lets it carry (" + ProxyScope.describe(s.allowed)
+                        + "); they are ignored");
+            }
+        }
+    }
+
+    /** What the agent's certificate lets it carry (null: not narrowed). */
+    java.util.Set<NetworkId> allowed(String hostId) {
+        Session s = sessions.get(hostId);
+        return s == null ? null : s.allowed;
+    }
+
+    /**
+     * The connection of {@code hostId}'s live session, or null: open, and heard from within
+     * {@value #LIVE_MS} ms or three of its report intervals (the manager channel has no keepalive
+     * of its own; a half-open connection of a crashed agent must not lock its host out).
+     */
+    Channel liveChannel(String hostId) {
+        Session s = sessions.get(hostId);
+        Channel ch = s == null ? null : s.channel;
+        long quiet = java.time.Duration.between(s == null ? Instant.EPOCH : s.lastSeen, Instant.now()).toMillis();
+        long limit = Math.max(LIVE_MS, 3 * (s == null ? 0 : s.reportIntervalMs));
+        return ch != null && ch.isActive() && quiet <= limit ? ch : null;
+    }
+
+    ProxyScope scope() {
+        return scope;
+    }
+
+    /** How many reported entries of networks outside a proxy's tenant were ignored. */
+    long ignoredOutsideTenant() {
+        return scope.ignored();
+    }
+
+    /** A listen address of 0.0.0.0 means "where you see me": take the connection's source address. */
+    private static String reachable(String linkAddress, Channel ch) {
+        if (linkAddress == null) {
+            return null;
+        }
+        io.vnet.api.Endpoint.parse(linkAddress); // HOST:PORT, else IllegalArgumentException naming it
+        int colon = linkAddress.lastIndexOf(':');
+        String host = linkAddress.substring(0, colon);
+        if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]"))
+                && ch.remoteAddress() instanceof InetSocketAddress isa) {
+            return isa.getAddress().getHostAddress() + linkAddress.substring(colon);
+        }
+        return linkAddress;
+    }
+
+    private static List<NetworkId> networks(JsonNode a) {
+        List<NetworkId> out = new ArrayList<>();
+        a.forEach(n -> out.add(NetworkId.of(n.asInt())));
+        return List.copyOf(out);
+    }
+
+    /**
+     * An agent's VM addresses per network: at most {@link ManagerProtocol#MAX_MACS_PER_NETWORK} per
+     * network and {@link ManagerProtocol#MAX_MACS} in all, in the order listed (an agent lists no
+     * more; one from before the bound, or a faulty one, might).
+     */
+    static Map<NetworkId, List<MacAddress>> vms(JsonNode macs) {
+        Map<NetworkId, List<MacAddress>> out = new TreeMap<>();
+        int total = 0;
+        for (JsonNode m : macs) {
+            NetworkId n = NetworkId.of(m.path("vni").asInt());
+            MacAddress mac = MacAddress.parse(m.path("mac").asText());
+            List<MacAddress> list = out.get(n);
+            if (total < ManagerProtocol.MAX_MACS && (list == null || list.size() < ManagerProtocol.MAX_MACS_PER_NETWORK)) {
+                out.computeIfAbsent(n, k -> new ArrayList<>()).add(mac);
+                total++;
+            }
+        }
+        out.replaceAll((k, v) -> List.copyOf(v));
+        return out;
+    }
+
+    private static String omitted(long byAgent, int here) {
+        return byAgent <= 0 && here <= 0 ? "" : " (" + (byAgent + here) + " more address(es) left out: "
+                + ManagerProtocol.MAX_MACS_PER_NETWORK + " per network, " + ManagerProtocol.MAX_MACS + " in all)";
+    }
+
+    /** The VMs an agent registered by name; entries it could not have meant are skipped and logged. */
+    static List<io.vnet.manager.VmInstance> instances(String hostId, JsonNode a) {
+        List<io.vnet.manager.VmInstance> out = new ArrayList<>();
+        for (JsonNode v : a) {
+            try {
+                List<io.vnet.manager.VmInstance.Nic> nics = new ArrayList<>();
+                for (JsonNode n : v.path("nics")) {
+                    nics.add(new io.vnet.manager.VmInstance.Nic(NetworkId.of(n.path("vni").asInt()),
+                            MacAddress.parse(n.path("mac").asText()), n.path("tap").asText(null),
+                            n.path("bridge").asText(null)));
+                }
+                String uuid = v.path("uuid").asText("");
+                if (uuid.isBlank()) {
+                    throw new IllegalArgumentException("no uuid");
+                }
+                out.add(new io.vnet.manager.VmInstance(uuid, v.path("name").asText(uuid), hostId,
+                        v.path("source").asText("agent"), nics, Instant.now()));
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "agent " + hostId + " registered a bad VM " + v + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code now}, where a VM was registered before as it is: with its earlier registration time. */
+    static List<io.vnet.manager.VmInstance> keepTimes(List<io.vnet.manager.VmInstance> before,
+                                                      List<io.vnet.manager.VmInstance> now) {
+        List<io.vnet.manager.VmInstance> out = new ArrayList<>();
+        for (io.vnet.manager.VmInstance v : now) {
+            io.vnet.manager.VmInstance old = before.stream().filter(b -> b.uuid().equals(v.uuid())).findFirst().orElse(null);
+            out.add(v.sameAs(old) ? old : v);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * An agent's networks, VM addresses or named VMs changed ({@code vms} message), or its
+     * periodic report carries them again.
+     */
+    void inventory(String hostId, JsonNode msg) {
+        Session s = sessions.get(hostId);
+        if (s == null) {
+            return;
+        }
+        s.lastSeen = Instant.now();
+        boolean networksChanged = false;
+        boolean vmsMoved = false;
+        if (msg.has("networks")) {
+            List<NetworkId> reported = networks(msg.path("networks"));
+            ignoring(hostId, s, null, reported);
+            List<NetworkId> now = scope.networks(s.allowed, reported);
+            networksChanged = !now.equals(s.networks);
+            s.networks = now;
+        }
+        if (msg.has("macs")) {
+            s.vms = scope.vms(s.allowed, vms(msg.path("macs")));
+            records.vms(hostId, s.vms);
+        }
+        if (msg.has("vms")) {
+            List<io.vnet.manager.VmInstance> now = keepTimes(s.instances,
+                    scope.instances(s.allowed, instances(hostId, msg.path("vms"))));
+            if (!now.equals(s.instances) && ManagerProtocol.VMS.equals(msg.path("type").asText())) {
+                LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
+                        + now.stream().map(io.vnet.manager.VmInstance::name).toList());
+            }
+            // only host agents' VMs place addresses (VmOwners): a proxy's list changes nobody's owners
+            vmsMoved = !now.equals(s.instances) && io.vnet.protocol.CertIdentity.HOST.equals(s.role);
+            s.instances = now;
+        }
+        if (vmsMoved) {
+            pushOwners();
+        } else if (networksChanged) {
+            pushOwners(hostId);
+        }
+    }
+
+    /**
+     * Sends every connected agent the owners of the networks it carries ({@link VmOwners}),
+     * where they differ from what its connection was last sent. Called when an agent registers
+     * and when any agent's VMs or networks change, so an agent hears of a VM that moved as soon
+     * as the manager does.
+     */
+    synchronized void pushOwners() {
+        Map<NetworkId, Map<MacAddress, String>> all = owners();
+        sessions.forEach((id, s) -> sendOwners(s, all));
+    }
+
+    /** Sends agent {@code hostId} alone its owners (its networks changed; nobody else's view did). */
+    synchronized void pushOwners(String hostId) {
+        Session s = sessions.get(hostId);
+        if (s != null) {
+            sendOwners(s, owners());
+        }
+    }
+
+    /** Where every host agent's VMs are now. */
+    private Map<NetworkId, Map<MacAddress, String>> owners() {
+        List<VmOwners.Registrations> regs = new ArrayList<>();
+        sessions.forEach((id, s) -> regs.add(new VmOwners.Registrations(id, s.role, s.instances)));
+        return VmOwners.of(regs);
+    }
+
+    /** Sends {@code s} the part of {@code all} its networks cover, if it differs from what its connection was sent. */
+    private static void sendOwners(Session s, Map<NetworkId, Map<MacAddress, String>> all) {
+        Channel ch = s.channel;
+        if (ch == null || !ch.isActive()) {
+            return;
+        }
+        Map<NetworkId, Map<MacAddress, String>> mine = VmOwners.forAgent(all, s.networks);
+        if (!mine.equals(s.ownersSent)) {
+            ch.writeAndFlush(io.vnet.protocol.OwnersMessage.write(mine));
+            s.ownersSent = mine;
+        }
+    }
+
+    void report(String hostId, JsonNode report) {
+        Session s = sessions.get(hostId);
+        if (s != null) {
+            s.reportIntervalMs = Math.max(0, Math.min(3_600_000, report.path("intervalMs").asLong(0)));
+            inventory(hostId, report);
+            if (report.has("links")) {
+                s.links = links(report.path("links"));
+            }
+        }
+    }
+
+    /** The links of a report; entries without an id are skipped. */
+    static List<io.vnet.manager.MeasuredLink> links(JsonNode a) {
+        List<io.vnet.manager.MeasuredLink> out = new java.util.ArrayList<>();
+        for (JsonNode l : a) {
+            if (!l.path("id").isTextual()) {
+                continue;
+            }
+            out.add(new io.vnet.manager.MeasuredLink(l.path("id").asText(), l.path("peer").asText(),
+                    l.path("transport").asText("tcp"), l.path("up").asBoolean(), l.path("rttMicros").asLong(-1),
+                    l.path("minRttMicros").asLong(-1), l.path("outBitsPerSecond").asLong(0),
+                    l.path("inBitsPerSecond").asLong(0), carried(l)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The networks a reported link carries; none when the list is missing or bad. */
+    private static List<io.vnet.api.NetworkId> carried(JsonNode link) {
+        try {
+            return io.vnet.protocol.Json.networks(link, "links", "vnis", io.vnet.api.LinkSpec.MAX_NETWORKS);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    void ack(String hostId, JsonNode ack) {
+        Session s = sessions.get(hostId);
+        if (s == null) {
+            return;
+        }
+        s.applied = ack.path("generation").asLong(-1);
+        List<String> errors = new ArrayList<>();
+        ack.path("errors").forEach(e -> errors.add(e.asText()));
+        s.errors = List.copyOf(errors);
+        LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "agent " + hostId + " applied generation " + s.applied
+                + (errors.isEmpty() ? "" : " with errors " + errors));
+    }
+
+    void closed(String hostId, Channel ch) {
+        Session s = sessions.get(hostId);
+        if (s != null && s.channel == ch) {
+            s.channel = null;
+            LOG.log(Level.WARNING, "agent " + hostId + " disconnected");
+        }
+    }
+
+    /** Recorder {@code d} and sends it to its agent if connected. */
+    void desire(DesiredState d) {
+        desired.put(d.hostId(), d);
+        records.desired(d);
+        Session s = sessions.get(d.hostId());
+        Channel ch = s == null ? null : s.channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(message(scope.desired(s.allowed, d)));
+        }
+    }
+
+    /** A desired state kept from before a manager restart: sent when its agent next says hello. */
+    void restore(DesiredState d) {
+        desired.put(d.hostId(), d);
+    }
+
+    Optional<DesiredState> desired(String hostId) {
+        return Optional.ofNullable(desired.get(hostId));
+    }
+
+    static ObjectNode message(DesiredState d) {
+        ObjectNode m = Json.object().put("type", ManagerProtocol.STATE).put("generation", d.generation());
+        m.setAll(Json.writeLinksAndRules(d.links(), d.rules()));
+        return m;
+    }
+
+    @Override
+    public List<HostInfo> hosts() {
+        List<HostInfo> out = new ArrayList<>();
+        new TreeMap<>(sessions).forEach((id, s) -> out.add(info(id, s)));
+        return out;
+    }
+
+    @Override
+    public Optional<HostInfo> host(String hostId) {
+        Session s = sessions.get(hostId);
+        return s == null ? Optional.empty() : Optional.of(info(hostId, s));
+    }
+
+    private HostInfo info(String id, Session s) {
+        DesiredState d = desired.get(id);
+        Channel ch = s.channel;
+        return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
+                d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security,
+                s.kernelPath);
+    }
+}

@@ -1,0 +1,94 @@
+package io.vnet.manager.agents;
+
+import io.vnet.api.lifecycle.Fatal;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.Recorder;
+import io.vnet.manager.TrafficListener;
+import io.vnet.manager.config.ManagerConfiguration;
+import io.vnet.manager.store.ManagerStore;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The manager's kernel: accepts agents on the channel port ({@link AgentsConfig}), and offers
+ * {@link AgentRegistry} and {@link DesiredStateService} (restored from the store at start);
+ * every {@link TrafficListener} service receives the agents' reports. A start-up error (a bad
+ * field, agents that would not authenticate, a port taken) stops the manager ({@link Fatal}).
+ */
+@Component(immediate = true)
+public final class AgentsComponent {
+    private static final System.Logger LOG = System.getLogger(AgentsComponent.class.getName());
+
+    private final List<TrafficListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+    private ChannelServer channel;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTrafficListener(TrafficListener l) {
+        listeners.add(l);
+    }
+
+    void removeTrafficListener(TrafficListener l) {
+        listeners.remove(l);
+    }
+
+    @Activate
+    public AgentsComponent(@Reference ManagerConfiguration config, @Reference ManagerStore store,
+                           @Reference Recorder recorder, BundleContext ctx) {
+        try {
+            if (config.file().isEmpty()) {
+                throw new IllegalStateException("no configuration: set the framework property "
+                        + ManagerConfiguration.PROPERTY);
+            }
+            AgentsConfig cfg;
+            try {
+                cfg = AgentsConfig.from(config);
+                cfg.requireAuthentication();
+            } catch (IllegalArgumentException e) {
+                throw config.error(e.getMessage(), e);
+            }
+            if (cfg.insecure()) {
+                LOG.log(Level.WARNING, "INSECURE: agents connect without TLS (\"insecure\": true) and are known by their"
+                        + " enrolment tokens only (" + cfg.agentTokens().size() + " host(s)); anyone who reaches port "
+                        + cfg.agentListen().port() + " and sniffs a token can pose as that host");
+            }
+            AgentSessions sessions = new AgentSessions(recorder, new ProxyScope(cfg.tenants()));
+            if (cfg.tenants().configured()) {
+                LOG.log(Level.INFO, "tenants: " + cfg.tenants().tenants() + "; a proxy carries only the networks of the"
+                        + " tenant its certificate names");
+            } else if (cfg.tls() != null) {
+                LOG.log(Level.WARNING, "no \"tenants\" section: a proxy's certificate proves it is a proxy, but the manager"
+                        + " does not know its tenant's networks, so it carries the networks it reports");
+            }
+            long lastGeneration = Restore.desiredStates(store, sessions);
+            DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
+            io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls());
+            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens());
+            registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
+            registrations.add(ctx.registerService(DesiredStateService.class, states, null));
+        } catch (Exception e) {
+            deactivate();
+            Fatal.stop(ctx, LOG, e.getMessage(), null);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.vnet.manager.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vnet.protocol.ManagerProtocol;
+import io.vnet.api.Endpoint;
+import io.vnet.manager.TrafficListener;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The TCP port agents dial: hello, acknowledgements and traffic reports come in here. */
+final class ChannelServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ChannelServer.class.getName());
+
+    private final AgentSessions sessions;
+    private final Supplier<List<TrafficListener>> listeners;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
+            new DefaultThreadFactory("vnet-agent-channel", true), NioIoHandler.newFactory());
+    private final Channel server;
+    /** Without TLS: each host's enrolment token (HOST -> TOKEN). */
+    private final java.util.Map<String, String> tokens;
+    private final io.vnet.protocol.Tls tls;
+    /** Every agent connection open now, for closing those whose certificate becomes revoked. */
+    private final io.netty.channel.group.ChannelGroup open =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final java.util.concurrent.atomic.AtomicLong refusedHellos = new java.util.concurrent.atomic.AtomicLong();
+    private io.netty.util.concurrent.ScheduledFuture<?> revocationCheck;
+    /** The deny list's {@code changes()} last pushed to the agents. */
+    private volatile long pushedChanges = -1;
+
+    /**
+     * @param tls    mutual TLS with the agents (their certificates name their host ids), or null
+     * @param tokens without TLS, each host's enrolment token, which its hello must carry
+     */
+    ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
+                  io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens) throws IOException {
+        this.tokens = tokens;
+        this.tls = tls;
+        this.sessions = sessions;
+        this.listeners = listeners;
+        ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        open.add(ch);
+                        if (tls != null) {
+                            tls.addServer(ch);
+                        }
+                        ManagerProtocol.addCodec(ch.pipeline());
+                        ch.pipeline().addLast("session", new SessionHandler());
+                    }
+                })
+                .bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen for agents on " + listen + ": " + f.cause().getMessage(), f.cause());
+        }
+        server = f.channel();
+        LOG.log(Level.INFO, "accepting agents on " + server.localAddress());
+        if (tls != null && tls.revocations().file() != null) {
+            revocationCheck = group.next().scheduleAtFixedRate(this::checkRevocations, 1, 1, TimeUnit.SECONDS);
+            LOG.log(Level.INFO, "revoked certificates: " + tls.revocations().size() + " in " + tls.revocations().file()
+                    + ", re-read every second");
+        }
+    }
+
+    /**
+     * Re-reads the deny list if it changed, and closes at once every agent connection whose
+     * certificate it now revokes (counted and logged); the agent's reconnection is refused.
+     */
+    void checkRevocations() {
+        try {
+            boolean newlyRevoked = tls.revocations().reloadIfChanged();
+            long changes = tls.revocations().changes();
+            if (changes != pushedChanges) {
+                pushedChanges = changes;
+                int agents = 0;
+                for (Channel ch : open) {
+                    SessionHandler h = ch.pipeline().get(SessionHandler.class);
+                    if (h != null && h.hostId != null) {
+                        ch.writeAndFlush(revokedMessage());
+                        agents++;
+                    }
+                }
+                LOG.log(Level.INFO, "revoked certificates: " + tls.revocations().listed().size() + " pushed to " + agents
+                        + " agent(s)");
+            }
+            if (!newlyRevoked) {
+                return;
+            }
+            for (Channel ch : open) {
+                String why = tls.revokedPeer(ch);
+                if (why != null) {
+                    tls.revocations().countRefusal();
+                    LOG.log(Level.WARNING, "closing agent connection from " + ch.remoteAddress() + ": " + why + " ("
+                            + tls.revocations().refusedPeers() + " refused or closed for revoked certificates)");
+                    ch.close();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "checking revoked certificates failed: " + e);
+        }
+    }
+
+    /** The manager's deny list for the agents: {@code {"type": "revoked", "fingerprints": [...]}}. */
+    private com.fasterxml.jackson.databind.node.ObjectNode revokedMessage() {
+        com.fasterxml.jackson.databind.node.ObjectNode m = io.vnet.protocol.Json.object()
+                .put("type", ManagerProtocol.REVOKED);
+        com.fasterxml.jackson.databind.node.ArrayNode a = m.putArray("fingerprints");
+        tls.revocations().listed().stream().sorted().forEach(a::add);
+        return m;
+    }
+
+    /** Hellos refused: bad host ids, certificates that do not fit, revoked certificates, no token. */
+    long refusedHellos() {
+        return refusedHellos.get();
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private final class SessionHandler extends SimpleChannelInboundHandler<JsonNode> {
+        private volatile String hostId;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
+            String type = msg.path("type").asText();
+            if (hostId == null && !ManagerProtocol.HELLO.equals(type)) {
+                LOG.log(Level.WARNING, "closing agent connection from " + ctx.channel().remoteAddress()
+                        + ": '" + type + "' before hello");
+                ctx.close();
+                return;
+            }
+            switch (type) {
+                case ManagerProtocol.HELLO -> {
+                    String claimed = msg.path("hostId").asText();
+                    String refusal = refusal(ctx, claimed, msg);
+                    if (refusal != null) {
+                        LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress() + ": "
+                                + refusal + " (" + refusedHellos.incrementAndGet() + " refused)");
+                        ctx.close();
+                        return;
+                    }
+                    hostId = claimed;
+                    if (tls != null && tls.revocations().file() != null) {
+                        ctx.writeAndFlush(revokedMessage());
+                    }
+                    sessions.hello(ctx.channel(), msg, identity(ctx))
+                            .ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
+                }
+                case ManagerProtocol.ACK -> sessions.ack(hostId, msg);
+                case ManagerProtocol.REPORT -> report(msg);
+                case ManagerProtocol.VMS -> sessions.inventory(hostId, msg);
+                default -> LOG.log(Level.WARNING, "agent " + hostId + " sent unknown message type '" + type + "'");
+            }
+        }
+
+        /**
+         * Why a hello may not register {@code claimed}, or null: a host id must be valid, and the
+         * certificate must name it (TLS) or the hello must carry its enrolment token (without TLS).
+         */
+        private String refusal(ChannelHandlerContext ctx, String claimed, JsonNode msg) {
+            try {
+                io.vnet.api.Ids.check("host id", claimed);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+            if (hostId != null && !hostId.equals(claimed)) {
+                return "it said hello as " + hostId + " before, now as " + claimed;
+            }
+            String role = msg.path("role").asText("host");
+            if (!role.equals(io.vnet.protocol.CertIdentity.HOST) && !role.equals(io.vnet.protocol.CertIdentity.PROXY)) {
+                return "host " + claimed + " says its role is '" + (role.length() > 20 ? role.substring(0, 20) + "..." : role)
+                        + "'; expected host or proxy";
+            }
+            if (tls != null) {
+                return certificateRefusal(ctx.channel(), claimed, role);
+            }
+            String expected = tokens.get(claimed);
+            if (expected == null) {
+                return "host " + claimed + " has no enrolment token in the manager's agentTokensFile";
+            }
+            return io.vnet.protocol.Secrets.matches(expected, msg.path("token").asText(null)) ? null
+                    : "host " + claimed + " did not give its enrolment token";
+        }
+
+        private io.vnet.protocol.CertIdentity identity(ChannelHandlerContext ctx) {
+            try {
+                return io.vnet.protocol.Tls.peerIdentity(ctx.channel());
+            } catch (IllegalArgumentException e) {
+                return null; // refused before: refusal() parsed it
+            }
+        }
+
+        private void report(JsonNode msg) {
+            sessions.report(hostId, msg);
+            TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.read(msg));
+            if (traffic.skipped() > 0) {
+                LOG.log(Level.WARNING, "agent " + hostId + " reported " + traffic.skipped() + " bad pair or rest"
+                        + " entries; skipped them");
+            }
+            long now = System.currentTimeMillis();
+            long interval = msg.path("intervalMs").asLong(1000);
+            for (TrafficListener l : listeners.get()) {
+                try {
+                    l.onReport(hostId, now, interval, traffic.pairs(), traffic.rest());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "traffic listener " + l + " failed: " + e);
+                }
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (hostId != null) {
+                sessions.closed(hostId, ctx.channel());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            boolean tlsFailure = cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException;
+            LOG.log(Level.WARNING, (tlsFailure ? "refused agent connection " : "agent connection ")
+                    + (hostId != null ? hostId : ctx.channel().remoteAddress()) + ": "
+                    + (tlsFailure ? "TLS handshake failed: " : "") + cause.getMessage() + "; closing");
+            ctx.close();
+        }
+    }
+
+    /**
+     * Why the certificate on {@code ch} may not register {@code claimed} in {@code role}, or null:
+     * it is revoked; its subject is not a daemon's; its CN is not the host id; its role is not the
+     * one the hello says (a proxy holds a proxy's certificate, a host a host's; the manager's
+     * certificate registers nothing); or {@code claimed} has a live session with another certificate.
+     */
+    String certificateRefusal(Channel ch, String claimed, String role) {
+        String revoked = tls.revokedPeer(ch);
+        if (revoked != null) {
+            tls.revocations().countRefusal();
+            return revoked;
+        }
+        io.vnet.protocol.CertIdentity id;
+        try {
+            id = io.vnet.protocol.Tls.peerIdentity(ch);
+        } catch (IllegalArgumentException e) {
+            return "its certificate is not a VNET daemon's: " + e.getMessage();
+        }
+        if (!id.id().equals(claimed)) {
+            return "it says it is host '" + claimed + "' but its certificate names '" + id.id() + "'";
+        }
+        if (!id.role().equals(role)) {
+            return "host " + claimed + " says it is a " + role + " but holds the certificate of a " + id
+                    + "; a " + role + " needs a " + role + "'s certificate (scripts/vnet-certs.sh DIR " + role
+                    + (role.equals(io.vnet.protocol.CertIdentity.PROXY) ? " --tenant TENANT " : " ") + claimed + ")";
+        }
+        Channel live = sessions.liveChannel(claimed);
+        if (live != null && live != ch && !io.vnet.protocol.Tls.sameCertificate(live, ch)) {
+            return "host " + claimed + " has a live session from " + live.remoteAddress() + " with another certificate;"
+                    + " a second certificate for a live identity is refused";
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (revocationCheck != null) {
+            revocationCheck.cancel(false);
+        }
+        server.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}

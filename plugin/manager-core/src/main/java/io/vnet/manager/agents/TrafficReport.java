@@ -1,0 +1,83 @@
+package io.vnet.manager.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.manager.UnpairedTraffic;
+import io.vnet.protocol.ManagerProtocol;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The traffic of one agent report, as the manager reads it: the named {@code pairs[]} and the
+ * {@code rest[]} per network (see {@link ManagerProtocol}). Bounded whatever the agent sent: a
+ * report naming more than {@link ManagerProtocol#MAX_REPORT_PAIRS} pairs (an agent from before
+ * the bound, or a faulty one) keeps its largest and adds the others to its rest, as a current
+ * agent would have. Entries that are not valid (a bad address, a negative count) are skipped and
+ * counted in {@code skipped}; the rest of the report still counts.
+ *
+ * @param pairs   the named pairs, at most {@link ManagerProtocol#MAX_REPORT_PAIRS}
+ * @param rest    per network, the traffic not named in {@code pairs}
+ * @param skipped the entries that were not valid
+ * @param refusedPairs the agent's estimate of the pairs its counters refused in the interval
+ */
+record TrafficReport(List<PairCount> pairs, List<UnpairedTraffic> rest, int skipped, long refusedPairs) {
+    private static final Comparator<PairCount> LARGEST_FIRST = Comparator.comparingLong((PairCount p) -> -p.bytes())
+            .thenComparing(PairCount::network).thenComparing(PairCount::src).thenComparing(PairCount::dst);
+
+    static TrafficReport read(JsonNode report) {
+        return read(report, ManagerProtocol.MAX_REPORT_PAIRS);
+    }
+
+    static TrafficReport read(JsonNode report, int maxPairs) {
+        int skipped = 0;
+        List<PairCount> pairs = new ArrayList<>();
+        for (JsonNode p : report.path("pairs")) {
+            try {
+                pairs.add(new PairCount(NetworkId.of(p.path("vni").asInt()), MacAddress.parse(p.path("src").asText()),
+                        MacAddress.parse(p.path("dst").asText()), p.path("frames").asLong(), p.path("bytes").asLong(),
+                        p.path("sameHost").asBoolean()));
+            } catch (IllegalArgumentException e) {
+                skipped++;
+            }
+        }
+        Map<NetworkId, long[]> rest = new TreeMap<>();
+        for (JsonNode r : report.path("rest")) {
+            try {
+                UnpairedTraffic u = new UnpairedTraffic(NetworkId.of(r.path("vni").asInt()), r.path("pairs").asLong(),
+                        r.path("frames").asLong(), r.path("bytes").asLong());
+                add(rest, u.network(), u.pairs(), u.frames(), u.bytes());
+            } catch (IllegalArgumentException e) {
+                skipped++;
+            }
+        }
+        if (pairs.size() > maxPairs) {
+            pairs.sort(LARGEST_FIRST);
+            for (PairCount p : pairs.subList(maxPairs, pairs.size())) {
+                add(rest, p.network(), 1, p.frames(), p.bytes());
+            }
+            pairs = new ArrayList<>(pairs.subList(0, maxPairs));
+        }
+        List<UnpairedTraffic> out = new ArrayList<>();
+        rest.forEach((n, v) -> out.add(new UnpairedTraffic(n, v[0], v[1], v[2])));
+        return new TrafficReport(List.copyOf(pairs), List.copyOf(out), skipped,
+                Math.max(0, report.path("refusedPairs").asLong()));
+    }
+
+    /** Adds to a network's rest; a sum past {@link Long#MAX_VALUE} stays there. */
+    private static void add(Map<NetworkId, long[]> rest, NetworkId network, long pairs, long frames, long bytes) {
+        long[] v = rest.computeIfAbsent(network, n -> new long[3]);
+        v[0] = saturated(v[0], pairs);
+        v[1] = saturated(v[1], frames);
+        v[2] = saturated(v[2], bytes);
+    }
+
+    private static long saturated(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+}

@@ -1,0 +1,54 @@
+package io.vnet.manager.records;
+
+import io.vnet.manager.AuditLog;
+import io.vnet.manager.store.AuditRecord;
+import io.vnet.manager.store.ManagerStore;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The audit log in the {@link ManagerStore}; ids continue from the highest stored. Every entry
+ * is also logged at INFO, so a failing database loses none of them from sight.
+ */
+final class StoreAudit implements AuditLog {
+    private static final System.Logger LOG = System.getLogger(StoreAudit.class.getName());
+    private final ManagerStore store;
+    private final Clock clock;
+    private final AtomicLong ids;
+
+    StoreAudit(ManagerStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        long last = 0;
+        try {
+            last = store.lastAuditId();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "reading the audit log's last id: " + e.getMessage());
+        }
+        this.ids = new AtomicLong(last);
+    }
+
+    @Override
+    public void record(String actor, String action, String target, String detail) {
+        AuditRecord r = new AuditRecord(ids.incrementAndGet(), clock.instant(), actor, action, target, detail);
+        LOG.log(Level.INFO, "audit #" + r.id() + " " + actor + " " + action + " " + target + (detail.isEmpty() ? "" : ": " + detail));
+        try {
+            store.appendAudit(r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot store audit entry #" + r.id() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Entry> entries(Instant from, Instant to, int limit) {
+        List<Entry> out = new ArrayList<>();
+        for (AuditRecord r : store.audit(from, to, limit)) {
+            out.add(new Entry(r.id(), r.time(), r.actor(), r.action(), r.target(), r.detail()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,191 @@
+package io.vnet.manager.records;
+
+import io.vnet.manager.Recorder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vnet.api.MacAddress;
+import io.vnet.api.NetworkId;
+import io.vnet.manager.DesiredState;
+import io.vnet.manager.store.Host;
+import io.vnet.manager.store.ManagerStore;
+import io.vnet.manager.store.Network;
+import io.vnet.manager.store.TopologyRecord;
+import io.vnet.manager.store.TrafficMatrixRecord;
+import io.vnet.manager.store.Vm;
+import io.vnet.protocol.Json;
+import io.vnet.vttif.TopologyChange;
+import io.vnet.vttif.TrafficMatrix;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Recorder into the {@link ManagerStore}. A database error is logged and does not stop the
+ * manager from serving its agents; writes of unchanged VMs and networks are skipped.
+ *
+ * <p>The VM rows follow what each agent reports, bounded: an address is recorded once it is in
+ * two reports of its host in a row (a VM flooding random source addresses reports a new set every
+ * time, and none of them is written), at most {@value #MAX_ROWS_PER_HOST} per host (the rest
+ * counted and logged), at most {@value #MAX_NEW_ROWS_PER_REPORT} new rows per report of a host (the
+ * rest wait for its next reports, counted as deferred: a slower flood, whose addresses last two
+ * reports, would otherwise insert and delete thousands of rows a second), and its row is deleted
+ * when its host no longer reports it (unless another host recorded it since). So neither the
+ * database, its writes, nor this class's memory grow with what a VM sends.
+ */
+final class StoreRecords implements Recorder {
+    private static final System.Logger LOG = System.getLogger(StoreRecords.class.getName());
+
+    private final ManagerStore store;
+    /** The most VM rows one host's reports may hold (an agent's hello carries at most 16,384 addresses). */
+    static final int MAX_ROWS_PER_HOST = 16_384;
+    /**
+     * The most rows one report of a host adds: 1,000 addresses are recorded within 32 reports (16 s at
+     * the agents' default interval of 500 ms), and a flood writes at most this many rows (and later
+     * deletes them) per report: each is a commit of the database.
+     */
+    static final int MAX_NEW_ROWS_PER_REPORT = 32;
+
+    private final Set<Integer> networks = ConcurrentHashMap.newKeySet();
+    /** Per host: its last report's addresses (network@mac), and the rows it holds now (mac -> network). */
+    private final Map<String, Set<String>> lastReport = new java.util.HashMap<>();
+    private final Map<String, Map<String, Integer>> rows = new java.util.HashMap<>();
+    /** Which host holds each recorded address's row. */
+    private final Map<String, String> rowHost = new java.util.HashMap<>();
+    private long refusedRows;
+    private long deferredRows;
+
+    StoreRecords(ManagerStore store) {
+        this.store = store;
+        try {
+            store.networks().forEach(n -> networks.add(n.vni()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "reading networks from the store: " + e.getMessage());
+        }
+    }
+
+    private void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot record " + what + " in the store: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void host(String hostId, String address, String role) {
+        guarded("host " + hostId, () -> store.putHost(new Host(hostId, address, role, Instant.now())));
+    }
+
+    @Override
+    public synchronized void vms(String hostId, Map<NetworkId, List<MacAddress>> vms) {
+        guarded("the VMs of " + hostId, () -> {
+            Set<String> now = new java.util.HashSet<>();
+            for (Map.Entry<NetworkId, List<MacAddress>> e : vms.entrySet()) {
+                for (MacAddress mac : e.getValue()) {
+                    now.add(e.getKey().vni() + "@" + mac);
+                }
+            }
+            Set<String> before = lastReport.getOrDefault(hostId, Set.of());
+            lastReport.put(hostId, now);
+            Map<String, Integer> held = rows.computeIfAbsent(hostId, h -> new java.util.HashMap<>());
+            // rows of addresses this host no longer reports (or now reports in another network)
+            for (java.util.Iterator<Map.Entry<String, Integer>> it = held.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Integer> r = it.next();
+                if (!now.contains(r.getValue() + "@" + r.getKey())) {
+                    it.remove();
+                    if (hostId.equals(rowHost.get(r.getKey()))) {
+                        rowHost.remove(r.getKey());
+                        store.deleteVm(r.getKey());
+                    }
+                }
+            }
+            int added = 0;
+            for (String key : now) {
+                if (!before.contains(key)) {
+                    continue; // not in two reports in a row yet
+                }
+                int at = key.indexOf('@');
+                int vni = Integer.parseInt(key.substring(0, at));
+                String mac = key.substring(at + 1);
+                if (held.containsKey(mac)) {
+                    continue;
+                }
+                if (held.size() >= MAX_ROWS_PER_HOST) {
+                    if (refusedRows++ % 10_000 == 0) {
+                        LOG.log(Level.WARNING, "host " + hostId + " reports more than " + MAX_ROWS_PER_HOST
+                                + " addresses: the rest are not recorded (" + refusedRows + " refused so far)");
+                    }
+                    continue;
+                }
+                if (added >= MAX_NEW_ROWS_PER_REPORT) {
+                    deferredRows++; // still reported next time, it is recorded then
+                    continue;
+                }
+                added++;
+                if (networks.add(vni)) {
+                    store.putNetwork(new Network(vni, "vni " + vni));
+                }
+                String previous = rowHost.put(mac, hostId);
+                if (previous != null && !previous.equals(hostId)) {
+                    Map<String, Integer> theirs = rows.get(previous);
+                    if (theirs != null) {
+                        theirs.remove(mac);
+                    }
+                }
+                held.put(mac, vni);
+                store.putVm(new Vm(mac, vni, hostId));
+            }
+        });
+    }
+
+    /** How many times an address waited for a later report because its report had added its share of rows. */
+    synchronized long deferredRows() {
+        return deferredRows;
+    }
+
+    /** How many addresses were not recorded because their host already held {@link #MAX_ROWS_PER_HOST}. */
+    synchronized long refusedRows() {
+        return refusedRows;
+    }
+
+    @Override
+    public void desired(DesiredState state) {
+        guarded("the desired state of " + state.hostId(), () -> store.putDesiredState(
+                new io.vnet.manager.store.DesiredState(state.hostId(), state.generation(), document(state), Instant.now())));
+    }
+
+    static String document(DesiredState state) {
+        try {
+            return Json.MAPPER.writeValueAsString(Json.writeLinksAndRules(state.links(), state.rules()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void topology(TopologyChange change) {
+        guarded("a topology of network " + change.network(), () -> {
+            try {
+                store.putTopology(new TopologyRecord(change.network().vni(), Instant.ofEpochMilli(change.timeMillis()),
+                        change.newTopology().topologyClass().name(),
+                        Json.MAPPER.writeValueAsString(TopologyJson.graph(change.newTopology()))));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Override
+    public void matrix(NetworkId network, TrafficMatrix matrix) {
+        guarded("the traffic matrix of network " + network, () -> {
+            try {
+                store.putTrafficMatrix(new TrafficMatrixRecord(network.vni(), Instant.now(),
+                        Json.MAPPER.writeValueAsString(TopologyJson.matrix(matrix))));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}

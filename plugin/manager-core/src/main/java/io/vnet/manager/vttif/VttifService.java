@@ -1,0 +1,221 @@
+package io.vnet.manager.vttif;
+
+import io.vnet.api.NetworkId;
+import io.vnet.api.PairCount;
+import io.vnet.manager.Recorder;
+import io.vnet.manager.TopologyService;
+import io.vnet.manager.TrafficListener;
+import io.vnet.vttif.Omitted;
+import io.vnet.vttif.TopologyChange;
+import io.vnet.vttif.TopologyGraph;
+import io.vnet.vttif.TrafficMatrix;
+import io.vnet.vttif.TrafficSample;
+import io.vnet.vttif.Vttif;
+import io.vnet.vttif.VttifConfig;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Global VTTIF in the manager: every agent report becomes one traffic sample per network;
+ * once per evaluation period the engine smooths, infers and classifies each network's
+ * topology, and reported changes are logged and kept in the history.
+ *
+ * <p>Bounded per network by the engine ({@link Vttif#MAX_NODES} VMs, the largest talkers, and
+ * {@link Vttif#MAX_WINDOW_PAIRS} pairs); what it leaves out is counted per network ({@link
+ * #omitted}) and logged when a network starts or stops being capped. A report's rest (traffic it
+ * names no pair for) is ignored here: it says nothing of the topology. One network never stops
+ * the others: a bad pair is skipped, a network whose report or inference fails is logged and
+ * emptied by the engine, and the other networks are evaluated as usual.
+ */
+final class VttifService implements TrafficListener, TopologyService, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VttifService.class.getName());
+
+    private final Vttif vttif;
+    private final long windowMillis;
+    private final Recorder records;
+    private final long matrixEveryMs;
+    private long lastMatrix;
+    private final Map<NetworkId, List<TopologyChange>> history = new ConcurrentHashMap<>();
+    /** Per network, what was logged of its bounds and failures last (evaluation thread only). */
+    private final Map<NetworkId, Omitted> logged = new java.util.HashMap<>();
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vnet-vttif");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param matrixEveryMs how often each network's smoothed traffic matrix is recorded
+     */
+    VttifService(VttifConfig config, long evaluateEveryMs, long matrixEveryMs, Recorder records) {
+        this.vttif = new Vttif(config);
+        this.windowMillis = config.windowMillis();
+        this.records = records;
+        this.matrixEveryMs = matrixEveryMs;
+        clock.scheduleAtFixedRate(this::evaluate, evaluateEveryMs, evaluateEveryMs, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "VTTIF " + config.mode() + ": window " + config.windowMillis() + " ms, stable "
+                + config.stableMillis() + " ms, prune " + config.pruneThreshold() + ", evaluated every " + evaluateEveryMs + " ms");
+    }
+
+    @Override
+    public long windowMillis() {
+        return windowMillis;
+    }
+
+    @Override
+    public void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs) {
+        Map<NetworkId, TrafficSample.Builder> perNetwork = new TreeMap<>();
+        int skipped = 0;
+        for (PairCount p : pairs) {
+            if (p.dst().isGroup()) {
+                continue; // broadcast and multicast chatter is not the application's topology
+            }
+            try {
+                perNetwork.computeIfAbsent(p.network(), n -> TrafficSample.builder(n, timeMillis - intervalMs, timeMillis))
+                        .add(p.src(), p.dst(), p.bytes(), p.frames());
+            } catch (IllegalArgumentException e) {
+                skipped++; // VTTIF's own checks (bytes below frames, a sum that overflows): this pair only
+            }
+        }
+        if (skipped > 0) {
+            LOG.log(Level.WARNING, "agent " + hostId + " reported " + skipped + " pair(s) VTTIF cannot count; skipped them");
+        }
+        synchronized (vttif) {
+            for (TrafficSample.Builder b : perNetwork.values()) {
+                try {
+                    vttif.add(b.build());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "VTTIF could not take a report of agent " + hostId + ": " + e);
+                }
+            }
+        }
+    }
+
+    private void evaluate() {
+        evaluate(System.currentTimeMillis());
+    }
+
+    /** One evaluation at {@code now} (the clock's, every evaluation period). */
+    void evaluate(long now) {
+        try {
+            List<TopologyChange> changes;
+            Map<NetworkId, TrafficMatrix> matrices = new TreeMap<>();
+            Map<NetworkId, Omitted> omitted = new TreeMap<>();
+            Map<NetworkId, String> failures = new TreeMap<>();
+            synchronized (vttif) {
+                changes = vttif.evaluate(now);
+                for (NetworkId n : vttif.networks()) {
+                    omitted.put(n, vttif.omitted(n));
+                    vttif.failure(n).ifPresent(f -> failures.put(n, f));
+                }
+                if (now - lastMatrix >= matrixEveryMs) {
+                    lastMatrix = now;
+                    for (NetworkId n : vttif.networks()) {
+                        if (!vttif.matrix(n).isEmpty()) {
+                            matrices.put(n, vttif.matrix(n));
+                        }
+                    }
+                }
+            }
+            omitted.forEach((n, o) -> logBounds(n, o, failures.get(n)));
+            matrices.forEach(records::matrix);
+            for (TopologyChange c : changes) {
+                records.topology(c);
+                history.computeIfAbsent(c.network(), n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(c);
+                LOG.log(Level.INFO, "network " + c.network() + ": topology " + describe(c.newTopology()) + " (was "
+                        + c.oldTopology().map(VttifService::describe).orElse("none") + ")");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "VTTIF evaluation failed: " + e);
+        }
+    }
+
+    /**
+     * Logs a network's failures as they happen, and its bounds when it starts or stops being
+     * capped (not at every evaluation in between).
+     */
+    private void logBounds(NetworkId network, Omitted now, String failure) {
+        Omitted before = logged.getOrDefault(network, Omitted.NONE);
+        if (now.failedEvaluations() > before.failedEvaluations()) {
+            LOG.log(Level.WARNING, "VTTIF failed for network " + network + " (" + (now.failedEvaluations()
+                    - before.failedEvaluations()) + " time(s)); its window was emptied, the other networks go on: "
+                    + failure);
+        }
+        if (now.nodes() > 0 && before.nodes() == 0 || now.reportPairs() > before.reportPairs() && before.reportPairs() == 0
+                || now.earlyReports() > before.earlyReports() && before.earlyReports() == 0) {
+            LOG.log(Level.WARNING, "network " + network + " has more traffic than VTTIF keeps (" + Vttif.MAX_NODES
+                    + " VMs, " + Vttif.MAX_WINDOW_PAIRS + " pairs): " + now);
+        } else if (now.nodes() == 0 && before.nodes() > 0) {
+            LOG.log(Level.INFO, "network " + network + " fits VTTIF's bounds again: " + now);
+        }
+        logged.put(network, now);
+    }
+
+    /** What VTTIF left out of a network's inference to stay within its bounds, and its failures. */
+    Omitted omitted(NetworkId network) {
+        synchronized (vttif) {
+            return vttif.omitted(network);
+        }
+    }
+
+    static String describe(TopologyGraph g) {
+        return g.describe();
+    }
+
+    @Override
+    public Set<NetworkId> networks() {
+        synchronized (vttif) {
+            return vttif.networks();
+        }
+    }
+
+    @Override
+    public Optional<TopologyGraph> topology(NetworkId network) {
+        synchronized (vttif) {
+            return vttif.topology(network);
+        }
+    }
+
+    @Override
+    public TopologyGraph inferred(NetworkId network) {
+        synchronized (vttif) {
+            return vttif.inferred(network);
+        }
+    }
+
+    @Override
+    public TrafficMatrix matrix(NetworkId network) {
+        synchronized (vttif) {
+            return vttif.matrix(network);
+        }
+    }
+
+    @Override
+    public boolean forget(NetworkId network) {
+        boolean had;
+        synchronized (vttif) {
+            had = vttif.forget(network);
+        }
+        had |= history.remove(network) != null;
+        LOG.log(Level.INFO, "network " + network + ": VTTIF forgot its traffic and topologies");
+        return had;
+    }
+
+    @Override
+    public List<TopologyChange> history(NetworkId network) {
+        return List.copyOf(history.getOrDefault(network, List.of()));
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+    }
+}

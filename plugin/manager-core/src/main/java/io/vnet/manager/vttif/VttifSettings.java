@@ -1,0 +1,53 @@
+package io.vnet.manager.vttif;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.manager.config.ManagerConfiguration;
+import io.vnet.protocol.Json;
+import io.vnet.vttif.VttifConfig;
+import java.util.Set;
+
+/**
+ * The {@code vttif} field of the manager's configuration file; every field is optional:
+ * <pre>
+ *   "vttif": {
+ *     "mode": "damped",                     // or "reactive": report a new topology at once
+ *     "windowMs": 10000,                    // low-pass filter window
+ *     "stableMs": 30000,                    // damped: how long a topology must hold
+ *     "pruneThreshold": 0.1,                // edges under this share of the heaviest are pruned
+ *     "minPairRate": 100,                   // bytes/s under which a pair is chatter
+ *     "evaluateMs": 1000,                   // how often the topology is inferred
+ *     "matrixEveryMs": 10000                // how often each traffic matrix is recorded
+ *   }
+ * </pre>
+ */
+public record VttifSettings(VttifConfig vttif, long evaluateMs, long matrixEveryMs) {
+    /** The top-level field this package owns. */
+    public static final String FIELD = "vttif";
+    static final Set<String> FIELDS = Set.of("mode", "windowMs", "stableMs", "pruneThreshold", "minPairRate",
+            "evaluateMs", "matrixEveryMs");
+
+    /** @throws IllegalArgumentException naming the field that is wrong */
+    public static VttifSettings from(ManagerConfiguration cfg) {
+        return parse(cfg.field(FIELD));
+    }
+
+    static VttifSettings parse(JsonNode v) {
+        if (v.isMissingNode() || v.isNull()) {
+            v = Json.object();
+        }
+        Json.onlyFields(v, "vttif", FIELDS);
+        VttifConfig d = VttifConfig.defaults();
+        String mode = Json.optText(v, "vttif", "mode", d.mode().name()).toUpperCase();
+        if (!mode.equals("REACTIVE") && !mode.equals("DAMPED")) {
+            throw new IllegalArgumentException("vttif.mode: expected reactive or damped, got '" + mode.toLowerCase() + "'");
+        }
+        long window = Json.integer(v, "vttif", "windowMs", 100, 3_600_000, (int) d.windowMillis());
+        long stable = Json.integer(v, "vttif", "stableMs", 0, 3_600_000, (int) d.stableMillis());
+        double prune = Json.number(v, "vttif", "pruneThreshold", d.pruneThreshold(), 0, 1);
+        double minRate = Json.number(v, "vttif", "minPairRate", d.minPairRate(), 0, 1e12);
+        long evaluate = Json.integer(v, "vttif", "evaluateMs", 100, 600_000, 1000);
+        long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
+        return new VttifSettings(new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(),
+                minRate), evaluate, matrixEvery);
+    }
+}

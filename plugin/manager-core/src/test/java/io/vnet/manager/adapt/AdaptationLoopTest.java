@@ -1,0 +1,696 @@
+package io.vnet.manager.adapt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vnet.api.MacAddress;
+import io.vnet.api.ForwardingRule;
+import io.vnet.api.LinkSpec;
+import io.vnet.api.MacMatch;
+import io.vnet.api.RuleTarget;
+import io.vnet.manager.AdaptationService.Settings;
+import io.vnet.manager.AgentRegistry;
+import io.vnet.manager.AuditLog;
+import io.vnet.manager.DesiredState;
+import io.vnet.manager.DesiredStateService;
+import io.vnet.manager.MeasuredLink;
+import io.vnet.manager.MigrationExecutor;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import io.vnet.api.NetworkId;
+import io.vnet.manager.AdaptationService.Decision;
+import io.vnet.manager.AdaptationService.Mode;
+import io.vnet.manager.HostInfo;
+import io.vnet.manager.TopologyService;
+import io.vnet.vttif.TopologyChange;
+import io.vnet.vttif.TopologyClass;
+import io.vnet.vttif.TopologyGraph;
+import io.vnet.vttif.TrafficMatrix;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The closed loop with hand-written adapters of the registry, VTTIF, desired state and the
+ * audit log: one decision per change of topology class, none while the class is steady or the
+ * mode is off, at most one per minimum interval; recommend mode applies nothing; automatic mode
+ * pushes links and rules (reusing the agents' star), is acknowledged, measures the realised gain,
+ * rolls back, follows a VM that moved, and migrates within its cap.
+ */
+class AdaptationLoopTest {
+    static final NetworkId NET = PlannerTest.NET;
+
+    /** VTTIF whose reported class the test sets; the matrix is an all-to-all over three hosts. */
+    static final class Vttif implements TopologyService {
+        TopologyClass cls = TopologyClass.ALL_TO_ALL;
+        TrafficMatrix matrix;
+        /** No traffic now: the last reported topology stays, the inferred one is empty. */
+        boolean quiet;
+
+        Vttif(TrafficMatrix matrix) {
+            this.matrix = matrix;
+        }
+
+        @Override
+        public Set<NetworkId> networks() {
+            return Set.of(NET);
+        }
+
+        @Override
+        public Optional<TopologyGraph> topology(NetworkId n) {
+            List<MacAddress> nodes = new ArrayList<>(matrix.nodes());
+            return Optional.of(TopologyGraph.of(cls, 0, 0, null, List.of(
+                    new TopologyGraph.Edge(nodes.get(0), nodes.get(1), 1.0))));
+        }
+
+        @Override
+        public TopologyGraph inferred(NetworkId n) {
+            return quiet ? TopologyGraph.empty() : topology(n).orElseThrow();
+        }
+
+        @Override
+        public TrafficMatrix matrix(NetworkId n) {
+            return matrix;
+        }
+
+        @Override
+        public List<TopologyChange> history(NetworkId n) {
+            return List.of();
+        }
+    }
+
+    /** A clock the test moves. */
+    static final class Manual extends Clock {
+        long millis = 1_000_000;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    /** The agents: a proxy px and hosts ha, hb, hc with two VMs each, in a star of configured links. */
+    static final class Agents implements AgentRegistry {
+        final Map<String, HostInfo> hosts = new LinkedHashMap<>();
+        final Map<String, Long> applied = new HashMap<>();
+        /** Whether the VM hosts say kernelPath in their hello. */
+        boolean kernel;
+
+        Agents() {
+            List<MeasuredLink> proxyLinks = new ArrayList<>();
+            hosts.put("px", null);
+            String[] names = {"ha", "hb", "hc"};
+            for (int h = 0; h < 3; h++) {
+                proxyLinks.add(new MeasuredLink("from-" + names[h], names[h], "tcp", true, 800, 800, 0, 0, List.of(NET)));
+                put(names[h], List.of(PlannerTest.vm(2 * h + 1), PlannerTest.vm(2 * h + 2)));
+            }
+            hosts.put("px", new HostInfo("px", "proxy", "10.0.0.9:5800", true, List.of(NET), Map.of(NET, List.of()),
+                    -1, -1, List.of(), Instant.now(), proxyLinks));
+        }
+
+        void put(String id, List<MacAddress> vms) {
+            int n = id.charAt(1) - 'a' + 1;
+            hosts.put(id, new HostInfo(id, "host", "10.0.0." + n + ":5800", true, List.of(NET), Map.of(NET, vms), -1,
+                    applied.getOrDefault(id, -1L), List.of(), Instant.now(),
+                    List.of(new MeasuredLink("to-px", "px", "tcp", true, 800, 800, 0, 0, List.of(NET))), List.of(),
+                    HostInfo.UNKNOWN, kernel));
+        }
+
+        void acknowledgeAll(Desired d) {
+            d.states.forEach((h, s) -> applied.put(h, s.generation()));
+            for (String h : List.copyOf(hosts.keySet())) {
+                HostInfo i = hosts.get(h);
+                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), true, i.networks(), i.vms(), i.desiredGeneration(),
+                        applied.getOrDefault(h, -1L), i.lastErrors(), i.lastSeen(), i.links(), i.instances(), i.security(),
+                        i.kernelPath()));
+            }
+        }
+
+        @Override
+        public List<HostInfo> hosts() {
+            return List.copyOf(hosts.values());
+        }
+
+        @Override
+        public Optional<HostInfo> host(String hostId) {
+            return Optional.ofNullable(hosts.get(hostId));
+        }
+    }
+
+    /** Desired state kept in a map, with increasing generations. */
+    static final class Desired implements DesiredStateService {
+        final Map<String, DesiredState> states = new TreeMap<>();
+        long generation = 100;
+
+        @Override
+        public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules) {
+            DesiredState d = new DesiredState(hostId, ++generation, links, rules);
+            states.put(hostId, d);
+            return d;
+        }
+
+        @Override
+        public Optional<DesiredState> get(String hostId) {
+            return Optional.ofNullable(states.get(hostId));
+        }
+    }
+
+    /** An audit log in a list. */
+    static final class Audit implements AuditLog {
+        final List<Entry> entries = new ArrayList<>();
+
+        @Override
+        public void record(String actor, String action, String target, String detail) {
+            entries.add(new Entry(entries.size() + 1, Instant.now(), actor, action, target, detail));
+        }
+
+        @Override
+        public List<Entry> entries(Instant from, Instant to, int limit) {
+            return List.copyOf(entries);
+        }
+    }
+
+    /** Moves VMs in {@link Agents} as a migration would, and remembers the calls. */
+    final class Mover implements MigrationExecutor {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public String describe() {
+            return "test mover";
+        }
+
+        @Override
+        public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) {
+            calls.add(vm + " " + fromHost + "->" + toHost);
+            List<MacAddress> from = new ArrayList<>(agents.hosts.get(fromHost).vms().get(NET));
+            from.remove(vm);
+            agents.put(fromHost, from);
+            List<MacAddress> to = new ArrayList<>(agents.hosts.get(toHost).vms().get(NET));
+            to.add(vm);
+            agents.put(toHost, to);
+        }
+    }
+
+    private final Manual clock = new Manual();
+    private final Vttif vttif;
+    private final Agents agents = new Agents();
+    private final Desired desired = new Desired();
+    private final Audit audit = new Audit();
+    private MigrationExecutor executor;
+    private final RateMeter rates = new RateMeter();
+    private final AdaptationLoop loop;
+    static final AdaptationLoop.Timing TIMING = new AdaptationLoop.Timing(5000, 3000, 2000);
+
+    AdaptationLoopTest() {
+        vttif = new Vttif(allToAll(1e6));
+        loop = newLoop(LoopRecords.NONE, Planner.Settings.defaults());
+    }
+
+    private AdaptationLoop newLoop(LoopRecords records, Planner.Settings settings) {
+        Planner planner = new Planner(agents, vttif, settings);
+        return new AdaptationLoop(new Recommender(planner), vttif, rates, new Rollout(agents, desired, audit), audit,
+                records, () -> executor, TIMING, clock);
+    }
+
+    static TrafficMatrix allToAll(double rate) {
+        TrafficMatrix.Builder m = TrafficMatrix.builder();
+        for (int i = 1; i <= 6; i++) {
+            for (int j = 1; j <= 6; j++) {
+                if (i != j) {
+                    m.add(PlannerTest.vm(i), PlannerTest.vm(j), rate);
+                }
+            }
+        }
+        return m.build();
+    }
+
+    private void ticks(int n, long stepMillis) {
+        for (int i = 0; i < n; i++) {
+            clock.millis += stepMillis;
+            loop.tick();
+        }
+    }
+
+    @Test
+    void offDecidesNothing() {
+        loop.tick();
+        assertEquals(Mode.OFF, loop.mode(NET));
+        assertTrue(loop.decisions(NET).isEmpty());
+    }
+
+    @Test
+    void recommendRecordsOneDecisionPerClassChangeAndAppliesNothing() {
+        loop.setMode(NET, Mode.RECOMMEND);
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size());
+        Decision d = loop.decisions(NET).get(0);
+        assertEquals("mode set -> ALL_TO_ALL", d.trigger());
+        assertFalse(d.applied());
+        assertTrue(d.note().contains("recommend"), d.note());
+        assertTrue(d.recommendation().predictedGain() > 1.3, d.toString());
+        assertFalse(d.recommendation().added().isEmpty(), d.toString());
+        ticks(10, 1000); // a steady pattern: no more decisions
+        assertEquals(1, loop.decisions(NET).size());
+        vttif.cls = TopologyClass.OTHER; // between two patterns
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size(), "the mix between patterns is no pattern");
+        vttif.cls = TopologyClass.RING;
+        loop.tick();
+        assertEquals(2, loop.decisions(NET).size());
+        assertEquals("ALL_TO_ALL -> RING", loop.decisions(NET).get(0).trigger(), "newest first");
+        assertTrue(desired.states.isEmpty(), "recommend mode pushed nothing: " + desired.states);
+    }
+
+    @Test
+    void aNetworkWithoutTrafficNowGetsNoDecisionOnItsLastReportedClass() {
+        vttif.quiet = true;
+        loop.setMode(NET, Mode.AUTOMATIC);
+        ticks(5, 1000);
+        assertTrue(loop.decisions(NET).isEmpty(), loop.decisions(NET).toString());
+        vttif.quiet = false;
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size());
+        vttif.quiet = true; // the application stops, and starts again with the same pattern: a new phase
+        ticks(6, 1000);
+        vttif.quiet = false;
+        long pushes = audit.entries.stream().filter(a -> a.action().equals("desired-state")).count();
+        loop.tick();
+        assertEquals(2, loop.decisions(NET).size());
+        assertEquals("IDLE -> ALL_TO_ALL", loop.decisions(NET).get(0).trigger());
+        assertEquals(pushes, audit.entries.stream().filter(a -> a.action().equals("desired-state")).count(),
+                "the same plan again changes no agent's state");
+    }
+
+    @Test
+    void aDecisionThatAppliedNothingGetsOneSecondLookOnceTheMatrixSettled() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        TrafficMatrix all = vttif.matrix;
+        // VTTIF already says all-to-all, but its matrix still holds only the previous pattern's (here: same-host) traffic
+        vttif.matrix = TrafficMatrix.builder().add(PlannerTest.vm(1), PlannerTest.vm(2), 1e6)
+                .add(PlannerTest.vm(2), PlannerTest.vm(1), 1e6).build();
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size());
+        assertFalse(loop.decisions(NET).get(0).applied(), loop.decisions(NET).get(0).toString());
+        vttif.matrix = all;
+        ticks(2, 1000);
+        assertEquals(1, loop.decisions(NET).size(), "not before the settle time");
+        ticks(1, 1000);
+        assertEquals(2, loop.decisions(NET).size());
+        Decision d = loop.decisions(NET).get(0);
+        assertEquals("ALL_TO_ALL (again, on the settled matrix)", d.trigger());
+        assertTrue(d.applied(), d.toString());
+        ticks(30, 1000);
+        assertEquals(2, loop.decisions(NET).size(), "one second look only");
+    }
+
+    @Test
+    void aChangeWithinTheMinimumIntervalWaitsForIt() {
+        loop.setMode(NET, Mode.RECOMMEND);
+        loop.tick();
+        vttif.cls = TopologyClass.RING;
+        clock.millis += 1000;
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size(), "1 s after the last decision: not yet");
+        clock.millis += 4000;
+        loop.tick();
+        assertEquals(2, loop.decisions(NET).size(), "5 s after: decided");
+    }
+
+    @Test
+    void anUnknownAlgorithmOrMigrationsWithoutAnExecutorAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> loop.configure(NET, new Settings(Mode.AUTOMATIC, "magic", false, 4), "api"));
+        assertTrue(e.getMessage().contains("magic"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 4), "api"));
+        assertTrue(e.getMessage().contains("migration executor"), e.getMessage());
+        assertEquals(Mode.OFF, loop.mode(NET));
+    }
+
+    @Test
+    void automaticPushesFastPathsAndRulesOnTheAgentsStarOnceAndTheAuditLogShowsWhoDidIt() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertTrue(d.appliedAt() != null && d.ackedAt() == null, "pushed, not yet acknowledged: " + d);
+        DesiredState ha = desired.states.get("ha");
+        assertTrue(ha != null, "ha got desired state: " + desired.states);
+        List<String> haLinks = ha.links().stream().map(LinkSpec::id).toList();
+        assertFalse(haLinks.contains("px") || haLinks.contains("to-px"), "the configured star is reused: " + haLinks);
+        assertFalse(haLinks.isEmpty(), "fast paths: " + d.recommendation().added());
+        for (LinkSpec l : ha.links()) {
+            assertFalse(l.flood(), "a fast path never floods: " + l);
+            assertEquals(List.of(NET), l.networks(), "a fast path carries the network it was planned for: " + l);
+        }
+        Set<String> targets = new HashSet<>();
+        desired.states.values().forEach(s -> s.rules().forEach(r -> targets.add(r.target().toString())));
+        assertTrue(targets.stream().allMatch(t -> t.startsWith("link:")), "no interface rules: " + targets);
+        assertTrue(targets.contains("link:to-px") || targets.contains("link:from-ha"), "rules on the star's links: " + targets);
+        // hb's VMs reach ha's over the fast path hb-ha (pair rules); anything else follows the tree
+        assertTrue(d.recommendation().added().contains("ha-hb"), d.toString());
+        List<ForwardingRule> hbRules = desired.states.get("hb").rules();
+        assertTrue(hbRules.contains(new ForwardingRule(NET, MacMatch.exact(PlannerTest.vm(3)),
+                MacMatch.exact(PlannerTest.vm(1)), RuleTarget.link("ha"))), hbRules.toString());
+        assertTrue(hbRules.contains(new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(PlannerTest.vm(1)),
+                RuleTarget.link("to-px"))), hbRules.toString());
+        long pushes = audit.entries.stream().filter(a -> a.action().equals("desired-state")).count();
+        assertTrue(audit.entries.stream().filter(a -> a.action().equals("desired-state"))
+                .allMatch(a -> a.actor().equals("adaptation")), audit.entries.toString());
+        assertEquals("api", audit.entries.get(0).actor());
+
+        agents.acknowledgeAll(desired);
+        ticks(60, 1000); // a steady pattern for a minute: no more decisions, no more pushes
+        assertEquals(1, loop.decisions(NET).size(), loop.decisions(NET).toString());
+        assertEquals(pushes, audit.entries.stream().filter(a -> a.action().equals("desired-state")).count());
+        assertTrue(loop.decisions(NET).get(0).ackedAt() != null, "acknowledged: " + loop.decisions(NET).get(0));
+    }
+
+    @Test
+    void hostsOnTheKernelPathGetTheirFastPathsAsKernelVxlanLinksEachOnAPortOfItsOwn() {
+        agents.kernel = true;
+        for (String h : List.of("ha", "hb", "hc")) {
+            agents.put(h, agents.hosts.get(h).vms().get(NET));
+        }
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        assertTrue(loop.decisions(NET).get(0).applied(), loop.decisions(NET).toString());
+        Map<String, Map<String, Integer>> ports = new TreeMap<>();
+        for (String h : List.of("ha", "hb", "hc")) {
+            if (desired.states.get(h) == null) {
+                continue;
+            }
+            for (LinkSpec l : desired.states.get(h).links()) {
+                assertTrue(l.isVxlan() && !l.flood(), "a kernel-path fast path: " + l);
+                int n = l.peerHost().charAt(1) - 'a' + 1;
+                assertEquals("10.0.0." + n, l.connect().host(), "to the peer's link address: " + l);
+                assertTrue(l.connect().port() >= Rollout.KERNEL_PORT_BASE, l.toString());
+                ports.computeIfAbsent(h, k -> new TreeMap<>()).put(l.peerHost(), l.connect().port());
+            }
+            Map<String, Integer> mine = ports.getOrDefault(h, Map.of());
+            assertEquals(mine.size(), new HashSet<>(mine.values()).size(), "each of a host's links on its own port: " + ports);
+        }
+        assertTrue(ports.getOrDefault("ha", Map.of()).size() >= 2, "ha got fast paths to hb and hc: " + ports);
+        ports.forEach((h, byPeer) -> byPeer.forEach((peer, port) ->
+                assertEquals(port, ports.get(peer).get(h), "both ends of " + h + "-" + peer + " on one port: " + ports)));
+        // the proxy does not take the kernel path: its links stay as they are (the configured star)
+        assertTrue(desired.states.get("px") == null || desired.states.get("px").links().stream().noneMatch(LinkSpec::isVxlan));
+    }
+
+    /** Each VM host reports {@code bytesPerSecond} of its VMs' traffic for the last half second, at the clock's time. */
+    private void report(double bytesPerSecond) {
+        for (String h : List.of("ha", "hb", "hc")) {
+            rates.onReport(h, clock.millis(), 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1),
+                    PlannerTest.vm(3), 10, (long) (bytesPerSecond / 2), false)));
+        }
+    }
+
+    @Test
+    void theRealisedGainIsTheRateAfterOverTheRateBeforeFromTheAgentsReports() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        for (int i = 0; i < 10; i++) { // 5 s of traffic before the decision: 3 hosts at 1 MB/s each
+            clock.millis += 500;
+            report(1e6);
+        }
+        loop.tick();
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertEquals(3e6, d.rateBefore(), 1, "three agents at 1 MB/s");
+        for (int i = 0; i < 8; i++) { // the application runs twice as fast on the new overlay
+            clock.millis += 500;
+            report(2e6);
+            loop.tick();
+        }
+        assertTrue(Double.isNaN(loop.decisions(NET).get(0).realisedGain()), "not measured before it settled");
+        for (int i = 0; i < 6; i++) {
+            clock.millis += 500;
+            report(2e6);
+            loop.tick();
+        }
+        d = loop.decisions(NET).get(0);
+        assertEquals(6e6, d.rateAfter(), 1, d.toString());
+        assertEquals(2.0, d.realisedGain(), 1e-9, d.toString());
+    }
+
+    @Test
+    void aDecisionOnTrafficThatJustStartedHasNoRealisedGainAndSaysWhy() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        clock.millis += 500;
+        report(1e5); // the pattern is warming up
+        loop.tick();
+        for (int i = 0; i < 14; i++) {
+            clock.millis += 500;
+            report(2e6);
+            loop.tick();
+        }
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(Double.isNaN(d.rateBefore()) && Double.isNaN(d.realisedGain()), d.toString());
+        assertTrue(d.note().contains("realised gain not measured"), d.note());
+        assertEquals(6e6, d.rateAfter(), 1, "the rate after is still measured");
+    }
+
+    @Test
+    void theMeterSumsAgentsAndCountsQuietIntervals() {
+        rates.onReport("ha", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
+                1000, false)));
+        rates.onReport("hb", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(3), PlannerTest.vm(1), 1,
+                500, false)));
+        rates.onReport("ha", 1500, 500, List.of());
+        assertEquals(1000 + 1000, rates.rate(NET, 0, 1500), 1e-9, "ha: 1000 B in 1 s; hb: 500 B in 0.5 s");
+        assertTrue(Double.isNaN(rates.rate(NET, 2000, 3000)), "no report then");
+        assertTrue(Double.isNaN(rates.rate(NetworkId.of(7), 0, 3000)), "an unknown network");
+        assertEquals(500, rates.activeSince(NET, 1500), "traffic since the first report's interval began");
+        assertEquals(-1, rates.activeSince(NET, 5000), "no traffic for more than the pause");
+        rates.onReport("ha", 6000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
+                1000, false)));
+        assertEquals(5500, rates.activeSince(NET, 6000), "after a pause, new traffic");
+    }
+
+    @Test
+    void rollbackRestoresTheOverlayBeforeTheDecision() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        assertFalse(desired.states.get("ha").links().isEmpty());
+        Decision rolled = loop.rollback(NET, "api");
+        assertTrue(rolled.rolledBackAt() != null);
+        for (DesiredState s : desired.states.values()) {
+            assertTrue(s.links().isEmpty() && s.rules().isEmpty(), "back to the agents' own star: " + s);
+        }
+        assertTrue(audit.entries.stream().anyMatch(a -> a.action().equals("rollback") && a.actor().equals("api")));
+        assertThrows(IllegalStateException.class, () -> loop.rollback(NET, "api"), "nothing left to roll back");
+    }
+
+    @Test
+    void aPersonAppliesTheRecommendationInRecommendModeAndRollsItBack() {
+        loop.configure(NET, new Settings(Mode.RECOMMEND, "greedy", false, 0), "api");
+        loop.tick();
+        assertFalse(loop.decisions(NET).get(0).applied(), "recommend mode records only");
+        assertTrue(desired.states.isEmpty(), "nothing pushed");
+        Decision d = loop.apply(NET, "ui:alice");
+        assertTrue(d.applied(), d.note());
+        assertEquals("applied by ui:alice", d.trigger());
+        assertEquals(d, loop.decisions(NET).get(0), "recorded as the newest decision");
+        assertFalse(desired.states.get("ha").links().isEmpty(), "its links pushed");
+        assertTrue(audit.entries.stream().anyMatch(a -> a.action().equals("apply") && a.actor().equals("ui:alice")));
+        ticks(3, 1000);
+        assertEquals(2, loop.decisions(NET).size(), "the loop does not decide again on the same class");
+        assertThrows(IllegalStateException.class, () -> loop.apply(NET, "ui:alice"),
+                "the overlay already has the recommended links: nothing to apply");
+        Decision rolled = loop.rollback(NET, "ui:alice");
+        assertEquals(d.id(), rolled.id());
+        desired.states.values().forEach(st -> assertTrue(st.links().isEmpty(), "back to the star: " + st));
+    }
+
+    @Test
+    void aVmThatMovedGetsItsRulesRewrittenOnTheSameOverlay() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        loop.tick();
+        MacAddress moved = PlannerTest.vm(1);
+        ForwardingRule toHa = new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(moved), RuleTarget.link("to-px"));
+        assertTrue(desired.states.get("hc").rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(moved))
+                && !r.src().equals(MacMatch.ANY) == false), desired.states.get("hc").rules().toString());
+        agents.put("ha", List.of(PlannerTest.vm(2)));
+        agents.put("hb", List.of(PlannerTest.vm(3), PlannerTest.vm(4), moved));
+        agents.put("hc", List.of(PlannerTest.vm(5))); // vm6 is idle: its agent no longer reports it
+        vttif.matrix = TrafficMatrix.empty(); // the application paused: the routes are kept for the traffic planned for
+        ticks(1, 500);
+        assertTrue(desired.states.values().stream().flatMap(st -> st.rules().stream()).anyMatch(r ->
+                !r.src().equals(MacMatch.ANY) && r.dst().equals(MacMatch.exact(moved))),
+                "its pairs keep routes off the tree, for the traffic the plan was made for: " + desired.states);
+        assertTrue(desired.states.get("ha").rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(PlannerTest.vm(6)))),
+                "the idle vm6 keeps its rules where it was last seen: " + desired.states.get("ha"));
+        List<ForwardingRule> onHa = desired.states.get("ha").rules();
+        assertTrue(onHa.stream().anyMatch(r -> r.src().equals(MacMatch.ANY) && r.dst().equals(MacMatch.exact(moved))
+                && !r.target().equals(RuleTarget.link("to-px")) || r.equals(toHa)), "ha now sends it away: " + onHa);
+        assertFalse(desired.states.get("hb").rules().stream().anyMatch(r -> r.src().equals(MacMatch.ANY)
+                && r.dst().equals(MacMatch.exact(moved))), "hb delivers it locally (no rule): " + desired.states.get("hb"));
+        assertTrue(audit.entries.stream().anyMatch(a -> a.detail().contains("VM moved")), audit.entries.toString());
+        assertEquals(1, loop.decisions(NET).size(), "following a VM is not a new decision");
+    }
+
+    /** A ring of six VMs (1-3-5-2-4-6-1) whose neighbours all sit on different hosts. */
+    private void splitRing() {
+        TrafficMatrix.Builder m = TrafficMatrix.builder();
+        int[] ring = {1, 3, 5, 2, 4, 6};
+        for (int i = 0; i < 6; i++) {
+            m.add(PlannerTest.vm(ring[i]), PlannerTest.vm(ring[(i + 1) % 6]), 5e6);
+            m.add(PlannerTest.vm(ring[(i + 1) % 6]), PlannerTest.vm(ring[i]), 5e6);
+        }
+        vttif.matrix = m.build();
+        vttif.cls = TopologyClass.RING;
+    }
+
+    /** Links cost more than they gain here, moves do not: greedy plans to move VMs. */
+    private AdaptationLoop movingLoop() {
+        return newLoop(LoopRecords.NONE, new Planner.Settings(3, 100e6, 0.0005,
+                io.vnet.vadapt.CostModel.defaults().withLinkCost(100)));
+    }
+
+    @Test
+    void migrationsRunBeforeTheRulesThatAssumeThem() {
+        Mover mover = new Mover();
+        executor = mover;
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 10), "api");
+        loop.tick();
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertFalse(mover.calls.isEmpty(), d.toString());
+        assertEquals(mover.calls.size(), d.migrated().size(), d.toString());
+        assertEquals(mover.calls.size(), audit.entries.stream().filter(a -> a.action().equals("migrate")).count());
+        for (String mv : d.migrated()) {
+            MacAddress vm = MacAddress.parse(mv.substring(0, mv.indexOf("->")));
+            String host = mv.substring(mv.indexOf("->") + 2);
+            assertTrue(agents.hosts.get(host).vms().get(NET).contains(vm), mv);
+            // the rules pushed after the move send the VM's traffic to its new host
+            for (DesiredState s : desired.states.values()) {
+                assertFalse(s.hostId().equals(host) && s.rules().stream().anyMatch(r -> r.src().equals(MacMatch.ANY)
+                        && r.dst().equals(MacMatch.exact(vm))), "its new host delivers it locally: " + s);
+            }
+        }
+        for (String h : List.of("ha", "hb", "hc")) {
+            assertTrue(agents.hosts.get(h).vms().get(NET).size() <= 3, "host capacity 3 respected: " + agents.hosts);
+        }
+    }
+
+    @Test
+    void aRefusedMigrationIsRecordedLeavesTheDesiredStateAloneAndIsNotRetried() {
+        List<String> calls = new ArrayList<>();
+        executor = new MigrationExecutor() {
+            @Override
+            public String describe() {
+                return "refusing mover";
+            }
+
+            @Override
+            public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) throws Exception {
+                calls.add(vm + " " + fromHost + "->" + toHost);
+                throw new Exception("Migration refused: host has no capacity (errorcode 530)");
+            }
+        };
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 10), "api");
+        loop.tick();
+        assertEquals(1, calls.size(), "the first refusal stops the decision's migrations: " + calls);
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.migrated().isEmpty(), d.toString());
+        assertTrue(d.note().contains("failed") && d.note().contains("errorcode 530"), d.note());
+        assertEquals(1, audit.entries.stream().filter(a -> a.action().equals("migrate-failed")).count(), audit.entries.toString());
+        for (DesiredState st : desired.states.values()) {
+            for (String mv : calls) {
+                MacAddress vm = MacAddress.parse(mv.substring(0, mv.indexOf(' ')));
+                String to = mv.substring(mv.indexOf("->") + 2);
+                assertFalse(st.hostId().equals(to) && st.rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(vm))
+                        && r.target().kind() == io.vnet.api.RuleTarget.Kind.INTERFACE),
+                        "no host was told the VM is local where it never arrived: " + st);
+            }
+        }
+        // the pattern changes and changes back: new decisions, but no migration is tried for an hour
+        for (TopologyClass c : List.of(TopologyClass.ALL_TO_ALL, TopologyClass.RING)) {
+            vttif.cls = c;
+            for (int i = 0; i < 6; i++) {
+                clock.millis += 1000;
+                loop.tick();
+            }
+        }
+        assertEquals(3, loop.decisions(NET).size(), loop.decisions(NET).toString());
+        assertEquals(1, calls.size(), "not retried: " + calls);
+    }
+
+    @Test
+    void aPlanThatNeedsMoreMigrationsThanTheHourlyCapMovesNothing() {
+        Mover mover = new Mover();
+        executor = mover;
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 2), "api");
+        loop.tick();
+        assertTrue(mover.calls.isEmpty(), "over the cap of 2: planned again without migrations: " + mover.calls);
+        assertFalse(loop.decisions(NET).get(0).applied(), loop.decisions(NET).get(0).toString());
+    }
+
+    @Test
+    void settingsAndDecisionsSurviveARestartAndRollbackStillWorks() {
+        Map<NetworkId, Settings> settings = new HashMap<>();
+        List<LoopRecords.Stored> stored = new ArrayList<>();
+        LoopRecords memory = new LoopRecords() {
+            @Override
+            public void settings(NetworkId network, Settings s) {
+                settings.put(network, s);
+            }
+
+            @Override
+            public void decision(NetworkId network, Stored d) {
+                stored.removeIf(x -> x.decision().id() == d.decision().id());
+                stored.add(0, d);
+            }
+
+            @Override
+            public Map<NetworkId, Settings> loadSettings() {
+                return settings;
+            }
+
+            @Override
+            public List<Stored> loadDecisions(NetworkId network, int limit) {
+                List<Stored> l = new ArrayList<>(stored);
+                l.sort((a, b) -> Long.compare(b.decision().id(), a.decision().id()));
+                return l;
+            }
+        };
+        AdaptationLoop first = newLoop(memory, Planner.Settings.defaults());
+        first.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        first.tick();
+        // the store's JSON round trip of the overlays
+        LoopRecords.Stored s0 = stored.get(0);
+        assertEquals(s0.after(), StoreLoopRecords.overlay(StoreLoopRecords.overlay(s0.after())));
+        AdaptationLoop second = newLoop(memory, Planner.Settings.defaults());
+        assertEquals(Mode.AUTOMATIC, second.mode(NET));
+        assertEquals(1, second.decisions(NET).size());
+        second.rollback(NET, "api");
+        for (DesiredState s : desired.states.values()) {
+            assertTrue(s.links().isEmpty() && s.rules().isEmpty(), "the restarted manager rolled back: " + s);
+        }
+    }
+}
