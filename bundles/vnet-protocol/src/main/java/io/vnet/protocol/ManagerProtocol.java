@@ -15,39 +15,53 @@ import java.util.List;
 
 /**
  * The channel between agents and the manager: a TCP stream of JSON messages, each prefixed by
- * its length (u32, big-endian). A message is an object with a {@code type}:
+ * its length (u32, big-endian). A message is an object with a {@code type}; each type is a record
+ * of {@link io.vnet.protocol.messages} that writes and reads it (the list below is checked
+ * against them by a test):
  * <ul>
- * <li>agent → manager {@value #HELLO}: {@code hostId, role, linkAddress, networks[], macs[{vni,mac}],
- * macsOmitted, generation} (the generation of the desired state the agent applies now), and {@code
- * kernelPath: true} where its VXLAN links take the kernel path (the manager may then render its
- * fast paths as VXLAN links, each on a UDP port of its own);
- * {@code macs[]} lists at most {@value #MAX_MACS_PER_NETWORK} addresses per network and {@value
- * #MAX_MACS} in all, {@code macsOmitted} says how many more there were;</li>
- * <li>manager → agent {@value #STATE}: {@code generation, links[], rules[]}: the whole managed
- * part of the agent's state; the agent reconciles to it and answers {@value #ACK}
- * {@code generation, ok, errors[]}; applying the same generation twice changes nothing;</li>
- * <li>agent → manager {@value #REPORT} every interval: {@code seq, intervalMs,
- * pairs[{vni,src,dst,frames,bytes,sameHost}]} (counts during the interval; at most {@value
- * #MAX_REPORT_PAIRS}, the largest by bytes), {@code rest[{vni,pairs,frames,bytes}]} (per
- * network, the traffic of the interval not named in {@code pairs}: the smaller pairs, how many
- * in {@code pairs}, and the frames the agent's bounded counters could count for no pair),
- * {@code refusedPairs} (an estimate of the pairs those counters refused in the interval) and the
- * local {@code macs[]} (bounded as in hello), {@code macsOmitted}, {@code networks[]} and
- * {@code vms[]};</li>
- * <li>agent → manager {@value #VMS} at once when the VMs libvirt runs on the host change:
- * {@code networks[], macs[], vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also
- * carried by hello and every report, so a lost message is repaired).</li>
- * <li>manager → agent {@value #OWNERS} after hello and whenever it changes: {@code
- * networks[{vni, owners[{mac, host}]}], omitted}: for every network the agent carries, which
- * host each registered VM's address is on (at most {@value #MAX_OWNERS_PER_NETWORK} per network
- * and {@value #MAX_OWNERS} in all; {@code omitted} counts the rest); it replaces the earlier one
- * (see {@link OwnersMessage}).</li>
- * <li>manager → agent {@value #REVOKED} after the hello and whenever the manager's deny list
- * changes: {@code fingerprints[]}, the SHA-256 fingerprints of the revoked certificates (at most
- * {@link Revocations#MAX_ENTRIES}); the agent's links refuse and close them besides its own
- * file's ({@link Revocations#push}).</li>
+ * <li>agent → manager {@value #HELLO} ({@link io.vnet.protocol.messages.Hello}), first on a
+ * connection: {@code protocol} (the version of this protocol it speaks, {@value
+ * io.vnet.protocol.messages.Hello#PROTOCOL} now; absent: an agent from before versions), {@code
+ * software} (its version), {@code hostId, role} (host or proxy), {@code linkAddress} (where its
+ * links listen), {@code generation} (of the desired state it applies now), {@code kernelPath:
+ * true} where its VXLAN links take the kernel path (the manager may then render its fast paths as
+ * VXLAN links, each on a UDP port of its own), without TLS {@code insecure: true} and its
+ * enrolment {@code token}, and its inventory: {@code networks[], macs[{vni,mac}], macsOmitted,
+ * vms[]} (as in {@value #VMS}); {@code macs[]} lists at most {@value #MAX_MACS_PER_NETWORK}
+ * addresses per network and {@value #MAX_MACS} in all, {@code macsOmitted} says how many more
+ * there were;</li>
+ * <li>manager → agent {@value #STATE} ({@link io.vnet.protocol.messages.StateMessage}): {@code
+ * generation, links[], rules[]}: the whole managed part of the agent's state; the agent
+ * reconciles to it (each valid entry; the others are errors) and answers {@value #ACK};
+ * applying the same generation twice changes nothing;</li>
+ * <li>agent → manager {@value #ACK} ({@link io.vnet.protocol.messages.Ack}): {@code hostId,
+ * generation, ok, errors[]};</li>
+ * <li>agent → manager {@value #REPORT} ({@link io.vnet.protocol.messages.Report}) every interval:
+ * {@code hostId, seq, intervalMs, pairs[{vni,src,dst,frames,bytes,sameHost}]} (counts during the
+ * interval; at most {@value #MAX_REPORT_PAIRS}, the largest by bytes), {@code
+ * rest[{vni,pairs,frames,bytes}]} (per network, the traffic of the interval not named in {@code
+ * pairs}: the smaller pairs, how many in {@code pairs}, and the frames the agent's bounded
+ * counters could count for no pair), {@code refusedPairs} (an estimate of the pairs those
+ * counters refused in the interval), the inventory ({@code networks[], macs[], macsOmitted,
+ * vms[]}, bounded as in hello) and {@code links[{id, peer, transport, up, rttMicros,
+ * minRttMicros, outBitsPerSecond, inBitsPerSecond, vnis}]} (each link as measured);</li>
+ * <li>agent → manager {@value #VMS} ({@link io.vnet.protocol.messages.VmsUpdate}) at once when the
+ * host's networks or the VMs libvirt runs on it change: {@code hostId, networks[], macs[],
+ * macsOmitted, vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also carried by hello
+ * and every report, so a lost message is repaired);</li>
+ * <li>manager → agent {@value #OWNERS} ({@link OwnersMessage}) after hello and whenever it
+ * changes: {@code networks[{vni, owners[{mac, host}]}], omitted}: for every network the agent
+ * carries, which host each registered VM's address is on (at most {@value
+ * #MAX_OWNERS_PER_NETWORK} per network and {@value #MAX_OWNERS} in all; {@code omitted} counts
+ * the rest); it replaces the earlier one;</li>
+ * <li>manager → agent {@value #REVOKED} ({@link io.vnet.protocol.messages.Revoked}) after the
+ * hello and whenever the manager's deny list changes: {@code fingerprints[]}, the SHA-256
+ * fingerprints of the revoked certificates (at most {@link Revocations#MAX_ENTRIES}); the
+ * agent's links refuse and close them besides its own file's ({@link Revocations#push}).</li>
  * </ul>
- * TLS slots in as the first handler of the pipeline; nothing else changes.
+ * A reader refuses what its receiver cannot act on (a bad network or address: the connection is
+ * closed) and skips and counts list entries it can do without. TLS slots in as the first handler
+ * of the pipeline; nothing else changes.
  */
 public final class ManagerProtocol {
     public static final String HELLO = "hello";

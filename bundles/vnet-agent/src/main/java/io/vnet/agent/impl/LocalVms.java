@@ -9,6 +9,7 @@ import io.vnet.libvirt.DomainInfo;
 import io.vnet.libvirt.Nic;
 import io.vnet.libvirt.watch.DomainListener;
 import io.vnet.protocol.Json;
+import io.vnet.protocol.messages.Inventory;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,17 +214,22 @@ final class LocalVms implements DomainListener {
 
     /** The protocol's {@code vms} array: [{uuid, name, source, nics: [{vni, mac, tap, bridge}]}]. */
     ArrayNode json() {
-        ArrayNode a = Json.array();
+        ObjectNode m = Json.object();
+        new Inventory(null, null, 0, registered(), List.of()).write(m);
+        return (ArrayNode) m.get("vms");
+    }
+
+    /** The VMs running here by name, as the agent registers them with the manager. */
+    List<Inventory.RegisteredVm> registered() {
+        List<Inventory.RegisteredVm> out = new java.util.ArrayList<>();
         for (Vm v : vms()) {
-            ObjectNode o = a.addObject().put("uuid", v.uuid()).put("name", v.name()).put("source", v.source());
-            ArrayNode nics = o.putArray("nics");
+            List<Inventory.RegisteredVm.Nic> nics = new java.util.ArrayList<>();
             for (VmNic n : v.nics()) {
-                ObjectNode j = nics.addObject().put("vni", n.network().vni()).put("mac", n.mac().toString());
-                j.put("tap", n.tap());
-                j.put("bridge", n.bridge());
+                nics.add(new Inventory.RegisteredVm.Nic(n.network(), n.mac(), n.tap(), n.bridge()));
             }
+            out.add(new Inventory.RegisteredVm(v.uuid(), v.name(), v.source(), nics));
         }
-        return a;
+        return List.copyOf(out);
     }
 
     private static String describe(List<VmNic> nics) {

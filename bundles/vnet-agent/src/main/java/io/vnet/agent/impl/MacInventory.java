@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.protocol.ManagerProtocol;
+import io.vnet.protocol.messages.Inventory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -48,20 +49,37 @@ final class MacInventory {
 
     static int write(ObjectNode message, Map<NetworkId, ? extends Collection<MacAddress>> registered,
                      Map<NetworkId, ? extends Collection<MacAddress>> learned, int perNetwork, int total) {
+        Listed l = list(registered, learned, perNetwork, total);
+        ArrayNode macs = message.putArray("macs");
+        l.macs().forEach(v -> macs.addObject().put("vni", v.network().vni()).put("mac", v.mac().toString()));
+        message.put("macsOmitted", l.omitted());
+        return l.omitted();
+    }
+
+    /** The addresses listed, in order, and how many were left out. */
+    record Listed(List<Inventory.VmAddress> macs, int omitted) {
+    }
+
+    static Listed list(Map<NetworkId, ? extends Collection<MacAddress>> registered,
+                       Map<NetworkId, ? extends Collection<MacAddress>> learned) {
+        return list(registered, learned, ManagerProtocol.MAX_MACS_PER_NETWORK, ManagerProtocol.MAX_MACS);
+    }
+
+    static Listed list(Map<NetworkId, ? extends Collection<MacAddress>> registered,
+                       Map<NetworkId, ? extends Collection<MacAddress>> learned, int perNetwork, int total) {
         Map<NetworkId, List<MacAddress>> all = candidates(registered, learned);
         Map<NetworkId, Integer> quota = quotas(all, perNetwork, total);
-        ArrayNode macs = message.putArray("macs");
+        List<Inventory.VmAddress> macs = new ArrayList<>();
         int omitted = 0;
         for (Map.Entry<NetworkId, List<MacAddress>> e : all.entrySet()) {
             int keep = quota.get(e.getKey());
             List<MacAddress> list = e.getValue();
             for (int i = 0; i < keep; i++) {
-                macs.addObject().put("vni", e.getKey().vni()).put("mac", list.get(i).toString());
+                macs.add(new Inventory.VmAddress(e.getKey(), list.get(i)));
             }
             omitted += list.size() - keep;
         }
-        message.put("macsOmitted", omitted);
-        return omitted;
+        return new Listed(List.copyOf(macs), omitted);
     }
 
     /** Per network: the registered addresses in order, then the learned ones not registered. */

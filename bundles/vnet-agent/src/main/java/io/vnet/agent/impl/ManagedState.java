@@ -1,6 +1,7 @@
 package io.vnet.agent.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.protocol.messages.StateMessage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.protocol.Json;
 import io.vnet.api.ForwardingRule;
@@ -68,45 +69,41 @@ final class ManagedState {
      * returns the errors (an empty list when all of it applied).
      */
     synchronized List<String> apply(JsonNode state, boolean save) {
-        long gen = state.path("generation").asLong(-1);
+        return apply(StateMessage.readLenient(state), save);
+    }
+
+    /** Applies a desired state document as read ({@link StateMessage#readLenient}); returns the errors. */
+    synchronized List<String> apply(StateMessage.Lenient state, boolean save) {
+        long gen = state.generation();
         List<String> errors = new ArrayList<>();
         if (gen == generation) {
             return errors;
         }
         Map<String, LinkSpec> wantLinks = new LinkedHashMap<>();
-        JsonNode ls = state.path("links");
-        JsonNode rs = state.path("rules");
-        try {
-            Json.requireArray(ls, "links");
-            Json.requireArray(rs, "rules");
-        } catch (IllegalArgumentException e) {
-            errors.add(e.getMessage()); // the document is refused whole; its generation is taken, as with other errors
+        if (state.refused()) {
+            errors.addAll(state.errors()); // the document is refused whole; its generation is taken, as with other errors
             generation = gen;
             return errors;
         }
-        for (int i = 0; i < ls.size(); i++) {
-            try {
-                LinkSpec l = Json.link(ls.get(i), "links[" + i + "]");
-                if (staticLinks.contains(l.id())) {
-                    errors.add("links[" + i + "]: link " + l.id() + " is in the agent's configuration file");
-                } else {
-                    wantLinks.put(l.id(), l);
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add(e.getMessage());
+        for (StateMessage.Entry<LinkSpec> e : state.links()) {
+            LinkSpec l = e.value();
+            if (l == null) {
+                errors.add(e.error());
+            } else if (staticLinks.contains(l.id())) {
+                errors.add("links[" + e.index() + "]: link " + l.id() + " is in the agent's configuration file");
+            } else {
+                wantLinks.put(l.id(), l);
             }
         }
         Map<ForwardingRule.Key, ForwardingRule> wantRules = new LinkedHashMap<>();
-        for (int i = 0; i < rs.size(); i++) {
-            try {
-                ForwardingRule r = Json.rule(rs.get(i), "rules[" + i + "]");
-                if (staticRules.contains(r.key())) {
-                    errors.add("rules[" + i + "]: a rule for " + r.key() + " is in the agent's configuration file");
-                } else {
-                    wantRules.put(r.key(), r);
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add(e.getMessage());
+        for (StateMessage.Entry<ForwardingRule> e : state.rules()) {
+            ForwardingRule r = e.value();
+            if (r == null) {
+                errors.add(e.error());
+            } else if (staticRules.contains(r.key())) {
+                errors.add("rules[" + e.index() + "]: a rule for " + r.key() + " is in the agent's configuration file");
+            } else {
+                wantRules.put(r.key(), r);
             }
         }
         // rules no longer wanted (or changed) go first, then links, so nothing points nowhere

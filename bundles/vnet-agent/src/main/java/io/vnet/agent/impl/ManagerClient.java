@@ -17,6 +17,14 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
+import io.vnet.protocol.messages.Ack;
+import io.vnet.protocol.messages.Hello;
+import io.vnet.protocol.messages.Inventory;
+import io.vnet.protocol.messages.ManagerMessage;
+import io.vnet.protocol.messages.Report;
+import io.vnet.protocol.messages.Revoked;
+import io.vnet.protocol.messages.StateMessage;
+import io.vnet.protocol.messages.VmsUpdate;
 import io.vnet.api.Endpoint;
 import io.vnet.dataplane.DataPlane;
 import io.vnet.dataplane.TrafficGrowth;
@@ -109,23 +117,19 @@ final class ManagerClient implements AutoCloseable {
         if (ch == null || !ch.isActive()) {
             return; // the next hello carries them
         }
-        ObjectNode m = Json.object().put("type", ManagerProtocol.VMS).put("hostId", hostId);
-        inventory(m);
-        ch.writeAndFlush(m);
+        ch.writeAndFlush(new VmsUpdate(hostId, inventory()).toJson());
     }
 
     /**
      * networks[], macs[] (bounded, see {@link MacInventory}), macsOmitted and vms[] (the latter only
      * when libvirt is followed).
      */
-    private void inventory(ObjectNode m) {
-        ArrayNode nets = m.putArray("networks");
-        dp.networks().forEach(n -> nets.add(n.vni()));
+    private Inventory inventory() {
         LocalVms vms = localVms;
-        MacInventory.write(m, vms != null ? vms.macs() : Map.of(), ownAddresses.withoutOwn(dp.localMacs()));
-        if (vms != null) {
-            m.set("vms", vms.json());
-        }
+        MacInventory.Listed macs = MacInventory.list(vms != null ? vms.macs() : Map.of(),
+                ownAddresses.withoutOwn(dp.localMacs()));
+        return new Inventory(dp.networks().stream().map(n -> io.vnet.api.NetworkId.of(n.vni())).toList(), macs.macs(), macs.omitted(),
+                vms != null ? vms.registered() : null, List.of());
     }
 
     void start() {
@@ -170,36 +174,31 @@ final class ManagerClient implements AutoCloseable {
 
     /** The hello this agent says on connecting; bounded (see {@link MacInventory}), so it always fits. */
     ObjectNode hello() {
-        ObjectNode h = Json.object().put("type", ManagerProtocol.HELLO).put("hostId", hostId).put("role", role)
-                .put("generation", state.generation());
-        if (linkAddress != null) {
-            h.put("linkAddress", linkAddress.toString());
-        }
-        if (dp.kernelPath()) {
-            h.put("kernelPath", true); // its VXLAN links may be fast paths in the kernel
-        }
-        if (tls == null) {
-            h.put("insecure", true).put("token", enrolmentToken);
-        }
-        inventory(h);
-        return h;
+        // kernelPath: its VXLAN links may be fast paths in the kernel; without TLS the enrolment token says who it is
+        return new Hello(Hello.PROTOCOL, SOFTWARE, hostId, role, state.generation(),
+                linkAddress != null ? linkAddress.toString() : null, dp.kernelPath(), tls == null,
+                tls == null ? enrolmentToken : null, inventory()).toJson();
+    }
+
+    /** This agent's version, as its bundle says it (null outside OSGi). */
+    private static final String SOFTWARE = software();
+
+    private static String software() {
+        org.osgi.framework.Bundle b = org.osgi.framework.FrameworkUtil.getBundle(ManagerClient.class);
+        return b == null ? null : b.getVersion().toString();
     }
 
     /** Each link's measured round trip and the rates it carried since the last report. */
-    private ArrayNode links() {
-        ArrayNode a = Json.array();
+    private List<Report.LinkReport> links() {
+        List<Report.LinkReport> a = new java.util.ArrayList<>();
         Map<String, long[]> now = new HashMap<>();
         for (io.vnet.api.LinkPath p : dp.linkPaths()) {
             long[] last = lastLinkBytes.get(p.id());
             long out = last == null ? 0 : Math.max(0, p.bytesOut() - last[0]);
             long in = last == null ? 0 : Math.max(0, p.bytesIn() - last[1]);
             now.put(p.id(), new long[] {p.bytesOut(), p.bytesIn()});
-            a.addObject().put("id", p.id()).put("peer", p.peerHost()).put("transport", p.transport()).put("up", p.up())
-                    .put("rttMicros", p.rttMicros()).put("minRttMicros", p.minRttMicros())
-                    .put("outBitsPerSecond", out * 8000 / Math.max(1, intervalMs))
-                    .put("inBitsPerSecond", in * 8000 / Math.max(1, intervalMs));
-            ArrayNode vnis = ((ObjectNode) a.get(a.size() - 1)).putArray("vnis");
-            p.networks().forEach(n -> vnis.add(n.vni()));
+            a.add(new Report.LinkReport(p.id(), p.peerHost(), p.transport(), p.up(), p.rttMicros(), p.minRttMicros(),
+                    out * 8000 / Math.max(1, intervalMs), in * 8000 / Math.max(1, intervalMs), List.copyOf(p.networks())));
         }
         lastLinkBytes.clear();
         lastLinkBytes.putAll(now);
@@ -226,12 +225,9 @@ final class ManagerClient implements AutoCloseable {
 
     /** The report of one interval's {@code growth}: bounded (see {@link ReportTraffic}, {@link MacInventory}). */
     ObjectNode report(TrafficGrowth growth) {
-        ObjectNode r = Json.object().put("type", ManagerProtocol.REPORT).put("hostId", hostId)
-                .put("seq", ++seq).put("intervalMs", intervalMs);
-        ReportTraffic.write(r, growth);
-        inventory(r);
-        r.set("links", links());
-        return r;
+        ReportTraffic.Counted c = ReportTraffic.of(growth);
+        return new Report(hostId, ++seq, intervalMs, c.pairs(), c.rest(), c.refusedPairs(), 0, inventory(), links())
+                .toJson();
     }
 
     /**
@@ -239,22 +235,19 @@ final class ManagerClient implements AutoCloseable {
      * are handed to the data plane (which refuses and counts what is not a fingerprint); a list
      * that is not an array of strings changes nothing.
      */
+    /** The {@code fingerprints} of a revoked message ({@link Revoked#read}). */
     void revoked(JsonNode fingerprints) {
-        if (!fingerprints.isArray()) {
-            LOG.log(Level.WARNING, "manager sent a revoked list that is not an array; ignored");
+        ObjectNode m = Json.object();
+        m.set("fingerprints", fingerprints);
+        revoked(Revoked.read(m));
+    }
+
+    void revoked(Revoked list) {
+        if (!list.valid()) {
+            LOG.log(Level.WARNING, "manager sent a revoked list that is not an array of strings; ignored");
             return;
         }
-        List<String> out = new java.util.ArrayList<>();
-        for (JsonNode f : fingerprints) {
-            if (!f.isTextual()) {
-                LOG.log(Level.WARNING, "manager sent a revoked list with a non-text entry; ignored");
-                return;
-            }
-            if (out.size() <= io.vnet.protocol.Revocations.MAX_ENTRIES) {
-                out.add(f.asText());
-            }
-        }
-        dp.revokeCertificates(out);
+        dp.revokeCertificates(list.fingerprints());
     }
 
     private final class Handler extends SimpleChannelInboundHandler<JsonNode> {
@@ -317,26 +310,23 @@ final class ManagerClient implements AutoCloseable {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
-            if (ManagerProtocol.STATE.equals(msg.path("type").asText())) {
-                long gen = msg.path("generation").asLong(-1);
-                List<String> errors = state.apply(msg, true);
-                ObjectNode ack = Json.object().put("type", ManagerProtocol.ACK).put("hostId", hostId)
-                        .put("generation", gen).put("ok", errors.isEmpty());
-                ArrayNode e = ack.putArray("errors");
-                errors.forEach(e::add);
-                ctx.writeAndFlush(ack);
+        protected void channelRead0(ChannelHandlerContext ctx, JsonNode json) {
+            ManagerMessage msg = ManagerMessage.read(json);
+            if (msg instanceof StateMessage.Lenient desired) {
+                long gen = desired.generation();
+                List<String> errors = state.apply(desired, true);
+                ctx.writeAndFlush(new Ack(hostId, gen, errors.isEmpty(), errors).toJson());
                 LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "applied desired state generation " + gen
                         + (errors.isEmpty() ? "" : " with errors " + errors));
-            } else if (ManagerProtocol.OWNERS.equals(msg.path("type").asText())) {
+            } else if (msg instanceof ManagerMessage.Owners owners) {
                 MacOwnership o = ownership;
                 if (o != null) {
-                    o.fromManager(msg);
+                    o.fromManager(owners.message());
                 }
-            } else if (ManagerProtocol.REVOKED.equals(msg.path("type").asText())) {
-                revoked(msg.path("fingerprints"));
+            } else if (msg instanceof Revoked list) {
+                revoked(list);
             } else {
-                LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.path("type").asText() + "'");
+                LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.type() + "'");
             }
         }
 

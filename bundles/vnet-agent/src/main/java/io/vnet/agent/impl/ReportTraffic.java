@@ -6,6 +6,8 @@ import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.dataplane.TrafficGrowth;
 import io.vnet.protocol.ManagerProtocol;
+import io.vnet.protocol.messages.Inventory;
+import io.vnet.protocol.messages.Report;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,32 +42,51 @@ final class ReportTraffic {
     }
 
     static void write(ObjectNode report, TrafficGrowth growth, int maxPairs) {
+        Counted c = of(growth, maxPairs);
+        ObjectNode j = new Report("", 0, null, c.pairs(), c.rest(), c.refusedPairs(), 0, Inventory.NONE, null).toJson();
+        report.set("pairs", j.get("pairs"));
+        report.set("rest", j.get("rest"));
+        report.put("refusedPairs", c.refusedPairs());
+    }
+
+    /** What a report says of an interval's traffic: its largest pairs, the rest per network, and the refused estimate. */
+    record Counted(List<PairCount> pairs, List<Report.Unpaired> rest, long refusedPairs) {
+    }
+
+    static Counted of(TrafficGrowth growth) {
+        return of(growth, ManagerProtocol.MAX_REPORT_PAIRS);
+    }
+
+    static Counted of(TrafficGrowth growth, int maxPairs) {
         List<PairCount> byBytes = new ArrayList<>(growth.pairs());
         byBytes.sort(LARGEST_FIRST);
-        ArrayNode pairs = report.putArray("pairs");
+        List<PairCount> pairs = new ArrayList<>();
         Map<NetworkId, long[]> rest = new TreeMap<>(); // pairs, frames, bytes
         for (int i = 0; i < byBytes.size(); i++) {
             PairCount p = byBytes.get(i);
             if (i < maxPairs) {
-                pairs.addObject().put("vni", p.network().vni()).put("src", p.src().toString())
-                        .put("dst", p.dst().toString()).put("frames", p.frames()).put("bytes", p.bytes())
-                        .put("sameHost", p.sameHost());
+                pairs.add(p);
             } else {
                 long[] r = rest.computeIfAbsent(p.network(), n -> new long[3]);
                 r[0]++;
-                r[1] += p.frames();
-                r[2] += p.bytes();
+                r[1] = saturated(r[1], p.frames());
+                r[2] = saturated(r[2], p.bytes());
             }
         }
         for (TrafficGrowth.Overflow o : growth.overflow()) {
             if (o.frames() > 0 || o.bytes() > 0) {
                 long[] r = rest.computeIfAbsent(o.network(), n -> new long[3]);
-                r[1] += o.frames();
-                r[2] += o.bytes();
+                r[1] = saturated(r[1], o.frames());
+                r[2] = saturated(r[2], o.bytes());
             }
         }
-        ArrayNode a = report.putArray("rest");
-        rest.forEach((n, r) -> a.addObject().put("vni", n.vni()).put("pairs", r[0]).put("frames", r[1]).put("bytes", r[2]));
-        report.put("refusedPairs", growth.refusedPairs());
+        List<Report.Unpaired> out = new ArrayList<>();
+        rest.forEach((n, r) -> out.add(new Report.Unpaired(n, r[0], r[1], r[2])));
+        return new Counted(List.copyOf(pairs), List.copyOf(out), growth.refusedPairs());
+    }
+
+    private static long saturated(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

@@ -2,6 +2,11 @@ package io.vnet.manager.agents;
 
 import io.vnet.manager.Recorder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.protocol.messages.Ack;
+import io.vnet.protocol.messages.Hello;
+import io.vnet.protocol.messages.Inventory;
+import io.vnet.protocol.messages.Report;
+import io.vnet.protocol.messages.StateMessage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.vnet.protocol.Json;
@@ -64,9 +69,9 @@ final class AgentSessions implements AgentRegistry {
         this.scope = scope;
     }
 
-    /** An agent said hello on {@code ch}; returns its desired state to push, if any. */
+    /** An agent said hello on {@code ch} (its JSON, read here); returns its desired state to push, if any. */
     Optional<DesiredState> hello(Channel ch, JsonNode hello) {
-        return hello(ch, hello, null);
+        return hello(ch, Hello.read(hello), null);
     }
 
     /**
@@ -75,14 +80,20 @@ final class AgentSessions implements AgentRegistry {
      * its tenant's ({@link ProxyScope}).
      */
     Optional<DesiredState> hello(Channel ch, JsonNode hello, io.vnet.protocol.CertIdentity identity) {
-        String hostId = hello.path("hostId").asText();
-        // everything the hello says is checked before the session changes: a bad hello changes nothing
-        String role = hello.path("role").asText("host");
-        String linkAddress = reachable(hello.path("linkAddress").asText(null), ch);
+        return hello(ch, Hello.read(hello), identity);
+    }
+
+    /** As {@link #hello(Channel, JsonNode, io.vnet.protocol.CertIdentity)}, read. */
+    Optional<DesiredState> hello(Channel ch, Hello hello, io.vnet.protocol.CertIdentity identity) {
+        String hostId = hello.hostId();
+        // everything the hello says is checked before the session changes (its reader checked its addresses and
+        // networks): a bad hello changes nothing
+        String role = hello.role();
+        String linkAddress = reachable(hello.linkAddress(), ch);
         java.util.Set<NetworkId> allowed = scope.allowed(identity);
-        List<NetworkId> reported = networks(hello.path("networks"));
+        List<NetworkId> reported = hello.inventory().networks();
         List<NetworkId> networks = scope.networks(allowed, reported);
-        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.path("macs")));
+        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.inventory().macs()));
         Session s = sessions.computeIfAbsent(hostId, h -> new Session());
         s.allowed = allowed;
         ignoring(hostId, s, identity, reported);
@@ -90,12 +101,12 @@ final class AgentSessions implements AgentRegistry {
         s.channel = ch;
         s.role = role;
         s.linkAddress = linkAddress;
-        s.kernelPath = hello.path("kernelPath").asBoolean(false);
+        s.kernelPath = hello.kernelPath();
         s.networks = networks;
         s.vms = vms;
-        int dropped = hello.path("macs").size() - s.vms.values().stream().mapToInt(List::size).sum();
-        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.path("vms"))));
-        s.applied = hello.path("generation").asLong(-1);
+        int dropped = hello.inventory().macs().size() - s.vms.values().stream().mapToInt(List::size).sum();
+        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.inventory())));
+        s.applied = hello.generation();
         s.lastSeen = Instant.now();
         s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
         if (old != null && old != ch) {
@@ -109,8 +120,9 @@ final class AgentSessions implements AgentRegistry {
         records.vms(hostId, s.vms);
         LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered from " + ch.remoteAddress() + ": networks "
                 + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s)"
-                + omitted(hello.path("macsOmitted").asLong(0), dropped) + ", links at " + s.linkAddress
-                + ", applied generation " + s.applied);
+                + omitted(hello.inventory().macsOmitted(), dropped) + ", links at " + s.linkAddress
+                + ", applied generation " + s.applied + ", protocol " + hello.protocol()
+                + (hello.software() != null ? ", software " + hello.software() : ""));
         DesiredState d = desired.get(hostId);
         return d != null && d.generation() != s.applied ? Optional.of(scope.desired(allowed, d)) : Optional.empty();
     }
@@ -171,23 +183,17 @@ final class AgentSessions implements AgentRegistry {
         return linkAddress;
     }
 
-    private static List<NetworkId> networks(JsonNode a) {
-        List<NetworkId> out = new ArrayList<>();
-        a.forEach(n -> out.add(NetworkId.of(n.asInt())));
-        return List.copyOf(out);
-    }
-
     /**
      * An agent's VM addresses per network: at most {@link ManagerProtocol#MAX_MACS_PER_NETWORK} per
      * network and {@link ManagerProtocol#MAX_MACS} in all, in the order listed (an agent lists no
      * more; one from before the bound, or a faulty one, might).
      */
-    static Map<NetworkId, List<MacAddress>> vms(JsonNode macs) {
+    static Map<NetworkId, List<MacAddress>> vms(List<Inventory.VmAddress> macs) {
         Map<NetworkId, List<MacAddress>> out = new TreeMap<>();
         int total = 0;
-        for (JsonNode m : macs) {
-            NetworkId n = NetworkId.of(m.path("vni").asInt());
-            MacAddress mac = MacAddress.parse(m.path("mac").asText());
+        for (Inventory.VmAddress m : macs) {
+            NetworkId n = m.network();
+            MacAddress mac = m.mac();
             List<MacAddress> list = out.get(n);
             if (total < ManagerProtocol.MAX_MACS && (list == null || list.size() < ManagerProtocol.MAX_MACS_PER_NETWORK)) {
                 out.computeIfAbsent(n, k -> new ArrayList<>()).add(mac);
@@ -203,23 +209,24 @@ final class AgentSessions implements AgentRegistry {
                 + ManagerProtocol.MAX_MACS_PER_NETWORK + " per network, " + ManagerProtocol.MAX_MACS + " in all)";
     }
 
-    /** The VMs an agent registered by name; entries it could not have meant are skipped and logged. */
+    /** The VMs an agent registered by name ({@code vms[]}, read here); entries it could not have meant are skipped and logged. */
     static List<io.vnet.manager.VmInstance> instances(String hostId, JsonNode a) {
+        com.fasterxml.jackson.databind.node.ObjectNode m = Json.object();
+        m.set("vms", a);
+        return instances(hostId, Inventory.read(m));
+    }
+
+    /** The VMs of an inventory; registrations that are not valid are skipped and logged. */
+    static List<io.vnet.manager.VmInstance> instances(String hostId, Inventory inventory) {
+        inventory.badVms().forEach(bad -> LOG.log(Level.WARNING, "agent " + hostId + " registered a bad VM " + bad));
         List<io.vnet.manager.VmInstance> out = new ArrayList<>();
-        for (JsonNode v : a) {
+        for (Inventory.RegisteredVm v : inventory.vms() == null ? List.<Inventory.RegisteredVm>of() : inventory.vms()) {
             try {
                 List<io.vnet.manager.VmInstance.Nic> nics = new ArrayList<>();
-                for (JsonNode n : v.path("nics")) {
-                    nics.add(new io.vnet.manager.VmInstance.Nic(NetworkId.of(n.path("vni").asInt()),
-                            MacAddress.parse(n.path("mac").asText()), n.path("tap").asText(null),
-                            n.path("bridge").asText(null)));
+                for (Inventory.RegisteredVm.Nic n : v.nics()) {
+                    nics.add(new io.vnet.manager.VmInstance.Nic(n.network(), n.mac(), n.tap(), n.bridge()));
                 }
-                String uuid = v.path("uuid").asText("");
-                if (uuid.isBlank()) {
-                    throw new IllegalArgumentException("no uuid");
-                }
-                out.add(new io.vnet.manager.VmInstance(uuid, v.path("name").asText(uuid), hostId,
-                        v.path("source").asText("agent"), nics, Instant.now()));
+                out.add(new io.vnet.manager.VmInstance(v.uuid(), v.name(), hostId, v.source(), nics, Instant.now()));
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "agent " + hostId + " registered a bad VM " + v + ": " + e.getMessage());
             }
@@ -243,6 +250,11 @@ final class AgentSessions implements AgentRegistry {
      * periodic report carries them again.
      */
     void inventory(String hostId, JsonNode msg) {
+        inventory(hostId, Inventory.read(msg), ManagerProtocol.VMS.equals(msg.path("type").asText()));
+    }
+
+    /** As {@link #inventory(String, JsonNode)}, read; {@code update}: a vms message (its changes are logged). */
+    void inventory(String hostId, Inventory inv, boolean update) {
         Session s = sessions.get(hostId);
         if (s == null) {
             return;
@@ -250,21 +262,21 @@ final class AgentSessions implements AgentRegistry {
         s.lastSeen = Instant.now();
         boolean networksChanged = false;
         boolean vmsMoved = false;
-        if (msg.has("networks")) {
-            List<NetworkId> reported = networks(msg.path("networks"));
+        if (inv.networks() != null) {
+            List<NetworkId> reported = inv.networks();
             ignoring(hostId, s, null, reported);
             List<NetworkId> now = scope.networks(s.allowed, reported);
             networksChanged = !now.equals(s.networks);
             s.networks = now;
         }
-        if (msg.has("macs")) {
-            s.vms = scope.vms(s.allowed, vms(msg.path("macs")));
+        if (inv.macs() != null) {
+            s.vms = scope.vms(s.allowed, vms(inv.macs()));
             records.vms(hostId, s.vms);
         }
-        if (msg.has("vms")) {
+        if (inv.vms() != null) {
             List<io.vnet.manager.VmInstance> now = keepTimes(s.instances,
-                    scope.instances(s.allowed, instances(hostId, msg.path("vms"))));
-            if (!now.equals(s.instances) && ManagerProtocol.VMS.equals(msg.path("type").asText())) {
+                    scope.instances(s.allowed, instances(hostId, inv)));
+            if (!now.equals(s.instances) && update) {
                 LOG.log(Level.INFO, "agent " + hostId + " runs " + now.size() + " VM(s) by name: "
                         + now.stream().map(io.vnet.manager.VmInstance::name).toList());
             }
@@ -319,49 +331,42 @@ final class AgentSessions implements AgentRegistry {
     }
 
     void report(String hostId, JsonNode report) {
+        report(hostId, Report.read(report));
+    }
+
+    void report(String hostId, Report report) {
         Session s = sessions.get(hostId);
         if (s != null) {
-            s.reportIntervalMs = Math.max(0, Math.min(3_600_000, report.path("intervalMs").asLong(0)));
-            inventory(hostId, report);
-            if (report.has("links")) {
-                s.links = links(report.path("links"));
+            s.reportIntervalMs = Math.max(0, Math.min(3_600_000, report.intervalMs() == null ? 0 : report.intervalMs()));
+            inventory(hostId, report.inventory(), false);
+            if (report.links() != null) {
+                s.links = links(report.links());
             }
         }
     }
 
-    /** The links of a report; entries without an id are skipped. */
-    static List<io.vnet.manager.MeasuredLink> links(JsonNode a) {
+    /** The links of a report, as the manager's API says them. */
+    static List<io.vnet.manager.MeasuredLink> links(List<Report.LinkReport> links) {
         List<io.vnet.manager.MeasuredLink> out = new java.util.ArrayList<>();
-        for (JsonNode l : a) {
-            if (!l.path("id").isTextual()) {
-                continue;
-            }
-            out.add(new io.vnet.manager.MeasuredLink(l.path("id").asText(), l.path("peer").asText(),
-                    l.path("transport").asText("tcp"), l.path("up").asBoolean(), l.path("rttMicros").asLong(-1),
-                    l.path("minRttMicros").asLong(-1), l.path("outBitsPerSecond").asLong(0),
-                    l.path("inBitsPerSecond").asLong(0), carried(l)));
+        for (Report.LinkReport l : links) {
+            out.add(new io.vnet.manager.MeasuredLink(l.id(), l.peer(), l.transport(), l.up(), l.rttMicros(),
+                    l.minRttMicros(), l.outBitsPerSecond(), l.inBitsPerSecond(), l.vnis()));
         }
         return List.copyOf(out);
     }
 
-    /** The networks a reported link carries; none when the list is missing or bad. */
-    private static List<io.vnet.api.NetworkId> carried(JsonNode link) {
-        try {
-            return io.vnet.protocol.Json.networks(link, "links", "vnis", io.vnet.api.LinkSpec.MAX_NETWORKS);
-        } catch (IllegalArgumentException e) {
-            return List.of();
-        }
+    void ack(String hostId, JsonNode ack) {
+        ack(hostId, Ack.read(ack));
     }
 
-    void ack(String hostId, JsonNode ack) {
+    void ack(String hostId, Ack ack) {
         Session s = sessions.get(hostId);
         if (s == null) {
             return;
         }
-        s.applied = ack.path("generation").asLong(-1);
-        List<String> errors = new ArrayList<>();
-        ack.path("errors").forEach(e -> errors.add(e.asText()));
-        s.errors = List.copyOf(errors);
+        s.applied = ack.generation();
+        List<String> errors = ack.errors();
+        s.errors = errors;
         LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "agent " + hostId + " applied generation " + s.applied
                 + (errors.isEmpty() ? "" : " with errors " + errors));
     }
@@ -395,9 +400,7 @@ final class AgentSessions implements AgentRegistry {
     }
 
     static ObjectNode message(DesiredState d) {
-        ObjectNode m = Json.object().put("type", ManagerProtocol.STATE).put("generation", d.generation());
-        m.setAll(Json.writeLinksAndRules(d.links(), d.rules()));
-        return m;
+        return new StateMessage(d.generation(), d.links(), d.rules()).toJson();
     }
 
     @Override

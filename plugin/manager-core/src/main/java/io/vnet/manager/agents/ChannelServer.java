@@ -15,6 +15,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.api.Endpoint;
 import io.vnet.manager.TrafficListener;
+import io.vnet.protocol.messages.Ack;
+import io.vnet.protocol.messages.AgentMessage;
+import io.vnet.protocol.messages.Hello;
+import io.vnet.protocol.messages.Report;
+import io.vnet.protocol.messages.Revoked;
+import io.vnet.protocol.messages.VmsUpdate;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -116,13 +122,9 @@ final class ChannelServer implements AutoCloseable {
         }
     }
 
-    /** The manager's deny list for the agents: {@code {"type": "revoked", "fingerprints": [...]}}. */
+    /** The manager's deny list for the agents ({@link Revoked}). */
     private com.fasterxml.jackson.databind.node.ObjectNode revokedMessage() {
-        com.fasterxml.jackson.databind.node.ObjectNode m = io.vnet.protocol.Json.object()
-                .put("type", ManagerProtocol.REVOKED);
-        com.fasterxml.jackson.databind.node.ArrayNode a = m.putArray("fingerprints");
-        tls.revocations().listed().stream().sorted().forEach(a::add);
-        return m;
+        return new Revoked(tls.revocations().listed().stream().sorted().toList()).toJson();
     }
 
     /** Hellos refused: bad host ids, certificates that do not fit, revoked certificates, no token. */
@@ -146,27 +148,30 @@ final class ChannelServer implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            switch (type) {
-                case ManagerProtocol.HELLO -> {
-                    String claimed = msg.path("hostId").asText();
-                    String refusal = refusal(ctx, claimed, msg);
-                    if (refusal != null) {
-                        LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress() + ": "
-                                + refusal + " (" + refusedHellos.incrementAndGet() + " refused)");
-                        ctx.close();
-                        return;
-                    }
-                    hostId = claimed;
-                    if (tls != null && tls.revocations().file() != null) {
-                        ctx.writeAndFlush(revokedMessage());
-                    }
-                    sessions.hello(ctx.channel(), msg, identity(ctx))
-                            .ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
+            AgentMessage m = AgentMessage.read(msg); // what the manager cannot act on: refused, the connection closed
+            if (m instanceof Hello hello) {
+                String claimed = hello.hostId();
+                String refusal = refusal(ctx, claimed, hello);
+                if (refusal != null) {
+                    LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress() + ": "
+                            + refusal + " (" + refusedHellos.incrementAndGet() + " refused)");
+                    ctx.close();
+                    return;
                 }
-                case ManagerProtocol.ACK -> sessions.ack(hostId, msg);
-                case ManagerProtocol.REPORT -> report(msg);
-                case ManagerProtocol.VMS -> sessions.inventory(hostId, msg);
-                default -> LOG.log(Level.WARNING, "agent " + hostId + " sent unknown message type '" + type + "'");
+                hostId = claimed;
+                if (tls != null && tls.revocations().file() != null) {
+                    ctx.writeAndFlush(revokedMessage());
+                }
+                sessions.hello(ctx.channel(), hello, identity(ctx))
+                        .ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
+            } else if (m instanceof Ack ack) {
+                sessions.ack(hostId, ack);
+            } else if (m instanceof Report report) {
+                report(report);
+            } else if (m instanceof VmsUpdate update) {
+                sessions.inventory(hostId, update.inventory(), true);
+            } else {
+                LOG.log(Level.WARNING, "agent " + hostId + " sent unknown message type '" + type + "'");
             }
         }
 
@@ -174,7 +179,7 @@ final class ChannelServer implements AutoCloseable {
          * Why a hello may not register {@code claimed}, or null: a host id must be valid, and the
          * certificate must name it (TLS) or the hello must carry its enrolment token (without TLS).
          */
-        private String refusal(ChannelHandlerContext ctx, String claimed, JsonNode msg) {
+        private String refusal(ChannelHandlerContext ctx, String claimed, Hello hello) {
             try {
                 io.vnet.api.Ids.check("host id", claimed);
             } catch (IllegalArgumentException e) {
@@ -183,7 +188,7 @@ final class ChannelServer implements AutoCloseable {
             if (hostId != null && !hostId.equals(claimed)) {
                 return "it said hello as " + hostId + " before, now as " + claimed;
             }
-            String role = msg.path("role").asText("host");
+            String role = hello.role();
             if (!role.equals(io.vnet.protocol.CertIdentity.HOST) && !role.equals(io.vnet.protocol.CertIdentity.PROXY)) {
                 return "host " + claimed + " says its role is '" + (role.length() > 20 ? role.substring(0, 20) + "..." : role)
                         + "'; expected host or proxy";
@@ -195,7 +200,7 @@ final class ChannelServer implements AutoCloseable {
             if (expected == null) {
                 return "host " + claimed + " has no enrolment token in the manager's agentTokensFile";
             }
-            return io.vnet.protocol.Secrets.matches(expected, msg.path("token").asText(null)) ? null
+            return io.vnet.protocol.Secrets.matches(expected, hello.token()) ? null
                     : "host " + claimed + " did not give its enrolment token";
         }
 
@@ -207,15 +212,15 @@ final class ChannelServer implements AutoCloseable {
             }
         }
 
-        private void report(JsonNode msg) {
+        private void report(Report msg) {
             sessions.report(hostId, msg);
-            TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.read(msg));
+            TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.of(msg));
             if (traffic.skipped() > 0) {
                 LOG.log(Level.WARNING, "agent " + hostId + " reported " + traffic.skipped() + " bad pair or rest"
                         + " entries; skipped them");
             }
             long now = System.currentTimeMillis();
-            long interval = msg.path("intervalMs").asLong(1000);
+            long interval = msg.intervalMs() == null ? 1000 : msg.intervalMs();
             for (TrafficListener l : listeners.get()) {
                 try {
                     l.onReport(hostId, now, interval, traffic.pairs(), traffic.rest());

@@ -1,6 +1,7 @@
 package io.vnet.manager.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.protocol.messages.Report;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
@@ -29,31 +30,25 @@ record TrafficReport(List<PairCount> pairs, List<UnpairedTraffic> rest, int skip
     private static final Comparator<PairCount> LARGEST_FIRST = Comparator.comparingLong((PairCount p) -> -p.bytes())
             .thenComparing(PairCount::network).thenComparing(PairCount::src).thenComparing(PairCount::dst);
 
+    /** The traffic of a report's JSON (read by {@link Report#read}). */
     static TrafficReport read(JsonNode report) {
-        return read(report, ManagerProtocol.MAX_REPORT_PAIRS);
+        return of(Report.read(report));
     }
 
     static TrafficReport read(JsonNode report, int maxPairs) {
-        int skipped = 0;
-        List<PairCount> pairs = new ArrayList<>();
-        for (JsonNode p : report.path("pairs")) {
-            try {
-                pairs.add(new PairCount(NetworkId.of(p.path("vni").asInt()), MacAddress.parse(p.path("src").asText()),
-                        MacAddress.parse(p.path("dst").asText()), p.path("frames").asLong(), p.path("bytes").asLong(),
-                        p.path("sameHost").asBoolean()));
-            } catch (IllegalArgumentException e) {
-                skipped++;
-            }
-        }
+        return of(Report.read(report), maxPairs);
+    }
+
+    static TrafficReport of(Report report) {
+        return of(report, ManagerProtocol.MAX_REPORT_PAIRS);
+    }
+
+    /** The traffic of {@code report}, its pairs bounded to {@code maxPairs} (the smaller ones join its rest). */
+    static TrafficReport of(Report report, int maxPairs) {
+        List<PairCount> pairs = new ArrayList<>(report.pairs());
         Map<NetworkId, long[]> rest = new TreeMap<>();
-        for (JsonNode r : report.path("rest")) {
-            try {
-                UnpairedTraffic u = new UnpairedTraffic(NetworkId.of(r.path("vni").asInt()), r.path("pairs").asLong(),
-                        r.path("frames").asLong(), r.path("bytes").asLong());
-                add(rest, u.network(), u.pairs(), u.frames(), u.bytes());
-            } catch (IllegalArgumentException e) {
-                skipped++;
-            }
+        for (Report.Unpaired u : report.rest()) {
+            add(rest, u.network(), u.pairs(), u.frames(), u.bytes());
         }
         if (pairs.size() > maxPairs) {
             pairs.sort(LARGEST_FIRST);
@@ -64,8 +59,7 @@ record TrafficReport(List<PairCount> pairs, List<UnpairedTraffic> rest, int skip
         }
         List<UnpairedTraffic> out = new ArrayList<>();
         rest.forEach((n, v) -> out.add(new UnpairedTraffic(n, v[0], v[1], v[2])));
-        return new TrafficReport(List.copyOf(pairs), List.copyOf(out), skipped,
-                Math.max(0, report.path("refusedPairs").asLong()));
+        return new TrafficReport(List.copyOf(pairs), List.copyOf(out), report.skipped(), report.refusedPairs());
     }
 
     /** Adds to a network's rest; a sum past {@link Long#MAX_VALUE} stays there. */
