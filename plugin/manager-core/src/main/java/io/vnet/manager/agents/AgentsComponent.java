@@ -76,6 +76,8 @@ public final class AgentsComponent {
             channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens());
             registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
             registrations.add(ctx.registerService(DesiredStateService.class, states, null));
+            LOG.log(Level.INFO, "agents on port " + channel.port() + (tls != null ? " (mutual TLS)"
+                    : " (enrolment tokens, no TLS)"));
         } catch (Exception e) {
             deactivate();
             Fatal.stop(ctx, LOG, e.getMessage(), null);
