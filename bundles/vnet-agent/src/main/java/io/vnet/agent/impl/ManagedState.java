@@ -1,12 +1,12 @@
 package io.vnet.agent.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vnet.protocol.messages.StateMessage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vnet.protocol.Json;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
 import io.vnet.dataplane.DataPlane;
+import io.vnet.protocol.Json;
+import io.vnet.protocol.messages.StateMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package io.vnet.agent.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -15,6 +14,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vnet.api.Endpoint;
+import io.vnet.dataplane.DataPlane;
+import io.vnet.dataplane.TrafficGrowth;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.protocol.messages.Ack;
@@ -25,9 +27,6 @@ import io.vnet.protocol.messages.Report;
 import io.vnet.protocol.messages.Revoked;
 import io.vnet.protocol.messages.StateMessage;
 import io.vnet.protocol.messages.VmsUpdate;
-import io.vnet.api.Endpoint;
-import io.vnet.dataplane.DataPlane;
-import io.vnet.dataplane.TrafficGrowth;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.vnet.agent.impl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;

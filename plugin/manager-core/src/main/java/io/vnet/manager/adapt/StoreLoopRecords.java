@@ -7,8 +7,8 @@ import io.vnet.api.NetworkId;
 import io.vnet.manager.AdaptationJson;
 import io.vnet.manager.AdaptationService.Settings;
 import io.vnet.manager.store.AdaptationSetting;
+import io.vnet.manager.store.AdaptationStore;
 import io.vnet.manager.store.DecisionRecord;
-import io.vnet.manager.store.ManagerStore;
 import io.vnet.protocol.Json;
 import io.vnet.vadapt.DaemonConfig;
 import java.lang.System.Logger.Level;
@@ -20,16 +20,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The closed loop's settings and decisions in the {@link ManagerStore}. A decision's document is
+ * The closed loop's settings and decisions in the {@link AdaptationStore}. A decision's document is
  * its JSON form (as the REST API shows it) plus the overlays before and after it, so a restarted
  * manager knows what it installed and what a rollback restores. A database error is logged; the
  * loop goes on.
  */
 final class StoreLoopRecords implements LoopRecords {
     private static final System.Logger LOG = System.getLogger(StoreLoopRecords.class.getName());
-    private final ManagerStore store;
+    private final AdaptationStore store;
 
-    StoreLoopRecords(ManagerStore store) {
+    StoreLoopRecords(AdaptationStore store) {
         this.store = store;
     }
 

@@ -5,7 +5,7 @@ import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
 import io.vnet.manager.DesiredState;
 import io.vnet.manager.store.Host;
-import io.vnet.manager.store.ManagerStore;
+import io.vnet.manager.store.InventoryStore;
 import io.vnet.protocol.Json;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -18,7 +18,7 @@ final class Restore {
     }
 
     /** Restores the desired states into {@code sessions}; returns the highest generation found. */
-    static long desiredStates(ManagerStore store, AgentSessions sessions) {
+    static long desiredStates(InventoryStore store, AgentSessions sessions) {
         long max = 0;
         int n = 0;
         for (Host h : store.hosts()) {

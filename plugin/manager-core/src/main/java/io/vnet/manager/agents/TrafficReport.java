@@ -1,12 +1,11 @@
 package io.vnet.manager.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vnet.protocol.messages.Report;
-import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.manager.UnpairedTraffic;
 import io.vnet.protocol.ManagerProtocol;
+import io.vnet.protocol.messages.Report;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

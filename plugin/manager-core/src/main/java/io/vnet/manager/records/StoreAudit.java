@@ -2,7 +2,7 @@ package io.vnet.manager.records;
 
 import io.vnet.manager.AuditLog;
 import io.vnet.manager.store.AuditRecord;
-import io.vnet.manager.store.ManagerStore;
+import io.vnet.manager.store.AuditStore;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The audit log in the {@link ManagerStore}; ids continue from the highest stored. Every entry
+ * The audit log in the {@link AuditStore}; ids continue from the highest stored. Every entry
  * is also logged at INFO, so a failing database loses none of them from sight.
  */
 final class StoreAudit implements AuditLog {
     private static final System.Logger LOG = System.getLogger(StoreAudit.class.getName());
-    private final ManagerStore store;
+    private final AuditStore store;
     private final Clock clock;
     private final AtomicLong ids;
 
-    StoreAudit(ManagerStore store, Clock clock) {
+    StoreAudit(AuditStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
         long last = 0;

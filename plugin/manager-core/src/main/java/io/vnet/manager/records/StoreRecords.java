@@ -1,10 +1,10 @@
 package io.vnet.manager.records;
 
-import io.vnet.manager.Recorder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.manager.DesiredState;
+import io.vnet.manager.Recorder;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.Network;

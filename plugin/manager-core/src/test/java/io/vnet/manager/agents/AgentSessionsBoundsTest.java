@@ -1,6 +1,5 @@
 package io.vnet.manager.agents;
 
-import io.vnet.manager.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +8,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.manager.HostInfo;
+import io.vnet.manager.Recorder;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import org.junit.jupiter.api.Test;

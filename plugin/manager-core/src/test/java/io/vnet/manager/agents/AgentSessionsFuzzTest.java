@@ -1,6 +1,5 @@
 package io.vnet.manager.agents;
 
-import io.vnet.manager.Recorder;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vnet.fuzz.Fuzzing;
 import io.vnet.fuzz.Rejections;
+import io.vnet.manager.Recorder;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.vnet.manager.agents;
 
-import io.vnet.manager.Recorder;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vnet.manager.Recorder;
 import io.vnet.protocol.Json;
 import org.junit.jupiter.api.Test;
 

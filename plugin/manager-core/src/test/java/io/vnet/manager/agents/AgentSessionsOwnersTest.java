@@ -1,6 +1,5 @@
 package io.vnet.manager.agents;
 
-import io.vnet.manager.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
+import io.vnet.manager.Recorder;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.protocol.OwnersMessage;

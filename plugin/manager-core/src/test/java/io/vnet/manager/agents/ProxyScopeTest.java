@@ -1,6 +1,5 @@
 package io.vnet.manager.agents;
 
-import io.vnet.manager.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,11 +11,12 @@ import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacAddress;
 import io.vnet.api.MacMatch;
-import io.vnet.api.RuleTarget;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
+import io.vnet.api.RuleTarget;
 import io.vnet.manager.DesiredState;
 import io.vnet.manager.HostInfo;
+import io.vnet.manager.Recorder;
 import io.vnet.manager.UnpairedTraffic;
 import io.vnet.protocol.CertIdentity;
 import io.vnet.protocol.Json;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
-import io.vnet.manager.store.Vm;
 import io.vnet.manager.store.ManagerStore;
+import io.vnet.manager.store.Vm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.vnet.manager.vttif;
 
-import io.vnet.manager.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
+import io.vnet.manager.Recorder;
 import io.vnet.manager.UnpairedTraffic;
 import io.vnet.vttif.Omitted;
 import io.vnet.vttif.TopologyClass;

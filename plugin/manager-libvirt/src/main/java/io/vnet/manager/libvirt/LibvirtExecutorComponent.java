@@ -1,13 +1,9 @@
 package io.vnet.manager.libvirt;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.manager.AgentRegistry;
 import io.vnet.manager.MigrationExecutor;
-import io.vnet.protocol.Json;
-import java.lang.System.Logger.Level;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.vnet.manager.config.ManagerConfiguration;
+import java.lang.System.Logger.Level;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;

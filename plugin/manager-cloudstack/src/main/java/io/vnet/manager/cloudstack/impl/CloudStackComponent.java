@@ -1,23 +1,21 @@
 package io.vnet.manager.cloudstack.impl;
 
+import io.vnet.api.lifecycle.Fatal;
 import io.vnet.manager.AgentRegistry;
 import io.vnet.manager.MigrationExecutor;
 import io.vnet.manager.cloudstack.CloudStackInventory;
 import io.vnet.manager.cloudstack.HomeNetworks;
+import io.vnet.manager.config.ManagerConfiguration;
 import io.vnet.manager.rest.Sessions;
 import io.vnet.manager.rest.TenantDirectory;
 import io.vnet.manager.store.ManagerStore;
 import jakarta.servlet.Servlet;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
-import io.vnet.api.lifecycle.Fatal;
-import io.vnet.manager.config.ManagerConfiguration;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

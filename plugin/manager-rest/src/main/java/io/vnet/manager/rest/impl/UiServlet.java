@@ -1,5 +1,6 @@
 package io.vnet.manager.rest.impl;
 
+import io.vnet.manager.config.ManagerConfiguration;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,16 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
-import io.vnet.manager.config.ManagerConfiguration;
 import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Serves the management page (ui-extension's build, packed into this bundle under {@value #ROOT})

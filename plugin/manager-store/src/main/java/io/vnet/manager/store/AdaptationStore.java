@@ -1,0 +1,21 @@
+package io.vnet.manager.store;
+
+import java.util.List;
+
+/**
+ * The closed loop's settings and decisions, per network. Part of {@link ManagerStore}, whose contract (upserts, history queries, errors) it shares;
+ * a consumer that needs only this part takes this type.
+ */
+public interface AdaptationStore {
+    /** Upsert by VNI. */
+    void putAdaptationSetting(AdaptationSetting setting);
+
+    /** Every network's closed-loop settings, ordered by VNI. */
+    List<AdaptationSetting> adaptationSettings();
+
+    /** Upsert by (VNI, id): a decision is rewritten when its realised gain is measured. */
+    void putDecision(DecisionRecord decision);
+
+    /** The network's decisions, newest (highest id) first. */
+    List<DecisionRecord> decisions(int vni, int limit);
+}
