@@ -11,7 +11,7 @@ import java.util.Map;
  * the caller's (the manager's) milliseconds; VTTIF never reads a clock. A report may contain
  * broadcast, multicast and self pairs; the engine ignores them.
  */
-public record TrafficSample(NetworkId network, long startMillis, long endMillis, Map<MacPair, PairCount> counts) {
+public record TrafficSample(NetworkId network, long startMillis, long endMillis, Map<MacPair, PairTraffic> counts) {
     public TrafficSample {
         if (network == null) {
             throw new IllegalArgumentException("invalid traffic sample: network is required");
@@ -24,7 +24,7 @@ public record TrafficSample(NetworkId network, long startMillis, long endMillis,
             throw new IllegalArgumentException("invalid traffic sample for network " + network
                     + ": counts are required (use an empty map)");
         }
-        for (Map.Entry<MacPair, PairCount> e : counts.entrySet()) {
+        for (Map.Entry<MacPair, PairTraffic> e : counts.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
                 throw new IllegalArgumentException("invalid traffic sample for network " + network
                         + ": null pair or count " + e.getKey() + "=" + e.getValue());
@@ -42,8 +42,8 @@ public record TrafficSample(NetworkId network, long startMillis, long endMillis,
     }
 
     /** The counted bytes of one pair, zero if the pair is absent. */
-    public PairCount count(MacAddress src, MacAddress dst) {
-        return counts.getOrDefault(MacPair.of(src, dst), PairCount.ZERO);
+    public PairTraffic count(MacAddress src, MacAddress dst) {
+        return counts.getOrDefault(MacPair.of(src, dst), PairTraffic.ZERO);
     }
 
     /** Builds a sample, summing the counts added for the same pair. */
@@ -51,7 +51,7 @@ public record TrafficSample(NetworkId network, long startMillis, long endMillis,
         private final NetworkId network;
         private final long startMillis;
         private final long endMillis;
-        private final Map<MacPair, PairCount> counts = new HashMap<>();
+        private final Map<MacPair, PairTraffic> counts = new HashMap<>();
 
         private Builder(NetworkId network, long startMillis, long endMillis) {
             this.network = network;
@@ -59,16 +59,17 @@ public record TrafficSample(NetworkId network, long startMillis, long endMillis,
             this.endMillis = endMillis;
         }
 
-        public Builder add(MacAddress src, MacAddress dst, long bytes, long frames) {
-            return add(MacPair.of(src, dst), PairCount.of(bytes, frames));
+        /** Adds {@code frames} frames of {@code bytes} bytes in all from {@code src} to {@code dst}. */
+        public Builder pair(MacAddress src, MacAddress dst, long frames, long bytes) {
+            return add(MacPair.of(src, dst), PairTraffic.of(frames, bytes));
         }
 
-        public Builder add(MacPair pair, PairCount count) {
+        public Builder add(MacPair pair, PairTraffic count) {
             if (pair == null || count == null) {
                 throw new IllegalArgumentException("invalid traffic count " + pair + "=" + count
                         + ": pair and count are required");
             }
-            counts.merge(pair, count, PairCount::plus);
+            counts.merge(pair, count, PairTraffic::plus);
             return this;
         }
 

@@ -39,22 +39,22 @@ class ModelTest {
 
     @Test
     void pairCount() {
-        assertEquals(PairCount.of(150, 3), PairCount.of(100, 2).plus(PairCount.of(50, 1)));
-        rejects(() -> PairCount.of(-1, 0), "-1 bytes");
-        rejects(() -> PairCount.of(10, -2), "-2 frames");
-        rejects(() -> PairCount.of(2, 3), "2 bytes in 3 frames");
-        rejects(() -> PairCount.of(64, 0), "64 bytes in 0 frames");
-        rejects(() -> PairCount.of(Long.MAX_VALUE, 1).plus(PairCount.of(1, 1)), "overflow");
+        assertEquals(PairTraffic.of(3, 150), PairTraffic.of(2, 100).plus(PairTraffic.of(1, 50)));
+        rejects(() -> PairTraffic.of(0, -1), "-1 bytes");
+        rejects(() -> PairTraffic.of(-2, 10), "-2 frames");
+        rejects(() -> PairTraffic.of(3, 2), "2 bytes in 3 frames");
+        rejects(() -> PairTraffic.of(0, 64), "64 bytes in 0 frames");
+        rejects(() -> PairTraffic.of(1, Long.MAX_VALUE).plus(PairTraffic.of(1, 1)), "overflow");
     }
 
     @Test
     void trafficSample() {
         TrafficSample s = TrafficSample.builder(NET, 1000, 2000)
-                .add(mac(1), mac(2), 100, 1).add(mac(1), mac(2), 200, 2).add(mac(2), mac(1), 60, 1).build();
+                .pair(mac(1), mac(2), 1, 100).pair(mac(1), mac(2), 2, 200).pair(mac(2), mac(1), 1, 60).build();
         assertEquals(1000, s.intervalMillis());
-        assertEquals(PairCount.of(300, 3), s.count(mac(1), mac(2)));
-        assertEquals(PairCount.ZERO, s.count(mac(1), mac(3)));
-        Map<MacPair, PairCount> counts = new HashMap<>(s.counts());
+        assertEquals(PairTraffic.of(3, 300), s.count(mac(1), mac(2)));
+        assertEquals(PairTraffic.ZERO, s.count(mac(1), mac(3)));
+        Map<MacPair, PairTraffic> counts = new HashMap<>(s.counts());
         TrafficSample copy = new TrafficSample(NET, 1000, 2000, counts);
         counts.clear();
         assertEquals(2, copy.counts().size(), "the sample keeps its own copy");
@@ -63,7 +63,7 @@ class ModelTest {
         rejects(() -> TrafficSample.builder(NET, 2000, 2000).build(), "[2000, 2000)", "network 100");
         rejects(() -> new TrafficSample(null, 0, 1, Map.of()), "network");
         rejects(() -> new TrafficSample(NET, 0, 1, null), "counts");
-        Map<MacPair, PairCount> withNull = new HashMap<>();
+        Map<MacPair, PairTraffic> withNull = new HashMap<>();
         withNull.put(MacPair.of(mac(1), mac(2)), null);
         rejects(() -> new TrafficSample(NET, 0, 1, withNull), "null");
     }

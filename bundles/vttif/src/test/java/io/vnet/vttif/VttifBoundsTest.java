@@ -32,7 +32,7 @@ class VttifBoundsTest {
     private static TrafficSample ring(long end) {
         TrafficSample.Builder b = TrafficSample.builder(RING, end - I, end);
         for (int i = 0; i < 8; i++) {
-            b.add(mac(i), mac((i + 1) % 8), 100_000, 70);
+            b.pair(mac(i), mac((i + 1) % 8), 70, 100_000);
         }
         return b.build();
     }
@@ -41,7 +41,7 @@ class VttifBoundsTest {
     private static TrafficSample flood(long end, int pairs, Random random) {
         TrafficSample.Builder b = TrafficSample.builder(FLOODED, end - I, end);
         for (int i = 0; i < pairs; i++) {
-            b.add(randomMac(random), randomMac(random), 100 + random.nextInt(1000), 1);
+            b.pair(randomMac(random), randomMac(random), 1, 100 + random.nextInt(1000));
         }
         return b.build();
     }
@@ -63,7 +63,7 @@ class VttifBoundsTest {
         assertEquals(flood.counts().size() - Vttif.MAX_REPORT_PAIRS, o.reportPairs(), "the report's smallest pairs");
         assertEquals(2 * Vttif.MAX_REPORT_PAIRS - Vttif.MAX_NODES, o.nodes(), "all kept pairs are between distinct VMs");
         assertTrue(o.bytesPerSecond() > 0);
-        long total = flood.counts().values().stream().mapToLong(PairCount::bytes).sum();
+        long total = flood.counts().values().stream().mapToLong(PairTraffic::bytes).sum();
         assertEquals(total, Math.round(v.matrix(FLOODED).totalWeight() + o.bytesPerSecond()) + o.reportBytes(),
                 "kept, cut from the report and left out of the matrix add up to what was reported");
         assertEquals(List.of(RING), changes.stream().filter(c -> c.newTopology().topologyClass() == TopologyClass.RING)
@@ -94,8 +94,8 @@ class VttifBoundsTest {
     @Test
     void aReportThatOverflowsFailsOnlyItsNetwork() {
         Vttif v = reactive();
-        v.add(TrafficSample.builder(FLOODED, 0, I).add(mac(1), mac(2), Long.MAX_VALUE, 1).build());
-        assertFalse(v.add(TrafficSample.builder(FLOODED, 0, I).add(mac(1), mac(2), Long.MAX_VALUE, 1).build()));
+        v.add(TrafficSample.builder(FLOODED, 0, I).pair(mac(1), mac(2), 1, Long.MAX_VALUE).build());
+        assertFalse(v.add(TrafficSample.builder(FLOODED, 0, I).pair(mac(1), mac(2), 1, Long.MAX_VALUE).build()));
         List<TopologyChange> changes = v.update(I, List.of(ring(I)));
         assertEquals(List.of(RING), changes.stream().map(TopologyChange::network).toList());
         assertEquals(1, v.omitted(FLOODED).failedEvaluations());
@@ -114,16 +114,16 @@ class VttifBoundsTest {
             }
             return real.infer(m);
         });
-        TrafficSample other = TrafficSample.builder(FLOODED, 0, I).add(mac(100), mac(101), 100_000, 70)
-                .add(mac(101), mac(100), 100_000, 70).build();
+        TrafficSample other = TrafficSample.builder(FLOODED, 0, I).pair(mac(100), mac(101), 70, 100_000)
+                .pair(mac(101), mac(100), 70, 100_000).build();
         List<TopologyChange> changes = v.update(I, List.of(other, ring(I)));
         assertEquals(List.of(RING), changes.stream().map(TopologyChange::network).toList());
         assertEquals(TopologyClass.RING, v.inferred(RING).topologyClass());
         assertEquals("java.lang.IllegalStateException: classifier broke on network 100",
                 v.failure(FLOODED).orElseThrow());
         failing[0] = false;
-        changes = v.update(2 * I, List.of(TrafficSample.builder(FLOODED, I, 2 * I).add(mac(100), mac(101), 100_000, 70)
-                .add(mac(101), mac(100), 100_000, 70).build(), ring(2 * I)));
+        changes = v.update(2 * I, List.of(TrafficSample.builder(FLOODED, I, 2 * I).pair(mac(100), mac(101), 70, 100_000)
+                .pair(mac(101), mac(100), 70, 100_000).build(), ring(2 * I)));
         assertEquals(List.of(FLOODED), changes.stream().map(TopologyChange::network).toList(), "it recovers");
         assertEquals(1, v.omitted(FLOODED).failedEvaluations());
     }

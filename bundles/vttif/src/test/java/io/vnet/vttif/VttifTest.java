@@ -39,7 +39,7 @@ class VttifTest {
             for (int j = 0; j < w.length; j++) {
                 long bytes = Math.round(w[i][j] * RATE * I / 1000);
                 if (bytes > 0) {
-                    b.add(mac(i), mac(j), bytes, bytes / 1500 + 1);
+                    b.pair(mac(i), mac(j), bytes / 1500 + 1, bytes);
                 }
             }
         }
@@ -176,7 +176,7 @@ class VttifTest {
     @Test
     void theWindowAveragesBytesOverTheTimeItCovers() {
         Vttif v = new Vttif(config(VttifConfig.Mode.REACTIVE, 5 * I, 0).withMinPairRate(0));
-        v.add(TrafficSample.builder(NET, 0, I).add(mac(1), mac(2), 5000, 5).build());
+        v.add(TrafficSample.builder(NET, 0, I).pair(mac(1), mac(2), 5, 5000).build());
         v.evaluate(I);
         assertEquals(5000, v.matrix(NET).weight(mac(1), mac(2)), 1e-9, "5000 B in 1 s");
         v.evaluate(3 * I);
@@ -194,9 +194,9 @@ class VttifTest {
         TrafficSample.Builder a = TrafficSample.builder(NET, 0, I);
         TrafficSample.Builder b = TrafficSample.builder(NET, 0, I);
         for (int i = 0; i < 8; i++) {
-            (i < 4 ? a : b).add(mac(i), mac((i + 1) % 8), 10_000, 10);
+            (i < 4 ? a : b).pair(mac(i), mac((i + 1) % 8), 10, 10_000);
         }
-        b.add(mac(0), mac(1), 10_000, 10);
+        b.pair(mac(0), mac(1), 10, 10_000);
         List<TopologyChange> changes = v.update(I, List.of(a.build(), b.build()));
         assertEquals(TopologyClass.RING, changes.get(0).newTopology().topologyClass());
         assertEquals(20_000, v.matrix(NET).weight(mac(0), mac(1)), 1e-9);
@@ -209,12 +209,12 @@ class VttifTest {
         TrafficSample.Builder b = TrafficSample.builder(NET, 0, I);
         MacAddress mdns = MacAddress.parse("01:00:5e:00:00:fb");
         for (int i = 0; i < 8; i++) {
-            b.add(mac(i), mac((i + 1) % 8), 10_000, 10);
-            b.add(mac(i), MacAddress.BROADCAST, 1_000_000, 10_000);
-            b.add(mac(i), mdns, 500_000, 5000);
-            b.add(mac(i), mac(i), 500_000, 5000);
+            b.pair(mac(i), mac((i + 1) % 8), 10, 10_000);
+            b.pair(mac(i), MacAddress.BROADCAST, 10_000, 1_000_000);
+            b.pair(mac(i), mdns, 5000, 500_000);
+            b.pair(mac(i), mac(i), 5000, 500_000);
         }
-        b.add(mdns, mac(3), 500_000, 5000);
+        b.pair(mdns, mac(3), 5000, 500_000);
         List<TopologyChange> changes = v.update(I, List.of(b.build()));
         assertEquals(TopologyClass.RING, changes.get(0).newTopology().topologyClass());
         assertEquals(8, v.matrix(NET).size());
@@ -226,9 +226,9 @@ class VttifTest {
     void pairsBelowTheMinimumRateAreIgnored() {
         TrafficSample.Builder b = TrafficSample.builder(NET, 0, 10 * I);
         for (int i = 0; i < 8; i++) {
-            b.add(mac(i), mac((i + 1) % 8), 1_000_000, 1000);
-            b.add(mac(8), mac(i), 300, 5);
-            b.add(mac(i), mac(8), 300, 5);
+            b.pair(mac(i), mac((i + 1) % 8), 1000, 1_000_000);
+            b.pair(mac(8), mac(i), 5, 300);
+            b.pair(mac(i), mac(8), 5, 300);
         }
         TrafficSample arp = b.build();
         Vttif v = new Vttif(config(VttifConfig.Mode.REACTIVE, 10 * I, 0));

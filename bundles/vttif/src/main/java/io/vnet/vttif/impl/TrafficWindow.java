@@ -3,7 +3,7 @@ package io.vnet.vttif.impl;
 import io.vnet.api.MacAddress;
 import io.vnet.vttif.MacPair;
 import io.vnet.vttif.Omitted;
-import io.vnet.vttif.PairCount;
+import io.vnet.vttif.PairTraffic;
 import io.vnet.vttif.TrafficMatrix;
 import io.vnet.vttif.TrafficSample;
 import java.util.ArrayList;
@@ -44,8 +44,8 @@ public final class TrafficWindow {
     private record Held(long startMillis, long endMillis, MacPair[] pairs, long[] bytes) {
     }
 
-    private static final Comparator<Map.Entry<MacPair, PairCount>> LARGEST_FIRST =
-            Comparator.<Map.Entry<MacPair, PairCount>>comparingLong(e -> -e.getValue().bytes())
+    private static final Comparator<Map.Entry<MacPair, PairTraffic>> LARGEST_FIRST =
+            Comparator.<Map.Entry<MacPair, PairTraffic>>comparingLong(e -> -e.getValue().bytes())
                     .thenComparing(e -> e.getKey().src()).thenComparing(e -> e.getKey().dst());
 
     private final long windowMillis;
@@ -105,17 +105,17 @@ public final class TrafficWindow {
 
     /** The report's unicast pairs with traffic, at most {@code maxReportPairs} of them, the largest. */
     private Held hold(TrafficSample sample) {
-        List<Map.Entry<MacPair, PairCount>> kept = new ArrayList<>();
-        for (Map.Entry<MacPair, PairCount> e : sample.counts().entrySet()) {
+        List<Map.Entry<MacPair, PairTraffic>> kept = new ArrayList<>();
+        for (Map.Entry<MacPair, PairTraffic> e : sample.counts().entrySet()) {
             if (e.getValue().bytes() > 0 && e.getKey().isUnicastConversation()) {
                 kept.add(e);
             }
         }
         if (kept.size() > maxReportPairs) {
             kept.sort(LARGEST_FIRST);
-            List<Map.Entry<MacPair, PairCount>> cut = kept.subList(maxReportPairs, kept.size());
+            List<Map.Entry<MacPair, PairTraffic>> cut = kept.subList(maxReportPairs, kept.size());
             cutPairs += cut.size();
-            for (Map.Entry<MacPair, PairCount> e : cut) {
+            for (Map.Entry<MacPair, PairTraffic> e : cut) {
                 cutBytes += e.getValue().bytes();
             }
             kept = kept.subList(0, maxReportPairs);

@@ -31,7 +31,7 @@ class TrafficWindowBoundsTest {
         TrafficSample.Builder b = TrafficSample.builder(NET, 0, 1000);
         long total = 0;
         for (int i = 1; i <= 6; i++) {
-            b.add(mac(i), mac(i + 10), i * 1000L, i);
+            b.pair(mac(i), mac(i + 10), i, i * 1000L);
             total += i * 1000L;
         }
         w.add(b.build());
@@ -49,7 +49,7 @@ class TrafficWindowBoundsTest {
         for (int r = 0; r < 5; r++) {
             TrafficSample.Builder b = TrafficSample.builder(NET, r * 1000L, (r + 1) * 1000L);
             for (int i = 0; i < 4; i++) {
-                b.add(mac(100 * r + i), mac(100 * r + i + 50), 4000, 4);
+                b.pair(mac(100 * r + i), mac(100 * r + i + 50), 4, 4000);
             }
             assertTrue(w.add(b.build()));
         }
@@ -64,11 +64,11 @@ class TrafficWindowBoundsTest {
     void theMatrixKeepsTheLargestTalkersAndCountsWhatItLeavesOut() {
         TrafficWindow w = new TrafficWindow(WINDOW, 3, 100, 100);
         TrafficSample.Builder b = TrafficSample.builder(NET, 0, 1000);
-        b.add(mac(1), mac(2), 50_000, 50);
-        b.add(mac(2), mac(3), 40_000, 40);
-        b.add(mac(3), mac(1), 30_000, 30);
+        b.pair(mac(1), mac(2), 50, 50_000);
+        b.pair(mac(2), mac(3), 40, 40_000);
+        b.pair(mac(3), mac(1), 30, 30_000);
         for (int i = 10; i < 20; i++) {
-            b.add(mac(i), mac(1), 100, 1);
+            b.pair(mac(i), mac(1), 1, 100);
         }
         w.add(b.build());
         TrafficMatrix m = w.advance(1000, 0);
@@ -83,8 +83,8 @@ class TrafficWindowBoundsTest {
     @Test
     void aByteCountThatWouldOverflowIsRefused() {
         TrafficWindow w = new TrafficWindow(WINDOW, 10, 10, 10);
-        w.add(TrafficSample.builder(NET, 0, 1000).add(mac(1), mac(2), Long.MAX_VALUE, 1).build());
-        TrafficSample again = TrafficSample.builder(NET, 1000, 2000).add(mac(1), mac(2), Long.MAX_VALUE, 1).build();
+        w.add(TrafficSample.builder(NET, 0, 1000).pair(mac(1), mac(2), 1, Long.MAX_VALUE).build());
+        TrafficSample again = TrafficSample.builder(NET, 1000, 2000).pair(mac(1), mac(2), 1, Long.MAX_VALUE).build();
         assertThrows(IllegalArgumentException.class, () -> w.add(again));
         w.clear();
         assertTrue(w.isEmpty());

@@ -1,5 +1,6 @@
 package io.vnet.manager.adapt;
 
+import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.manager.AdaptationService.Decision;
 import io.vnet.manager.AdaptationService.Mode;
@@ -11,8 +12,12 @@ import io.vnet.vttif.TopologyClass;
 import io.vnet.vttif.TopologyGraph;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +68,18 @@ final class Decider {
         return planned;
     }
 
+    /** The VMs of {@code g} (group addresses aside) that no agent reports now. */
+    private List<MacAddress> unplaced(NetworkId network, TopologyGraph g) {
+        Map<MacAddress, Set<String>> reported = recommender.reported(network);
+        List<MacAddress> out = new ArrayList<>();
+        for (MacAddress vm : g.nodes()) {
+            if (!vm.isGroup() && !reported.containsKey(vm)) {
+                out.add(vm);
+            }
+        }
+        return out;
+    }
+
     /** The class VTTIF reports for a network now, when it recognises one. */
     Optional<String> currentClass(NetworkId network) {
         return topology.topology(network).filter(g -> !g.isEmpty() && g.topologyClass() != TopologyClass.OTHER)
@@ -94,6 +111,22 @@ final class Decider {
         } else {
             trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
         }
+        List<MacAddress> unplaced = unplaced(network, g.get());
+        if (!unplaced.isEmpty()) {
+            // VTTIF saw these VMs' traffic before their agents' reports said where they run: a plan now would be
+            // made for part of the network (a VM of an agent that just connected, say); wait for the next reports,
+            // at most the settle time
+            if (s.placementWaitSince < 0) {
+                s.placementWaitSince = now;
+            }
+            if (now - s.placementWaitSince < timing.settleMillis()) {
+                return;
+            }
+            LOG.log(Level.WARNING, "network " + network + " (" + trigger + "): no agent reports " + unplaced.size()
+                    + " VM(s) of the topology after " + (now - s.placementWaitSince) + " ms, e.g. " + unplaced.get(0)
+                    + "; deciding without them");
+        }
+        s.placementWaitSince = -1;
         s.recheckAt = -1;
         s.decidedClass = cls;
         s.lastDecisionMillis = now;

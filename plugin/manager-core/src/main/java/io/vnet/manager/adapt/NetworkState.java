@@ -29,6 +29,8 @@ final class NetworkState {
     io.vnet.vadapt.Overlay renderedOverlay;
     /** When this network's recent migrations ran (the hourly cap). */
     final Deque<Long> migrations = new ArrayDeque<>();
+    /** Since when a decision waits for the agents to report where every VM of VTTIF's topology is (-1: not waiting). */
+    long placementWaitSince = -1;
     /** When a migration of this network last failed or was refused (-1: never): none is tried for an hour after. */
     long migrationFailedAt = -1;
 

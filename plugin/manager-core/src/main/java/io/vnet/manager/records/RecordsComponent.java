@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * What the manager keeps, in its {@link ManagerStore}: offers the {@link Recorder} of hosts, VMs,
- * desired states, topologies and matrices ({@link StoreRecords}) and the {@link AuditLog}
+ * desired states, topologies and matrices ({@link StoreRecorder}) and the {@link AuditLog}
  * ({@link StoreAudit}).
  */
 @Component(immediate = true)
@@ -24,7 +24,7 @@ public final class RecordsComponent {
 
     @Activate
     public RecordsComponent(@Reference ManagerStore store, BundleContext ctx) {
-        registrations.add(ctx.registerService(Recorder.class, new StoreRecords(store), null));
+        registrations.add(ctx.registerService(Recorder.class, new StoreRecorder(store), null));
         registrations.add(ctx.registerService(AuditLog.class, new StoreAudit(store, Clock.systemUTC()), null));
     }
 

@@ -80,7 +80,7 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
             }
             try {
                 perNetwork.computeIfAbsent(p.network(), n -> TrafficSample.builder(n, timeMillis - intervalMs, timeMillis))
-                        .add(p.src(), p.dst(), p.bytes(), p.frames());
+                        .pair(p.src(), p.dst(), p.frames(), p.bytes());
             } catch (IllegalArgumentException e) {
                 skipped++; // VTTIF's own checks (bytes below frames, a sum that overflows): this pair only
             }

@@ -252,6 +252,29 @@ class AdaptationLoopTest {
     }
 
     @Test
+    void aDecisionWaitsUntilTheAgentsReportWhereTheTopologysVmsRunAtMostTheSettleTime() {
+        List<MacAddress> nodes = new ArrayList<>(vttif.matrix.nodes());
+        agents.put("ha", List.of(PlannerTest.vm(2))); // VTTIF has seen vm 1's traffic, ha has not reported it yet
+        assertFalse(agents.hosts().stream().anyMatch(h -> h.vms().get(NET).contains(nodes.get(0))), "the test's premise");
+        loop.setMode(NET, Mode.RECOMMEND);
+        ticks(2, 1000);
+        assertTrue(loop.decisions(NET).isEmpty(), "no plan for part of the network while a VM's place is unknown");
+        agents.put("ha", List.of(PlannerTest.vm(1), PlannerTest.vm(2)));
+        loop.tick();
+        assertEquals(1, loop.decisions(NET).size(), "decided once the agents' reports place it");
+        assertTrue(loop.decisions(NET).get(0).recommendation().predictedGain() > 1.3,
+                loop.decisions(NET).get(0).toString());
+
+        AdaptationLoopTest other = new AdaptationLoopTest();
+        other.agents.put("ha", List.of(PlannerTest.vm(2))); // and never reported
+        other.loop.setMode(NET, Mode.RECOMMEND);
+        other.ticks(2, 1000);
+        assertTrue(other.loop.decisions(NET).isEmpty());
+        other.ticks(2, 1000); // past the settle time (3 s): decided without it
+        assertEquals(1, other.loop.decisions(NET).size());
+    }
+
+    @Test
     void offDecidesNothing() {
         loop.tick();
         assertEquals(Mode.OFF, loop.mode(NET));

@@ -42,11 +42,11 @@ public interface InventoryStore {
     boolean deleteVm(String mac);
 
     /** Upsert by (host id, generation); older generations stay as history. */
-    void putDesiredState(DesiredState state);
+    void putDesiredState(DesiredStateRecord state);
 
     /** The newest generation for the host. */
-    Optional<DesiredState> desiredState(String hostId);
+    Optional<DesiredStateRecord> desiredState(String hostId);
 
     /** The host's generations, newest first. */
-    List<DesiredState> desiredStateHistory(String hostId, int limit);
+    List<DesiredStateRecord> desiredStateHistory(String hostId, int limit);
 }

@@ -4,7 +4,7 @@
  * service; the records are immutable and validate their fields, naming a bad one.
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package io.vnet.manager.store;
 
 import org.osgi.annotation.bundle.Export;

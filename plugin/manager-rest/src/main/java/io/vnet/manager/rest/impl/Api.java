@@ -10,7 +10,7 @@ import io.vnet.manager.AgentRegistry;
 import io.vnet.manager.DesiredStateService;
 import io.vnet.manager.HostInfo;
 import io.vnet.manager.rest.Identity;
-import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.DesiredStateRecord;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.Network;
@@ -80,89 +80,101 @@ final class Api {
         return openApi;
     }
 
+    /** The resources only an admin may read, by their first segment. */
+    private static final java.util.Set<String> ADMIN_ONLY = java.util.Set.of("audit", "agents", "hosts");
+
+    /** The GET routes, first match wins; under a host or a network, the id is checked before an unknown sub-path is 404. */
+    private final Routes gets = getRoutes();
+
+    private Routes getRoutes() {
+        return new Routes()
+                .on("openapi.json", (v, q, who) -> openApi)
+                .on("audit", (v, q, who) -> array(auditLog().entries(time(q, "from"), time(q, "to"), limit(q)),
+                        Api::auditEntry))
+                .on("agents", (v, q, who) -> array(registry().hosts(), Api::agent))
+                .on("vms", (v, q, who) -> array(visibleVms(who), Api::instance))
+                .on("vms/{uuid}", (v, q, who) -> vm(visibleVms(who), segment(v.get("uuid"), "uuid"), who))
+                .on("hosts", (v, q, who) -> array(store.hosts(), Api::host))
+                .on("hosts/{id}", (v, q, who) -> {
+                    String id = hostId(v);
+                    return host(store.host(id).orElseThrow(() -> notFound("no host '" + id + "'")));
+                })
+                .on("hosts/{id}/vms", (v, q, who) -> array(store.vmsOnHost(hostId(v)), Api::vm))
+                .on("hosts/{id}/desired-state", (v, q, who) -> {
+                    String id = hostId(v);
+                    return desired(store.desiredState(id).orElseThrow(() -> notFound("no desired state for host '" + id + "'")));
+                })
+                .on("hosts/{id}/**", (v, q, who) -> unknown(hostId(v)))
+                .on("networks", (v, q, who) -> array(store.networks().stream().filter(n -> who.maySee(n.vni())).toList(),
+                        Api::network))
+                .on("networks/{vni}", (v, q, who) -> {
+                    int vni = visible(vni(v.get("vni")), who);
+                    return network(store.network(vni).orElseThrow(() -> notFound("no network with vni " + vni)));
+                })
+                .on("networks/{vni}/vms", (v, q, who) -> array(store.vmsOfNetwork(visible(vni(v.get("vni")), who)), Api::vm))
+                .on("networks/{vni}/topology", (v, q, who) -> {
+                    int vni = visible(vni(v.get("vni")), who);
+                    return topology(store.latestTopology(vni).orElseThrow(() -> notFound("no topology for vni " + vni)));
+                })
+                .on("networks/{vni}/topologies", (v, q, who) -> array(store.topologies(visible(vni(v.get("vni")), who),
+                        time(q, "from"), time(q, "to"), limit(q)), Api::topology))
+                .on("networks/{vni}/traffic", (v, q, who) -> array(store.trafficMatrices(visible(vni(v.get("vni")), who),
+                        time(q, "from"), time(q, "to"), limit(q)), Api::matrix))
+                .on("networks/{vni}/plan", (v, q, who) -> plan(visible(vni(v.get("vni")), who), q))
+                .on("networks/{vni}/adaptation", (v, q, who) -> adaptation(visible(vni(v.get("vni")), who)))
+                .on("networks/{vni}/overlay", (v, q, who) -> overlay(visible(vni(v.get("vni")), who), who))
+                .on("networks/{vni}/**", (v, q, who) -> unknown(visible(vni(v.get("vni")), who)));
+    }
+
     /**
      * @param path the path below /api, e.g. "/hosts"
      * @param who  the signed-in user
      */
     JsonNode get(String path, Map<String, String> query, Identity who) {
         String[] p = path == null || path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
-        if (p.length == 1 && p[0].equals("openapi.json")) {
-            return openApi;
-        }
-        if (p.length >= 1 && (p[0].equals("audit") || p[0].equals("agents") || p[0].equals("hosts"))) {
+        if (p.length >= 1 && ADMIN_ONLY.contains(p[0])) {
             adminOnly(who, "/api/" + p[0]);
         }
-        if (p.length == 1 && p[0].equals("audit")) {
-            if (audit == null) {
-                throw new ApiError(503, "the manager's audit log is not running");
-            }
-            return array(audit.entries(time(query, "from"), time(query, "to"), limit(query)), Api::auditEntry);
+        JsonNode answer = gets.dispatch(p, query, who);
+        if (answer == null) {
+            throw notFound("no resource /api" + (path == null ? "" : path));
         }
-        if (p.length == 1 && p[0].equals("agents")) {
-            if (agents == null) {
-                throw new ApiError(503, "the manager's agent registry is not running");
-            }
-            return array(agents.hosts(), Api::agent);
+        return answer;
+    }
+
+    /** A sub-path no route has, below a host or network that was checked: the caller's 404 follows. */
+    private static JsonNode unknown(Object checked) {
+        return null;
+    }
+
+    private static String hostId(Map<String, String> params) {
+        return segment(params.get("id"), "hostId");
+    }
+
+    private io.vnet.manager.AuditLog auditLog() {
+        if (audit == null) {
+            throw new ApiError(503, "the manager's audit log is not running");
         }
-        if (p.length >= 1 && p.length <= 2 && p[0].equals("vms")) {
-            if (agents == null) {
-                throw new ApiError(503, "the manager's agent registry is not running");
-            }
-            List<io.vnet.manager.VmInstance> all = agents.hosts().stream().flatMap(h -> h.instances().stream())
-                    .map(v -> visiblePart(v, who)).filter(v -> v != null).toList();
-            if (p.length == 1) {
-                return array(all, Api::instance);
-            }
-            String uuid = segment(p[1], "uuid");
-            return instance(all.stream().filter(v -> v.uuid().equalsIgnoreCase(uuid)).findFirst()
-                    .orElseThrow(() -> notFound("no VM '" + uuid + "' is registered by an agent"
-                            + (who.admin() ? "" : " on one of your networks"))));
+        return audit;
+    }
+
+    private AgentRegistry registry() {
+        if (agents == null) {
+            throw new ApiError(503, "the manager's agent registry is not running");
         }
-        if (p.length >= 1 && p[0].equals("hosts")) {
-            if (p.length == 1) {
-                return array(store.hosts(), Api::host);
-            }
-            String id = segment(p[1], "hostId");
-            if (p.length == 2) {
-                return host(store.host(id).orElseThrow(() -> notFound("no host '" + id + "'")));
-            }
-            if (p.length == 3 && p[2].equals("vms")) {
-                return array(store.vmsOnHost(id), Api::vm);
-            }
-            if (p.length == 3 && p[2].equals("desired-state")) {
-                return desired(store.desiredState(id).orElseThrow(() -> notFound("no desired state for host '" + id + "'")));
-            }
-        }
-        if (p.length >= 1 && p[0].equals("networks")) {
-            if (p.length == 1) {
-                return array(store.networks().stream().filter(n -> who.maySee(n.vni())).toList(), Api::network);
-            }
-            int vni = visible(vni(p[1]), who);
-            if (p.length == 2) {
-                return network(store.network(vni).orElseThrow(() -> notFound("no network with vni " + vni)));
-            }
-            if (p.length == 3) {
-                switch (p[2]) {
-                    case "vms":
-                        return array(store.vmsOfNetwork(vni), Api::vm);
-                    case "topology":
-                        return topology(store.latestTopology(vni).orElseThrow(() -> notFound("no topology for vni " + vni)));
-                    case "topologies":
-                        return array(store.topologies(vni, time(query, "from"), time(query, "to"), limit(query)), Api::topology);
-                    case "traffic":
-                        return array(store.trafficMatrices(vni, time(query, "from"), time(query, "to"), limit(query)), Api::matrix);
-                    case "plan":
-                        return plan(vni, query);
-                    case "adaptation":
-                        return adaptation(vni);
-                    case "overlay":
-                        return overlay(vni, who);
-                    default:
-                        break;
-                }
-            }
-        }
-        throw notFound("no resource /api" + (path == null ? "" : path));
+        return agents;
+    }
+
+    /** The VMs agents registered, as far as {@code who} may see them (the parts on its networks). */
+    private List<io.vnet.manager.VmInstance> visibleVms(Identity who) {
+        return registry().hosts().stream().flatMap(h -> h.instances().stream())
+                .map(v -> visiblePart(v, who)).filter(v -> v != null).toList();
+    }
+
+    private static JsonNode vm(List<io.vnet.manager.VmInstance> all, String uuid, Identity who) {
+        return instance(all.stream().filter(v -> v.uuid().equalsIgnoreCase(uuid)).findFirst()
+                .orElseThrow(() -> notFound("no VM '" + uuid + "' is registered by an agent"
+                        + (who.admin() ? "" : " on one of your networks"))));
     }
 
     /** PUT: a network's adaptation settings, or (admins) a host's desired state. */
@@ -465,7 +477,7 @@ final class Api {
         return JSON.createObjectNode().put("mac", v.mac()).put("vni", v.vni()).put("hostId", v.hostId());
     }
 
-    static ObjectNode desired(DesiredState d) {
+    static ObjectNode desired(DesiredStateRecord d) {
         ObjectNode o = JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation())
                 .put("createdAt", d.createdAt().toString());
         o.set("document", parse(d.document()));

@@ -3,7 +3,7 @@ package io.vnet.manager.store.impl;
 import io.vnet.manager.store.AdaptationSetting;
 import io.vnet.manager.store.AuditRecord;
 import io.vnet.manager.store.DecisionRecord;
-import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.DesiredStateRecord;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.Network;
@@ -175,7 +175,7 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     // ---- desired state
 
     @Override
-    public void putDesiredState(DesiredState s) {
+    public void putDesiredState(DesiredStateRecord s) {
         req("state", s);
         upsert("UPDATE desired_state SET document = ?, created_at = ? WHERE host_id = ? AND generation = ?",
                 "INSERT INTO desired_state (document, created_at, host_id, generation) VALUES (?, ?, ?, ?)",
@@ -183,16 +183,16 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     }
 
     @Override
-    public Optional<DesiredState> desiredState(String hostId) {
-        List<DesiredState> l = desiredStateHistory(hostId, 1);
+    public Optional<DesiredStateRecord> desiredState(String hostId) {
+        List<DesiredStateRecord> l = desiredStateHistory(hostId, 1);
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
     @Override
-    public List<DesiredState> desiredStateHistory(String hostId, int limit) {
+    public List<DesiredStateRecord> desiredStateHistory(String hostId, int limit) {
         return list("SELECT host_id, generation, document, created_at FROM desired_state WHERE host_id = ?"
                         + " ORDER BY generation DESC FETCH FIRST " + limit(limit) + " ROWS ONLY",
-                rs -> new DesiredState(rs.getString(1), rs.getLong(2), rs.getString(3), instant(rs, 4)), hostId);
+                rs -> new DesiredStateRecord(rs.getString(1), rs.getLong(2), rs.getString(3), instant(rs, 4)), hostId);
     }
 
     // ---- traffic matrices

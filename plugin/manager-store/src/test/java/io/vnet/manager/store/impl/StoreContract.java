@@ -9,7 +9,7 @@ import io.vnet.manager.store.AdaptationSetting;
 import io.vnet.manager.store.AuditRecord;
 import io.vnet.manager.store.CloudStackNetwork;
 import io.vnet.manager.store.DecisionRecord;
-import io.vnet.manager.store.DesiredState;
+import io.vnet.manager.store.DesiredStateRecord;
 import io.vnet.manager.store.StoreException;
 import io.vnet.manager.store.Host;
 import io.vnet.manager.store.Network;
@@ -109,13 +109,13 @@ abstract class StoreContract {
     @Test
     void desiredStatesKeepTheirGenerations() {
         for (int g = 1; g <= 5; g++) {
-            store.putDesiredState(new DesiredState("kvm-1", g, "{\"links\":[],\"rules\":[],\"g\":" + g + "}", T0.plusSeconds(g)));
+            store.putDesiredState(new DesiredStateRecord("kvm-1", g, "{\"links\":[],\"rules\":[],\"g\":" + g + "}", T0.plusSeconds(g)));
         }
-        store.putDesiredState(new DesiredState("kvm-1", 5, "{\"links\":[\"x\"]}", T0.plusSeconds(9)));
-        store.putDesiredState(new DesiredState("kvm-2", 1, "{}", T0));
-        assertEquals(new DesiredState("kvm-1", 5, "{\"links\":[\"x\"]}", T0.plusSeconds(9)), store.desiredState("kvm-1").orElseThrow());
-        List<DesiredState> h = store.desiredStateHistory("kvm-1", 3);
-        assertEquals(List.of(5L, 4L, 3L), h.stream().map(DesiredState::generation).toList());
+        store.putDesiredState(new DesiredStateRecord("kvm-1", 5, "{\"links\":[\"x\"]}", T0.plusSeconds(9)));
+        store.putDesiredState(new DesiredStateRecord("kvm-2", 1, "{}", T0));
+        assertEquals(new DesiredStateRecord("kvm-1", 5, "{\"links\":[\"x\"]}", T0.plusSeconds(9)), store.desiredState("kvm-1").orElseThrow());
+        List<DesiredStateRecord> h = store.desiredStateHistory("kvm-1", 3);
+        assertEquals(List.of(5L, 4L, 3L), h.stream().map(DesiredStateRecord::generation).toList());
         assertEquals(Optional.empty(), store.desiredState("nobody"));
     }
 
@@ -169,7 +169,7 @@ abstract class StoreContract {
         store.putHost(new Host("kvm-1", "10.0.0.1:5800", "host", T0));
         store.putNetwork(new Network(100, "tenant-a"));
         store.putVm(new Vm("02:00:00:00:00:01", 100, "kvm-1"));
-        store.putDesiredState(new DesiredState("kvm-1", 3, "{\"links\":[],\"rules\":[]}", T0));
+        store.putDesiredState(new DesiredStateRecord("kvm-1", 3, "{\"links\":[],\"rules\":[]}", T0));
         store.putTrafficMatrix(new TrafficMatrixRecord(100, T0, "[{\"src\":\"a\",\"dst\":\"b\",\"bytes\":1}]"));
         store.putTopology(new TopologyRecord(100, T0, "ring", "{\"nodes\":[\"a\",\"b\"]}"));
         store.close();

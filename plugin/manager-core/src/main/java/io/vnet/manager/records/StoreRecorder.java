@@ -34,8 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * when its host no longer reports it (unless another host recorded it since). So neither the
  * database, its writes, nor this class's memory grow with what a VM sends.
  */
-final class StoreRecords implements Recorder {
-    private static final System.Logger LOG = System.getLogger(StoreRecords.class.getName());
+final class StoreRecorder implements Recorder {
+    private static final System.Logger LOG = System.getLogger(StoreRecorder.class.getName());
 
     private final ManagerStore store;
     /** The most VM rows one host's reports may hold (an agent's hello carries at most 16,384 addresses). */
@@ -56,7 +56,7 @@ final class StoreRecords implements Recorder {
     private long refusedRows;
     private long deferredRows;
 
-    StoreRecords(ManagerStore store) {
+    StoreRecorder(ManagerStore store) {
         this.store = store;
         try {
             store.networks().forEach(n -> networks.add(n.vni()));
@@ -153,7 +153,7 @@ final class StoreRecords implements Recorder {
     @Override
     public void desired(DesiredState state) {
         guarded("the desired state of " + state.hostId(), () -> store.putDesiredState(
-                new io.vnet.manager.store.DesiredState(state.hostId(), state.generation(), document(state), Instant.now())));
+                new io.vnet.manager.store.DesiredStateRecord(state.hostId(), state.generation(), document(state), Instant.now())));
     }
 
     static String document(DesiredState state) {

@@ -10,8 +10,8 @@ import java.time.Instant;
  * @param document the links and rules, a JSON document (stored as text, not interpreted)
  * @param createdAt when the manager decided it
  */
-public record DesiredState(String hostId, long generation, String document, Instant createdAt) {
-    public DesiredState {
+public record DesiredStateRecord(String hostId, long generation, String document, Instant createdAt) {
+    public DesiredStateRecord {
         Checks.text("hostId", hostId, 255);
         if (generation < 0) {
             throw new IllegalArgumentException("generation: " + generation + " is negative");

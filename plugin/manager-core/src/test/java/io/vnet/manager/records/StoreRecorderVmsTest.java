@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
  * recorded once two reports in a row carry it, its row goes when its host stops reporting it,
  * a VM that moved keeps its row, and a host flooding random addresses writes nothing.
  */
-class StoreRecordsVmsTest {
+class StoreRecorderVmsTest {
     private static final NetworkId N = NetworkId.of(100);
     private static final MacAddress A = MacAddress.parse("52:54:00:00:00:0a");
     private static final MacAddress B = MacAddress.parse("52:54:00:00:00:0b");
 
     /**
      * The store's VM and network rows in memory, upserted by MAC as the real store does; any
-     * other call fails the test (StoreRecords' VM path must use nothing else).
+     * other call fails the test (StoreRecorder' VM path must use nothing else).
      */
     static final class VmRows implements java.lang.reflect.InvocationHandler {
         final java.util.TreeMap<String, Vm> vms = new java.util.TreeMap<>();
@@ -63,7 +63,7 @@ class StoreRecordsVmsTest {
 
     private final VmRows rows = new VmRows();
     private final ManagerStore store = rows.store();
-    private final StoreRecords records = new StoreRecords(store);
+    private final StoreRecorder records = new StoreRecorder(store);
 
     private static Map<NetworkId, List<MacAddress>> report(MacAddress... macs) {
         return Map.of(N, List.of(macs));
@@ -124,10 +124,10 @@ class StoreRecordsVmsTest {
             records.vms("h1", Map.of(N, learned));
             previous = fresh;
         }
-        assertTrue(rows.writes <= 20 * 2 * (StoreRecords.MAX_NEW_ROWS_PER_REPORT + 1), "writes bounded per report: "
+        assertTrue(rows.writes <= 20 * 2 * (StoreRecorder.MAX_NEW_ROWS_PER_REPORT + 1), "writes bounded per report: "
                 + rows.writes);
         assertTrue(records.deferredRows() > 0, "the rest waited");
-        assertTrue(store.vmsOnHost("h1").size() <= StoreRecords.MAX_NEW_ROWS_PER_REPORT + 1, store.vmsOnHost("h1").size()
+        assertTrue(store.vmsOnHost("h1").size() <= StoreRecorder.MAX_NEW_ROWS_PER_REPORT + 1, store.vmsOnHost("h1").size()
                 + " rows");
         assertTrue(store.vmsOnHost("h1").contains(new Vm(A.toString(), 100, "h1")), "the VM in every report is recorded");
     }
@@ -145,7 +145,7 @@ class StoreRecordsVmsTest {
             reports++;
         }
         assertEquals(1000, store.vmsOnHost("h1").size());
-        assertEquals(1 + (1000 + StoreRecords.MAX_NEW_ROWS_PER_REPORT - 1) / StoreRecords.MAX_NEW_ROWS_PER_REPORT, reports,
-                "recorded at " + StoreRecords.MAX_NEW_ROWS_PER_REPORT + " rows a report");
+        assertEquals(1 + (1000 + StoreRecorder.MAX_NEW_ROWS_PER_REPORT - 1) / StoreRecorder.MAX_NEW_ROWS_PER_REPORT, reports,
+                "recorded at " + StoreRecorder.MAX_NEW_ROWS_PER_REPORT + " rows a report");
     }
 }

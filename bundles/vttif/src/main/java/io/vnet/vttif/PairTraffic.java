@@ -1,10 +1,13 @@
 package io.vnet.vttif;
 
-/** The bytes and frames one agent counted for one {@link MacPair} during one interval. */
-public record PairCount(long bytes, long frames) {
-    public static final PairCount ZERO = new PairCount(0, 0);
+/**
+ * The frames and bytes one agent counted for one {@link MacPair} during one interval (in the
+ * order of the model's {@link io.vnet.api.PairCount}, which names the pair too).
+ */
+public record PairTraffic(long frames, long bytes) {
+    public static final PairTraffic ZERO = new PairTraffic(0, 0);
 
-    public PairCount {
+    public PairTraffic {
         if (bytes < 0 || frames < 0) {
             throw new IllegalArgumentException("invalid traffic count " + bytes + " bytes in " + frames
                     + " frames: counts must not be negative");
@@ -15,14 +18,14 @@ public record PairCount(long bytes, long frames) {
         }
     }
 
-    public static PairCount of(long bytes, long frames) {
-        return new PairCount(bytes, frames);
+    public static PairTraffic of(long frames, long bytes) {
+        return new PairTraffic(frames, bytes);
     }
 
     /** The sum of both counts; an overflow is rejected. */
-    public PairCount plus(PairCount other) {
+    public PairTraffic plus(PairTraffic other) {
         try {
-            return new PairCount(Math.addExact(bytes, other.bytes), Math.addExact(frames, other.frames));
+            return new PairTraffic(Math.addExact(frames, other.frames), Math.addExact(bytes, other.bytes));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("traffic count overflow adding " + other + " to " + this);
         }
