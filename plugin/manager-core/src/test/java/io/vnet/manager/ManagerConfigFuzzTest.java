@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The manager's configuration file, any bytes: the configuration service's reader ({@link
- * ManagerConfiguration#read}) and then the core's concerns ({@link ManagerConfigTest#parse}) accept
+ * ManagerConfiguration#read}) and then the core's concerns ({@link ManagerConfigTest#parse(ManagerConfiguration)}) accept
  * it or refuse it, the reader with an {@link IOException} and the concerns with an {@link
  * IllegalArgumentException} that say what is wrong, and nothing else.
  */
@@ -40,10 +40,8 @@ class ManagerConfigFuzzTest {
         }
         Rejections.only(IOException.class, () -> {
             ManagerConfiguration cfg = ManagerConfiguration.read(file);
-            com.fasterxml.jackson.databind.node.ObjectNode root = io.vnet.protocol.Json.object();
-            cfg.fieldNames().forEach(f -> root.set(f, cfg.field(f)));
             try {
-                ManagerConfigTest.parse(file, root);
+                ManagerConfigTest.parse(cfg);
             } catch (IllegalArgumentException e) {
                 throw new IOException(e.getMessage(), e); // what the components report, as "config FILE: ..."
             }

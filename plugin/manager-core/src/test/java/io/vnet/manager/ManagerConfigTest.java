@@ -33,7 +33,11 @@ class ManagerConfigTest {
     }
 
     static Core parse(Path file, JsonNode root) {
-        ManagerConfiguration cfg = ManagerConfiguration.of(file, (com.fasterxml.jackson.databind.node.ObjectNode) root);
+        return parse(ManagerConfiguration.of(file, (com.fasterxml.jackson.databind.node.ObjectNode) root));
+    }
+
+    /** What the core's concerns read of {@code cfg}, as their components do. */
+    static Core parse(ManagerConfiguration cfg) {
         VttifSettings vttif = VttifSettings.from(cfg);
         return new Core(AgentsConfig.from(cfg), vttif, AdaptationSettings.from(cfg, vttif.vttif().windowMillis()));
     }

@@ -127,8 +127,8 @@ final class ManagerClient implements AutoCloseable {
         LocalVms vms = localVms;
         MacInventory.Listed macs = MacInventory.list(vms != null ? vms.macs() : Map.of(),
                 ownAddresses.withoutOwn(dp.localMacs()));
-        return new Inventory(dp.networks().stream().map(n -> io.vnet.api.NetworkId.of(n.vni())).toList(), macs.macs(), macs.omitted(),
-                vms != null ? vms.registered() : null, List.of());
+        List<io.vnet.api.NetworkId> networks = dp.networks().stream().map(n -> io.vnet.api.NetworkId.of(n.vni())).toList();
+        return new Inventory(networks, macs.macs(), macs.omitted(), vms != null ? vms.registered() : null, List.of());
     }
 
     void start() {
@@ -229,18 +229,18 @@ final class ManagerClient implements AutoCloseable {
                 .toJson();
     }
 
-    /**
-     * The manager's deny list: at most {@link io.vnet.protocol.Revocations#MAX_ENTRIES} strings
-     * are handed to the data plane (which refuses and counts what is not a fingerprint); a list
-     * that is not an array of strings changes nothing.
-     */
-    /** The {@code fingerprints} of a revoked message ({@link Revoked#read}). */
+    /** As {@link #revoked(Revoked)}, for the {@code fingerprints} of a revoked message ({@link Revoked#read}). */
     void revoked(JsonNode fingerprints) {
         ObjectNode m = Json.object();
         m.set("fingerprints", fingerprints);
         revoked(Revoked.read(m));
     }
 
+    /**
+     * The manager's deny list: at most {@link io.vnet.protocol.Revocations#MAX_ENTRIES} strings
+     * are handed to the data plane (which refuses and counts what is not a fingerprint); a list
+     * that is not an array of strings changes nothing.
+     */
     void revoked(Revoked list) {
         if (!list.valid()) {
             LOG.log(Level.WARNING, "manager sent a revoked list that is not an array of strings; ignored");
