@@ -334,8 +334,11 @@ public final class CloudStackStandIn {
             }
             log.println(JSON.writeValueAsString(entry));
         } catch (RuntimeException e) {
+            // CloudStack's internal error, as it answers one (errorcode 530), and the trace in the
+            // stand-in's log so that a test failing on it says why
+            e.printStackTrace();
             status = 530;
-            answer = JSON.createObjectNode().put("error", e.toString());
+            answer = error(command, 530, "stand-in failed: " + e);
         }
         byte[] body = JSON.writeValueAsBytes(answer);
         x.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
@@ -509,15 +512,18 @@ public final class CloudStackStandIn {
                 if (j == null) {
                     return null;
                 }
-                String name = j.status == 0 ? "queryAsyncJobResult-pending.json"
-                        : j.status == 1 ? "queryAsyncJobResult-done.json" : "queryAsyncJobResult-failed.json";
+                // the job's status read once: the migration thread may finish it while this answers
+                // (read twice, a pending answer was once given a done job's body: CI run 10's 530)
+                int status = j.status;
+                String name = status == 0 ? "queryAsyncJobResult-pending.json"
+                        : status == 1 ? "queryAsyncJobResult-done.json" : "queryAsyncJobResult-failed.json";
                 ObjectNode r = (ObjectNode) fixture(name);
                 ObjectNode body = (ObjectNode) r.path("queryasyncjobresultresponse");
                 body.put("jobid", j.id).put("jobinstanceid", j.vm.id);
-                if (j.status == 1) {
+                if (status == 1) {
                     ObjectNode vm = (ObjectNode) body.path("jobresult").path("virtualmachine");
                     body.with("jobresult").set("virtualmachine", vm(vm, j.vm));
-                } else if (j.status == 2) {
+                } else if (status == 2) {
                     ((ObjectNode) body.path("jobresult")).put("errortext", j.error);
                 }
                 return r;

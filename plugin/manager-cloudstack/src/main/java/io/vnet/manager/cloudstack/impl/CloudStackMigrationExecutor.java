@@ -19,7 +19,8 @@ import java.util.Optional;
  * again from CloudStack when the inventory does not know it), the VNET host by name among
  * CloudStack's hosts (through {@code hostMap} when their names differ), then migrateVirtualMachine
  * starts a job and queryAsyncJobResult is asked until the job is done (jobstatus 1), failed
- * (jobstatus 2: CloudStack's errortext is thrown) or the timeout passed.
+ * (jobstatus 2: CloudStack's errortext is thrown) or the timeout passed; a question that fails
+ * with no answer or a server error is asked again, since the job goes on regardless.
  * <p>
  * A MAC alone proves nothing (a tenant VM can send from any MAC), so before it moves anything the
  * executor checks, in CloudStack's own records, that the VM's NIC with that MAC is on the
@@ -122,15 +123,45 @@ final class CloudStackMigrationExecutor implements MigrationExecutor {
                 + "' (set cloudstack.hostMap." + vnetHost + " to its CloudStack host name)");
     }
 
+    /** Whether a failed question may be answered if asked again: no answer at all, or a server error. */
+    private static boolean mayPass(CloudStackException e) {
+        return e.unreachable() || e.httpStatus() >= 500;
+    }
+
     private static String shortName(String host) {
         int dot = host.indexOf('.');
         return (dot < 0 ? host : host.substring(0, dot)).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Asks about the job until it is done, failed or the timeout passed. A question that fails for
+     * a reason that may pass (CloudStack unreachable, or an HTTP 5xx such as its internal error
+     * 530) is asked again at the next poll: the job goes on in CloudStack whatever happened to
+     * one answer, and giving up would leave a migration running that the closed loop no longer
+     * follows. An error that will not pass (4xx: an unknown job, a refused signature) ends the wait.
+     */
     private CsJob await(String jobId, CloudStackVm v) throws Exception {
         Instant deadline = clock.instant().plus(timeout);
+        int failedQuestions = 0;
         while (true) {
-            CsJob j = client.queryAsyncJobResult(jobId);
+            CsJob j;
+            try {
+                j = client.queryAsyncJobResult(jobId);
+            } catch (CloudStackException e) {
+                if (!mayPass(e)) {
+                    throw e;
+                }
+                failedQuestions++;
+                LOG.log(Level.WARNING, "asking about job " + jobId + " (VM " + v.uuid() + ") failed, "
+                        + failedQuestions + " time(s) so far; asking again: " + e.getMessage());
+                if (!clock.instant().isBefore(deadline)) {
+                    throw new IllegalStateException("CloudStack did not say whether it migrated VM " + v.uuid()
+                            + " within " + timeout.toMillis() + " ms (job " + jobId + "; " + failedQuestions
+                            + " question(s) failed, the last: " + e.getMessage() + ")", e);
+                }
+                sleeper.sleep(pollEvery);
+                continue;
+            }
             if (j.status() == CsJob.SUCCEEDED) {
                 return j;
             }

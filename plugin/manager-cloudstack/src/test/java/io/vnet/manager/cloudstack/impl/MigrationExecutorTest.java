@@ -78,6 +78,36 @@ class MigrationExecutorTest {
     }
 
     @Test
+    void aQuestionThatFailsWithAServerErrorIsAskedAgainWhileTheJobGoesOn() throws Exception {
+        bed.wiring.inventory.fullSync();
+        // CloudStack's internal error on one question (as CI run 10's stand-in answered), then the job as it is
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        bed.cs.on("queryAsyncJobResult", p -> switch (asked.incrementAndGet()) {
+            case 1 -> new FakeCloudStack.Reply(200, Fixtures.text("4.20/queryAsyncJobResult-pending.json"));
+            case 2 -> new FakeCloudStack.Reply(530, "{\"queryasyncjobresultresponse\":{\"uuidList\":[],"
+                    + "\"errorcode\":530,\"cserrorcode\":9999,\"errortext\":\"Internal error\"}}");
+            default -> new FakeCloudStack.Reply(200, Fixtures.text("4.20/queryAsyncJobResult-done.json"));
+        });
+        CloudStackMigrationExecutor m = executor(Map.of(), Duration.ofMinutes(1), Clock.systemUTC());
+        m.migrate(NetworkId.of(100_000), MacAddress.parse(TestBed.VM1_HOME_MAC), "kvm1", "kvm2");
+        assertEquals(3, bed.cs.calls("queryAsyncJobResult").size(), "pending, the failed question, done");
+        assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(250)), sleeps, "the failed question waited a poll");
+    }
+
+    @Test
+    void aQuestionCloudStackRefusesEndsTheWaitAtOnce() throws Exception {
+        bed.wiring.inventory.fullSync();
+        bed.cs.on("queryAsyncJobResult", p -> new FakeCloudStack.Reply(431, "{\"queryasyncjobresultresponse\":{"
+                + "\"uuidList\":[],\"errorcode\":431,\"cserrorcode\":9999,\"errortext\":\"Unable to find job\"}}"));
+        CloudStackMigrationExecutor m = executor(Map.of(), Duration.ofMinutes(1), Clock.systemUTC());
+        io.vnet.manager.cloudstack.CloudStackException e = assertThrows(io.vnet.manager.cloudstack.CloudStackException.class,
+                () -> m.migrate(NetworkId.of(100_000), MacAddress.parse(TestBed.VM1_HOME_MAC), "kvm1", "kvm2"));
+        assertEquals(431, e.errorCode());
+        assertEquals(1, bed.cs.calls("queryAsyncJobResult").size(), "a 4xx is not asked again");
+        assertEquals(List.of(), sleeps);
+    }
+
+    @Test
     void aJobStillPendingAtTheTimeoutFails() throws Exception {
         bed.wiring.inventory.fullSync();
         bed.cs.onFixture("queryAsyncJobResult", "4.20/queryAsyncJobResult-pending.json");
