@@ -4,7 +4,7 @@
  * immutable and validates its input: a bad value is rejected with a message naming it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.vnet.api;
 
 import org.osgi.annotation.bundle.Export;

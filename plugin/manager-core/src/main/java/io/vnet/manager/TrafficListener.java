@@ -1,6 +1,7 @@
 package io.vnet.manager;
 
 import io.vnet.api.PairCount;
+import io.vnet.api.UnpairedTraffic;
 import java.util.List;
 
 /**

@@ -11,7 +11,7 @@
  * records}; the configuration service is {@link io.vnet.manager.config}.
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package io.vnet.manager;
 
 import org.osgi.annotation.bundle.Export;

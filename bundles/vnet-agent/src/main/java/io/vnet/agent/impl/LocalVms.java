@@ -215,7 +215,7 @@ final class LocalVms implements DomainListener {
     /** The protocol's {@code vms} array: [{uuid, name, source, nics: [{vni, mac, tap, bridge}]}]. */
     ArrayNode json() {
         ObjectNode m = Json.object();
-        new Inventory(null, null, 0, registered(), List.of()).write(m);
+        new Inventory(null, null, 0, registered(), List.of(), 0).write(m);
         return (ArrayNode) m.get("vms");
     }
 

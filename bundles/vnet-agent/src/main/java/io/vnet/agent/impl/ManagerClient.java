@@ -128,7 +128,7 @@ final class ManagerClient implements AutoCloseable {
         MacInventory.Listed macs = MacInventory.list(vms != null ? vms.macs() : Map.of(),
                 ownAddresses.withoutOwn(dp.localMacs()));
         List<io.vnet.api.NetworkId> networks = dp.networks().stream().map(n -> io.vnet.api.NetworkId.of(n.vni())).toList();
-        return new Inventory(networks, macs.macs(), macs.omitted(), vms != null ? vms.registered() : null, List.of());
+        return new Inventory(networks, macs.macs(), macs.omitted(), vms != null ? vms.registered() : null, List.of(), 0);
     }
 
     void start() {

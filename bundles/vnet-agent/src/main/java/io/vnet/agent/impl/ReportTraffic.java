@@ -3,6 +3,7 @@ package io.vnet.agent.impl;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.dataplane.TrafficGrowth;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.protocol.messages.Inventory;
@@ -49,7 +50,7 @@ final class ReportTraffic {
     }
 
     /** What a report says of an interval's traffic: its largest pairs, the rest per network, and the refused estimate. */
-    record Counted(List<PairCount> pairs, List<Report.Unpaired> rest, long refusedPairs) {
+    record Counted(List<PairCount> pairs, List<UnpairedTraffic> rest, long refusedPairs) {
     }
 
     static Counted of(TrafficGrowth growth) {
@@ -60,32 +61,23 @@ final class ReportTraffic {
         List<PairCount> byBytes = new ArrayList<>(growth.pairs());
         byBytes.sort(LARGEST_FIRST);
         List<PairCount> pairs = new ArrayList<>();
-        Map<NetworkId, long[]> rest = new TreeMap<>(); // pairs, frames, bytes
+        Map<NetworkId, UnpairedTraffic> rest = new TreeMap<>();
         for (int i = 0; i < byBytes.size(); i++) {
             PairCount p = byBytes.get(i);
             if (i < maxPairs) {
                 pairs.add(p);
             } else {
-                long[] r = rest.computeIfAbsent(p.network(), n -> new long[3]);
-                r[0]++;
-                r[1] = saturated(r[1], p.frames());
-                r[2] = saturated(r[2], p.bytes());
+                rest.merge(p.network(), UnpairedTraffic.none(p.network()).plus(1, p.frames(), p.bytes()),
+                        (a, b) -> a.plus(b.pairs(), b.frames(), b.bytes()));
             }
         }
         for (TrafficGrowth.Overflow o : growth.overflow()) {
             if (o.frames() > 0 || o.bytes() > 0) {
-                long[] r = rest.computeIfAbsent(o.network(), n -> new long[3]);
-                r[1] = saturated(r[1], o.frames());
-                r[2] = saturated(r[2], o.bytes());
+                rest.merge(o.network(), UnpairedTraffic.none(o.network()).plus(0, o.frames(), o.bytes()),
+                        (a, b) -> a.plus(b.pairs(), b.frames(), b.bytes()));
             }
         }
-        List<Report.Unpaired> out = new ArrayList<>();
-        rest.forEach((n, r) -> out.add(new Report.Unpaired(n, r[0], r[1], r[2])));
+        List<UnpairedTraffic> out = new ArrayList<>(rest.values());
         return new Counted(List.copyOf(pairs), List.copyOf(out), growth.refusedPairs());
-    }
-
-    private static long saturated(long a, long b) {
-        long sum = a + b;
-        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

@@ -53,7 +53,7 @@ public record Hello(int protocol, String software, String hostId, String role, l
         Inventory i = Inventory.read(msg);
         Inventory inventory = new Inventory(i.networks() == null ? java.util.List.of() : i.networks(),
                 i.macs() == null ? java.util.List.of() : i.macs(), i.macsOmitted(),
-                i.vms() == null ? java.util.List.of() : i.vms(), i.badVms());
+                i.vms() == null ? java.util.List.of() : i.vms(), i.badVms(), i.badVmsOmitted());
         return new Hello(msg.path("protocol").asInt(0), msg.path("software").asText(null), msg.path("hostId").asText(),
                 msg.path("role").asText("host"), msg.path("generation").asLong(-1), msg.path("linkAddress").asText(null),
                 msg.path("kernelPath").asBoolean(false), msg.path("insecure").asBoolean(false),

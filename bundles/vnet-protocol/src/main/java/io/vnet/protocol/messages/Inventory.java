@@ -16,10 +16,18 @@ import java.util.List;
  * with {@code macsOmitted} the rest), and the VMs libvirt runs there by name ({@code vms[]}). A
  * null list was not in the message (a report may leave one out: the manager keeps what it had).
  *
- * @param badVms the VM registrations that were not valid, each as "JSON: why" (skipped)
+ * @param badVms the first {@value #BAD_VMS_KEPT} VM registrations that were not valid, each as
+ *               "JSON: why" with the JSON cut at {@value #BAD_VM_CHARS} characters (skipped)
+ * @param badVmsOmitted how many more were not valid (skipped, counted only: a hostile agent's
+ *                      frame of bad entries costs the reader no more than these few)
  */
 public record Inventory(List<NetworkId> networks, List<VmAddress> macs, long macsOmitted, List<RegisteredVm> vms,
-                        List<String> badVms) {
+                        List<String> badVms, long badVmsOmitted) {
+    /** How many refused VM registrations are kept to be logged; the rest are counted. */
+    public static final int BAD_VMS_KEPT = 4;
+    /** How much of a refused registration's JSON is kept. */
+    public static final int BAD_VM_CHARS = 256;
+
     public Inventory {
         networks = networks == null ? null : List.copyOf(networks);
         macs = macs == null ? null : List.copyOf(macs);
@@ -28,7 +36,7 @@ public record Inventory(List<NetworkId> networks, List<VmAddress> macs, long mac
     }
 
     /** Nothing said. */
-    public static final Inventory NONE = new Inventory(null, null, 0, null, List.of());
+    public static final Inventory NONE = new Inventory(null, null, 0, null, List.of(), 0);
 
     /** A VM's address on a network. */
     public record VmAddress(NetworkId network, MacAddress mac) {
@@ -91,6 +99,7 @@ public record Inventory(List<NetworkId> networks, List<VmAddress> macs, long mac
         }
         List<RegisteredVm> vms = null;
         List<String> bad = new ArrayList<>();
+        long badOmitted = 0;
         if (m.has("vms")) {
             vms = new ArrayList<>();
             for (JsonNode v : m.path("vms")) {
@@ -107,10 +116,16 @@ public record Inventory(List<NetworkId> networks, List<VmAddress> macs, long mac
                     }
                     vms.add(new RegisteredVm(uuid, v.path("name").asText(uuid), v.path("source").asText("agent"), nics));
                 } catch (IllegalArgumentException e) {
-                    bad.add(v + ": " + e.getMessage());
+                    if (bad.size() < BAD_VMS_KEPT) {
+                        String json = v.toString();
+                        bad.add((json.length() > BAD_VM_CHARS ? json.substring(0, BAD_VM_CHARS) + "..." : json) + ": "
+                                + e.getMessage());
+                    } else {
+                        badOmitted++;
+                    }
                 }
             }
         }
-        return new Inventory(networks, macs, m.path("macsOmitted").asLong(0), vms, bad);
+        return new Inventory(networks, macs, m.path("macsOmitted").asLong(0), vms, bad, badOmitted);
     }
 }

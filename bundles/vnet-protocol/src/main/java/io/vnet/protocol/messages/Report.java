@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import java.util.ArrayList;
@@ -21,25 +22,12 @@ import java.util.List;
  * @param intervalMs the interval the counts cover (null when the report does not say)
  * @param skipped    entries of {@code pairs[]} and {@code rest[]} that were not valid (skipped when read)
  */
-public record Report(String hostId, long seq, Long intervalMs, List<PairCount> pairs, List<Unpaired> rest,
+public record Report(String hostId, long seq, Long intervalMs, List<PairCount> pairs, List<UnpairedTraffic> rest,
                      long refusedPairs, int skipped, Inventory inventory, List<LinkReport> links) implements AgentMessage {
     public Report {
         pairs = List.copyOf(pairs);
         rest = List.copyOf(rest);
         links = links == null ? null : List.copyOf(links);
-    }
-
-    /** Traffic of a network the report names no pair for: {@code pairs} smaller pairs, and their counts. */
-    public record Unpaired(NetworkId network, long pairs, long frames, long bytes) {
-        public Unpaired {
-            if (network == null) {
-                throw new IllegalArgumentException("unpaired traffic needs a network");
-            }
-            if (pairs < 0 || frames < 0 || bytes < 0) {
-                throw new IllegalArgumentException("negative unpaired traffic " + pairs + " pairs, " + frames
-                        + " frames, " + bytes + " bytes");
-            }
-        }
     }
 
     /**
@@ -106,10 +94,10 @@ public record Report(String hostId, long seq, Long intervalMs, List<PairCount> p
                 skipped++;
             }
         }
-        List<Unpaired> rest = new ArrayList<>();
+        List<UnpairedTraffic> rest = new ArrayList<>();
         for (JsonNode r : msg.path("rest")) {
             try {
-                rest.add(new Unpaired(NetworkId.of(r.path("vni").asInt()), r.path("pairs").asLong(),
+                rest.add(new UnpairedTraffic(NetworkId.of(r.path("vni").asInt()), r.path("pairs").asLong(),
                         r.path("frames").asLong(), r.path("bytes").asLong()));
             } catch (IllegalArgumentException e) {
                 skipped++;

@@ -8,7 +8,7 @@
  * lists it can do without (a bad pair of a report, a bad VM registration).
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.vnet.protocol.messages;
 
 import org.osgi.annotation.bundle.Export;

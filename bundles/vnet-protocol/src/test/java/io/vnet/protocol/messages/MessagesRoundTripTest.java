@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.protocol.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class MessagesRoundTripTest {
         return new Inventory(List.of(N100, N200), List.of(new Inventory.VmAddress(N100, A), new Inventory.VmAddress(N200, B)),
                 3, List.of(new Inventory.RegisteredVm("8f1c-uuid", "web-1", "libvirt",
                         List.of(new Inventory.RegisteredVm.Nic(N100, A, "vnet0", "br100"),
-                                new Inventory.RegisteredVm.Nic(N200, B, null, null)))), List.of());
+                                new Inventory.RegisteredVm.Nic(N200, B, null, null)))), List.of(), 0);
     }
 
     static Hello hello() {
@@ -36,7 +37,7 @@ class MessagesRoundTripTest {
 
     static Report report() {
         return new Report("kvm-1", 7, 500L, List.of(new PairCount(N100, A, B, 10, 15_000, false)),
-                List.of(new Report.Unpaired(N100, 2, 5, 700)), 4, 0, inventory(),
+                List.of(new UnpairedTraffic(N100, 2, 5, 700)), 4, 0, inventory(),
                 List.of(new Report.LinkReport("to-kvm-2", "kvm-2", "tls", true, 420, 380, 1_000_000, 2_000, List.of(N100))));
     }
 
@@ -97,6 +98,23 @@ class MessagesRoundTripTest {
         assertEquals(-1, h.generation());
         assertEquals(0, h.protocol(), "an agent from before versions");
         assertNull(h.software());
+    }
+
+    @Test
+    void aFrameOfBadVmRegistrationsKeepsAFewToLogAndCountsTheRest() {
+        StringBuilder vms = new StringBuilder("[");
+        String longName = "x".repeat(10_000);
+        for (int i = 0; i < 1000; i++) {
+            vms.append(i == 0 ? "" : ",").append("{\"name\": \"").append(longName).append("\"}");
+        }
+        Inventory i = Inventory.read(parse("{\"vms\": " + vms + "]}"));
+        assertEquals(List.of(), i.vms());
+        assertEquals(Inventory.BAD_VMS_KEPT, i.badVms().size(), "the first few are kept");
+        assertEquals(1000 - Inventory.BAD_VMS_KEPT, i.badVmsOmitted(), "the rest are counted");
+        for (String bad : i.badVms()) {
+            assertTrue(bad.length() <= Inventory.BAD_VM_CHARS + 3 + ": no uuid".length(), bad.length() + " characters");
+            assertTrue(bad.endsWith("...: no uuid"), bad.substring(bad.length() - 20));
+        }
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.vnet.manager.adapt;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.manager.TrafficListener;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

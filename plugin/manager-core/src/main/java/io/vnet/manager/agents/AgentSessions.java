@@ -219,6 +219,10 @@ final class AgentSessions implements AgentRegistry {
     /** The VMs of an inventory; registrations that are not valid are skipped and logged. */
     static List<io.vnet.manager.VmInstance> instances(String hostId, Inventory inventory) {
         inventory.badVms().forEach(bad -> LOG.log(Level.WARNING, "agent " + hostId + " registered a bad VM " + bad));
+        if (inventory.badVmsOmitted() > 0) {
+            LOG.log(Level.WARNING, "agent " + hostId + " registered " + inventory.badVmsOmitted()
+                    + " more bad VM(s), not shown");
+        }
         List<io.vnet.manager.VmInstance> out = new ArrayList<>();
         for (Inventory.RegisteredVm v : inventory.vms() == null ? List.<Inventory.RegisteredVm>of() : inventory.vms()) {
             try {

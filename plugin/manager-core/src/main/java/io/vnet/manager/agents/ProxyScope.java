@@ -6,7 +6,7 @@ import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.manager.DesiredState;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.manager.VmInstance;
 import io.vnet.protocol.CertIdentity;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.vnet.manager.agents;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.protocol.ManagerProtocol;
 import io.vnet.protocol.messages.Report;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ record TrafficReport(List<PairCount> pairs, List<UnpairedTraffic> rest, int skip
     /** The traffic of {@code report}, its pairs bounded to {@code maxPairs} (the smaller ones join its rest). */
     static TrafficReport of(Report report, int maxPairs) {
         List<PairCount> pairs = new ArrayList<>(report.pairs());
-        Map<NetworkId, long[]> rest = new TreeMap<>();
-        for (Report.Unpaired u : report.rest()) {
+        Map<NetworkId, UnpairedTraffic> rest = new TreeMap<>();
+        for (UnpairedTraffic u : report.rest()) {
             add(rest, u.network(), u.pairs(), u.frames(), u.bytes());
         }
         if (pairs.size() > maxPairs) {
@@ -56,21 +56,12 @@ record TrafficReport(List<PairCount> pairs, List<UnpairedTraffic> rest, int skip
             }
             pairs = new ArrayList<>(pairs.subList(0, maxPairs));
         }
-        List<UnpairedTraffic> out = new ArrayList<>();
-        rest.forEach((n, v) -> out.add(new UnpairedTraffic(n, v[0], v[1], v[2])));
+        List<UnpairedTraffic> out = new ArrayList<>(rest.values());
         return new TrafficReport(List.copyOf(pairs), List.copyOf(out), report.skipped(), report.refusedPairs());
     }
 
     /** Adds to a network's rest; a sum past {@link Long#MAX_VALUE} stays there. */
-    private static void add(Map<NetworkId, long[]> rest, NetworkId network, long pairs, long frames, long bytes) {
-        long[] v = rest.computeIfAbsent(network, n -> new long[3]);
-        v[0] = saturated(v[0], pairs);
-        v[1] = saturated(v[1], frames);
-        v[2] = saturated(v[2], bytes);
-    }
-
-    private static long saturated(long a, long b) {
-        long sum = a + b;
-        return sum < 0 ? Long.MAX_VALUE : sum;
+    private static void add(Map<NetworkId, UnpairedTraffic> rest, NetworkId network, long pairs, long frames, long bytes) {
+        rest.put(network, rest.getOrDefault(network, UnpairedTraffic.none(network)).plus(pairs, frames, bytes));
     }
 }

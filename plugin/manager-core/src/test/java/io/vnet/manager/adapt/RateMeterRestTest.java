@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

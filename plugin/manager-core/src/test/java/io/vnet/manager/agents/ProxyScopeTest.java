@@ -17,7 +17,7 @@ import io.vnet.api.RuleTarget;
 import io.vnet.manager.DesiredState;
 import io.vnet.manager.HostInfo;
 import io.vnet.manager.Recorder;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.protocol.CertIdentity;
 import io.vnet.protocol.Json;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import java.util.List;

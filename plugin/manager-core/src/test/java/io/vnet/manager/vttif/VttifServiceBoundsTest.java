@@ -7,7 +7,7 @@ import io.vnet.api.MacAddress;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.manager.Recorder;
-import io.vnet.manager.UnpairedTraffic;
+import io.vnet.api.UnpairedTraffic;
 import io.vnet.vttif.Omitted;
 import io.vnet.vttif.TopologyClass;
 import io.vnet.vttif.Vttif;
