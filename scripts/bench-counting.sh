@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh >/dev/null
 mvn -B -q -ntp install -DskipTests
-exec java -cp "integration-tests/target/classes:$(cat integration-tests/target/classpath.txt)" \
+exec java -cp "integration-tests/benchmarks/target/classes:$(cat integration-tests/benchmarks/target/classpath.txt)" \
   -Dvnet.repo="$PWD" io.vnet.it.bench.CountingBenchmark "$@"

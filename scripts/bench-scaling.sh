@@ -5,7 +5,7 @@
 # "pinned" (ha on CPU 0, hb on CPU 1: a cpuset cgroup where one can be made, else taskset, by pid),
 # and kernel VXLAN with the same streams as the reference (at the start and at the end). Per cell:
 # Gbit/s, the ratio to kernel VXLAN, the agents' CPU s/GB and the link's stats line (all lanes up, or
-# the cell fails). Prints a Markdown matrix and writes it to integration-tests/target/bench-scaling.md.
+# the cell fails). Prints a Markdown matrix and writes it to integration-tests/benchmarks/target/bench-scaling.md.
 # Takes about 13 minutes with the defaults; --quick measures 3 cells (about 1.5 minutes).
 # Arguments: [--seconds 5] [--omit 1] [--warmup 3] [--only-transport tls|tcp] [--quick] [--mtu 1450] [--out FILE]
 # VNET_MVN_ARGS: extra Maven arguments for the build (e.g. "-o -Dmaven.repo.local=DIR").
@@ -14,6 +14,6 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh >/dev/null
 # shellcheck disable=SC2086
 mvn -B -q -ntp ${VNET_MVN_ARGS:-} install -DskipTests
-exec java -cp "integration-tests/target/classes:$(cat integration-tests/target/classpath.txt)" \
+exec java -cp "integration-tests/benchmarks/target/classes:$(cat integration-tests/benchmarks/target/classpath.txt)" \
   -Dvnet.repo="$PWD" -Dvnet.bench.command="./scripts/bench-scaling.sh $*" \
   io.vnet.it.bench.ScalingBenchmark "$@"

@@ -15,6 +15,6 @@ PROGRESS_NAME=demo
 say "building VNET (mvn install, tests skipped; ./scripts/test.sh runs them)"
 logged maven maven "building" mvn -B -ntp install -DskipTests
 say "built; the demo starts (four parts, about two minutes)"
-logged plain demo "running the demo" java -cp "integration-tests/target/classes:$(cat integration-tests/target/classpath.txt)" \
+logged plain demo "running the demo" java -cp "integration-tests/demo/target/classes:$(cat integration-tests/demo/target/classpath.txt)" \
   -Dvnet.repo="$PWD" io.vnet.it.demo.Demo "$@"
 say "done"

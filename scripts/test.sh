@@ -38,7 +38,7 @@ count() { # dir -> "tests failures errors skipped"
 }
 read -r ut uf ue us <<<"$(count surefire-reports)"
 read -r it if_ ie is <<<"$(count failsafe-reports)"
-# the data plane tests' second run, on the kernel path (integration-tests/pom.xml)
+# the data plane tests' second run, on the kernel path (integration-tests/tests/pom.xml)
 read -r kt kf ke ks <<<"$(count failsafe-reports-kernel)"
 it=$((it + kt)) if_=$((if_ + kf)) ie=$((ie + ke)) is=$((is + ks))
 stage_report "$BUDGET_MINUTES"

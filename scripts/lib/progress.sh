@@ -189,7 +189,7 @@ summary_maven() {
         *failsafe*":integration-test "*)
           _mvn_phase=it
           _doing="starting the integration tests of $_mvn_module"
-          # the data plane tests' second run, on the kernel path (integration-tests/pom.xml)
+          # the data plane tests' second run, on the kernel path (integration-tests/tests/pom.xml)
           if [[ $l == *"(kernel-path)"* ]]; then _mvn_run=" (kernel path)"; else _mvn_run=""; fi
           ;;
         *surefire*":test "*) _mvn_phase=unit; _doing="running the unit tests of $_mvn_module" ;;

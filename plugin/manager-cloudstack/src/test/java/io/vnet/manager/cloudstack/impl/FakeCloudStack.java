@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vnet.it.cloudstack.ApiRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A CloudStack API endpoint on loopback that answers with the recorded fixtures. It checks every
- * request as CloudStack's ApiServer does: the API key, signatureVersion 3 with an expires time in
- * the future, and the signature (parameter names sorted as sent, values URL-encoded with spaces as
- * %20, the whole lower-cased, HMAC-SHA1 with the secret key of that API key, base64). It knows the
+ * request as CloudStack's ApiServer does, with the integration tests' stand-in's checker
+ * ({@link ApiRequest}: the API key, signatureVersion 3 with an expires time in the future, and the
+ * signature). It knows the
  * manager's key pair ({@link #API_KEY}) and those added with {@link #addKeys}. A bad request gets the
  * recorded 401 answer ({@code 4.20/error-401-<command>.json} when recorded, else the
  * listVirtualMachines one renamed).
@@ -40,7 +35,6 @@ import javax.crypto.spec.SecretKeySpec;
 final class FakeCloudStack implements AutoCloseable {
     static final String API_KEY = "Xq7pZ2vB9kR4mN1sT6wY3cF8hJ5dL0gA-eU_iO2rP9sQ4tV7xW1yZ3bC6nM8kJ0hG5fD2aS4lK7jH9gF1dS3aQ";
     static final String SECRET_KEY = "wE3rT5yU7iO9pA1sD3fG5hJ7kL9zX1cV3bN5mQ7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7cV9bN1mQ3wE5rT7y";
-    private static final DateTimeFormatter EXPIRES = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssZ");
 
     record Reply(int status, String body) {
     }
@@ -140,7 +134,7 @@ final class FakeCloudStack implements AutoCloseable {
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
             String command = params.getOrDefault("command", "");
-            String problem = check(params, keys);
+            String problem = ApiRequest.refusal(raw, keys::get);
             Reply r;
             if (problem != null) {
                 refused.incrementAndGet();
@@ -161,44 +155,6 @@ final class FakeCloudStack implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(b);
             }
-        }
-    }
-
-    /** Null when the request is signed right and not expired, else what is wrong. */
-    private static String check(Map<String, String> params, Map<String, String> keys) {
-        String secret = params.get("apiKey") == null ? null : keys.get(params.get("apiKey"));
-        if (secret == null) {
-            return "apiKey";
-        }
-        if (!"3".equals(params.get("signatureVersion"))) {
-            return "signatureVersion";
-        }
-        try {
-            if (!OffsetDateTime.parse(params.get("expires"), EXPIRES).isAfter(OffsetDateTime.now())) {
-                return "expired";
-            }
-        } catch (RuntimeException e) {
-            return "expires";
-        }
-        StringBuilder unsigned = new StringBuilder();
-        for (Map.Entry<String, String> e : params.entrySet()) {
-            if (e.getKey().equalsIgnoreCase("signature")) {
-                continue;
-            }
-            if (unsigned.length() > 0) {
-                unsigned.append('&');
-            }
-            unsigned.append(e.getKey()).append('=')
-                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replaceAll("\\+", "%20"));
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            String expected = Base64.getEncoder().encodeToString(
-                    mac.doFinal(unsigned.toString().toLowerCase().getBytes(StandardCharsets.UTF_8)));
-            return expected.equals(params.get("signature")) ? null : "signature";
-        } catch (java.security.GeneralSecurityException e) {
-            return e.toString();
         }
     }
 

@@ -1,0 +1,384 @@
+package io.vnet.it.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vnet.it.fabric.AgentConfigBuilder;
+import io.vnet.it.fabric.AgentProcess;
+import io.vnet.it.fabric.Fabric;
+import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.Vm;
+import io.vnet.it.patterns.Patterns;
+import io.vnet.protocol.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The adaptation experiment's cloud on a {@link Fabric}: a manager host {@code mgr}, VM hosts
+ * {@code h1..hN}, a proxy host {@code px} (role proxy, no VMs) and VMs {@code p0..} spread
+ * round-robin over the VM hosts (VM {@code pi} on host {@code h(i mod N + 1)}; rank i of the
+ * patterns workload runs in {@code pi}), all on one network. Each VM host has a static
+ * flooding link {@code to-px} to the proxy (the VNET star, as {@link Patterns#startStar} makes
+ * it); every agent registers with the manager, which runs VTTIF in reactive mode.
+ *
+ * <p>With a rate, every uplink of the overlay (VM hosts and proxy; not the manager's) is shaped
+ * to it in both directions ({@link Host#shapeUplink}) before the agents start. The direct
+ * links of {@link #applyDirectLinks} go through the manager's desired-state API, as an
+ * operator or VADAPT would set them; the star's links are static and stay the flooding tree.
+ */
+public final class AdaptTestbed {
+    public static final int VNI = 300;
+    /** How often the agents report their traffic to the manager. */
+    public static final int REPORT_MS = 500;
+    public static final String PROXY = "px";
+    /** The id, on each end, of the direct link to host {@code peer}: {@code fast-<peer>}. */
+    public static final String FAST_PREFIX = "fast-";
+
+    private final Fabric fabric;
+    private final ManagerProcess manager;
+    private final List<Host> vmHosts;
+    private final Host proxy;
+    private final List<Vm> vms;
+    private final Map<String, AgentProcess> agents;
+    private final long rateBitsPerSecond;
+    private final List<String> shaping;
+    private final AdaptationApi adaptation;
+
+    private AdaptTestbed(Fabric fabric, ManagerProcess manager, List<Host> vmHosts, Host proxy, List<Vm> vms,
+                         Map<String, AgentProcess> agents, long rateBitsPerSecond, List<String> shaping) {
+        this.fabric = fabric;
+        this.manager = manager;
+        this.vmHosts = List.copyOf(vmHosts);
+        this.proxy = proxy;
+        this.vms = List.copyOf(vms);
+        this.agents = Map.copyOf(agents);
+        this.rateBitsPerSecond = rateBitsPerSecond;
+        this.shaping = List.copyOf(shaping);
+        this.adaptation = new AdaptationApi(manager, VNI);
+    }
+
+    /** The experiment's size: 4 VM hosts, the proxy, 8 VMs. */
+    public static AdaptTestbed standard(Fabric fabric, long rateBitsPerSecond) throws IOException, InterruptedException {
+        return start(fabric, 4, 2, rateBitsPerSecond);
+    }
+
+    /** A CI-sized one: 3 VM hosts, the proxy, 6 VMs. */
+    public static AdaptTestbed small(Fabric fabric, long rateBitsPerSecond) throws IOException, InterruptedException {
+        return start(fabric, 3, 2, rateBitsPerSecond);
+    }
+
+    /**
+     * Builds the cloud: hosts, VMs, shaping (if {@code rateBitsPerSecond > 0}), the manager, the
+     * agents in a star through the proxy; returns once every agent is registered.
+     */
+    public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond)
+            throws IOException, InterruptedException {
+        return start(fabric, hostCount, vmsPerHost, rateBitsPerSecond, false);
+    }
+
+    /**
+     * As above; with {@code kernelPath} the VM hosts' agents also have VXLAN sockets on the kernel
+     * path, so the fast paths the manager adds between them are kernel VXLAN links (the star through
+     * the proxy stays as it is).
+     */
+    public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond,
+                                     boolean kernelPath) throws IOException, InterruptedException {
+        if (hostCount < 2 || vmsPerHost < 1) {
+            throw new IllegalArgumentException("need at least 2 VM hosts and 1 VM per host");
+        }
+        Host mgr = fabric.addHost("mgr");
+        List<Host> hosts = new ArrayList<>();
+        for (int i = 1; i <= hostCount; i++) {
+            hosts.add(fabric.addHost("h" + i));
+        }
+        Host proxy = fabric.addHost(PROXY);
+        List<Vm> vms = new ArrayList<>();
+        for (int i = 0; i < hostCount * vmsPerHost; i++) {
+            vms.add(fabric.addVm(hosts.get(i % hostCount), "p" + i, VNI, 1500));
+        }
+        List<Host> star = new ArrayList<>(hosts);
+        star.add(proxy);
+        List<String> shaping = new ArrayList<>();
+        if (rateBitsPerSecond > 0) {
+            for (Host h : star) {
+                shaping.addAll(h.shapeUplink(rateBitsPerSecond));
+            }
+        }
+        ManagerProcess manager = fabric.startManager(mgr, managerConfig(rateBitsPerSecond));
+        Map<String, AgentProcess> agents = new LinkedHashMap<>();
+        java.util.function.UnaryOperator<io.vnet.it.fabric.AgentConfigBuilder> settings = b -> {
+            b.manager(manager, REPORT_MS);
+            if (kernelPath && !b.host().name().equals(PROXY)) {
+                b.vxlanListen(b.host()).flag("kernelPath", true);
+            }
+            return b;
+        };
+        for (AgentProcess a : Patterns.startStar(fabric, star, VNI, settings)) {
+            agents.put(a.host().name(), a);
+        }
+        AdaptTestbed tb = new AdaptTestbed(fabric, manager, hosts, proxy, vms, agents, rateBitsPerSecond, shaping);
+        tb.awaitRegistered(20_000);
+        return tb;
+    }
+
+    /**
+     * The manager's configuration: VTTIF reactive with a 2 s window, evaluated every 0.5 s (as
+     * in ManagerIT); with a rate, VADAPT is told the links' bandwidth ({@code linkMbps}).
+     */
+    public static ObjectNode managerConfig(long rateBitsPerSecond) {
+        ObjectNode cfg = Json.object();
+        cfg.putObject("vttif").put("mode", "reactive").put("windowMs", 2000).put("evaluateMs", 500)
+                .put("minPairRate", 2000).put("matrixEveryMs", 2000);
+        if (rateBitsPerSecond > 0) {
+            cfg.putObject("adaptation").put("linkMbps", rateBitsPerSecond / 1e6);
+        }
+        return cfg;
+    }
+
+    private void awaitRegistered(long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        List<String> missing = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            missing = new ArrayList<>(agents.keySet());
+            for (JsonNode a : manager.get("/agents")) {
+                if (a.path("connected").asBoolean()) {
+                    missing.remove(a.path("hostId").asText());
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("agents not registered with the manager after " + timeoutMs + " ms: " + missing
+                + "\nmanager log:\n" + manager.logText());
+    }
+
+    public Fabric fabric() {
+        return fabric;
+    }
+
+    public ManagerProcess manager() {
+        return manager;
+    }
+
+    public AdaptationApi adaptation() {
+        return adaptation;
+    }
+
+    public List<Host> vmHosts() {
+        return vmHosts;
+    }
+
+    public Host proxy() {
+        return proxy;
+    }
+
+    /** The VMs; rank i of the workload runs in {@code vms().get(i)}. */
+    public List<Vm> vms() {
+        return vms;
+    }
+
+    public AgentProcess agent(Host h) {
+        return agents.get(h.name());
+    }
+
+    public long rateBitsPerSecond() {
+        return rateBitsPerSecond;
+    }
+
+    /** The tc commands that shaped the uplinks (two per host), empty if unshaped. */
+    public List<String> shapingCommands() {
+        return shaping;
+    }
+
+    /** Every pair of VM hosts, in a fixed order: (h1,h2), (h1,h3), ..., (h2,h3), ... */
+    public List<HostPair> hostPairs() {
+        List<HostPair> out = new ArrayList<>();
+        for (int i = 0; i < vmHosts.size(); i++) {
+            for (int j = i + 1; j < vmHosts.size(); j++) {
+                out.add(new HostPair(vmHosts.get(i), vmHosts.get(j)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The desired state that joins the hosts of {@code pairs} directly: on each VM host, one
+     * non-flooding link {@code fast-<peer>} per pair it is in (the earlier host of the pair dials
+     * the later one's link port, the later one accepts), and a rule per VM of that peer, dst
+     * VM -> that link. The star's links stay (they are static), so floods and the traffic of
+     * the other pairs still go through the proxy. Local VMs need no rule (learning).
+     */
+    public Map<String, ObjectNode> desiredState(Collection<HostPair> pairs) {
+        Map<String, ObjectNode> out = new TreeMap<>();
+        for (Host h : vmHosts) {
+            ObjectNode state = Json.object();
+            ArrayNode links = state.putArray("links");
+            ArrayNode rules = state.putArray("rules");
+            for (HostPair p : pairs) {
+                if (!p.contains(h)) {
+                    continue;
+                }
+                Host peer = p.other(h);
+                String id = FAST_PREFIX + peer.name();
+                ObjectNode l = links.addObject().put("id", id).put("peer", peer.name());
+                if (p.low().name().equals(h.name())) {
+                    l.put("connect", peer.ip() + ":" + AgentConfigBuilder.LINK_PORT);
+                }
+                l.put("flood", false);
+                l.putArray("vnis").add(VNI);
+                for (Vm vm : vms) {
+                    if (vm.host().name().equals(peer.name())) {
+                        rules.addObject().put("vni", VNI).put("src", "any").put("dst", vm.mac()).put("to", "link:" + id);
+                    }
+                }
+            }
+            out.put(h.name(), state);
+        }
+        return out;
+    }
+
+    /**
+     * Sets every VM host's desired state to {@link #desiredState(Collection)} through
+     * {@code PUT /api/hosts/{id}/desired-state}, waits until every agent has applied it and
+     * every direct link is up at both ends. Returns the generations, by host.
+     */
+    public Map<String, Long> applyDirectLinks(Collection<HostPair> pairs) throws IOException, InterruptedException {
+        Map<String, Long> gens = put(desiredState(pairs));
+        awaitApplied(gens, 20_000);
+        for (HostPair p : pairs) {
+            agent(p.low()).awaitLinkUp(FAST_PREFIX + p.high().name(), 20_000);
+            agent(p.high()).awaitLinkUp(FAST_PREFIX + p.low().name(), 20_000);
+        }
+        return gens;
+    }
+
+    /**
+     * Back to the bare star: an empty desired state (no links, no rules) for every host, the
+     * proxy included (the closed loop may have given it links), applied by every agent.
+     */
+    public void clearDesiredState() throws IOException, InterruptedException {
+        Map<String, ObjectNode> empty = new TreeMap<>();
+        for (String h : agents.keySet()) {
+            ObjectNode s = Json.object();
+            s.putArray("links");
+            s.putArray("rules");
+            empty.put(h, s);
+        }
+        awaitApplied(put(empty), 20_000);
+    }
+
+    private Map<String, Long> put(Map<String, ObjectNode> states) throws IOException {
+        Map<String, Long> gens = new TreeMap<>();
+        for (Map.Entry<String, ObjectNode> e : states.entrySet()) {
+            ManagerProcess.Response r = manager.rest("PUT", "/hosts/" + e.getKey() + "/desired-state", e.getValue().toString());
+            if (r.status() != 200) {
+                throw new IllegalStateException("PUT /api/hosts/" + e.getKey() + "/desired-state answered " + r.status()
+                        + ": " + r.body() + "\nbody: " + e.getValue());
+            }
+            gens.put(e.getKey(), r.body().path("generation").asLong());
+        }
+        return gens;
+    }
+
+    /** Waits until each host has applied at least its generation, and applied it without errors. */
+    public void awaitApplied(Map<String, Long> generations, long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        Map<String, JsonNode> last = new TreeMap<>();
+        while (true) {
+            boolean all = true;
+            for (JsonNode a : manager.get("/agents")) {
+                String id = a.path("hostId").asText();
+                last.put(id, a);
+                Long want = generations.get(id);
+                if (want != null && a.path("appliedGeneration").asLong() < want) {
+                    all = false;
+                }
+            }
+            if (all && last.keySet().containsAll(generations.keySet())) {
+                for (String h : generations.keySet()) {
+                    JsonNode errors = last.get(h).path("lastErrors");
+                    if (errors.size() > 0) {
+                        throw new IllegalStateException("agent " + h + " applied generation " + generations.get(h)
+                                + " with errors: " + errors);
+                    }
+                }
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("desired state not applied within " + timeoutMs + " ms: wanted "
+                        + generations + ", agents: " + last.values());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The link counters of every agent at one moment: bytes sent per {@code host/link}, and
+     * frames dropped per {@code host/link/REASON} (e.g. LINK_DOWN: a rule or learned entry
+     * sent the frame to a link that was not up; CONGESTED: the link's send buffer was full).
+     */
+    public record LinkSnapshot(Map<String, Long> bytesOut, Map<String, Long> drops) {
+        /**
+         * Of the bytes the VM hosts sent on links since {@code before}, the fraction sent to the
+         * proxy (NaN if none was sent). A counter that went down (a link made anew) counts from 0.
+         */
+        public double proxyShareSince(LinkSnapshot before) {
+            long toProxy = 0;
+            long total = 0;
+            for (Map.Entry<String, Long> e : bytesOut.entrySet()) {
+                if (e.getKey().startsWith(PROXY + "/")) {
+                    continue;
+                }
+                long d = delta(before.bytesOut, e);
+                total += d;
+                if (e.getKey().endsWith("/to-" + PROXY)) {
+                    toProxy += d;
+                }
+            }
+            return total == 0 ? Double.NaN : (double) toProxy / total;
+        }
+
+        /** Frames dropped on links since {@code before}, by reason (only reasons with drops), over all agents. */
+        public Map<String, Long> dropsSince(LinkSnapshot before) {
+            Map<String, Long> out = new TreeMap<>();
+            for (Map.Entry<String, Long> e : drops.entrySet()) {
+                long d = delta(before.drops, e);
+                if (d > 0) {
+                    out.merge(e.getKey().substring(e.getKey().lastIndexOf('/') + 1), d, Long::sum);
+                }
+            }
+            return out;
+        }
+
+        private static long delta(Map<String, Long> before, Map.Entry<String, Long> now) {
+            long was = before.getOrDefault(now.getKey(), 0L);
+            return now.getValue() >= was ? now.getValue() - was : now.getValue();
+        }
+    }
+
+    /** The link counters of every agent (VM hosts and proxy) now. */
+    public LinkSnapshot linkSnapshot() throws IOException {
+        Map<String, Long> bytes = new TreeMap<>();
+        Map<String, Long> drops = new TreeMap<>();
+        for (AgentProcess a : agents.values()) {
+            String h = a.host().name();
+            for (JsonNode st : a.op("stats")) {
+                if (!st.path("kind").asText().equals("link")) {
+                    continue;
+                }
+                String link = h + "/" + st.path("id").asText();
+                bytes.put(link, st.path("bytesOut").asLong());
+                st.path("drops").fields().forEachRemaining(d -> drops.put(link + "/" + d.getKey(), d.getValue().asLong()));
+            }
+        }
+        return new LinkSnapshot(bytes, drops);
+    }
+}
