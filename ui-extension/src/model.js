@@ -95,7 +95,7 @@ export function ringOrder(graph) {
 
 /**
  * The Cytoscape layout for a topology class: rings and all-to-all on a circle (rings in cycle
- * order), stars and trees breadth-first from their root, the rest force-directed.
+ * order), stars and trees (of every kind) breadth-first from their root, the rest force-directed.
  */
 export function topologyLayout(topology) {
   const g = topology?.graph ?? {};
@@ -104,7 +104,7 @@ export function topologyLayout(topology) {
   if (cls === 'RING' || cls === 'ALL_TO_ALL') {
     return { name: 'circle', sortBy: 'order', ...common };
   }
-  if ((cls === 'STAR' || cls.startsWith('TREE_')) && g.root && (g.nodes ?? []).includes(g.root)) {
+  if ((cls === 'STAR' || cls.startsWith('TREE')) && g.root && (g.nodes ?? []).includes(g.root)) {
     return { name: cls === 'STAR' ? 'concentric' : 'breadthfirst', root: g.root, ...common };
   }
   return { name: 'cose', randomize: true, nodeRepulsion: () => 8000, idealEdgeLength: () => 60, ...common };
@@ -115,6 +115,7 @@ export function className(cls) {
   const names = {
     RING: 'ring', MESH_2D: '2-D mesh', TORUS_2D: '2-D torus', ALL_TO_ALL: 'all-to-all',
     TREE_REDUCTION: 'reduction tree', TREE_BROADCAST: 'broadcast tree', STAR: 'star', OTHER: 'other',
+    TREE: 'tree (both ways)', PIPELINE: 'pipeline', HYPERCUBE: 'hypercube', MESH_3D: '3-D mesh', TORUS_3D: '3-D torus',
   };
   if (cls === null || cls === undefined || cls === '') {
     return 'none yet';

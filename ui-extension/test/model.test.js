@@ -64,6 +64,11 @@ describe('topologyElements', () => {
     expect(className('TREE_REDUCTION')).toBe('reduction tree');
     expect(className('TREE_BROADCAST')).toBe('broadcast tree');
     expect(className('TORUS_2D')).toBe('2-D torus');
+    expect(className('TREE')).toBe('tree (both ways)');
+    expect(className('PIPELINE')).toBe('pipeline');
+    expect(className('HYPERCUBE')).toBe('hypercube');
+    expect(className('MESH_3D')).toBe('3-D mesh');
+    expect(className('TORUS_3D')).toBe('3-D torus');
     expect(className('ring')).toBe('ring');
     expect(className(null)).toBe('none yet');
   });
@@ -180,6 +185,8 @@ describe('topology drawing', () => {
     expect(topologyLayout({ class: 'STAR', graph: { root: 'r', nodes: ['r', 'x'] } })).toMatchObject({ name: 'concentric', root: 'r' });
     expect(topologyLayout({ class: 'STAR', graph: { root: 'gone', nodes: ['r'] } }).name).toBe('cose');
     expect(topologyLayout({ class: 'MESH_2D', graph: { nodes: [] } }).name).toBe('cose');
+    expect(topologyLayout({ class: 'TREE', graph: { root: 'r', nodes: ['r', 'x'] } }))
+      .toMatchObject({ name: 'breadthfirst', root: 'r' });
   });
 });
 

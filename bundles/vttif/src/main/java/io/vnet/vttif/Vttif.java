@@ -79,7 +79,8 @@ public final class Vttif {
     }
 
     public Vttif(VttifConfig config) {
-        this(config, config == null ? null : new TopologyClassifier(config.pruneThreshold(), config.noiseBudget())::classify);
+        this(config, config == null ? null : new TopologyClassifier(config.pruneThreshold(), config.noiseBudget(),
+                config.dominantShare())::classify);
     }
 
     /** With {@code classifier} in place of the configured one (tests: a classifier that fails). */

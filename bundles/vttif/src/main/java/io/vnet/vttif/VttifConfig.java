@@ -19,9 +19,13 @@ package io.vnet.vttif;
  *                      this off)
  * @param minPairRate   pairs whose two directions together carry fewer bytes per second than
  *                      this are ignored (ARP replies and other unicast chatter); &gt;= 0
+ * @param dominantShare if no shape is found within the noise budget, the traffic may be a mixture
+ *                      of patterns: the classifier reports the smallest shape (cut at a clear gap)
+ *                      whose edges carry at least this share of the volume, in [0.5, 1] (1 turns
+ *                      this off: a cut always leaves less than all of it)
  */
 public record VttifConfig(long windowMillis, Mode mode, long stableMillis, double pruneThreshold,
-                          double noiseBudget, double minPairRate) {
+                          double noiseBudget, double minPairRate, double dominantShare) {
 
     /** When a new topology is reported. */
     public enum Mode {
@@ -36,6 +40,7 @@ public record VttifConfig(long windowMillis, Mode mode, long stableMillis, doubl
     public static final double DEFAULT_PRUNE_THRESHOLD = 0.1;
     public static final double DEFAULT_NOISE_BUDGET = 0.15;
     public static final double DEFAULT_MIN_PAIR_RATE = 100;
+    public static final double DEFAULT_DOMINANT_SHARE = 0.8;
 
     public VttifConfig {
         if (windowMillis <= 0) {
@@ -57,38 +62,51 @@ public record VttifConfig(long windowMillis, Mode mode, long stableMillis, doubl
             throw new IllegalArgumentException("invalid minimum pair rate " + minPairRate
                     + " bytes/s: expected a finite number >= 0");
         }
+        if (!(dominantShare >= 0.5 && dominantShare <= 1)) {
+            throw new IllegalArgumentException("invalid dominant share " + dominantShare + ": expected 0.5..1");
+        }
+    }
+
+    /** As the canonical constructor, with the default dominant share ({@value #DEFAULT_DOMINANT_SHARE}). */
+    public VttifConfig(long windowMillis, Mode mode, long stableMillis, double pruneThreshold, double noiseBudget,
+                       double minPairRate) {
+        this(windowMillis, mode, stableMillis, pruneThreshold, noiseBudget, minPairRate, DEFAULT_DOMINANT_SHARE);
     }
 
     /**
      * A 10 s window, {@code DAMPED} with a 30 s stable time, prune threshold 0.1, noise budget
-     * 0.15 and a minimum pair rate of 100 bytes/s.
+     * 0.15, a minimum pair rate of 100 bytes/s and a dominant share of 0.8.
      */
     public static VttifConfig defaults() {
         return new VttifConfig(DEFAULT_WINDOW_MILLIS, Mode.DAMPED, DEFAULT_STABLE_MILLIS, DEFAULT_PRUNE_THRESHOLD,
-                DEFAULT_NOISE_BUDGET, DEFAULT_MIN_PAIR_RATE);
+                DEFAULT_NOISE_BUDGET, DEFAULT_MIN_PAIR_RATE, DEFAULT_DOMINANT_SHARE);
     }
 
     public VttifConfig withWindowMillis(long value) {
-        return new VttifConfig(value, mode, stableMillis, pruneThreshold, noiseBudget, minPairRate);
+        return new VttifConfig(value, mode, stableMillis, pruneThreshold, noiseBudget, minPairRate, dominantShare);
     }
 
     public VttifConfig withMode(Mode value) {
-        return new VttifConfig(windowMillis, value, stableMillis, pruneThreshold, noiseBudget, minPairRate);
+        return new VttifConfig(windowMillis, value, stableMillis, pruneThreshold, noiseBudget, minPairRate, dominantShare);
     }
 
     public VttifConfig withStableMillis(long value) {
-        return new VttifConfig(windowMillis, mode, value, pruneThreshold, noiseBudget, minPairRate);
+        return new VttifConfig(windowMillis, mode, value, pruneThreshold, noiseBudget, minPairRate, dominantShare);
     }
 
     public VttifConfig withPruneThreshold(double value) {
-        return new VttifConfig(windowMillis, mode, stableMillis, value, noiseBudget, minPairRate);
+        return new VttifConfig(windowMillis, mode, stableMillis, value, noiseBudget, minPairRate, dominantShare);
     }
 
     public VttifConfig withNoiseBudget(double value) {
-        return new VttifConfig(windowMillis, mode, stableMillis, pruneThreshold, value, minPairRate);
+        return new VttifConfig(windowMillis, mode, stableMillis, pruneThreshold, value, minPairRate, dominantShare);
     }
 
     public VttifConfig withMinPairRate(double value) {
-        return new VttifConfig(windowMillis, mode, stableMillis, pruneThreshold, noiseBudget, value);
+        return new VttifConfig(windowMillis, mode, stableMillis, pruneThreshold, noiseBudget, value, dominantShare);
+    }
+
+    public VttifConfig withDominantShare(double value) {
+        return new VttifConfig(windowMillis, mode, stableMillis, pruneThreshold, noiseBudget, minPairRate, value);
     }
 }

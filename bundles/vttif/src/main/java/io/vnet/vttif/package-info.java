@@ -12,7 +12,7 @@
  * naming it. The engine itself is mutable and not thread-safe; confine it to one thread.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.vnet.vttif;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,9 @@ class ClassificationRulesTest {
         assertEquals(TopologyClass.RING, torus.topologyClass());
         assertTrue(mesh.sameTopology(torus));
         assertEquals(0, mesh.rows());
+        assertEquals(List.of(new TopologyGraph.Fit(TopologyClass.MESH_2D, List.of(2, 2)),
+                new TopologyGraph.Fit(TopologyClass.TORUS_2D, List.of(2, 2))), mesh.alsoFits(), "named where they coincide");
+        assertTrue(mesh.fits(TopologyClass.MESH_2D) && !mesh.fits(TopologyClass.HYPERCUBE));
     }
 
     @Test
@@ -134,13 +138,15 @@ class ClassificationRulesTest {
     }
 
     @Test
-    void aPathIsOtherInAnyDirection() {
+    void aPathOfFourOrMoreIsAPipelineInAnyDirection() {
         double[][] chain = new double[6][6];
         for (int i = 0; i < 5; i++) {
             chain[i][i + 1] = 1;
         }
-        assertEquals(TopologyClass.OTHER, infer(chain).topologyClass());
-        assertEquals(TopologyClass.OTHER, infer(Macs.transpose(chain)).topologyClass());
+        assertEquals(TopologyClass.PIPELINE, infer(chain).topologyClass());
+        assertEquals(TopologyClass.PIPELINE, infer(Macs.transpose(chain)).topologyClass());
+        assertEquals(TopologyClass.PIPELINE, infer(Patterns.chain(4, false, new Random(8))).topologyClass());
+        assertEquals(Optional.empty(), infer(chain).root());
     }
 
     @Test
@@ -155,22 +161,26 @@ class ClassificationRulesTest {
     }
 
     @Test
-    void aTreeWithoutOneClearDirectionIsOther() {
+    void aTreeWithoutOneClearDirectionIsATreeWithTrafficBothWays() {
         double[][] w = Patterns.binaryReduction(15, new Random(7));
         for (int i = 1; i < 15; i++) {
             int p = Patterns.binaryParent(i);
             w[p][i] = w[i][p];
         }
-        assertEquals(TopologyClass.OTHER, infer(w).topologyClass(), "symmetric tree");
+        TopologyGraph both = infer(w);
+        assertEquals(TopologyClass.TREE, both.topologyClass(), "symmetric tree: a reduction and a broadcast");
+        assertEquals(Optional.of(mac(0)), both.root(), "the binary tree's root: its centre");
         double[][] mixed = Patterns.binaryReduction(15, new Random(7));
         int leaf = 14;
         int parent = Patterns.binaryParent(leaf);
         mixed[parent][leaf] = mixed[leaf][parent];
         mixed[leaf][parent] = 0.03 * mixed[parent][leaf];
-        assertEquals(TopologyClass.OTHER, infer(mixed).topologyClass(), "one edge against the flow");
+        assertEquals(TopologyClass.TREE, infer(mixed).topologyClass(), "one edge against the flow: neither direction");
         double[][] weak = Patterns.binaryReduction(15, new Random(7));
         weak[parent][leaf] = 0.6 * weak[leaf][parent];
-        assertEquals(TopologyClass.OTHER, infer(weak).topologyClass(), "an edge with no dominant direction");
+        TopologyGraph weakTree = infer(weak);
+        assertEquals(TopologyClass.TREE, weakTree.topologyClass(), "an edge with no dominant direction: not one way");
+        assertFalse(weakTree.fits(TopologyClass.TREE_REDUCTION));
     }
 
     @Test
@@ -223,10 +233,13 @@ class ClassificationRulesTest {
         TopologyGraph g = infer(w);
         assertEquals(TopologyClass.RING, g.topologyClass());
         assertEquals(0, g.intensity(mac(0), mac(6)));
-        VttifConfig noPruning = VttifConfig.defaults().withPruneThreshold(0).withNoiseBudget(0);
+        VttifConfig noPruning = VttifConfig.defaults().withPruneThreshold(0).withNoiseBudget(0).withDominantShare(1);
         TopologyGraph raw = new Vttif(noPruning).infer(matrix(w));
         assertEquals(TopologyClass.OTHER, raw.topologyClass());
         assertTrue(raw.intensity(mac(0), mac(6)) > 0);
+        TopologyGraph dominant = new Vttif(noPruning.withDominantShare(0.8)).infer(matrix(w));
+        assertEquals(TopologyClass.RING, dominant.topologyClass(), "the ring carries nearly all of it");
+        assertTrue(dominant.share() < 1 && dominant.share() > 0.99, "share " + dominant.share());
     }
 
     @Test
@@ -252,9 +265,9 @@ class ClassificationRulesTest {
         TopologyGraph g = infer(w);
         assertEquals(TopologyClass.RING, g.topologyClass());
         assertEquals(12, g.edges().size());
-        VttifConfig noBudget = VttifConfig.defaults().withNoiseBudget(0);
+        VttifConfig noBudget = VttifConfig.defaults().withNoiseBudget(0).withDominantShare(1);
         assertEquals(TopologyClass.OTHER, new Vttif(noBudget).infer(matrix(w)).topologyClass(),
-                "without a noise budget the chords stay");
+                "without a noise budget (nor a mixture rule) the chords stay");
         double[][] strong = Patterns.ring(12, true, new Random(13));
         strong[0][6] = 0.6;
         assertEquals(TopologyClass.OTHER, infer(strong).topologyClass(), "no clear gap: the chord is real");
@@ -262,7 +275,86 @@ class ClassificationRulesTest {
         for (int i = 0; i < 6; i++) {
             heavy[i][i + 6] = 0.4;
         }
-        assertEquals(TopologyClass.OTHER, infer(heavy).topologyClass(), "six chords exceed the noise budget");
+        VttifConfig noMixture = VttifConfig.defaults().withDominantShare(1);
+        assertEquals(TopologyClass.OTHER, new Vttif(noMixture).infer(matrix(heavy)).topologyClass(),
+                "six chords exceed the noise budget");
+        TopologyGraph mixture = infer(heavy);
+        assertEquals(TopologyClass.RING, mixture.topologyClass(), "but the ring carries more than 80%: it dominates");
+        assertEquals(12, mixture.edges().size());
+        double ring = 0;
+        double all = 0;
+        for (int i = 0; i < 12; i++) {
+            for (int j = 0; j < 12; j++) {
+                all += heavy[i][j];
+                ring += (j == (i + 1) % 12 || i == (j + 1) % 12) ? heavy[i][j] : 0;
+            }
+        }
+        assertEquals(ring / all, mixture.share(), 1e-9, "its share: the ring's bytes over all");
+    }
+
+    @Test
+    void aMixtureIsItsSmallestShapeCarryingEightyPercentOrOther() {
+        // a halo exchange on a 4 x 4 grid and a reduction to rank 0 along a binomial tree: the reduction's
+        // messages are a tenth of the halo's, and where a tree edge is a grid edge their bytes add
+        double[][] w = Patterns.grid(4, 4, false, new Random(16));
+        double[][] tree = Patterns.binomialAllreduce(16, new Random(17));
+        for (int i = 0; i < 16; i++) {
+            for (int j = 0; j < 16; j++) {
+                w[i][j] += 0.1 * tree[i][j];
+            }
+        }
+        TopologyGraph g = infer(w);
+        assertEquals(TopologyClass.MESH_2D, g.topologyClass(), g.describe());
+        assertEquals(List.of(4, 4), g.dims());
+        assertTrue(g.share() >= 0.8 && g.share() < 1, "share " + g.share());
+        // MPI's start-up: every rank talks to every other once; when that is over a fifth of the bytes nothing
+        // dominates, and the graph is OTHER until the start-up leaves the window
+        double[][] ring = Patterns.ring(8, false, new Random(18));
+        double[][] startup = Patterns.allToAll(8, new Random(19));
+        double[][] mixed = new double[8][8];
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
+                mixed[i][j] = ring[i][j] + 0.05 * startup[i][j];
+            }
+        }
+        TopologyGraph light = infer(mixed);
+        assertEquals(TopologyClass.RING, light.topologyClass(), light.describe());
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
+                mixed[i][j] = ring[i][j] + 0.3 * startup[i][j];
+            }
+        }
+        assertEquals(TopologyClass.OTHER, infer(mixed).topologyClass(), "the start-up carries 1/2 of it");
+    }
+
+    @Test
+    void theRootOfATreeWithTrafficBothWaysIsItsCentre() {
+        // the binomial tree of 2^k ranks is two binomial trees of 2^(k-1) joined at their roots: ranks 0 and 2^(k-1)
+        // are alike, and either is reported
+        for (int n : new int[] {8, 16, 32}) {
+            TopologyGraph g = infer(Patterns.binomialAllreduce(n, new Random(n)));
+            assertEquals(TopologyClass.TREE, g.topologyClass());
+            assertTrue(g.root().equals(Optional.of(mac(0))) || g.root().equals(Optional.of(mac(n / 2))),
+                    n + ": " + g.root());
+        }
+        TopologyGraph twelve = infer(Patterns.binomialAllreduce(12, new Random(12)));
+        assertEquals(Optional.of(mac(0)), twelve.root(), "12 ranks: rank 0 is the centre of higher degree");
+    }
+
+    @Test
+    void aGraphOfTheHypercubesDegreeAndSizeThatIsNoHypercubeIsNotOne() {
+        // the Moebius-Kantor-like test: 8 nodes, 3-regular, but a cycle with its long diagonals (the Wagner graph)
+        int[][] wagner = new int[12][];
+        for (int i = 0; i < 8; i++) {
+            wagner[i] = new int[] {i, (i + 1) % 8};
+        }
+        for (int i = 0; i < 4; i++) {
+            wagner[8 + i] = new int[] {i, i + 4};
+        }
+        TopologyGraph g = infer(Macs.undirected(8, wagner));
+        assertFalse(g.fits(TopologyClass.HYPERCUBE), g.describe());
+        assertFalse(g.fits(TopologyClass.TORUS_2D), g.describe());
+        assertEquals(TopologyClass.OTHER, g.topologyClass());
     }
 
     @Test
@@ -270,7 +362,7 @@ class ClassificationRulesTest {
         Random rnd = new Random(14);
         Synthetic.Instance inst = Synthetic.instance(Patterns.grid(4, 4, true, rnd), 0.10, rnd);
         assertEquals(TopologyClass.TORUS_2D, vttif.infer(inst.matrix()).topologyClass());
-        VttifConfig raw = VttifConfig.defaults().withPruneThreshold(0).withNoiseBudget(0);
+        VttifConfig raw = VttifConfig.defaults().withPruneThreshold(0).withNoiseBudget(0).withDominantShare(1);
         assertEquals(TopologyClass.OTHER, new Vttif(raw).infer(inst.matrix()).topologyClass());
     }
 

@@ -32,9 +32,17 @@ class ClassifierTest {
 
     private final Vttif vttif = new Vttif(VttifConfig.defaults());
 
-    /** One case: a pattern generator and what it must be classified as. */
-    private record Case(String name, int n, TopologyClass expected, int rows, int cols, int rootRank,
-                        Function<Random, double[][]> pattern) {
+    /**
+     * One case: a pattern generator and what it must be classified as: {@code expected} with sides
+     * {@code dims} (rows, cols of a 2-D grid) and root; {@code fits} the classes its graph must also
+     * be reported to fit, where shapes coincide.
+     */
+    private record Case(String name, int n, TopologyClass expected, List<Integer> dims, int rootRank,
+                        Function<Random, double[][]> pattern, List<TopologyGraph.Fit> fits) {
+        Case(String name, int n, TopologyClass expected, int rows, int cols, int rootRank,
+             Function<Random, double[][]> pattern) {
+            this(name, n, expected, rows == 0 ? List.of() : List.of(rows, cols), rootRank, pattern, List.of());
+        }
     }
 
     @TestFactory
@@ -69,6 +77,48 @@ class ClassifierTest {
                     Math.min(rows, cols), Math.max(rows, cols), -1, r -> Patterns.grid(rows, cols, false, r)));
             cases.add(new Case("torus " + rows + "x" + cols + " n=" + n, n, TopologyClass.TORUS_2D,
                     Math.min(rows, cols), Math.max(rows, cols), -1, r -> Patterns.grid(rows, cols, true, r)));
+        }
+        // the root of a tree with traffic both ways is its centre: in the binomial tree of 2^k ranks that is rank 0 or
+        // rank 2^(k-1), the two halves being alike (ClassificationRulesTest)
+        for (int n : new int[] {8, 16, 64, 12, 31}) {
+            cases.add(new Case("binomial-tree allreduce n=" + n, n, TopologyClass.TREE, 0, 0, -1,
+                    r -> Patterns.binomialAllreduce(n, r)));
+        }
+        for (int n : new int[] {4, 8, 16, 64, 5}) {
+            cases.add(new Case("pipeline n=" + n, n, TopologyClass.PIPELINE, 0, 0, -1,
+                    r -> Patterns.chain(n, r.nextBoolean(), r)));
+        }
+        // recursive doubling: the 3-cube is the 2 x 4 torus and the 4-cube the 4 x 4 torus; from 5 on a hypercube
+        TopologyGraph.Fit q3 = new TopologyGraph.Fit(TopologyClass.HYPERCUBE, List.of(2, 2, 2));
+        cases.add(new Case("recursive doubling n=8", 8, TopologyClass.TORUS_2D, List.of(2, 4), -1,
+                r -> Patterns.recursiveDoubling(3, r), List.of(q3, new TopologyGraph.Fit(TopologyClass.MESH_3D,
+                List.of(2, 2, 2)), new TopologyGraph.Fit(TopologyClass.TORUS_3D, List.of(2, 2, 2)))));
+        cases.add(new Case("recursive doubling n=16", 16, TopologyClass.TORUS_2D, List.of(4, 4), -1,
+                r -> Patterns.recursiveDoubling(4, r), List.of(new TopologyGraph.Fit(TopologyClass.HYPERCUBE,
+                List.of(2, 2, 2, 2)), new TopologyGraph.Fit(TopologyClass.TORUS_3D, List.of(2, 2, 4)))));
+        cases.add(new Case("recursive doubling n=32", 32, TopologyClass.HYPERCUBE, List.of(2, 2, 2, 2, 2), -1,
+                r -> Patterns.recursiveDoubling(5, r), List.of(new TopologyGraph.Fit(TopologyClass.TORUS_3D,
+                List.of(2, 4, 4)))));
+        cases.add(new Case("recursive doubling n=64", 64, TopologyClass.HYPERCUBE, List.of(2, 2, 2, 2, 2, 2), -1,
+                r -> Patterns.recursiveDoubling(6, r), List.of(new TopologyGraph.Fit(TopologyClass.TORUS_3D,
+                List.of(4, 4, 4)))));
+        int[][] shapes3 = {{3, 3, 3}, {2, 3, 4}, {3, 4, 5}, {2, 2, 3}, {4, 4, 4}, {2, 4, 8}};
+        for (int[] s3 : shapes3) {
+            int a = s3[0];
+            int b = s3[1];
+            int c = s3[2];
+            int n = a * b * c;
+            List<Integer> dims = List.of(a, b, c);
+            cases.add(new Case("mesh " + a + "x" + b + "x" + c + " n=" + n, n, TopologyClass.MESH_3D, dims, -1,
+                    r -> Patterns.grid3(a, b, c, false, r), List.of()));
+            // the 2 x 2 x c torus is the 4 x c torus; the 4 x 4 x 4 torus is the 6-cube
+            boolean flat = a == 2 && b == 2;
+            boolean cube = a == 4 && b == 4 && c == 4;
+            cases.add(new Case("torus " + a + "x" + b + "x" + c + " n=" + n, n,
+                    flat ? TopologyClass.TORUS_2D : cube ? TopologyClass.HYPERCUBE : TopologyClass.TORUS_3D,
+                    flat ? List.of(Math.min(4, c), Math.max(4, c)) : cube ? List.of(2, 2, 2, 2, 2, 2) : dims, -1,
+                    r -> Patterns.grid3(a, b, c, true, r),
+                    flat || cube ? List.of(new TopologyGraph.Fit(TopologyClass.TORUS_3D, dims)) : List.of()));
         }
         double[][] densities = {{8, 0.35}, {8, 0.5}, {8, 0.7}, {16, 0.2}, {16, 0.35}, {16, 0.5},
             {64, 0.08}, {64, 0.15}, {64, 0.3}};
@@ -106,8 +156,13 @@ class ClassifierTest {
         if (c.expected() == TopologyClass.OTHER) {
             return null;
         }
-        if (g.rows() != c.rows() || g.cols() != c.cols()) {
-            return "expected " + c.rows() + "x" + c.cols();
+        if (!g.dims().equals(c.dims())) {
+            return "expected sides " + c.dims();
+        }
+        for (TopologyGraph.Fit f : c.fits()) {
+            if (!g.alsoFits().contains(f)) {
+                return "expected it to fit " + f + " too";
+            }
         }
         if (c.rootRank() >= 0 && !g.root().equals(Optional.of(inst.macOfRank().get(c.rootRank())))) {
             return "expected root " + inst.macOfRank().get(c.rootRank());
@@ -156,7 +211,24 @@ class ClassifierTest {
     }
 
     static String confusion(String title, int[][] m) {
-        String[] abbrev = {"RING", "MESH", "TORUS", "A2A", "T-RED", "T-BC", "STAR", "OTHER"};
+        String[] abbrev = new String[CLASSES.length];
+        for (TopologyClass t : CLASSES) {
+            abbrev[t.ordinal()] = switch (t) {
+                case RING -> "RING";
+                case MESH_2D -> "MESH";
+                case TORUS_2D -> "TORUS";
+                case ALL_TO_ALL -> "A2A";
+                case TREE_REDUCTION -> "T-RED";
+                case TREE_BROADCAST -> "T-BC";
+                case STAR -> "STAR";
+                case TREE -> "TREE";
+                case PIPELINE -> "PIPE";
+                case HYPERCUBE -> "CUBE";
+                case MESH_3D -> "MESH3";
+                case TORUS_3D -> "TORUS3";
+                case OTHER -> "OTHER";
+            };
+        }
         StringBuilder sb = new StringBuilder();
         int total = 0;
         int correct = 0;

@@ -121,6 +121,45 @@ class ModelTest {
     }
 
     @Test
+    void topologyGraphWithSidesShareAndFits() {
+        List<TopologyGraph.Edge> cube = new java.util.ArrayList<>();
+        for (int v = 0; v < 8; v++) {
+            for (int bit = 0; bit < 3; bit++) {
+                if ((v & (1 << bit)) == 0) {
+                    cube.add(new TopologyGraph.Edge(mac(v + 1), mac((v | (1 << bit)) + 1), 1.0));
+                }
+            }
+        }
+        TopologyGraph.Fit q3 = new TopologyGraph.Fit(TopologyClass.HYPERCUBE, List.of(2, 2, 2));
+        TopologyGraph g = TopologyGraph.of(TopologyClass.TORUS_2D, List.of(2, 4), null, cube, 0.9,
+                List.of(q3, new TopologyGraph.Fit(TopologyClass.MESH_3D, List.of(2, 2, 2))));
+        assertEquals(2, g.rows());
+        assertEquals(4, g.cols());
+        assertEquals(List.of(2, 4), g.dims());
+        assertEquals(0.9, g.share());
+        assertTrue(g.fits(TopologyClass.HYPERCUBE) && g.fits(TopologyClass.TORUS_2D) && !g.fits(TopologyClass.RING));
+        assertEquals("TORUS_2D 2x4 (8 VMs, 12 edges, 90% of the traffic; also HYPERCUBE 2x2x2, MESH_3D 2x2x2)",
+                g.describe());
+        TopologyGraph plain = TopologyGraph.of(TopologyClass.HYPERCUBE, List.of(2, 2, 2), null, cube, 1.0, List.of());
+        assertEquals("HYPERCUBE 2x2x2 (8 VMs, 12 edges)", plain.describe());
+        assertEquals(0, plain.rows(), "rows and cols are a 2-D grid's only");
+        assertFalse(g.sameTopology(plain));
+
+        rejects(() -> TopologyGraph.of(TopologyClass.HYPERCUBE, List.of(2, 4), null, cube, 1, List.of()), "HYPERCUBE size 2x4");
+        rejects(() -> TopologyGraph.of(TopologyClass.MESH_3D, List.of(2, 4), null, cube, 1, List.of()), "MESH_3D size 2x4");
+        rejects(() -> TopologyGraph.of(TopologyClass.TORUS_3D, List.of(4, 2, 1), null, cube, 1, List.of()), "4x2x1");
+        rejects(() -> TopologyGraph.of(TopologyClass.TORUS_2D, List.of(2, 4), null, cube, 0, List.of()), "share 0.0");
+        rejects(() -> TopologyGraph.of(TopologyClass.TORUS_2D, List.of(2, 4), null, cube, 1.5, List.of()), "share 1.5");
+        rejects(() -> TopologyGraph.of(TopologyClass.TORUS_2D, List.of(2, 4), null, cube, 1,
+                List.of(new TopologyGraph.Fit(TopologyClass.TORUS_2D, List.of(2, 4)))), "fits itself");
+        rejects(() -> TopologyGraph.of(TopologyClass.TORUS_2D, List.of(2, 4), null, cube, 1,
+                List.of(new TopologyGraph.Fit(TopologyClass.MESH_3D, List.of(2, 2, 3)))), "MESH_3D size 2x2x3 for 8 nodes");
+        rejects(() -> new TopologyGraph.Fit(TopologyClass.OTHER, List.of()), "OTHER");
+        rejects(() -> TopologyGraph.of(TopologyClass.PIPELINE, List.of(), mac(1), cube, 1, List.of()),
+                "only for a star or tree");
+    }
+
+    @Test
     void topologyChange() {
         TopologyGraph g = TopologyGraph.of(TopologyClass.ALL_TO_ALL, 0, 0, null,
                 List.of(new TopologyGraph.Edge(mac(1), mac(2), 1)));
@@ -148,6 +187,10 @@ class ModelTest {
         rejects(() -> d.withPruneThreshold(1.5), "prune threshold 1.5");
         rejects(() -> d.withPruneThreshold(Double.NaN), "prune threshold NaN");
         rejects(() -> d.withNoiseBudget(0.6), "noise budget 0.6");
+        assertEquals(0.8, d.dominantShare());
+        assertEquals(1.0, d.withDominantShare(1).dominantShare());
+        rejects(() -> d.withDominantShare(0.4), "dominant share 0.4");
+        rejects(() -> d.withDominantShare(Double.NaN), "dominant share NaN");
         rejects(() -> d.withMinPairRate(-1), "minimum pair rate -1.0");
     }
 }

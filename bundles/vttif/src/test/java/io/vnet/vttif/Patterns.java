@@ -118,6 +118,67 @@ final class Patterns {
     }
 
     /**
+     * An allreduce as Open MPI's reduce then broadcast do it on the binomial tree rooted at 0:
+     * each child sends its partial result up, and later the result comes down the same edge.
+     */
+    static double[][] binomialAllreduce(int n, Random rnd) {
+        double[][] w = new double[n][n];
+        for (int i = 1; i < n; i++) {
+            int p = binomialParent(i);
+            w[i][p] = jitter(rnd);
+            w[p][i] = jitter(rnd);
+        }
+        return w;
+    }
+
+    /** A pipeline: rank i sends to rank i + 1 (or, both ways, a 1-D halo exchange without wrap-around). */
+    static double[][] chain(int n, boolean oneWay, Random rnd) {
+        double[][] w = new double[n][n];
+        for (int i = 0; i + 1 < n; i++) {
+            w[i][i + 1] = jitter(rnd);
+            if (!oneWay) {
+                w[i + 1][i] = jitter(rnd);
+            }
+        }
+        return w;
+    }
+
+    /** Recursive doubling on 2^d ranks: in round k each rank exchanges with the rank whose number differs in bit k. */
+    static double[][] recursiveDoubling(int d, Random rnd) {
+        int n = 1 << d;
+        double[][] w = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                w[i][i ^ (1 << k)] = jitter(rnd);
+            }
+        }
+        return w;
+    }
+
+    /** Halo exchange on an a x b x c grid, with or without wrap-around; rank = (i * b + j) * c + k. */
+    static double[][] grid3(int a, int b, int c, boolean torus, Random rnd) {
+        int n = a * b * c;
+        double[][] w = new double[n][n];
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                for (int k = 0; k < c; k++) {
+                    int v = (i * b + j) * c + k;
+                    if (i + 1 < a || torus) {
+                        exchange(w, v, (((i + 1) % a) * b + j) * c + k, rnd);
+                    }
+                    if (j + 1 < b || torus) {
+                        exchange(w, v, (i * b + (j + 1) % b) * c + k, rnd);
+                    }
+                    if (k + 1 < c || torus) {
+                        exchange(w, v, (i * b + j) * c + (k + 1) % c, rnd);
+                    }
+                }
+            }
+        }
+        return w;
+    }
+
+    /**
      * A connected Erdos-Renyi graph G(n, p) with at least n + 1 edges (so neither a tree, nor a
      * ring, nor a star) and at least n pairs missing, each edge carrying traffic both ways. (A graph
      * missing only a pair or two is not "random": 10% of background traffic on those pairs makes

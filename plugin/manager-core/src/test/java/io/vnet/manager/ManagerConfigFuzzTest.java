@@ -29,7 +29,7 @@ class ManagerConfigFuzzTest {
 
     @FuzzTest
     @DictionaryEntries({"\"agentListen\"", "\"vttif\"", "\"tls\"", "\"adaptation\"", "\"migration\"", "\"cloudstack\"",
-            "\"libvirt\"", "\"mode\"", "\"windowMs\"", "\"stableMs\"", "\"pruneThreshold\"", "\"minPairRate\"",
+            "\"libvirt\"", "\"mode\"", "\"windowMs\"", "\"stableMs\"", "\"pruneThreshold\"", "\"minPairRate\"", "\"dominantShare\"",
             "\"evaluateMs\"", "\"matrixEveryMs\"", "\"tickMs\"", "\"minIntervalMs\"", "\"settleMs\"", "\"measureMs\"",
             "\"hostCapacity\"", "\"command\"", "\"reactive\"", "\"damped\"", "0.0.0.0:5900"})
     void load(byte[] text) {

@@ -66,6 +66,8 @@ class ManagerConfigTest {
         assertEquals(new AdaptationLoop.Timing(5000, 3000, 3000), c.adaptation().timing());
         assertEquals(Planner.Settings.defaults(), c.adaptation().planner());
         assertNull(c.adaptation().migration());
+        assertEquals(0.8, c.vttif().vttif().dominantShare(), "a mixture's dominant shape: 80% by default");
+        assertEquals(1.0, parse("{\"vttif\": {\"dominantShare\": 1}}").vttif().vttif().dominantShare());
     }
 
     @Test
@@ -96,6 +98,7 @@ class ManagerConfigTest {
             {"{\"adaptation\": 5}", "adaptation"},
             {"{\"migration\": {\"command\": []}}", "migration.command"},
             {"{\"migration\": {\"command\": [1]}}", "migration.command[0]"},
+            {"{\"vttif\": {\"dominantShare\": 0.3}}", "vttif.dominantShare"},
         }) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(bad[0]), bad[0]);
             assertTrue(e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());

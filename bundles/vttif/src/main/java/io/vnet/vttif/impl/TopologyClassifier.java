@@ -19,19 +19,35 @@ import java.util.List;
  *     classifier then cuts the lightest edges, but only at a clear gap (every edge kept at least
  *     {@link #GAP} times heavier than every edge cut) and only while all that was pruned or cut
  *     stays within the noise budget of the total volume. The first cut that leaves a known shape
- *     wins; if none does, the graph at the prune threshold is reported as OTHER.</li>
+ *     wins.</li>
+ * <li>If none does, the traffic may be a mixture of patterns (a halo exchange and a reduction,
+ *     say): the dominant shape is the smallest one (the most edges cut, again only at a clear
+ *     gap) that still carries at least the dominant share of the volume (0.8 by default). If there is none,
+ *     the graph at the prune threshold is reported as OTHER.</li>
  * </ol>
+ * The result says which share of the volume its edges carry, and every other class that
+ * describes the same graph ({@link ShapeRecognizer#recognizeAll}).
  */
 public final class TopologyClassifier {
     /** The ratio between the lightest edge kept and the heaviest edge cut, at least. */
     static final double GAP = 2.0;
+    /** At most this many cuts are tried for a mixture's dominant shape (each is a recognition). */
+    static final int MAX_DOMINANT_TRIES = 64;
 
     private final double pruneThreshold;
     private final double noiseBudget;
+    private final double dominantShare;
 
+    /** With no mixture rule ({@code dominantShare} 1). */
     public TopologyClassifier(double pruneThreshold, double noiseBudget) {
+        this(pruneThreshold, noiseBudget, 1.0);
+    }
+
+    /** {@code dominantShare}: the least share of the volume a mixture's dominant shape carries (1: none is sought). */
+    public TopologyClassifier(double pruneThreshold, double noiseBudget, double dominantShare) {
         this.pruneThreshold = pruneThreshold;
         this.noiseBudget = noiseBudget;
+        this.dominantShare = dominantShare;
     }
 
     private record Pair(int a, int b, double weight) {
@@ -60,14 +76,37 @@ public final class TopologyClassifier {
         }
         kept.sort(Comparator.comparingDouble(Pair::weight));
         Pair[] edges = kept.toArray(new Pair[0]);
-        int[] cuts = admissibleCuts(edges, pruned, total);
-        for (int cut : cuts) {
-            Shape shape = recognize(matrix, edges, cut);
-            if (shape.known()) {
-                return build(matrix, edges, cut, shape, max);
+        double[] keptFrom = suffixSums(edges);
+        for (int cut : admissibleCuts(edges, pruned, total)) {
+            List<Shape> shapes = recognize(matrix, edges, cut);
+            if (!shapes.isEmpty()) {
+                return build(matrix, edges, cut, shapes, max, keptFrom[cut] / total);
             }
         }
-        return build(matrix, edges, 0, Shape.OTHER, max);
+        int tries = 0;
+        for (int cut = edges.length - 1; cut > 0 && tries < MAX_DOMINANT_TRIES && dominantShare < 1; cut--) {
+            if (keptFrom[cut] < dominantShare * total * (1 - 1e-9)) {
+                continue; // too little of the volume; a smaller cut keeps more
+            }
+            if (edges[cut].weight() < GAP * edges[cut - 1].weight()) {
+                continue;
+            }
+            tries++;
+            List<Shape> shapes = recognize(matrix, edges, cut);
+            if (!shapes.isEmpty()) {
+                return build(matrix, edges, cut, shapes, max, keptFrom[cut] / total);
+            }
+        }
+        return build(matrix, edges, 0, List.of(Shape.OTHER), max, keptFrom[0] / total);
+    }
+
+    /** {@code out[i]}: the weight of {@code edges[i..]}; {@code out[length]} is 0. */
+    private static double[] suffixSums(Pair[] edges) {
+        double[] out = new double[edges.length + 1];
+        for (int i = edges.length - 1; i >= 0; i--) {
+            out[i] = out[i + 1] + edges[i].weight();
+        }
+        return out;
     }
 
     /**
@@ -108,8 +147,8 @@ public final class TopologyClassifier {
         return cuts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Recognises the graph of {@code edges[from..]}, numbering its nodes in matrix order. */
-    private static Shape recognize(TrafficMatrix matrix, Pair[] edges, int from) {
+    /** Every shape of the graph of {@code edges[from..]} (empty: OTHER), its nodes numbered in matrix order. */
+    private static List<Shape> recognize(TrafficMatrix matrix, Pair[] edges, int from) {
         int[] nodeOf = nodesOf(matrix.size(), edges, from);
         int[] local = new int[matrix.size()];
         Arrays.fill(local, -1);
@@ -121,8 +160,11 @@ public final class TopologyClassifier {
             es[i - from] = new int[] {local[edges[i].a()], local[edges[i].b()]};
         }
         Graph g = Graph.of(nodeOf.length, es);
-        Shape s = ShapeRecognizer.recognize(g, (x, y) -> matrix.weight(nodeOf[x], nodeOf[y]));
-        return s.root() < 0 ? s : new Shape(s.topologyClass(), s.rows(), s.cols(), nodeOf[s.root()]);
+        List<Shape> out = new ArrayList<>();
+        for (Shape s : ShapeRecognizer.recognizeAll(g, (x, y) -> matrix.weight(nodeOf[x], nodeOf[y]))) {
+            out.add(s.renumbered(nodeOf));
+        }
+        return out;
     }
 
     /** The matrix indices of the nodes touched by {@code edges[from..]}, increasing. */
@@ -145,14 +187,21 @@ public final class TopologyClassifier {
         return nodes;
     }
 
-    private static TopologyGraph build(TrafficMatrix matrix, Pair[] edges, int from, Shape shape, double max) {
+    private static TopologyGraph build(TrafficMatrix matrix, Pair[] edges, int from, List<Shape> shapes, double max,
+                                       double share) {
         List<MacAddress> macs = matrix.nodes();
         List<TopologyGraph.Edge> out = new ArrayList<>(edges.length - from);
         for (int i = from; i < edges.length; i++) {
             double intensity = Math.min(1.0, edges[i].weight() / max);
             out.add(new TopologyGraph.Edge(macs.get(edges[i].a()), macs.get(edges[i].b()), intensity));
         }
+        Shape shape = shapes.get(0);
         MacAddress root = shape.root() < 0 ? null : macs.get(shape.root());
-        return TopologyGraph.of(shape.topologyClass(), shape.rows(), shape.cols(), root, out);
+        List<TopologyGraph.Fit> also = new ArrayList<>();
+        for (Shape s : shapes.subList(1, shapes.size())) {
+            also.add(new TopologyGraph.Fit(s.topologyClass(), s.dims()));
+        }
+        return TopologyGraph.of(shape.topologyClass(), shape.dims(), root, out, Math.min(1.0, Math.max(share,
+                Double.MIN_VALUE)), also);
     }
 }

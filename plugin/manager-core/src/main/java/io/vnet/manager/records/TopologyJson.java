@@ -18,7 +18,22 @@ final class TopologyJson {
         if (g.rows() > 0) {
             o.put("rows", g.rows()).put("cols", g.cols());
         }
+        if (!g.dims().isEmpty()) {
+            ArrayNode dims = o.putArray("dims");
+            g.dims().forEach(dims::add);
+        }
         g.root().ifPresent(r -> o.put("root", r.toString()));
+        o.put("share", g.share());
+        if (!g.alsoFits().isEmpty()) {
+            ArrayNode fits = o.putArray("alsoFits");
+            for (TopologyGraph.Fit f : g.alsoFits()) {
+                ObjectNode fit = fits.addObject().put("class", f.topologyClass().name());
+                if (!f.dims().isEmpty()) {
+                    ArrayNode d = fit.putArray("dims");
+                    f.dims().forEach(d::add);
+                }
+            }
+        }
         ArrayNode nodes = o.putArray("nodes");
         g.nodes().forEach(n -> nodes.add(n.toString()));
         ArrayNode edges = o.putArray("edges");

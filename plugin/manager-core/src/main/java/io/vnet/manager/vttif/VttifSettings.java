@@ -15,6 +15,7 @@ import java.util.Set;
  *     "stableMs": 30000,                    // damped: how long a topology must hold
  *     "pruneThreshold": 0.1,                // edges under this share of the heaviest are pruned
  *     "minPairRate": 100,                   // bytes/s under which a pair is chatter
+ *     "dominantShare": 0.8,                 // a mixture's dominant shape carries at least this (1: off)
  *     "evaluateMs": 1000,                   // how often the topology is inferred
  *     "matrixEveryMs": 10000                // how often each traffic matrix is recorded
  *   }
@@ -24,7 +25,7 @@ public record VttifSettings(VttifConfig vttif, long evaluateMs, long matrixEvery
     /** The top-level field this package owns. */
     public static final String FIELD = "vttif";
     static final Set<String> FIELDS = Set.of("mode", "windowMs", "stableMs", "pruneThreshold", "minPairRate",
-            "evaluateMs", "matrixEveryMs");
+            "dominantShare", "evaluateMs", "matrixEveryMs");
 
     /** @throws IllegalArgumentException naming the field that is wrong */
     public static VttifSettings from(ManagerConfiguration cfg) {
@@ -45,9 +46,10 @@ public record VttifSettings(VttifConfig vttif, long evaluateMs, long matrixEvery
         long stable = Json.integer(v, "vttif", "stableMs", 0, 3_600_000, (int) d.stableMillis());
         double prune = Json.number(v, "vttif", "pruneThreshold", d.pruneThreshold(), 0, 1);
         double minRate = Json.number(v, "vttif", "minPairRate", d.minPairRate(), 0, 1e12);
+        double dominant = Json.number(v, "vttif", "dominantShare", d.dominantShare(), 0.5, 1);
         long evaluate = Json.integer(v, "vttif", "evaluateMs", 100, 600_000, 1000);
         long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
         return new VttifSettings(new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(),
-                minRate), evaluate, matrixEvery);
+                minRate, dominant), evaluate, matrixEvery);
     }
 }
