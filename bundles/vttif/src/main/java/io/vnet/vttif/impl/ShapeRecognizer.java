@@ -341,8 +341,21 @@ final class ShapeRecognizer {
         return out;
     }
 
+    /**
+     * The edges along one dimension of side {@code side} of a grid of {@code n} nodes: a line of
+     * {@code side - 1} edges through each of the {@code n / side} rows of that dimension, and with
+     * wrap-around one more each, except in a side of 2, where it is the same edge.
+     */
+    private static long edges(boolean wrap, int n, int side) {
+        long lines = n / side;
+        return lines * (side - 1 + (wrap && side > 2 ? 1 : 0));
+    }
+
     private static Shape grid3d(Graph g, boolean wrap, int a, int b, int c) {
         int n = g.size();
+        if (edges(wrap, n, a) + edges(wrap, n, b) + edges(wrap, n, c) != g.edgeCount()) {
+            return null; // counted before a model of n nodes is built: this runs at every evaluation
+        }
         Graph model = wrap ? GridModel.torus(a, b, c) : GridModel.mesh(a, b, c);
         if (model.edgeCount() != g.edgeCount() || model.maxDegree() != g.maxDegree()) {
             return null;
