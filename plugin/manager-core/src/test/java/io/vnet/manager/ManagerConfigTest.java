@@ -63,7 +63,7 @@ class ManagerConfigTest {
     void defaultsFollowVttifsWindowAndNeedNoMigrationExecutor() throws Exception {
         Core c = parse("{\"vttif\": {\"windowMs\": 2000}}");
         assertEquals(500, c.adaptation().tickMs());
-        assertEquals(new AdaptationLoop.Timing(5000, 3000, 3000), c.adaptation().timing());
+        assertEquals(new AdaptationLoop.Timing(5000, 3000, 3000, 1000, 0.1), c.adaptation().timing());
         assertEquals(Planner.Settings.defaults(), c.adaptation().planner());
         assertNull(c.adaptation().migration());
         assertEquals(0.8, c.vttif().vttif().dominantShare(), "a mixture's dominant shape: 80% by default");
@@ -73,11 +73,11 @@ class ManagerConfigTest {
     @Test
     void everyFieldIsRead() throws Exception {
         Core c = parse("{\"adaptation\": {\"tickMs\": 250, \"minIntervalMs\": 8000, \"settleMs\": 1000,"
-                + " \"measureMs\": 2000, \"hostCapacity\": 3, \"linkMbps\": 50, \"latencyMs\": 2, \"linkCostMs\": 100,"
+                + " \"measureMs\": 2000, \"steadyMs\": 1500, \"rollbackTolerance\": 0.25, \"hostCapacity\": 3, \"linkMbps\": 50, \"latencyMs\": 2, \"linkCostMs\": 100,"
                 + " \"migrationCostMs\": 10, \"minGain\": 0.2},"
                 + " \"migration\": {\"command\": [\"/bin/move\", \"{vni}\", \"{mac}\", \"{from}\", \"{to}\"], \"timeoutMs\": 9000}}");
         assertEquals(250, c.adaptation().tickMs());
-        assertEquals(new AdaptationLoop.Timing(8000, 1000, 2000), c.adaptation().timing());
+        assertEquals(new AdaptationLoop.Timing(8000, 1000, 2000, 1500, 0.25), c.adaptation().timing());
         Planner.Settings p = c.adaptation().planner();
         assertEquals(3, p.hostCapacity());
         assertEquals(50e6, p.linkBitsPerSecond(), 1e-3);
@@ -94,6 +94,8 @@ class ManagerConfigTest {
         for (String[] bad : new String[][] {
             {"{\"adaptation\": {\"tickMs\": 0}}", "adaptation.tickMs"},
             {"{\"adaptation\": {\"minGain\": -1}}", "adaptation.minGain"},
+            {"{\"adaptation\": {\"rollbackTolerance\": 1.5}}", "adaptation.rollbackTolerance"},
+            {"{\"adaptation\": {\"steadyMs\": -1}}", "adaptation.steadyMs"},
             {"{\"adaptation\": {\"speed\": 1}}", "speed"},
             {"{\"adaptation\": 5}", "adaptation"},
             {"{\"migration\": {\"command\": []}}", "migration.command"},

@@ -20,24 +20,28 @@ import java.util.function.Supplier;
  * each {@link #tick()} (the manager calls it every half second), for every network whose mode is
  * not OFF, these jobs, each in a class of its own:
  * <ol>
- *   <li>({@link Decider}, {@link Applier}) when VTTIF reports a recognised topology class (OTHER, the mix between two patterns,
- *       does not count) other than the one last decided on, and the minimum interval since the
- *       last decision has passed, the network's algorithm plans from the live view and the loop
- *       records a decision with the predicted gain. In AUTOMATIC mode a plan worth applying is
- *       applied: the VMs it moves are migrated first (if the network allows it, within the
- *       hourly cap), then its links and rules are pushed ({@link Rollout});</li>
+ *   <li>({@link Decider}, {@link TrafficShift}, {@link Applier}) when the network's traffic changed
+ *       since the last plan and the change held (the smoothed matrix, normalised, at least 0.3 away
+ *       in total variation distance from the last plan's, and within 0.1 of itself for the steady
+ *       time), whatever VTTIF calls it, and the minimum interval since the last decision has
+ *       passed, the network's algorithm plans from the live view and the loop records a decision
+ *       with the predicted gain, named by VTTIF's class. In AUTOMATIC mode a plan worth applying is
+ *       applied: the VMs it moves are migrated first (if the network allows it, within the hourly
+ *       cap), then its links and rules are pushed ({@link Rollout});</li>
  *   <li>({@link GainMeter}) an applied decision is marked acknowledged once every agent applied its generation, and
  *       its realised gain (rate after / rate before, from the agents' raw reports, {@link RateMeter}) is
  *       measured once the overlay settled;</li>
+ *   <li>({@link Undo}) in AUTOMATIC mode, a decision the loop applied whose realised gain is below
+ *       1 minus the rollback tolerance is rolled back, and its plan is not applied again to the same
+ *       traffic;</li>
  *   <li>({@link MoveFollower}) in AUTOMATIC mode, a VM that the agents report on another host than the installed rules
  *       assume (it moved, by the loop or anyone else) gets its rules rewritten on the same
  *       overlay.</li>
  * </ol>
- * Hysteresis: one decision per recognised class (a steady pattern sees one, or two when the first,
- * taken while VTTIF's matrix still held the previous pattern, applied nothing: it gets one second
- * look after the settle time; a network whose
- * traffic stopped for VTTIF's window is IDLE, and traffic after that is a new phase), at most one
- * per minimum interval, and the cost model's minimum gain before anything is applied.
+ * Hysteresis: one decision per steady traffic pattern (a drift of less than 0.3 never makes one,
+ * and traffic that keeps changing for longer than the steady time makes none); a network whose
+ * traffic stopped for VTTIF's window is IDLE, and traffic after that is a new phase; at most one
+ * decision per minimum interval; and the cost model's minimum gain before anything is applied.
  */
 public final class AdaptationLoop implements AdaptationService {
     private static final System.Logger LOG = System.getLogger(AdaptationLoop.class.getName());
@@ -48,8 +52,29 @@ public final class AdaptationLoop implements AdaptationService {
      * @param minIntervalMillis the least time between two decisions of a network
      * @param settleMillis      how long after applying before the realised gain is measured
      * @param measureMillis     over how long the rate is averaged, before and after
+     * @param steadyMillis      how long a changed traffic matrix must hold before it is planned for
+     *                          ({@link TrafficShift})
+     * @param rollbackTolerance a decision applied by the loop whose realised gain is below 1 minus
+     *                          this is rolled back by the loop (1: never)
      */
-    public record Timing(long minIntervalMillis, long settleMillis, long measureMillis) {
+    public record Timing(long minIntervalMillis, long settleMillis, long measureMillis, long steadyMillis,
+                         double rollbackTolerance) {
+        /** The default steady time: half VTTIF's default window. */
+        public static final long DEFAULT_STEADY_MS = 5000;
+        /** The default tolerance: a realised gain below 0.9 is rolled back. */
+        public static final double DEFAULT_ROLLBACK_TOLERANCE = 0.1;
+
+        public Timing {
+            if (steadyMillis < 0 || !(rollbackTolerance >= 0 && rollbackTolerance <= 1)) {
+                throw new IllegalArgumentException("steadyMillis >= 0 and a rollback tolerance in [0, 1] expected: "
+                        + steadyMillis + ", " + rollbackTolerance);
+            }
+        }
+
+        /** With the default steady time and rollback tolerance. */
+        public Timing(long minIntervalMillis, long settleMillis, long measureMillis) {
+            this(minIntervalMillis, settleMillis, measureMillis, DEFAULT_STEADY_MS, DEFAULT_ROLLBACK_TOLERANCE);
+        }
     }
 
     /** The rate before a decision is taken over this long (VTTIF recognises a pattern within a few seconds of its start). */
@@ -70,7 +95,9 @@ public final class AdaptationLoop implements AdaptationService {
     private final GainMeter gains;
     private final Applier applier;
     private final Decider decider;
+    private final Undo undo;
     private final MoveFollower moves;
+    private final Timing timing;
     private final Map<NetworkId, NetworkState> states = new ConcurrentHashMap<>();
 
     public AdaptationLoop(Recommender recommender, TopologyService topology, RateMeter rates, Rollout rollout,
@@ -87,6 +114,8 @@ public final class AdaptationLoop implements AdaptationService {
         this.gains = new GainMeter(rates, rollout, log, timing, clock);
         this.applier = new Applier(recommender, rollout, audit, executor, clock);
         this.decider = new Decider(recommender, topology, rollout, applier, gains, log, executor, timing);
+        this.undo = new Undo(rollout, audit, log, clock, timing.rollbackTolerance());
+        this.timing = timing;
         this.moves = new MoveFollower(recommender, rollout);
         restore();
     }
@@ -126,7 +155,7 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     private NetworkState state(NetworkId network) {
-        return states.computeIfAbsent(network, n -> new NetworkState());
+        return states.computeIfAbsent(network, n -> new NetworkState(timing.steadyMillis()));
     }
 
     @Override
@@ -149,7 +178,8 @@ public final class AdaptationLoop implements AdaptationService {
         }
         NetworkState s = state(network);
         if (s.settings.mode() != settings.mode()) {
-            s.decidedClass = null; // the next tick decides on the current class
+            s.decidedClass = null; // the traffic now gets a decision once it is steady
+            s.shift.forgetPlan();
         }
         s.settings = settings;
         records.settings(network, settings);
@@ -174,25 +204,12 @@ public final class AdaptationLoop implements AdaptationService {
         NetworkState s = states.get(network);
         LoopRecords.Stored target = null;
         if (s != null) {
-            for (LoopRecords.Stored d : s.decisions.descendingMap().values()) {
-                if (d.decision().applied() && d.decision().rolledBackAt() == null) {
-                    target = d;
-                    break;
-                }
-            }
+            target = Undo.inForce(s).orElse(null);
         }
         if (target == null) {
             throw new IllegalStateException("network " + network + " has no applied decision to roll back");
         }
-        Decision d = target.decision();
-        audit.record(actor, "rollback", "network " + network.vni(), "decision " + d.id() + " (" + d.trigger() + ")");
-        rollout.install(network, target.before(), actor, "rollback of decision " + d.id());
-        Decision rolled = d.withRolledBackAt(clock.instant());
-        log.put(network, s, new LoopRecords.Stored(rolled, target.before(), target.after()));
-        s.awaitingAck.remove(d.id());
-        s.rendered = null; // the overlay restored is not one this loop follows moves on
-        LOG.log(Level.INFO, "network " + network + ": decision " + d.id() + " rolled back by " + actor);
-        return rolled;
+        return undo.rollBack(network, s, target, actor, "");
     }
 
     @Override
@@ -214,7 +231,9 @@ public final class AdaptationLoop implements AdaptationService {
                 + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations()) + ")");
         LoopRecords.Stored stored = applier.apply(network, s, new LoopRecords.Stored(d, was, was), planned);
         log.put(network, s, stored);
-        decider.currentClass(network).ifPresent(cls -> s.decidedClass = cls); // the loop does not decide again on this class
+        // the loop does not decide again on this traffic
+        s.decidedClass = decider.currentClass(network).orElse(s.decidedClass);
+        s.shift.planned();
         s.lastDecisionMillis = now;
         LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm() + " adds "
                 + r.added() + "; " + (stored.decision().applied() ? "applied" : stored.decision().note()));
@@ -230,7 +249,10 @@ public final class AdaptationLoop implements AdaptationService {
             }
             try {
                 gains.followAcks(network, s);
-                gains.measure(network, s, now);
+                for (LoopRecords.Stored measured : gains.measure(network, s, now)) {
+                    long from = measured.decision().appliedAt().toEpochMilli() + timing.settleMillis();
+                    undo.judge(network, s, measured, rates.flowedThrough(network, from, from + timing.measureMillis()));
+                }
                 if (s.settings.mode() == Mode.AUTOMATIC) {
                     moves.follow(network, s);
                 }

@@ -16,6 +16,10 @@ import java.util.Set;
  *     "minIntervalMs": 5000,                // the least time between two decisions of a network
  *     "settleMs": 3000,                     // after applying, wait this long (default: VTTIF's window + 1 s) ...
  *     "measureMs": 3000,                    // ... then average the rate over this long for the realised gain
+ *     "steadyMs": 5000,                     // a changed traffic matrix must hold this long to be planned for
+ *                                           // (default: half VTTIF's window, at least 500)
+ *     "rollbackTolerance": 0.1,             // automatic mode rolls back a decision whose realised gain is
+ *                                           // below 1 minus this (1: never)
  *     "hostCapacity": 16,                   // the most VMs a host may run (placement)
  *     "linkMbps": 100,                      // a path's bandwidth where none was measured above it
  *     "latencyMs": 0.5,                     // a path's one-way latency where none was measured
@@ -35,8 +39,8 @@ public record AdaptationSettings(long tickMs, AdaptationLoop.Timing timing, Plan
                                  CommandMigrations migration) {
     /** The top-level fields this package owns. */
     public static final Set<String> OWNED = Set.of("adaptation", "migration");
-    static final Set<String> FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "hostCapacity",
-            "linkMbps", "latencyMs", "linkCostMs", "migrationCostMs", "minGain");
+    static final Set<String> FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "steadyMs",
+            "rollbackTolerance", "hostCapacity", "linkMbps", "latencyMs", "linkCostMs", "migrationCostMs", "minGain");
 
     /**
      * @param vttifWindowMs VTTIF's window: the settle time's default is a second more
@@ -49,6 +53,10 @@ public record AdaptationSettings(long tickMs, AdaptationLoop.Timing timing, Plan
         long minInterval = Json.integer(a, "adaptation", "minIntervalMs", 0, 86_400_000, 5000);
         long settle = Json.integer(a, "adaptation", "settleMs", 0, 3_600_000, (int) Math.min(3_600_000, vttifWindowMs + 1000));
         long measure = Json.integer(a, "adaptation", "measureMs", 100, 3_600_000, 3000);
+        long steady = Json.integer(a, "adaptation", "steadyMs", 0, 3_600_000, (int) Math.min(3_600_000,
+                Math.max(500, vttifWindowMs / 2)));
+        double tolerance = Json.number(a, "adaptation", "rollbackTolerance",
+                AdaptationLoop.Timing.DEFAULT_ROLLBACK_TOLERANCE, 0, 1);
         Planner.Settings d = Planner.Settings.defaults();
         int capacity = Json.integer(a, "adaptation", "hostCapacity", 1, 100_000, d.hostCapacity());
         double mbps = Json.number(a, "adaptation", "linkMbps", d.linkBitsPerSecond() / 1e6, 0.001, 1e7);
@@ -56,7 +64,7 @@ public record AdaptationSettings(long tickMs, AdaptationLoop.Timing timing, Plan
         double linkCost = Json.number(a, "adaptation", "linkCostMs", d.cost().linkCostSeconds() * 1e3, 0, 1e9);
         double migrationCost = Json.number(a, "adaptation", "migrationCostMs", d.cost().migrationCostSeconds() * 1e3, 0, 1e9);
         double minGain = Json.number(a, "adaptation", "minGain", d.cost().minGain(), 0, 100);
-        return new AdaptationSettings(tick, new AdaptationLoop.Timing(minInterval, settle, measure),
+        return new AdaptationSettings(tick, new AdaptationLoop.Timing(minInterval, settle, measure, steady, tolerance),
                 new Planner.Settings(capacity, mbps * 1e6, latencyMs / 1e3,
                         new io.vnet.vadapt.CostModel(linkCost / 1e3, migrationCost / 1e3, minGain)),
                 migration(cfg.field("migration")));

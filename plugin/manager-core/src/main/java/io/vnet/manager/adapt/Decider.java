@@ -21,10 +21,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Decides when a network gets a decision, and plans it: when VTTIF reports a recognised topology
- * class (OTHER, the mix between two patterns, does not count) other than the one last decided on,
- * and the minimum interval since the last decision has passed. In AUTOMATIC mode a plan worth
- * applying is applied ({@link Applier}); in RECOMMEND mode it is recorded.
+ * Decides when a network gets a decision, and plans it: when its traffic changed enough since the
+ * last plan and the change held ({@link TrafficShift}), whatever VTTIF calls it, and the minimum
+ * interval since the last decision has passed. In AUTOMATIC mode a plan worth applying is applied
+ * ({@link Applier}) unless the loop rolled the same plan back for the same traffic ({@link Undo});
+ * in RECOMMEND mode it is recorded. VTTIF's class names the decision's trigger.
  */
 final class Decider {
     private static final System.Logger LOG = System.getLogger(Decider.class.getName());
@@ -80,38 +81,38 @@ final class Decider {
         return out;
     }
 
-    /** The class VTTIF reports for a network now, when it recognises one. */
+    /** The class VTTIF reports for a network now (OTHER included), if it reports one. */
     Optional<String> currentClass(NetworkId network) {
-        return topology.topology(network).filter(g -> !g.isEmpty() && g.topologyClass() != TopologyClass.OTHER)
-                .map(g -> g.topologyClass().name());
+        return topology.topology(network).filter(g -> !g.isEmpty()).map(g -> g.topologyClass().name());
     }
 
+    /**
+     * Decides for the network when its traffic asks for it ({@link TrafficShift}): the smoothed
+     * matrix moved at least {@link TrafficShift#CHANGED} from the last plan's (or none was made since
+     * the mode was set or the traffic last stopped) and held for the steady time, and the minimum
+     * interval since the last decision passed. Whatever VTTIF's class: it names the decision.
+     */
     void decide(NetworkId network, NetworkState s, long now) {
         if (topology.inferred(network).isEmpty()) {
-            // no traffic now: the class reported last is history, not a pattern to adapt to; when traffic
-            // comes back it is a new phase, even of the same class
+            // no traffic that counts now: what flowed before is history, not a pattern to adapt to; when traffic
+            // comes back it is a new phase, even of the same pattern
+            s.shift.idle();
             if (s.decidedClass != null) {
                 s.decidedClass = AdaptationLoop.IDLE;
             }
             return;
         }
-        Optional<TopologyGraph> g = topology.topology(network);
-        if (g.isEmpty() || g.get().isEmpty() || g.get().topologyClass() == TopologyClass.OTHER) {
-            return; // between two patterns VTTIF sees a mix: wait for the next recognised class
-        }
-        String cls = g.get().topologyClass().name();
-        String trigger;
-        boolean again = cls.equals(s.decidedClass) && s.recheckAt >= 0 && now >= s.recheckAt;
-        if (again) {
-            // the first decision of this phase applied nothing, maybe because VTTIF's matrix still held the previous
-            // pattern's traffic: one second look once the window has passed (it applies nothing else in between)
-            trigger = cls + " (again, on the settled matrix)";
-        } else if (cls.equals(s.decidedClass) || now - s.lastDecisionMillis < timing.minIntervalMillis()) {
+        boolean due = s.shift.due(topology.matrix(network), now);
+        if (!due || now - s.lastDecisionMillis < timing.minIntervalMillis()) {
             return;
-        } else {
-            trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
         }
-        List<MacAddress> unplaced = unplaced(network, g.get());
+        String cls = currentClass(network).orElse(TopologyClass.OTHER.name());
+        String trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
+        if (s.shift.hasPlan()) {
+            trigger += String.format(Locale.ROOT, " (traffic moved %.2f from the last plan's)", s.shift.sincePlan());
+        }
+        Optional<TopologyGraph> g = topology.topology(network);
+        List<MacAddress> unplaced = g.isPresent() ? unplaced(network, g.get()) : List.of();
         if (!unplaced.isEmpty()) {
             // VTTIF saw these VMs' traffic before their agents' reports said where they run: a plan now would be
             // made for part of the network (a VM of an agent that just connected, say); wait for the next reports,
@@ -127,9 +128,10 @@ final class Decider {
                     + "; deciding without them");
         }
         s.placementWaitSince = -1;
-        s.recheckAt = -1;
         s.decidedClass = cls;
         s.lastDecisionMillis = now;
+        s.shift.planned();
+        TrafficShift.Shares traffic = s.shift.current();
         boolean automatic = s.settings.mode() == Mode.AUTOMATIC;
         Recommender.Planned planned;
         try {
@@ -143,17 +145,24 @@ final class Decider {
                 gains.rateBefore(network, now));
         Rollout.Installed was = rollout.installed(network);
         LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
+        Optional<Undo.Refused> refused = automatic ? Undo.refused(s, traffic, planned.recommendation()) : Optional.empty();
         if (!automatic) {
             stored = DecisionLog.withNote(stored, "recommend mode: recorded, not applied");
         } else if (!planned.result().plan().apply()) {
             stored = DecisionLog.withNote(stored, "predicted gain below the minimum after change costs: not applied");
-            if (!again) {
-                s.recheckAt = now + timing.settleMillis();
-            }
+        } else if (refused.isPresent()) {
+            Undo.Refused f = refused.get();
+            stored = DecisionLog.withNote(stored, String.format(Locale.ROOT, "not applied: the same plan was rolled back"
+                    + " for this traffic (decision %d: predicted gain %.2f, realised %.2f)", f.decision(),
+                    f.predictedGain(), f.realisedGain()));
         } else {
             stored = applier.apply(network, s, stored, planned);
+            if (stored.decision().applied()) {
+                s.plannedFor.put(id, traffic);
+            }
         }
         log.put(network, s, stored);
+        s.plannedFor.keySet().retainAll(s.decisions.keySet());
         Recommendation r = stored.decision().recommendation();
         LOG.log(Level.INFO, "network " + network + " decision " + id + " (" + trigger + "): " + r.algorithm()
                 + " adds " + r.added() + (r.migrations().isEmpty() ? "" : ", moves " + r.migrations())

@@ -53,7 +53,9 @@ final class GainMeter {
         }
     }
 
-    void measure(NetworkId network, NetworkState s, long now) {
+    /** Measures the realised gain of every applied decision whose overlay has settled; returns them as measured. */
+    List<LoopRecords.Stored> measure(NetworkId network, NetworkState s, long now) {
+        List<LoopRecords.Stored> out = new java.util.ArrayList<>();
         for (LoopRecords.Stored st : List.copyOf(s.decisions.values())) {
             Decision d = st.decision();
             if (!d.applied() || d.appliedAt() == null || !Double.isNaN(d.rateAfter()) || d.rolledBackAt() != null) {
@@ -71,10 +73,13 @@ final class GainMeter {
                 note = (note.isEmpty() ? "" : note + "; ") + "realised gain not measured: the traffic had flowed less than "
                         + AdaptationLoop.MIN_ACTIVE_MS + " ms before the decision, too little to measure the rate before it";
             }
-            log.put(network, s, new LoopRecords.Stored(d.withMeasured(after, gain, note), st.before(), st.after()));
+            LoopRecords.Stored measuredNow = new LoopRecords.Stored(d.withMeasured(after, gain, note), st.before(), st.after());
+            log.put(network, s, measuredNow);
+            out.add(measuredNow);
             LOG.log(Level.INFO, String.format(Locale.ROOT, "network %s decision %d: realised gain %.2f (rate %.0f -> %.0f"
                     + " B/s), predicted %.2f", network, d.id(), gain, d.rateBefore(), after,
                     d.recommendation().predictedGain()));
         }
+        return out;
     }
 }

@@ -11,12 +11,22 @@ import java.util.TreeMap;
 
 /** What the closed loop holds of one network: its settings, its decisions, and what it installed. */
 final class NetworkState {
+    /** The most plans kept that the loop rolled back (the oldest is forgotten first, and counted). */
+    static final int MAX_REFUSED = 16;
+
     AdaptationService.Settings settings = AdaptationService.Settings.defaults();
+    /** The class VTTIF named at the last decision (what people read in a trigger; the loop decides on {@link #shift}). */
     String decidedClass;
     long lastDecisionMillis = Long.MIN_VALUE / 2;
-    /** When a decision that applied nothing gets its second look (-1: none due). */
-    long recheckAt = -1;
     long nextId = 1;
+    /** Whether the traffic changed since the last plan, and held. */
+    final TrafficShift shift;
+    /** The traffic each decision applied by the loop was planned for, by id, until its gain is judged. */
+    final Map<Long, TrafficShift.Shares> plannedFor = new HashMap<>();
+    /** Plans the loop rolled back because they did not pay, with the traffic they were made for: not applied again to it. */
+    final Deque<Undo.Refused> refused = new ArrayDeque<>();
+    /** Refused plans forgotten to keep {@link #refused} within {@link #MAX_REFUSED}. */
+    long refusedForgotten;
     /** The newest decisions, by id (at most {@link AdaptationLoop#KEEP}). */
     final NavigableMap<Long, LoopRecords.Stored> decisions = new TreeMap<>();
     /** Applied decisions whose generations the agents have not all acknowledged yet: id -> host -> generation. */
@@ -33,6 +43,10 @@ final class NetworkState {
     long placementWaitSince = -1;
     /** When a migration of this network last failed or was refused (-1: never): none is tried for an hour after. */
     long migrationFailedAt = -1;
+
+    NetworkState(long steadyMillis) {
+        shift = new TrafficShift(steadyMillis);
+    }
 
     /** How many migrations the hourly cap leaves at {@code now}. */
     int migrationsLeft(long now) {

@@ -74,6 +74,16 @@ final class RateMeter implements TrafficListener {
         activity.remove(network);
     }
 
+    /**
+     * Whether the network's traffic flowed without a pause (of more than {@link #PAUSE_MS}) from
+     * before {@code from} to {@code to}: its last report with traffic came at most half a pause
+     * before {@code to}.
+     */
+    synchronized boolean flowedThrough(NetworkId network, long from, long to) {
+        long[] a = activity.get(network);
+        return a != null && a[0] <= from && a[1] >= to - PAUSE_MS / 2;
+    }
+
     /** Since when the network's traffic has flowed without a pause, -1 if it has none now (at {@code now}). */
     synchronized long activeSince(NetworkId network, long now) {
         long[] a = activity.get(network);
