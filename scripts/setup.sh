@@ -4,7 +4,7 @@
 # procps (sysctl), libpcap (the proxy's LAN device), dnsmasq-base and busybox (the home network's DHCP
 # server and the VMs' DHCP client in ProxyDhcpIT and the demo; dnsmasq-base is only the binary, no system
 # service), tinc (tincd 1.0) and wireguard-go with wireguard-tools (for the data plane benchmark), OpenMPI
-# (openmpi-bin and libopenmpi-dev, for the MPI benchmark), openssl (TLS certificates), Node.js 18 and npm
+# (openmpi-bin and libopenmpi-dev, for the MPI benchmark) and LAMMPS (lammps, a real MPI application), openssl (TLS certificates), Node.js 18 and npm
 # (the management page's build), Debian's chromium (the page's browser test), fonts for the benchmark's
 # plot, PostgreSQL for the manager's persistence tests (scripts/postgres.sh) and libvirt, QEMU and a tiny
 # test guest (scripts/libvirt.sh). Says what it checks and installs; apt's output is summarised (whole in
@@ -39,6 +39,8 @@ command -v wg >/dev/null || need+=(wireguard-tools)
 # a real parallel application: Debian's OpenMPI and its compiler wrapper (the MPI benchmark and its test)
 command -v mpirun >/dev/null || need+=(openmpi-bin)
 command -v mpicc >/dev/null || need+=(libopenmpi-dev)
+# a real MPI application from Debian's archive, run unchanged (MpiTopologyIT, the MPI inference benchmark)
+command -v lmp >/dev/null || need+=(lammps)
 command -v openssl >/dev/null || need+=(openssl)
 # captures on the tenants' TAPs (TenantIsolationIT: what reaches an attacker's proxy)
 command -v tcpdump >/dev/null || need+=(tcpdump)

@@ -164,12 +164,7 @@ public final class MpiBenchmark {
                 PingProbe.awaitPath(ranks.get(0), ranks.get(r), 30_000, path.label);
             }
             Path agent = rshAgent(fabric, ranks);
-            Path hostfile = fabric.workDir().resolve("mpi-hosts");
-            StringBuilder hf = new StringBuilder();
-            for (Vm v : ranks) {
-                hf.append(v.name()).append(" slots=1\n");
-            }
-            Files.writeString(hostfile, hf);
+            Path hostfile = hostfile(fabric, ranks);
             List<AgentProcess> watched = allAgents;
             Diagnosis diagnosis = () -> diagnose(watched, ranks);
             List<Run> runs = new ArrayList<>();
@@ -276,14 +271,33 @@ public final class MpiBenchmark {
     }
 
     public static List<String> mpirunCommand(Path agent, Path hostfile, Path program, String pattern, Options o) {
-        return List.of("mpirun", "--allow-run-as-root", "--hostfile", hostfile.toString(), "-np", Integer.toString(RANKS),
+        return mpirunCommand(agent, hostfile, RANKS, program, List.of(pattern, Integer.toString(o.iterations()),
+                Integer.toString(o.messageBytes()), Integer.toString(o.computeMs())));
+    }
+
+    /** mpirun as this project runs it (see the class comment): {@code ranks} ranks of {@code program args}. */
+    public static List<String> mpirunCommand(Path agent, Path hostfile, int ranks, Path program, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--hostfile", hostfile.toString(),
+                "-np", Integer.toString(ranks),
                 "--bind-to", "none", "--mca", "plm_rsh_agent", agent.toString(), "--mca", "plm_rsh_no_tree_spawn", "1",
                 "--mca", "btl", "tcp,self", "--mca", "btl_tcp_if_include", "eth0", "--mca", "oob_tcp_if_include", "eth0",
                 "--mca", "mpi_yield_when_idle", "1", "--mca", "orte_startup_timeout", Integer.toString(STARTUP_TIMEOUT_S),
                 // the daemons stay children of their launcher (no --daemonize): their errors reach the log
                 "--mca", "orte_leave_session_attached", "1",
-                program.toString(), pattern, Integer.toString(o.iterations()),
-                Integer.toString(o.messageBytes()), Integer.toString(o.computeMs()));
+                program.toString()));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** A hostfile of one slot per VM, in rank order. */
+    public static Path hostfile(Fabric fabric, List<Vm> ranks) throws IOException {
+        Path hostfile = fabric.workDir().resolve("mpi-hosts");
+        StringBuilder hf = new StringBuilder();
+        for (Vm v : ranks) {
+            hf.append(v.name()).append(" slots=1\n");
+        }
+        Files.writeString(hostfile, hf);
+        return hostfile;
     }
 
     /** {@link #diagnose} for the run at hand. */
@@ -305,10 +319,39 @@ public final class MpiBenchmark {
      */
     public static JsonNode mpirun(Fabric fabric, Vm from, Path agent, Path hostfile, Path program, String pattern, Options o,
                            Diagnosis diagnosis) throws IOException, InterruptedException {
+        return mpirun(fabric, from, mpirunCommand(agent, hostfile, program, pattern, o), pattern,
+                STARTUP_TIMEOUT_S + 120 + (long) o.iterations() * (o.computeMs() + 2000) / 1000, diagnosis);
+    }
+
+    /**
+     * Runs {@code command} (an {@link #mpirunCommand}) in {@code from}'s namespace and returns rank 0's JSON; its
+     * log is {@code mpirun-LABEL-ATTEMPT.log} in the fabric's directory. A run that has not ended
+     * after {@code limit} seconds is killed (with its process tree) and fails.
+     */
+    public static JsonNode mpirun(Fabric fabric, Vm from, List<String> command, String label, long limit,
+                                  Diagnosis diagnosis) throws IOException, InterruptedException {
+        String out = launch(fabric, from, command, label, limit, diagnosis, "exchange:");
+        for (String line : out.split("\n")) {
+            if (line.startsWith("{\"pattern\"")) {
+                return io.vnet.protocol.Json.MAPPER.readTree(line);
+            }
+        }
+        throw new IllegalStateException("mpirun " + label + " ended without rank 0's result:\n" + out);
+    }
+
+    /**
+     * Runs {@code command} (an {@link #mpirunCommand}) in {@code from}'s namespace and returns its
+     * output once it exited 0; its log is {@code mpirun-LABEL-ATTEMPT.log} in the fabric's directory.
+     * A run that has not ended after {@code limit} seconds is killed (with its process tree) and
+     * fails. A run that failed with no word from the program itself (no {@code programMarker} in its
+     * output: OpenMPI's launch failed) is tried again, at most {@link #LAUNCH_ATTEMPTS} times.
+     */
+    public static String launch(Fabric fabric, Vm from, List<String> command, String label, long limit,
+                                Diagnosis diagnosis, String programMarker) throws IOException, InterruptedException {
+        String pattern = label;
         for (int attempt = 1; ; attempt++) {
             Path log = fabric.workDir().resolve("mpirun-" + pattern + "-" + attempt + ".log");
-            Process p = fabric.spawn(from.ns(), mpirunCommand(agent, hostfile, program, pattern, o), log);
-            long limit = STARTUP_TIMEOUT_S + 120 + (long) o.iterations() * (o.computeMs() + 2000) / 1000;
+            Process p = fabric.spawn(from.ns(), command, log);
             if (!p.waitFor(limit, TimeUnit.SECONDS)) {
                 List<ProcessHandle> tree = p.descendants().toList();
                 Path rshLog = fabric.workDir().resolve("mpi-rsh.log");
@@ -320,13 +363,11 @@ public final class MpiBenchmark {
                         + Files.readString(log));
             }
             String out = Files.readString(log);
-            for (String line : out.split("\n")) {
-                if (p.exitValue() == 0 && line.startsWith("{\"pattern\"")) {
-                    return io.vnet.protocol.Json.MAPPER.readTree(line);
-                }
+            if (p.exitValue() == 0) {
+                return out;
             }
             // the program itself never failed here; anything else is OpenMPI's launch (whatever its words)
-            boolean notStarted = !out.contains("exchange:");
+            boolean notStarted = !out.contains(programMarker);
             if (!notStarted || attempt >= LAUNCH_ATTEMPTS) {
                 throw new IllegalStateException("mpirun " + pattern + " failed (exit " + p.exitValue() + ", attempt "
                         + attempt + "):\n" + out);

@@ -275,6 +275,43 @@ public final class AdaptTestbed {
         awaitApplied(put(empty), 20_000);
     }
 
+    /**
+     * Waits until every VM host has no link but its star link ({@code to-px}), as the agent says
+     * and as the manager's view of the agents says: a plan made before then would count links that
+     * are going away as the overlay it builds on.
+     */
+    public void awaitStarOnly(long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String extra;
+        do {
+            StringBuilder left = new StringBuilder();
+            for (Host h : vmHosts) {
+                for (JsonNode l : agent(h).op("link-list")) {
+                    if (!l.path("id").asText().equals("to-" + PROXY)) {
+                        left.append(h.name()).append('/').append(l.path("id").asText()).append(' ');
+                    }
+                }
+            }
+            for (JsonNode a : manager.get("/agents")) {
+                if (a.path("hostId").asText().equals(PROXY)) {
+                    continue;
+                }
+                for (JsonNode l : a.path("links")) {
+                    if (!l.path("id").asText().equals("to-" + PROXY)) {
+                        left.append("manager's view of ").append(a.path("hostId").asText()).append('/')
+                                .append(l.path("id").asText()).append(' ');
+                    }
+                }
+            }
+            extra = left.toString();
+            if (extra.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        throw new IllegalStateException("links other than the star left after " + timeoutMs + " ms: " + extra);
+    }
+
     private Map<String, Long> put(Map<String, ObjectNode> states) throws IOException {
         Map<String, Long> gens = new TreeMap<>();
         for (Map.Entry<String, ObjectNode> e : states.entrySet()) {
