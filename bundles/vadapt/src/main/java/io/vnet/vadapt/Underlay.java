@@ -12,20 +12,38 @@ import java.util.TreeMap;
  * center of the star (the proxy, which runs no VMs), and the path properties between every two
  * of them (the path between a host and the center is what a star link gets). A host pair that is
  * not given has the default properties. Only pairs are stored, so the size grows with the host
- * pairs given, never with the VMs.
+ * pairs given, never with the VMs. A host (or the center) may have an uplink capacity: every overlay
+ * link that leaves it shares it (the star's spokes share the proxy's uplink); unbounded unless
+ * given.
  */
 public final class Underlay {
     private final String center;
     private final Map<String, Integer> capacities;
     private final Map<HostLink, PathProperties> paths;
     private final PathProperties defaultPath;
+    private final Map<String, Double> uplinks;
 
     private Underlay(String center, Map<String, Integer> capacities, Map<HostLink, PathProperties> paths,
-                     PathProperties defaultPath) {
+                     PathProperties defaultPath, Map<String, Double> uplinks) {
         this.center = center;
         this.capacities = Collections.unmodifiableMap(new LinkedHashMap<>(capacities));
         this.paths = Collections.unmodifiableMap(new TreeMap<>(paths));
         this.defaultPath = defaultPath;
+        this.uplinks = Collections.unmodifiableMap(new TreeMap<>(uplinks));
+    }
+
+    /**
+     * The capacity (bits per second, each way) that every overlay link leaving {@code host} shares;
+     * infinite (unbounded) unless given.
+     */
+    public double uplink(String host) {
+        Double v = uplinks.get(host);
+        return v == null ? Double.POSITIVE_INFINITY : v;
+    }
+
+    /** The uplink capacities given explicitly. */
+    public Map<String, Double> uplinks() {
+        return uplinks;
     }
 
     /** An underlay whose star center (the proxy) is {@code center}. */
@@ -78,6 +96,7 @@ public final class Underlay {
         private final Map<String, Integer> capacities = new LinkedHashMap<>();
         private final Map<HostLink, PathProperties> paths = new TreeMap<>();
         private PathProperties defaultPath = PathProperties.of(1e9, 0.001);
+        private final Map<String, Double> uplinks = new TreeMap<>();
 
         private Builder(String center) {
             this.center = center;
@@ -105,6 +124,20 @@ public final class Underlay {
             return this;
         }
 
+        /**
+         * The uplink of {@code host} (a VM host or the center): every overlay link leaving it shares
+         * {@code bitsPerSecond} each way.
+         */
+        public Builder uplink(String host, double bitsPerSecond) {
+            Ids.check("host id", host);
+            if (!(bitsPerSecond > 0) || Double.isInfinite(bitsPerSecond)) {
+                throw new IllegalArgumentException("invalid uplink " + bitsPerSecond + " bit/s of host " + host
+                        + ": expected a finite rate above 0");
+            }
+            uplinks.put(host, bitsPerSecond);
+            return this;
+        }
+
         /** The properties of every pair not given by {@link #path}; 1 Gbit/s and 1 ms unless set. */
         public Builder defaultPath(double bandwidthBitsPerSecond, double latencySeconds) {
             defaultPath = PathProperties.of(bandwidthBitsPerSecond, latencySeconds);
@@ -123,7 +156,13 @@ public final class Underlay {
                     }
                 }
             }
-            return new Underlay(center, capacities, paths, defaultPath);
+            for (String h : uplinks.keySet()) {
+                if (!h.equals(center) && !capacities.containsKey(h)) {
+                    throw new IllegalArgumentException("invalid uplink of " + h + ": it is neither a VM host nor the"
+                            + " center " + center);
+                }
+            }
+            return new Underlay(center, capacities, paths, defaultPath, uplinks);
         }
     }
 }

@@ -14,7 +14,7 @@
  * value is rejected with a message naming it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.vnet.vadapt;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vnet.api.MacAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,52 @@ class AlgorithmsTest {
         assertEquals(List.of("b", "p", "c"), plan.routes().get(VmPair.of(mac(1), mac(2))));
         assertEquals(4 + 4, Adapters.topK(10).adapt(p, Budget.defaults()).overlay().links().size(),
                 "k beyond the pairs: a link per pair on different hosts, plus the star");
+    }
+
+    /**
+     * LAMMPS's 2 x 2 x 2 decomposition of 8 ranks on 4 hosts (rank r on host r mod 4): the x
+     * neighbours (r^1) and the y neighbours (r^2) on other hosts, the z neighbour (r^4) on the same
+     * one. With the x links in place the y traffic still crosses the star; if every spoke had a
+     * capacity of its own, direct y links would carry it no faster, but the proxy forwards it all
+     * through one uplink: with uplinks in the underlay the greedy plan links both dimensions, until
+     * the proxy forwards no more than a host sends.
+     */
+    @Test
+    void theStarsSpokesShareTheProxysUplinkSoTheSecondDimensionIsLinkedToo() {
+        Demand.Builder b = Demand.builder();
+        for (int r = 0; r < 8; r++) {
+            for (int bit : new int[] {1, 2, 4}) {
+                if (r < (r ^ bit)) {
+                    b.add(mac(r), mac(r ^ bit), bit == 1 ? 4e6 : 3e6);
+                }
+            }
+        }
+        Demand d = b.build();
+        java.util.Map<MacAddress, String> place = new java.util.HashMap<>();
+        for (int r = 0; r < 8; r++) {
+            place.put(mac(r), "h" + (r % 4));
+        }
+        Underlay.Builder plain = Underlay.builder("px").defaultPath(50e6, 0.0005);
+        Underlay.Builder shared = Underlay.builder("px").defaultPath(50e6, 0.0005).uplink("px", 50e6);
+        for (int h = 0; h < 4; h++) {
+            plain.host("h" + h, 4);
+            shared.host("h" + h, 4).uplink("h" + h, 50e6);
+        }
+        Set<HostLink> x = Set.of(HostLink.of("h0", "h1"), HostLink.of("h2", "h3"));
+        Set<HostLink> y = Set.of(HostLink.of("h0", "h2"), HostLink.of("h1", "h3"));
+        Plan before = Adapters.greedy().adapt(Problem.of(d, Placement.of(place), plain.build(), Overlay.empty()).withMigration(false),
+                Budget.defaults());
+        assertEquals(x, before.fastPaths().links(), "each spoke its own capacity: the y links look useless");
+        Plan after = Adapters.greedy().adapt(Problem.of(d, Placement.of(place), shared.build(), Overlay.empty()).withMigration(false),
+                Budget.defaults());
+        // the proxy then forwards at most as much as a host sends: both x links and a y link (the fourth link
+        // gains nothing more in this model, where all pairs send at once)
+        assertTrue(after.fastPaths().links().containsAll(x) && after.fastPaths().links().stream().anyMatch(y::contains)
+                && after.fastPaths().links().size() == 3, "both dimensions linked: " + after.fastPaths().links());
+        assertTrue(after.predictedGain() > 3.5, after.toString());
+        assertThrows(IllegalArgumentException.class, () -> Underlay.builder("px").host("a", 1).uplink("a", 0));
+        assertThrows(IllegalArgumentException.class, () -> Underlay.builder("px").host("a", 1).uplink("b", 1e6).build());
+        assertEquals(Double.POSITIVE_INFINITY, plain.build().uplink("h0"), "unbounded unless given");
     }
 
     @Test

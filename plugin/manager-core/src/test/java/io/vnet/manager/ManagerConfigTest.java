@@ -73,7 +73,7 @@ class ManagerConfigTest {
     @Test
     void everyFieldIsRead() throws Exception {
         Core c = parse("{\"adaptation\": {\"tickMs\": 250, \"minIntervalMs\": 8000, \"settleMs\": 1000,"
-                + " \"measureMs\": 2000, \"steadyMs\": 1500, \"rollbackTolerance\": 0.25, \"hostCapacity\": 3, \"linkMbps\": 50, \"latencyMs\": 2, \"linkCostMs\": 100,"
+                + " \"measureMs\": 2000, \"steadyMs\": 1500, \"rollbackTolerance\": 0.25, \"hostCapacity\": 3, \"linkMbps\": 50, \"uplinkMbps\": 40, \"latencyMs\": 2, \"linkCostMs\": 100,"
                 + " \"migrationCostMs\": 10, \"minGain\": 0.2},"
                 + " \"migration\": {\"command\": [\"/bin/move\", \"{vni}\", \"{mac}\", \"{from}\", \"{to}\"], \"timeoutMs\": 9000}}");
         assertEquals(250, c.adaptation().tickMs());
@@ -81,6 +81,7 @@ class ManagerConfigTest {
         Planner.Settings p = c.adaptation().planner();
         assertEquals(3, p.hostCapacity());
         assertEquals(50e6, p.linkBitsPerSecond(), 1e-3);
+        assertEquals(40e6, p.uplinkBitsPerSecond(), 1e-3);
         assertEquals(0.002, p.latencySeconds(), 1e-12);
         assertEquals(0.1, p.cost().linkCostSeconds(), 1e-12);
         assertEquals(0.01, p.cost().migrationCostSeconds(), 1e-12);
@@ -96,6 +97,7 @@ class ManagerConfigTest {
             {"{\"adaptation\": {\"minGain\": -1}}", "adaptation.minGain"},
             {"{\"adaptation\": {\"rollbackTolerance\": 1.5}}", "adaptation.rollbackTolerance"},
             {"{\"adaptation\": {\"steadyMs\": -1}}", "adaptation.steadyMs"},
+            {"{\"adaptation\": {\"uplinkMbps\": -5}}", "adaptation.uplinkMbps"},
             {"{\"adaptation\": {\"speed\": 1}}", "speed"},
             {"{\"adaptation\": 5}", "adaptation"},
             {"{\"migration\": {\"command\": []}}", "migration.command"},

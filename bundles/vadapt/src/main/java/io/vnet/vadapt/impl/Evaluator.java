@@ -23,7 +23,10 @@ import java.util.Arrays;
  * better), and a node whose parent is still being recomputed when its turn comes. The others keep
  * their labels, since the same neighbours with the same labels, or worse offers, come before them. If a latency is zero (or too small to add up exactly), the
  * trees are rebuilt instead, as they are after a change of more than {@code maxRepair} links.
- * Memory: O(nodes^2) for the trees (label, parent and search order per node), the saved trees and
+ * A pair's time is its rate over its fair share of its path: the least, over the path's links,
+ * of the link's bandwidth over the pairs routed on it and, where the underlay bounds uplinks, of
+ * each end's uplink over the hops that leave that node (a pair through the star's center leaves
+ * it twice, once each way). Memory: O(nodes^2) for the trees (label, parent and search order per node), the saved trees and
  * the link counters.
  */
 final class Evaluator {
@@ -93,6 +96,9 @@ final class Evaluator {
 
     // the objective
     private final int[] linkCount;
+    /** Per node: the pairs' hops that leave it (its uplink's sharers); only counted if some uplink is bounded. */
+    private final int[] uplinkCount;
+    private final boolean uplinks;
     private final int[] touched;
     private int touchedSize;
     private final double[] times;
@@ -154,6 +160,12 @@ final class Evaluator {
         this.seeds = new int[n];
         this.newOrder = new int[n];
         this.linkCount = new int[n * n];
+        this.uplinkCount = new int[n];
+        boolean bounded = false;
+        for (double u : in.uplink) {
+            bounded |= !Double.isInfinite(u);
+        }
+        this.uplinks = bounded;
         this.touched = new int[n * n];
         this.times = new double[in.pairRate.length];
     }
@@ -834,6 +846,11 @@ final class Evaluator {
                 if (linkCount[k]++ == 0) {
                     touched[touchedSize++] = k;
                 }
+                if (uplinks) {
+                    // the pair's traffic crosses this hop both ways: once leaving v, once leaving p
+                    uplinkCount[v]++;
+                    uplinkCount[p]++;
+                }
                 v = p;
             }
         }
@@ -855,6 +872,9 @@ final class Evaluator {
                 int p = par[base + v];
                 int k = Math.min(v, p) * n + Math.max(v, p);
                 share = Math.min(share, bandwidth[v * n + p] / linkCount[k]);
+                if (uplinks) {
+                    share = Math.min(share, Math.min(in.uplink[v] / uplinkCount[v], in.uplink[p] / uplinkCount[p]));
+                }
                 pathLatency += latency[v * n + p];
                 v = p;
             }
@@ -867,6 +887,9 @@ final class Evaluator {
             linkCount[touched[i]] = 0;
         }
         touchedSize = 0;
+        if (uplinks) {
+            Arrays.fill(uplinkCount, 0);
+        }
         int added = links.countNotIn(in.currentLinks);
         int moved = 0;
         for (int i = 0; i < place.length; i++) {

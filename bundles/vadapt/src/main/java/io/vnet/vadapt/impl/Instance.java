@@ -26,6 +26,8 @@ public final class Instance {
     final int[] capacity;
     final double[] bandwidth;
     final double[] latency;
+    /** Each node's uplink capacity, shared by the links leaving it (infinite: unbounded). */
+    final double[] uplink;
     final MacAddress[] vms;
     final int[] current;
     final int[] pairA;
@@ -50,6 +52,10 @@ public final class Instance {
         }
         hostIds[center] = u.center();
         hostIndex.put(u.center(), center);
+        uplink = new double[nodes];
+        for (int i = 0; i < nodes; i++) {
+            uplink[i] = u.uplink(hostIds[i]);
+        }
         bandwidth = new double[nodes * nodes];
         latency = new double[nodes * nodes];
         Arrays.fill(bandwidth, u.defaultPath().bandwidthBitsPerSecond());

@@ -129,14 +129,16 @@ public final class AdaptTestbed {
 
     /**
      * The manager's configuration: VTTIF reactive with a 2 s window, evaluated every 0.5 s (as
-     * in ManagerIT); with a rate, VADAPT is told the links' bandwidth ({@code linkMbps}).
+     * in ManagerIT); with a rate, VADAPT is told the links' bandwidth ({@code linkMbps}) and that each
+     * host's links share its shaped uplink ({@code uplinkMbps}).
      */
     public static ObjectNode managerConfig(long rateBitsPerSecond) {
         ObjectNode cfg = Json.object();
         cfg.putObject("vttif").put("mode", "reactive").put("windowMs", 2000).put("evaluateMs", 500)
                 .put("minPairRate", 2000).put("matrixEveryMs", 2000);
         if (rateBitsPerSecond > 0) {
-            cfg.putObject("adaptation").put("linkMbps", rateBitsPerSecond / 1e6);
+            cfg.putObject("adaptation").put("linkMbps", rateBitsPerSecond / 1e6).put("uplinkMbps",
+                    rateBitsPerSecond / 1e6);
         }
         return cfg;
     }

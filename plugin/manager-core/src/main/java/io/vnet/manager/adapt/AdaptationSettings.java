@@ -22,6 +22,8 @@ import java.util.Set;
  *                                           // below 1 minus this (1: never)
  *     "hostCapacity": 16,                   // the most VMs a host may run (placement)
  *     "linkMbps": 100,                      // a path's bandwidth where none was measured above it
+ *     "uplinkMbps": 0,                      // each host's uplink (the proxy's too), shared by the overlay
+ *                                           // links leaving it (0: unbounded, each link its own)
  *     "latencyMs": 0.5,                     // a path's one-way latency where none was measured
  *     "linkCostMs": 1,                      // the cost model: what an added link costs ...
  *     "migrationCostMs": 50,                // ... and a migration, in iteration time
@@ -40,7 +42,8 @@ public record AdaptationSettings(long tickMs, AdaptationLoop.Timing timing, Plan
     /** The top-level fields this package owns. */
     public static final Set<String> OWNED = Set.of("adaptation", "migration");
     static final Set<String> FIELDS = Set.of("tickMs", "minIntervalMs", "settleMs", "measureMs", "steadyMs",
-            "rollbackTolerance", "hostCapacity", "linkMbps", "latencyMs", "linkCostMs", "migrationCostMs", "minGain");
+            "rollbackTolerance", "hostCapacity", "linkMbps", "uplinkMbps", "latencyMs", "linkCostMs", "migrationCostMs",
+            "minGain");
 
     /**
      * @param vttifWindowMs VTTIF's window: the settle time's default is a second more
@@ -61,12 +64,13 @@ public record AdaptationSettings(long tickMs, AdaptationLoop.Timing timing, Plan
         int capacity = Json.integer(a, "adaptation", "hostCapacity", 1, 100_000, d.hostCapacity());
         double mbps = Json.number(a, "adaptation", "linkMbps", d.linkBitsPerSecond() / 1e6, 0.001, 1e7);
         double latencyMs = Json.number(a, "adaptation", "latencyMs", d.latencySeconds() * 1e3, 0, 1e6);
+        double uplinkMbps = Json.number(a, "adaptation", "uplinkMbps", 0, 0, 1e7);
         double linkCost = Json.number(a, "adaptation", "linkCostMs", d.cost().linkCostSeconds() * 1e3, 0, 1e9);
         double migrationCost = Json.number(a, "adaptation", "migrationCostMs", d.cost().migrationCostSeconds() * 1e3, 0, 1e9);
         double minGain = Json.number(a, "adaptation", "minGain", d.cost().minGain(), 0, 100);
         return new AdaptationSettings(tick, new AdaptationLoop.Timing(minInterval, settle, measure, steady, tolerance),
                 new Planner.Settings(capacity, mbps * 1e6, latencyMs / 1e3,
-                        new io.vnet.vadapt.CostModel(linkCost / 1e3, migrationCost / 1e3, minGain)),
+                        new io.vnet.vadapt.CostModel(linkCost / 1e3, migrationCost / 1e3, minGain), uplinkMbps * 1e6),
                 migration(cfg.field("migration")));
     }
 

@@ -41,7 +41,24 @@ public final class Planner {
      * @param latencySeconds     a path's one-way latency when no round trip was measured
      * @param cost               VADAPT's cost model (link and migration costs, minimum gain)
      */
-    public record Settings(int hostCapacity, double linkBitsPerSecond, double latencySeconds, CostModel cost) {
+    /**
+     * @param uplinkBitsPerSecond what every host's uplink (the proxy's included) carries, shared by all
+     *                            the overlay links that leave it; 0: unbounded (each link its own capacity)
+     */
+    public record Settings(int hostCapacity, double linkBitsPerSecond, double latencySeconds, CostModel cost,
+                           double uplinkBitsPerSecond) {
+        public Settings {
+            if (!(uplinkBitsPerSecond >= 0) || Double.isInfinite(uplinkBitsPerSecond)) {
+                throw new IllegalArgumentException("uplink: expected a finite rate of at least 0, got "
+                        + uplinkBitsPerSecond);
+            }
+        }
+
+        /** Unbounded uplinks. */
+        public Settings(int hostCapacity, double linkBitsPerSecond, double latencySeconds, CostModel cost) {
+            this(hostCapacity, linkBitsPerSecond, latencySeconds, cost, 0);
+        }
+
         public static Settings defaults() {
             return new Settings(16, 100e6, 0.0005, CostModel.defaults());
         }
@@ -114,6 +131,14 @@ public final class Planner {
             }
         }
         u.defaultPath(settings.linkBitsPerSecond(), settings.latencySeconds());
+        if (settings.uplinkBitsPerSecond() > 0) {
+            u.uplink(center.hostId(), settings.uplinkBitsPerSecond());
+            for (HostInfo h : carriers) {
+                if (h != center) {
+                    u.uplink(h.hostId(), settings.uplinkBitsPerSecond());
+                }
+            }
+        }
         Map<HostLink, double[]> measured = new HashMap<>(); // bandwidth, latency
         TreeSet<HostLink> overlay = new TreeSet<>();
         for (HostInfo h : carriers) {
