@@ -179,6 +179,19 @@ public interface DataPlane extends AutoCloseable {
     String MAC_MOVES_STATS_ID = "mac-moves";
 
     /**
+     * The id of the forwarder's entry in {@link #stats()} whose {@code framesIn} counts the frames
+     * whose matching rules named only ports that were down: they were sent as if no rule matched
+     * (where the destination was learned on a port that is up, else on the flooding tree).
+     */
+    String FALLBACKS_STATS_ID = "fallbacks";
+
+    /**
+     * The id of the forwarder's entry in {@link #stats()} that sums what the links removed so far
+     * counted (frames, bytes, drops by reason), so a link's drops outlive it.
+     */
+    String REMOVED_LINKS_STATS_ID = "removed-links";
+
+    /**
      * The id of the forwarder's entry in {@link #stats()} for MAC learning: {@code framesIn} is
      * how many addresses are learned now, drop {@code evicted} how many were evicted at the cap.
      */

@@ -8,10 +8,13 @@ import io.vnet.dataplane.DataPlane;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.StateMessage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,8 +27,13 @@ import java.util.Set;
  * links and rules are static and never touched; the manager's desired state (links, rules,
  * generation) is reconciled onto the data plane: what is no longer desired is removed, what
  * is missing is added, what already matches is left alone, so applying a state twice changes
- * nothing. The last applied state is kept on disk, so a restarted agent forwards with it
- * before the manager answers.
+ * nothing. The last applied state is kept on disk (written, flushed to the disk with fsync and
+ * renamed into place, the directory flushed too), so a restarted agent forwards with it before
+ * the manager answers, even after a power cut.
+ * <p>
+ * A state older than the one applied (a lower generation: a manager whose database was restored
+ * from an older backup) is refused whole, logged and counted ({@link #refusedOlder}): the agent
+ * keeps what it has, and the manager's next change, which has a newer generation, is applied.
  */
 final class ManagedState {
     private static final System.Logger LOG = System.getLogger(ManagedState.class.getName());
@@ -37,6 +45,7 @@ final class ManagedState {
     private final Map<String, LinkSpec> links = new LinkedHashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
     private long generation = -1;
+    private long refusedOlder;
 
     ManagedState(DataPlane dp, Set<String> staticLinks, Set<ForwardingRule.Key> staticRules, Path file) {
         this.dp = dp;
@@ -47,6 +56,11 @@ final class ManagedState {
 
     synchronized long generation() {
         return generation;
+    }
+
+    /** How many desired states were refused because they were older than the one applied. */
+    synchronized long refusedOlder() {
+        return refusedOlder;
     }
 
     /** Applies the state saved by an earlier run, if there is one. */
@@ -77,6 +91,14 @@ final class ManagedState {
         long gen = state.generation();
         List<String> errors = new ArrayList<>();
         if (gen == generation) {
+            return errors;
+        }
+        if (gen < generation) {
+            refusedOlder++;
+            String why = "desired state generation " + gen + " refused: older than the applied generation " + generation
+                    + " (was the manager's database restored from an older backup?); keeping generation " + generation;
+            LOG.log(Level.WARNING, why);
+            errors.add(why);
             return errors;
         }
         Map<String, LinkSpec> wantLinks = new LinkedHashMap<>();
@@ -174,8 +196,20 @@ final class ManagedState {
                 Files.createDirectories(file.getParent());
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true); // the bytes are on the disk before the name points at them
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path dir = file.toAbsolutePath().getParent();
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true); // and the rename too
+            }
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot save the desired state to " + file + ": " + e.getMessage());
         }

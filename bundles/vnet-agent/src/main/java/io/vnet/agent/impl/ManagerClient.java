@@ -36,8 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's side of the manager channel: dials the manager (reconnecting with capped
- * exponential backoff), says hello, applies and acknowledges desired state, and reports the
+ * The agent's side of the manager channel: dials the manager (reconnecting with capped,
+ * jittered exponential backoff), says hello, applies and acknowledges desired state, and reports the
  * per-pair traffic counted during each interval. When the manager is away the data plane
  * simply keeps forwarding with what it has.
  */
@@ -166,9 +166,17 @@ final class ManagerClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        long delay = backoffMs;
+        long delay = jittered(backoffMs, java.util.concurrent.ThreadLocalRandom.current());
         backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
         group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A retry delay between half the backoff and all of it, at random: after a manager restart the
+     * agents, which all lost it at the same moment, come back spread over time, not all at once.
+     */
+    static long jittered(long backoffMs, java.util.Random random) {
+        return backoffMs / 2 + random.nextLong(backoffMs / 2 + 1);
     }
 
     /** The hello this agent says on connecting; bounded (see {@link MacInventory}), so it always fits. */
@@ -312,8 +320,8 @@ final class ManagerClient implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, JsonNode json) {
             ManagerMessage msg = ManagerMessage.read(json);
             if (msg instanceof StateMessage.Lenient desired) {
-                long gen = desired.generation();
                 List<String> errors = state.apply(desired, true);
+                long gen = state.generation(); // the state refused an older one: the ack says what is applied
                 ctx.writeAndFlush(new Ack(hostId, gen, errors.isEmpty(), errors).toJson());
                 LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "applied desired state generation " + gen
                         + (errors.isEmpty() ? "" : " with errors " + errors));

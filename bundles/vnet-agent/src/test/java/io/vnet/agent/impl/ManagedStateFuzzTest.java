@@ -1,6 +1,7 @@
 package io.vnet.agent.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -19,7 +20,7 @@ import java.util.Set;
  * The manager's desired-state documents ({@code generation, links[], rules[]}), any JSON, applied
  * by {@link ManagedState#apply} to a data plane that already has a configured link: whatever is
  * wrong in the document comes back as its errors, nothing throws, the configured link is never
- * touched, and applying the same generation again changes nothing.
+ * touched, applying the same document again changes nothing, and the applied generation never goes back.
  */
 @Fuzzing
 class ManagedStateFuzzTest {
@@ -40,11 +41,18 @@ class ManagedStateFuzzTest {
             if (doc == null) {
                 continue; // the manager channel's decoder refuses what is not a JSON object
             }
-            state.apply(doc, false);
+            long before = state.generation();
+            List<String> first = state.apply(doc, false);
+            assertTrue(state.generation() >= before, "the applied generation never goes back");
             assertEquals(STATIC, dp.links().stream().filter(l -> l.id().equals(STATIC.id())).findFirst().orElse(null),
                     "the configured link is left alone");
+            List<?> links = dp.links();
+            List<?> rules = dp.rules();
             List<String> again = state.apply(doc, false);
-            assertEquals(List.of(), again, "the same generation applied twice changes nothing");
+            assertEquals(links, dp.links(), "the same document applied twice changes nothing");
+            assertEquals(rules, dp.rules(), "the same document applied twice changes nothing");
+            assertTrue(again.isEmpty() || again.equals(first) && first.get(0).contains("refused: older"),
+                    "the same generation again is no error (an older one is refused again, the same way): " + again);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vnet.agent.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -158,5 +159,37 @@ class ManagedStateTest {
         assertEquals(9, restarted.generation());
         assertTrue(dp.links.containsKey("fast"));
         assertEquals(1, dp.rules.size());
+    }
+
+    @Test
+    void anOlderGenerationIsRefusedAndTheAppliedStateKept() {
+        ManagedState m = managed(null);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
+        assertEquals(List.of(), m.apply(state(5, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), false));
+        // a manager restored from an older backup sends what it had then
+        List<String> errors = m.apply(state(3, List.of(), List.of()), false);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("generation 3 refused: older than the applied generation 5"), errors.get(0));
+        assertEquals(5, m.generation());
+        assertEquals(1, m.refusedOlder());
+        assertTrue(dp.links.containsKey("fast"), "nothing was rolled back");
+        assertEquals(1, dp.rules.size());
+        // the manager's next change is newer: applied
+        assertEquals(List.of(), m.apply(state(6, List.of(), List.of()), false));
+        assertEquals(6, m.generation());
+        assertFalse(dp.links.containsKey("fast"));
+    }
+
+    @Test
+    void theSavedStateReplacesTheFileWholeAndLeavesNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("state.json");
+        ManagedState m = managed(file);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
+        m.apply(state(1, List.of(fast), List.of(rule("02:00:00:00:00:02", "fast"))), true);
+        m.apply(state(2, List.of(), List.of()), true);
+        assertEquals(2, Json.MAPPER.readTree(Files.readString(file)).path("generation").asLong());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "only the state file");
+        }
     }
 }

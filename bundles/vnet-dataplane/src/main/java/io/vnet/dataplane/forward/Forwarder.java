@@ -20,9 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * VNET's forwarding engine. For a frame of network {@code vni} that entered at port {@code in}:
  * <ol>
- * <li>the source address is learned on {@code in} (unless it is a group address);</li>
- * <li>the most specific matching rule whose port is up decides the output port (if no matching
- * rule's port is up, the most specific one's, where the frame is counted {@code link-down});</li>
+ * <li>the source address is learned on {@code in} (unless it is a group address, or {@code in}
+ * is a non-flooding link: a fast path carries what rules send it, and a return path learned on it
+ * would keep traffic on it after the rules moved off, up to its removal);</li>
+ * <li>the most specific matching rule whose port is up decides the output port; if rules match
+ * but none of their ports is up (a fast path still connecting, or whose peer stopped answering),
+ * the frame goes on as if no rule matched, counted as a fallback ({@link #fallbacks}), so it takes
+ * the flooding tree instead of being dropped;</li>
  * <li>else a unicast destination goes where it was learned, if that port is up;</li>
  * <li>else the frame is flooded: to every flooding port of the network but {@code in} (a link
  * floods only the networks it carries). A frame
@@ -91,6 +95,7 @@ public final class Forwarder {
     private final Map<String, Integer> interfaceNetwork = new HashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
     private final AtomicLong macMoves = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong faults = new AtomicLong();
     /** Owned addresses of networks not (yet) carried here, applied when they are. */
     private final Map<Integer, OwnedMacs> ownedPending = new HashMap<>();
@@ -166,7 +171,9 @@ public final class Forwarder {
             }
             int l3 = Frames.l3Offset(frame);
             if (unicastSrc) {
-                net.learn.learn(src, in, now);
+                if (!in.isLink() || in.floods()) {
+                    net.learn.learn(src, in, now);
+                }
                 int type = Frames.etherType(frame, l3);
                 if ((type == Frames.ETH_P_ARP || type == Frames.ETH_P_RARP)
                         && Frames.isAnnouncement(frame, type, l3, src)) {
@@ -175,6 +182,10 @@ public final class Forwarder {
             }
             RuleTable ruleTable = net.rules;
             Port out = ruleTable.lookup(src, dst);
+            if (out != null && !out.isUp()) {
+                fallbacks.incrementAndGet(); // the rule's link is down: as if no rule matched
+                out = null;
+            }
             if (out != null) {
                 LongObjectHashMap<Moved> moved = net.moved;
                 if (moved != null) {
@@ -490,6 +501,11 @@ public final class Forwarder {
     }
 
     /** How many times a gratuitous ARP or RARP made a MAC override its rules (see the class comment). */
+    /** Frames whose matching rules all named ports that were down, so they went by learning or the flooding tree. */
+    public long fallbacks() {
+        return fallbacks.get();
+    }
+
     public long macMoves() {
         return macMoves.get();
     }

@@ -56,10 +56,10 @@ final class RuleTable {
 
     /**
      * The port of the most specific rule matching (src, dst) whose port is up; if none of the
-     * matching rules' ports is up, the most specific one's (where the frame is then counted
-     * link-down); null if no rule matches. So a fast path that is not connected yet, or lost its
-     * connection, leaves its pairs on the route of the next rule (the tree's) instead of
-     * dropping their frames.
+     * matching rules' ports is up, the most specific one's (the forwarder then forwards the frame
+     * as if no rule matched); null if no rule matches. So a fast path that is not connected yet,
+     * or lost its connection, leaves its pairs on the route of the next rule, or of the flooding
+     * tree, instead of dropping their frames.
      */
     Port lookup(long src, long dst) {
         Port first = null;

@@ -40,6 +40,7 @@ public final class DataPlaneImpl implements DataPlane {
     private final DataPlaneConfig config;
     private final PairCounters pairs;
     private final Forwarder forwarder;
+    private final RemovedLinks removedLinks = new RemovedLinks();
     private BridgePairCounter bridgePairs;
     /** The kernel's early drop of forged sources, while {@link #ownedSourcesOnly} is on (null otherwise). */
     private io.vnet.dataplane.tap.BridgeGuard guard;
@@ -343,6 +344,7 @@ public final class DataPlaneImpl implements DataPlane {
                 // the other way round, frames still routed to it in between would be lost
                 List<ForwardingRule> gone = forwarder.removePort(port.id());
                 t.remove(id);
+                removedLinks.add(port.counters());
                 kernelDevices();
                 kernelRules();
                 LOG.log(Level.INFO, "link " + id + " removed" + (gone.isEmpty() ? "" : " with its rules " + gone));
@@ -612,6 +614,11 @@ public final class DataPlaneImpl implements DataPlane {
         int overriding = forwarder.overrides().size();
         out.add(new PortStats(FORWARDER_STATS_KIND, MAC_MOVES_STATS_ID, overriding == 0 ? "idle" : "overriding:" + overriding,
                 "", forwarder.macMoves(), 0, 0, 0, Map.of()));
+        // frames whose rules named only ports that were down, sent by learning or the flooding tree instead (framesIn)
+        out.add(new PortStats(FORWARDER_STATS_KIND, FALLBACKS_STATS_ID, "rule's port down: learning or flooding tree",
+                "", forwarder.fallbacks(), 0, 0, 0, Map.of()));
+        // what removed links counted, their drops included
+        out.add(removedLinks.stats(FORWARDER_STATS_KIND));
         // learned addresses now (framesIn) and those evicted at the cap (drops: evicted)
         out.add(new PortStats(FORWARDER_STATS_KIND, LEARNED_STATS_ID, "cap " + config.maxLearned() + " per network",
                 "", forwarder.learnedCount(), 0, 0, 0, Map.of("evicted", forwarder.learnEvictions())));

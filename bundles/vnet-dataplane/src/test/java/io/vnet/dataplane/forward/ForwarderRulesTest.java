@@ -196,10 +196,27 @@ class ForwarderRulesTest {
         c.up = true;
         fw.forward(tap, VNI, frame(X, S));
         assertEquals(1, c.count(), "once up, the fast path carries the pair");
-        // no matching rule's port is up: the most specific one's gets it (a real link counts link-down)
+        assertEquals(0, fw.fallbacks(), "a rule whose port was up decided every frame");
+        // no matching rule's port is up: the frame goes as if no rule matched, on the flooding tree (a, b)
         c.up = false;
         a.up = false;
         fw.forward(tap, VNI, frame(X, S));
-        assertEquals(List.of(0, 1, 0, 2, 0), all.stream().map(RecordingPort::count).toList());
+        assertEquals(List.of(0, 2, 1, 1, 0), all.stream().map(RecordingPort::count).toList(), "tap, a, b, c, d");
+        assertEquals(1, fw.fallbacks());
+    }
+
+    @Test
+    void aRuleWhoseLinkIsDownFallsBackToWhereTheDestinationWasLearned() {
+        fw.addRule(rule(VNI, "any", MacAddress.format(X), "link:c"));
+        fw.forward(b, VNI, frame(S, X)); // X is learned behind b
+        all.forEach(RecordingPort::releaseAll);
+        c.up = false; // the fast path's peer stopped answering
+        fw.forward(tap, VNI, frame(X, S));
+        assertEquals(1, b.count(), "learned: b");
+        assertEquals(0, c.count() + a.count(), "neither the link that is down nor a flood");
+        assertEquals(1, fw.fallbacks());
+        for (RecordingPort p : all) {
+            assertEquals(0, p.counters().drops(DropReason.LINK_DOWN), p + " dropped nothing");
+        }
     }
 }

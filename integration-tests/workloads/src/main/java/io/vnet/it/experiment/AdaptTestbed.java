@@ -420,4 +420,41 @@ public final class AdaptTestbed {
         }
         return new LinkSnapshot(bytes, drops);
     }
+
+    /**
+     * The frames every agent (VM hosts and proxy) dropped so far, by "host kind:id reason", over every entry of
+     * its stats that counts frames: links (and the links removed so far, whose counters the agent keeps),
+     * interfaces, LAN devices and the kernel's checks; not the learning table's evictions, which are
+     * addresses.
+     */
+    public Map<String, Long> frameDrops() throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        for (AgentProcess a : agents.values()) {
+            for (JsonNode st : a.op("stats")) {
+                if (st.path("kind").asText().equals("forwarder") && st.path("id").asText().equals("learned")) {
+                    continue;
+                }
+                String where = a.host().name() + " " + st.path("kind").asText() + ":" + st.path("id").asText() + " ";
+                st.path("drops").fields().forEachRemaining(d -> out.merge(where + d.getKey(), d.getValue().asLong(),
+                        Long::sum));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The growth of {@link #frameDrops()} from {@code before} to {@code after} per "host reason" (summed over the
+     * host's entries, so a link's drops that moved into its removed links' entry count once); only what grew.
+     */
+    public static Map<String, Long> dropsBetween(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> out = new TreeMap<>();
+        after.forEach((key, n) -> out.merge(hostAndReason(key), n, Long::sum));
+        before.forEach((key, n) -> out.merge(hostAndReason(key), -n, Long::sum));
+        out.values().removeIf(n -> n == 0);
+        return out;
+    }
+
+    private static String hostAndReason(String key) {
+        return key.substring(0, key.indexOf(' ')) + key.substring(key.lastIndexOf(' '));
+    }
 }

@@ -158,6 +158,11 @@ public final class AdaptationApi {
         return out;
     }
 
+    /** {@code POST .../apply}: the network's recommendation applied now; the answer, whatever its status. */
+    public ManagerProcess.Response apply() throws IOException {
+        return manager.rest("POST", "/networks/" + vni + "/adaptation/apply", null);
+    }
+
     /** {@code POST .../rollback}: the answer, whatever its status. */
     public ManagerProcess.Response rollback() throws IOException {
         return manager.rest("POST", "/networks/" + vni + "/adaptation/rollback", null);

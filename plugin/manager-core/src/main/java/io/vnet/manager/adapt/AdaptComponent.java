@@ -67,9 +67,9 @@ public final class AdaptComponent {
         CommandMigrations configured = s.migration();
         RateMeter rates = new RateMeter();
         registrations.add(ctx.registerService(TrafficListener.class, rates, null));
-        AdaptationLoop loop = new AdaptationLoop(new Recommender(planner), topology, rates, new Rollout(agents, desired, audit),
-                audit, new StoreLoopRecords(store), () -> configured != null ? configured
-                : migrations.stream().findFirst().orElse(null), s.timing(), Clock.systemUTC());
+        Rollout rollout = new Rollout(agents, desired, audit, Clock.systemUTC());
+        AdaptationLoop loop = new AdaptationLoop(new Recommender(planner), topology, rates, rollout, audit,
+                new StoreLoopRecords(store), () -> configured != null ? configured : migrations.stream().findFirst().orElse(null), s.timing(), Clock.systemUTC());
         ticks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vnet-adapt");
             t.setDaemon(true);

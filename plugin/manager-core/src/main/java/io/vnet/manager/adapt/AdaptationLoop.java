@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -99,6 +100,11 @@ public final class AdaptationLoop implements AdaptationService {
     private final MoveFollower moves;
     private final Timing timing;
     private final Map<NetworkId, NetworkState> states = new ConcurrentHashMap<>();
+    /**
+     * Guards the loop's state. A migration runs without it ({@link #outside}): settings, the API and the
+     * live event stream are answered while a VM moves, for as long as that takes.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
 
     public AdaptationLoop(Recommender recommender, TopologyService topology, RateMeter rates, Rollout rollout,
                           AuditLog audit, LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing,
@@ -112,7 +118,8 @@ public final class AdaptationLoop implements AdaptationService {
         this.clock = clock;
         this.log = new DecisionLog(records);
         this.gains = new GainMeter(rates, rollout, log, timing, clock);
-        this.applier = new Applier(recommender, rollout, audit, executor, clock);
+        this.applier = new Applier(recommender, rollout, audit, executor, clock, this::outside,
+                (network, s) -> states.get(network) == s);
         this.decider = new Decider(recommender, topology, rollout, applier, gains, log, executor, timing);
         this.undo = new Undo(rollout, audit, log, clock, timing.rollbackTolerance());
         this.timing = timing;
@@ -148,10 +155,50 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     @Override
-    public synchronized void forget(NetworkId network) {
-        states.remove(network);
-        rates.forget(network);
+    public void forget(NetworkId network) {
+        lock.lock();
+        try {
+            states.remove(network);
+            rates.forget(network);
+        } finally {
+            lock.unlock();
+        }
         LOG.log(Level.INFO, "network " + network + ": the adaptation forgot its settings and decisions");
+    }
+
+    /**
+     * Runs {@code migration} with the loop's lock released (all of its holds), and takes the lock
+     * again after, whatever happened.
+     */
+    private void outside(Applier.Migration migration) throws Exception {
+        int holds = lock.getHoldCount();
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            migration.run();
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> body) {
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses to change a network while one of its decisions migrates VMs (the lock is not held then). */
+    private static void notMigrating(NetworkId network, NetworkState s) {
+        if (s != null && s.migrating) {
+            throw new IllegalStateException("network " + network + ": a decision is migrating VMs; try again when it"
+                    + " is done");
+        }
     }
 
     private NetworkState state(NetworkId network) {
@@ -164,13 +211,19 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     @Override
-    public synchronized Settings settings(NetworkId network) {
-        NetworkState s = states.get(network);
-        return s == null ? Settings.defaults() : s.settings;
+    public Settings settings(NetworkId network) {
+        return locked(() -> {
+            NetworkState s = states.get(network);
+            return s == null ? Settings.defaults() : s.settings;
+        });
     }
 
     @Override
-    public synchronized Settings configure(NetworkId network, Settings settings, String actor) {
+    public Settings configure(NetworkId network, Settings settings, String actor) {
+        return locked(() -> configureLocked(network, settings, actor));
+    }
+
+    private Settings configureLocked(NetworkId network, Settings settings, String actor) {
         Recommender.adapter(settings.algorithm()); // an unknown algorithm is refused now, with its name
         if (settings.migrate() && executor.get() == null) {
             throw new IllegalArgumentException("migrate: no migration executor is configured (set migration.command"
@@ -189,7 +242,11 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     @Override
-    public synchronized List<Decision> decisions(NetworkId network) {
+    public List<Decision> decisions(NetworkId network) {
+        return locked(() -> decisionsLocked(network));
+    }
+
+    private List<Decision> decisionsLocked(NetworkId network) {
         NetworkState s = states.get(network);
         if (s == null) {
             return List.of();
@@ -200,8 +257,13 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     @Override
-    public synchronized Decision rollback(NetworkId network, String actor) {
+    public Decision rollback(NetworkId network, String actor) {
+        return locked(() -> rollbackLocked(network, actor));
+    }
+
+    private Decision rollbackLocked(NetworkId network, String actor) {
         NetworkState s = states.get(network);
+        notMigrating(network, s);
         LoopRecords.Stored target = null;
         if (s != null) {
             target = Undo.inForce(s).orElse(null);
@@ -213,8 +275,13 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     @Override
-    public synchronized Decision apply(NetworkId network, String actor) {
+    public Decision apply(NetworkId network, String actor) {
+        return locked(() -> applyLocked(network, actor));
+    }
+
+    private Decision applyLocked(NetworkId network, String actor) {
         NetworkState s = state(network);
+        notMigrating(network, s);
         long now = clock.millis();
         Recommender.Planned planned = decider.plan(network, s, now, true);
         Recommendation r = planned.recommendation();
@@ -240,11 +307,26 @@ public final class AdaptationLoop implements AdaptationService {
         return stored.decision();
     }
 
-    /** One round of the loop over every network whose mode is not OFF. */
-    public synchronized void tick() {
+    /**
+     * One round of the loop over every network whose mode is not OFF (a network whose decision is
+     * migrating VMs, on another thread, is left for the next round).
+     */
+    public void tick() {
+        locked(() -> {
+            tickLocked();
+            return null;
+        });
+    }
+
+    private void tickLocked() {
         long now = clock.millis();
+        try {
+            rollout.advance();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "moving the overlays on failed: " + e, e);
+        }
         states.forEach((network, s) -> {
-            if (s.settings.mode() == Mode.OFF) {
+            if (s.settings.mode() == Mode.OFF || s.migrating) {
                 return;
             }
             try {

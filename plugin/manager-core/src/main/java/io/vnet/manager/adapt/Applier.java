@@ -19,9 +19,26 @@ import java.util.function.Supplier;
  * Applies a decision's plan: migrates the VMs it moves first (each through the migration
  * executor, audited), then pushes its links and rules ({@link Rollout}). A failed migration
  * changes nothing for its VM; the plan is made again without migrations, and the network gets
- * none for an hour (no retry loop).
+ * none for an hour (no retry loop). Migrations run outside the loop's lock (they may take
+ * minutes): meanwhile the network is marked {@code migrating}, so the loop leaves it alone and a
+ * person's apply or rollback is refused; a network forgotten meanwhile gets nothing installed.
  */
 final class Applier {
+    /** A migration to run. */
+    interface Migration {
+        void run() throws Exception;
+    }
+
+    /** Runs a migration with the loop's lock released. */
+    interface Outside {
+        void run(Migration m) throws Exception;
+    }
+
+    /** Whether the loop still manages the network with this state (it was not forgotten meanwhile). */
+    interface StillManaged {
+        boolean test(NetworkId network, NetworkState s);
+    }
+
     private static final System.Logger LOG = System.getLogger(Applier.class.getName());
 
     private final Recommender recommender;
@@ -29,13 +46,18 @@ final class Applier {
     private final AuditLog audit;
     private final Supplier<MigrationExecutor> executor;
     private final Clock clock;
+    private final Outside outside;
+    private final StillManaged stillManaged;
 
-    Applier(Recommender recommender, Rollout rollout, AuditLog audit, Supplier<MigrationExecutor> executor, Clock clock) {
+    Applier(Recommender recommender, Rollout rollout, AuditLog audit, Supplier<MigrationExecutor> executor, Clock clock,
+            Outside outside, StillManaged stillManaged) {
         this.recommender = recommender;
         this.rollout = rollout;
         this.audit = audit;
         this.executor = executor;
         this.clock = clock;
+        this.outside = outside;
+        this.stillManaged = stillManaged;
     }
 
     /** Applies {@code planned} for {@code stored}'s decision; returns the decision as it ended (applied or with a note). */
@@ -44,25 +66,35 @@ final class Applier {
         Plan plan = planned.result().plan();
         List<String> migrated = new ArrayList<>();
         String note = "";
-        for (MacAddress vm : plan.migrations()) {
-            String from = planned.result().problem().placement().hostOf(vm);
-            String to = plan.placement().hostOf(vm);
-            audit.record("adaptation", "migrate", "vm " + vm, from + " -> " + to + " (decision " + d.id() + ")");
-            try {
-                executor.get().migrate(network, vm, from, to);
-                migrated.add(vm + "->" + to);
-                s.migrations.addLast(clock.millis());
-            } catch (Exception e) {
-                // nothing was changed for it: the desired state is still the one before this decision; the plan is
-                // redone without migrations, and none is tried on this network for an hour (no retry loop)
-                s.migrationFailedAt = clock.millis();
-                note = "migration of " + vm + " to " + to + " failed, planned again without migrations"
-                        + " (none tried on this network for an hour): " + e.getMessage();
-                audit.record("adaptation", "migrate-failed", "vm " + vm, from + " -> " + to + " (decision " + d.id()
-                        + "): " + e.getMessage());
-                LOG.log(Level.WARNING, "network " + network + " decision " + d.id() + ": " + note);
-                break;
+        MigrationExecutor migrations = executor.get();
+        s.migrating = !plan.migrations().isEmpty();
+        try {
+            for (MacAddress vm : plan.migrations()) {
+                String from = planned.result().problem().placement().hostOf(vm);
+                String to = plan.placement().hostOf(vm);
+                audit.record("adaptation", "migrate", "vm " + vm, from + " -> " + to + " (decision " + d.id() + ")");
+                try {
+                    outside.run(() -> migrations.migrate(network, vm, from, to));
+                    migrated.add(vm + "->" + to);
+                    s.migrations.addLast(clock.millis());
+                } catch (Exception e) {
+                    // nothing was changed for it: the desired state is still the one before this decision; the plan
+                    // is redone without migrations, and none is tried on this network for an hour (no retry loop)
+                    s.migrationFailedAt = clock.millis();
+                    note = "migration of " + vm + " to " + to + " failed, planned again without migrations"
+                            + " (none tried on this network for an hour): " + e.getMessage();
+                    audit.record("adaptation", "migrate-failed", "vm " + vm, from + " -> " + to + " (decision " + d.id()
+                            + "): " + e.getMessage());
+                    LOG.log(Level.WARNING, "network " + network + " decision " + d.id() + ": " + note);
+                    break;
+                }
             }
+        } finally {
+            s.migrating = false;
+        }
+        if (!stillManaged.test(network, s)) {
+            return notApplied(stored, migrated, "the network's adaptation was forgotten while its VMs migrated:"
+                    + " nothing installed");
         }
         if (!note.isEmpty()) {
             try {
@@ -82,7 +114,7 @@ final class Applier {
             return notApplied(stored, migrated, "cannot apply: " + e.getMessage());
         }
         Map<String, Long> gens = rollout.install(network, next, "adaptation", "decision " + d.id() + " (" + d.trigger() + ")");
-        s.awaitingAck.put(d.id(), gens);
+        s.awaitingAck.add(d.id());
         s.rendered = new HashMap<>(plan.placement().hosts());
         s.renderedDemand = planned.result().problem().demand();
         s.renderedOverlay = plan.overlay();

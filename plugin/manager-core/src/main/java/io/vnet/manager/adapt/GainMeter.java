@@ -6,7 +6,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Follows an applied decision to its end: marks it acknowledged once every agent applied its
@@ -40,15 +39,17 @@ final class GainMeter {
                 ? rates.rate(network, now - AdaptationLoop.BEFORE_MS, now) : Double.NaN;
     }
 
+    /** Marks the applied decisions acknowledged once the network's move is over and every host applied it. */
     void followAcks(NetworkId network, NetworkState s) {
-        for (Map.Entry<Long, Map<String, Long>> e : List.copyOf(s.awaitingAck.entrySet())) {
-            if (rollout.acknowledged(e.getValue())) {
-                s.awaitingAck.remove(e.getKey());
-                LoopRecords.Stored st = s.decisions.get(e.getKey());
-                if (st != null) {
-                    log.put(network, s, new LoopRecords.Stored(st.decision().withAckedAt(clock.instant()), st.before(),
-                            st.after()));
-                }
+        if (s.awaitingAck.isEmpty() || !rollout.acknowledged(network)) {
+            return;
+        }
+        for (Long id : List.copyOf(s.awaitingAck)) {
+            s.awaitingAck.remove(id);
+            LoopRecords.Stored st = s.decisions.get(id);
+            if (st != null) {
+                log.put(network, s, new LoopRecords.Stored(st.decision().withAckedAt(clock.instant()), st.before(),
+                        st.after()));
             }
         }
     }

@@ -29,14 +29,16 @@ final class NetworkState {
     long refusedForgotten;
     /** The newest decisions, by id (at most {@link AdaptationLoop#KEEP}). */
     final NavigableMap<Long, LoopRecords.Stored> decisions = new TreeMap<>();
-    /** Applied decisions whose generations the agents have not all acknowledged yet: id -> host -> generation. */
-    final Map<Long, Map<String, Long>> awaitingAck = new HashMap<>();
+    /** Applied decisions not acknowledged yet: the network's move is not over, or not every host applied it. */
+    final java.util.Set<Long> awaitingAck = new java.util.HashSet<>();
     /** The placement the installed rules assume, null when the loop does not follow moves. */
     Map<MacAddress, String> rendered;
     /** The traffic the installed plan was made for: its routes are kept for it when VMs move. */
     io.vnet.vadapt.Demand renderedDemand;
     /** ... and its overlay. */
     io.vnet.vadapt.Overlay renderedOverlay;
+    /** Whether one of this network's decisions is migrating VMs now (without the loop's lock). */
+    volatile boolean migrating;
     /** When this network's recent migrations ran (the hourly cap). */
     final Deque<Long> migrations = new ArrayDeque<>();
     /** Since when a decision waits for the agents to report where every VM of VTTIF's topology is (-1: not waiting). */

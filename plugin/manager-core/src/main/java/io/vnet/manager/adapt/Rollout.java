@@ -15,6 +15,7 @@ import io.vnet.vadapt.DaemonConfig;
 import io.vnet.vadapt.DaemonConfigs;
 import io.vnet.vadapt.HostLink;
 import io.vnet.vadapt.Plan;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,13 +40,26 @@ import java.util.TreeSet;
  *       becomes a VXLAN link on the kernel path, on a UDP port of its own at both ends (from
  *       {@value #KERNEL_PORT_BASE} up, the smallest that neither host's managed kernel links use;
  *       a link keeps its port while it stays installed), to the peer's link address.</li>
- *   <li><b>Install</b>: each network's rendered configs are kept; a host's desired state is
- *       the union over the networks the loop manages on it (links shared by networks once,
- *       flooding if any network floods on them). Only hosts whose state changes get a new
- *       generation, and each push goes into the audit log.</li>
+ *   <li><b>Install, make before break</b>: each network's rendered configs are kept; a host's
+ *       desired state is the union over the networks the loop manages on it (links shared by
+ *       networks once, flooding if any network floods on them). A network moves from the overlay
+ *       in force to the next one in stages ({@link Stage}), each pushed to the hosts whose state
+ *       it changes and waited for: {@code ACCEPT} gives the new links' accepting ends (the old
+ *       links and rules stay), {@code LINKS} their dialling ends, and waits until every new link
+ *       is reported up at both ends; {@code RULES} moves the rules onto the next overlay, the old
+ *       links still in place; once every host acknowledged that, {@code UNDIAL} removes the
+ *       dialling ends of the links no rule uses any more and {@code PRUNE} their accepting ends
+ *       (a dialler never meets a peer that refuses it). A stage with nothing to change is passed
+ *       at once; a stage that waits longer than {@link #STAGE_TIMEOUT_MS} ms (a link that never
+ *       comes up, an agent that does not answer) is passed all the same and logged: a rule whose
+ *       link is down falls back to the flooding tree in the agent. A new install during a move
+ *       starts from what is in force at that moment, so nothing is removed before the next rules
+ *       are in place. {@link #advance} (called on every tick of the loop) moves the stages on;
+ *       each push goes into the audit log.</li>
  * </ul>
  */
 final class Rollout {
+    private static final System.Logger LOG = System.getLogger(Rollout.class.getName());
     /** The first UDP port of the kernel-path links the manager renders (configured ones should stay below it). */
     static final int KERNEL_PORT_BASE = 4900;
     /** How many ports from the base it may use: a host has at most this many managed kernel links. */
@@ -60,15 +74,119 @@ final class Rollout {
         }
     }
 
+    /** How long a stage of a move waits for links to come up or hosts to acknowledge before it is passed anyway. */
+    static final long STAGE_TIMEOUT_MS = 10_000;
+
+    /**
+     * The stages of a network's move from one overlay to the next (make before break). A TCP/TLS link
+     * has an accepting end (no {@code connect}) and a dialling one: the accepting end is given first
+     * and taken last, so the dialler never meets a peer that refuses it.
+     */
+    enum Stage {
+        /** The new links' accepting ends beside the old links, the old rules. */
+        ACCEPT("new links' accepting ends first"),
+        /** Every new link beside the old ones, the old rules. */
+        LINKS("new links"),
+        /** The next rules, the old links still in place. */
+        RULES("rules moved"),
+        /** The next overlay, but for the accepting ends of the links it drops: their dialling ends go first. */
+        UNDIAL("unused links' dialling ends removed"),
+        /** The next overlay alone. */
+        PRUNE("unused links removed");
+
+        final String what;
+
+        Stage(String what) {
+            this.what = what;
+        }
+    }
+
+    /** A network's move in progress: from what was in force to the target, at a stage. */
+    private static final class Move {
+        final Installed from;
+        final Installed to;
+        final String actor;
+        final String why;
+        Stage stage = Stage.ACCEPT;
+        long since;
+        Map<String, Long> pushed = Map.of();
+
+        Move(Installed from, Installed to, String actor, String why) {
+            this.from = from;
+            this.to = to;
+            this.actor = actor;
+            this.why = why;
+        }
+
+        /** What the hosts are given at this move's stage. */
+        Installed view() {
+            return switch (stage) {
+                case ACCEPT -> combine(from, accepting(to, from), from);
+                case LINKS -> combine(from, to, from);
+                case RULES -> combine(from, to, to);
+                case UNDIAL -> combine(to, accepting(from, to), to);
+                case PRUNE -> to;
+            };
+        }
+
+        /** Per host, the accepting ends of {@code a}'s links that {@code b} does not have (by id); no rules. */
+        private static Installed accepting(Installed a, Installed b) {
+            Map<String, DaemonConfig> out = new TreeMap<>();
+            a.configs().forEach((h, c) -> {
+                Set<String> inB = new HashSet<>();
+                DaemonConfig cb = b.configs().get(h);
+                if (cb != null) {
+                    cb.links().forEach(l -> inB.add(l.id()));
+                }
+                List<LinkSpec> links = new ArrayList<>();
+                for (LinkSpec l : c.links()) {
+                    if (l.connect() == null && !inB.contains(l.id())) {
+                        links.add(l);
+                    }
+                }
+                out.put(h, new DaemonConfig(h, links, List.of()));
+            });
+            return new Installed(out);
+        }
+
+        /** Per host: the links of {@code a} and {@code b} (b's where both have an id), the rules of {@code rules}. */
+        private static Installed combine(Installed a, Installed b, Installed rules) {
+            Set<String> hosts = new TreeSet<>(a.configs().keySet());
+            hosts.addAll(b.configs().keySet());
+            Map<String, DaemonConfig> out = new TreeMap<>();
+            for (String h : hosts) {
+                Map<String, LinkSpec> links = new LinkedHashMap<>();
+                DaemonConfig ca = a.configs().get(h);
+                DaemonConfig cb = b.configs().get(h);
+                if (ca != null) {
+                    ca.links().forEach(l -> links.put(l.id(), l));
+                }
+                if (cb != null) {
+                    cb.links().forEach(l -> links.put(l.id(), l));
+                }
+                DaemonConfig cr = rules.configs().get(h);
+                out.put(h, new DaemonConfig(h, List.copyOf(links.values()), cr == null ? List.of() : cr.rules()));
+            }
+            return new Installed(out);
+        }
+    }
+
     private final AgentRegistry agents;
     private final DesiredStateService desired;
     private final AuditLog audit;
+    private final java.time.Clock clock;
+    /** Each network's target overlay. */
     private final Map<NetworkId, Installed> installed = new HashMap<>();
+    /** Networks moving to their target, with the stage they are at. */
+    private final Map<NetworkId, Move> moving = new HashMap<>();
+    /** Per network, the generation last pushed to each host by its latest move. */
+    private final Map<NetworkId, Map<String, Long>> lastPushed = new HashMap<>();
 
-    Rollout(AgentRegistry agents, DesiredStateService desired, AuditLog audit) {
+    Rollout(AgentRegistry agents, DesiredStateService desired, AuditLog audit, java.time.Clock clock) {
         this.agents = agents;
         this.desired = desired;
         this.audit = audit;
+        this.clock = clock;
     }
 
     /**
@@ -142,7 +260,9 @@ final class Rollout {
     private Map<HostLink, Integer> kernelPorts(Plan plan, Set<HostLink> reused, Set<String> kernel) {
         Map<String, Set<Integer>> used = new HashMap<>();
         Map<HostLink, Integer> had = new HashMap<>();
-        installed.values().forEach(inst -> inst.configs().forEach((host, cfg) -> {
+        List<Installed> holding = new ArrayList<>(installed.values()); // a link being removed still holds its port
+        moving.values().forEach(m -> holding.add(m.view()));
+        holding.forEach(inst -> inst.configs().forEach((host, cfg) -> {
             for (LinkSpec l : cfg.links()) {
                 if (l.isVxlan()) {
                     used.computeIfAbsent(host, k -> new HashSet<>()).add(l.connect().port());
@@ -183,31 +303,126 @@ final class Rollout {
     /** Takes {@code inst} as the network's installed overlay without pushing anything (a restarted manager). */
     synchronized void restore(NetworkId network, Installed inst) {
         installed.put(network, inst);
+        moving.remove(network);
     }
 
-    /** The overlay installed for {@code network} (empty if none). */
+    /** The overlay installed for {@code network}, the target of a move in progress (empty if none). */
     synchronized Installed installed(NetworkId network) {
         return installed.getOrDefault(network, Installed.NONE);
     }
 
+    /** What the hosts are given for {@code network} now: the target, or the stage of its move. */
+    private Installed inForce(NetworkId network) {
+        Move m = moving.get(network);
+        return m != null ? m.view() : installed(network);
+    }
+
+    /** The stage {@code network}'s move is at, empty when it is not moving. */
+    synchronized Optional<Stage> stage(NetworkId network) {
+        Move m = moving.get(network);
+        return m == null ? Optional.empty() : Optional.of(m.stage);
+    }
+
     /**
-     * Makes {@code next} the network's managed overlay and pushes every host whose desired state
-     * changes as a result. Returns the generations pushed, by host.
+     * Makes {@code next} the network's managed overlay and starts moving the hosts onto it, make
+     * before break (the class comment); stages that need nothing are passed at once. Returns the
+     * generations pushed by this call, by host: empty when nothing changes for any host.
      */
     synchronized Map<String, Long> install(NetworkId network, Installed next, String actor, String why) {
-        Installed before = installed(network);
+        Installed from = inForce(network);
         installed.put(network, next);
-        Set<String> hosts = new TreeSet<>(before.configs().keySet());
-        hosts.addAll(next.configs().keySet());
+        Move m = new Move(from, next, actor, why);
+        moving.put(network, m);
+        lastPushed.put(network, new TreeMap<>());
+        Map<String, Long> pushed = new LinkedHashMap<>();
+        enter(network, m, Stage.ACCEPT, clock.millis(), pushed);
+        step(network, m, clock.millis(), pushed);
+        return pushed;
+    }
+
+    /** Moves every network's move on to its next stage where the stage it is at is done (called on every tick). */
+    synchronized void advance() {
+        long now = clock.millis();
+        for (Map.Entry<NetworkId, Move> e : List.copyOf(moving.entrySet())) {
+            step(e.getKey(), e.getValue(), now, new LinkedHashMap<>());
+        }
+    }
+
+    private void step(NetworkId network, Move m, long now, Map<String, Long> pushed) {
+        while (moving.get(network) == m && done(network, m, now)) {
+            if (m.stage == Stage.PRUNE) {
+                moving.remove(network);
+                return;
+            }
+            enter(network, m, Stage.values()[m.stage.ordinal() + 1], now, pushed);
+        }
+    }
+
+    private void enter(NetworkId network, Move m, Stage stage, long now, Map<String, Long> pushed) {
+        m.stage = stage;
+        m.since = now;
+        Set<String> hosts = new TreeSet<>(m.from.configs().keySet());
+        hosts.addAll(m.to.configs().keySet());
+        m.pushed = push(hosts, m.actor, m.why + ", " + stage.what);
+        lastPushed.get(network).putAll(m.pushed);
+        pushed.putAll(m.pushed);
+    }
+
+    /** Whether {@code m}'s stage is done: its pushes acknowledged and, at LINKS, every new link up at both ends; or timed out. */
+    private boolean done(NetworkId network, Move m, long now) {
+        boolean done = acknowledged(m.pushed) && (m.stage != Stage.LINKS || newLinksUp(m));
+        if (!done && now - m.since >= STAGE_TIMEOUT_MS) {
+            LOG.log(Level.WARNING, "network " + network + ": the move's stage " + m.stage + " (" + m.stage.what
+                    + ") waited " + (now - m.since) + " ms for " + (acknowledged(m.pushed) ? "its new links to come up"
+                    : "the hosts to acknowledge " + m.pushed) + "; going on (a rule whose link is down falls back to the"
+                    + " flooding tree)");
+            return true;
+        }
+        return done;
+    }
+
+    /** Whether every link of the move's target that was not in force before it is reported up by its host. */
+    private boolean newLinksUp(Move m) {
+        for (Map.Entry<String, DaemonConfig> e : m.to.configs().entrySet()) {
+            DaemonConfig before = m.from.configs().get(e.getKey());
+            Set<String> had = new HashSet<>();
+            if (before != null) {
+                before.links().forEach(l -> had.add(l.id()));
+            }
+            for (LinkSpec l : e.getValue().links()) {
+                if (!had.contains(l.id()) && !reportedUp(e.getKey(), l.id())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean reportedUp(String host, String linkId) {
+        Optional<HostInfo> h = agents.host(host);
+        if (h.isEmpty()) {
+            return false;
+        }
+        for (MeasuredLink l : h.get().links()) {
+            if (l.id().equals(linkId)) {
+                return l.up();
+            }
+        }
+        return false;
+    }
+
+    /** Pushes every host of {@code hosts} whose composed state changes; returns the generations, by host. */
+    private Map<String, Long> push(Set<String> hosts, String actor, String why) {
         Map<String, Long> pushed = new LinkedHashMap<>();
         for (String h : hosts) {
             List<LinkSpec> links = new ArrayList<>();
             List<ForwardingRule> rules = new ArrayList<>();
             compose(h, links, rules);
             Optional<DesiredState> now = desired.get(h);
-            if (now.isPresent() && new HashSet<>(now.get().links()).equals(new HashSet<>(links))
-                    && new HashSet<>(now.get().rules()).equals(new HashSet<>(rules))) {
-                continue;
+            List<LinkSpec> hadLinks = now.map(DesiredState::links).orElse(List.of());
+            List<ForwardingRule> hadRules = now.map(DesiredState::rules).orElse(List.of());
+            if (new HashSet<>(hadLinks).equals(new HashSet<>(links)) && new HashSet<>(hadRules).equals(new HashSet<>(rules))) {
+                continue; // no change (a host with no desired state yet and nothing to give it: none)
             }
             DesiredState d = desired.set(h, links, rules);
             pushed.put(h, d.generation());
@@ -217,8 +432,17 @@ final class Rollout {
         return pushed;
     }
 
+    /**
+     * Whether {@code network}'s latest move is at its last stage (or over) and every host it pushed
+     * has applied what it was given last.
+     */
+    synchronized boolean acknowledged(NetworkId network) {
+        Move m = moving.get(network);
+        return (m == null || m.stage == Stage.PRUNE) && acknowledged(lastPushed.getOrDefault(network, Map.of()));
+    }
+
     /** Whether every host of {@code generations} has applied at least that generation. */
-    boolean acknowledged(Map<String, Long> generations) {
+    private boolean acknowledged(Map<String, Long> generations) {
         for (Map.Entry<String, Long> e : generations.entrySet()) {
             Optional<HostInfo> h = agents.host(e.getKey());
             if (h.isEmpty() || h.get().appliedGeneration() < e.getValue()) {
@@ -231,8 +455,10 @@ final class Rollout {
     private void compose(String host, List<LinkSpec> links, List<ForwardingRule> rules) {
         Map<String, LinkSpec> byId = new TreeMap<>();
         Set<ForwardingRule.Key> keys = new HashSet<>();
-        installed.values().forEach(inst -> {
-            DaemonConfig c = inst.configs().get(host);
+        Set<NetworkId> networks = new HashSet<>(installed.keySet());
+        networks.addAll(moving.keySet());
+        networks.forEach(network -> {
+            DaemonConfig c = inForce(network).configs().get(host);
             if (c == null) {
                 return;
             }

@@ -4,7 +4,8 @@
  * network gets a decision: its traffic changed and held, {@code TrafficShift}; and its plan from
  * {@code Recommender} and {@code Planner}), {@code Undo} (rollbacks, the loop's own of decisions
  * that did not pay among them), {@code
- * Applier} (migrations, then links and rules through {@code Rollout}), {@code GainMeter}
+ * Applier} (migrations, without the loop's lock, then links and rules through {@code Rollout},
+ * make before break), {@code GainMeter}
  * (acknowledgements and the realised gain, from {@code RateMeter}), {@code MoveFollower} (rules
  * rewritten for VMs that moved); {@code DecisionLog} and {@code StoreLoopRecords} keep the
  * decisions. It reaches the agents and VTTIF only through their services. Set by the file's

@@ -149,6 +149,32 @@ class AdaptationLoopTest {
             }
         }
 
+        /**
+         * What the agents do with their desired states: apply them (acknowledged) and bring their
+         * links up (reported up, beside the configured star's).
+         */
+        void applyAll(Desired d) {
+            acknowledgeAll(d);
+            for (String h : List.copyOf(hosts.keySet())) {
+                HostInfo i = hosts.get(h);
+                List<MeasuredLink> links = new ArrayList<>();
+                for (MeasuredLink l : i.links()) {
+                    if (l.id().equals("to-px") || l.id().startsWith("from-")) {
+                        links.add(l);
+                    }
+                }
+                DesiredState st = d.states.get(h);
+                if (st != null) {
+                    for (LinkSpec l : st.links()) {
+                        links.add(new MeasuredLink(l.id(), l.peerHost(), "tcp", true, 500, 500, 0, 0, l.networks()));
+                    }
+                }
+                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), true, i.networks(), i.vms(), i.desiredGeneration(),
+                        i.appliedGeneration(), i.lastErrors(), i.lastSeen(), links, i.instances(), i.security(),
+                        i.kernelPath()));
+            }
+        }
+
         @Override
         public List<HostInfo> hosts() {
             return List.copyOf(hosts.values());
@@ -232,7 +258,7 @@ class AdaptationLoopTest {
 
     private AdaptationLoop newLoop(LoopRecords records, Planner.Settings settings) {
         Planner planner = new Planner(agents, vttif, settings);
-        return new AdaptationLoop(new Recommender(planner), vttif, rates, new Rollout(agents, desired, audit), audit,
+        return new AdaptationLoop(new Recommender(planner), vttif, rates, new Rollout(agents, desired, audit, clock), audit,
                 records, () -> executor, TIMING, clock);
     }
 
@@ -256,6 +282,24 @@ class AdaptationLoopTest {
         for (int i = 0; i < n; i++) {
             clock.millis += stepMillis;
             l.tick();
+        }
+    }
+
+    /** The agents apply what they are given and the loop ticks, until the overlay's move is over (at most 3 stages). */
+    void agentsApply(AdaptationLoop l) {
+        for (int i = 0; i < 3; i++) {
+            agents.applyAll(desired);
+            l.tick();
+        }
+    }
+
+    /**
+     * The VM hosts report only their star link again (the fast paths' measurements left out), so the
+     * planner plans on the same view as for the decision before.
+     */
+    void starOnlyReports() {
+        for (String h : List.of("ha", "hb", "hc")) {
+            agents.put(h, agents.hosts.get(h).vms().get(NET));
         }
     }
 
@@ -354,6 +398,8 @@ class AdaptationLoopTest {
         vttif.quiet = false;
         steady();
         assertEquals(1, loop.decisions(NET).size());
+        agentsApply(loop);
+        starOnlyReports();
         vttif.quiet = true; // the application stops, and starts again with the same pattern: a new phase
         ticks(6, 1000);
         vttif.quiet = false;
@@ -362,7 +408,7 @@ class AdaptationLoopTest {
         assertEquals(2, loop.decisions(NET).size());
         assertEquals("IDLE -> ALL_TO_ALL", loop.decisions(NET).get(0).trigger());
         assertEquals(pushes, audit.entries.stream().filter(a -> a.action().equals("desired-state")).count(),
-                "the same plan again changes no agent's state");
+                "the same plan again changes no agent's state: " + audit.entries);
     }
 
     @Test
@@ -438,6 +484,7 @@ class AdaptationLoopTest {
         Decision d = loop.decisions(NET).get(0);
         assertTrue(d.applied(), d.toString());
         assertTrue(d.appliedAt() != null && d.ackedAt() == null, "pushed, not yet acknowledged: " + d);
+        agentsApply(loop); // links first, then the rules
         DesiredState ha = desired.states.get("ha");
         assertTrue(ha != null, "ha got desired state: " + desired.states);
         List<String> haLinks = ha.links().stream().map(LinkSpec::id).toList();
@@ -576,9 +623,11 @@ class AdaptationLoopTest {
     void rollbackRestoresTheOverlayBeforeTheDecision() {
         loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
         steady();
+        agentsApply(loop);
         assertFalse(desired.states.get("ha").links().isEmpty());
         Decision rolled = loop.rollback(NET, "api");
         assertTrue(rolled.rolledBackAt() != null);
+        agentsApply(loop); // the rules go, then the links
         for (DesiredState s : desired.states.values()) {
             assertTrue(s.links().isEmpty() && s.rules().isEmpty(), "back to the agents' own star: " + s);
         }
@@ -596,6 +645,8 @@ class AdaptationLoopTest {
         assertTrue(d.applied(), d.note());
         assertEquals("applied by ui:alice", d.trigger());
         assertEquals(d, loop.decisions(NET).get(0), "recorded as the newest decision");
+        agentsApply(loop);
+        starOnlyReports();
         assertFalse(desired.states.get("ha").links().isEmpty(), "its links pushed");
         assertTrue(audit.entries.stream().anyMatch(a -> a.action().equals("apply") && a.actor().equals("ui:alice")));
         ticks(3, 1000);
@@ -604,6 +655,7 @@ class AdaptationLoopTest {
                 "the overlay already has the recommended links: nothing to apply");
         Decision rolled = loop.rollback(NET, "ui:alice");
         assertEquals(d.id(), rolled.id());
+        agentsApply(loop);
         desired.states.values().forEach(st -> assertTrue(st.links().isEmpty(), "back to the star: " + st));
     }
 
@@ -611,6 +663,7 @@ class AdaptationLoopTest {
     void aVmThatMovedGetsItsRulesRewrittenOnTheSameOverlay() {
         loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
         steady();
+        agentsApply(loop);
         MacAddress moved = PlannerTest.vm(1);
         ForwardingRule toHa = new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(moved), RuleTarget.link("to-px"));
         assertTrue(desired.states.get("hc").rules().stream().anyMatch(r -> r.dst().equals(MacMatch.exact(moved))
@@ -678,6 +731,54 @@ class AdaptationLoopTest {
         for (String h : List.of("ha", "hb", "hc")) {
             assertTrue(agents.hosts.get(h).vms().get(NET).size() <= 3, "host capacity 3 respected: " + agents.hosts);
         }
+    }
+
+    @Test
+    void aMigrationRunsWithoutTheLoopsLockSoSettingsAndTheApiAnswerMeanwhile() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Mover mover = new Mover();
+        executor = new MigrationExecutor() {
+            @Override
+            public String describe() {
+                return "slow mover";
+            }
+
+            @Override
+            public void migrate(NetworkId network, MacAddress vm, String fromHost, String toHost) throws Exception {
+                started.countDown();
+                assertTrue(release.await(20, java.util.concurrent.TimeUnit.SECONDS), "released");
+                mover.migrate(network, vm, fromHost, toHost);
+            }
+        };
+        splitRing();
+        AdaptationLoop loop = movingLoop();
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 10), "api");
+        loop.tick();
+        clock.millis += TIMING.steadyMillis();
+        Thread ticking = new Thread(loop::tick, "test-tick");
+        ticking.start();
+        try {
+            assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS), "a migration started");
+            // while the VM moves, the loop's state answers at once, and a person's change is refused with a reason
+            java.util.concurrent.CompletableFuture<Settings> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> loop.settings(NET));
+            assertEquals(Mode.AUTOMATIC, read.get(5, java.util.concurrent.TimeUnit.SECONDS).mode());
+            java.util.concurrent.CompletableFuture<List<Decision>> decisions =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.decisions(NET));
+            assertTrue(decisions.get(5, java.util.concurrent.TimeUnit.SECONDS).isEmpty(),
+                    "the decision is recorded once its migrations are done");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.apply(NET, "ui:alice"));
+            assertTrue(e.getMessage().contains("migrating"), e.getMessage());
+            loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", true, 10), "ui:alice"); // answered
+        } finally {
+            release.countDown();
+            ticking.join(20_000);
+        }
+        assertFalse(ticking.isAlive());
+        Decision d = loop.decisions(NET).get(0);
+        assertTrue(d.applied(), d.toString());
+        assertFalse(d.migrated().isEmpty(), d.toString());
     }
 
     @Test
@@ -777,6 +878,7 @@ class AdaptationLoopTest {
         assertEquals(Mode.AUTOMATIC, second.mode(NET));
         assertEquals(1, second.decisions(NET).size());
         second.rollback(NET, "api");
+        agentsApply(second); // the rules go first, then the links
         for (DesiredState s : desired.states.values()) {
             assertTrue(s.links().isEmpty() && s.rules().isEmpty(), "the restarted manager rolled back: " + s);
         }
