@@ -91,14 +91,15 @@ final class StoreRecorder implements Recorder {
             lastReport.put(hostId, now);
             Map<String, Integer> held = rows.computeIfAbsent(hostId, h -> new java.util.HashMap<>());
             // rows of addresses this host no longer reports (or now reports in another network)
+            // (each row is written before this class remembers it, so one that fails is tried again at the next report)
             for (java.util.Iterator<Map.Entry<String, Integer>> it = held.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Integer> r = it.next();
                 if (!now.contains(r.getValue() + "@" + r.getKey())) {
-                    it.remove();
                     if (hostId.equals(rowHost.get(r.getKey()))) {
-                        rowHost.remove(r.getKey());
                         store.deleteVm(r.getKey());
+                        rowHost.remove(r.getKey());
                     }
+                    it.remove();
                 }
             }
             int added = 0;
@@ -124,9 +125,11 @@ final class StoreRecorder implements Recorder {
                     continue;
                 }
                 added++;
-                if (networks.add(vni)) {
+                if (!networks.contains(vni)) {
                     store.putNetwork(new Network(vni, "vni " + vni));
+                    networks.add(vni);
                 }
+                store.putVm(new Vm(mac, vni, hostId));
                 String previous = rowHost.put(mac, hostId);
                 if (previous != null && !previous.equals(hostId)) {
                     Map<String, Integer> theirs = rows.get(previous);
@@ -135,7 +138,6 @@ final class StoreRecorder implements Recorder {
                     }
                 }
                 held.put(mac, vni);
-                store.putVm(new Vm(mac, vni, hostId));
             }
         });
     }

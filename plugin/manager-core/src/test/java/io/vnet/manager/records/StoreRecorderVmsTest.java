@@ -30,6 +30,8 @@ class StoreRecorderVmsTest {
     static final class VmRows implements java.lang.reflect.InvocationHandler {
         final java.util.TreeMap<String, Vm> vms = new java.util.TreeMap<>();
         int writes;
+        /** While set, every write fails as a database that is down does. */
+        boolean down;
 
         ManagerStore store() {
             return (ManagerStore) java.lang.reflect.Proxy.newProxyInstance(ManagerStore.class.getClassLoader(),
@@ -44,11 +46,17 @@ class StoreRecorderVmsTest {
                 case "putNetwork":
                     return null;
                 case "putVm":
+                    if (down) {
+                        throw new io.vnet.manager.store.StoreException("the database is down", null);
+                    }
                     writes++;
                     Vm v = (Vm) a[0];
                     vms.put(v.mac(), v);
                     return null;
                 case "deleteVm":
+                    if (down) {
+                        throw new io.vnet.manager.store.StoreException("the database is down", null);
+                    }
                     writes++;
                     return vms.remove((String) a[0]) != null;
                 case "vmsOnHost":
@@ -147,5 +155,22 @@ class StoreRecorderVmsTest {
         assertEquals(1000, store.vmsOnHost("h1").size());
         assertEquals(1 + (1000 + StoreRecorder.MAX_NEW_ROWS_PER_REPORT - 1) / StoreRecorder.MAX_NEW_ROWS_PER_REPORT, reports,
                 "recorded at " + StoreRecorder.MAX_NEW_ROWS_PER_REPORT + " rows a report");
+    }
+
+    @Test
+    void aRowThatFailedWhileTheDatabaseWasDownIsWrittenAtTheNextReport() {
+        records.vms("h1", report(A));
+        rows.down = true;
+        records.vms("h1", report(A)); // due now, but the write fails: nothing is remembered as written
+        assertTrue(rows.vms.isEmpty());
+        rows.down = false;
+        records.vms("h1", report(A));
+        assertEquals(List.of(new Vm(A.toString(), 100, "h1")), store.vmsOnHost("h1"), "written once it is back");
+        rows.down = true;
+        records.vms("h1", report()); // A goes, but its delete fails
+        assertEquals(1, rows.vms.size());
+        rows.down = false;
+        records.vms("h1", report());
+        assertTrue(rows.vms.isEmpty(), "deleted once it is back: " + rows.vms);
     }
 }

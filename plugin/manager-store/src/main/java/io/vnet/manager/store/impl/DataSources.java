@@ -45,10 +45,28 @@ final class DataSources {
         return url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
     }
 
+    /** Seconds to open a connection to PostgreSQL (TCP and login), unless the URL says otherwise. */
+    static final int CONNECT_TIMEOUT_S = 5;
+    /**
+     * Seconds a read from PostgreSQL may wait, unless the URL says otherwise: a database that stops
+     * answering (stopped, its host gone) fails the call instead of holding its thread for ever.
+     */
+    static final int SOCKET_TIMEOUT_S = 15;
+
     private static DataSource postgres(String url, String user, String password) {
         try {
             org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
             ds.setURL(url);
+            String lower = url.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.contains("connecttimeout=")) {
+                ds.setConnectTimeout(CONNECT_TIMEOUT_S);
+            }
+            if (!lower.contains("logintimeout=")) {
+                ds.setLoginTimeout(CONNECT_TIMEOUT_S);
+            }
+            if (!lower.contains("sockettimeout=")) {
+                ds.setSocketTimeout(SOCKET_TIMEOUT_S);
+            }
             if (user != null) {
                 ds.setUser(user);
             }

@@ -19,4 +19,17 @@ class DataSourcesTest {
                 () -> DataSources.create("jdbc:mysql://db/vnet", null, null));
         assertTrue(e.getMessage().contains("jdbc:mysql://db/vnet"), e.getMessage());
     }
+
+    @Test
+    void postgresCallsHaveBoundedTimeoutsUnlessTheUrlSaysOtherwise() throws Exception {
+        org.postgresql.ds.PGSimpleDataSource ds = (org.postgresql.ds.PGSimpleDataSource) DataSources.create(
+                "jdbc:postgresql://127.0.0.1:5432/vnet", "vnet", "x");
+        assertEquals(DataSources.CONNECT_TIMEOUT_S, ds.getConnectTimeout());
+        assertEquals(DataSources.CONNECT_TIMEOUT_S, ds.getLoginTimeout());
+        assertEquals(DataSources.SOCKET_TIMEOUT_S, ds.getSocketTimeout(), "a database that stops answering fails the call");
+        ds = (org.postgresql.ds.PGSimpleDataSource) DataSources.create(
+                "jdbc:postgresql://127.0.0.1:5432/vnet?socketTimeout=60&connectTimeout=2", "vnet", "x");
+        assertEquals(60, ds.getSocketTimeout(), "the URL's own value");
+        assertEquals(2, ds.getConnectTimeout());
+    }
 }
