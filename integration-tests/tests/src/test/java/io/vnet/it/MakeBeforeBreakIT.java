@@ -85,7 +85,7 @@ class MakeBeforeBreakIT {
 
             Map<String, Long> dropped = AdaptTestbed.dropsBetween(before, after);
             List<IterationTimes.Timed> timeline = IterationTimes.timeline(result.rank0());
-            double starMs = median(timeline, starFrom, starTo);
+            double starMs = ClosedLoopIT.medianBetween(result, starFrom, starTo);
             StringBuilder made = new StringBuilder();
             for (long[] c : changes) {
                 made.append(String.format(" %s %d ms;", c[1] == 1 ? "applied" : "rolled back", c[2]));
@@ -208,16 +208,6 @@ class MakeBeforeBreakIT {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static double median(List<IterationTimes.Timed> timeline, long from, long to) {
-        List<Double> in = new ArrayList<>();
-        for (IterationTimes.Timed t : timeline) {
-            if (t.startEpochMs() >= from && t.endEpochMs() <= to) {
-                in.add(t.timeMs());
-            }
-        }
-        return median(in.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** p50, p90, max and the share above the bound of some ratios. */

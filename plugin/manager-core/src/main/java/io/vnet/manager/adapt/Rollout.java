@@ -107,7 +107,9 @@ final class Rollout {
         final Installed to;
         final String actor;
         final String why;
-        Stage stage = Stage.ACCEPT;
+        Stage stage;
+        /** What the hosts are given at {@link #stage}, made once per stage: every host's push reads it. */
+        private Installed view;
         long since;
         Map<String, Long> pushed = Map.of();
 
@@ -116,10 +118,20 @@ final class Rollout {
             this.to = to;
             this.actor = actor;
             this.why = why;
+            at(Stage.ACCEPT);
+        }
+
+        void at(Stage next) {
+            stage = next;
+            view = make(next);
         }
 
         /** What the hosts are given at this move's stage. */
         Installed view() {
+            return view;
+        }
+
+        private Installed make(Stage stage) {
             return switch (stage) {
                 case ACCEPT -> combine(from, accepting(to, from), from);
                 case LINKS -> combine(from, to, from);
@@ -359,7 +371,7 @@ final class Rollout {
     }
 
     private void enter(NetworkId network, Move m, Stage stage, long now, Map<String, Long> pushed) {
-        m.stage = stage;
+        m.at(stage);
         m.since = now;
         Set<String> hosts = new TreeSet<>(m.from.configs().keySet());
         hosts.addAll(m.to.configs().keySet());
