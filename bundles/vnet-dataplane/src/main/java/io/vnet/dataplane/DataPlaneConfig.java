@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param hostId       this daemon's host id, sent in the link hello
  * @param listen       where to accept overlay links, or null to accept none
  * @param maxFrame     the largest Ethernet frame carried, in bytes (MTU + 18)
- * @param keepalive    how often an idle link sends a keepalive; a peer silent for 3x is dropped
+ * @param keepalive    how often a link probes its peer (a TCP/TLS link's keepalive, a VXLAN link's
+ *                     liveness probe)
  * @param backoffMin   first reconnect delay of a dialling link
  * @param backoffMax   cap of the exponential reconnect delay
  * @param eventLoops   Netty event loop threads (0: one per core)
@@ -36,12 +37,17 @@ import java.time.Duration;
  * @param linkLanes    connections per TCP/TLS link session, 1 to 8: a dialling daemon opens that
  *                     many (at most what the accepting peer offers), joined to the session by its
  *                     token and certificate, and each frame goes on the one its flow hashes to
+ * @param linkTimeout  the detection time: a TCP/TLS link whose peer sent nothing for this long is
+ *                     closed (then dialled again with backoff), a VXLAN link whose agent peer echoed
+ *                     no probe for this long is down until it echoes again; meanwhile the link's
+ *                     frames take the flooding tree. At least twice the keepalive (a live peer speaks
+ *                     at least once per keepalive); {@link #defaults} gives three times it
  */
 public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Duration keepalive,
                               Duration backoffMin, Duration backoffMax, int eventLoops, boolean countPairs,
                               Endpoint vxlanListen, io.vnet.protocol.Tls.Files tls,
                               boolean offloads, int maxLearned, int realtimePriority,
-                              boolean kernelPath, int linkLanes) {
+                              boolean kernelPath, int linkLanes, Duration linkTimeout) {
     public static final int MIN_FRAME = 64 + 18;
     public static final int MAX_FRAME = 65535 + 18;
     public static final int DEFAULT_MAX_LEARNED = 4096;
@@ -75,6 +81,10 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
         if (linkLanes < 1 || linkLanes > MAX_LANES) {
             throw new IllegalArgumentException("linkLanes " + linkLanes + ": expected 1.." + MAX_LANES);
         }
+        if (linkTimeout == null || linkTimeout.compareTo(keepalive.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("linkTimeout " + (linkTimeout == null ? "missing" : linkTimeout.toMillis() + " ms")
+                    + ": expected at least twice the keepalive (" + keepalive.multipliedBy(2).toMillis() + " ms)");
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0");
         }
@@ -83,6 +93,6 @@ public record DataPlaneConfig(String hostId, Endpoint listen, int maxFrame, Dura
     public static DataPlaneConfig defaults(String hostId, Endpoint listen, int maxFrame) {
         return new DataPlaneConfig(hostId, listen, maxFrame, Duration.ofSeconds(2),
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0, true, null, null, true,
-                DEFAULT_MAX_LEARNED, 0, false, 1);
+                DEFAULT_MAX_LEARNED, 0, false, 1, Duration.ofSeconds(6));
     }
 }

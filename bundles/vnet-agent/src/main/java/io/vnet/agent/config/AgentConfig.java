@@ -40,6 +40,7 @@ import java.util.Set;
  *                  "vnis": [100]} ],                 // the networks the link carries (required)
  *   "rules":    [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"} ],
  *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
+ *   "linkTimeoutMs": 6000,                          // a link silent this long is down (default 3 keepalives)
  *   "maxLearnedPerNetwork": 4096,                   // MAC learning's cap per network (and port)
  *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with
  *   "reportIntervalMs": 1000,                       // traffic reports to the manager
@@ -107,7 +108,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
 
     public static final Path DEFAULT_CONTROL = Path.of("/run/vnet/vnet-agent.sock");
     private static final Set<String> TOP = Set.of("hostId", "role", "listen", "control", "networks", "links",
-            "rules", "keepaliveMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "linkLanes", "realtimePriority", "countPairs", "offloads",
+            "rules", "keepaliveMs", "linkTimeoutMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "linkLanes", "realtimePriority", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
             "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath");
@@ -239,7 +240,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Json.integer(root, "", "maxLearnedPerNetwork", 1, DataPlaneConfig.MAX_LEARNED,
                         DataPlaneConfig.DEFAULT_MAX_LEARNED), Json.integer(root, "", "realtimePriority", 0, 99, 1),
                 Json.bool(root, "", "kernelPath", false),
-                Json.integer(root, "", "linkLanes", 1, DataPlaneConfig.MAX_LANES, 1));
+                Json.integer(root, "", "linkLanes", 1, DataPlaneConfig.MAX_LANES, 1),
+                Duration.ofMillis(Json.integer(root, "", "linkTimeoutMs", 2 * ka, 3_600_000, 3 * ka)));
         String managerText = Json.optText(root, "", "manager", null);
         Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
         boolean insecure = Json.bool(root, "", "insecure", false);

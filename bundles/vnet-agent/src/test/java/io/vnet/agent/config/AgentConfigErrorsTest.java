@@ -223,6 +223,7 @@ class AgentConfigErrorsTest {
         fails(withHost("\"keepaliveMs\": 99"), "keepaliveMs", "100..600000", "got 99");
         fails(withHost("\"backoffMinMs\": 500, \"backoffMaxMs\": 400"), "backoffMaxMs", "500..3600000", "got 400");
         fails(withHost("\"eventLoops\": -1"), "eventLoops", "0..256");
+        fails(withHost("\"keepaliveMs\": 1000, \"linkTimeoutMs\": 1999"), "linkTimeoutMs", "2000..3600000", "got 1999");
         fails(withHost("\"realtimePriority\": 100"), "realtimePriority", "0..99");
         fails(withHost("\"maxMtu\": 70000"), "maxMtu", "68..65521");
     }

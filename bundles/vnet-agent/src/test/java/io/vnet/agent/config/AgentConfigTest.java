@@ -67,6 +67,7 @@ class AgentConfigTest {
         assertEquals(c.listen(), c.dataPlane().listen());
         assertEquals(9000 + 18, c.dataPlane().maxFrame(), "the largest network MTU wins");
         assertEquals(Duration.ofSeconds(1), c.dataPlane().keepalive());
+        assertEquals(Duration.ofSeconds(3), c.dataPlane().linkTimeout(), "three keepalives unless set");
         assertEquals(Duration.ofMillis(50), c.dataPlane().backoffMin());
         assertEquals(Duration.ofSeconds(2), c.dataPlane().backoffMax());
         assertEquals(2, c.dataPlane().eventLoops());

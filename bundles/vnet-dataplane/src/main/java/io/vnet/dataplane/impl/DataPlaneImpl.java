@@ -84,6 +84,7 @@ public final class DataPlaneImpl implements DataPlane {
             }
             links.readOffloads(config.offloads());
             links.useLanes(config.linkLanes());
+            links.detectAfter(config.linkTimeout());
             links.start();
             // on the kernel path the links' devices listen on their ports; the agent's own socket
             // only sends what reaches it, from a port of its own
@@ -92,6 +93,9 @@ public final class DataPlaneImpl implements DataPlane {
                     config.kernelPath() ? 0 : vx.port()), transport.group(), transport.datagram(), forwarder,
                     config.offloads());
             kernel = config.kernelPath() ? new io.vnet.dataplane.kernel.KernelLinks(vxlan, this::bridgeOf, config.maxLearned()) : null;
+            if (vxlan != null && !config.kernelPath()) {
+                vxlan.probe(config.keepalive(), config.linkTimeout()); // kernel-path links: judged by their devices
+            }
         } catch (IOException e) {
             links.close();
             transport.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -44,6 +44,8 @@ public final class Links implements LinkTransport, AutoCloseable {
     private final Endpoint listen;
     private final int maxFrame;
     private final Duration keepalive;
+    /** How long a silent peer is kept before its connection is closed. */
+    private volatile Duration timeout;
     private final Duration backoffMin;
     private final Duration backoffMax;
     private final EventLoopGroup group;
@@ -81,6 +83,7 @@ public final class Links implements LinkTransport, AutoCloseable {
         this.listen = listen;
         this.maxFrame = maxFrame;
         this.keepalive = keepalive;
+        this.timeout = keepalive.multipliedBy(3);
         this.backoffMin = backoffMin;
         this.backoffMax = backoffMax;
         this.group = group;
@@ -120,6 +123,17 @@ public final class Links implements LinkTransport, AutoCloseable {
      * frame goes on the lane its flow hashes to (call before {@link #start}). With several
      * event loops the lanes' connections are spread over them.
      */
+    /**
+     * A peer silent for {@code timeout} is dropped (its connection closed, then dialled again); 3
+     * keepalives unless set. Applies to connections made from now on.
+     */
+    public void detectAfter(Duration timeout) {
+        if (timeout.compareTo(keepalive.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("the detection time must be at least twice the keepalive");
+        }
+        this.timeout = timeout;
+    }
+
     public void useLanes(int count) {
         if (count < 1 || count > Records.MAX_LANES) {
             throw new IllegalArgumentException("lanes " + count + ": expected 1.." + Records.MAX_LANES);
@@ -289,7 +303,7 @@ public final class Links implements LinkTransport, AutoCloseable {
                 // turns the flushes of a burst into one, so a burst leaves in one write (one TLS record
                 // per 16 KB rather than per frame)
                 .addLast("flush", new FlushConsolidationHandler(FLUSH_BATCH, true))
-                .addLast("idle", new IdleStateHandler(3 * ka, ka, 0, TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleStateHandler(timeout.toMillis(), ka, 0, TimeUnit.MILLISECONDS))
                 .addLast("decoder", new RecordDecoder(maxFrame, listenerCounters, "unidentified connection"))
                 .addLast("encoder", FrameEncoder.INSTANCE)
                 .addLast("hello", hello);

@@ -38,6 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the link whose peer has its source address (a kernel vxlan device picks its source port
  * per flow, so the port is not part of the match). Datagrams from unknown addresses, without
  * the VNI flag, or too short to hold a frame are dropped and counted.
+ *
+ * <p>With {@link #probe} the links' peers are probed every keepalive interval ({@link
+ * VxlanLiveness}): datagrams for {@link Vxlan#PROBE_VNI} are probes and echoes between agents,
+ * answered (at most {@value VxlanLiveness#ECHO_BURST} per link and interval, the rest counted as
+ * refused) and never forwarded; a malformed one is dropped as such.
  */
 public final class VxlanLinks implements LinkTransport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VxlanLinks.class.getName());
@@ -54,6 +59,14 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
     private final Map<InetAddress, VxlanPort> byPeer = new ConcurrentHashMap<>();
     private final Map<String, VxlanPort> byId = new ConcurrentHashMap<>();
     private final PortCounters unidentified = new PortCounters();
+    /** Datagrams the socket failed to send (an underlay that is down: no route), logged at most every 10 s. */
+    private final java.util.concurrent.atomic.AtomicLong sendErrors = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastSendErrorLog;
+    /** Probes not answered: over a link's echo budget for the interval. */
+    private final java.util.concurrent.atomic.AtomicLong echoesRefused = new java.util.concurrent.atomic.AtomicLong();
+    /** The liveness detection time in nanoseconds, 0 while the peers are not probed. */
+    private volatile long probeTimeoutNanos;
+    private volatile io.netty.util.concurrent.ScheduledFuture<?> prober;
 
     /**
      * @param coalesce merge the TCP segments that arrive in one batch of datagrams into large
@@ -126,7 +139,8 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
             throw new IllegalArgumentException("link " + spec.id() + ": cannot resolve " + spec.connect().host());
         }
         int innerMtu = underlayMtu(peer) - Vxlan.OVERHEAD;
-        VxlanPort port = new VxlanPort(spec, peer, socket, innerMtu);
+        long timeout = probeTimeoutNanos;
+        VxlanPort port = new VxlanPort(spec, peer, socket, innerMtu, timeout > 0 ? new VxlanLiveness(timeout) : null);
         if (byId.putIfAbsent(spec.id(), port) != null) {
             throw new IllegalArgumentException("link " + spec.id() + " exists already");
         }
@@ -162,9 +176,102 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
         return out;
     }
 
+    /**
+     * Probes every link added from now on every {@code interval}, and judges it down when its peer,
+     * an agent that answered, sends no echo for {@code detection} (see {@link VxlanLiveness}).
+     * Call once, before links are added.
+     */
+    public void probe(java.time.Duration interval, java.time.Duration detection) {
+        if (prober != null) {
+            throw new IllegalStateException("the VXLAN links are probed already");
+        }
+        if (interval.isNegative() || interval.isZero() || detection.compareTo(interval) < 0) {
+            throw new IllegalArgumentException("probing needs 0 < interval <= detection time");
+        }
+        probeTimeoutNanos = detection.toNanos();
+        long tick = Math.max(1, interval.toMillis() / JUDGEMENTS);
+        prober = socket.eventLoop().scheduleAtFixedRate(() -> {
+            boolean probe = ticks++ % JUDGEMENTS == 0;
+            judgeAll(probe);
+        }, tick, tick, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Judgements per keepalive interval: a silence is seen at most a quarter interval after the detection time. */
+    static final int JUDGEMENTS = 4;
+    private long ticks;
+
+    /** Sends every probed link its probe and judges it (on the socket's event loop). */
+    void probeAll() {
+        judgeAll(true);
+    }
+
+    /** Judges every probed link; with {@code probe}, a new interval: each link is sent its probe. */
+    private void judgeAll(boolean probe) {
+        long now = System.nanoTime();
+        for (VxlanPort p : byId.values()) {
+            VxlanLiveness l = p.liveness();
+            if (l == null) {
+                continue;
+            }
+            if (l.judge(now)) {
+                if (l.up()) {
+                    LOG.log(Level.INFO, "link " + p.spec().id() + ": peer " + p.spec().peerHost() + " answers again; up");
+                } else {
+                    LOG.log(Level.WARNING, "link " + p.spec().id() + ": peer " + p.spec().peerHost() + " echoed no probe for "
+                            + l.silentFor(now) / 1_000_000 + " ms; down (its frames take the flooding tree)");
+                }
+            }
+            if (!probe) {
+                continue;
+            }
+            l.interval();
+            if (socket.isActive() && socket.isWritable()) {
+                ByteBuf out = socket.alloc().directBuffer(Vxlan.HEADER + Vxlan.PROBE_BODY);
+                Vxlan.writeProbe(out, false, now);
+                l.sent(now);
+                socket.write(new DatagramPacket(out, p.peer()), socket.voidPromise());
+            }
+        }
+        if (probe) {
+            socket.flush();
+        }
+    }
+
+    /** A probe or echo from {@code port}'s peer: answered or taken as liveness; a malformed one is dropped. */
+    private void probeIn(VxlanPort port, ByteBuf in) {
+        VxlanLiveness l = port.liveness();
+        int kind = Vxlan.probeKind(in);
+        if (kind == 0) {
+            port.counters().drop(DropReason.MALFORMED);
+            return;
+        }
+        if (l == null) {
+            return; // this daemon does not probe: nothing to answer or judge (a kernel-path daemon's socket)
+        }
+        long now = System.nanoTime();
+        long clock = Vxlan.probeClock(in);
+        if (kind == Vxlan.ECHO) {
+            l.echoed(now, clock);
+        } else if (l.probed(now)) {
+            ByteBuf out = socket.alloc().directBuffer(Vxlan.HEADER + Vxlan.PROBE_BODY);
+            Vxlan.writeProbe(out, true, clock);
+            socket.writeAndFlush(new DatagramPacket(out, port.peer()), socket.voidPromise());
+        } else {
+            echoesRefused.incrementAndGet();
+        }
+    }
+
+    /** Probes left unanswered because a link's peer sent more than its budget in an interval. */
+    public long echoesRefused() {
+        return echoesRefused.get();
+    }
+
     public PortStats listenerStats() {
+        long timeout = probeTimeoutNanos;
         return unidentified.snapshot("listener", "vxlan", "listening on udp " + socket.localAddress(),
-                byId.size() + " VXLAN link(s)");
+                byId.size() + " VXLAN link(s)" + (timeout > 0 ? ", probed (down after " + timeout / 1_000_000
+                        + " ms without an echo), " + echoesRefused.get() + " probes refused over budget" : "")
+                + (sendErrors.get() > 0 ? ", " + sendErrors.get() + " send errors" : ""));
     }
 
     private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -188,6 +295,17 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
             ctx.fireChannelInactive();
         }
 
+        /** A send that failed (no route to a peer while the underlay is down): counted, logged now and then, not fatal. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            long n = sendErrors.incrementAndGet();
+            long now = System.nanoTime();
+            if (n == 1 || now - lastSendErrorLog > 10_000_000_000L) {
+                lastSendErrorLog = now;
+                LOG.log(Level.WARNING, "VXLAN socket: " + cause.getMessage() + " (" + n + " send errors so far)");
+            }
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             VxlanPort port = byPeer.get(packet.sender().getAddress());
@@ -199,6 +317,10 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
             }
             if (!Vxlan.valid(in)) {
                 counters.drop(DropReason.MALFORMED);
+                return;
+            }
+            if (Vxlan.vni(in) == Vxlan.PROBE_VNI) {
+                probeIn(port, in);
                 return;
             }
             int len = in.readableBytes() - Vxlan.HEADER;
@@ -221,6 +343,10 @@ public final class VxlanLinks implements LinkTransport, AutoCloseable {
 
     @Override
     public void close() {
+        io.netty.util.concurrent.ScheduledFuture<?> p = prober;
+        if (p != null) {
+            p.cancel(false);
+        }
         socket.close().awaitUninterruptibly();
     }
 }

@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 
 /**
  * A VXLAN link: frames go out as VXLAN datagrams to the peer's endpoint from the daemon's
- * VXLAN socket. There is no connection, so the link is up while the socket is.
+ * VXLAN socket. There is no connection: the link is up while the socket is and, where the daemon
+ * probes its VXLAN peers ({@link VxlanLiveness}) and the peer is an agent that answers, while the
+ * peer echoes the probes.
  */
 public final class VxlanPort implements OverlayLink {
     private final LinkNetworks networks;
@@ -24,6 +26,8 @@ public final class VxlanPort implements OverlayLink {
     private final PortCounters counters = new PortCounters();
     private final Channel socket;
     private final int innerMtu;
+    /** The peer's liveness from probes, or null where the daemon does not probe. */
+    private final VxlanLiveness liveness;
     /** Whether this kernel and Netty's native library do UDP GSO (UDP_SEGMENT). */
     private static final boolean UDP_GSO = udpGso();
     /** At most this many datagrams, and this many bytes, in one UDP GSO send (the kernel's limits). */
@@ -38,8 +42,9 @@ public final class VxlanPort implements OverlayLink {
         }
     }
 
-    VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket, int innerMtu) {
+    VxlanPort(LinkSpec spec, InetSocketAddress peer, Channel socket, int innerMtu, VxlanLiveness liveness) {
         this.networks = new LinkNetworks(spec);
+        this.liveness = liveness;
         this.innerMtu = innerMtu;
         this.portId = "link:" + spec().id();
         this.peer = peer;
@@ -91,9 +96,15 @@ public final class VxlanPort implements OverlayLink {
         return innerMtu;
     }
 
+    /** Up while the socket is open and, where probed, an answering peer echoes. */
     @Override
     public boolean isUp() {
-        return socket.isActive();
+        return socket.isActive() && (liveness == null || liveness.up());
+    }
+
+    /** The peer's liveness, or null where the daemon does not probe. */
+    VxlanLiveness liveness() {
+        return liveness;
     }
 
     @Override
@@ -172,16 +183,18 @@ public final class VxlanPort implements OverlayLink {
         }
     }
 
-    /** A VXLAN link has no keepalives, so no round trip: only the bytes it carried. */
+    /** The round trip from the probes' echoes where the peer answers them (-1 for a kernel peer), and the bytes carried. */
     @Override
     public io.vnet.api.LinkPath path() {
-        return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "vxlan", socket.isActive(), -1, -1,
+        long rtt = liveness == null ? -1 : liveness.rttMicros();
+        long min = liveness == null ? -1 : liveness.minRttMicros();
+        return new io.vnet.api.LinkPath(spec().id(), spec().peerHost(), "vxlan", isUp(), rtt, min,
                 counters.bytesOut(), counters.bytesIn(), spec().networks());
     }
 
     /** Whether the socket can take a datagram now; if not, the drop is counted (link down or congested). */
     private boolean ready() {
-        if (!socket.isActive()) {
+        if (!isUp()) {
             counters.drop(DropReason.LINK_DOWN);
             return false;
         }
@@ -194,8 +207,19 @@ public final class VxlanPort implements OverlayLink {
 
     @Override
     public PortStats stats() {
-        return counters.snapshot("link", spec().id(), socket.isActive() ? "up" : "down",
+        return counters.snapshot("link", spec().id(), isUp() ? "up" : "down",
                 spec().peerHost() + " via vxlan " + spec().connect() + ", mtu " + innerMtu + (spec().flood() ? ", flood" : "")
-                + ", vnis " + LinkPort.vniList(spec()));
+                + ", vnis " + LinkPort.vniList(spec()) + livenessText());
+    }
+
+    private String livenessText() {
+        if (liveness == null) {
+            return "";
+        }
+        if (!liveness.answers()) {
+            return ", probed, no answer (a kernel peer: judged by the socket)";
+        }
+        long silent = liveness.silentFor(System.nanoTime());
+        return ", probes answered" + (liveness.up() ? "" : ", silent for " + silent / 1_000_000 + " ms");
     }
 }

@@ -51,6 +51,7 @@ class VxlanFuzzTest {
                     forwarder, i == 1);
             FakeDatagramChannel socket = FakeDatagramChannel.last();
             socket.config().setAllocator(BUFFERS.alloc());
+            links.probe(java.time.Duration.ofHours(1), java.time.Duration.ofHours(3)); // probes and echoes answered; no timer
             forwarder.addLink(links.add(LinkSpec.vxlan("peer", "peer-host", Endpoint.parse("127.0.0.1:4789"), true,
                     List.of(NetworkId.of(VNI)))));
             LinkSink sink = new LinkSink("tcp", VNI, BUFFERS.alloc(), null);
@@ -87,7 +88,15 @@ class VxlanFuzzTest {
         for (int i = 0; i < n && data.remainingBytes() > 0; i++) {
             ByteBuf d = BUFFERS.alloc().directBuffer();
             d.writeByte(data.consumeBoolean() ? Vxlan.FLAG_VNI : data.consumeByte()).writeMedium(data.consumeInt());
-            d.writeMedium(data.consumeBoolean() ? VNI : data.consumeInt(0, 0xFFFFFF)).writeByte(data.consumeByte());
+            int vni = switch (data.consumeInt(0, 2)) {
+                case 0 -> VNI;
+                case 1 -> Vxlan.PROBE_VNI; // a liveness probe or echo
+                default -> data.consumeInt(0, 0xFFFFFF);
+            };
+            d.writeMedium(vni).writeByte(data.consumeByte());
+            if (vni == Vxlan.PROBE_VNI && data.consumeBoolean()) { // mostly well formed, then mangled below
+                d.writeInt(Vxlan.PROBE_MAGIC).writeInt(data.consumeInt(0, 3) << 24).writeLong(data.consumeLong());
+            }
             d.writeBytes(data.consumeBytes(data.consumeInt(0, 1600)));
             d.writerIndex(Math.min(d.writerIndex(), data.consumeInt(0, d.writerIndex()))); // short ones too
             given.add(d);

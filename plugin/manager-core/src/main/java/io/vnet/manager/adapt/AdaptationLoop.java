@@ -37,7 +37,10 @@ import java.util.function.Supplier;
  *       traffic;</li>
  *   <li>({@link MoveFollower}) in AUTOMATIC mode, a VM that the agents report on another host than the installed rules
  *       assume (it moved, by the loop or anyone else) gets its rules rewritten on the same
- *       overlay.</li>
+ *       overlay;</li>
+ *   <li>({@link LinkWatch}) in either mode, while a plan of the loop is in force, a link of its overlay that is
+ *       reported down for a second gets the rules routed around it (the link kept, to come back), and
+ *       routed back onto it when it is up again; neither is a decision.</li>
  * </ol>
  * Hysteresis: one decision per steady traffic pattern (a drift of less than 0.3 never makes one,
  * and traffic that keeps changing for longer than the steady time makes none); a network whose
@@ -98,6 +101,7 @@ public final class AdaptationLoop implements AdaptationService {
     private final Decider decider;
     private final Undo undo;
     private final MoveFollower moves;
+    private final LinkWatch links;
     private final Timing timing;
     private final Map<NetworkId, NetworkState> states = new ConcurrentHashMap<>();
     /**
@@ -124,6 +128,7 @@ public final class AdaptationLoop implements AdaptationService {
         this.undo = new Undo(rollout, audit, log, clock, timing.rollbackTolerance());
         this.timing = timing;
         this.moves = new MoveFollower(recommender, rollout);
+        this.links = new LinkWatch(recommender, rollout);
         restore();
     }
 
@@ -335,6 +340,7 @@ public final class AdaptationLoop implements AdaptationService {
                     long from = measured.decision().appliedAt().toEpochMilli() + timing.settleMillis();
                     undo.judge(network, s, measured, rates.flowedThrough(network, from, from + timing.measureMillis()));
                 }
+                links.follow(network, s, now);
                 if (s.settings.mode() == Mode.AUTOMATIC) {
                     moves.follow(network, s);
                 }

@@ -43,10 +43,14 @@ final class MoveFollower {
         if (moved.isEmpty()) {
             return;
         }
-        // the same overlay, and the traffic the plan was made for routed for the new placement
+        // the same overlay, and the traffic the plan was made for routed for the new placement (and
+        // around the links that are down, if any)
         Recommender.Planned same = recommender.reroute(network, s.renderedDemand, s.renderedOverlay, s.rendered,
                 movedTo);
-        Rollout.Installed next = rollout.render(network, same.result().plan());
+        s.renderedRoutes = rollout.render(network, same.result().plan());
+        Rollout.Installed next = s.routedAround.isEmpty() ? s.renderedRoutes : LinkWatch.keeping(rollout.render(network,
+                recommender.reroute(network, s.renderedDemand, LinkWatch.without(s.renderedOverlay, s.routedAround),
+                        s.rendered, movedTo).result().plan()), rollout.installed(network), s.routedAround);
         rollout.install(network, next, "adaptation", "VM moved: " + String.join(", ", moved));
         s.rendered = new HashMap<>(same.result().plan().placement().hosts());
         LOG.log(Level.INFO, "network " + network + ": rules rewritten for " + moved);

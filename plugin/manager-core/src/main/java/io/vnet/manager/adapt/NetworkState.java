@@ -37,6 +37,12 @@ final class NetworkState {
     io.vnet.vadapt.Demand renderedDemand;
     /** ... and its overlay. */
     io.vnet.vadapt.Overlay renderedOverlay;
+    /** The routes of the plan in force over its whole overlay, as rendered (what returns when no link is down). */
+    Rollout.Installed renderedRoutes;
+    /** Links of {@link #renderedOverlay} the installed rules are routed around: down ({@link LinkWatch}). */
+    java.util.Set<io.vnet.vadapt.HostLink> routedAround = java.util.Set.of();
+    /** Since when each link of {@link #renderedOverlay} reported down has been so. */
+    final Map<io.vnet.vadapt.HostLink, Long> downSince = new java.util.HashMap<>();
     /** Whether one of this network's decisions is migrating VMs now (without the loop's lock). */
     volatile boolean migrating;
     /** When this network's recent migrations ran (the hourly cap). */

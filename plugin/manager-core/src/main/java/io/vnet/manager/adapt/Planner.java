@@ -180,6 +180,11 @@ public final class Planner {
         return null;
     }
 
+    /** The agents as they reported last. */
+    public java.util.Collection<HostInfo> hosts() {
+        return agents.hosts();
+    }
+
     /** The hosts that report each VM of {@code network} now. */
     public Map<MacAddress, java.util.Set<String>> reported(NetworkId network) {
         Map<MacAddress, java.util.Set<String>> out = new LinkedHashMap<>();

@@ -86,6 +86,11 @@ public final class Recommender {
     }
 
     /** The hosts that report each VM of the network now (two while a moved VM is not yet forgotten). */
+    /** The agents as they reported last (their links and whether each is up). */
+    public java.util.Collection<io.vnet.manager.HostInfo> hosts() {
+        return planner.hosts();
+    }
+
     public java.util.Map<MacAddress, java.util.Set<String>> reported(NetworkId network) {
         return planner.reported(network);
     }

@@ -175,6 +175,19 @@ class AdaptationLoopTest {
             }
         }
 
+        /** {@code host} reports its link {@code id} up or down (as it measured it). */
+        void linkUp(String host, String id, boolean up) {
+            HostInfo i = hosts.get(host);
+            List<MeasuredLink> links = new ArrayList<>();
+            for (MeasuredLink l : i.links()) {
+                links.add(!l.id().equals(id) ? l : new MeasuredLink(l.id(), l.peerHost(), l.transport(), up,
+                        l.rttMicros(), l.minRttMicros(), 0, 0, l.networks()));
+            }
+            hosts.put(host, new HostInfo(host, i.role(), i.linkAddress(), true, i.networks(), i.vms(),
+                    i.desiredGeneration(), i.appliedGeneration(), i.lastErrors(), i.lastSeen(), links, i.instances(),
+                    i.security(), i.kernelPath()));
+        }
+
         @Override
         public List<HostInfo> hosts() {
             return List.copyOf(hosts.values());
@@ -685,6 +698,67 @@ class AdaptationLoopTest {
                 && r.dst().equals(MacMatch.exact(moved))), "hb delivers it locally (no rule): " + desired.states.get("hb"));
         assertTrue(audit.entries.stream().anyMatch(a -> a.detail().contains("VM moved")), audit.entries.toString());
         assertEquals(1, loop.decisions(NET).size(), "following a VM is not a new decision");
+    }
+
+    /** The agents acknowledge what they are given, their links staying as they report them, and the loop ticks. */
+    private void agentsAcknowledge(int ticks) {
+        for (int i = 0; i < ticks; i++) {
+            agents.acknowledgeAll(desired);
+            ticks(1, 200);
+        }
+    }
+
+    @Test
+    void rulesAreRoutedAroundALinkThatIsDownAndBackOntoItWhenItIsUp() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady();
+        agentsApply(loop);
+        LinkSpec fast = desired.states.get("ha").links().stream().filter(l -> !l.peerHost().equals("px")).findFirst()
+                .orElseThrow(() -> new AssertionError("no direct link at ha: " + desired.states.get("ha")));
+        String peer = fast.peerHost();
+        String peerEnd = desired.states.get(peer).links().stream().filter(l -> l.peerHost().equals("ha")).findFirst()
+                .orElseThrow().id();
+        List<ForwardingRule> before = desired.states.get("ha").rules();
+        assertTrue(before.stream().anyMatch(r -> r.target().equals(RuleTarget.link(fast.id()))), before.toString());
+        int decisions = loop.decisions(NET).size();
+
+        agents.linkUp("ha", fast.id(), false);
+        agents.linkUp(peer, peerEnd, false);
+        agentsAcknowledge(1);
+        assertEquals(before, desired.states.get("ha").rules(), "within the grace the agent's own fallback does");
+        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        agentsAcknowledge(4);
+        List<ForwardingRule> around = desired.states.get("ha").rules();
+        assertTrue(around.stream().noneMatch(r -> r.target().equals(RuleTarget.link(fast.id()))),
+                "no rule names the link that is down: " + around);
+        assertTrue(desired.states.get("ha").links().stream().anyMatch(l -> l.id().equals(fast.id())),
+                "the link is kept, to come back: " + desired.states.get("ha"));
+        assertTrue(desired.states.get(peer).links().stream().anyMatch(l -> l.id().equals(peerEnd)),
+                "both ends: " + desired.states.get(peer));
+        assertTrue(audit.entries.stream().anyMatch(a -> a.detail().contains("links down: ")), audit.entries.toString());
+
+        agents.linkUp("ha", fast.id(), true);
+        agents.linkUp(peer, peerEnd, true);
+        agentsAcknowledge(4);
+        assertEquals(new java.util.HashSet<>(before), new java.util.HashSet<>(desired.states.get("ha").rules()),
+                "the fast path returns");
+        assertTrue(audit.entries.stream().anyMatch(a -> a.detail().contains("links up again: ")), audit.entries.toString());
+        assertEquals(decisions, loop.decisions(NET).size(), "a link's failure is no decision");
+    }
+
+    @Test
+    void aLinkDownAtOneEndButUpAtTheOtherIsNotRoutedAround() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady();
+        agentsApply(loop);
+        LinkSpec fast = desired.states.get("ha").links().stream().filter(l -> !l.peerHost().equals("px")).findFirst()
+                .orElseThrow();
+        List<ForwardingRule> before = desired.states.get("ha").rules();
+        agents.linkUp("ha", fast.id(), false); // the other end still has it up: a link coming up, or a flap
+        agentsAcknowledge(1);
+        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        agentsAcknowledge(3);
+        assertEquals(before, desired.states.get("ha").rules());
     }
 
     /** A ring of six VMs (1-3-5-2-4-6-1) whose neighbours all sit on different hosts. */
