@@ -16,21 +16,25 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * What the manager keeps, in its {@link ManagerStore}: offers the {@link Recorder} of hosts, VMs,
  * desired states, topologies and matrices ({@link StoreRecorder}) and the {@link AuditLog}
- * ({@link StoreAudit}).
+ * ({@link StoreAudit}), both writing through one {@link StoreWriter}, offered as {@link StoreWrites}.
  */
 @Component(immediate = true)
 public final class RecordsComponent {
     private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
 
+    private final StoreWriter writer = StoreWriter.threaded(StoreWriter.MAX_PENDING, Clock.systemUTC());
+
     @Activate
     public RecordsComponent(@Reference ManagerStore store, BundleContext ctx) {
-        registrations.add(ctx.registerService(Recorder.class, new StoreRecorder(store), null));
-        registrations.add(ctx.registerService(AuditLog.class, new StoreAudit(store, Clock.systemUTC()), null));
+        registrations.add(ctx.registerService(Recorder.class, new StoreRecorder(store, writer), null));
+        registrations.add(ctx.registerService(AuditLog.class, new StoreAudit(store, Clock.systemUTC(), writer), null));
+        registrations.add(ctx.registerService(StoreWrites.class, writer, null));
     }
 
     @Deactivate
     void deactivate() {
         registrations.forEach(ServiceRegistration::unregister);
         registrations.clear();
+        writer.close(); // what waits is written if the database answers within 3 s; what is left is logged
     }
 }

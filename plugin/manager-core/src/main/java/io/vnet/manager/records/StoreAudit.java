@@ -12,16 +12,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The audit log in the {@link AuditStore}; ids continue from the highest stored. Every entry
- * is also logged at INFO, so a failing database loses none of them from sight.
+ * is also logged at INFO, so a failing database loses none of them from sight, and is written
+ * through the {@link StoreWriter}: an entry made while the database is away is written, with its
+ * id and time, once it answers again.
  */
 final class StoreAudit implements AuditLog {
     private static final System.Logger LOG = System.getLogger(StoreAudit.class.getName());
     private final AuditStore store;
     private final Clock clock;
     private final AtomicLong ids;
+    private final StoreWriter writer;
 
+    /** Writes on the caller's thread (tests). */
     StoreAudit(AuditStore store, Clock clock) {
+        this(store, clock, StoreWriter.inline());
+    }
+
+    StoreAudit(AuditStore store, Clock clock, StoreWriter writer) {
         this.store = store;
+        this.writer = writer;
         this.clock = clock;
         long last = 0;
         try {
@@ -36,11 +45,7 @@ final class StoreAudit implements AuditLog {
     public void record(String actor, String action, String target, String detail) {
         AuditRecord r = new AuditRecord(ids.incrementAndGet(), clock.instant(), actor, action, target, detail);
         LOG.log(Level.INFO, "audit #" + r.id() + " " + actor + " " + action + " " + target + (detail.isEmpty() ? "" : ": " + detail));
-        try {
-            store.appendAudit(r);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "cannot store audit entry #" + r.id() + ": " + e.getMessage());
-        }
+        writer.submit("audit " + r.id(), "audit entry #" + r.id(), () -> store.appendAudit(r));
     }
 
     @Override

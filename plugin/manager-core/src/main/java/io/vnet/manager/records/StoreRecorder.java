@@ -22,8 +22,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Recorder into the {@link ManagerStore}. A database error is logged and does not stop the
- * manager from serving its agents; writes of unchanged VMs and networks are skipped.
+ * Recorder into the {@link ManagerStore}. Every write goes through the {@link StoreWriter}: the
+ * caller (an agent channel's event loop, VTTIF's clock, the REST API) never waits for the
+ * database, a database that hangs or is down stalls no agent, and what failed while it was away is
+ * written when it answers again (the newest host row, VM rows, desired state and matrix of each
+ * host or network; every topology change). Writes of unchanged VMs and networks are skipped.
  *
  * <p>The VM rows follow what each agent reports, bounded: an address is recorded once it is in
  * two reports of its host in a row (a VM flooding random source addresses reports a new set every
@@ -38,6 +41,7 @@ final class StoreRecorder implements Recorder {
     private static final System.Logger LOG = System.getLogger(StoreRecorder.class.getName());
 
     private final ManagerStore store;
+    private final StoreWriter writer;
     /** The most VM rows one host's reports may hold (an agent's hello carries at most 16,384 addresses). */
     static final int MAX_ROWS_PER_HOST = 16_384;
     /**
@@ -56,8 +60,14 @@ final class StoreRecorder implements Recorder {
     private long refusedRows;
     private long deferredRows;
 
+    /** Writes on the caller's thread (tests). */
     StoreRecorder(ManagerStore store) {
+        this(store, StoreWriter.inline());
+    }
+
+    StoreRecorder(ManagerStore store, StoreWriter writer) {
         this.store = store;
+        this.writer = writer;
         try {
             store.networks().forEach(n -> networks.add(n.vni()));
         } catch (RuntimeException e) {
@@ -65,22 +75,36 @@ final class StoreRecorder implements Recorder {
         }
     }
 
-    private void guarded(String what, Runnable r) {
+    @Override
+    public void host(String hostId, String address, String role) {
+        Host h = new Host(hostId, address, role, Instant.now());
+        writer.submit("host " + hostId, "host " + hostId, () -> store.putHost(h));
+    }
+
+    @Override
+    public void vms(String hostId, Map<NetworkId, List<MacAddress>> vms) {
+        Map<NetworkId, List<MacAddress>> copy = Map.copyOf(vms);
+        // the newest report of a host replaces one still waiting: "two reports in a row" are then two written in a row
+        writer.submit("vms " + hostId, "the VMs of " + hostId, () -> writeVms(hostId, copy));
+    }
+
+    private synchronized void writeVms(String hostId, Map<NetworkId, List<MacAddress>> vms) {
+        Set<String> previous = lastReport.get(hostId);
         try {
-            r.run();
+            writeVmsOrFail(hostId, vms);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "cannot record " + what + " in the store: " + e.getMessage());
+            // tried again with the same report: it must not count as the second of two in a row
+            if (previous == null) {
+                lastReport.remove(hostId);
+            } else {
+                lastReport.put(hostId, previous);
+            }
+            throw e;
         }
     }
 
-    @Override
-    public void host(String hostId, String address, String role) {
-        guarded("host " + hostId, () -> store.putHost(new Host(hostId, address, role, Instant.now())));
-    }
-
-    @Override
-    public synchronized void vms(String hostId, Map<NetworkId, List<MacAddress>> vms) {
-        guarded("the VMs of " + hostId, () -> {
+    private void writeVmsOrFail(String hostId, Map<NetworkId, List<MacAddress>> vms) {
+        {
             Set<String> now = new java.util.HashSet<>();
             for (Map.Entry<NetworkId, List<MacAddress>> e : vms.entrySet()) {
                 for (MacAddress mac : e.getValue()) {
@@ -139,7 +163,7 @@ final class StoreRecorder implements Recorder {
                 }
                 held.put(mac, vni);
             }
-        });
+        }
     }
 
     /** How many times an address waited for a later report because its report had added its share of rows. */
@@ -154,8 +178,9 @@ final class StoreRecorder implements Recorder {
 
     @Override
     public void desired(DesiredState state) {
-        guarded("the desired state of " + state.hostId(), () -> store.putDesiredState(
-                new io.vnet.manager.store.DesiredStateRecord(state.hostId(), state.generation(), document(state), Instant.now())));
+        var r = new io.vnet.manager.store.DesiredStateRecord(state.hostId(), state.generation(), document(state), Instant.now());
+        writer.submit("desired " + state.hostId(), "generation " + state.generation() + " of the desired state of "
+                + state.hostId(), () -> store.putDesiredState(r));
     }
 
     static String document(DesiredState state) {
@@ -168,26 +193,28 @@ final class StoreRecorder implements Recorder {
 
     @Override
     public void topology(TopologyChange change) {
-        guarded("a topology of network " + change.network(), () -> {
-            try {
-                store.putTopology(new TopologyRecord(change.network().vni(), Instant.ofEpochMilli(change.timeMillis()),
-                        change.newTopology().topologyClass().name(),
-                        Json.MAPPER.writeValueAsString(TopologyJson.graph(change.newTopology()))));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        TopologyRecord r;
+        try {
+            r = new TopologyRecord(change.network().vni(), Instant.ofEpochMilli(change.timeMillis()),
+                    change.newTopology().topologyClass().name(),
+                    Json.MAPPER.writeValueAsString(TopologyJson.graph(change.newTopology())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        // each change is a row of the history: a key of its own
+        writer.submit("topology " + r.vni() + " " + r.time() + " " + r.topologyClass(), "a topology of network "
+                + change.network(), () -> store.putTopology(r));
     }
 
     @Override
     public void matrix(NetworkId network, TrafficMatrix matrix) {
-        guarded("the traffic matrix of network " + network, () -> {
-            try {
-                store.putTrafficMatrix(new TrafficMatrixRecord(network.vni(), Instant.now(),
-                        Json.MAPPER.writeValueAsString(TopologyJson.matrix(matrix))));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        TrafficMatrixRecord r;
+        try {
+            r = new TrafficMatrixRecord(network.vni(), Instant.now(), Json.MAPPER.writeValueAsString(TopologyJson.matrix(matrix)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        // a periodic sample: while the database is away only the newest waits
+        writer.submit("matrix " + network.vni(), "the traffic matrix of network " + network, () -> store.putTrafficMatrix(r));
     }
 }

@@ -9,11 +9,11 @@ import io.vnet.vttif.TrafficMatrix;
 import java.util.List;
 
 /** VTTIF's graphs and matrices as the JSON documents the manager stores and serves. */
-final class TopologyJson {
+public final class TopologyJson {
     private TopologyJson() {
     }
 
-    static ObjectNode graph(TopologyGraph g) {
+    public static ObjectNode graph(TopologyGraph g) {
         ObjectNode o = Json.object().put("class", g.topologyClass().name()).put("description", g.describe());
         if (g.rows() > 0) {
             o.put("rows", g.rows()).put("cols", g.cols());
@@ -44,7 +44,7 @@ final class TopologyJson {
     }
 
     /** Rows of (src, dst, bytes per second), the non-zero entries of the matrix. */
-    static ObjectNode matrix(TrafficMatrix m) {
+    public static ObjectNode matrix(TrafficMatrix m) {
         ObjectNode o = Json.object();
         List<MacAddress> nodes = m.nodes();
         ArrayNode n = o.putArray("nodes");

@@ -21,4 +21,13 @@ public interface ManagerStore extends InventoryStore, HistoryStore, AdaptationSt
 
     /** The JDBC URL with any password removed, for logs. */
     String describe();
+
+    /**
+     * Checks cheaply that the database answers now (a connection and a trivial query), waiting
+     * at most about {@code timeoutSeconds} for the query (opening the connection has its own bound).
+     * Throws {@link StoreUnavailableException} when it does not, {@link StoreException} for other
+     * failures. The default does nothing (a store without a remote database is always there).
+     */
+    default void ping(int timeoutSeconds) {
+    }
 }

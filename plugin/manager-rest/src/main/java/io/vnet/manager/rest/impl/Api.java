@@ -46,6 +46,8 @@ final class Api {
     private final JsonNode openApi;
 
     private volatile TenantLimits tenantLimits = TenantLimits.DEFAULT;
+    /** Checked before every write (null: not checked, the write itself fails if the database is away). */
+    private volatile StoreHealth health;
 
     Api(ManagerStore store) {
         this(store, null, null, null, null, null);
@@ -76,6 +78,96 @@ final class Api {
         this.tenantLimits = limits;
     }
 
+    /** Refuse writes (503) while {@code h} says the database is away, before they change anything. */
+    void storeHealth(StoreHealth h) {
+        this.health = h;
+    }
+
+    private void requireStore(String what) {
+        StoreHealth h = health;
+        if (h != null) {
+            h.requireUp(what);
+        }
+    }
+
+    /**
+     * {@code fromStore}, or while the database is away ({@link StoreUnavailableException}) what
+     * the manager holds in memory, marked {@code "source": "memory"}; without that (null), the
+     * exception goes on (503).
+     */
+    private static JsonNode orFromMemory(java.util.function.Supplier<JsonNode> fromStore,
+                                         java.util.function.Supplier<JsonNode> fromMemory) {
+        try {
+            return fromStore.get();
+        } catch (io.vnet.manager.store.StoreUnavailableException e) {
+            JsonNode m = fromMemory.get();
+            if (m == null) {
+                throw e;
+            }
+            if (m instanceof ObjectNode o) {
+                o.put("source", "memory");
+            } else {
+                m.forEach(x -> ((ObjectNode) x).put("source", "memory"));
+            }
+            return m;
+        }
+    }
+
+    /** The hosts as the agents' sessions know them (connected now or since the manager started). */
+    private JsonNode hostsFromMemory() {
+        if (agents == null) {
+            return null;
+        }
+        return array(agents.hosts(), h -> JSON.createObjectNode().put("hostId", h.hostId()).put("address", h.linkAddress())
+                .put("role", h.role()).put("lastSeen", h.lastSeen().toString()));
+    }
+
+    /** The networks the agents carry and VTTIF sees, as the store names those the agents reported ("vni N"). */
+    private JsonNode networksFromMemory(Identity who) {
+        if (agents == null && vttif == null) {
+            return null;
+        }
+        java.util.TreeSet<Integer> vnis = new java.util.TreeSet<>();
+        if (agents != null) {
+            agents.hosts().forEach(h -> h.networks().forEach(n -> vnis.add(n.vni())));
+        }
+        if (vttif != null) {
+            vttif.networks().forEach(n -> vnis.add(n.vni()));
+        }
+        return array(vnis.stream().filter(who::maySee).toList(), v -> network(new Network(v, "vni " + v)));
+    }
+
+    /** VTTIF's topology of the network now, as {@link #topology(TopologyRecord)} gives the stored one. */
+    private JsonNode topologyFromMemory(int vni) {
+        if (vttif == null) {
+            return null;
+        }
+        io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
+        var g = vttif.topology(n);
+        if (g.isEmpty()) {
+            throw notFound("no topology for vni " + vni);
+        }
+        List<io.vnet.vttif.TopologyChange> history = vttif.history(n);
+        Instant at = history.isEmpty() ? Instant.now() : Instant.ofEpochMilli(history.get(history.size() - 1).timeMillis());
+        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("time", at.toString())
+                .put("class", g.get().topologyClass().name());
+        o.set("graph", io.vnet.manager.records.TopologyJson.graph(g.get()));
+        return o;
+    }
+
+    /** The host's desired state the manager holds (the newest, whether or not it reached the database). */
+    private JsonNode desiredFromMemory(String hostId) {
+        if (desired == null) {
+            return null;
+        }
+        io.vnet.manager.DesiredState d = desired.get(hostId)
+                .orElseThrow(() -> notFound("no desired state for host '" + hostId + "'"));
+        ObjectNode o = JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
+        o.putNull("createdAt");
+        o.set("document", io.vnet.protocol.Json.writeLinksAndRules(d.links(), d.rules()));
+        return o;
+    }
+
     JsonNode openApi() {
         return openApi;
     }
@@ -94,7 +186,7 @@ final class Api {
                 .on("agents", (v, q, who) -> array(registry().hosts(), Api::agent))
                 .on("vms", (v, q, who) -> array(visibleVms(who), Api::instance))
                 .on("vms/{uuid}", (v, q, who) -> vm(visibleVms(who), segment(v.get("uuid"), "uuid"), who))
-                .on("hosts", (v, q, who) -> array(store.hosts(), Api::host))
+                .on("hosts", (v, q, who) -> orFromMemory(() -> array(store.hosts(), Api::host), this::hostsFromMemory))
                 .on("hosts/{id}", (v, q, who) -> {
                     String id = hostId(v);
                     return host(store.host(id).orElseThrow(() -> notFound("no host '" + id + "'")));
@@ -102,11 +194,12 @@ final class Api {
                 .on("hosts/{id}/vms", (v, q, who) -> array(store.vmsOnHost(hostId(v)), Api::vm))
                 .on("hosts/{id}/desired-state", (v, q, who) -> {
                     String id = hostId(v);
-                    return desired(store.desiredState(id).orElseThrow(() -> notFound("no desired state for host '" + id + "'")));
+                    return orFromMemory(() -> desired(store.desiredState(id)
+                            .orElseThrow(() -> notFound("no desired state for host '" + id + "'"))), () -> desiredFromMemory(id));
                 })
                 .on("hosts/{id}/**", (v, q, who) -> unknown(hostId(v)))
-                .on("networks", (v, q, who) -> array(store.networks().stream().filter(n -> who.maySee(n.vni())).toList(),
-                        Api::network))
+                .on("networks", (v, q, who) -> orFromMemory(() -> array(store.networks().stream()
+                        .filter(n -> who.maySee(n.vni())).toList(), Api::network), () -> networksFromMemory(who)))
                 .on("networks/{vni}", (v, q, who) -> {
                     int vni = visible(vni(v.get("vni")), who);
                     return network(store.network(vni).orElseThrow(() -> notFound("no network with vni " + vni)));
@@ -114,7 +207,8 @@ final class Api {
                 .on("networks/{vni}/vms", (v, q, who) -> array(store.vmsOfNetwork(visible(vni(v.get("vni")), who)), Api::vm))
                 .on("networks/{vni}/topology", (v, q, who) -> {
                     int vni = visible(vni(v.get("vni")), who);
-                    return topology(store.latestTopology(vni).orElseThrow(() -> notFound("no topology for vni " + vni)));
+                    return orFromMemory(() -> topology(store.latestTopology(vni)
+                            .orElseThrow(() -> notFound("no topology for vni " + vni))), () -> topologyFromMemory(vni));
                 })
                 .on("networks/{vni}/topologies", (v, q, who) -> array(store.topologies(visible(vni(v.get("vni")), who),
                         time(q, "from"), time(q, "to"), limit(q)), Api::topology))
@@ -191,6 +285,7 @@ final class Api {
         if (desired == null) {
             throw new ApiError(503, "the manager's desired-state service is not running");
         }
+        requireStore("PUT /api" + path);
         String hostId = segment(p[1], "hostId");
         if (body == null || !body.isObject()) {
             throw new ApiError(400, "body: expected a JSON object with links and rules");
@@ -214,6 +309,7 @@ final class Api {
             throw new ApiError(405, "only POST /api/networks/{vni}/adaptation/rollback and .../apply; not /api" + path);
         }
         io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(visible(vni(p[1]), who));
+        requireStore("POST /api" + path);
         try {
             io.vnet.manager.AdaptationService a = adaptationService();
             return io.vnet.manager.AdaptationJson.decision(p[3].equals("rollback") ? a.rollback(n, actor(who))
@@ -291,7 +387,14 @@ final class Api {
     ObjectNode snapshot(int vni, Identity who, Instant now) {
         visible(vni, who);
         ObjectNode o = JSON.createObjectNode().put("vni", vni).put("time", now.toString());
-        o.set("topology", store.latestTopology(vni).<JsonNode>map(Api::topology).orElse(JSON.nullNode()));
+        JsonNode topology;
+        try {
+            topology = store.latestTopology(vni).<JsonNode>map(Api::topology).orElse(JSON.nullNode());
+        } catch (io.vnet.manager.store.StoreUnavailableException e) {
+            io.vnet.api.NetworkId n = io.vnet.api.NetworkId.of(vni);
+            topology = vttif == null || vttif.topology(n).isEmpty() ? JSON.nullNode() : topologyFromMemory(vni);
+        }
+        o.set("topology", topology);
         o.set("overlay", overlay(vni, who));
         o.set("adaptation", adaptation == null ? JSON.nullNode() : adaptation(vni));
         ObjectNode rate = o.putObject("rate").put("time", now.toString());
@@ -334,6 +437,7 @@ final class Api {
         if (refused != null) {
             throw new ApiError(403, refused);
         }
+        requireStore("PUT /api/networks/" + vni + "/adaptation");
         a.configure(n, next, actor(who));
         return adaptation(vni);
     }

@@ -10,6 +10,7 @@ import io.vnet.manager.rest.HttpSettings;
 import io.vnet.manager.rest.Identity;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.StoreException;
+import io.vnet.manager.store.StoreUnavailableException;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,6 +48,8 @@ public final class ApiServlet extends HttpServlet {
     private final transient Auth auth;
     private final transient EventStreams streams;
     private final boolean allowRemote;
+    private final transient StoreHealth health;
+    private final String storeName;
 
     @Activate
     public ApiServlet(@Reference ManagerStore store, @Reference AgentRegistry agents,
@@ -55,6 +58,9 @@ public final class ApiServlet extends HttpServlet {
                       BundleContext ctx) {
         this.api = new Api(store, agents, desired, adaptation, audit, vttif);
         this.api.tenantLimits(auth.tenantLimits());
+        this.health = new StoreHealth(store);
+        this.api.storeHealth(health);
+        this.storeName = store.describe();
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
         this.auth = auth;
         this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);
@@ -74,6 +80,7 @@ public final class ApiServlet extends HttpServlet {
     @Deactivate
     void deactivate() {
         streams.close();
+        health.close();
     }
 
     @Override
@@ -128,10 +135,33 @@ public final class ApiServlet extends HttpServlet {
             error(resp, e.status, e.getMessage());
         } catch (IllegalArgumentException e) {
             error(resp, 400, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            LOG.log(Level.WARNING, method + " " + req.getRequestURI() + ": " + e.getMessage());
+            unavailable(resp, storeName, method + " " + req.getRequestURI(), e);
         } catch (StoreException e) {
             LOG.log(Level.ERROR, req.getRequestURI() + ": " + e.getMessage(), e);
-            error(resp, 503, "store: " + e.getMessage());
+            error(resp, 500, "the manager's database (" + storeName + ") refused " + method + " " + req.getRequestURI()
+                    + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * 503 for a call the database's absence stopped: which store, what failed, and to try again
+     * ({@code Retry-After}, and {@code retryAfterSeconds} in the body).
+     */
+    static void unavailable(HttpServletResponse resp, String storeName, String call, StoreUnavailableException e)
+            throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        String message = e.getMessage() != null && e.getMessage().startsWith("the manager's database") ? e.getMessage()
+                : "the manager's database (" + storeName + ") is unreachable: " + call + " failed (" + e.getMessage()
+                + "); try again in a few seconds";
+        resp.setStatus(503);
+        resp.setHeader("Retry-After", Integer.toString(StoreHealth.RETRY_AFTER_S));
+        resp.setContentType("application/json");
+        Api.JSON.writeValue(resp.getOutputStream(), Api.JSON.createObjectNode().put("error", message)
+                .put("store", storeName).put("retryAfterSeconds", StoreHealth.RETRY_AFTER_S));
     }
 
     private void authRoute(String path, String method, HttpServletRequest req, HttpServletResponse resp) throws IOException {

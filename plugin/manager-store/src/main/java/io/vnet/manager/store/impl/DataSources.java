@@ -5,6 +5,12 @@ import javax.sql.DataSource;
 /**
  * Makes a DataSource from a JDBC URL by instantiating the driver's own DataSource class: inside
  * OSGi, {@link java.sql.DriverManager} does not see the driver bundles.
+ *
+ * <p>There is no connection pool: every store call opens its own connection (PostgreSQL: a few
+ * milliseconds on the same host) and closes it. So there is no dead connection to validate or
+ * evict after the database restarts: the first call after it is back opens a fresh one and
+ * succeeds, without a restart of the manager. While it is away, a call fails within the bounds
+ * below ({@link JdbcManagerStore} says which failures mean "unreachable").
  */
 final class DataSources {
     private DataSources() {

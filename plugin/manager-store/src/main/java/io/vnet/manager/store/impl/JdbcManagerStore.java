@@ -8,6 +8,7 @@ import io.vnet.manager.store.Host;
 import io.vnet.manager.store.ManagerStore;
 import io.vnet.manager.store.Network;
 import io.vnet.manager.store.StoreException;
+import io.vnet.manager.store.StoreUnavailableException;
 import io.vnet.manager.store.TopologyRecord;
 import io.vnet.manager.store.TrafficMatrixRecord;
 import io.vnet.manager.store.Vm;
@@ -46,7 +47,7 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         try {
             this.keeper = url.startsWith("jdbc:h2:") ? ds.getConnection() : null;
         } catch (SQLException e) {
-            throw new StoreException("cannot open " + this.url + ": " + e.getMessage(), e);
+            throw failure("cannot open " + this.url, e);
         }
         try {
             MigrateResult r = Migrations.migrate(ds);
@@ -55,7 +56,8 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
                     + " (" + r.migrationsExecuted + " migration(s) applied now)");
         } catch (RuntimeException e) {
             closeQuietly();
-            throw new StoreException("cannot migrate " + this.url + ": " + e.getMessage(), e);
+            String what = "cannot migrate " + this.url + ": " + e.getMessage();
+            throw unreachable(e) ? new StoreUnavailableException(what, e) : new StoreException(what, e);
         }
     }
 
@@ -448,12 +450,85 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    e.addSuppressed(lost); // the connection is gone: the first failure says why
+                }
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException(what + " on " + url + ": " + e.getMessage(), e);
+            throw failure(what + " on " + url, e);
         }
+    }
+
+    /**
+     * The store's exception for {@code e}: {@link StoreUnavailableException} when the database
+     * could not be reached or stopped answering ({@link #unreachable}), else {@link StoreException}.
+     */
+    static StoreException failure(String what, SQLException e) {
+        return unreachable(e)
+                ? new StoreUnavailableException(what + ": the database is unreachable: " + e.getMessage(), e)
+                : new StoreException(what + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * SQLStates of a database that is away rather than of a call that is wrong: class 08 (connection
+     * exceptions, both drivers), PostgreSQL's admin, crash and starting-up shutdowns (57P01-57P03), too
+     * many connections (53300) and a statement cancelled by its timeout (57014); H2's broken connection
+     * (90067) and database closed (90098).
+     */
+    private static final java.util.Set<String> UNREACHABLE_STATES = java.util.Set.of("57P01", "57P02", "57P03", "53300",
+            "57014", "90067", "90098");
+
+    /** Whether {@code e} (or an exception it chains) says the database could not be reached or stopped answering. */
+    static boolean unreachable(Throwable e) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        todo.add(e);
+        while (!todo.isEmpty() && seen.size() < 32) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLTimeoutException || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("08") || UNREACHABLE_STATES.contains(state))) {
+                    return true;
+                }
+                if (s.getNextException() != null) {
+                    todo.add(s.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            for (Throwable x : t.getSuppressed()) {
+                todo.add(x);
+            }
+        }
+        return false;
+    }
+
+    /** Seconds {@link #ping} lets its query run, at most. */
+    static final int MAX_PING_S = 30;
+
+    @Override
+    public void ping(int timeoutSeconds) {
+        int t = Math.max(1, Math.min(MAX_PING_S, timeoutSeconds));
+        inTx(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.setQueryTimeout(t);
+                try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                    return rs.next();
+                }
+            }
+        }, "checking the database");
     }
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
