@@ -151,12 +151,29 @@ public final class AdaptationLoop implements AdaptationService {
             for (LoopRecords.Stored d : ds) { // newest first: the newest applied one says what is installed
                 if (d.decision().applied()) {
                     rollout.restore(network, d.decision().rolledBackAt() == null ? d.after() : d.before());
+                    if (d.decision().rolledBackAt() == null) {
+                        // the traffic it was made for, once steady again, is not a new pattern
+                        s.restoredClass = madeFor(d.decision().trigger());
+                        s.decidedClass = s.restoredClass;
+                    }
                     break;
                 }
             }
             LOG.log(Level.INFO, "network " + network + ": adaptation " + settings.mode().name().toLowerCase(Locale.ROOT)
                     + " (" + settings.algorithm() + "), " + ds.size() + " decision(s) restored");
         });
+    }
+
+    /** The class a decision was made for, from its trigger ("RING -> ALL_TO_ALL (...)": ALL_TO_ALL), or null. */
+    static String madeFor(String trigger) {
+        int arrow = trigger == null ? -1 : trigger.lastIndexOf("-> ");
+        if (arrow < 0) {
+            return null;
+        }
+        String rest = trigger.substring(arrow + 3);
+        int end = rest.indexOf(' ');
+        String cls = end < 0 ? rest : rest.substring(0, end);
+        return cls.isEmpty() ? null : cls;
     }
 
     @Override

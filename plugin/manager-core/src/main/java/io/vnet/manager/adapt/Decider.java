@@ -107,6 +107,18 @@ final class Decider {
             return;
         }
         String cls = currentClass(network).orElse(TopologyClass.OTHER.name());
+        if (s.restoredClass != null) {
+            boolean same = s.restoredClass.equals(cls);
+            s.restoredClass = null;
+            if (same) {
+                // a restarted manager: the decision in force (restored) was made for this traffic's class
+                s.shift.planned();
+                s.lastDecisionMillis = now;
+                LOG.log(Level.INFO, "network " + network + ": the steady traffic is the " + cls + " the decision in"
+                        + " force was made for (restored): no new decision");
+                return;
+            }
+        }
         String trigger = (s.decidedClass == null ? "mode set" : s.decidedClass) + " -> " + cls;
         if (s.shift.hasPlan()) {
             trigger += String.format(Locale.ROOT, " (traffic moved %.2f from the last plan's)", s.shift.sincePlan());

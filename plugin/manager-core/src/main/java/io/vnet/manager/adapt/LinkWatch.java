@@ -133,11 +133,15 @@ final class LinkWatch {
 
     /**
      * The links of {@code overlay} that are down now: reported by either end (as a link to the
-     * other that carries the network), none of those reports up.
+     * other that carries the network), none of those reports up; an end whose agent is not
+     * connected reports nothing (a host that died: its links are down at the other ends).
      */
     Set<HostLink> down(NetworkId network, Overlay overlay) {
         Map<HostLink, boolean[]> seen = new HashMap<>(); // [reported, any up]
         for (HostInfo h : recommender.hosts()) {
+            if (!h.connected()) {
+                continue; // a gone agent's last report says nothing about its links now
+            }
             for (MeasuredLink l : h.links()) {
                 if (!l.carries(network) || l.peerHost().equals(h.hostId())) {
                     continue;

@@ -17,6 +17,11 @@ final class NetworkState {
     AdaptationService.Settings settings = AdaptationService.Settings.defaults();
     /** The class VTTIF named at the last decision (what people read in a trigger; the loop decides on {@link #shift}). */
     String decidedClass;
+    /**
+     * After a restart, the class the decision in force was made for (null: none, or already
+     * matched): steady traffic of that class is taken as planned for, not decided on again.
+     */
+    String restoredClass;
     long lastDecisionMillis = Long.MIN_VALUE / 2;
     long nextId = 1;
     /** Whether the traffic changed since the last plan, and held. */

@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * pair's latency and bandwidth taken from what its overlay link measured (half the smoothed
  * keepalive round trip; the highest rate it carried, if above the configured capacity) and
  * the configured values only where nothing was measured; the current overlay from the links
- * the agents reported. Pure apart from reading those services: it changes nothing.
+ * the agents reported. A VM host whose agent is not connected is left out, with its VMs and
+ * their traffic: the plan goes around it. Pure apart from reading those services: it changes nothing.
  */
 public final class Planner {
     /**
@@ -99,7 +100,9 @@ public final class Planner {
         List<HostInfo> carriers = new ArrayList<>();
         java.util.Set<String> carrierIds = new java.util.HashSet<>();
         for (HostInfo h : agents.hosts()) {
-            if (h.networks().contains(network)) {
+            // a VM host whose agent is gone (not connected, or silent past its liveness) is planned around, with its
+            // VMs; the proxy stays the star's center whatever its state
+            if (h.networks().contains(network) && (h.connected() || h.role().equals("proxy"))) {
                 carriers.add(h);
                 carrierIds.add(h.hostId());
             }

@@ -422,8 +422,8 @@ final class AgentSessions implements AgentRegistry {
 
     private HostInfo info(String id, Session s) {
         DesiredState d = desired.get(id);
-        Channel ch = s.channel;
-        return new HostInfo(id, s.role, s.linkAddress, ch != null && ch.isActive(), s.networks, s.vms,
+        // connected: open and heard from lately (a host whose underlay died leaves a half-open connection)
+        return new HostInfo(id, s.role, s.linkAddress, liveChannel(id) != null, s.networks, s.vms,
                 d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security,
                 s.kernelPath);
     }

@@ -709,6 +709,15 @@ class AdaptationLoopTest {
     }
 
     @Test
+    void theClassADecisionWasMadeForIsReadFromItsTrigger() {
+        assertEquals("ALL_TO_ALL", AdaptationLoop.madeFor("mode set -> ALL_TO_ALL"));
+        assertEquals("RING", AdaptationLoop.madeFor("IDLE -> RING (traffic moved 0.40 from the last plan's)"));
+        assertEquals(null, AdaptationLoop.madeFor("applied by ui:alice"));
+        assertEquals(null, AdaptationLoop.madeFor(null));
+        assertEquals(null, AdaptationLoop.madeFor("X -> "));
+    }
+
+    @Test
     void rulesAreRoutedAroundALinkThatIsDownAndBackOntoItWhenItIsUp() {
         loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
         steady();
@@ -951,6 +960,10 @@ class AdaptationLoopTest {
         AdaptationLoop second = newLoop(memory, Planner.Settings.defaults());
         assertEquals(Mode.AUTOMATIC, second.mode(NET));
         assertEquals(1, second.decisions(NET).size());
+        steady(second);
+        ticks(second, 3, 1000);
+        assertEquals(1, second.decisions(NET).size(), "the traffic the decision in force was made for, steady again"
+                + " after the restart, is no new decision: " + second.decisions(NET));
         second.rollback(NET, "api");
         agentsApply(second); // the rules go first, then the links
         for (DesiredState s : desired.states.values()) {

@@ -111,6 +111,31 @@ class PlannerTest {
     }
 
     @Test
+    void aHostWhoseAgentIsGoneIsPlannedAroundWithItsVms() {
+        List<HostInfo> hosts = new ArrayList<>();
+        hosts.add(host("px", "proxy", List.of(), List.of(link("ha", 800, 0), link("hb", 800, 0), link("hc", 800, 0))));
+        hosts.add(host("ha", "host", List.of(vm(1)), List.of(link("px", 800, 0), link("hc", 800, 0))));
+        hosts.add(host("hb", "host", List.of(vm(2)), List.of(link("px", 800, 0))));
+        HostInfo hc = host("hc", "host", List.of(vm(3)), List.of(link("px", 800, 0), link("ha", 800, 0)));
+        hosts.add(new HostInfo(hc.hostId(), hc.role(), hc.linkAddress(), false, hc.networks(), hc.vms(), -1, -1,
+                List.of(), hc.lastSeen(), hc.links(), List.of(), HostInfo.UNKNOWN, false)); // its agent died
+        TrafficMatrix.Builder m = TrafficMatrix.builder();
+        for (int i = 1; i <= 3; i++) {
+            for (int j = 1; j <= 3; j++) {
+                if (i != j) {
+                    m.add(vm(i), vm(j), 1e6);
+                }
+            }
+        }
+        Problem p = new Planner(new Hosts(hosts), new Matrix(m.build()), Planner.Settings.defaults())
+                .problem(NET, false, null, Map.of(vm(3), "hc"));
+        assertEquals(List.of("ha", "hb"), p.underlay().hosts(), "hc is gone");
+        assertEquals(Set.of(vm(1), vm(2)), Set.copyOf(p.demand().vms()), "its VM's traffic is not planned for");
+        assertTrue(p.overlay().links().stream().noneMatch(l -> l.a().equals("hc") || l.b().equals("hc")),
+                p.overlay().toString());
+    }
+
+    @Test
     void withThreeHostsTheProxysLinksAreTheBottleneckOfAnAllToAllAndGreedyAddsDirectLinks() {
         List<HostInfo> hosts = new ArrayList<>();
         hosts.add(host("px", "proxy", List.of(), List.of(link("ha", 800, 0), link("hb", 800, 0), link("hc", 800, 0))));
