@@ -1,0 +1,155 @@
+package io.vnet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.it.experiment.AdaptTestbed;
+import io.vnet.it.experiment.AdaptationApi;
+import io.vnet.it.fabric.Fabric;
+import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.Sh;
+import io.vnet.it.fabric.Vm;
+import io.vnet.it.patterns.Patterns;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole host dies (issue 19, item 4): on the closed loop's test bed (3 VM hosts and the proxy,
+ * 2 VMs each), an all-to-all makes the loop recommend fast paths, which are applied. Then, while a
+ * VM on h1 pings one on h2 every 50 ms (two hosts the plan linked directly), the third, h3, dies
+ * at once: its agent is killed (SIGKILL), its VMs'
+ * interfaces go down and so does its underlay port. The manager marks the host gone (not connected)
+ * once it has been silent past its liveness (10 s), routes the plan's rules at the other hosts around
+ * the links to it, and plans without it and its VMs; the other VMs' traffic loses nothing. Then the
+ * proxy's agent is killed too: the two VMs whose hosts the plan linked directly keep reaching each
+ * other (the flooding tree, the star through the proxy, is not rebuilt without it: broadcasts between
+ * cloud VMs wait for the proxy's return).
+ */
+class HostDeathIT {
+    @Test
+    void aDeadHostIsMarkedGoneAndPlannedAroundAndTheOtherVmsLoseNothing() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            AdaptTestbed tb = AdaptTestbed.small(fabric, 0);
+            ManagerProcess manager = tb.manager();
+            AdaptationApi api = tb.adaptation();
+            api.set("recommend", "greedy");
+            ExecutorService bg = Executors.newSingleThreadExecutor();
+            Patterns.Options options = Patterns.Options.of("all:12").withComputeMs(ClosedLoopIT.COMPUTE_MS)
+                    .withMessageBytes(ClosedLoopIT.MESSAGE);
+            Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), options));
+            try {
+                Thread.sleep(8_000);
+                long lastId = api.lastDecisionId();
+                ManagerProcess.Response applied = api.apply();
+                assertEquals(200, applied.status(), applied.body().toString());
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (api.decisionsAfter(lastId).stream().noneMatch(d -> d.applied() && d.ackedAt() != null)) {
+                    assertTrue(System.currentTimeMillis() < deadline, "the decision was not acknowledged: " + api.state());
+                    Thread.sleep(100);
+                }
+                assertTrue(run.get(30, TimeUnit.SECONDS).ok(), "the all-to-all ran");
+                // h1 and h2: two VM hosts the plan links directly; h3: the third, which dies
+                Host h1 = null;
+                Host h2 = null;
+                for (Host x : tb.vmHosts()) {
+                    for (JsonNode l : tb.agent(x).op("link-list")) {
+                        String peer = l.path("peer").asText();
+                        if (h1 == null && !peer.equals(AdaptTestbed.PROXY)) {
+                            h1 = x;
+                            h2 = tb.vmHosts().stream().filter(y -> y.name().equals(peer)).findFirst().orElseThrow();
+                        }
+                    }
+                }
+                assertTrue(h1 != null, "the plan links two VM hosts directly");
+                Host first = h1;
+                Host second = h2;
+                Host h3 = tb.vmHosts().stream().filter(x -> x != first && x != second).findFirst().orElseThrow();
+                Vm a = vmOn(tb, h1);
+                Vm b = vmOn(tb, h2);
+                String toH3 = null;
+                for (JsonNode l : tb.agent(h1).op("link-list")) {
+                    if (l.path("peer").asText().equals(h3.name())) {
+                        toH3 = l.path("id").asText();
+                    }
+                }
+                assertEquals(5, a.ping(b, 5).received());
+
+                Vm.BackgroundPing ping = a.pingInBackgroundTimed(b, (int) (20 / 0.05), 0.05);
+                Thread.sleep(1000);
+                long diedAt = System.currentTimeMillis();
+                tb.agent(h3).signal("KILL");
+                for (Vm v : tb.vms()) {
+                    if (v.host() == h3) {
+                        Sh.must("ip", "-n", v.ns(), "link", "set", "eth0", "down");
+                    }
+                }
+                Sh.must("ip", "-n", h3.ns(), "link", "set", "eth0", "down");
+                long gone = awaitGone(manager, h3.name(), 30_000);
+                long rerouted = -1;
+                if (toH3 != null) {
+                    String target = "\"link:" + toH3 + "\"";
+                    long until = System.currentTimeMillis() + 30_000;
+                    while (tb.agent(h1).op("rule-list").toString().contains(target)) {
+                        assertTrue(System.currentTimeMillis() < until, "the rules at " + h1.name() + " still name the"
+                                + " link to the dead host: " + tb.agent(h1).op("rule-list"));
+                        Thread.sleep(100);
+                    }
+                    rerouted = System.currentTimeMillis();
+                }
+                Vm.PingResult pings = ping.await(40);
+                JsonNode audit = manager.get("/audit?limit=20");
+                System.out.printf("host %s died (agent SIGKILL, VMs and underlay port down): the manager marked it gone"
+                        + " %.1f s later; rules at %s off the link to it %s; pings %s -> %s: %d of %d answered, lost %s%n",
+                        h3.name(), (gone - diedAt) / 1000.0, h1.name(), rerouted < 0 ? "(the plan had none)"
+                                : String.format("%.1f s after the death", (rerouted - diedAt) / 1000.0),
+                        a.name(), b.name(), pings.received(), pings.sent(), pings.missing());
+                assertEquals(List.of(), pings.missing(), "the other VMs' traffic lost nothing");
+                assertTrue(gone - diedAt <= 20_000, "marked gone within 20 s");
+                // the plan made now leaves the dead host and its VMs out
+                ManagerProcess.Response rec = manager.rest("GET", "/networks/" + AdaptTestbed.VNI
+                        + "/plan?algorithm=greedy", null);
+                System.out.println("recommendation after the death: " + rec.status() + " " + rec.body());
+                if (rec.status() == 200) {
+                    assertTrue(!rec.body().path("overlay").toString().contains(h3.name()), rec.body().toString());
+                }
+                assertTrue(audit.toString().contains("links down") || toH3 == null, audit.toString());
+
+                // then the proxy dies: the cloud VMs keep reaching each other over their fast path
+                Vm.BackgroundPing again = a.pingInBackgroundTimed(b, (int) (8 / 0.05), 0.05);
+                Thread.sleep(1000);
+                tb.agent(tb.proxy()).signal("KILL");
+                Vm.PingResult withoutProxy = again.await(30);
+                System.out.printf("the proxy killed too: pings %s -> %s over their fast path: %d of %d answered%n",
+                        a.name(), b.name(), withoutProxy.received(), withoutProxy.sent());
+                assertEquals(List.of(), withoutProxy.missing(), "the fast path needs no proxy");
+            } finally {
+                bg.shutdownNow();
+            }
+        }
+    }
+
+    private static Vm vmOn(AdaptTestbed tb, Host h) {
+        return tb.vms().stream().filter(v -> v.host() == h).findFirst().orElseThrow();
+    }
+
+    /** Waits until the manager says {@code host}'s agent is not connected; returns when. */
+    private static long awaitGone(ManagerProcess manager, String host, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            for (JsonNode a : manager.get("/agents")) {
+                if (a.path("hostId").asText().equals(host) && !a.path("connected").asBoolean()) {
+                    return System.currentTimeMillis();
+                }
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "the manager still has " + host + " connected: "
+                    + manager.get("/agents"));
+            Thread.sleep(200);
+        }
+    }
+}
