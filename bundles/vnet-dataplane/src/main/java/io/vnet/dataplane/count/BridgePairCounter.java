@@ -75,18 +75,26 @@ public final class BridgePairCounter implements AutoCloseable {
         }
     }
 
-    /** Every pair counted so far (cumulative), with whole-frame byte counts. */
+    /**
+     * Every pair counted so far (cumulative), with whole-frame byte counts: both sets in one
+     * {@code nft -j list table} (a report costs one process, not one per set).
+     */
     public List<Entry> read() throws IOException {
-        List<Entry> out = new ArrayList<>();
-        read("pairs", false, out);
-        read("overlay", true, out);
-        return out;
+        Command r = Command.must(null, "nft", "-j", "list", "table", "bridge", TABLE);
+        return entries(JSON.readTree(r.out()));
     }
 
-    private static void read(String set, boolean overlay, List<Entry> out) throws IOException {
-        Command r = Command.must(null, "nft", "-j", "list", "set", "bridge", TABLE, set);
-        for (JsonNode item : JSON.readTree(r.out()).path("nftables")) {
-            for (JsonNode e : item.path("set").path("elem")) {
+    /** The entries of the sets "pairs" and "overlay" in nft's JSON listing {@code listing}. */
+    static List<Entry> entries(JsonNode listing) {
+        List<Entry> out = new ArrayList<>();
+        for (JsonNode item : listing.path("nftables")) {
+            JsonNode set = item.path("set");
+            String name = set.path("name").asText();
+            if (!name.equals("pairs") && !name.equals("overlay")) {
+                continue;
+            }
+            boolean overlay = name.equals("overlay");
+            for (JsonNode e : set.path("elem")) {
                 JsonNode elem = e.path("elem");
                 JsonNode concat = elem.path("val").path("concat");
                 if (concat.size() != 3) {
@@ -94,14 +102,38 @@ public final class BridgePairCounter implements AutoCloseable {
                 }
                 long packets = elem.path("counter").path("packets").asLong();
                 long bytes = elem.path("counter").path("bytes").asLong() + ETH_HEADER * packets;
-                out.add(new Entry(concat.get(0).asText(), MacAddress.parse(concat.get(1).asText()).bits(),
-                        MacAddress.parse(concat.get(2).asText()).bits(), packets, bytes, overlay));
+                try {
+                    out.add(new Entry(concat.get(0).asText(), MacAddress.parse(concat.get(1).asText()).bits(),
+                            MacAddress.parse(concat.get(2).asText()).bits(), packets, bytes, overlay));
+                } catch (IllegalArgumentException bad) {
+                    // not a pair this table makes: skipped
+                }
             }
         }
+        return out;
     }
 
-    /** Which bridge each port belongs to, from {@code ip -j link show}. */
+    /**
+     * Which bridge each port belongs to: each interface's {@code master} link under
+     * {@code /sys/class/net} (no process), or {@code ip -j link show} where sysfs does not say.
+     */
     public static Map<String, String> portBridges() throws IOException {
+        java.nio.file.Path net = java.nio.file.Path.of("/sys/class/net");
+        if (java.nio.file.Files.isDirectory(net)) {
+            Map<String, String> out = new HashMap<>();
+            try (java.util.stream.Stream<java.nio.file.Path> devs = java.nio.file.Files.list(net)) {
+                for (java.nio.file.Path dev : (Iterable<java.nio.file.Path>) devs::iterator) {
+                    java.nio.file.Path master = dev.resolve("master");
+                    try {
+                        out.put(dev.getFileName().toString(), java.nio.file.Files.readSymbolicLink(master)
+                                .getFileName().toString());
+                    } catch (java.nio.file.NoSuchFileException | java.nio.file.NotLinkException noMaster) {
+                        // not enslaved to a bridge
+                    }
+                }
+            }
+            return out;
+        }
         Command r = Command.must(null, "ip", "-j", "link", "show");
         Map<String, String> out = new HashMap<>();
         for (JsonNode l : JSON.readTree(r.out())) {

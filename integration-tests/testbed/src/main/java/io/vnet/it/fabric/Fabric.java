@@ -157,6 +157,22 @@ public final class Fabric implements AutoCloseable {
         return new Vm(this, name, ns, host, vni, mac, ip, mtu);
     }
 
+    /**
+     * Stops {@code vm} as a cloud stops a VM: whatever still runs in its namespace is stopped by pid,
+     * then its namespace is deleted, and with it its NIC (the veth's other end leaves its host's
+     * bridge). The agents are not told: the VM's address ages out of their learning as a stopped
+     * VM's does. The fabric forgets the namespace.
+     */
+    public void removeVm(Vm vm) {
+        String ns = vm.ns();
+        if (!namespaces.contains(ns)) {
+            throw new IllegalArgumentException(vm + " is not a VM of this fabric, or was removed already");
+        }
+        stopLeftovers(ns);
+        Sh.must("ip", "netns", "del", ns);
+        namespaces.remove(ns);
+    }
+
     /** Moves {@code vm} to {@code host} as a live migration does; see {@link Vm#migrateTo}. */
     public Vm.Migration migrate(Vm vm, Host host) {
         return vm.migrateTo(host);
