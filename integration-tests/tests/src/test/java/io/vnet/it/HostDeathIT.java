@@ -48,11 +48,7 @@ class HostDeathIT {
                 long lastId = api.lastDecisionId();
                 ManagerProcess.Response applied = api.apply();
                 assertEquals(200, applied.status(), applied.body().toString());
-                long deadline = System.currentTimeMillis() + 20_000;
-                while (api.decisionsAfter(lastId).stream().noneMatch(d -> d.applied() && d.ackedAt() != null)) {
-                    assertTrue(System.currentTimeMillis() < deadline, "the decision was not acknowledged: " + api.state());
-                    Thread.sleep(100);
-                }
+                api.awaitAcknowledged(lastId, 20_000);
                 assertTrue(run.get(30, TimeUnit.SECONDS).ok(), "the all-to-all ran");
                 // h1 and h2: two VM hosts the plan links directly; h3: the third, which dies
                 Host h1 = null;

@@ -165,11 +165,7 @@ class LinkFailoverIT {
                 long lastId = api.lastDecisionId();
                 ManagerProcess.Response applied = api.apply();
                 assertEquals(200, applied.status(), applied.body().toString());
-                long deadline = System.currentTimeMillis() + 20_000;
-                while (api.decisionsAfter(lastId).stream().noneMatch(d -> d.applied() && d.ackedAt() != null)) {
-                    assertTrue(System.currentTimeMillis() < deadline, "the decision was not acknowledged: " + api.state());
-                    Thread.sleep(100);
-                }
+                api.awaitAcknowledged(lastId, 20_000);
                 long decided = api.lastDecisionId();
                 String link = null;
                 for (JsonNode l : tb.agent(h1).op("link-list")) {

@@ -62,7 +62,7 @@ class MakeBeforeBreakIT {
                 long lastId = api.lastDecisionId();
                 ManagerProcess.Response a = api.apply();
                 assertEquals(200, a.status(), "apply " + (i + 1) + ": " + a.body());
-                AdaptationApi.Decision d = awaitAcknowledged(api, lastId, 15_000);
+                AdaptationApi.Decision d = api.awaitAcknowledged(lastId, 15_000);
                 changes.add(new long[] {t0, 1, System.currentTimeMillis() - t0});
                 if (i == 0) { // the first mesh is held longer: its steady part is the mesh's baseline
                     meshFrom = System.currentTimeMillis() + 1000;
@@ -189,24 +189,6 @@ class MakeBeforeBreakIT {
                     + " the slowest iteration during the changes %.1f ms (%.2fx the star's median)%n", BOUND, slow.size(),
                     timeline.size() - 10, slowest, slowest / starMs);
             assertTrue(slowest < STALL_MS, "an iteration of " + slowest + " ms during the changes: a stall");
-        }
-    }
-
-    /** Waits for the first decision after {@code afterId} to be applied and acknowledged (its move over). */
-    private static AdaptationApi.Decision awaitAcknowledged(AdaptationApi api, long afterId, long timeoutMs)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true) {
-            for (AdaptationApi.Decision d : api.decisionsAfter(afterId)) {
-                if (d.applied() && d.ackedAt() != null) {
-                    return d;
-                }
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("no decision after " + afterId + " acknowledged within " + timeoutMs
-                        + " ms: " + api.state());
-            }
-            Thread.sleep(100);
         }
     }
 

@@ -50,17 +50,7 @@ class ManagerOutageIT {
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), Patterns.Options.of("all:110")
                     .withComputeMs(ClosedLoopIT.COMPUTE_MS).withMessageBytes(ClosedLoopIT.MESSAGE).withPrintEvery(1)));
-            AdaptationApi.Decision decided = null;
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (decided == null && System.currentTimeMillis() < deadline) {
-                for (AdaptationApi.Decision d : api.decisions()) {
-                    if (d.applied() && d.ackedAt() != null) {
-                        decided = d;
-                    }
-                }
-                Thread.sleep(250);
-            }
-            assertTrue(decided != null, "the loop applied a decision and the agents acknowledged it: " + api.state());
+            AdaptationApi.Decision decided = api.awaitAcknowledged(0, 30_000); // the loop's, acknowledged by the agents
             Thread.sleep(2000); // its move is over
             List<Long> decisionsBefore = ids(api.decisions());
             long auditBefore = ClosedLoopIT.lastAuditId(manager);

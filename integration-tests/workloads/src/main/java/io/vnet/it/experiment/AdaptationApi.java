@@ -158,6 +158,26 @@ public final class AdaptationApi {
         return out;
     }
 
+    /**
+     * Waits for the first decision after {@code afterId} that is applied and acknowledged (its move
+     * over, every agent applied it), and returns it; fails after {@code timeoutMs} with the state.
+     */
+    public Decision awaitAcknowledged(long afterId, long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            for (Decision d : decisionsAfter(afterId)) {
+                if (d.applied() && d.ackedAt() != null) {
+                    return d;
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("no decision after " + afterId + " acknowledged within " + timeoutMs
+                        + " ms: " + state());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** {@code POST .../apply}: the network's recommendation applied now; the answer, whatever its status. */
     public ManagerProcess.Response apply() throws IOException {
         return manager.rest("POST", "/networks/" + vni + "/adaptation/apply", null);

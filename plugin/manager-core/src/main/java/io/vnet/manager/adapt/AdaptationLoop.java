@@ -51,6 +51,12 @@ public final class AdaptationLoop implements AdaptationService {
     private static final System.Logger LOG = System.getLogger(AdaptationLoop.class.getName());
     static final int KEEP = 100;
     static final long HOUR_MS = 3_600_000;
+    /**
+     * After a restart, how long the agents have to reconnect and report (their liveness, 10 s)
+     * before traffic of another class than the restored decision's counts as a change: until then
+     * the matrix is made of the reports of the agents back so far.
+     */
+    static final long RESTART_SETTLE_MS = 10_000;
 
     /**
      * @param minIntervalMillis the least time between two decisions of a network
@@ -155,6 +161,7 @@ public final class AdaptationLoop implements AdaptationService {
                         // the traffic it was made for, once steady again, is not a new pattern
                         s.restoredClass = madeFor(d.decision().trigger());
                         s.decidedClass = s.restoredClass;
+                        s.restoredAt = clock.millis();
                     }
                     break;
                 }

@@ -109,6 +109,9 @@ final class Decider {
         String cls = currentClass(network).orElse(TopologyClass.OTHER.name());
         if (s.restoredClass != null) {
             boolean same = s.restoredClass.equals(cls);
+            if (!same && now - s.restoredAt < AdaptationLoop.RESTART_SETTLE_MS + timing.steadyMillis()) {
+                return; // the agents are still coming back: the matrix is part of the traffic
+            }
             s.restoredClass = null;
             if (same) {
                 // a restarted manager: the decision in force (restored) was made for this traffic's class

@@ -22,6 +22,8 @@ final class NetworkState {
      * matched): steady traffic of that class is taken as planned for, not decided on again.
      */
     String restoredClass;
+    /** When the loop restored this network's decisions (a restart), -1 if it did not. */
+    long restoredAt = -1;
     long lastDecisionMillis = Long.MIN_VALUE / 2;
     long nextId = 1;
     /** Whether the traffic changed since the last plan, and held. */

@@ -960,6 +960,17 @@ class AdaptationLoopTest {
         AdaptationLoop second = newLoop(memory, Planner.Settings.defaults());
         assertEquals(Mode.AUTOMATIC, second.mode(NET));
         assertEquals(1, second.decisions(NET).size());
+        // the agents come back one by one: for a while the matrix has part of the traffic, of another class
+        TrafficMatrix full = vttif.matrix;
+        TopologyClass fullClass = vttif.cls;
+        vttif.matrix = TrafficMatrix.builder().add(PlannerTest.vm(1), PlannerTest.vm(3), 5e6)
+                .add(PlannerTest.vm(3), PlannerTest.vm(1), 5e6).build();
+        vttif.cls = TopologyClass.OTHER;
+        steady(second);
+        assertEquals(1, second.decisions(NET).size(), "part of the traffic while the agents come back is no new"
+                + " pattern: " + second.decisions(NET));
+        vttif.matrix = full;
+        vttif.cls = fullClass;
         steady(second);
         ticks(second, 3, 1000);
         assertEquals(1, second.decisions(NET).size(), "the traffic the decision in force was made for, steady again"
