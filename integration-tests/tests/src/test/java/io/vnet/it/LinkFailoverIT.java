@@ -140,7 +140,7 @@ class LinkFailoverIT {
 
     /**
      * The manager routes around a link that is down (issue 19, item 2): on the closed loop's test bed
-     * (3 VM hosts and the proxy, unshaped, default keepalive: 2 s, so 6 s to detect), an all-to-all
+     * (3 VM hosts and the proxy, uplinks shaped to 50 Mbit/s, default keepalive: 2 s, so 6 s to detect), an all-to-all
      * runs and the loop's recommendation is applied; then the underlay between two VM hosts is cut.
      * Once both ends report their link down, the manager moves the rules that named it onto the rest
      * of the overlay (the link itself stays, so it can come back), and when the underlay is back and
@@ -150,7 +150,7 @@ class LinkFailoverIT {
     @Test
     void theManagerRoutesItsRulesAroundADownLinkAndBackOntoIt() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
-            AdaptTestbed tb = AdaptTestbed.small(fabric, 0);
+            AdaptTestbed tb = AdaptTestbed.small(fabric, MakeBeforeBreakIT.RATE); // shaped: the star is the bottleneck
             ManagerProcess manager = tb.manager();
             AdaptationApi api = tb.adaptation();
             api.set("recommend", "greedy");
@@ -163,7 +163,7 @@ class LinkFailoverIT {
             try {
                 Thread.sleep(8_000);
                 long lastId = api.lastDecisionId();
-                ManagerProcess.Response applied = api.apply();
+                ManagerProcess.Response applied = api.applyOnceRecommended(5, 2000);
                 assertEquals(200, applied.status(), applied.body().toString());
                 api.awaitAcknowledged(lastId, 20_000);
                 long decided = api.lastDecisionId();

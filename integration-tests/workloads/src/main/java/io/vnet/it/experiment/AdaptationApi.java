@@ -183,6 +183,21 @@ public final class AdaptationApi {
         return manager.rest("POST", "/networks/" + vni + "/adaptation/apply", null);
     }
 
+    /**
+     * Applies the recommendation once it adds something: a 409 that says the overlay already is what
+     * it recommends (the traffic seen so far does not call for a link yet) is tried again every
+     * {@code gapMs}, at most {@code attempts} times in all; the last answer, whatever its status.
+     */
+    public ManagerProcess.Response applyOnceRecommended(int attempts, long gapMs) throws IOException,
+            InterruptedException {
+        ManagerProcess.Response r = apply();
+        for (int i = 1; i < attempts && r.status() == 409 && r.body().toString().contains("adds no link"); i++) {
+            Thread.sleep(gapMs);
+            r = apply();
+        }
+        return r;
+    }
+
     /** {@code POST .../rollback}: the answer, whatever its status. */
     public ManagerProcess.Response rollback() throws IOException {
         return manager.rest("POST", "/networks/" + vni + "/adaptation/rollback", null);
