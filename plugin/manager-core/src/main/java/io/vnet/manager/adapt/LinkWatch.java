@@ -84,8 +84,17 @@ final class LinkWatch {
         if (avoid.isEmpty() && s.renderedRoutes != null) {
             return s.renderedRoutes;
         }
+        return around(recommender, rollout, network, s, avoid, Map.of());
+    }
+
+    /**
+     * The plan's traffic routed over its overlay less {@code avoid}, for its placement with the VMs
+     * of {@code moved} where they went, rendered, with the links of {@code avoid} kept without rules.
+     */
+    static Rollout.Installed around(Recommender recommender, Rollout rollout, NetworkId network, NetworkState s,
+                                    Set<HostLink> avoid, Map<io.vnet.api.MacAddress, String> moved) {
         Recommender.Planned planned = recommender.reroute(network, s.renderedDemand, without(s.renderedOverlay, avoid),
-                s.rendered, Map.of());
+                s.rendered, moved);
         return keeping(rollout.render(network, planned.result().plan()), rollout.installed(network), avoid);
     }
 

@@ -48,9 +48,8 @@ final class MoveFollower {
         Recommender.Planned same = recommender.reroute(network, s.renderedDemand, s.renderedOverlay, s.rendered,
                 movedTo);
         s.renderedRoutes = rollout.render(network, same.result().plan());
-        Rollout.Installed next = s.routedAround.isEmpty() ? s.renderedRoutes : LinkWatch.keeping(rollout.render(network,
-                recommender.reroute(network, s.renderedDemand, LinkWatch.without(s.renderedOverlay, s.routedAround),
-                        s.rendered, movedTo).result().plan()), rollout.installed(network), s.routedAround);
+        Rollout.Installed next = s.routedAround.isEmpty() ? s.renderedRoutes
+                : LinkWatch.around(recommender, rollout, network, s, s.routedAround, movedTo);
         rollout.install(network, next, "adaptation", "VM moved: " + String.join(", ", moved));
         s.rendered = new HashMap<>(same.result().plan().placement().hosts());
         LOG.log(Level.INFO, "network " + network + ": rules rewritten for " + moved);
