@@ -27,6 +27,10 @@ import java.util.TreeMap;
  *       tree. Along the route of each communicating pair, {@code src A dst B ->} the next link,
  *       where it differs from the tree's (exact source and destination are more specific than
  *       the destination alone, so each pair keeps its own widest route).</li>
+ *   <li>A host of the overlay that the flooding tree does not span (its center died and the
+ *       tree was rebuilt over the other hosts' links) gets its links and no rules; no rule sends
+ *       toward VMs there, and no route through it is given (traffic for them falls back to
+ *       learning and the tree).</li>
  * </ul>
  */
 public final class DaemonConfigs {
@@ -64,13 +68,22 @@ public final class DaemonConfigs {
         for (Map.Entry<MacAddress, String> e : plan.placement().hosts().entrySet()) {
             MacMatch dst = MacMatch.exact(e.getKey());
             String home = e.getValue();
+            if (!parent.containsKey(home)) {
+                continue; // off the tree: no way there that the tree knows
+            }
             for (String h : rules.keySet()) {
+                if (!parent.containsKey(h)) {
+                    continue;
+                }
                 RuleTarget t = h.equals(home) ? local : RuleTarget.link(treeNextHop(parent, h, home));
                 rules.get(h).add(new ForwardingRule(network, MacMatch.ANY, dst, t));
             }
         }
         for (Map.Entry<VmPair, List<String>> e : plan.routes().entrySet()) {
             List<String> path = e.getValue();
+            if (!parent.keySet().containsAll(path)) {
+                continue;
+            }
             addRoute(rules, parent, network, e.getKey().a(), e.getKey().b(), path);
             addRoute(rules, parent, network, e.getKey().b(), e.getKey().a(), reversed(path));
         }

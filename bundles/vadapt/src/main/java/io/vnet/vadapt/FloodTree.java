@@ -56,6 +56,55 @@ public final class FloodTree {
         return Overlay.of(tree);
     }
 
+    /**
+     * {@code plan} with its flooding tree rebuilt off the links of {@code down}, where its tree
+     * uses some of them and the rest of its overlay lets it: a breadth-first tree of the overlay
+     * without them, rooted at the plan's root if that still has a link, else at the first host (in
+     * id order) that has one. It must span every host that still has a link; hosts left without
+     * one (the center, when it died) are off the tree. Routes over a link of {@code down} are
+     * dropped (their traffic follows the tree). {@code plan} itself where its tree is whole, or
+     * where no tree of the rest spans those hosts: the manager cannot do better there.
+     */
+    public static Plan around(Plan plan, Set<HostLink> down) {
+        boolean broken = false;
+        for (HostLink l : plan.floodTree().links()) {
+            broken |= down.contains(l);
+        }
+        if (!broken) {
+            return plan;
+        }
+        List<HostLink> usable = new ArrayList<>();
+        Set<String> linked = new TreeSet<>();
+        for (HostLink l : plan.overlay().links()) {
+            if (!down.contains(l)) {
+                usable.add(l);
+                linked.add(l.a());
+                linked.add(l.b());
+            }
+        }
+        if (linked.isEmpty()) {
+            return plan;
+        }
+        String root = linked.contains(plan.floodRoot()) ? plan.floodRoot() : linked.iterator().next();
+        Overlay tree;
+        try {
+            tree = of(root, Overlay.of(usable));
+        } catch (IllegalArgumentException e) {
+            return plan; // the rest falls apart: no one tree spans it
+        }
+        Map<VmPair, List<String>> routes = new TreeMap<>();
+        plan.routes().forEach((pair, path) -> {
+            for (int i = 0; i + 1 < path.size(); i++) {
+                if (down.contains(HostLink.of(path.get(i), path.get(i + 1)))) {
+                    return;
+                }
+            }
+            routes.put(pair, path);
+        });
+        return new Plan(plan.algorithm(), plan.overlay(), root, tree, routes, plan.placement(), plan.migrations(),
+                plan.current(), plan.objective(), plan.apply());
+    }
+
     /** The next hop from {@code from} toward {@code to} along a tree rooted at {@code root}. */
     public static String nextHop(String root, Overlay tree, String from, String to) {
         if (from.equals(to)) {

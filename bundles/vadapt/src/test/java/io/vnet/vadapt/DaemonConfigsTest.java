@@ -143,6 +143,62 @@ class DaemonConfigsTest {
         assertTrue(x.getMessage().contains("no endpoint for host b"), x.getMessage());
     }
 
+    /**
+     * The center of the star dies (every link to it down): the tree is rebuilt over the fast paths
+     * of the hosts left, rooted at the first of them; the center is off the tree with its links and
+     * no rules; routes through it are dropped, the others kept; every VM of the hosts left is
+     * reached along the new tree. A host left without a link is off the tree; where the links left
+     * fall in two parts, no tree spans them, and the plan is left as it was.
+     */
+    @Test
+    void theTreeIsRebuiltWithoutADeadCenterWhereTheFastPathsSpanTheRest() {
+        Underlay u = Underlay.builder("p").host("a", 2).host("b", 2).host("c", 2).path("a", "p", 1e8, 0.001)
+                .path("b", "p", 1e8, 0.001).path("c", "p", 1e8, 0.001).path("a", "b", 1e9, 0.001)
+                .path("b", "c", 1e9, 0.001).path("a", "c", 1e9, 0.001).build();
+        Demand d = Demand.builder().add(mac(1), mac(2), 1e7).add(mac(2), mac(3), 1e7).build();
+        Placement place = Placement.of(Map.of(mac(1), "a", mac(2), "b", mac(3), "c"));
+        Plan plan = Adapters.topK(2).adapt(new Problem(d, place, u, Overlay.empty(), CostModel.defaults(), false),
+                Budget.defaults());
+        assertTrue(plan.overlay().contains(HostLink.of("a", "b")) && plan.overlay().contains(HostLink.of("b", "c")),
+                plan.overlay().toString());
+        Set<HostLink> star = Set.of(HostLink.of("p", "a"), HostLink.of("p", "b"), HostLink.of("p", "c"));
+        assertEquals(plan, FloodTree.around(plan, Set.of(HostLink.of("a", "b"))), "a fast path down leaves the tree");
+
+        Plan without = FloodTree.around(plan, star);
+        assertEquals("a", without.floodRoot());
+        assertEquals(Set.of(HostLink.of("a", "b"), HostLink.of("b", "c")), Set.copyOf(without.floodTree().links()));
+        assertEquals(plan.overlay(), without.overlay(), "the star's links stay, to come back");
+        Map<String, DaemonConfig> cfg = DaemonConfigs.of(without, NET, endpoints(u), "tap0");
+        assertEquals(List.of(), cfg.get("p").rules(), "the dead center is off the tree");
+        assertEquals(3, cfg.get("p").links().size());
+        for (String h : List.of("a", "b", "c")) {
+            for (LinkSpec l : cfg.get(h).links()) {
+                assertEquals(without.floodTree().contains(HostLink.of(h, l.peerHost())), l.flood(), h + " " + l);
+            }
+        }
+        assertEquals(RuleTarget.link("b"), lookup(cfg.get("a").rules(), mac(9), mac(3)), "a reaches c over b");
+        assertEquals(RuleTarget.link("c"), lookup(cfg.get("b").rules(), mac(9), mac(3)));
+        assertEquals(RuleTarget.iface("tap0"), lookup(cfg.get("c").rules(), mac(9), mac(3)));
+        for (List<String> path : without.routes().values()) {
+            assertFalse(path.contains("p"), "no route through the dead center: " + path);
+        }
+
+        Set<HostLink> more = new java.util.HashSet<>(star);
+        more.add(HostLink.of("b", "c"));
+        more.add(HostLink.of("a", "c"));
+        Plan cut = FloodTree.around(plan, more);
+        assertEquals(Set.of(HostLink.of("a", "b")), Set.copyOf(cut.floodTree().links()), "c has no link left: off the tree");
+        assertEquals(List.of(), DaemonConfigs.of(cut, NET, endpoints(u), "tap0").get("c").rules());
+
+        Overlay apart = Overlay.of(List.of(HostLink.of("p", "a"), HostLink.of("p", "b"), HostLink.of("p", "c"),
+                HostLink.of("p", "d"), HostLink.of("a", "b"), HostLink.of("c", "d")));
+        Plan four = new Plan("x", apart, "p", FloodTree.of("p", apart), Map.of(), place, List.of(), plan.current(),
+                plan.objective(), false);
+        Set<HostLink> star4 = Set.of(HostLink.of("p", "a"), HostLink.of("p", "b"), HostLink.of("p", "c"),
+                HostLink.of("p", "d"));
+        assertEquals(four, FloodTree.around(four, star4), "the fast paths left fall in two: no one tree spans them");
+    }
+
     /** The most specific matching rule, as the forwarder picks it. */
     private static RuleTarget lookup(List<ForwardingRule> rules, MacAddress src, MacAddress dst) {
         ForwardingRule best = null;

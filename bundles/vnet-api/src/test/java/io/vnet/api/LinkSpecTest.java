@@ -67,13 +67,44 @@ class LinkSpecTest {
     }
 
     @Test
-    void sameConnectionIgnoresOnlyTheNetworks() {
+    void sameConnectionIgnoresOnlyTheNetworksAndTheFlooding() {
         Endpoint ep = Endpoint.parse("192.0.2.3:5800");
         LinkSpec a = LinkSpec.dial("to-c", "host-c", ep, false, N100);
         LinkSpec b = a.withNetworks(List.of(NetworkId.of(100), NetworkId.of(200)));
         assertTrue(a.sameConnection(b));
         assertFalse(a.equals(b));
-        assertFalse(a.sameConnection(LinkSpec.dial("to-c", "host-c", ep, true, N100)));
+        LinkSpec flooding = LinkSpec.dial("to-c", "host-c", ep, true, N100);
+        assertTrue(a.sameConnection(flooding), "a link moves onto a flooding tree or off it in place");
+        assertFalse(a.equals(flooding));
         assertFalse(a.sameConnection(LinkSpec.accept("to-c", "host-c", false, N100)));
+    }
+
+    @Test
+    void aLinkFloodsTheNetworksOfItsTreeOnly() {
+        List<NetworkId> both = List.of(NetworkId.of(100), NetworkId.of(200));
+        LinkSpec all = LinkSpec.accept("l", "p", true, both);
+        assertTrue(all.floods(100) && all.floods(200) && all.floodsAll());
+        LinkSpec one = new LinkSpec("l", "p", LinkSpec.Transport.TCP, null, List.of(NetworkId.of(200)), both);
+        assertTrue(one.flood());
+        assertFalse(one.floods(100));
+        assertTrue(one.floods(200));
+        assertFalse(one.floodsAll());
+        assertEquals(one, all.withoutFlooding(List.of(NetworkId.of(100))));
+        assertFalse(all.withoutFlooding(both).flood());
+        assertEquals(all, all.withoutFlooding(List.of(NetworkId.of(300))), "quieting a network it does not flood changes nothing");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LinkSpec("l", "p", LinkSpec.Transport.TCP, null, List.of(NetworkId.of(300)), both));
+        assertTrue(e.getMessage().contains("floods network 300, which it does not carry"), e.getMessage());
+    }
+
+    @Test
+    void newNetworksAreFloodedOnlyByALinkThatFloodedAll() {
+        List<NetworkId> next = List.of(NetworkId.of(100), NetworkId.of(300));
+        assertEquals(next, LinkSpec.accept("l", "p", true, N100).withNetworks(next).flooded());
+        LinkSpec some = new LinkSpec("l", "p", LinkSpec.Transport.TCP, null, N100,
+                List.of(NetworkId.of(100), NetworkId.of(200)));
+        assertEquals(N100, some.withNetworks(next).flooded());
+        assertFalse(some.withNetworks(List.of(NetworkId.of(300))).flood());
+        assertEquals(next, some.withNetworks(next, next).flooded());
     }
 }

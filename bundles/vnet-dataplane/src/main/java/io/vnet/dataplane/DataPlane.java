@@ -48,7 +48,7 @@ public interface DataPlane extends AutoCloseable {
     void addLink(LinkSpec spec);
 
     /**
-     * Changes the networks link {@code spec.id()} carries, keeping its connection; the link must
+     * Changes the networks link {@code spec.id()} carries and those it floods, keeping its connection; the link must
      * exist and be the same otherwise ({@link LinkSpec#sameConnection}). Rules that send a network
      * it no longer carries to it are deleted, with the addresses learned on it in that network.
      */

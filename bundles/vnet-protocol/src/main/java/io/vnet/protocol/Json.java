@@ -14,6 +14,7 @@ import io.vnet.api.MacMatch;
 import io.vnet.api.NetworkId;
 import io.vnet.api.PairCount;
 import io.vnet.api.PortStats;
+import io.vnet.api.QuietLink;
 import io.vnet.api.RuleTarget;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -144,7 +145,10 @@ public final class Json {
         };
         String connect = optText(n, path, "connect", null);
         Endpoint ep = connect == null ? null : field(path, "connect", () -> Endpoint.parse(connect));
-        boolean flood = bool(n, path, "flood", false);
+        JsonNode floodNode = n.get("flood");
+        boolean floodArray = floodNode != null && floodNode.isArray();
+        boolean flood = !floodArray && bool(n, path, "flood", false);
+        List<NetworkId> flooded = floodArray ? networks(n, path, "flood", LinkSpec.MAX_NETWORKS) : null;
         boolean unauthenticated = bool(n, path, "unauthenticated", false);
         if (t == LinkSpec.Transport.VXLAN && !unauthenticated) {
             throw new IllegalArgumentException(at(path, "unauthenticated") + ": link " + id + " is a VXLAN link, and VXLAN"
@@ -160,8 +164,8 @@ public final class Json {
             throw new IllegalArgumentException(at(path, "vnis") + ": link " + id + " names no network: list the VNIs"
                     + " it carries, e.g. \"vnis\": [100]");
         }
-        return field(path, t == LinkSpec.Transport.VXLAN && ep == null ? "connect" : "id",
-                () -> new LinkSpec(id, peer, t, ep, flood, vnis));
+        return field(path, t == LinkSpec.Transport.VXLAN && ep == null ? "connect" : flooded != null ? "flood" : "id",
+                () -> flooded != null ? new LinkSpec(id, peer, t, ep, flooded, vnis) : new LinkSpec(id, peer, t, ep, flood, vnis));
     }
 
     /** An array of at most {@code max} VNIs at {@code field}; empty when the field is absent. */
@@ -187,6 +191,42 @@ public final class Json {
             out.add(NetworkId.of(e.asInt()));
         }
         return out;
+    }
+
+    public static final Set<String> QUIET_FIELDS = Set.of("link", "vnis");
+
+    /** At most this many quiet links in one desired state (an agent has no more links than this in its file). */
+    public static final int MAX_QUIET = 4096;
+
+    /** A {@link QuietLink}: {@code {"link": ID, "vnis": [...]}}. */
+    public static QuietLink quiet(JsonNode n, String path) {
+        onlyFields(n, path, QUIET_FIELDS);
+        String link = text(n, path, "link");
+        field(path, "link", () -> Ids.check("link id", link));
+        List<NetworkId> vnis = networks(n, path, "vnis", LinkSpec.MAX_NETWORKS);
+        return field(path, "vnis", () -> new QuietLink(link, vnis));
+    }
+
+    /** The quiet links of a JSON array at {@code field} (none when it is absent); the first bad one is an error naming it. */
+    public static List<QuietLink> quietLinks(JsonNode array, String field) {
+        requireArray(array, field);
+        if (array.size() > MAX_QUIET) {
+            throw new IllegalArgumentException(field + ": " + array.size() + " links, at most " + MAX_QUIET);
+        }
+        List<QuietLink> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(quiet(array.get(i), field + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    public static ObjectNode write(QuietLink q) {
+        ObjectNode o = object().put("link", q.link());
+        ArrayNode v = o.putArray("vnis");
+        for (int vni : q.vnis()) {
+            v.add(vni);
+        }
+        return o;
     }
 
     public static final Set<String> RULE_FIELDS = Set.of("vni", "src", "dst", "to");
@@ -242,7 +282,16 @@ public final class Json {
 
     /** {@code {"links": [...], "rules": [...]}}: a desired state's content. */
     public static ObjectNode writeLinksAndRules(List<LinkSpec> links, List<ForwardingRule> rules) {
+        return writeState(links, rules, List.of());
+    }
+
+    /** {@code {"links": [...], "rules": [...], "quiet": [...]}}: a desired state's content ({@code quiet} only when there are some). */
+    public static ObjectNode writeState(List<LinkSpec> links, List<ForwardingRule> rules, List<QuietLink> quiet) {
         ObjectNode o = object();
+        if (!quiet.isEmpty()) {
+            ArrayNode q = o.putArray("quiet");
+            quiet.forEach(x -> q.add(write(x)));
+        }
         ArrayNode l = o.putArray("links");
         links.forEach(x -> l.add(write(x)));
         ArrayNode r = o.putArray("rules");
@@ -255,7 +304,12 @@ public final class Json {
         if (l.connect() != null) {
             o.put("connect", l.connect().toString());
         }
-        o.put("flood", l.flood());
+        if (!l.flood() || l.floodsAll()) {
+            o.put("flood", l.flood());
+        } else {
+            ArrayNode f = o.putArray("flood");
+            l.flooded().forEach(n -> f.add(n.vni()));
+        }
         if (l.isVxlan()) {
             o.put("unauthenticated", true);
         }

@@ -13,7 +13,7 @@ import io.vnet.fuzz.Rejections;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The model's JSON readers (links, rules, rule keys, VNI lists) on any document: each accepts it
+ * The model's JSON readers (links, rules, quiet links, rule keys, VNI lists) on any document: each accepts it
  * or refuses it with an {@link IllegalArgumentException} naming the field, and what it accepts
  * survives a round trip through the writers unchanged.
  */
@@ -22,7 +22,7 @@ class JsonFuzzTest {
     @FuzzTest
     @DictionaryEntries({"\"id\"", "\"peer\"", "\"connect\"", "\"flood\"", "\"transport\"", "\"vnis\"", "\"vxlan\"",
             "\"tcp\"", "\"vni\"", "\"src\"", "\"dst\"", "\"to\"", "\"any\"", "\"links\"", "\"rules\"", "link:",
-            "interface:", "02:00:00:00:00:01", "10.0.0.1:5800", "[::1]:4789", "16777215"})
+            "interface:", "02:00:00:00:00:01", "10.0.0.1:5800", "[::1]:4789", "16777215", "\"quiet\"", "\"link\""})
     void readers(byte[] input) {
         JsonNode doc = document(input);
         if (doc == null) {
@@ -32,6 +32,9 @@ class JsonFuzzTest {
                 .ifPresent(links -> links.forEach(JsonFuzzTest::roundTrips));
         Rejections.onlyIllegalArgument(() -> Json.rules(doc.path("rules"), "rules"))
                 .ifPresent(rules -> rules.forEach(JsonFuzzTest::roundTrips));
+        Rejections.onlyIllegalArgument(() -> Json.quietLinks(doc.path("quiet"), "quiet"))
+                .ifPresent(quiet -> quiet.forEach(q -> assertEquals(q, Json.quiet(Json.write(q), "again"),
+                        "a quiet link read, written and read again")));
         Rejections.onlyIllegalArgument(() -> Json.link(doc, "")).ifPresent(JsonFuzzTest::roundTrips);
         Rejections.onlyIllegalArgument(() -> Json.rule(doc, "")).ifPresent(JsonFuzzTest::roundTrips);
         Rejections.onlyIllegalArgument(() -> Json.ruleKey(doc, "", true));

@@ -60,6 +60,36 @@ class JsonTest {
     }
 
     @Test
+    void aLinkFloodsAllItsNetworksOrTheOnesListed() {
+        LinkSpec some = Json.link(parse("{\"id\": \"l\", \"peer\": \"px\", \"flood\": [200], \"vnis\": [100, 200]}"),
+                "links[0]");
+        assertEquals(List.of(NetworkId.of(200)), some.flooded());
+        assertEquals("[200]", Json.write(some).get("flood").toString());
+        assertEquals(some, Json.link(Json.write(some), "again"));
+        LinkSpec all = Json.link(parse("{\"id\": \"l\", \"peer\": \"px\", \"flood\": [100, 200], \"vnis\": [100, 200]}"),
+                "links[0]");
+        assertEquals("true", Json.write(all).get("flood").toString(), "flooding every network it carries is written true");
+        assertEquals("links[0].flood: link l floods network 300, which it does not carry (it carries [100])",
+                error(() -> Json.link(parse("{\"id\": \"l\", \"peer\": \"px\", \"flood\": [300], \"vnis\": [100]}"),
+                        "links[0]")));
+        assertEquals("links[0].flood: expected true or false, got \"yes\"",
+                error(() -> Json.link(parse("{\"id\": \"l\", \"peer\": \"px\", \"flood\": \"yes\", \"vnis\": [100]}"),
+                        "links[0]")));
+    }
+
+    @Test
+    void aQuietLinkNamesAConfiguredLinkAndItsNetworks() {
+        io.vnet.api.QuietLink q = Json.quiet(parse("{\"link\": \"to-px\", \"vnis\": [200, 100, 200]}"), "quiet[0]");
+        assertEquals(List.of(NetworkId.of(100), NetworkId.of(200)), q.networks());
+        assertEquals(q, Json.quiet(Json.write(q), "again"));
+        assertEquals("quiet[0].vnis: quiet link to-px names no network",
+                error(() -> Json.quiet(parse("{\"link\": \"to-px\"}"), "quiet[0]")));
+        assertTrue(error(() -> Json.quiet(parse("{\"link\": \"to-px\", \"vnis\": [1], \"x\": 1}"), "quiet[0]"))
+                .contains("x"));
+        assertEquals(List.of(), Json.quietLinks(parse("{}").path("quiet"), "quiet"), "none when absent");
+    }
+
+    @Test
     void linksAndRulesMustBeArrays() {
         assertEquals("links: expected an array, got object",
                 error(() -> Json.links(parse("{\"links\": {\"a\": 1}}").get("links"), "links")));

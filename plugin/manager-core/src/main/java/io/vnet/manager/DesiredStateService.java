@@ -12,5 +12,14 @@ import java.util.Optional;
 public interface DesiredStateService {
     DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules);
 
+    /** The same with configuration-file links that are not to flood some networks ({@link io.vnet.api.QuietLink}). */
+    default DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules,
+                             List<io.vnet.api.QuietLink> quiet) {
+        if (!quiet.isEmpty()) {
+            throw new UnsupportedOperationException("this desired state service cannot quiet configured links");
+        }
+        return set(hostId, links, rules);
+    }
+
     Optional<DesiredState> get(String hostId);
 }

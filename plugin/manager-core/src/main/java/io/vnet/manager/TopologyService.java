@@ -38,6 +38,9 @@ public interface TopologyService {
     /** The smoothed traffic matrix (bytes per second). */
     TrafficMatrix matrix(NetworkId network);
 
-    /** The reported changes of a network's topology, oldest first. */
+    /**
+     * The latest reported changes of a network's topology, oldest first: a bounded number of them
+     * (the store's history has them all).
+     */
     List<TopologyChange> history(NetworkId network);
 }

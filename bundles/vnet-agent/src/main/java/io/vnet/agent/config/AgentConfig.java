@@ -37,7 +37,8 @@ import java.util.Set;
  *   "networks": [ {"vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500} ],
  *   "lan":      [ {"vni": 100, "device": "eth1"} ],       // role proxy: bridge the home LAN with pcap
  *   "links":    [ {"id": "to-c", "peer": "host-c", "connect": "192.0.2.3:5800", "flood": true,
- *                  "vnis": [100]} ],                 // the networks the link carries (required)
+ *                  "vnis": [100]} ],                 // the networks the link carries (required); flood: true
+ *                                                    // (all of them), false, or the VNIs it floods ([100])
  *   "rules":    [ {"vni": 100, "src": "any", "dst": "02:00:00:00:00:02", "to": "link:to-c"} ],
  *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
  *   "linkTimeoutMs": 6000,                          // a link silent this long is down (default 3 keepalives)

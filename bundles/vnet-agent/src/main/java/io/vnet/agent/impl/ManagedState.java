@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
+import io.vnet.api.QuietLink;
 import io.vnet.dataplane.DataPlane;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.StateMessage;
@@ -31,6 +32,11 @@ import java.util.Set;
  * renamed into place, the directory flushed too), so a restarted agent forwards with it before
  * the manager answers, even after a power cut.
  * <p>
+ * The configuration file's links flood as configured, but for the networks a desired state names
+ * for them in {@code quiet} ({@link QuietLink}: the manager rebuilt those networks' flooding trees
+ * over other links): those they carry without flooding, until a desired state no longer names
+ * them. Only the flooding of a configured link changes, never its connection.
+ * <p>
  * A state older than the one applied (a lower generation: a manager whose database was restored
  * from an older backup) is refused whole, logged and counted ({@link #refusedOlder}): the agent
  * keeps what it has, and the manager's next change, which has a newer generation, is applied.
@@ -44,6 +50,10 @@ final class ManagedState {
     private final Path file;
     private final Map<String, LinkSpec> links = new LinkedHashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
+    /** Configured links quieted now, by id. */
+    private final Map<String, QuietLink> quiet = new java.util.TreeMap<>();
+    /** Each quieted configured link as it was configured, to put back. */
+    private final Map<String, LinkSpec> configured = new java.util.HashMap<>();
     private long generation = -1;
     private long refusedOlder;
 
@@ -128,6 +138,8 @@ final class ManagedState {
                 wantRules.put(r.key(), r);
             }
         }
+        Map<String, QuietLink> wantQuiet = wantQuiet(state, errors);
+        quietMore(wantQuiet, errors);
         // rules no longer wanted (or changed) go first, then links, so nothing points nowhere
         for (ForwardingRule r : List.copyOf(rules.values())) {
             if (!r.equals(wantRules.get(r.key()))) {
@@ -165,6 +177,8 @@ final class ManagedState {
                 }
             }
         }
+        // flooding is taken off before it is put on, so that a host never floods on two trees at once
+        quietRestore(wantQuiet, errors);
         Set<ForwardingRule> present = new HashSet<>(dp.rules());
         for (ForwardingRule r : wantRules.values()) {
             if (!present.contains(r)) {
@@ -185,12 +199,78 @@ final class ManagedState {
         return errors;
     }
 
+    /** The configured links {@code state} names in {@code quiet}, by id; errors for the others. */
+    private Map<String, QuietLink> wantQuiet(StateMessage.Lenient state, List<String> errors) {
+        Map<String, QuietLink> want = new java.util.TreeMap<>();
+        for (StateMessage.Entry<QuietLink> e : state.quiet()) {
+            QuietLink q = e.value();
+            if (q == null) {
+                errors.add(e.error());
+            } else if (!staticLinks.contains(q.link())) {
+                errors.add("quiet[" + e.index() + "]: link " + q.link() + " is not in the agent's configuration file"
+                        + " (a link of the desired state says itself what it floods)");
+            } else {
+                want.put(q.link(), q);
+            }
+        }
+        return want;
+    }
+
+    /** Configured links flood as configured again where {@code want} no longer quiets them (or quiets fewer networks). */
+    private void quietRestore(Map<String, QuietLink> want, List<String> errors) {
+        Map<String, LinkSpec> present = new java.util.HashMap<>();
+        dp.links().forEach(l -> present.put(l.id(), l));
+        for (String id : List.copyOf(quiet.keySet())) {
+            LinkSpec conf = configured.get(id);
+            QuietLink q = want.get(id);
+            LinkSpec next = q == null ? conf : conf.withoutFlooding(q.networks());
+            if (q == null) {
+                configured.remove(id);
+                quiet.remove(id);
+            }
+            if (conf != null && present.containsKey(id) && !next.equals(present.get(id))) {
+                update(next, errors);
+                LOG.log(Level.INFO, "link " + id + " floods " + next.flooded() + " again"
+                        + (q == null ? ", as configured" : ""));
+            }
+        }
+    }
+
+    /** Quiets the configured links {@code want} names (only taking flooding off: {@link #quietRestore} puts it back). */
+    private void quietMore(Map<String, QuietLink> want, List<String> errors) {
+        Map<String, LinkSpec> present = new java.util.HashMap<>();
+        dp.links().forEach(l -> present.put(l.id(), l));
+        for (QuietLink q : want.values()) {
+            LinkSpec now = present.get(q.link());
+            if (now == null) {
+                errors.add("quiet link " + q.link() + ": the data plane has no such link");
+                continue;
+            }
+            LinkSpec conf = configured.computeIfAbsent(q.link(), k -> now);
+            LinkSpec next = now.withoutFlooding(q.networks());
+            if (!next.equals(now)) {
+                update(next, errors);
+                LOG.log(Level.INFO, "link " + q.link() + " no longer floods networks " + q.networks()
+                        + " (the manager moved their flooding trees); it floods " + next.flooded());
+            }
+            quiet.put(q.link(), q);
+        }
+    }
+
+    private void update(LinkSpec spec, List<String> errors) {
+        try {
+            dp.updateLink(spec);
+        } catch (IllegalArgumentException e) {
+            errors.add("link " + spec.id() + ": " + e.getMessage());
+        }
+    }
+
     private void save() {
         if (file == null) {
             return;
         }
         ObjectNode o = Json.object().put("generation", generation);
-        o.setAll(Json.writeLinksAndRules(List.copyOf(links.values()), List.copyOf(rules.values())));
+        o.setAll(Json.writeState(List.copyOf(links.values()), List.copyOf(rules.values()), List.copyOf(quiet.values())));
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

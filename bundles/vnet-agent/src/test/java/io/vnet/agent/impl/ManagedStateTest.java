@@ -146,6 +146,59 @@ class ManagedStateTest {
         assertEquals(1, dp.rules.size());
     }
 
+    static ObjectNode quiet(ObjectNode state, String link, int... vnis) {
+        var q = state.withArray("quiet").addObject().put("link", link);
+        for (int v : vnis) {
+            q.withArray("vnis").add(v);
+        }
+        return state;
+    }
+
+    @Test
+    void aQuietConfiguredLinkStopsFloodingTheNetworkAndFloodsAgainWhenNoLongerNamed() {
+        ManagedState m = managed(null);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), true, V100); // the rebuilt tree
+        assertEquals(List.of(), m.apply(quiet(state(1, List.of(fast), List.of()), "to-proxy", 100), false));
+        assertFalse(dp.links.get("to-proxy").floods(100), "the configured star link no longer floods");
+        assertTrue(STATIC.sameConnection(dp.links.get("to-proxy")), "and keeps its connection");
+        assertTrue(dp.links.get("fast").floods(100));
+
+        LinkSpec fastOff = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), false, V100);
+        assertEquals(List.of(), m.apply(state(2, List.of(fastOff), List.of()), false));
+        assertEquals(STATIC, dp.links.get("to-proxy"), "floods as configured again");
+        assertFalse(dp.links.get("fast").floods(100));
+    }
+
+    @Test
+    void onlyConfiguredLinksAreQuietedAndBadEntriesAreErrors() {
+        ManagedState m = managed(null);
+        LinkSpec fast = LinkSpec.dial("fast", "hb", Endpoint.parse("10.0.0.2:5800"), true, V100);
+        ObjectNode s = quiet(quiet(state(1, List.of(fast), List.of()), "fast", 100), "to-proxy");
+        List<String> errors = m.apply(s, false);
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("quiet[0]: link fast is not in the agent's configuration file"), errors.get(0));
+        assertTrue(errors.get(1).contains("quiet[1]") && errors.get(1).contains("names no network"), errors.get(1));
+        assertTrue(dp.links.get("fast").floods(100), "a managed link says itself what it floods");
+        assertEquals(STATIC, dp.links.get("to-proxy"));
+        ObjectNode tooMany = state(2, List.of(), List.of());
+        for (int i = 0; i <= Json.MAX_QUIET; i++) {
+            quiet(tooMany, "to-proxy", 100);
+        }
+        assertTrue(m.apply(tooMany, false).get(0).contains("at most " + Json.MAX_QUIET));
+    }
+
+    @Test
+    void aQuietLinkIsSavedAndRestored() throws Exception {
+        Path file = dir.resolve("state.json");
+        managed(file).apply(quiet(state(4, List.of(), List.of()), "to-proxy", 100), true);
+        setUp();
+        ManagedState restarted = managed(file);
+        restarted.restore();
+        assertFalse(dp.links.get("to-proxy").floods(100), "a restarted agent keeps the star quiet until told otherwise");
+        restarted.apply(state(5, List.of(), List.of()), true);
+        assertEquals(STATIC, dp.links.get("to-proxy"));
+    }
+
     @Test
     void theAppliedStateIsSavedAndARestartedAgentRestoresIt() throws Exception {
         Path file = dir.resolve("state.json");

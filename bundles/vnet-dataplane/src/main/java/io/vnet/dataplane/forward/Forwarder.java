@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the flooding tree instead of being dropped;</li>
  * <li>else a unicast destination goes where it was learned, if that port is up;</li>
  * <li>else the frame is flooded: to every flooding port of the network but {@code in} (a link
- * floods only the networks it carries). A frame
- * that came in over a non-flooding link (a fast path) is flooded to local interfaces only, so
- * fast paths never carry floods and never make loops.</li>
+ * floods only the networks it carries, and of those the ones whose tree it is on: {@link Port#floods(int)}).
+ * A frame that came in over a link that does not flood its network (a fast path) is flooded to
+ * local interfaces only, so fast paths never carry floods and never make loops; a network's
+ * flooding can move from one tree to another host by host, each host at once, without a loop
+ * (a frame crosses only links that flood its network at both ends).</li>
  * </ol>
  * A VM that moved announces itself with a gratuitous ARP or a RARP from its new place. When one
  * arrives on port {@code p} from MAC {@code m} while rules with destination exactly {@code m}
@@ -171,7 +173,7 @@ public final class Forwarder {
             }
             int l3 = Frames.l3Offset(frame);
             if (unicastSrc) {
-                if (!in.isLink() || in.floods()) {
+                if (!in.isLink() || in.floods(vni)) {
                     net.learn.learn(src, in, now);
                 }
                 int type = Frames.etherType(frame, l3);
@@ -220,7 +222,7 @@ public final class Forwarder {
                 out.send(vni, f, offload);
                 return;
             }
-            Port[] targets = (in.isLink() && !in.floods()) ? net.local : net.flood;
+            Port[] targets = (in.isLink() && !in.floods(vni)) ? net.local : net.flood;
             Port last = null;
             for (Port p : targets) {
                 if (p == in) {
@@ -748,7 +750,7 @@ public final class Forwarder {
             List<Port> local = new ArrayList<>();
             for (Port p : ports.values()) {
                 if (p.isLink()) {
-                    if (p.floods() && p.carries(n.vni)) {
+                    if (p.floods(n.vni) && p.carries(n.vni)) {
                         flood.add(p);
                     }
                 } else if (interfaceNetwork.get(p.id()) == n.vni) {

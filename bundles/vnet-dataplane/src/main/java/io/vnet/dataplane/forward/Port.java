@@ -14,6 +14,15 @@ public interface Port {
     boolean floods();
 
     /**
+     * Whether broadcast, multicast and unknown unicast of network {@code vni} go out of this port
+     * (and come in by it to be flooded on): a link shared by networks may be on one's flooding
+     * tree and a fast path of another's.
+     */
+    default boolean floods(int vni) {
+        return floods();
+    }
+
+    /**
      * Whether frames of network {@code vni} may enter and leave by this port. A link carries only
      * the networks it names; an interface belongs to one network, which the forwarder checks.
      */

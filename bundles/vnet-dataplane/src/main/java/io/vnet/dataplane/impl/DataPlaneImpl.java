@@ -331,7 +331,9 @@ public final class DataPlaneImpl implements DataPlane {
         kernelDevices();
         kernelRules();
         LOG.log(Level.INFO, "link " + spec.id() + " now carries networks " + spec.networks() + " (was "
-                + before.networks() + ")" + (gone.isEmpty() ? "" : "; rules removed " + gone));
+                + before.networks() + ")" + (spec.flooded().equals(before.flooded()) ? ""
+                : ", floods " + spec.flooded() + " (was " + before.flooded() + ")")
+                + (gone.isEmpty() ? "" : "; rules removed " + gone));
     }
 
     @Override

@@ -173,7 +173,7 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         // encapsulation, the kernel fragments the outer packets (VXLAN's default, DF unset), so a
         // full-sized frame still arrives whole instead of being dropped by the bridge in silence
         KernelDevice d = new KernelDevice(KernelDevice.nameOf(port, vni), spec.id(), vni, b.bridge(), peer, port,
-                b.mtu(), spec.flood());
+                b.mtu(), spec.floods(vni));
         if (b.mtu() > linkMtu) {
             LOG.log(Level.INFO, "link " + spec.id() + ": network " + vni + "'s MTU " + b.mtu() + " is above what the"
                     + " underlay carries in one packet (" + linkMtu + "): the kernel fragments its larger packets");
@@ -183,12 +183,10 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
                 "dstport", Integer.toString(port), "nolearning");
         try {
             Command.must(null, "ip", "link", "set", "dev", d.name(), "mtu", Integer.toString(d.mtu()), "master", d.bridge());
-            String on = d.flood() ? "on" : "off";
             // learned behind like any port (the forwarder learns on every link too; a forged source was
             // dropped before the bridge learns it); only a tree link is flooded to: a fast path gets
             // what a rule's static entry or a learned address sends it
-            Command.must(null, "bridge", "link", "set", "dev", d.name(), "learning", "on", "flood", on, "mcast_flood", on,
-                    "bcast_flood", on);
+            bridgeFlags(d);
             Command.must(null, "ip", "link", "set", "dev", d.name(), "up");
         } catch (IOException e) {
             delete(d);
@@ -205,7 +203,10 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         }
     }
 
-    /** Link {@code link} now carries {@code next}'s networks: devices made and deleted to match. */
+    /**
+     * Link {@code link} now carries {@code next}'s networks: devices made and deleted to match, and
+     * each kept device's flooding set as {@code next} floods its network.
+     */
     synchronized void carry(KernelLink link, LinkSpec next) {
         LinkSpec before = link.spec();
         List<KernelDevice> keep = new ArrayList<>();
@@ -214,7 +215,9 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         try {
             for (NetworkId n : next.networks()) {
                 KernelDevice have = link.devices().stream().filter(d -> d.vni() == n.vni()).findFirst().orElse(null);
-                if (have != null) {
+                if (have != null && have.flood() != next.floods(n.vni())) {
+                    keep.add(flooding(have, next.floods(n.vni())));
+                } else if (have != null) {
                     keep.add(have);
                 } else {
                     made.add(make(next, n.vni(), peer, link.user().maxFrame() - 18));
@@ -224,8 +227,10 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
             made.forEach(KernelLinks::delete);
             throw new IllegalArgumentException("link " + next.id() + ": " + e.getMessage(), e);
         }
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        keep.forEach(d -> kept.add(d.name()));
         for (KernelDevice d : link.devices()) {
-            if (!keep.contains(d)) {
+            if (!kept.contains(d.name())) {
                 delete(d);
                 forget(d.name());
             }
@@ -235,6 +240,20 @@ public final class KernelLinks implements LinkTransport, AutoCloseable {
         link.devices(keep);
         applyTables();
         LOG.log(Level.DEBUG, "link " + next.id() + " carried " + before.networks() + ", now " + next.networks());
+    }
+
+    private static void bridgeFlags(KernelDevice d) throws IOException {
+        String on = d.flood() ? "on" : "off";
+        Command.must(null, "bridge", "link", "set", "dev", d.name(), "learning", "on", "flood", on, "mcast_flood", on,
+                "bcast_flood", on);
+    }
+
+    /** Device {@code d} put on its network's flooding tree or taken off it, in place (it keeps its traffic). */
+    private static KernelDevice flooding(KernelDevice d, boolean flood) throws IOException {
+        KernelDevice next = new KernelDevice(d.name(), d.link(), d.vni(), d.bridge(), d.peer(), d.port(), d.mtu(), flood);
+        bridgeFlags(next);
+        LOG.log(Level.INFO, "link " + d.link() + ": network " + d.vni() + (flood ? " now floods on it" : " no longer floods on it"));
+        return next;
     }
 
     @Override

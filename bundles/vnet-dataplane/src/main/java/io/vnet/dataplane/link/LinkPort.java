@@ -96,6 +96,11 @@ public final class LinkPort implements OverlayLink {
     }
 
     @Override
+    public boolean floods(int vni) {
+        return spec().floods(vni);
+    }
+
+    @Override
     public boolean isUp() {
         return lanes[0].isUp();
     }

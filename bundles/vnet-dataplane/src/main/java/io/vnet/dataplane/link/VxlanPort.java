@@ -85,6 +85,11 @@ public final class VxlanPort implements OverlayLink {
         return spec().flood();
     }
 
+    @Override
+    public boolean floods(int vni) {
+        return spec().floods(vni);
+    }
+
     /** The inner packets this link carries unfragmented: the underlay MTU less the encapsulation (an Ethernet header with a VLAN tag beside). */
     @Override
     public int maxFrame() {

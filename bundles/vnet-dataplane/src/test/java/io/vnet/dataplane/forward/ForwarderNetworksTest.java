@@ -71,6 +71,25 @@ class ForwarderNetworksTest {
         assertEquals(List.of(0, 0, 1, 1, 0), counts());
     }
 
+    /**
+     * A shared link on tenant A's flooding tree (A's proxy died and A's tree was rebuilt over it)
+     * and a fast path of tenant B's: A's floods cross it both ways, B's do not, and a B flood that
+     * comes in by it goes to B's local interfaces only.
+     */
+    @Test
+    void aSharedLinkFloodsOnlyTheNetworksWhoseTreeItIsOn() {
+        shared.flooding(A);
+        fw.networksChanged(shared.id());
+        fw.forward(tapA, A, frame(BCAST, VM_A));
+        assertEquals(List.of(0, 0, 1, 0, 1), counts(), "tapA, tapB, proxy A, proxy B, shared");
+        fw.forward(tapB, B, frame(BCAST, VM_B));
+        assertEquals(List.of(0, 0, 1, 1, 1), counts(), "B's broadcast stays off the shared link");
+        fw.forward(shared, A, frame(BCAST, mac("02:00:00:00:01:09")));
+        assertEquals(List.of(1, 0, 2, 1, 1), counts(), "an A flood from the shared link goes on over A's tree");
+        fw.forward(shared, B, frame(BCAST, REMOTE_B));
+        assertEquals(List.of(1, 1, 2, 1, 1), counts(), "a B flood from it reaches B's interface only");
+    }
+
     @Test
     void aFrameOfANetworkTheLinkDoesNotCarryIsRefusedAndCounted() {
         // tenant A's proxy claims tenant B's network: its frames are refused at the door

@@ -84,6 +84,21 @@ final class RecordingPort implements Port {
         return this;
     }
 
+    /** The networks this port floods; null: every network if it floods at all. */
+    int[] flooding;
+
+    /** The link floods only these networks (a tree of theirs), and is a fast path of the others. */
+    RecordingPort flooding(int... vnis) {
+        flooding = vnis.clone();
+        java.util.Arrays.sort(flooding);
+        return this;
+    }
+
+    @Override
+    public boolean floods(int vni) {
+        return flooding == null ? floods : Carried.contains(flooding, vni);
+    }
+
     @Override
     public boolean carries(int vni) {
         return carried == null || Carried.contains(carried, vni);

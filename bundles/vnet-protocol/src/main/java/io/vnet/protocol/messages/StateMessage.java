@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
+import io.vnet.api.QuietLink;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.ManagerProtocol;
 import java.util.ArrayList;
@@ -11,13 +12,21 @@ import java.util.List;
 
 /**
  * Manager → agent {@value ManagerProtocol#STATE}: the whole managed part of the agent's state,
- * {@code generation, links[], rules[]}; the agent reconciles to it and answers {@link Ack}. The
- * agent keeps the same document (without {@code type}) in its state file.
+ * {@code generation, links[], rules[]} and, where the manager moved a network's flooding tree off
+ * links of the agent's configuration file, {@code quiet[]} ({@link QuietLink}); the agent
+ * reconciles to it and answers {@link Ack}. The agent keeps the same document (without
+ * {@code type}) in its state file.
  */
-public record StateMessage(long generation, List<LinkSpec> links, List<ForwardingRule> rules) implements ManagerMessage {
+public record StateMessage(long generation, List<LinkSpec> links, List<ForwardingRule> rules, List<QuietLink> quiet)
+        implements ManagerMessage {
     public StateMessage {
         links = List.copyOf(links);
         rules = List.copyOf(rules);
+        quiet = List.copyOf(quiet);
+    }
+
+    public StateMessage(long generation, List<LinkSpec> links, List<ForwardingRule> rules) {
+        this(generation, links, rules, List.of());
     }
 
     @Override
@@ -28,7 +37,7 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
     @Override
     public ObjectNode toJson() {
         ObjectNode m = Json.object().put("type", type()).put("generation", generation);
-        m.setAll(Json.writeLinksAndRules(links, rules));
+        m.setAll(Json.writeState(links, rules, quiet));
         return m;
     }
 
@@ -42,8 +51,7 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
         if (!r.errors().isEmpty()) {
             throw new IllegalArgumentException(r.errors().get(0));
         }
-        return new StateMessage(r.generation(), r.links().stream().map(Entry::value).toList(),
-                r.rules().stream().map(Entry::value).toList());
+        return r.valid();
     }
 
     /** An entry of a list, with its index there; {@code value} null when it was not valid ({@code error}). */
@@ -58,7 +66,7 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
      * @param generation the document's generation (-1 when it has none)
      */
     public record Lenient(long generation, List<Entry<LinkSpec>> links, List<Entry<ForwardingRule>> rules,
-                          boolean refused, List<String> errors) implements ManagerMessage {
+                          List<Entry<QuietLink>> quiet, boolean refused, List<String> errors) implements ManagerMessage {
         @Override
         public String type() {
             return ManagerProtocol.STATE;
@@ -67,7 +75,8 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
         /** The valid entries as a {@link StateMessage}. */
         public StateMessage valid() {
             return new StateMessage(generation, links.stream().filter(e -> e.value() != null).map(Entry::value).toList(),
-                    rules.stream().filter(e -> e.value() != null).map(Entry::value).toList());
+                    rules.stream().filter(e -> e.value() != null).map(Entry::value).toList(),
+                    quiet.stream().filter(e -> e.value() != null).map(Entry::value).toList());
         }
 
         @Override
@@ -81,11 +90,16 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
         long gen = doc.path("generation").asLong(-1);
         JsonNode ls = doc.path("links");
         JsonNode rs = doc.path("rules");
+        JsonNode qs = doc.path("quiet");
         try {
             Json.requireArray(ls, "links");
             Json.requireArray(rs, "rules");
+            Json.requireArray(qs, "quiet");
+            if (qs.size() > Json.MAX_QUIET) {
+                throw new IllegalArgumentException("quiet: " + qs.size() + " links, at most " + Json.MAX_QUIET);
+            }
         } catch (IllegalArgumentException e) {
-            return new Lenient(gen, List.of(), List.of(), true, List.of(e.getMessage()));
+            return new Lenient(gen, List.of(), List.of(), List.of(), true, List.of(e.getMessage()));
         }
         List<String> errors = new ArrayList<>();
         List<Entry<LinkSpec>> links = new ArrayList<>();
@@ -106,6 +120,15 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
                 errors.add(e.getMessage());
             }
         }
-        return new Lenient(gen, List.copyOf(links), List.copyOf(rules), false, List.copyOf(errors));
+        List<Entry<QuietLink>> quiet = new ArrayList<>();
+        for (int i = 0; i < qs.size(); i++) {
+            try {
+                quiet.add(new Entry<>(i, Json.quiet(qs.get(i), "quiet[" + i + "]"), null));
+            } catch (IllegalArgumentException e) {
+                quiet.add(new Entry<>(i, null, e.getMessage()));
+                errors.add(e.getMessage());
+            }
+        }
+        return new Lenient(gen, List.copyOf(links), List.copyOf(rules), List.copyOf(quiet), false, List.copyOf(errors));
     }
 }

@@ -28,8 +28,14 @@ import java.util.TreeSet;
  * star), for the same placement, and installed make before break. The down link itself stays in
  * the hosts' desired state, without rules, so that its agents keep dialling or probing it; when
  * it is reported up again the routes over the whole overlay are installed again, and the fast
- * path returns. Every change goes into the audit log, and none is a decision: a link's failure
- * changes where traffic goes, not what the loop decided.
+ * path returns. Where a link of the plan's flooding tree is down, the tree is rebuilt over the
+ * rest of the overlay if that spans the hosts that still have a link ({@link
+ * io.vnet.vadapt.FloodTree#around}): when the proxy at the center of the star dies, the VM hosts
+ * flood over their fast paths instead, and the configured star links at their ends are told not
+ * to flood ({@link io.vnet.api.QuietLink}), so that the star coming back makes no loop; the
+ * hosts change trees when their rules change, at once, and back when the links are up again.
+ * Every change goes into the audit log, and none is a decision: a link's failure changes where
+ * traffic goes, not what the loop decided.
  */
 final class LinkWatch {
     private static final System.Logger LOG = System.getLogger(LinkWatch.class.getName());
@@ -95,7 +101,8 @@ final class LinkWatch {
                                     Set<HostLink> avoid, Map<io.vnet.api.MacAddress, String> moved) {
         Recommender.Planned planned = recommender.reroute(network, s.renderedDemand, without(s.renderedOverlay, avoid),
                 s.rendered, moved);
-        return keeping(rollout.render(network, planned.result().plan()), rollout.installed(network), avoid);
+        io.vnet.vadapt.Plan plan = io.vnet.vadapt.FloodTree.around(planned.result().plan(), avoid);
+        return keeping(rollout.render(network, plan), rollout.installed(network), avoid, network);
     }
 
     /** {@code overlay} without the links of {@code avoid}. */
@@ -112,8 +119,12 @@ final class LinkWatch {
         return Overlay.of(kept);
     }
 
-    /** {@code next} with the links between the host pairs of {@code avoid} that {@code current} installs, without rules. */
-    static Rollout.Installed keeping(Rollout.Installed next, Rollout.Installed current, Set<HostLink> avoid) {
+    /**
+     * {@code next} with the links between the host pairs of {@code avoid} that {@code current}
+     * installs, without rules and not flooding {@code network}.
+     */
+    static Rollout.Installed keeping(Rollout.Installed next, Rollout.Installed current, Set<HostLink> avoid,
+                                     NetworkId network) {
         if (avoid.isEmpty()) {
             return next;
         }
@@ -129,12 +140,13 @@ final class LinkWatch {
             boolean added = false;
             for (LinkSpec l : cfg.links()) {
                 if (avoid.contains(HostLink.of(host, l.peerHost())) && have.add(l.id())) {
-                    links.add(l);
+                    links.add(l.withoutFlooding(List.of(network)));
                     added = true;
                 }
             }
             if (added) {
-                out.put(host, new DaemonConfig(host, links, n == null ? List.of() : n.rules()));
+                out.put(host, new DaemonConfig(host, links, n == null ? List.of() : n.rules(),
+                        n == null ? List.of() : n.quiet()));
             }
         });
         return new Rollout.Installed(out);

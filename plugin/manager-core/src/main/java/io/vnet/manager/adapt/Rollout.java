@@ -4,6 +4,7 @@ import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.NetworkId;
+import io.vnet.api.QuietLink;
 import io.vnet.api.RuleTarget;
 import io.vnet.manager.AgentRegistry;
 import io.vnet.manager.AuditLog;
@@ -161,7 +162,14 @@ final class Rollout {
             return new Installed(out);
         }
 
-        /** Per host: the links of {@code a} and {@code b} (b's where both have an id), the rules of {@code rules}. */
+        /**
+         * Per host: the links of {@code a} and {@code b} (b's where both have an id), the rules of
+         * {@code rules}, and the flooding of {@code rules} too: a link floods a network only if
+         * {@code rules} floods it there (so a link of the other side alone floods nothing). A host
+         * thus changes from one flooding tree to the next when its rules change, at once; hosts on
+         * either tree never form a loop, since a frame crosses only links that flood its network
+         * at both ends, and each tree's such links join only hosts that have that tree.
+         */
         private static Installed combine(Installed a, Installed b, Installed rules) {
             Set<String> hosts = new TreeSet<>(a.configs().keySet());
             hosts.addAll(b.configs().keySet());
@@ -177,7 +185,24 @@ final class Rollout {
                     cb.links().forEach(l -> links.put(l.id(), l));
                 }
                 DaemonConfig cr = rules.configs().get(h);
-                out.put(h, new DaemonConfig(h, List.copyOf(links.values()), cr == null ? List.of() : cr.rules()));
+                Map<String, LinkSpec> floods = new HashMap<>();
+                if (cr != null) {
+                    cr.links().forEach(l -> floods.put(l.id(), l));
+                }
+                List<LinkSpec> out2 = new ArrayList<>();
+                for (LinkSpec l : links.values()) {
+                    LinkSpec f = floods.get(l.id());
+                    List<NetworkId> flooded = new ArrayList<>();
+                    if (f != null) {
+                        f.flooded().forEach(n -> {
+                            if (l.networks().contains(n)) {
+                                flooded.add(n);
+                            }
+                        });
+                    }
+                    out2.add(flooded.equals(l.flooded()) ? l : l.withNetworks(l.networks(), flooded));
+                }
+                out.put(h, new DaemonConfig(h, out2, cr == null ? List.of() : cr.rules(), cr == null ? List.of() : cr.quiet()));
             }
             return new Installed(out);
         }
@@ -259,7 +284,16 @@ final class Rollout {
                 String id = rename.getOrDefault(r.target().id(), r.target().id());
                 rules.add(new ForwardingRule(r.network(), r.src(), r.dst(), RuleTarget.link(id)));
             }
-            out.put(host, new DaemonConfig(host, links, rules));
+            // a configured link the plan uses off its flooding tree must not flood the network (the
+            // tree was rebuilt without it: its far end died)
+            List<QuietLink> quiet = new ArrayList<>();
+            rename.forEach((peer, id) -> {
+                HostLink hl = HostLink.of(host, peer);
+                if (reused.contains(hl) && !plan.floodTree().contains(hl)) {
+                    quiet.add(new QuietLink(id, List.of(network)));
+                }
+            });
+            out.put(host, new DaemonConfig(host, links, rules, quiet));
         });
         return new Installed(out);
     }
@@ -429,17 +463,21 @@ final class Rollout {
         for (String h : hosts) {
             List<LinkSpec> links = new ArrayList<>();
             List<ForwardingRule> rules = new ArrayList<>();
-            compose(h, links, rules);
+            List<QuietLink> quiet = new ArrayList<>();
+            compose(h, links, rules, quiet);
             Optional<DesiredState> now = desired.get(h);
             List<LinkSpec> hadLinks = now.map(DesiredState::links).orElse(List.of());
             List<ForwardingRule> hadRules = now.map(DesiredState::rules).orElse(List.of());
-            if (new HashSet<>(hadLinks).equals(new HashSet<>(links)) && new HashSet<>(hadRules).equals(new HashSet<>(rules))) {
+            List<QuietLink> hadQuiet = now.map(DesiredState::quiet).orElse(List.of());
+            if (new HashSet<>(hadLinks).equals(new HashSet<>(links)) && new HashSet<>(hadRules).equals(new HashSet<>(rules))
+                    && new HashSet<>(hadQuiet).equals(new HashSet<>(quiet))) {
                 continue; // no change (a host with no desired state yet and nothing to give it: none)
             }
-            DesiredState d = desired.set(h, links, rules);
+            DesiredState d = quiet.isEmpty() ? desired.set(h, links, rules) : desired.set(h, links, rules, quiet);
             pushed.put(h, d.generation());
             audit.record(actor, "desired-state", "host " + h, why + ": generation " + d.generation() + ", "
-                    + links.size() + " link(s) " + linkIds(links) + ", " + rules.size() + " rule(s)");
+                    + links.size() + " link(s) " + linkIds(links) + ", " + rules.size() + " rule(s)"
+                    + (quiet.isEmpty() ? "" : ", configured links not flooding " + quietNames(quiet)));
         }
         return pushed;
     }
@@ -464,7 +502,14 @@ final class Rollout {
         return true;
     }
 
-    private void compose(String host, List<LinkSpec> links, List<ForwardingRule> rules) {
+    private static String quietNames(List<QuietLink> quiet) {
+        List<String> out = new ArrayList<>();
+        quiet.forEach(q -> out.add(q.link() + " " + java.util.Arrays.toString(q.vnis())));
+        return String.join(", ", out);
+    }
+
+    private void compose(String host, List<LinkSpec> links, List<ForwardingRule> rules, List<QuietLink> quiet) {
+        Map<String, Set<NetworkId>> quietById = new TreeMap<>();
         Map<String, LinkSpec> byId = new TreeMap<>();
         Set<ForwardingRule.Key> keys = new HashSet<>();
         Set<NetworkId> networks = new HashSet<>(installed.keySet());
@@ -480,10 +525,16 @@ final class Rollout {
                 if (had == null) {
                     byId.put(l.id(), l);
                 } else {
-                    Set<io.vnet.api.NetworkId> carried = new TreeSet<>(had.networks());
+                    // each network floods on it as its own tree says
+                    Set<NetworkId> carried = new TreeSet<>(had.networks());
                     carried.addAll(l.networks());
-                    byId.put(l.id(), (l.flood() && !had.flood() ? l : had).withNetworks(carried));
+                    Set<NetworkId> flooded = new TreeSet<>(had.flooded());
+                    flooded.addAll(l.flooded());
+                    byId.put(l.id(), had.withNetworks(carried, flooded));
                 }
+            }
+            for (QuietLink q : c.quiet()) {
+                quietById.computeIfAbsent(q.link(), k -> new TreeSet<>()).addAll(q.networks());
             }
             for (ForwardingRule r : c.rules()) {
                 if (keys.add(r.key())) {
@@ -492,6 +543,7 @@ final class Rollout {
             }
         });
         links.addAll(byId.values());
+        quietById.forEach((id, nets) -> quiet.add(new QuietLink(id, List.copyOf(nets))));
     }
 
     private static List<String> linkIds(List<LinkSpec> links) {

@@ -86,7 +86,7 @@ final class StoreLoopRecords implements LoopRecords {
 
     static ObjectNode overlay(Rollout.Installed inst) {
         ObjectNode o = Json.object();
-        inst.configs().forEach((host, c) -> o.set(host, Json.writeLinksAndRules(c.links(), c.rules())));
+        inst.configs().forEach((host, c) -> o.set(host, Json.writeState(c.links(), c.rules(), c.quiet())));
         return o;
     }
 
@@ -94,7 +94,8 @@ final class StoreLoopRecords implements LoopRecords {
         Map<String, DaemonConfig> configs = new TreeMap<>();
         o.fields().forEachRemaining(e -> configs.put(e.getKey(), new DaemonConfig(e.getKey(),
                 Json.links(e.getValue().path("links"), e.getKey() + ".links"),
-                Json.rules(e.getValue().path("rules"), e.getKey() + ".rules"))));
+                Json.rules(e.getValue().path("rules"), e.getKey() + ".rules"),
+                Json.quietLinks(e.getValue().path("quiet"), e.getKey() + ".quiet"))));
         return new Rollout.Installed(configs);
     }
 }

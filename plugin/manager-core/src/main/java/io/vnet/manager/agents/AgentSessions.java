@@ -404,7 +404,7 @@ final class AgentSessions implements AgentRegistry {
     }
 
     static ObjectNode message(DesiredState d) {
-        return new StateMessage(d.generation(), d.links(), d.rules()).toJson();
+        return new StateMessage(d.generation(), d.links(), d.rules(), d.quiet()).toJson();
     }
 
     @Override

@@ -21,8 +21,14 @@ final class DesiredStates implements DesiredStateService {
 
     @Override
     public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules) {
+        return set(hostId, links, rules, List.of());
+    }
+
+    @Override
+    public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules,
+                            List<io.vnet.api.QuietLink> quiet) {
         Ids.check("host id", hostId);
-        DesiredState d = new DesiredState(hostId, generations.incrementAndGet(), links, rules);
+        DesiredState d = new DesiredState(hostId, generations.incrementAndGet(), links, rules, quiet);
         sessions.desire(d);
         return d;
     }

@@ -156,13 +156,21 @@ final class ProxyScope {
                 rules.add(r);
             }
         }
+        List<io.vnet.api.QuietLink> quiet = new ArrayList<>();
+        for (io.vnet.api.QuietLink q : d.quiet()) {
+            List<NetworkId> keep = q.networks().stream().filter(allowed::contains).toList();
+            narrowed |= keep.size() != q.networks().size();
+            if (!keep.isEmpty()) {
+                quiet.add(keep.size() == q.networks().size() ? q : new io.vnet.api.QuietLink(q.link(), keep));
+            }
+        }
         if (!narrowed) {
             return d;
         }
         LOG.log(System.Logger.Level.WARNING, "desired state generation " + d.generation() + " of " + d.hostId()
                 + " names networks outside what its certificate lets it carry (" + describe(allowed)
                 + "); it is sent without them");
-        return new DesiredState(d.hostId(), d.generation(), links, rules);
+        return new DesiredState(d.hostId(), d.generation(), links, rules, quiet);
     }
 
     /** For a log line: "networks [100, 101] of tenant alice". */

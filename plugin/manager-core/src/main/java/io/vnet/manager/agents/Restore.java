@@ -30,7 +30,8 @@ final class Restore {
                 JsonNode doc = Json.MAPPER.readTree(saved.get().document());
                 List<LinkSpec> links = Json.links(doc.path("links"), "links");
                 List<ForwardingRule> rules = Json.rules(doc.path("rules"), "rules");
-                sessions.restore(new DesiredState(h.hostId(), saved.get().generation(), links, rules));
+                List<io.vnet.api.QuietLink> quiet = Json.quietLinks(doc.path("quiet"), "quiet");
+                sessions.restore(new DesiredState(h.hostId(), saved.get().generation(), links, rules, quiet));
                 max = Math.max(max, saved.get().generation());
                 n++;
             } catch (Exception e) {

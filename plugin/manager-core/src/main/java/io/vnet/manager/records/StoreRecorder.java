@@ -185,7 +185,7 @@ final class StoreRecorder implements Recorder {
 
     static String document(DesiredState state) {
         try {
-            return Json.MAPPER.writeValueAsString(Json.writeLinksAndRules(state.links(), state.rules()));
+            return Json.MAPPER.writeValueAsString(Json.writeState(state.links(), state.rules(), state.quiet()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -43,7 +43,12 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
     private final Recorder records;
     private final long matrixEveryMs;
     private long lastMatrix;
-    private final Map<NetworkId, List<TopologyChange>> history = new ConcurrentHashMap<>();
+    /** The latest changes of each network's topology, at most {@link #HISTORY} (the store keeps them all). */
+    private final Map<NetworkId, java.util.ArrayDeque<TopologyChange>> history = new ConcurrentHashMap<>();
+    /** How many changes of a network's history are kept in memory. */
+    static final int HISTORY = 64;
+    /** How many older changes left the memory's history (still in the store). */
+    private final java.util.concurrent.atomic.AtomicLong historyTrimmed = new java.util.concurrent.atomic.AtomicLong();
     /** Per network, what was logged of its bounds and failures last (evaluation thread only). */
     private final Map<NetworkId, Omitted> logged = new java.util.HashMap<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -129,7 +134,14 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
             matrices.forEach(records::matrix);
             for (TopologyChange c : changes) {
                 records.topology(c);
-                history.computeIfAbsent(c.network(), n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(c);
+                java.util.ArrayDeque<TopologyChange> h = history.computeIfAbsent(c.network(), n -> new java.util.ArrayDeque<>());
+                synchronized (h) {
+                    h.addLast(c);
+                    while (h.size() > HISTORY) {
+                        h.removeFirst();
+                        historyTrimmed.incrementAndGet();
+                    }
+                }
                 LOG.log(Level.INFO, "network " + c.network() + ": topology " + describe(c.newTopology()) + " (was "
                         + c.oldTopology().map(VttifService::describe).orElse("none") + ")");
             }
@@ -211,7 +223,18 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
 
     @Override
     public List<TopologyChange> history(NetworkId network) {
-        return List.copyOf(history.getOrDefault(network, List.of()));
+        java.util.ArrayDeque<TopologyChange> h = history.get(network);
+        if (h == null) {
+            return List.of();
+        }
+        synchronized (h) {
+            return List.copyOf(h);
+        }
+    }
+
+    /** How many changes left the in-memory history because it was full (they are in the store). */
+    long historyTrimmed() {
+        return historyTrimmed.get();
     }
 
     @Override

@@ -143,7 +143,7 @@ class AdaptationLoopTest {
             d.states.forEach((h, s) -> applied.put(h, s.generation()));
             for (String h : List.copyOf(hosts.keySet())) {
                 HostInfo i = hosts.get(h);
-                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), true, i.networks(), i.vms(), i.desiredGeneration(),
+                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), i.connected(), i.networks(), i.vms(), i.desiredGeneration(),
                         applied.getOrDefault(h, -1L), i.lastErrors(), i.lastSeen(), i.links(), i.instances(), i.security(),
                         i.kernelPath()));
             }
@@ -169,10 +169,18 @@ class AdaptationLoopTest {
                         links.add(new MeasuredLink(l.id(), l.peerHost(), "tcp", true, 500, 500, 0, 0, l.networks()));
                     }
                 }
-                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), true, i.networks(), i.vms(), i.desiredGeneration(),
+                hosts.put(h, new HostInfo(h, i.role(), i.linkAddress(), i.connected(), i.networks(), i.vms(), i.desiredGeneration(),
                         i.appliedGeneration(), i.lastErrors(), i.lastSeen(), links, i.instances(), i.security(),
                         i.kernelPath()));
             }
+        }
+
+        /** {@code host}'s agent is connected or gone. */
+        void connected(String host, boolean connected) {
+            HostInfo i = hosts.get(host);
+            hosts.put(host, new HostInfo(host, i.role(), i.linkAddress(), connected, i.networks(), i.vms(),
+                    i.desiredGeneration(), i.appliedGeneration(), i.lastErrors(), i.lastSeen(), i.links(), i.instances(),
+                    i.security(), i.kernelPath()));
         }
 
         /** {@code host} reports its link {@code id} up or down (as it measured it). */
@@ -183,7 +191,7 @@ class AdaptationLoopTest {
                 links.add(!l.id().equals(id) ? l : new MeasuredLink(l.id(), l.peerHost(), l.transport(), up,
                         l.rttMicros(), l.minRttMicros(), 0, 0, l.networks()));
             }
-            hosts.put(host, new HostInfo(host, i.role(), i.linkAddress(), true, i.networks(), i.vms(),
+            hosts.put(host, new HostInfo(host, i.role(), i.linkAddress(), i.connected(), i.networks(), i.vms(),
                     i.desiredGeneration(), i.appliedGeneration(), i.lastErrors(), i.lastSeen(), links, i.instances(),
                     i.security(), i.kernelPath()));
         }
@@ -206,7 +214,13 @@ class AdaptationLoopTest {
 
         @Override
         public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules) {
-            DesiredState d = new DesiredState(hostId, ++generation, links, rules);
+            return set(hostId, links, rules, List.of());
+        }
+
+        @Override
+        public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules,
+                                List<io.vnet.api.QuietLink> quiet) {
+            DesiredState d = new DesiredState(hostId, ++generation, links, rules, quiet);
             states.put(hostId, d);
             return d;
         }
@@ -768,6 +782,110 @@ class AdaptationLoopTest {
         ticks(1, LinkWatch.DOWN_GRACE_MS);
         agentsAcknowledge(3);
         assertEquals(before, desired.states.get("ha").rules());
+    }
+
+    /**
+     * The proxy at the center of the star dies: its agent gone, every VM host's configured link to
+     * it down. The flooding tree is rebuilt over the fast paths of the VM hosts (a spanning tree of
+     * them, flooding at both ends), the configured star links are quieted, and no rule sends to the
+     * proxy; when it comes back, the star is the tree again, nothing is quiet, and the rules are
+     * the plan's. No decision is made on the way.
+     */
+    @Test
+    void theFloodingTreeIsRebuiltOverTheFastPathsWhileTheProxyIsDead() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady();
+        agentsApply(loop);
+        List<String> vmHosts = List.of("ha", "hb", "hc");
+        Map<String, List<ForwardingRule>> before = new TreeMap<>();
+        vmHosts.forEach(h -> before.put(h, desired.states.get(h).rules()));
+        assertEquals(Set.of(), floodEdges(), "the star floods: the managed fast paths do not");
+        int decisions = loop.decisions(NET).size();
+
+        agents.connected("px", false);
+        vmHosts.forEach(h -> agents.linkUp(h, "to-px", false));
+        agentsAcknowledge(1);
+        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        for (int i = 0; i < 6; i++) {
+            agentsAcknowledge(1);
+            assertNoFloodLoop();
+        }
+        Set<io.vnet.vadapt.HostLink> tree = floodEdges();
+        assertEquals(2, tree.size(), "a spanning tree of the three VM hosts: " + tree);
+        assertEquals(vmHosts, tree.stream().flatMap(l -> java.util.stream.Stream.of(l.a(), l.b())).distinct().sorted()
+                .toList());
+        for (String h : vmHosts) {
+            assertEquals(List.of(new io.vnet.api.QuietLink("to-px", List.of(NET))), desired.states.get(h).quiet(),
+                    "the configured star link at " + h + " does not flood");
+            assertTrue(desired.states.get(h).rules().stream().noneMatch(r -> r.target().equals(RuleTarget.link("to-px"))),
+                    "no rule sends to the dead proxy: " + desired.states.get(h).rules());
+        }
+        assertTrue(audit.entries.stream().anyMatch(a -> a.detail().contains("configured links not flooding to-px [")),
+                audit.entries.toString());
+
+        agents.connected("px", true);
+        vmHosts.forEach(h -> agents.linkUp(h, "to-px", true));
+        for (int i = 0; i < 6; i++) {
+            agentsAcknowledge(1);
+            assertNoFloodLoop(); // at every stage of the way back, with the star's links up again
+        }
+        assertEquals(Set.of(), floodEdges(), "the star is the tree again");
+        for (String h : vmHosts) {
+            assertEquals(List.of(), desired.states.get(h).quiet());
+            assertEquals(new java.util.HashSet<>(before.get(h)), new java.util.HashSet<>(desired.states.get(h).rules()));
+        }
+        assertEquals(decisions, loop.decisions(NET).size(), "the proxy's death is no decision");
+    }
+
+    /**
+     * The links that flood the network at both ends in the hosts' desired states (the managed ones
+     * as given, the configured star's unless quieted at either end) form no cycle: a flood cannot
+     * go round.
+     */
+    private void assertNoFloodLoop() {
+        Map<io.vnet.vadapt.HostLink, Integer> ends = new java.util.HashMap<>();
+        desired.states.forEach((h, st) -> st.links().forEach(l -> {
+            if (l.floods(NET.vni())) {
+                ends.merge(io.vnet.vadapt.HostLink.of(h, l.peerHost()), 1, Integer::sum);
+            }
+        }));
+        for (String h : List.of("ha", "hb", "hc")) {
+            boolean quietHere = desired.states.containsKey(h) && desired.states.get(h).quiet().stream()
+                    .anyMatch(q -> q.link().equals("to-px"));
+            boolean quietThere = desired.states.containsKey("px") && desired.states.get("px").quiet().stream()
+                    .anyMatch(q -> q.link().equals("from-" + h));
+            if (!quietHere && !quietThere) {
+                ends.merge(io.vnet.vadapt.HostLink.of(h, "px"), 2, Integer::sum);
+            }
+        }
+        Map<String, String> root = new java.util.HashMap<>();
+        java.util.function.UnaryOperator<String> find = new java.util.function.UnaryOperator<>() {
+            @Override
+            public String apply(String x) {
+                String r = root.getOrDefault(x, x);
+                return r.equals(x) ? x : apply(r);
+            }
+        };
+        ends.forEach((l, n) -> {
+            if (n >= 2) {
+                String a = find.apply(l.a());
+                String b = find.apply(l.b());
+                assertFalse(a.equals(b), "a flooding loop through " + l + ": " + desired.states);
+                root.put(a, b);
+            }
+        });
+    }
+
+    /** The managed links that flood the network at both ends, as host pairs; a link flooding at one end only fails. */
+    private Set<io.vnet.vadapt.HostLink> floodEdges() {
+        Map<io.vnet.vadapt.HostLink, Integer> ends = new java.util.HashMap<>();
+        desired.states.forEach((h, st) -> st.links().forEach(l -> {
+            if (l.floods(NET.vni())) {
+                ends.merge(io.vnet.vadapt.HostLink.of(h, l.peerHost()), 1, Integer::sum);
+            }
+        }));
+        ends.forEach((l, n) -> assertEquals(2, n, "link " + l + " floods at both ends or neither"));
+        return new java.util.TreeSet<>(ends.keySet());
     }
 
     /** A ring of six VMs (1-3-5-2-4-6-1) whose neighbours all sit on different hosts. */

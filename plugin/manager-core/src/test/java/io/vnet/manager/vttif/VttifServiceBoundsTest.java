@@ -65,6 +65,23 @@ class VttifServiceBoundsTest {
         assertEquals(TopologyClass.RING, service.topology(RING).orElseThrow().topologyClass());
     }
 
+    /** A network whose pattern keeps changing keeps the latest changes in memory, a bounded number, and counts the rest. */
+    @Test
+    void theHistoryInMemoryIsBounded() {
+        List<PairCount> pair = List.of(new PairCount(RING, mac(3), mac(4), 70, 100_000, false),
+                new PairCount(RING, mac(4), mac(3), 70, 100_000, false));
+        long t = 0;
+        for (int i = 0; i < 3 * VttifService.HISTORY; i++) {
+            t += HOUR; // far past the window: each evaluation sees its own report only
+            service.onReport("ha", t, 1000, i % 2 == 0 ? ring() : pair);
+            service.evaluate(t);
+        }
+        List<io.vnet.vttif.TopologyChange> h = service.history(RING);
+        assertEquals(VttifService.HISTORY, h.size());
+        assertTrue(service.historyTrimmed() >= VttifService.HISTORY, "older changes counted: " + service.historyTrimmed());
+        assertEquals(t, h.get(h.size() - 1).timeMillis(), "the newest change is kept");
+    }
+
     @Test
     void pairsAndReportsVttifCannotCountFailOnlyTheirOwn() {
         List<PairCount> bad = new ArrayList<>(ring());

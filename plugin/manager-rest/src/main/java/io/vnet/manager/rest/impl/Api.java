@@ -164,7 +164,7 @@ final class Api {
                 .orElseThrow(() -> notFound("no desired state for host '" + hostId + "'"));
         ObjectNode o = JSON.createObjectNode().put("hostId", d.hostId()).put("generation", d.generation());
         o.putNull("createdAt");
-        o.set("document", io.vnet.protocol.Json.writeLinksAndRules(d.links(), d.rules()));
+        o.set("document", io.vnet.protocol.Json.writeState(d.links(), d.rules(), d.quiet()));
         return o;
     }
 
@@ -290,10 +290,12 @@ final class Api {
         if (body == null || !body.isObject()) {
             throw new ApiError(400, "body: expected a JSON object with links and rules");
         }
-        io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("links", "rules"));
+        io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("links", "rules", "quiet"));
         List<LinkSpec> links = io.vnet.protocol.Json.links(body.path("links"), "links");
         List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
-        io.vnet.manager.DesiredState d = desired.set(hostId, links, rules);
+        List<io.vnet.api.QuietLink> quiet = io.vnet.protocol.Json.quietLinks(body.path("quiet"), "quiet");
+        io.vnet.manager.DesiredState d = quiet.isEmpty() ? desired.set(hostId, links, rules)
+                : desired.set(hostId, links, rules, quiet);
         if (audit != null) {
             audit.record(actor(who), "desired-state", "host " + hostId, "generation " + d.generation() + ", " + links.size()
                     + " link(s), " + rules.size() + " rule(s)");
