@@ -11,6 +11,8 @@ class DataSourcesTest {
     void h2WritesAtEveryCommitUnlessTheUrlSaysOtherwise() {
         assertEquals("jdbc:h2:file:/tmp/x;WRITE_DELAY=0", DataSources.durable("jdbc:h2:file:/tmp/x"));
         assertEquals("jdbc:h2:file:/tmp/x;write_delay=500", DataSources.durable("jdbc:h2:file:/tmp/x;write_delay=500"));
+        assertEquals("jdbc:h2:file:/tmp/x;CACHE_SIZE=4096", DataSources.bounded("jdbc:h2:file:/tmp/x"));
+        assertEquals("jdbc:h2:file:/tmp/x;cache_size=65536", DataSources.bounded("jdbc:h2:file:/tmp/x;cache_size=65536"));
     }
 
     @Test
