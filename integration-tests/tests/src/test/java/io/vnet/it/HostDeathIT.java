@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.it.experiment.AdaptTestbed;
 import io.vnet.it.experiment.AdaptationApi;
+import io.vnet.it.fabric.AgentProcess;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.ManagerProcess;
 import io.vnet.it.fabric.Sh;
 import io.vnet.it.fabric.Vm;
 import io.vnet.it.patterns.Patterns;
+import io.vnet.protocol.Json;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +32,11 @@ import org.junit.jupiter.api.Test;
  * once it has been silent past its liveness (10 s), routes the plan's rules at the other hosts around
  * the links to it, and plans without it and its VMs; the other VMs' traffic loses nothing. Then the
  * proxy's agent is killed too: the two VMs whose hosts the plan linked directly keep reaching each
- * other (the flooding tree, the star through the proxy, is not rebuilt without it: broadcasts between
- * cloud VMs wait for the proxy's return).
+ * other, and the manager rebuilds the flooding tree without the proxy, over their fast path (the
+ * configured star links at the hosts told not to flood), so that a broadcast (ARP, the neighbour
+ * caches flushed) crosses between them. Then the proxy comes back: the star is the tree again,
+ * broadcasts cross it, and no flood goes round (the bytes the agents send on links over the 3 s
+ * after an ARP stay small).
  */
 class HostDeathIT {
     @Test
@@ -117,17 +124,90 @@ class HostDeathIT {
                 assertTrue(audit.toString().contains("links down") || toH3 == null, audit.toString());
 
                 // then the proxy dies: the cloud VMs keep reaching each other over their fast path
+                ObjectNode proxyConfig = (ObjectNode) Json.MAPPER.readTree(Files.readString(
+                        tb.agent(tb.proxy()).configFile()));
                 Vm.BackgroundPing again = a.pingInBackgroundTimed(b, (int) (8 / 0.05), 0.05);
                 Thread.sleep(1000);
+                long proxyKilled = System.currentTimeMillis();
                 tb.agent(tb.proxy()).signal("KILL");
                 Vm.PingResult withoutProxy = again.await(30);
                 System.out.printf("the proxy killed too: pings %s -> %s over their fast path: %d of %d answered%n",
                         a.name(), b.name(), withoutProxy.received(), withoutProxy.sent());
                 assertEquals(List.of(), withoutProxy.missing(), "the fast path needs no proxy");
+
+                // the flooding tree is rebuilt over the fast path, and a broadcast crosses it
+                long rebuilt = awaitTree(tb.agent(h1), h2.name(), 40_000);
+                int arp = arpThenPing(a, b);
+                System.out.printf("the flooding tree rebuilt without the proxy %.1f s after its death (%s floods over"
+                        + " %s, its star link quiet); neighbour caches flushed, then %d of 3 pings %s -> %s answered%n",
+                        (rebuilt - proxyKilled) / 1000.0, h1.name(), h2.name(), arp, a.name(), b.name());
+                assertEquals(3, arp, "ARP, a broadcast, crossed the rebuilt tree");
+
+                // the proxy comes back: the star is the tree again, without a loop on the way
+                long restarted = System.currentTimeMillis();
+                AgentProcess proxyAgain = fabric.startAgent(tb.proxy(), proxyConfig);
+                long starBack = awaitTree(tb.agent(h1), AdaptTestbed.PROXY, 60_000);
+                List<AgentProcess> live = List.of(tb.agent(h1), tb.agent(h2), proxyAgain);
+                long bytesBefore = linkBytesOut(live);
+                int arpAgain = arpThenPing(a, b);
+                Thread.sleep(3000);
+                long sent = linkBytesOut(live) - bytesBefore;
+                System.out.printf("the proxy restarted: the star floods again %.1f s later; neighbour caches flushed,"
+                        + " then %d of 3 pings answered; the agents sent %d bytes on links over the next 3 s%n",
+                        (starBack - restarted) / 1000.0, arpAgain, sent);
+                assertEquals(3, arpAgain, "ARP crosses the star again");
+                assertTrue(sent < 2_000_000, "no flood goes round: " + sent + " bytes on links in 3 s");
             } finally {
                 bg.shutdownNow();
             }
         }
+    }
+
+    /**
+     * Waits until {@code agent}'s link to {@code floodPeer} floods and every other link of it does
+     * not (the flooding tree at that host goes only there); returns when.
+     */
+    private static long awaitTree(AgentProcess agent, String floodPeer, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            JsonNode links = agent.op("link-list");
+            boolean ok = false;
+            boolean other = false;
+            for (JsonNode l : links) {
+                boolean floods = !l.path("flood").isBoolean() || l.path("flood").asBoolean();
+                if (l.path("peer").asText().equals(floodPeer)) {
+                    ok |= floods;
+                } else {
+                    other |= floods;
+                }
+            }
+            if (ok && !other) {
+                return System.currentTimeMillis();
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "the flooding tree at " + agent.host().name()
+                    + " does not go only to " + floodPeer + ": " + links);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Flushes both VMs' neighbour caches, so that the next ping needs ARP (a broadcast); pings 3 times, returns the answers. */
+    private static int arpThenPing(Vm a, Vm b) throws Exception {
+        Sh.must("ip", "-n", a.ns(), "neigh", "flush", "all");
+        Sh.must("ip", "-n", b.ns(), "neigh", "flush", "all");
+        return a.ping(b, 3).received();
+    }
+
+    /** The bytes every agent of {@code agents} sent on its links so far. */
+    private static long linkBytesOut(List<AgentProcess> agents) throws Exception {
+        long sum = 0;
+        for (AgentProcess p : agents) {
+            for (JsonNode st : p.op("stats")) {
+                if (st.path("kind").asText().equals("link")) {
+                    sum += st.path("bytesOut").asLong();
+                }
+            }
+        }
+        return sum;
     }
 
     private static Vm vmOn(AdaptTestbed tb, Host h) {

@@ -155,10 +155,23 @@ final class LinkWatch {
     /**
      * The links of {@code overlay} that are down now: reported by either end (as a link to the
      * other that carries the network), none of those reports up; an end whose agent is not
-     * connected reports nothing (a host that died: its links are down at the other ends).
+     * connected reports nothing (a host that died: its links are down at the other ends). A link
+     * whose ends are both not connected is down too: no one can say otherwise (a dead host's link
+     * to a proxy that died after it).
      */
     Set<HostLink> down(NetworkId network, Overlay overlay) {
         Map<HostLink, boolean[]> seen = new HashMap<>(); // [reported, any up]
+        Set<String> connected = new HashSet<>();
+        for (HostInfo h : recommender.hosts()) {
+            if (h.connected()) {
+                connected.add(h.hostId());
+            }
+        }
+        for (HostLink l : overlay.links()) {
+            if (!connected.contains(l.a()) && !connected.contains(l.b())) {
+                seen.put(l, new boolean[] {true, false});
+            }
+        }
         for (HostInfo h : recommender.hosts()) {
             if (!h.connected()) {
                 continue; // a gone agent's last report says nothing about its links now

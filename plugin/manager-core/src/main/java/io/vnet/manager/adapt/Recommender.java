@@ -60,11 +60,22 @@ public final class Recommender {
                 place.put(vm, host);
             }
         });
+        // a host the planner left out (its agent gone) takes its links along
+        List<HostLink> usable = new ArrayList<>();
+        for (HostLink l : overlay.links()) {
+            if (planned(p.underlay(), l.a()) && planned(p.underlay(), l.b())) {
+                usable.add(l);
+            }
+        }
         io.vnet.vadapt.Problem kept = new io.vnet.vadapt.Problem(p.demand(), io.vnet.vadapt.Placement.of(place),
-                p.underlay(), overlay, p.cost(), false);
+                p.underlay(), Overlay.of(usable), p.cost(), false);
         Adapter same = Adapters.topK(0);
         Planner.Result r = new Planner.Result(kept, same.adapt(kept, Budget.defaults()));
         return new Planned(describe(network, same.name(), r, (System.nanoTime() - t0) / 1_000_000), r);
+    }
+
+    private static boolean planned(io.vnet.vadapt.Underlay u, String host) {
+        return u.isHost(host) || u.center().equals(host);
     }
 
     /** The recommendation that describes {@code r}. */

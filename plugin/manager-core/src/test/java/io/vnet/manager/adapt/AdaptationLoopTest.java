@@ -838,6 +838,35 @@ class AdaptationLoopTest {
     }
 
     /**
+     * A VM host dies, then the proxy: the dead host's link to the dead proxy is reported by no one
+     * and counts as down, so the tree is rebuilt over the one fast path left (HostDeathIT's order).
+     */
+    @Test
+    void aDeadHostThenADeadProxyLeaveTheTreeOnTheFastPathBetweenTheOthers() {
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady();
+        agentsApply(loop);
+        agents.connected("hc", false);
+        for (String h : List.of("ha", "hb")) {
+            desired.states.get(h).links().stream().filter(l -> l.peerHost().equals("hc"))
+                    .forEach(l -> agents.linkUp(h, l.id(), false));
+        }
+        agentsAcknowledge(1);
+        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        agentsAcknowledge(6);
+        agents.connected("px", false);
+        List.of("ha", "hb").forEach(h -> agents.linkUp(h, "to-px", false));
+        agentsAcknowledge(1);
+        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        for (int i = 0; i < 6; i++) {
+            agentsAcknowledge(1);
+            assertNoFloodLoop();
+        }
+        assertEquals(Set.of(io.vnet.vadapt.HostLink.of("ha", "hb")), floodEdges());
+        assertTrue(audit.entries.stream().noneMatch(a -> a.detail().contains("failed")), audit.entries.toString());
+    }
+
+    /**
      * The links that flood the network at both ends in the hosts' desired states (the managed ones
      * as given, the configured star's unless quieted at either end) form no cycle: a flood cannot
      * go round.
