@@ -44,6 +44,8 @@ class LinkFailoverIT {
     static final long SLACK_MS = 300;
     /** The link must carry again within this after the underlay is back (TCP: backoff up to 5 s, a SYN retransmitted). */
     static final long RETURN_MS = 10_000;
+    /** The all-to-all of the manager's test, in seconds. */
+    static final int MANAGER_TEST_PATTERN_S = 32;
 
     @Test
     void cutFastPathsFailOverToTheTreeWithinTheDetectionTimeAndComeBack() throws Exception {
@@ -157,8 +159,11 @@ class LinkFailoverIT {
             Host h1 = tb.vmHosts().get(0);
             Host h2 = tb.vmHosts().get(1);
             ExecutorService bg = Executors.newSingleThreadExecutor();
-            Patterns.Options options = Patterns.Options.of("all:40").withComputeMs(ClosedLoopIT.COMPUTE_MS)
+            // long enough for the star's steady traffic, the apply, the cut's detection and the link's return (about
+            // 25 s in all) with a margin: it must still run once the rules are back on the link (asserted)
+            Patterns.Options options = Patterns.Options.of("all:" + MANAGER_TEST_PATTERN_S).withComputeMs(ClosedLoopIT.COMPUTE_MS)
                     .withMessageBytes(ClosedLoopIT.MESSAGE).withPeerTimeoutMs(60_000);
+            long launched = System.currentTimeMillis();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), options));
             try {
                 Thread.sleep(8_000);
@@ -187,6 +192,8 @@ class LinkFailoverIT {
                 long restoredAt = System.currentTimeMillis();
                 cut(h1, h2, "-D");
                 long back = awaitRules(tb.agent(h1), target, true, 30_000);
+                assertTrue(!run.isDone(), "the pattern still runs once the rules are back on the link, "
+                        + (back - launched) / 1000.0 + " s after its launch");
                 List<JsonNode> audit = ClosedLoopIT.auditSince(manager, auditBefore);
                 System.out.printf("a planned link %s-%s cut (default keepalive, detection 6 s): the rules at %s moved off it"
                         + " %.1f s after the cut; back on it %.1f s after the underlay returned; audit: %s%n", h1.name(),
@@ -200,6 +207,9 @@ class LinkFailoverIT {
                 System.out.println("decisions recorded meanwhile: " + since);
                 assertTrue(since.stream().noneMatch(AdaptationApi.Decision::applied), "nothing applied: " + since);
                 Patterns.Result result = run.get();
+                System.out.printf("the all-to-all of %d s: the rules were back on the link %.1f s after its launch, %.1f s"
+                        + " into its schedule%n", MANAGER_TEST_PATTERN_S, (back - launched) / 1000.0,
+                        (back - io.vnet.it.experiment.IterationTimes.phaseStart(result.rank0(), 0)) / 1000.0);
                 assertTrue(result.ok(), "the pattern ran through the failure: " + result.failures());
             } finally {
                 bg.shutdownNow();

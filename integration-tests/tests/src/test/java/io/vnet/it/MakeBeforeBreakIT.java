@@ -31,13 +31,23 @@ import org.junit.jupiter.api.Test;
 class MakeBeforeBreakIT {
     static final long RATE = 50_000_000;
     static final int CYCLES = 10;
-    /** How long each overlay is kept once in place, so the iterations show it. */
-    static final long HOLD_MS = 2000;
+    /**
+     * How long each overlay is kept once in place, so the iterations show it: about 20 iterations of the
+     * all-to-all (about 50 ms each), twice the 10 that each iteration's reference median is taken over.
+     */
+    static final long HOLD_MS = 1000;
     static final double BOUND = 1.2;
     /** No iteration during the changes may take this long (a stall: before make before break, up to 1.3 s). */
     static final double STALL_MS = 1000;
     /** How long the first mesh is held steady, as the mesh's baseline. */
     static final long MESH_BASELINE_MS = 6000;
+    /**
+     * The all-to-all's length: 10 s of the star, the mesh's baseline, the cycles (an apply and a rollback each
+     * in place within 1.3-2.2 s, two holds: about 5.2 s a cycle) and 10 s after the last change, which the
+     * iterations are compared over, with a margin: on 2 cores the last change was in place 66 s into it. Every
+     * change must be made while it runs (asserted).
+     */
+    static final int PATTERN_S = 20 + CYCLES * 6;
 
     @Test
     void tenAdaptationsAndRollbacksDropNoFrameAndStallNoIteration() throws Exception {
@@ -47,8 +57,9 @@ class MakeBeforeBreakIT {
             AdaptationApi api = tb.adaptation();
             api.set("recommend", "greedy"); // the loop records, a person applies
             ExecutorService bg = Executors.newSingleThreadExecutor();
-            Patterns.Options options = Patterns.Options.of("all:" + (20 + CYCLES * 9)).withComputeMs(ClosedLoopIT.COMPUTE_MS)
+            Patterns.Options options = Patterns.Options.of("all:" + PATTERN_S).withComputeMs(ClosedLoopIT.COMPUTE_MS)
                     .withMessageBytes(ClosedLoopIT.MESSAGE).withPrintEvery(1);
+            long launched = System.currentTimeMillis();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), options));
             Thread.sleep(10_000); // the star, steady
             long starFrom = System.currentTimeMillis() - 6000;
@@ -82,6 +93,11 @@ class MakeBeforeBreakIT {
             bg.shutdown();
             assertTrue(result.ok(), "the pattern ran through every change: " + result.failures());
             assertEquals(2 * CYCLES, changes.size(), "every change was made while the pattern ran");
+            long patternStart = IterationTimes.phaseStart(result.rank0(), 0);
+            long[] lastChange = changes.get(changes.size() - 1);
+            System.out.printf("the all-to-all of %d s started %.1f s after its launch; the changes were made from %.1f s"
+                    + " to %.1f s into it%n", PATTERN_S, (patternStart - launched) / 1000.0,
+                    (changes.get(0)[0] - patternStart) / 1000.0, (lastChange[0] + lastChange[2] - patternStart) / 1000.0);
 
             Map<String, Long> dropped = AdaptTestbed.dropsBetween(before, after);
             List<IterationTimes.Timed> timeline = IterationTimes.timeline(result.rank0());

@@ -37,6 +37,12 @@ class ManagerOutageIT {
     static final long OUTAGE_MS = 60_000;
     /** How long the restarted manager is watched for a duplicate decision or a push. */
     static final long RESYNC_MS = 15_000;
+    /**
+     * The all-to-all's length: the loop's decision, the outage, the restart, the re-sync and the watch end about
+     * 91 s into it on 2 cores (the agents back within 4 s of the restarted manager's readiness); it must still run
+     * at the watch's end (asserted).
+     */
+    static final int PATTERN_S = 100;
     private static final Pattern REGISTERED = Pattern.compile("^(\\S+Z) .*agent (\\S+) \\((?:host|proxy)\\) registered from",
             Pattern.MULTILINE);
 
@@ -48,7 +54,8 @@ class ManagerOutageIT {
             AdaptationApi api = tb.adaptation();
             api.set("automatic", "greedy");
             ExecutorService bg = Executors.newSingleThreadExecutor();
-            Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), Patterns.Options.of("all:110")
+            long launched = System.currentTimeMillis();
+            Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), Patterns.Options.of("all:" + PATTERN_S)
                     .withComputeMs(ClosedLoopIT.COMPUTE_MS).withMessageBytes(ClosedLoopIT.MESSAGE).withPrintEvery(1)));
             AdaptationApi.Decision decided = api.awaitAcknowledged(0, 30_000); // the loop's, acknowledged by the agents
             Thread.sleep(2000); // its move is over
@@ -87,8 +94,13 @@ class ManagerOutageIT {
                     pushes.add(e);
                 }
             }
+            long watched = System.currentTimeMillis();
+            assertTrue(!run.isDone(), "the pattern still runs at the end of the restarted manager's watch");
             Patterns.Result result = run.get(120, TimeUnit.SECONDS);
             bg.shutdown();
+            System.out.printf("the all-to-all started %.1f s after its launch; the watch ended %.1f s into it%n",
+                    (IterationTimes.phaseStart(result.rank0(), 0) - launched) / 1000.0,
+                    (watched - IterationTimes.phaseStart(result.rank0(), 0)) / 1000.0);
 
             // the agents' reconnections, from the restarted manager's log
             TreeMap<String, Instant> back = new TreeMap<>();

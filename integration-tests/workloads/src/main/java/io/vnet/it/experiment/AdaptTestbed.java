@@ -89,6 +89,21 @@ public final class AdaptTestbed {
      */
     public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond,
                                      boolean kernelPath) throws IOException, InterruptedException {
+        return start(fabric, hostCount, vmsPerHost, rateBitsPerSecond, kernelPath, mgr -> List.of());
+    }
+
+    /**
+     * What a test sets up in the manager's host before the manager starts there (e.g. a database
+     * server of its own), and the framework properties ({@code KEY=VALUE}) the manager then gets.
+     */
+    @FunctionalInterface
+    public interface ManagerSetup {
+        List<String> prepare(Host managerHost) throws IOException, InterruptedException;
+    }
+
+    /** As above; {@code managerSetup} runs in the manager's host before the manager starts. */
+    public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond,
+                                     boolean kernelPath, ManagerSetup managerSetup) throws IOException, InterruptedException {
         if (hostCount < 2 || vmsPerHost < 1) {
             throw new IllegalArgumentException("need at least 2 VM hosts and 1 VM per host");
         }
@@ -110,7 +125,7 @@ public final class AdaptTestbed {
                 shaping.addAll(h.shapeUplink(rateBitsPerSecond));
             }
         }
-        ManagerProcess manager = fabric.startManager(mgr, managerConfig(rateBitsPerSecond));
+        ManagerProcess manager = fabric.startManager(mgr, managerConfig(rateBitsPerSecond), managerSetup.prepare(mgr));
         Map<String, AgentProcess> agents = new LinkedHashMap<>();
         java.util.function.UnaryOperator<io.vnet.it.fabric.AgentConfigBuilder> settings = b -> {
             b.manager(manager, REPORT_MS);

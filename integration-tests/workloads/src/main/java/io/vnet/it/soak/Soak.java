@@ -40,8 +40,39 @@ import java.util.concurrent.TimeoutException;
  * </ul>
  */
 public final class Soak {
-    /** The workload's schedule runs this much longer than the soak, so that it still runs at the last sample. */
-    static final int WORKLOAD_EXTRA_SECONDS = 30;
+    /**
+     * The workload's schedule runs this much longer than the soak, so that it still runs at the last sample:
+     * its ranks start their schedule a few seconds after the soak's clock (JVMs started, peers connected), and
+     * the last sample comes after the end's class histograms (one jcmd per process): 2.3 s and 3.2 s in SoakIT's
+     * 5 minutes on 2 cores, so the ranks exit about 10 s after the last sample. The soak prints both margins and
+     * fails if the workload ended before the last sample.
+     */
+    static final int WORKLOAD_EXTRA_SECONDS = 10;
+
+    /**
+     * Something a test runs on the soak's cloud while the soak runs: SoakIT stops the manager's database
+     * for 60 s in the first third of the run and checks what the manager does meanwhile.
+     */
+    public interface Interlude {
+        /**
+         * Runs in the manager's host before the manager starts there (e.g. starts a database server of the
+         * test's own); returns the manager's extra framework properties ({@code KEY=VALUE}).
+         */
+        default List<String> beforeManager(Host managerHost) throws IOException, InterruptedException {
+            return List.of();
+        }
+
+        /**
+         * Called on the soak's thread once everything runs (the workload submitted, every pair probed, the
+         * first churned VM started, sampling begun); must return at once: what takes time runs on a thread of
+         * the interlude's own, which its caller waits for after the soak.
+         */
+        void started(Context context);
+    }
+
+    /** What an interlude sees: the cloud, the churn (its events and migrations), and the soak's clock. */
+    public record Context(AdaptTestbed testbed, Churn churn, long startMs, long durationMs) {
+    }
 
     private Soak() {
     }
@@ -61,7 +92,14 @@ public final class Soak {
 
     /** Builds the cloud on {@code fabric}, runs the soak, and returns what it found; progress goes to {@code out}. */
     public static SoakResult run(Fabric fabric, SoakOptions o, PrintStream out) throws IOException, InterruptedException {
-        AdaptTestbed tb = AdaptTestbed.start(fabric, o.vmHosts(), o.vmsPerHost(), o.rateBitsPerSecond());
+        return run(fabric, o, out, null);
+    }
+
+    /** As above, with an {@link Interlude} (null: none) run on the same cloud while the soak runs. */
+    public static SoakResult run(Fabric fabric, SoakOptions o, PrintStream out, Interlude interlude)
+            throws IOException, InterruptedException {
+        AdaptTestbed tb = AdaptTestbed.start(fabric, o.vmHosts(), o.vmsPerHost(), o.rateBitsPerSecond(), false,
+                interlude == null ? mgr -> List.of() : interlude::beforeManager);
         AdaptationApi api = tb.adaptation();
         api.set("automatic", "greedy");
         Map<String, Long> pids = new LinkedHashMap<>();
@@ -89,8 +127,15 @@ public final class Soak {
             return t;
         });
         List<String> failures = new ArrayList<>();
+        long[] workloadEndedAt = {0};
         try {
-            Future<Patterns.Result> workload = bg.submit(() -> Patterns.run(fabric, vms, wo));
+            Future<Patterns.Result> workload = bg.submit(() -> {
+                try {
+                    return Patterns.run(fabric, vms, wo);
+                } finally {
+                    workloadEndedAt[0] = System.currentTimeMillis();
+                }
+            });
             long start = System.currentTimeMillis();
             long deadline = start + o.durationMs();
             out.printf(Locale.ROOT, "soak: %d VM hosts, the proxy, %d VMs, uplinks %d Mbit/s, closed loop automatic;"
@@ -103,6 +148,9 @@ public final class Soak {
             Map<String, List<String>> growthByClass = new LinkedHashMap<>();
             try {
                 churn.start(); // a churned VM from the start, so that the cycle's stop always has one
+                if (interlude != null) {
+                    interlude.started(new Context(tb, churn, start, o.durationMs()));
+                }
                 long nextChurn = start + o.churnPeriodMs();
                 long nextPoll = start;
                 long nextProgress = start + 60_000;
@@ -148,11 +196,11 @@ public final class Soak {
                 series = sampler.series();
                 probes.stopAll();
             }
-            long end = System.currentTimeMillis();
+            long end = System.currentTimeMillis(); // the last sample is taken
             // the decisions of the run: every one the loop applied is acknowledged
             List<AdaptationApi.Decision> left = watch.awaitAcknowledged(o.ackTimeoutMs());
             DecisionWatch.Summary decisions = watch.summary();
-            Patterns.Result result;
+            Patterns.Result result = null;
             String workloadSummary;
             boolean workloadOk;
             try {
@@ -165,6 +213,21 @@ public final class Soak {
             } catch (TimeoutException e) {
                 workloadOk = false;
                 workloadSummary = "the workload did not end";
+            }
+            if (workload.isDone() && workloadEndedAt[0] > 0) {
+                String began = "";
+                if (workloadOk) {
+                    long phase0 = io.vnet.it.experiment.IterationTimes.phaseStart(result.rank0(), 0);
+                    began = String.format(Locale.ROOT, "its schedule started %.1f s after the soak's clock, ",
+                            (phase0 - start) / 1000.0);
+                }
+                out.printf(Locale.ROOT, "soak: %sthe last sample was taken %.1f s after the soak's end, the workload's"
+                        + " ranks exited %.1f s after it (its schedule runs %d s past the soak's end)%n", began,
+                        (end - deadline) / 1000.0, (workloadEndedAt[0] - end) / 1000.0, WORKLOAD_EXTRA_SECONDS);
+                if (workloadEndedAt[0] < end) {
+                    failures.add(String.format(Locale.ROOT, "the workload ended %.1f s before the last sample",
+                            (end - workloadEndedAt[0]) / 1000.0));
+                }
             }
 
             List<SoakResult.MetricRow> rows = SoakResult.judge(series, o.growthLimitPercentPerHour(), o.growthRule());
