@@ -144,9 +144,11 @@ class ClosedLoopIT {
                 Thread.sleep(200);
             }
             assertTrue(rewritten, "the manager rewrote the rules for the moved VM: " + auditSince(manager, auditBefore));
-            // p1's host gets rules for p0 on its new host, and none to h1, within 10 s of the move (once, in a full
-            // CI run, the first read after the rewrite still found a pair rule to h1; the message then says who
-            // reported p0 and what the audit log holds)
+            // p1's host gets rules for p0 on its new host, and none to h1 unless h1 sends it on to h3, within 10 s of
+            // the move (once, in a full CI run, the first read after the rewrite still found a pair rule to h1; the
+            // message then says who reported p0 and what the audit log holds). The rerouted plan may send a pair
+            // over a third host: VADAPT's widest path takes a link's measured throughput, when above the assumed
+            // rate, for its capacity, so the busiest links look widest (seen once in CI: every h2-h3 pair over h1)
             JsonNode rules = null;
             String stale = "";
             long settle = System.currentTimeMillis() + 10_000;
@@ -155,12 +157,13 @@ class ClosedLoopIT {
                     Thread.sleep(200);
                 }
                 rules = manager.get("/hosts/" + p1.host().name() + "/desired-state").path("document").path("rules");
+                JsonNode atH1 = manager.get("/hosts/h1/desired-state").path("document").path("rules");
                 stale = "";
                 boolean forP0 = false;
                 for (JsonNode r : rules) {
                     boolean dstP0 = r.path("dst").asText().equals(p0.mac());
                     forP0 |= dstP0;
-                    if (dstP0 && r.path("to").asText().equals("link:h1")) {
+                    if (dstP0 && r.path("to").asText().equals("link:h1") && !sendsOn(atH1, r, p0.mac(), h3.name())) {
                         stale = r.toString();
                     }
                 }
@@ -328,5 +331,19 @@ class ClosedLoopIT {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether h1's rules send on to {@code toHost} what rule {@code r} of another host sends h1 for
+     * {@code dst}: a rule at h1 for {@code dst} with the same source, or any source, to that host's link.
+     */
+    private static boolean sendsOn(JsonNode atH1, JsonNode r, String dst, String toHost) {
+        for (JsonNode x : atH1) {
+            if (x.path("dst").asText().equals(dst) && x.path("to").asText().equals("link:" + toHost)
+                    && (x.path("src").asText().equals(r.path("src").asText()) || x.path("src").asText().equals("any"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
