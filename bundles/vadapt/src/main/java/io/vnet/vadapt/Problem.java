@@ -39,7 +39,7 @@ public record Problem(Demand demand, Placement placement, Underlay underlay, Ove
         });
         for (HostLink l : overlay.links()) {
             for (String h : new String[] {l.a(), l.b()}) {
-                if (!underlay.isHost(h) && !underlay.center().equals(h)) {
+                if (!underlay.knows(h)) {
                     throw new IllegalArgumentException("invalid overlay link " + l + ": host " + h
                             + " is not in the underlay");
                 }

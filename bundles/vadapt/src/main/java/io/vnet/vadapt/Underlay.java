@@ -70,10 +70,15 @@ public final class Underlay {
         return capacities.containsKey(host);
     }
 
+    /** Whether {@code host} is a VM host of this underlay or its center. */
+    public boolean knows(String host) {
+        return center.equals(host) || capacities.containsKey(host);
+    }
+
     /** The path between two different hosts (or a host and the center). */
     public PathProperties path(String x, String y) {
         for (String h : new String[] {x, y}) {
-            if (!center.equals(h) && !capacities.containsKey(h)) {
+            if (!knows(h)) {
                 throw new IllegalArgumentException("unknown host " + h + ": it is neither a VM host nor the center "
                         + center);
             }

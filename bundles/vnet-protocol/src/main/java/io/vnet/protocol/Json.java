@@ -209,15 +209,20 @@ public final class Json {
 
     /** The quiet links of a JSON array at {@code field} (none when it is absent); the first bad one is an error naming it. */
     public static List<QuietLink> quietLinks(JsonNode array, String field) {
-        requireArray(array, field);
-        if (array.size() > MAX_QUIET) {
-            throw new IllegalArgumentException(field + ": " + array.size() + " links, at most " + MAX_QUIET);
-        }
+        requireQuiet(array, field);
         List<QuietLink> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             out.add(quiet(array.get(i), field + "[" + i + "]"));
         }
         return out;
+    }
+
+    /** Refuses a {@code quiet} field that is neither an array nor missing, or longer than {@link #MAX_QUIET}. */
+    public static void requireQuiet(JsonNode array, String field) {
+        requireArray(array, field);
+        if (array.size() > MAX_QUIET) {
+            throw new IllegalArgumentException(field + ": " + array.size() + " links, at most " + MAX_QUIET);
+        }
     }
 
     public static ObjectNode write(QuietLink q) {

@@ -246,7 +246,7 @@ final class ManagedState {
                 errors.add("quiet link " + q.link() + ": the data plane has no such link");
                 continue;
             }
-            LinkSpec conf = configured.computeIfAbsent(q.link(), k -> now);
+            configured.putIfAbsent(q.link(), now); // as configured: the first time it is quieted
             LinkSpec next = now.withoutFlooding(q.networks());
             if (!next.equals(now)) {
                 update(next, errors);

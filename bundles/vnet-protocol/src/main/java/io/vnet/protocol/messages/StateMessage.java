@@ -94,41 +94,29 @@ public record StateMessage(long generation, List<LinkSpec> links, List<Forwardin
         try {
             Json.requireArray(ls, "links");
             Json.requireArray(rs, "rules");
-            Json.requireArray(qs, "quiet");
-            if (qs.size() > Json.MAX_QUIET) {
-                throw new IllegalArgumentException("quiet: " + qs.size() + " links, at most " + Json.MAX_QUIET);
-            }
+            Json.requireQuiet(qs, "quiet");
         } catch (IllegalArgumentException e) {
             return new Lenient(gen, List.of(), List.of(), List.of(), true, List.of(e.getMessage()));
         }
         List<String> errors = new ArrayList<>();
-        List<Entry<LinkSpec>> links = new ArrayList<>();
-        for (int i = 0; i < ls.size(); i++) {
+        List<Entry<LinkSpec>> links = entries(ls, "links", Json::link, errors);
+        List<Entry<ForwardingRule>> rules = entries(rs, "rules", Json::rule, errors);
+        List<Entry<QuietLink>> quiet = entries(qs, "quiet", Json::quiet, errors);
+        return new Lenient(gen, links, rules, quiet, false, List.copyOf(errors));
+    }
+
+    /** Each entry of {@code array} read on its own by {@code read}; a bad one keeps its error, also added to {@code errors}. */
+    private static <T> List<Entry<T>> entries(JsonNode array, String field,
+                                              java.util.function.BiFunction<JsonNode, String, T> read, List<String> errors) {
+        List<Entry<T>> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
             try {
-                links.add(new Entry<>(i, Json.link(ls.get(i), "links[" + i + "]"), null));
+                out.add(new Entry<>(i, read.apply(array.get(i), field + "[" + i + "]"), null));
             } catch (IllegalArgumentException e) {
-                links.add(new Entry<>(i, null, e.getMessage()));
+                out.add(new Entry<>(i, null, e.getMessage()));
                 errors.add(e.getMessage());
             }
         }
-        List<Entry<ForwardingRule>> rules = new ArrayList<>();
-        for (int i = 0; i < rs.size(); i++) {
-            try {
-                rules.add(new Entry<>(i, Json.rule(rs.get(i), "rules[" + i + "]"), null));
-            } catch (IllegalArgumentException e) {
-                rules.add(new Entry<>(i, null, e.getMessage()));
-                errors.add(e.getMessage());
-            }
-        }
-        List<Entry<QuietLink>> quiet = new ArrayList<>();
-        for (int i = 0; i < qs.size(); i++) {
-            try {
-                quiet.add(new Entry<>(i, Json.quiet(qs.get(i), "quiet[" + i + "]"), null));
-            } catch (IllegalArgumentException e) {
-                quiet.add(new Entry<>(i, null, e.getMessage()));
-                errors.add(e.getMessage());
-            }
-        }
-        return new Lenient(gen, List.copyOf(links), List.copyOf(rules), List.copyOf(quiet), false, List.copyOf(errors));
+        return List.copyOf(out);
     }
 }

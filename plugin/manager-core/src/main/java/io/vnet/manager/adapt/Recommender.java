@@ -63,7 +63,7 @@ public final class Recommender {
         // a host the planner left out (its agent gone) takes its links along
         List<HostLink> usable = new ArrayList<>();
         for (HostLink l : overlay.links()) {
-            if (planned(p.underlay(), l.a()) && planned(p.underlay(), l.b())) {
+            if (p.underlay().knows(l.a()) && p.underlay().knows(l.b())) {
                 usable.add(l);
             }
         }
@@ -72,10 +72,6 @@ public final class Recommender {
         Adapter same = Adapters.topK(0);
         Planner.Result r = new Planner.Result(kept, same.adapt(kept, Budget.defaults()));
         return new Planned(describe(network, same.name(), r, (System.nanoTime() - t0) / 1_000_000), r);
-    }
-
-    private static boolean planned(io.vnet.vadapt.Underlay u, String host) {
-        return u.isHost(host) || u.center().equals(host);
     }
 
     /** The recommendation that describes {@code r}. */

@@ -189,7 +189,7 @@ final class Rollout {
                 if (cr != null) {
                     cr.links().forEach(l -> floods.put(l.id(), l));
                 }
-                List<LinkSpec> out2 = new ArrayList<>();
+                List<LinkSpec> flooding = new ArrayList<>();
                 for (LinkSpec l : links.values()) {
                     LinkSpec f = floods.get(l.id());
                     List<NetworkId> flooded = new ArrayList<>();
@@ -200,9 +200,10 @@ final class Rollout {
                             }
                         });
                     }
-                    out2.add(flooded.equals(l.flooded()) ? l : l.withNetworks(l.networks(), flooded));
+                    flooding.add(flooded.equals(l.flooded()) ? l : l.withNetworks(l.networks(), flooded));
                 }
-                out.put(h, new DaemonConfig(h, out2, cr == null ? List.of() : cr.rules(), cr == null ? List.of() : cr.quiet()));
+                out.put(h, new DaemonConfig(h, flooding, cr == null ? List.of() : cr.rules(),
+                        cr == null ? List.of() : cr.quiet()));
             }
             return new Installed(out);
         }
@@ -473,7 +474,7 @@ final class Rollout {
                     && new HashSet<>(hadQuiet).equals(new HashSet<>(quiet))) {
                 continue; // no change (a host with no desired state yet and nothing to give it: none)
             }
-            DesiredState d = quiet.isEmpty() ? desired.set(h, links, rules) : desired.set(h, links, rules, quiet);
+            DesiredState d = desired.set(h, links, rules, quiet);
             pushed.put(h, d.generation());
             audit.record(actor, "desired-state", "host " + h, why + ": generation " + d.generation() + ", "
                     + links.size() + " link(s) " + linkIds(links) + ", " + rules.size() + " rule(s)"

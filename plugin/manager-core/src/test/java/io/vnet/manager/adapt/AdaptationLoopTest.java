@@ -778,8 +778,7 @@ class AdaptationLoopTest {
                 .orElseThrow();
         List<ForwardingRule> before = desired.states.get("ha").rules();
         agents.linkUp("ha", fast.id(), false); // the other end still has it up: a link coming up, or a flap
-        agentsAcknowledge(1);
-        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        pastTheGrace();
         agentsAcknowledge(3);
         assertEquals(before, desired.states.get("ha").rules());
     }
@@ -804,12 +803,8 @@ class AdaptationLoopTest {
 
         agents.connected("px", false);
         vmHosts.forEach(h -> agents.linkUp(h, "to-px", false));
-        agentsAcknowledge(1);
-        ticks(1, LinkWatch.DOWN_GRACE_MS);
-        for (int i = 0; i < 6; i++) {
-            agentsAcknowledge(1);
-            assertNoFloodLoop();
-        }
+        pastTheGrace();
+        acknowledgeWithoutFloodLoops(6);
         Set<io.vnet.vadapt.HostLink> tree = floodEdges();
         assertEquals(2, tree.size(), "a spanning tree of the three VM hosts: " + tree);
         assertEquals(vmHosts, tree.stream().flatMap(l -> java.util.stream.Stream.of(l.a(), l.b())).distinct().sorted()
@@ -825,10 +820,7 @@ class AdaptationLoopTest {
 
         agents.connected("px", true);
         vmHosts.forEach(h -> agents.linkUp(h, "to-px", true));
-        for (int i = 0; i < 6; i++) {
-            agentsAcknowledge(1);
-            assertNoFloodLoop(); // at every stage of the way back, with the star's links up again
-        }
+        acknowledgeWithoutFloodLoops(6); // at every stage of the way back, with the star's links up again
         assertEquals(Set.of(), floodEdges(), "the star is the tree again");
         for (String h : vmHosts) {
             assertEquals(List.of(), desired.states.get(h).quiet());
@@ -851,19 +843,39 @@ class AdaptationLoopTest {
             desired.states.get(h).links().stream().filter(l -> l.peerHost().equals("hc"))
                     .forEach(l -> agents.linkUp(h, l.id(), false));
         }
-        agentsAcknowledge(1);
-        ticks(1, LinkWatch.DOWN_GRACE_MS);
+        pastTheGrace();
         agentsAcknowledge(6);
         agents.connected("px", false);
         List.of("ha", "hb").forEach(h -> agents.linkUp(h, "to-px", false));
+        pastTheGrace();
+        acknowledgeWithoutFloodLoops(6);
+        assertEquals(Set.of(io.vnet.vadapt.HostLink.of("ha", "hb")), floodEdges());
+        assertTrue(audit.entries.stream().noneMatch(a -> a.detail().contains("failed")), audit.entries.toString());
+    }
+
+    /** Past {@link LinkWatch#DOWN_GRACE_MS}: the agents acknowledge, and the loop ticks once the grace later. */
+    private void pastTheGrace() {
         agentsAcknowledge(1);
         ticks(1, LinkWatch.DOWN_GRACE_MS);
-        for (int i = 0; i < 6; i++) {
+    }
+
+    /** {@code n} times: the agents acknowledge and the loop ticks, and no flood could go round. */
+    private void acknowledgeWithoutFloodLoops(int n) {
+        for (int i = 0; i < n; i++) {
             agentsAcknowledge(1);
             assertNoFloodLoop();
         }
-        assertEquals(Set.of(io.vnet.vadapt.HostLink.of("ha", "hb")), floodEdges());
-        assertTrue(audit.entries.stream().noneMatch(a -> a.detail().contains("failed")), audit.entries.toString());
+    }
+
+    /** Per host pair, at how many of its ends the managed link floods the network (desired states). */
+    private Map<io.vnet.vadapt.HostLink, Integer> floodEnds() {
+        Map<io.vnet.vadapt.HostLink, Integer> ends = new java.util.HashMap<>();
+        desired.states.forEach((h, st) -> st.links().forEach(l -> {
+            if (l.floods(NET.vni())) {
+                ends.merge(io.vnet.vadapt.HostLink.of(h, l.peerHost()), 1, Integer::sum);
+            }
+        }));
+        return ends;
     }
 
     /**
@@ -872,12 +884,7 @@ class AdaptationLoopTest {
      * go round.
      */
     private void assertNoFloodLoop() {
-        Map<io.vnet.vadapt.HostLink, Integer> ends = new java.util.HashMap<>();
-        desired.states.forEach((h, st) -> st.links().forEach(l -> {
-            if (l.floods(NET.vni())) {
-                ends.merge(io.vnet.vadapt.HostLink.of(h, l.peerHost()), 1, Integer::sum);
-            }
-        }));
+        Map<io.vnet.vadapt.HostLink, Integer> ends = floodEnds();
         for (String h : List.of("ha", "hb", "hc")) {
             boolean quietHere = desired.states.containsKey(h) && desired.states.get(h).quiet().stream()
                     .anyMatch(q -> q.link().equals("to-px"));
@@ -907,12 +914,7 @@ class AdaptationLoopTest {
 
     /** The managed links that flood the network at both ends, as host pairs; a link flooding at one end only fails. */
     private Set<io.vnet.vadapt.HostLink> floodEdges() {
-        Map<io.vnet.vadapt.HostLink, Integer> ends = new java.util.HashMap<>();
-        desired.states.forEach((h, st) -> st.links().forEach(l -> {
-            if (l.floods(NET.vni())) {
-                ends.merge(io.vnet.vadapt.HostLink.of(h, l.peerHost()), 1, Integer::sum);
-            }
-        }));
+        Map<io.vnet.vadapt.HostLink, Integer> ends = floodEnds();
         ends.forEach((l, n) -> assertEquals(2, n, "link " + l + " floods at both ends or neither"));
         return new java.util.TreeSet<>(ends.keySet());
     }

@@ -294,8 +294,7 @@ final class Api {
         List<LinkSpec> links = io.vnet.protocol.Json.links(body.path("links"), "links");
         List<ForwardingRule> rules = io.vnet.protocol.Json.rules(body.path("rules"), "rules");
         List<io.vnet.api.QuietLink> quiet = io.vnet.protocol.Json.quietLinks(body.path("quiet"), "quiet");
-        io.vnet.manager.DesiredState d = quiet.isEmpty() ? desired.set(hostId, links, rules)
-                : desired.set(hostId, links, rules, quiet);
+        io.vnet.manager.DesiredState d = desired.set(hostId, links, rules, quiet);
         if (audit != null) {
             audit.record(actor(who), "desired-state", "host " + hostId, "generation " + d.generation() + ", " + links.size()
                     + " link(s), " + rules.size() + " rule(s)");
