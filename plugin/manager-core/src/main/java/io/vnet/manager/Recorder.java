@@ -23,6 +23,12 @@ public interface Recorder {
 
     void matrix(NetworkId network, TrafficMatrix matrix);
 
+    /**
+     * Forgets the history older than {@code before}: traffic matrices, topologies and desired states (each
+     * host's newest desired state stays, however old).
+     */
+    void pruneHistory(java.time.Instant before);
+
     /** Records nothing (for tests of other parts). */
     Recorder NONE = new Recorder() {
         @Override
@@ -43,6 +49,10 @@ public interface Recorder {
 
         @Override
         public void matrix(NetworkId network, TrafficMatrix matrix) {
+        }
+
+        @Override
+        public void pruneHistory(java.time.Instant before) {
         }
     };
 }

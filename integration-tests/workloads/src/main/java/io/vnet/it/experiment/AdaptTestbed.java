@@ -145,12 +145,14 @@ public final class AdaptTestbed {
     /**
      * The manager's configuration: VTTIF reactive with a 2 s window, evaluated every 0.5 s (as
      * in ManagerIT); with a rate, VADAPT is told the links' bandwidth ({@code linkMbps}) and that each
-     * host's links share its shaped uplink ({@code uplinkMbps}).
+     * host's links share its shaped uplink ({@code uplinkMbps}). The history is kept 5 minutes (a
+     * deployment's default is a day): a run of minutes then reaches the manager's steady state, where the database
+     * and what the manager caches of it stop growing (the soak judges growth over its last 20 minutes).
      */
     public static ObjectNode managerConfig(long rateBitsPerSecond) {
         ObjectNode cfg = Json.object();
         cfg.putObject("vttif").put("mode", "reactive").put("windowMs", 2000).put("evaluateMs", 500)
-                .put("minPairRate", 2000).put("matrixEveryMs", 2000);
+                .put("minPairRate", 2000).put("matrixEveryMs", 2000).put("historyMinutes", 5);
         if (rateBitsPerSecond > 0) {
             cfg.putObject("adaptation").put("linkMbps", rateBitsPerSecond / 1e6).put("uplinkMbps",
                     rateBitsPerSecond / 1e6);

@@ -59,6 +59,8 @@ final class StoreRecorder implements Recorder {
     private final Map<String, String> rowHost = new java.util.HashMap<>();
     private long refusedRows;
     private long deferredRows;
+    /** Rows of history deleted by {@link #pruneHistory} (the writer's thread writes it). */
+    private volatile long pruned;
 
     /** Writes on the caller's thread (tests). */
     StoreRecorder(ManagerStore store) {
@@ -216,5 +218,22 @@ final class StoreRecorder implements Recorder {
         }
         // a periodic sample: while the database is away only the newest waits
         writer.submit("matrix " + network.vni(), "the traffic matrix of network " + network, () -> store.putTrafficMatrix(r));
+    }
+
+    @Override
+    public void pruneHistory(Instant before) {
+        // a newer prune replaces one still waiting (while the database is away)
+        writer.submit("prune", "pruning the history before " + before, () -> {
+            int rows = store.pruneHistory(before);
+            pruned += rows;
+            if (rows > 0) {
+                LOG.log(Level.DEBUG, "pruned " + rows + " rows of history before " + before);
+            }
+        });
+    }
+
+    /** How many rows of history pruning deleted. */
+    long pruned() {
+        return pruned;
     }
 }

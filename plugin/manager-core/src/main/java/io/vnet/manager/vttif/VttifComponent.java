@@ -33,7 +33,7 @@ public final class VttifComponent {
             Fatal.stop(ctx, LOG, config.error(e.getMessage(), e).getMessage(), null);
             return;
         }
-        vttif = new VttifService(s.vttif(), s.evaluateMs(), s.matrixEveryMs(), recorder);
+        vttif = new VttifService(s.vttif(), s.evaluateMs(), s.matrixEveryMs(), s.historyMinutes() * 60_000, recorder);
         registration = ctx.registerService(new String[] {TopologyService.class.getName(), TrafficListener.class.getName()},
                 vttif, null);
     }

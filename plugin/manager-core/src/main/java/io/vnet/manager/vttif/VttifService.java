@@ -43,10 +43,15 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
     private final Recorder records;
     private final long matrixEveryMs;
     private long lastMatrix;
+    /** How long the recorded history is kept, and when it was last pruned (evaluation thread only). */
+    private final long historyMs;
+    private long lastPrune;
+    /** How often the recorded history is pruned. */
+    static final long PRUNE_EVERY_MS = 60_000;
     /** The latest changes of each network's topology, at most {@link #HISTORY} (the store keeps them all). */
     private final Map<NetworkId, java.util.ArrayDeque<TopologyChange>> history = new ConcurrentHashMap<>();
     /** How many changes of a network's history are kept in memory. */
-    static final int HISTORY = 64;
+    static final int HISTORY = 16;
     /** How many older changes left the memory's history (still in the store). */
     private final java.util.concurrent.atomic.AtomicLong historyTrimmed = new java.util.concurrent.atomic.AtomicLong();
     /** Per network, what was logged of its bounds and failures last (evaluation thread only). */
@@ -59,12 +64,17 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
 
     /**
      * @param matrixEveryMs how often each network's smoothed traffic matrix is recorded
+     * @param historyMs     how long the recorded history is kept (pruned every {@link #PRUNE_EVERY_MS})
      */
-    VttifService(VttifConfig config, long evaluateEveryMs, long matrixEveryMs, Recorder records) {
+    VttifService(VttifConfig config, long evaluateEveryMs, long matrixEveryMs, long historyMs, Recorder records) {
+        if (historyMs < 1) {
+            throw new IllegalArgumentException("historyMs: " + historyMs + " is not positive");
+        }
         this.vttif = new Vttif(config);
         this.windowMillis = config.windowMillis();
         this.records = records;
         this.matrixEveryMs = matrixEveryMs;
+        this.historyMs = historyMs;
         clock.scheduleAtFixedRate(this::evaluate, evaluateEveryMs, evaluateEveryMs, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "VTTIF " + config.mode() + ": window " + config.windowMillis() + " ms, stable "
                 + config.stableMillis() + " ms, prune " + config.pruneThreshold() + ", evaluated every " + evaluateEveryMs + " ms");
@@ -132,6 +142,10 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
             }
             omitted.forEach((n, o) -> logBounds(n, o, failures.get(n)));
             matrices.forEach(records::matrix);
+            if (now - lastPrune >= PRUNE_EVERY_MS) {
+                lastPrune = now;
+                records.pruneHistory(java.time.Instant.ofEpochMilli(now - historyMs));
+            }
             for (TopologyChange c : changes) {
                 records.topology(c);
                 java.util.ArrayDeque<TopologyChange> h = history.computeIfAbsent(c.network(), n -> new java.util.ArrayDeque<>());

@@ -17,15 +17,20 @@ import java.util.Set;
  *     "minPairRate": 100,                   // bytes/s under which a pair is chatter
  *     "dominantShare": 0.8,                 // a mixture's dominant shape carries at least this (1: off)
  *     "evaluateMs": 1000,                   // how often the topology is inferred
- *     "matrixEveryMs": 10000                // how often each traffic matrix is recorded
+ *     "matrixEveryMs": 10000,               // how often each traffic matrix is recorded
+ *     "historyMinutes": 1440                // how long matrices, topologies and desired states are kept
  *   }
  * </pre>
+ * The history is pruned every minute; each host's newest desired state is kept however old.
  */
-public record VttifSettings(VttifConfig vttif, long evaluateMs, long matrixEveryMs) {
+public record VttifSettings(VttifConfig vttif, long evaluateMs, long matrixEveryMs, long historyMinutes) {
+    /** The history kept by default: a day. */
+    public static final int HISTORY_MINUTES = 1440;
+
     /** The top-level field this package owns. */
     public static final String FIELD = "vttif";
     static final Set<String> FIELDS = Set.of("mode", "windowMs", "stableMs", "pruneThreshold", "minPairRate",
-            "dominantShare", "evaluateMs", "matrixEveryMs");
+            "dominantShare", "evaluateMs", "matrixEveryMs", "historyMinutes");
 
     /** @throws IllegalArgumentException naming the field that is wrong */
     public static VttifSettings from(ManagerConfiguration cfg) {
@@ -49,7 +54,8 @@ public record VttifSettings(VttifConfig vttif, long evaluateMs, long matrixEvery
         double dominant = Json.number(v, "vttif", "dominantShare", d.dominantShare(), 0.5, 1);
         long evaluate = Json.integer(v, "vttif", "evaluateMs", 100, 600_000, 1000);
         long matrixEvery = Json.integer(v, "vttif", "matrixEveryMs", 100, 86_400_000, 10_000);
+        long history = Json.integer(v, "vttif", "historyMinutes", 1, 5_256_000, HISTORY_MINUTES); // up to 10 years
         return new VttifSettings(new VttifConfig(window, VttifConfig.Mode.valueOf(mode), stable, prune, d.noiseBudget(),
-                minRate, dominant), evaluate, matrixEvery);
+                minRate, dominant), evaluate, matrixEvery, history);
     }
 }

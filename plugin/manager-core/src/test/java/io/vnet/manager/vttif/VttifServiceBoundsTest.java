@@ -29,7 +29,7 @@ class VttifServiceBoundsTest {
     private static final long HOUR = 3_600_000;
 
     private final VttifService service = new VttifService(VttifConfig.defaults().withMode(VttifConfig.Mode.REACTIVE)
-            .withStableMillis(0), HOUR, HOUR, Recorder.NONE);
+            .withStableMillis(0), HOUR, HOUR, HOUR, Recorder.NONE);
 
     @AfterEach
     void tearDown() {

@@ -23,6 +23,9 @@ public interface HistoryStore {
 
     List<TopologyRecord> topologies(int vni, Instant from, Instant to, int limit);
 
-    /** Deletes traffic matrices and topologies older than the given time; returns how many rows went. */
+    /**
+     * Deletes traffic matrices, topologies and desired states older than the given time, but each host's newest
+     * desired state, however old; returns how many rows went.
+     */
     int pruneHistory(Instant before);
 }

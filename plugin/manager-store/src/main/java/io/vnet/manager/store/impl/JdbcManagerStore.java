@@ -305,6 +305,12 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
                     n += ps.executeUpdate();
                 }
             }
+            // a host's older desired states; its newest stays, however old (the agent's and a restart's truth)
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM desired_state WHERE created_at < ? AND generation <"
+                    + " (SELECT MAX(n.generation) FROM desired_state n WHERE n.host_id = desired_state.host_id)")) {
+                ps.setObject(1, ts(before));
+                n += ps.executeUpdate();
+            }
             return n;
         }, "prune history");
     }

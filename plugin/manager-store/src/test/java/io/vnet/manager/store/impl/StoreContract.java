@@ -61,8 +61,8 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(4, store.migrationsApplied());
-        assertEquals("4", store.schemaVersion());
+        assertEquals(5, store.migrationsApplied());
+        assertEquals("5", store.schemaVersion());
     }
 
     @Test
@@ -152,6 +152,22 @@ abstract class StoreContract {
     }
 
     @Test
+    void pruningKeepsEachHostsNewestDesiredState() {
+        for (int g = 1; g <= 4; g++) {
+            store.putDesiredState(new DesiredStateRecord("kvm-1", g, "{\"g\":" + g + "}", T0.plusSeconds(g)));
+        }
+        store.putDesiredState(new DesiredStateRecord("kvm-2", 7, "{}", T0)); // old, but its host's newest
+        store.putTopology(new TopologyRecord(100, T0.plusSeconds(2), "ring", "{}"));
+        store.putTopology(new TopologyRecord(100, T0.plusSeconds(20), "star", "{}"));
+        // kvm-1's generations 1 to 3 (before T0+10 s, not the newest) and the older topology
+        assertEquals(4, store.pruneHistory(T0.plusSeconds(10)));
+        assertEquals(List.of(4L), store.desiredStateHistory("kvm-1", 10).stream().map(DesiredStateRecord::generation).toList());
+        assertEquals(7, store.desiredState("kvm-2").orElseThrow().generation());
+        assertEquals(List.of("star"), store.topologies(100, null, null, 10).stream().map(TopologyRecord::topologyClass).toList());
+        assertEquals(0, store.pruneHistory(T0.plusSeconds(10)), "nothing more to prune");
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertEquals("limit: 0 is not in 1..10000",
                 assertThrows(IllegalArgumentException.class, () -> store.topologies(1, null, null, 0)).getMessage());
@@ -176,7 +192,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("4", store.schemaVersion());
+        assertEquals("5", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
