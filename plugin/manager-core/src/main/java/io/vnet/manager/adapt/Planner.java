@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * the demand from VTTIF's smoothed traffic matrix; the placement from the VMs each agent
  * reported; the underlay from the agents (the proxy is the star's center), with each host
  * pair's latency and bandwidth taken from what its overlay link measured (half the smoothed
- * keepalive round trip; the highest rate it carried, if above the configured capacity) and
+ * keepalive round trip; the highest rate it carried, if above the configured capacity, but never
+ * above the configured uplink) and
  * the configured values only where nothing was measured; the current overlay from the links
  * the agents reported. A VM host whose agent is not connected is left out, with its VMs and
  * their traffic: the plan goes around it. Pure apart from reading those services: it changes nothing.
@@ -159,7 +160,12 @@ public final class Planner {
                 }
             }
         }
-        measured.forEach((k, m) -> u.path(k.a(), k.b(), m[0], m[1] < 0 ? settings.latencySeconds() : m[1]));
+        // a rate measured above the hosts' uplink is the measurement's noise (a report interval's burst
+        // through the shaper), not a wider path: taken as it is, the busiest links would look widest and
+        // attract every route (ClosedLoopIT saw a plan send all h2-h3 pairs through h1)
+        double uplink = settings.uplinkBitsPerSecond();
+        measured.forEach((k, m) -> u.path(k.a(), k.b(), uplink > 0 ? Math.min(m[0], uplink) : m[0],
+                m[1] < 0 ? settings.latencySeconds() : m[1]));
         // only traffic between VMs on hosts the planner may change counts; a peer behind the proxy's
         // LAN (the home network) is reached through the star whatever the plan
         Map<io.vnet.vadapt.VmPair, Double> rates = new LinkedHashMap<>();

@@ -111,6 +111,24 @@ class PlannerTest {
     }
 
     @Test
+    void aRateMeasuredAboveTheUplinkIsNotAWiderPath() {
+        List<HostInfo> hosts = new ArrayList<>();
+        hosts.add(host("px", "proxy", List.of(), List.of(link("ha", 800, 52_000_000), link("hb", 800, 0))));
+        hosts.add(host("ha", "host", List.of(vm(1)), List.of(link("px", 800, 52_000_000))));
+        hosts.add(host("hb", "host", List.of(vm(2)), List.of(link("px", 800, 0))));
+        TrafficMatrix.Builder m = TrafficMatrix.builder();
+        m.add(vm(1), vm(2), 1e6);
+        Planner.Settings d = Planner.Settings.defaults();
+        Planner.Settings shaped = new Planner.Settings(d.hostCapacity(), 50e6, d.latencySeconds(), d.cost(), 50e6);
+        Problem p = new Planner(new Hosts(hosts), new Matrix(m.build()), shaped).problem(NET, false);
+        assertEquals(50e6, p.underlay().path("ha", "px").bandwidthBitsPerSecond(), 1, "52 Mbit/s measured, 50 the uplink");
+        assertEquals(50e6, p.underlay().path("hb", "px").bandwidthBitsPerSecond(), 1);
+        Planner.Settings unbounded = new Planner.Settings(d.hostCapacity(), 50e6, d.latencySeconds(), d.cost(), 0);
+        assertEquals(52e6, new Planner(new Hosts(hosts), new Matrix(m.build()), unbounded).problem(NET, false).underlay()
+                .path("ha", "px").bandwidthBitsPerSecond(), 1, "no uplink configured: the measured rate stands");
+    }
+
+    @Test
     void aHostWhoseAgentIsGoneIsPlannedAroundWithItsVms() {
         List<HostInfo> hosts = new ArrayList<>();
         hosts.add(host("px", "proxy", List.of(), List.of(link("ha", 800, 0), link("hb", 800, 0), link("hc", 800, 0))));
