@@ -32,6 +32,10 @@ import org.junit.jupiter.api.Test;
  * frames take the tree at once: the pings go unanswered for about that long and no longer. Once the
  * underlay is back the link comes up again by itself (a TCP link is dialled again with its backoff; a
  * VXLAN link answers the next probe) and carries the pings again.
+ *
+ * <p>The manager's part (its rules routed around a planned link that is down, and back onto it) runs on
+ * {@link HostDeathIT}'s test bed, before the host dies there: {@link
+ * #theManagerRoutesItsRulesAroundADownLinkAndBackOntoIt}.
  */
 class LinkFailoverIT {
     static final int VNI = 100;
@@ -149,72 +153,57 @@ class LinkFailoverIT {
      * the link up again, the rules return to it. Neither is a decision (the audit log has both, as the
  * adaptation's desired-state pushes); the pattern runs throughout.
      */
-    @Test
-    void theManagerRoutesItsRulesAroundADownLinkAndBackOntoIt() throws Exception {
-        try (Fabric fabric = Fabric.create(Fabric.repo())) {
-            AdaptTestbed tb = AdaptTestbed.small(fabric, MakeBeforeBreakIT.RATE); // shaped: the star is the bottleneck
-            ManagerProcess manager = tb.manager();
-            AdaptationApi api = tb.adaptation();
-            api.set("recommend", "greedy");
-            Host h1 = tb.vmHosts().get(0);
-            Host h2 = tb.vmHosts().get(1);
-            ExecutorService bg = Executors.newSingleThreadExecutor();
-            // long enough for the star's steady traffic, the apply, the cut's detection and the link's return (about
-            // 25 s in all) with a margin: it must still run once the rules are back on the link (asserted)
-            Patterns.Options options = Patterns.Options.of("all:" + MANAGER_TEST_PATTERN_S).withComputeMs(ClosedLoopIT.COMPUTE_MS)
-                    .withMessageBytes(ClosedLoopIT.MESSAGE).withPeerTimeoutMs(60_000);
-            long launched = System.currentTimeMillis();
-            Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), options));
-            try {
-                Thread.sleep(8_000);
-                long lastId = api.lastDecisionId();
-                ManagerProcess.Response applied = api.applyOnceRecommended(5, 2000);
-                assertEquals(200, applied.status(), applied.body().toString());
-                api.awaitAcknowledged(lastId, 20_000);
-                long decided = api.lastDecisionId();
-                String link = null;
-                for (JsonNode l : tb.agent(h1).op("link-list")) {
-                    if (l.path("peer").asText().equals(h2.name())) {
-                        link = l.path("id").asText();
-                    }
-                }
-                assertTrue(link != null, "the plan links " + h1.name() + " and " + h2.name() + ": "
-                        + tb.agent(h1).op("link-list"));
-                String target = "link:" + link;
-                assertTrue(namesTarget(tb.agent(h1), target), "rules use it: " + tb.agent(h1).op("rule-list"));
-                long auditBefore = ClosedLoopIT.lastAuditId(manager);
-
-                long cutAt = System.currentTimeMillis();
-                cut(h1, h2, "-A");
-                long rerouted = awaitRules(tb.agent(h1), target, false, 30_000);
-                assertTrue(hasLink(tb.agent(h1), link), "the link that is down stays, to come back");
-                Thread.sleep(2000);
-                long restoredAt = System.currentTimeMillis();
-                cut(h1, h2, "-D");
-                long back = awaitRules(tb.agent(h1), target, true, 30_000);
-                assertTrue(!run.isDone(), "the pattern still runs once the rules are back on the link, "
-                        + (back - launched) / 1000.0 + " s after its launch");
-                List<JsonNode> audit = ClosedLoopIT.auditSince(manager, auditBefore);
-                System.out.printf("a planned link %s-%s cut (default keepalive, detection 6 s): the rules at %s moved off it"
-                        + " %.1f s after the cut; back on it %.1f s after the underlay returned; audit: %s%n", h1.name(),
-                        h2.name(), h1.name(), (rerouted - cutAt) / 1000.0, (back - restoredAt) / 1000.0, audit);
-                assertTrue(audit.stream().anyMatch(e -> e.path("detail").asText().contains("links down: ")), audit.toString());
-                assertTrue(audit.stream().anyMatch(e -> e.path("detail").asText().contains("links up again: ")),
-                        audit.toString());
-                // the stall while the link is undetected is a pause of the traffic, on which the loop may record a
-                // recommendation (recommend mode: nothing applied); the rerouting itself is no decision
-                List<AdaptationApi.Decision> since = api.decisionsAfter(decided);
-                System.out.println("decisions recorded meanwhile: " + since);
-                assertTrue(since.stream().noneMatch(AdaptationApi.Decision::applied), "nothing applied: " + since);
-                Patterns.Result result = run.get();
-                System.out.printf("the all-to-all of %d s: the rules were back on the link %.1f s after its launch, %.1f s"
-                        + " into its schedule%n", MANAGER_TEST_PATTERN_S, (back - launched) / 1000.0,
-                        (back - io.vnet.it.experiment.IterationTimes.phaseStart(result.rank0(), 0)) / 1000.0);
-                assertTrue(result.ok(), "the pattern ran through the failure: " + result.failures());
-            } finally {
-                bg.shutdownNow();
+    /**
+     * The manager's part of a link's failure (issue 19, item 2), on HostDeathIT's test bed (where it runs first, to
+     * share the bed): a link the applied plan made between {@code h1} and {@code h2} is cut (default keepalive), the
+     * manager routes the rules at {@code h1} off it (an audit entry, no decision), keeps the link, and once the
+     * underlay is back puts the rules on it again; the all-to-all ({@code run}, launched at {@code launched}) still
+     * runs at the end (asserted). Returns nothing; prints the figures.
+     */
+    static void theManagerRoutesItsRulesAroundADownLinkAndBackOntoIt(AdaptTestbed tb, AdaptationApi api, Host h1, Host h2,
+                                                                   Future<Patterns.Result> run, long launched)
+            throws Exception {
+        ManagerProcess manager = tb.manager();
+        long decided = api.lastDecisionId();
+        String link = null;
+        for (JsonNode l : tb.agent(h1).op("link-list")) {
+            if (l.path("peer").asText().equals(h2.name())) {
+                link = l.path("id").asText();
             }
         }
+        assertTrue(link != null, "the plan links " + h1.name() + " and " + h2.name() + ": "
+                + tb.agent(h1).op("link-list"));
+        String target = "link:" + link;
+        assertTrue(namesTarget(tb.agent(h1), target), "rules use it: " + tb.agent(h1).op("rule-list"));
+        long auditBefore = ClosedLoopIT.lastAuditId(manager);
+
+        long cutAt = System.currentTimeMillis();
+        cut(h1, h2, "-A");
+        long rerouted = awaitRules(tb.agent(h1), target, false, 30_000);
+        assertTrue(hasLink(tb.agent(h1), link), "the link that is down stays, to come back");
+        Thread.sleep(2000);
+        long restoredAt = System.currentTimeMillis();
+        cut(h1, h2, "-D");
+        long back = awaitRules(tb.agent(h1), target, true, 30_000);
+        assertTrue(!run.isDone(), "the pattern still runs once the rules are back on the link, "
+                + (back - launched) / 1000.0 + " s after its launch");
+        List<JsonNode> audit = ClosedLoopIT.auditSince(manager, auditBefore);
+        System.out.printf("a planned link %s-%s cut (default keepalive, detection 6 s): the rules at %s moved off it"
+                + " %.1f s after the cut; back on it %.1f s after the underlay returned; audit: %s%n", h1.name(),
+                h2.name(), h1.name(), (rerouted - cutAt) / 1000.0, (back - restoredAt) / 1000.0, audit);
+        assertTrue(audit.stream().anyMatch(e -> e.path("detail").asText().contains("links down: ")), audit.toString());
+        assertTrue(audit.stream().anyMatch(e -> e.path("detail").asText().contains("links up again: ")),
+                audit.toString());
+        // the stall while the link is undetected is a pause of the traffic, on which the loop may record a
+        // recommendation (recommend mode: nothing applied); the rerouting itself is no decision
+        List<AdaptationApi.Decision> since = api.decisionsAfter(decided);
+        System.out.println("decisions recorded meanwhile: " + since);
+        assertTrue(since.stream().noneMatch(AdaptationApi.Decision::applied), "nothing applied: " + since);
+        Patterns.Result result = run.get();
+        System.out.printf("the all-to-all of %d s: the rules were back on the link %.1f s after its launch, %.1f s"
+                + " into its schedule%n", MANAGER_TEST_PATTERN_S, (back - launched) / 1000.0,
+                (back - io.vnet.it.experiment.IterationTimes.phaseStart(result.rank0(), 0)) / 1000.0);
+        assertTrue(result.ok(), "the pattern ran through the failure: " + result.failures());
     }
 
     private static boolean namesTarget(AgentProcess agent, String target) throws java.io.IOException {

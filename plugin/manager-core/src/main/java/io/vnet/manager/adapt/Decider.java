@@ -158,9 +158,13 @@ final class Decider {
         long id = s.nextId++;
         Decision d = Decision.recorded(id, Instant.ofEpochMilli(now), trigger, planned.recommendation(),
                 gains.rateBefore(network, now));
-        Rollout.Installed was = rollout.installed(network);
-        LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
         Optional<Undo.Refused> refused = automatic ? Undo.refused(s, traffic, planned.recommendation()) : Optional.empty();
+        boolean applying = automatic && planned.result().plan().apply() && refused.isEmpty();
+        // what was installed is kept with a decision that is applied (its rollback and a restart restore it); one
+        // recorded and not applied keeps none: the loop records one at every change of the traffic, and with
+        // the overlay of its time each would hold every host's rules until it is among the KEEP oldest
+        Rollout.Installed was = applying ? rollout.installed(network) : Rollout.Installed.NONE;
+        LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
         if (!automatic) {
             stored = DecisionLog.withNote(stored, "recommend mode: recorded, not applied");
         } else if (!planned.result().plan().apply()) {

@@ -3,6 +3,7 @@ package io.vnet.manager.adapt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vnet.api.ForwardingRule;
@@ -1070,6 +1071,44 @@ class AdaptationLoopTest {
         steady(loop);
         assertTrue(mover.calls.isEmpty(), "over the cap of 2: planned again without migrations: " + mover.calls);
         assertFalse(loop.decisions(NET).get(0).applied(), loop.decisions(NET).get(0).toString());
+    }
+
+    @Test
+    void aDecisionNotAppliedKeepsNoOverlayAndAnAppliedOneKeepsWhatItInstalled() {
+        List<LoopRecords.Stored> stored = new ArrayList<>();
+        LoopRecords memory = new LoopRecords() {
+            @Override
+            public void settings(NetworkId network, Settings s) {
+            }
+
+            @Override
+            public void decision(NetworkId network, Stored d) {
+                stored.add(d);
+            }
+
+            @Override
+            public Map<NetworkId, Settings> loadSettings() {
+                return Map.of();
+            }
+
+            @Override
+            public List<Stored> loadDecisions(NetworkId network, int limit) {
+                return List.of();
+            }
+        };
+        AdaptationLoop l = newLoop(memory, Planner.Settings.defaults());
+        l.configure(NET, new Settings(Mode.RECOMMEND, "greedy", false, 0), "api");
+        steady(l);
+        LoopRecords.Stored recorded = stored.get(stored.size() - 1);
+        assertFalse(recorded.decision().applied());
+        assertSame(Rollout.Installed.NONE, recorded.before(), "a recorded decision holds no host's rules");
+        assertSame(Rollout.Installed.NONE, recorded.after());
+        AdaptationLoop automatic = newLoop(memory, Planner.Settings.defaults());
+        automatic.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady(automatic);
+        LoopRecords.Stored applied = stored.get(stored.size() - 1);
+        assertTrue(applied.decision().applied(), applied.decision().toString());
+        assertFalse(applied.after().configs().isEmpty(), "what it installed, for a rollback and a restart");
     }
 
     @Test
