@@ -30,22 +30,6 @@ final class DataSources {
                 + "' is not supported: expected jdbc:h2:... or jdbc:postgresql://...");
     }
 
-    /**
-     * H2 keeps the strings it reads and writes in a soft cache of 1,024 entries for the whole JVM
-     * ({@code h2.objectCache}), and a soft reference is cleared only when the heap runs short: the
-     * manager's documents (traffic matrices, topologies, desired states, 1-50 KiB each) filled it
-     * through the soak's first 20 minutes (0.9 MiB of the heap after a full GC in 7 minutes). The
-     * manager never reads the same document twice in a row, so the cache is off unless the JVM's
-     * command line says otherwise. It is read once, when H2 starts, which is after this.
-     */
-    static final String H2_OBJECT_CACHE = "h2.objectCache";
-
-    static {
-        if (System.getProperty(H2_OBJECT_CACHE) == null) {
-            System.setProperty(H2_OBJECT_CACHE, "false");
-        }
-    }
-
     private static DataSource h2(String url, String user, String password) {
         try {
             org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();

@@ -16,12 +16,6 @@ class DataSourcesTest {
     }
 
     @Test
-    void h2sObjectCacheIsOffOnceTheStoreIsLoaded() {
-        DataSources.create("jdbc:h2:mem:cache-test", null, null);
-        assertEquals("false", System.getProperty(DataSources.H2_OBJECT_CACHE));
-    }
-
-    @Test
     void anUnsupportedUrlIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DataSources.create("jdbc:mysql://db/vnet", null, null));
