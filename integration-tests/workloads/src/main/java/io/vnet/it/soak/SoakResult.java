@@ -45,11 +45,14 @@ public record SoakResult(SoakOptions options, long startMs, long endMs, Map<Stri
 
         /**
          * This metric's series from a process's samples: times and values. CPU is the share of a core
-         * between a sample and the one before (so it starts at the second sample); the others are the
-         * samples' values (heap NaN where it could not be read).
+         * between a sample and the one before (so it starts at the second sample), NaN (not fitted) over an
+         * interval shorter than half the run's usual one: the soak's last sample follows the end's class
+         * histograms (a full GC in each process) by about 2 s, and the CPU over those seconds is the
+         * histogram's, not the process's; the others are the samples' values (heap NaN where it could not be read).
          */
         public Series of(List<JvmProbe.Sample> samples) {
             int from = this == CPU ? 1 : 0;
+            long usual = usualIntervalMs(samples);
             int n = Math.max(0, samples.size() - from);
             long[] t = new long[n];
             double[] v = new double[n];
@@ -64,11 +67,21 @@ public record SoakResult(SoakOptions options, long startMs, long endMs, Map<Stri
                     case CPU -> {
                         JvmProbe.Sample p = samples.get(i);
                         double dt = (s.epochMs() - p.epochMs()) / 1000.0;
-                        yield dt > 0 ? 100 * (s.cpuSeconds() - p.cpuSeconds()) / dt : Double.NaN;
+                        yield dt > 0 && dt * 1000 * 2 >= usual ? 100 * (s.cpuSeconds() - p.cpuSeconds()) / dt : Double.NaN;
                     }
                 };
             }
             return new Series(t, v);
+        }
+
+        /** The median of the intervals between the samples (0 with fewer than two). */
+        static long usualIntervalMs(List<JvmProbe.Sample> samples) {
+            long[] d = new long[Math.max(0, samples.size() - 1)];
+            for (int i = 1; i < samples.size(); i++) {
+                d[i - 1] = samples.get(i).epochMs() - samples.get(i - 1).epochMs();
+            }
+            java.util.Arrays.sort(d);
+            return d.length == 0 ? 0 : d[d.length / 2];
         }
     }
 

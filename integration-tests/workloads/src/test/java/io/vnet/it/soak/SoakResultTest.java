@@ -43,6 +43,19 @@ class SoakResultTest {
     }
 
     @Test
+    void theCpuOfAShortLastIntervalIsNotFitted() {
+        List<JvmProbe.Sample> s = samples(i -> 10_000, 99);
+        JvmProbe.Sample last = s.get(s.size() - 1);
+        // 2 s after the last regular sample, with 1 CPU second in them (the class histograms' full GC)
+        s.add(new JvmProbe.Sample(last.epochMs() + 2000, 10_000, 65536, 40, 60, 200 * 1024, last.cpuSeconds() + 1, null));
+        SoakResult.Series cpu = SoakResult.Metric.CPU.of(s);
+        assertEquals(31, cpu.size());
+        assertTrue(Double.isNaN(cpu.values()[30]), "50% of a core over 2 s is not the process's: " + cpu.values()[30]);
+        assertEquals(100.0 / 60, cpu.values()[29], 1e-9);
+        assertEquals(60_000, SoakResult.Metric.usualIntervalMs(s));
+    }
+
+    @Test
     void beyondNoiseKeepsWhatTheDataShow() {
         java.util.Random r = new java.util.Random(3);
         Map<String, List<JvmProbe.Sample>> series = Map.of("agent px", samples(i -> 10_000 * (1 + 0.02 * r.nextGaussian()), 99));
