@@ -35,14 +35,17 @@ import org.junit.jupiter.api.Test;
 class ManagerOutageIT {
     static final long RATE = 50_000_000;
     static final long OUTAGE_MS = 60_000;
-    /** How long the restarted manager is watched for a duplicate decision or a push. */
-    static final long RESYNC_MS = 15_000;
+    /**
+     * How long the restarted manager is watched for a duplicate decision or a push: the loop would decide again
+     * within VTTIF's window (2 s here) and the steady time (1 s) of the first reports, so 10 s is three times that.
+     */
+    static final long RESYNC_MS = 10_000;
     /**
      * The all-to-all's length: the loop's decision, the outage, the restart, the re-sync and the watch end about
-     * 91 s into it on 2 cores (the agents back within 4 s of the restarted manager's readiness); it must still run
+     * 86 s into it on 2 cores (the agents back within 4 s of the restarted manager's readiness); it must still run
      * at the watch's end (asserted).
      */
-    static final int PATTERN_S = 100;
+    static final int PATTERN_S = 95;
     private static final Pattern REGISTERED = Pattern.compile("^(\\S+Z) .*agent (\\S+) \\((?:host|proxy)\\) registered from",
             Pattern.MULTILINE);
 
