@@ -1073,49 +1073,9 @@ class AdaptationLoopTest {
         assertFalse(loop.decisions(NET).get(0).applied(), loop.decisions(NET).get(0).toString());
     }
 
-    @Test
-    void aDecisionNotAppliedKeepsNoOverlayAndAnAppliedOneKeepsWhatItInstalled() {
-        List<LoopRecords.Stored> stored = new ArrayList<>();
-        LoopRecords memory = new LoopRecords() {
-            @Override
-            public void settings(NetworkId network, Settings s) {
-            }
-
-            @Override
-            public void decision(NetworkId network, Stored d) {
-                stored.add(d);
-            }
-
-            @Override
-            public Map<NetworkId, Settings> loadSettings() {
-                return Map.of();
-            }
-
-            @Override
-            public List<Stored> loadDecisions(NetworkId network, int limit) {
-                return List.of();
-            }
-        };
-        AdaptationLoop l = newLoop(memory, Planner.Settings.defaults());
-        l.configure(NET, new Settings(Mode.RECOMMEND, "greedy", false, 0), "api");
-        steady(l);
-        LoopRecords.Stored recorded = stored.get(stored.size() - 1);
-        assertFalse(recorded.decision().applied());
-        assertSame(Rollout.Installed.NONE, recorded.before(), "a recorded decision holds no host's rules");
-        assertSame(Rollout.Installed.NONE, recorded.after());
-        AdaptationLoop automatic = newLoop(memory, Planner.Settings.defaults());
-        automatic.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
-        steady(automatic);
-        LoopRecords.Stored applied = stored.get(stored.size() - 1);
-        assertTrue(applied.decision().applied(), applied.decision().toString());
-        assertFalse(applied.after().configs().isEmpty(), "what it installed, for a rollback and a restart");
-    }
-
-    @Test
-    void settingsAndDecisionsSurviveARestartAndRollbackStillWorks() {
-        Map<NetworkId, Settings> settings = new HashMap<>();
-        List<LoopRecords.Stored> stored = new ArrayList<>();
-        LoopRecords memory = new LoopRecords() {
+    /** The loop's records in memory: settings by network, decisions newest first (one per id). */
+    private static LoopRecords memory(Map<NetworkId, Settings> settings, List<LoopRecords.Stored> stored) {
+        return new LoopRecords() {
             @Override
             public void settings(NetworkId network, Settings s) {
                 settings.put(network, s);
@@ -1139,6 +1099,32 @@ class AdaptationLoopTest {
                 return l;
             }
         };
+    }
+
+    @Test
+    void aDecisionNotAppliedKeepsNoOverlayAndAnAppliedOneKeepsWhatItInstalled() {
+        List<LoopRecords.Stored> stored = new ArrayList<>();
+        LoopRecords memory = memory(new HashMap<>(), stored);
+        AdaptationLoop l = newLoop(memory, Planner.Settings.defaults());
+        l.configure(NET, new Settings(Mode.RECOMMEND, "greedy", false, 0), "api");
+        steady(l);
+        LoopRecords.Stored recorded = stored.get(0); // the newest first
+        assertFalse(recorded.decision().applied());
+        assertSame(Rollout.Installed.NONE, recorded.before(), "a recorded decision holds no host's rules");
+        assertSame(Rollout.Installed.NONE, recorded.after());
+        AdaptationLoop automatic = newLoop(memory, Planner.Settings.defaults());
+        automatic.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady(automatic);
+        LoopRecords.Stored applied = stored.get(0);
+        assertTrue(applied.decision().applied(), applied.decision().toString());
+        assertFalse(applied.after().configs().isEmpty(), "what it installed, for a rollback and a restart");
+    }
+
+    @Test
+    void settingsAndDecisionsSurviveARestartAndRollbackStillWorks() {
+        Map<NetworkId, Settings> settings = new HashMap<>();
+        List<LoopRecords.Stored> stored = new ArrayList<>();
+        LoopRecords memory = memory(settings, stored);
         AdaptationLoop first = newLoop(memory, Planner.Settings.defaults());
         first.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
         steady(first);
