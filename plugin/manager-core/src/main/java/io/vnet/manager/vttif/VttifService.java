@@ -48,11 +48,11 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
     private long lastPrune;
     /** How often the recorded history is pruned. */
     static final long PRUNE_EVERY_MS = 60_000;
-    /** The latest changes of each network's topology, at most {@link #HISTORY} (the store keeps them all). */
+    /** The latest changes of each network's topology, at most {@link #HISTORY} (the store keeps them for historyMs). */
     private final Map<NetworkId, java.util.ArrayDeque<TopologyChange>> history = new ConcurrentHashMap<>();
     /** How many changes of a network's history are kept in memory. */
     static final int HISTORY = 16;
-    /** How many older changes left the memory's history (still in the store). */
+    /** How many older changes left the memory's history (in the store until pruned). */
     private final java.util.concurrent.atomic.AtomicLong historyTrimmed = new java.util.concurrent.atomic.AtomicLong();
     /** Per network, what was logged of its bounds and failures last (evaluation thread only). */
     private final Map<NetworkId, Omitted> logged = new java.util.HashMap<>();
