@@ -159,12 +159,10 @@ final class Decider {
         Decision d = Decision.recorded(id, Instant.ofEpochMilli(now), trigger, planned.recommendation(),
                 gains.rateBefore(network, now));
         Optional<Undo.Refused> refused = automatic ? Undo.refused(s, traffic, planned.recommendation()) : Optional.empty();
-        boolean applying = automatic && planned.result().plan().apply() && refused.isEmpty();
         // what was installed is kept with a decision that is applied (its rollback and a restart restore it); one
         // recorded and not applied keeps none: the loop records one at every change of the traffic, and with
         // the overlay of its time each would hold every host's rules until it is among the KEEP oldest
-        Rollout.Installed was = applying ? rollout.installed(network) : Rollout.Installed.NONE;
-        LoopRecords.Stored stored = new LoopRecords.Stored(d, was, was);
+        LoopRecords.Stored stored = new LoopRecords.Stored(d, Rollout.Installed.NONE, Rollout.Installed.NONE);
         if (!automatic) {
             stored = DecisionLog.withNote(stored, "recommend mode: recorded, not applied");
         } else if (!planned.result().plan().apply()) {
@@ -175,7 +173,8 @@ final class Decider {
                     + " for this traffic (decision %d: predicted gain %.2f, realised %.2f)", f.decision(),
                     f.predictedGain(), f.realisedGain()));
         } else {
-            stored = applier.apply(network, s, stored, planned);
+            Rollout.Installed was = rollout.installed(network);
+            stored = applier.apply(network, s, new LoopRecords.Stored(d, was, was), planned);
             if (stored.decision().applied()) {
                 s.plannedFor.put(id, traffic);
             }
