@@ -57,7 +57,10 @@ import java.util.List;
  * <li>manager → agent {@value #REVOKED} ({@link io.vnet.protocol.messages.Revoked}) after the
  * hello and whenever the manager's deny list changes: {@code fingerprints[]}, the SHA-256
  * fingerprints of the revoked certificates (at most {@link Revocations#MAX_ENTRIES}); the
- * agent's links refuse and close them besides its own file's ({@link Revocations#push}).</li>
+ * agent's links refuse and close them besides its own file's ({@link Revocations#push});</li>
+ * <li>manager → agent {@value #REFUSED} ({@link io.vnet.protocol.messages.Refused}) when it refuses a
+ * hello (an incompatible {@code protocol}, a certificate or token that does not fit), just before it
+ * closes the connection: {@code reason}, for the agent's log and status.</li>
  * </ul>
  * A reader refuses what its receiver cannot act on (a bad network or address: the connection is
  * closed) and skips and counts list entries it can do without. TLS slots in as the first handler
@@ -75,6 +78,7 @@ public final class ManagerProtocol {
     /** The most owned addresses an {@value #OWNERS} message lists in all (well inside {@link #MAX_MESSAGE}). */
     public static final int MAX_OWNERS = 131_072;
     public static final String REVOKED = "revoked";
+    public static final String REFUSED = "refused";
     public static final int MAX_MESSAGE = 16 << 20;
     /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
     public static final int MAX_REPORT_PAIRS = 4_096;

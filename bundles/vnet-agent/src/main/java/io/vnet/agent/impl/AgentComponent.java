@@ -123,6 +123,7 @@ public final class AgentComponent {
         CommandHandler commands = new CommandHandler(dataPlane, cfg.role(), networks, vms);
         commands.security(security);
         commands.ownership(ownership);
+        commands.managed(managerClient, managed);
         control = new ControlServer(cfg.control(), commands);
         if (cfg.libvirt() != null) {
             libvirt = new io.vnet.libvirt.watch.DomainWatcher(cfg.libvirt().uri(), cfg.libvirt().resyncMs(), vms);

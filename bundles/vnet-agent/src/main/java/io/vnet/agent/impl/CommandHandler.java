@@ -48,6 +48,15 @@ final class CommandHandler {
         this.ownership = o;
     }
 
+    private volatile ManagerClient manager;
+    private volatile ManagedState managed;
+
+    /** What status says of the manager channel and the desired state (either may be null). */
+    void managed(ManagerClient client, ManagedState state) {
+        this.manager = client;
+        this.managed = state;
+    }
+
     /** What status says of the agent's authentication. */
     void security(String text) {
         this.security = text;
@@ -175,7 +184,14 @@ final class CommandHandler {
             }
             case ControlOps.STATUS -> {
                 ObjectNode o = Json.object().put("hostId", dp.hostId()).put("role", role)
-                        .put("listenPort", dp.listenPort()).put("security", security);
+                        .put("listenPort", dp.listenPort()).put("security", security)
+                        .put("software", ManagerClient.SOFTWARE).put("protocol", io.vnet.protocol.messages.Hello.PROTOCOL);
+                ManagerClient m = manager;
+                o.put("manager", m == null ? "none" : m.describe());
+                ManagedState st = managed;
+                if (st != null) {
+                    o.put("appliedGeneration", st.generation());
+                }
                 ArrayNode nets = o.putArray("networks");
                 dp.networks().forEach(n -> nets.add(n.vni()));
                 MacOwnership owned = ownership;

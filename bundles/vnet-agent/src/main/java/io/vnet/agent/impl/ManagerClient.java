@@ -74,6 +74,10 @@ final class ManagerClient implements AutoCloseable {
     /** The host's own device addresses, never listed as VMs. */
     private final OwnAddresses ownAddresses = new OwnAddresses();
     private volatile String enrolmentToken;
+    /** Why the manager last refused this agent's hello (null: it has not, or took a later one). */
+    private volatile String refusal;
+    /** When the live channel said hello (null: none). */
+    private volatile java.time.Instant helloAt;
 
     /**
      * @param tls       mutual TLS towards the manager, or null for plain TCP
@@ -188,7 +192,23 @@ final class ManagerClient implements AutoCloseable {
     }
 
     /** This agent's version, as its bundle says it (null outside OSGi). */
-    private static final String SOFTWARE = software();
+    static final String SOFTWARE = software();
+
+    /** Whether the channel to the manager is open now (its hello said). */
+    boolean connected() {
+        Channel ch = channel;
+        return ch != null && ch.isActive() && helloAt != null;
+    }
+
+    /** For status and readiness: the manager's address and whether this agent is connected to it, or why not. */
+    String describe() {
+        Channel ch = channel;
+        String r = refusal;
+        if (ch != null && ch.isActive() && helloAt != null) {
+            return manager + ": connected since " + helloAt + (r != null ? "; refused: " + r : "");
+        }
+        return manager + ": not connected" + (r != null ? "; refused: " + r : "");
+    }
 
     private static String software() {
         org.osgi.framework.Bundle b = org.osgi.framework.FrameworkUtil.getBundle(ManagerClient.class);
@@ -314,12 +334,14 @@ final class ManagerClient implements AutoCloseable {
                         + ManagerProtocol.MAX_MACS + " in all)");
             }
             ctx.writeAndFlush(h);
+            helloAt = java.time.Instant.now();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, JsonNode json) {
             ManagerMessage msg = ManagerMessage.read(json);
             if (msg instanceof StateMessage.Lenient desired) {
+                refusal = null; // a manager that sends a state took the hello
                 List<String> errors = state.apply(desired, true);
                 long gen = state.generation(); // the state refused an older one: the ack says what is applied
                 ctx.writeAndFlush(new Ack(hostId, gen, errors.isEmpty(), errors).toJson());
@@ -332,6 +354,10 @@ final class ManagerClient implements AutoCloseable {
                 }
             } else if (msg instanceof Revoked list) {
                 revoked(list);
+            } else if (msg instanceof io.vnet.protocol.messages.Refused no) {
+                refusal = no.reason();
+                LOG.log(Level.ERROR, "manager " + manager + " refused this agent: " + no.reason()
+                        + "; retrying with backoff");
             } else {
                 LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.type() + "'");
             }
@@ -341,6 +367,7 @@ final class ManagerClient implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (channel == ctx.channel()) {
                 channel = null;
+                helloAt = null;
             }
             if (!closed) {
                 LOG.log(Level.WARNING, "lost the manager " + manager + "; forwarding goes on with the current state");

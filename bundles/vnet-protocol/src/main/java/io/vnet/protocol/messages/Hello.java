@@ -18,6 +18,25 @@ public record Hello(int protocol, String software, String hostId, String role, l
                     boolean kernelPath, boolean insecure, String token, Inventory inventory) implements AgentMessage {
     /** The protocol this code speaks. */
     public static final int PROTOCOL = 1;
+    /** The oldest protocol this code still speaks: a manager refuses agents outside [{@value}, {@value #PROTOCOL}]. */
+    public static final int MIN_PROTOCOL = 1;
+
+    /**
+     * Why a peer speaking {@code protocol} cannot be served by this code, or null: 0 is an agent
+     * from before versions, a larger number than {@link #PROTOCOL} one newer than this manager.
+     */
+    public static String incompatible(int protocol, String software) {
+        String who = "protocol " + protocol + (software != null ? " (software " + software + ")" : "");
+        if (protocol > PROTOCOL) {
+            return "the agent speaks " + who + ", newer than this manager's " + MIN_PROTOCOL + ".." + PROTOCOL
+                    + ": upgrade the manager first, then the agents";
+        }
+        if (protocol < MIN_PROTOCOL) {
+            return "the agent speaks " + who + ", older than this manager's " + MIN_PROTOCOL + ".." + PROTOCOL
+                    + ": upgrade the agent";
+        }
+        return null;
+    }
 
     @Override
     public String type() {
@@ -44,8 +63,23 @@ public record Hello(int protocol, String software, String hostId, String role, l
         return h;
     }
 
+    /** The longest {@code software} kept: a longer one is cut there, and characters outside printable ASCII become '?'. */
+    public static final int MAX_SOFTWARE = 64;
+
+    static String software(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_SOFTWARE));
+        for (int i = 0; i < text.length() && i < MAX_SOFTWARE; i++) {
+            char c = text.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
     /**
-     * Reads it: a missing role is host's, a missing generation -1, missing lists empty.
+     * Reads it ({@code software} bounded, see {@link #MAX_SOFTWARE}): a missing role is host's, a missing generation -1, missing lists empty.
      *
      * @throws IllegalArgumentException a network or address of its inventory that is not valid
      */
@@ -54,7 +88,7 @@ public record Hello(int protocol, String software, String hostId, String role, l
         Inventory inventory = new Inventory(i.networks() == null ? java.util.List.of() : i.networks(),
                 i.macs() == null ? java.util.List.of() : i.macs(), i.macsOmitted(),
                 i.vms() == null ? java.util.List.of() : i.vms(), i.badVms(), i.badVmsOmitted());
-        return new Hello(msg.path("protocol").asInt(0), msg.path("software").asText(null), msg.path("hostId").asText(),
+        return new Hello(msg.path("protocol").asInt(0), software(msg.path("software").asText(null)), msg.path("hostId").asText(),
                 msg.path("role").asText("host"), msg.path("generation").asLong(-1), msg.path("linkAddress").asText(null),
                 msg.path("kernelPath").asBoolean(false), msg.path("insecure").asBoolean(false),
                 msg.path("token").asText(null), inventory);

@@ -28,7 +28,8 @@ class MessagesDocumentedTest {
                 ManagerProtocol.VMS, new VmsUpdate("h", MessagesRoundTripTest.inventory()).toJson(),
                 ManagerProtocol.ACK, new Ack("h", 1, true, List.of("e")).toJson(),
                 ManagerProtocol.STATE, MessagesRoundTripTest.state().toJson(),
-                ManagerProtocol.REVOKED, new Revoked(List.of("ab")).toJson());
+                ManagerProtocol.REVOKED, new Revoked(List.of("ab")).toJson(),
+                ManagerProtocol.REFUSED, new Refused("why").toJson());
         List<String> missing = new ArrayList<>();
         full.forEach((type, json) -> {
             String entry = entry(doc, type);

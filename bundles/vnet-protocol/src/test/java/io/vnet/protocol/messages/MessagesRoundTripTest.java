@@ -78,6 +78,8 @@ class MessagesRoundTripTest {
         assertFalse(lenient.refused());
         Revoked r = new Revoked(List.of("ab".repeat(32)));
         assertEquals(r, ManagerMessage.read(wire(r.toJson())));
+        Refused no = new Refused("the agent speaks protocol 2");
+        assertEquals(no, ManagerMessage.read(wire(no.toJson())));
         assertInstanceOf(ManagerMessage.Owners.class, ManagerMessage.read(io.vnet.protocol.OwnersMessage.write(java.util.Map.of())));
         assertEquals("later", assertInstanceOf(ManagerMessage.Unknown.class, ManagerMessage.read(parse("{\"type\": \"later\"}"))).type());
     }
@@ -98,6 +100,29 @@ class MessagesRoundTripTest {
         assertEquals(-1, h.generation());
         assertEquals(0, h.protocol(), "an agent from before versions");
         assertNull(h.software());
+    }
+
+    @Test
+    void aHellosSoftwareAndARefusalsReasonAreBoundedAndPrintable() {
+        Hello h = Hello.read(parse("{\"type\": \"hello\", \"hostId\": \"h\", \"protocol\": 1, \"software\": \""
+                + "1.0\\u001b[31m" + "x".repeat(10_000) + "\"}"));
+        assertEquals(Hello.MAX_SOFTWARE, h.software().length());
+        assertTrue(h.software().startsWith("1.0?[31m"), h.software());
+        Refused r = Refused.read(parse("{\"type\": \"refused\", \"reason\": \"a\\nb" + "y".repeat(5_000) + "\"}"));
+        assertEquals(Refused.MAX_REASON, r.reason().length());
+        assertTrue(r.reason().startsWith("a b"), r.reason().substring(0, 5));
+        assertEquals("", Refused.read(parse("{\"type\": \"refused\"}")).reason());
+    }
+
+    @Test
+    void aManagerServesTheProtocolsItSpeaksAndSaysWhichSideToUpgradeOtherwise() {
+        assertNull(Hello.incompatible(Hello.PROTOCOL, "0.1.0"));
+        assertNull(Hello.incompatible(Hello.MIN_PROTOCOL, null));
+        String newer = Hello.incompatible(Hello.PROTOCOL + 1, "9.0.0");
+        assertTrue(newer.contains("protocol " + (Hello.PROTOCOL + 1) + " (software 9.0.0)") && newer.contains("upgrade the manager first"),
+                newer);
+        String older = Hello.incompatible(Hello.MIN_PROTOCOL - 1, null);
+        assertTrue(older.contains("upgrade the agent"), older);
     }
 
     @Test

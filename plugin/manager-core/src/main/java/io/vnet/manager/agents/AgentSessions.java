@@ -43,6 +43,8 @@ final class AgentSessions implements AgentRegistry {
         volatile List<io.vnet.manager.VmInstance> instances = List.of();
         volatile String security = HostInfo.UNKNOWN;
         volatile boolean kernelPath;
+        volatile String software;
+        volatile int protocol;
         /** The owners last sent on {@link #channel}; null: none yet on this connection. */
         Map<NetworkId, Map<MacAddress, String>> ownersSent;
         /** What its certificate lets it carry (a proxy's tenant's networks); null: not narrowed. */
@@ -102,6 +104,8 @@ final class AgentSessions implements AgentRegistry {
         s.role = role;
         s.linkAddress = linkAddress;
         s.kernelPath = hello.kernelPath();
+        s.software = hello.software();
+        s.protocol = hello.protocol();
         s.networks = networks;
         s.vms = vms;
         int dropped = hello.inventory().macs().size() - s.vms.values().stream().mapToInt(List::size).sum();
@@ -425,6 +429,6 @@ final class AgentSessions implements AgentRegistry {
         // connected: open and heard from lately (a host whose underlay died leaves a half-open connection)
         return new HostInfo(id, s.role, s.linkAddress, liveChannel(id) != null, s.networks, s.vms,
                 d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security,
-                s.kernelPath);
+                s.kernelPath, s.software, s.protocol);
     }
 }

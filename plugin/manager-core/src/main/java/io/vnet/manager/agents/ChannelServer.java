@@ -155,7 +155,9 @@ final class ChannelServer implements AutoCloseable {
                 if (refusal != null) {
                     LOG.log(Level.WARNING, "refused agent connection from " + ctx.channel().remoteAddress() + ": "
                             + refusal + " (" + refusedHellos.incrementAndGet() + " refused)");
-                    ctx.close();
+                    // the agent logs and shows why; the connection closes once it is written, or at once if it cannot be
+                    ctx.writeAndFlush(new io.vnet.protocol.messages.Refused(refusal).toJson())
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                     return;
                 }
                 hostId = claimed;
@@ -187,6 +189,10 @@ final class ChannelServer implements AutoCloseable {
             }
             if (hostId != null && !hostId.equals(claimed)) {
                 return "it said hello as " + hostId + " before, now as " + claimed;
+            }
+            String incompatible = Hello.incompatible(hello.protocol(), hello.software());
+            if (incompatible != null) {
+                return "host " + claimed + ": " + incompatible;
             }
             String role = hello.role();
             if (!role.equals(io.vnet.protocol.CertIdentity.HOST) && !role.equals(io.vnet.protocol.CertIdentity.PROXY)) {

@@ -468,7 +468,8 @@ final class Api {
 
     static ObjectNode agent(HostInfo h) {
         ObjectNode o = JSON.createObjectNode().put("hostId", h.hostId()).put("role", h.role())
-                .put("linkAddress", h.linkAddress()).put("connected", h.connected()).put("security", h.security());
+                .put("linkAddress", h.linkAddress()).put("connected", h.connected()).put("security", h.security())
+                .put("software", h.software()).put("protocol", h.protocol());
         ArrayNode nets = o.putArray("networks");
         h.networks().forEach(n -> nets.add(n.vni()));
         ArrayNode vms = o.putArray("vms");
