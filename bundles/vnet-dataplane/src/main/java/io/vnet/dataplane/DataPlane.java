@@ -211,6 +211,15 @@ public interface DataPlane extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * For metrics: how many VM pairs the pair counters hold now (at most {@code
+     * PairCounters.MAX_PAIRS}), and the estimate of the pairs they refused a counter so far; both -1
+     * when pair counting is off.
+     */
+    default long[] pairTable() {
+        return new long[] {-1, -1};
+    }
+
     /** What each overlay link measured: round trip (TCP links) and bytes carried. */
     List<io.vnet.api.LinkPath> linkPaths();
 

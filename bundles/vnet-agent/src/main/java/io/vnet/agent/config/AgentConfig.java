@@ -53,8 +53,9 @@ import java.util.Set;
  *   "vms": [ {"name": "vm1", "uuid": "...", "nics": [{"vni": 100, "mac": "52:54:00:00:00:01"}]} ]
  *                             // VMs of this host that libvirt does not run (containers, tests): registered
  *                             // with the manager like libvirt's, and their addresses owned here
- *   "ownedSourcesOnly": true  // a VM's TAP may send only from the addresses of VMs registered here (in the
+ *   "ownedSourcesOnly": true, // a VM's TAP may send only from the addresses of VMs registered here (in the
  *                             // networks that have any); false: from any address
+ *   "metrics": "127.0.0.1:9477" // HTTP: /metrics (Prometheus), /healthz, /readyz; "off": none
  * }
  * </pre>
  */
@@ -64,7 +65,19 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
                           int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach,
                           boolean insecure, String enrolmentToken, Duration macHold, List<Vm> vms,
-                          boolean ownedSourcesOnly) {
+                          boolean ownedSourcesOnly, Metrics metrics) {
+
+    /** The default address of the metrics and health endpoint: loopback only. */
+    public static final Endpoint DEFAULT_METRICS = new Endpoint("127.0.0.1", 9477);
+
+    /**
+     * Where the HTTP endpoint of {@code /metrics}, {@code /healthz} and {@code /readyz} listens
+     * (null: nowhere, {@code "metrics": "off"}), and whether the file chose it: a chosen address
+     * that cannot be bound stops the agent; the default one, taken by another daemon on the same
+     * host, is only warned about.
+     */
+    public record Metrics(Endpoint listen, boolean chosen) {
+    }
 
     /** The most VMs a file may list. */
     public static final int MAX_VMS = 4096;
@@ -112,7 +125,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             "rules", "keepaliveMs", "linkTimeoutMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "linkLanes", "realtimePriority", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
-            "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath");
+            "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath", "metrics");
     private static final Set<String> VM = Set.of("name", "uuid", "nics");
     private static final Set<String> VM_NIC = Set.of("vni", "mac");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
@@ -267,7 +280,19 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
                 libvirt(root), attach(root), insecure, token,
                 Duration.ofMillis(Json.integer(root, "", "macHoldMs", 0, MAX_MAC_HOLD_MS, MAX_MAC_HOLD_MS)),
-                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", true));
+                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", true), metrics(root));
+    }
+
+    /** "metrics": an address (HOST:PORT), "off", or absent (the default, {@link #DEFAULT_METRICS}). */
+    private static Metrics metrics(JsonNode root) {
+        String text = Json.optText(root, "", "metrics", null);
+        if (text == null) {
+            return new Metrics(DEFAULT_METRICS, false);
+        }
+        if (text.equals("off")) {
+            return new Metrics(null, true);
+        }
+        return new Metrics(Json.field("", "metrics", () -> Endpoint.parse(text)), true);
     }
 
     /** The file's VMs: names and uuids unique, each NIC on a network of the file, each address unicast and listed once. */

@@ -34,6 +34,7 @@ public final class AgentComponent {
     private ControlServer control;
     private ManagerClient managerClient;
     private io.vnet.libvirt.watch.DomainWatcher libvirt;
+    private io.vnet.agent.http.HttpEndpoint http;
 
     @Activate
     public AgentComponent(@Reference DataPlaneFactory factory, BundleContext ctx) {
@@ -125,6 +126,7 @@ public final class AgentComponent {
         commands.ownership(ownership);
         commands.managed(managerClient, managed);
         control = new ControlServer(cfg.control(), commands);
+        http = http(cfg, new AgentMetrics(dataPlane, cfg.role(), managed, managerClient, certificates(cfg)));
         if (cfg.libvirt() != null) {
             libvirt = new io.vnet.libvirt.watch.DomainWatcher(cfg.libvirt().uri(), cfg.libvirt().resyncMs(), vms);
             libvirt.start();
@@ -134,10 +136,56 @@ public final class AgentComponent {
                 + (cfg.lans().isEmpty() ? "" : cfg.lans().size() + " LAN device(s), ") + cfg.links().size() + " link(s), "
                 + cfg.rules().size() + " rule(s), config " + cfg.file()
                 + (cfg.manager() == null ? ", no manager" : ", manager " + cfg.manager())
-                + (cfg.libvirt() == null ? "" : ", following libvirt " + cfg.libvirt().uri()));
+                + (cfg.libvirt() == null ? "" : ", following libvirt " + cfg.libvirt().uri())
+                + (http == null ? ", no metrics endpoint" : ", metrics on http://" + cfg.metrics().listen().host() + ":"
+                + http.port() + "/metrics"));
+    }
+
+    /**
+     * The metrics and health endpoint, or null ({@code "metrics": "off"}, or the default address
+     * taken: warned).
+     *
+     * @throws java.io.IOException an address the file chose that cannot be bound
+     */
+    private static io.vnet.agent.http.HttpEndpoint http(AgentConfig cfg, AgentMetrics metrics) throws java.io.IOException {
+        if (cfg.metrics().listen() == null) {
+            return null;
+        }
+        java.util.Map<String, java.util.function.Supplier<io.vnet.agent.http.HttpEndpoint.Response>> routes = java.util.Map.of(
+                "/metrics", () -> new io.vnet.agent.http.HttpEndpoint.Response(200,
+                        io.vnet.protocol.metrics.Exposition.CONTENT_TYPE, metrics.text()),
+                "/healthz", () -> io.vnet.agent.http.HttpEndpoint.Response.text(200, "ok\n"),
+                "/readyz", () -> {
+                    List<String> why = metrics.notReady();
+                    return why.isEmpty() ? io.vnet.agent.http.HttpEndpoint.Response.text(200, "ready\n")
+                            : io.vnet.agent.http.HttpEndpoint.Response.text(503, "not ready:\n- " + String.join("\n- ", why) + "\n");
+                });
+        try {
+            io.vnet.agent.http.HttpEndpoint h = new io.vnet.agent.http.HttpEndpoint(cfg.metrics().listen(), routes, "vnet-metrics");
+            metrics.endpoint(h);
+            return h;
+        } catch (java.io.IOException e) {
+            if (cfg.metrics().chosen()) {
+                throw new java.io.IOException("metrics: " + e.getMessage(), e);
+            }
+            LOG.log(Level.WARNING, "no metrics endpoint: the default address " + cfg.metrics().listen() + " is taken ("
+                    + e.getMessage() + "); set \"metrics\" to another HOST:PORT, or \"off\"");
+            return null;
+        }
+    }
+
+    /** The certificates of the TLS files, for their expiry (none without TLS). */
+    private static io.vnet.protocol.metrics.CertificateExpiry certificates(AgentConfig cfg) {
+        io.vnet.protocol.Tls.Files f = cfg.dataPlane().tls();
+        return f == null ? io.vnet.protocol.metrics.CertificateExpiry.NONE
+                : io.vnet.protocol.metrics.CertificateExpiry.read(java.util.Map.of("cert", f.cert(), "ca", f.ca()));
     }
 
     private void stopEverything() {
+        if (http != null) {
+            http.close();
+            http = null;
+        }
         if (libvirt != null) {
             libvirt.close();
             libvirt = null;

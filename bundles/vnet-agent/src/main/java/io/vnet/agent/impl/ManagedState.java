@@ -56,6 +56,8 @@ final class ManagedState {
     private final Map<String, LinkSpec> configured = new java.util.HashMap<>();
     private long generation = -1;
     private long refusedOlder;
+    /** The newest generation the manager sent (applied, refused or with errors); -1: none yet. */
+    private long received = -1;
 
     ManagedState(DataPlane dp, Set<String> staticLinks, Set<ForwardingRule.Key> staticRules, Path file) {
         this.dp = dp;
@@ -66,6 +68,11 @@ final class ManagedState {
 
     synchronized long generation() {
         return generation;
+    }
+
+    /** The newest generation the manager sent since this agent started (-1: none). */
+    synchronized long received() {
+        return received;
     }
 
     /** How many desired states were refused because they were older than the one applied. */
@@ -99,6 +106,9 @@ final class ManagedState {
     /** Applies a desired state document as read ({@link StateMessage#readLenient}); returns the errors. */
     synchronized List<String> apply(StateMessage.Lenient state, boolean save) {
         long gen = state.generation();
+        if (save) {
+            received = Math.max(received, gen);
+        }
         List<String> errors = new ArrayList<>();
         if (gen == generation) {
             return errors;

@@ -126,6 +126,20 @@ class AgentConfigTest {
     }
 
     @Test
+    void theMetricsEndpointIsOnLoopbackByDefaultAndMayMoveOrBeTurnedOff() throws Exception {
+        AgentConfig d = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true}"));
+        assertEquals(new AgentConfig.Metrics(AgentConfig.DEFAULT_METRICS, false), d.metrics());
+        assertEquals("127.0.0.1", d.metrics().listen().host());
+        AgentConfig moved = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"metrics\": \"10.0.0.1:9100\"}"));
+        assertEquals(new AgentConfig.Metrics(io.vnet.api.Endpoint.parse("10.0.0.1:9100"), true), moved.metrics());
+        AgentConfig off = AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"metrics\": \"off\"}"));
+        org.junit.jupiter.api.Assertions.assertNull(off.metrics().listen());
+        ConfigException bad = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"metrics\": \"nowhere\"}")));
+        org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("metrics"), bad.getMessage());
+    }
+
+    @Test
     void badVmsAreRefusedNamingTheField() throws Exception {
         String net = "\"networks\": [{\"vni\": 100, \"tap\": \"t100\", \"bridge\": \"b100\"}]";
         String[][] cases = {

@@ -210,9 +210,12 @@ final class MemoryDataPlane implements DataPlane {
         return g;
     }
 
+    /** What {@link #stats()} answers. */
+    final List<PortStats> stats = new ArrayList<>();
+
     @Override
     public List<PortStats> stats() {
-        return new ArrayList<>();
+        return new ArrayList<>(stats);
     }
 
     @Override
@@ -227,7 +230,7 @@ final class MemoryDataPlane implements DataPlane {
 
     @Override
     public PortStats listenerStats() {
-        return new PortStats("listener", "listener", "none", "", 0, 0, 0, 0, Map.of());
+        return new PortStats("listener", "listener", "none", "accepted 0", 0, 0, 0, 0, Map.of());
     }
 
     @Override

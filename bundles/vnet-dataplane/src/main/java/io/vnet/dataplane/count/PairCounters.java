@@ -107,6 +107,15 @@ public final class PairCounters {
         return overflows(merged);
     }
 
+    /** How many pairs the tables count now, summed over threads (for metrics: read without a lock, so approximate). */
+    public int size() {
+        int n = 0;
+        for (PairTable t : tables) {
+            n += t.pairCount();
+        }
+        return n;
+    }
+
     /** The estimate of the distinct pairs refused a counter, summed over the tables, cumulative. */
     public long refusedPairs() {
         long sum = 0;

@@ -99,6 +99,11 @@ final class PairTable {
         this.epochSeen = epoch.value;
     }
 
+    /** How many pairs it counts now (written by the owner thread; another thread may read a slightly older value). */
+    int pairCount() {
+        return pairs;
+    }
+
     /** Whether the owner thread still runs (a dead owner's table never changes again). */
     boolean ownerAlive() {
         return owner.isAlive();

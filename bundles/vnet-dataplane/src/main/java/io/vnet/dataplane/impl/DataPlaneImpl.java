@@ -600,6 +600,11 @@ public final class DataPlaneImpl implements DataPlane {
     }
 
     @Override
+    public long[] pairTable() {
+        return pairs == null ? new long[] {-1, -1} : new long[] {pairs.size(), pairs.refusedPairs()};
+    }
+
+    @Override
     public synchronized List<PortStats> stats() {
         List<PortStats> out = new ArrayList<>();
         for (TapPort t : taps.values()) {
