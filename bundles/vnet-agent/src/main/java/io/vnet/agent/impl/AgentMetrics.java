@@ -59,7 +59,7 @@ final class AgentMetrics {
                 continue; // a listener or the removed links' sums have no up or down
             }
             e.sample(p.state() != null && p.state().startsWith("up") ? 1 : 0, "kind", p.kind(), "port", p.id(),
-                    "peer", peer(p.peer()));
+                    "peer", peer(p));
         }
         family(e, ports, "vnet_port_received_frames_total", "Frames received on a port.", PortStats::framesIn);
         family(e, ports, "vnet_port_received_bytes_total", "Bytes of frames received on a port.", PortStats::bytesIn);
