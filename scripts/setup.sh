@@ -4,7 +4,8 @@
 # procps (sysctl), libpcap (the proxy's LAN device), dnsmasq-base and busybox (the home network's DHCP
 # server and the VMs' DHCP client in ProxyDhcpIT and the demo; dnsmasq-base is only the binary, no system
 # service), tinc (tincd 1.0) and wireguard-go with wireguard-tools (for the data plane benchmark), OpenMPI
-# (openmpi-bin and libopenmpi-dev, for the MPI benchmark) and LAMMPS (lammps, a real MPI application), openssl (TLS certificates), Node.js 18 and npm
+# (openmpi-bin and libopenmpi-dev, for the MPI benchmark) and LAMMPS (lammps, a real MPI application), openssl (TLS certificates),
+# Prometheus (the metrics test), Node.js 18 and npm
 # (the management page's build), Debian's chromium (the page's browser test), fonts for the benchmark's
 # plot, PostgreSQL for the manager's persistence tests (scripts/postgres.sh) and libvirt, QEMU and a tiny
 # test guest (scripts/libvirt.sh). Says what it checks and installs; apt's output is summarised (whole in
@@ -51,6 +52,10 @@ command -v mausezahn >/dev/null || need+=(netsniff-ng)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v chromium >/dev/null || need+=(chromium)
+# Debian's Prometheus (2.42) scrapes a live fabric's agents and manager in PrometheusIT; promtool lints
+# their expositions (the package's service is not started here: a test runs its own)
+command -v prometheus >/dev/null || need+=(prometheus)
+command -v promtool >/dev/null || need+=(prometheus)
 # fonts for the adaptation benchmark's plot (Java2D text, headless)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 command -v fc-list >/dev/null || need+=(fontconfig)

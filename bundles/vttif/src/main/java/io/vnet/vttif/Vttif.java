@@ -62,6 +62,9 @@ public final class Vttif {
         TopologyGraph inferred = TopologyGraph.empty();
         long failures;
         String failure;
+        long evaluations;
+        long evaluationNanos;
+        long lastEvaluationNanos;
 
         State(NetworkId network, VttifConfig config) {
             window = new TrafficWindow(config.windowMillis(), MAX_NODES, MAX_REPORT_PAIRS, MAX_WINDOW_PAIRS);
@@ -137,6 +140,7 @@ public final class Vttif {
         lastEvaluation = nowMillis;
         List<TopologyChange> changes = new ArrayList<>();
         for (State s : networks.values()) {
+            long start = System.nanoTime();
             try {
                 s.matrix = s.window.advance(nowMillis, config.minPairRate());
                 s.inferred = classifier.apply(s.matrix);
@@ -144,6 +148,9 @@ public final class Vttif {
             } catch (RuntimeException e) {
                 s.failed(e);
             }
+            s.lastEvaluationNanos = System.nanoTime() - start;
+            s.evaluations++;
+            s.evaluationNanos += s.lastEvaluationNanos;
         }
         return changes;
     }
@@ -179,6 +186,20 @@ public final class Vttif {
     }
 
     /** What was left out of a network's inference to stay within the bounds, and its failures. */
+    /**
+     * How long the evaluations of a network took: their number, their total and the last one, in
+     * nanoseconds (all zero for a network it does not hold).
+     */
+    public record EvaluationTime(long evaluations, long totalNanos, long lastNanos) {
+    }
+
+    /** The evaluations of {@code network} so far ({@link EvaluationTime}). */
+    public EvaluationTime evaluationTime(NetworkId network) {
+        State s = networks.get(network);
+        return s == null ? new EvaluationTime(0, 0, 0) : new EvaluationTime(s.evaluations, s.evaluationNanos,
+                s.lastEvaluationNanos);
+    }
+
     public Omitted omitted(NetworkId network) {
         State s = networks.get(network);
         return s == null ? Omitted.NONE : s.window.omitted(s.failures);

@@ -224,6 +224,11 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    public AgentConfigBuilder text(String field, String value) {
+        root.put(field, value);
+        return this;
+    }
+
     public AgentConfigBuilder set(String field, int value) {
         root.put(field, value);
         return this;

@@ -77,6 +77,7 @@ public final class AdaptComponent {
         });
         ticks.scheduleWithFixedDelay(loop::tick, s.tickMs(), s.tickMs(), TimeUnit.MILLISECONDS);
         registrations.add(ctx.registerService(AdaptationService.class, loop, null));
+        registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class, loop.metrics(), null));
         LOG.log(Level.INFO, "manager ready: agents, VTTIF and the closed loop running, store " + store.describe()
                 + (configured != null ? ", migrations by " + configured.describe() : "") + ", config "
                 + config.file().map(Object::toString).orElse("(none)"));

@@ -189,6 +189,7 @@ public final class AdaptationLoop implements AdaptationService {
         try {
             states.remove(network);
             rates.forget(network);
+            log.forget(network);
         } finally {
             lock.unlock();
         }
@@ -228,6 +229,11 @@ public final class AdaptationLoop implements AdaptationService {
             throw new IllegalStateException("network " + network + ": a decision is migrating VMs; try again when it"
                     + " is done");
         }
+    }
+
+    /** The loop's metrics: each network's mode and decisions ({@link LoopMetrics}). */
+    io.vnet.manager.MetricsSource metrics() {
+        return new LoopMetrics(states, log);
     }
 
     private NetworkState state(NetworkId network) {

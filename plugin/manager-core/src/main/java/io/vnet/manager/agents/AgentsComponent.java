@@ -76,6 +76,7 @@ public final class AgentsComponent {
             channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens());
             registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
             registrations.add(ctx.registerService(DesiredStateService.class, states, null));
+            registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class, new ChannelMetrics(sessions, channel), null));
             LOG.log(Level.INFO, "agents on port " + channel.port() + (tls != null ? " (mutual TLS)"
                     : " (enrolment tokens, no TLS)"));
         } catch (Exception e) {

@@ -44,6 +44,9 @@ final class ChannelServer implements AutoCloseable {
     private final io.netty.channel.group.ChannelGroup open =
             new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final java.util.concurrent.atomic.AtomicLong refusedHellos = new java.util.concurrent.atomic.AtomicLong();
+    /** Reports taken, and the time spent handing them to the traffic listeners (VTTIF, the loop's rates). */
+    private final java.util.concurrent.atomic.LongAdder reports = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder reportNanos = new java.util.concurrent.atomic.LongAdder();
     private io.netty.util.concurrent.ScheduledFuture<?> revocationCheck;
     /** The deny list's {@code changes()} last pushed to the agents. */
     private volatile long pushedChanges = -1;
@@ -130,6 +133,21 @@ final class ChannelServer implements AutoCloseable {
     /** Hellos refused: bad host ids, certificates that do not fit, revoked certificates, no token. */
     long refusedHellos() {
         return refusedHellos.get();
+    }
+
+    /** Reports taken from agents. */
+    long reports() {
+        return reports.sum();
+    }
+
+    /** The time spent handing reports to the traffic listeners, in nanoseconds, summed. */
+    long reportNanos() {
+        return reportNanos.sum();
+    }
+
+    /** Agent connections open now (registered or not yet). */
+    int openConnections() {
+        return open.size();
     }
 
     int port() {
@@ -219,6 +237,7 @@ final class ChannelServer implements AutoCloseable {
         }
 
         private void report(Report msg) {
+            long start = System.nanoTime();
             sessions.report(hostId, msg);
             TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.of(msg));
             if (traffic.skipped() > 0) {
@@ -234,6 +253,8 @@ final class ChannelServer implements AutoCloseable {
                     LOG.log(Level.WARNING, "traffic listener " + l + " failed: " + e);
                 }
             }
+            reports.increment();
+            reportNanos.add(System.nanoTime() - start);
         }
 
         @Override

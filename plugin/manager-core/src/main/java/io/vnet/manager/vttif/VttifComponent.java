@@ -34,7 +34,8 @@ public final class VttifComponent {
             return;
         }
         vttif = new VttifService(s.vttif(), s.evaluateMs(), s.matrixEveryMs(), s.historyMinutes() * 60_000, recorder);
-        registration = ctx.registerService(new String[] {TopologyService.class.getName(), TrafficListener.class.getName()},
+        registration = ctx.registerService(new String[] {TopologyService.class.getName(), TrafficListener.class.getName(),
+                io.vnet.manager.MetricsSource.class.getName()},
                 vttif, null);
     }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * the others: a bad pair is skipped, a network whose report or inference fails is logged and
  * emptied by the engine, and the other networks are evaluated as usual.
  */
-final class VttifService implements TrafficListener, TopologyService, AutoCloseable {
+final class VttifService implements TrafficListener, TopologyService, io.vnet.manager.MetricsSource, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VttifService.class.getName());
 
     private final Vttif vttif;
@@ -183,6 +183,41 @@ final class VttifService implements TrafficListener, TopologyService, AutoClosea
             LOG.log(Level.INFO, "network " + network + " fits VTTIF's bounds again: " + now);
         }
         logged.put(network, now);
+    }
+
+    /**
+     * Per network: how long its evaluations took, its reported topology class, its failures and what
+     * VTTIF leaves out of it; and the memory history's trims.
+     */
+    @Override
+    public void write(io.vnet.protocol.metrics.Exposition e) {
+        Map<NetworkId, Vttif.EvaluationTime> times = new TreeMap<>();
+        Map<NetworkId, Omitted> omitted = new TreeMap<>();
+        Map<NetworkId, String> classes = new TreeMap<>();
+        synchronized (vttif) {
+            for (NetworkId n : vttif.networks()) {
+                times.put(n, vttif.evaluationTime(n));
+                omitted.put(n, vttif.omitted(n));
+                classes.put(n, vttif.topology(n).map(g -> g.topologyClass().name()).orElse("NONE"));
+            }
+        }
+        e.gauge("vnet_vttif_networks", "Networks VTTIF holds traffic of.").sample(times.size());
+        e.counter("vnet_vttif_evaluations_total", "VTTIF's evaluations of a network (one per evaluation period).");
+        times.forEach((n, t) -> e.sample(t.evaluations(), "network", Integer.toString(n.vni())));
+        e.counter("vnet_vttif_evaluation_seconds_total", "Time VTTIF spent evaluating a network (smoothing, inference,"
+                + " classification), summed.");
+        times.forEach((n, t) -> e.sample(t.totalNanos() / 1e9, "network", Integer.toString(n.vni())));
+        e.gauge("vnet_vttif_last_evaluation_seconds", "How long VTTIF's last evaluation of a network took.");
+        times.forEach((n, t) -> e.sample(t.lastNanos() / 1e9, "network", Integer.toString(n.vni())));
+        e.gauge("vnet_topology_class", "A network's reported topology class (1 for the class it has now).");
+        classes.forEach((n, c) -> e.sample(1, "network", Integer.toString(n.vni()), "class", c));
+        e.counter("vnet_vttif_failed_evaluations_total", "Evaluations of a network that failed (its window was emptied).");
+        omitted.forEach((n, o) -> e.sample(o.failedEvaluations(), "network", Integer.toString(n.vni())));
+        e.counter("vnet_vttif_capped_evaluations_total", "Evaluations of a network that left traffic out to stay within"
+                + " VTTIF's bounds.");
+        omitted.forEach((n, o) -> e.sample(o.cappedEvaluations(), "network", Integer.toString(n.vni())));
+        e.counter("vnet_vttif_history_trimmed_total", "Topology changes that left the in-memory history (the store keeps"
+                + " them until pruned).").sample(historyTrimmed.get());
     }
 
     /** What VTTIF left out of a network's inference to stay within its bounds, and its failures. */

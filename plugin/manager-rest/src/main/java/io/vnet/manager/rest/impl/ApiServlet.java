@@ -85,6 +85,14 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            answer(req, resp);
+        } finally {
+            RestRequests.answered(resp.getStatus());
+        }
+    }
+
+    private void answer(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");

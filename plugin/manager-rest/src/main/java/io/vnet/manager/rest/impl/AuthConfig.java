@@ -28,7 +28,9 @@ import java.util.Set;
  *   "frameAncestors": ["https://cloud.example.com"], // origins that may frame the UI (CloudStack's console)
  *   "trustedProxies": ["127.0.0.1"],         // reverse proxies whose X-Forwarded-For names the caller
  *   "tenantMayMigrate": false,               // whether tenants may turn their networks' migrations on
- *   "tenantMaxMigrationsPerHour": 4          // the highest hourly cap of migrations a tenant may set
+ *   "tenantMaxMigrationsPerHour": 4,         // the highest hourly cap of migrations a tenant may set
+ *   "metricsTokenFile": "metrics-token"      // the bearer token /metrics asks of Prometheus (made, mode 0600,
+ *                                            // when missing)
  * }
  * </pre>
  *
@@ -37,12 +39,21 @@ import java.util.Set;
  *                       request's X-Forwarded-For believed, for the sign-in throttle
  * @param tenantLimits   what tenants may set in their networks' adaptation settings
  * @param cloudstack     whether the file has a cloudstack section (tenants then sign in with CloudStack keys)
+ * @param metricsTokenFile the scrape token of {@code /metrics}: its first line
  */
 record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors,
-                  List<String> trustedProxies, TenantLimits tenantLimits, boolean cloudstack) {
+                  List<String> trustedProxies, TenantLimits tenantLimits, boolean cloudstack, Path metricsTokenFile) {
     static final Set<String> FIELDS = Set.of("adminUser", "adminPasswordFile", "sessionMinutes", "frameAncestors",
-            "trustedProxies", "tenantMayMigrate", "tenantMaxMigrationsPerHour");
+            "trustedProxies", "tenantMayMigrate", "tenantMaxMigrationsPerHour", "metricsTokenFile");
     static final String DEFAULT_PASSWORD_FILE = "admin-password";
+    static final String DEFAULT_METRICS_TOKEN_FILE = "metrics-token";
+
+    /** Without a scrape token file of its own: the default one beside the password's. */
+    AuthConfig(String adminUser, Path adminPasswordFile, Duration session, List<String> frameAncestors,
+               List<String> trustedProxies, TenantLimits tenantLimits, boolean cloudstack) {
+        this(adminUser, adminPasswordFile, session, frameAncestors, trustedProxies, tenantLimits, cloudstack,
+                adminPasswordFile.toAbsolutePath().resolveSibling(DEFAULT_METRICS_TOKEN_FILE));
+    }
 
     AuthConfig {
         frameAncestors = List.copyOf(frameAncestors);
@@ -55,7 +66,7 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
             JsonNode auth = config.field("auth");
             AuthConfig c = parse(auth.isMissingNode() ? null : auth, config.folder());
             return new AuthConfig(c.adminUser(), c.adminPasswordFile(), c.session(), c.frameAncestors(), c.trustedProxies(),
-                    c.tenantLimits(), config.has("cloudstack"));
+                    c.tenantLimits(), config.has("cloudstack"), c.metricsTokenFile());
         } catch (IllegalArgumentException e) {
             throw config.error(e.getMessage(), e);
         }
@@ -64,7 +75,7 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
     static AuthConfig parse(JsonNode a, Path dir) {
         if (a == null || a.isNull()) {
             return new AuthConfig("admin", dir.resolve(DEFAULT_PASSWORD_FILE), Duration.ofMinutes(480), List.of(), List.of(),
-                    TenantLimits.DEFAULT, false);
+                    TenantLimits.DEFAULT, false, dir.resolve(DEFAULT_METRICS_TOKEN_FILE));
         }
         if (!a.isObject()) {
             throw new IllegalArgumentException("auth: expected an object, got " + a);
@@ -81,7 +92,8 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
         TenantLimits limits = new TenantLimits(Json.bool(a, "auth", "tenantMayMigrate", TenantLimits.DEFAULT.mayMigrate()),
                 Json.integer(a, "auth", "tenantMaxMigrationsPerHour", 0, 10_000,
                         TenantLimits.DEFAULT.maxMigrationsPerHour()));
-        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, proxies, limits, false);
+        return new AuthConfig(user, file, Duration.ofMinutes(minutes), origins, proxies, limits, false,
+                dir.resolve(Json.optText(a, "auth", "metricsTokenFile", DEFAULT_METRICS_TOKEN_FILE)));
     }
 
     /** The array {@code auth.FIELD} (absent: empty), each element checked by {@code item}. */
@@ -138,28 +150,41 @@ record AuthConfig(String adminUser, Path adminPasswordFile, Duration session, Li
      * @return the password, and whether it was made now
      */
     Password adminPassword() throws IOException {
-        if (!Files.exists(adminPasswordFile)) {
+        return secret(adminPasswordFile, "auth.adminPasswordFile", "password");
+    }
+
+    /**
+     * The scrape token of {@code /metrics}: the first line of {@link #metricsTokenFile}, made (mode
+     * 0600, random) when the file does not exist.
+     */
+    Password metricsToken() throws IOException {
+        return secret(metricsTokenFile, "auth.metricsTokenFile", "token");
+    }
+
+    /** The first line of {@code file} (at least 8 characters), or a random one written there (mode 0600) if it does not exist. */
+    private static Password secret(Path file, String field, String what) throws IOException {
+        if (!Files.exists(file)) {
             byte[] b = new byte[18];
             new SecureRandom().nextBytes(b);
             String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-            Files.createDirectories(adminPasswordFile.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(adminPasswordFile.toAbsolutePath().getParent(), ".admin-password", ".tmp",
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".secret", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, pw + "\n");
             try {
-                Files.move(tmp, adminPasswordFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
                 throw e;
             }
             return new Password(pw, true);
         }
-        String text = Files.readString(adminPasswordFile, StandardCharsets.UTF_8);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
         int nl = text.indexOf('\n');
         String pw = (nl < 0 ? text : text.substring(0, nl)).strip();
         if (pw.length() < 8) {
-            throw new IllegalArgumentException("auth.adminPasswordFile " + adminPasswordFile
-                    + ": the password on its first line must have at least 8 characters");
+            throw new IllegalArgumentException(field + " " + file + ": the " + what
+                    + " on its first line must have at least 8 characters");
         }
         return new Password(pw, false);
     }
