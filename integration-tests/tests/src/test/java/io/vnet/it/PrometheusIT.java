@@ -128,6 +128,25 @@ class PrometheusIT {
             assertTrue(scalar(m, "vnet_link_rtt_seconds{instance=\"" + a.ip() + ":9477\",link=\"to-b\"}", epoch()) > 0,
                     "the link's round trip");
 
+            // the packaged Grafana dashboard: every panel's query is PromQL that Prometheus evaluates on this fabric
+            JsonNode dashboard = Json.MAPPER.readTree(fabric.repoDir()
+                    .resolve("plugin/manager-runtime/packaging/grafana/vnet-dashboard.json").toFile());
+            int queries = 0;
+            int withData = 0;
+            for (JsonNode panel : dashboard.path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    String expr = target.path("expr").asText();
+                    String answer = curl(m, "http://127.0.0.1:" + PROM_PORT + "/api/v1/query?query="
+                            + URLEncoder.encode(expr, StandardCharsets.UTF_8), null);
+                    assertTrue(answer.startsWith("200 "), "panel '" + panel.path("title").asText() + "': " + expr + ": "
+                            + answer);
+                    queries++;
+                    withData += Json.MAPPER.readTree(answer.substring(4)).path("data").path("result").isEmpty() ? 0 : 1;
+                }
+            }
+            System.out.println("the Grafana dashboard: " + queries + " queries valid, " + withData + " with data now");
+            assertTrue(queries >= 15 && withData >= queries / 2, queries + " queries, " + withData + " with data");
+
             // what an operator would look at: Prometheus's graph page of the link rates, in a real chromium
             Path shot = screenshot(fabric, m, dir);
             System.out.println("Prometheus's graph page: " + shot + " (" + Files.size(shot) + " bytes)");
