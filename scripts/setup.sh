@@ -52,10 +52,12 @@ command -v mausezahn >/dev/null || need+=(netsniff-ng)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v chromium >/dev/null || need+=(chromium)
-# Debian's Prometheus (2.42) scrapes a live fabric's agents and manager in PrometheusIT; promtool lints
+# Debian's Prometheus (2.42) scrapes a live fabric's agents and manager in OperationsIT; promtool lints
 # their expositions (the package's service is not started here: a test runs its own)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
+# zsh: vnetctl's zsh completion script is loaded in a real zsh by its test
+command -v zsh >/dev/null || need+=(zsh)
 # fonts for the adaptation benchmark's plot (Java2D text, headless)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 command -v fc-list >/dev/null || need+=(fontconfig)

@@ -16,22 +16,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code vnetctl}: drives a running agent through its local control socket. */
-@Command(name = "vnetctl", mixinStandardHelpOptions = true, version = "vnetctl 0.1.0",
+@Command(name = "vnetctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "vnetctl 0.1.0",
         description = "Control a running VNET agent: links, forwarding rules, interfaces, statistics.",
         subcommands = {VnetCtl.Link.class, VnetCtl.Rule.class, VnetCtl.Iface.class, VnetCtl.Stats.class,
-                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Owners.class, VnetCtl.Status.class, VnetCtl.Net.class, LibvirtHook.class})
+                VnetCtl.Pairs.class, VnetCtl.Learned.class, VnetCtl.Owners.class, VnetCtl.Status.class, VnetCtl.Net.class, LibvirtHook.class,
+                ManagerCtl.class, VnetCtl.Completion.class})
 public final class VnetCtl {
     @Option(names = {"-s", "--socket"}, description = "the agent's control socket (default: $VNET_SOCKET or /run/vnet/vnet-agent.sock)")
     Path socket;
 
-    @Option(names = "--json", description = "print the agent's JSON answer as it is")
+    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+            description = "print the JSON answer as it is (anywhere on the line)")
     boolean json;
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new VnetCtl());
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("vnetctl: " + ex.getMessage());
-            return ex instanceof ControlClient.ControlException ? 1 : 3;
+            return ex instanceof ControlClient.ControlException || ex instanceof ManagerSession.ApiException ? 1 : 3;
         });
         System.exit(cl.execute(args));
     }
@@ -299,6 +301,32 @@ public final class VnetCtl {
         @Override
         public Integer call() throws IOException {
             return root.print(root.call(op(ControlOps.STATUS)), null);
+        }
+    }
+
+    @Command(name = "completion", description = "print the shell completion script: bash or zsh (the packages install"
+            + " both: /usr/share/bash-completion/completions/vnetctl, /usr/share/zsh/vendor-completions/_vnetctl)")
+    static final class Completion implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Parameters(index = "0", description = "bash or zsh")
+        String shell;
+
+        @Override
+        public Integer call() throws IOException {
+            System.out.print(script(shell, spec.root().commandLine()));
+            return 0;
+        }
+
+        /** The script for {@code shell}: picocli's bash completion, which zsh runs through bashcompinit. */
+        static String script(String shell, CommandLine root) throws IOException {
+            String bash = picocli.AutoComplete.bash("vnetctl", root);
+            return switch (shell) {
+                case "bash" -> bash;
+                case "zsh" -> "#compdef vnetctl\n# vnetctl's completion for zsh: its bash completion, through bashcompinit\n"
+                        + "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + bash;
+                default -> throw new IOException("completion: expected bash or zsh, got '" + shell + "'");
+            };
         }
     }
 

@@ -184,6 +184,7 @@ final class Api {
                 .on("audit", (v, q, who) -> array(auditLog().entries(time(q, "from"), time(q, "to"), limit(q)),
                         Api::auditEntry))
                 .on("agents", (v, q, who) -> array(registry().hosts(), Api::agent))
+                .on("version", (v, q, who) -> version())
                 .on("vms", (v, q, who) -> array(visibleVms(who), Api::instance))
                 .on("vms/{uuid}", (v, q, who) -> vm(visibleVms(who), segment(v.get("uuid"), "uuid"), who))
                 .on("hosts", (v, q, who) -> orFromMemory(() -> array(store.hosts(), Api::host), this::hostsFromMemory))
@@ -464,6 +465,14 @@ final class Api {
     static ObjectNode auditEntry(io.vnet.manager.AuditLog.Entry e) {
         return JSON.createObjectNode().put("id", e.id()).put("time", e.time().toString()).put("actor", e.actor())
                 .put("action", e.action()).put("target", e.target()).put("detail", e.detail());
+    }
+
+    /** The manager's version (its REST bundle's) and the agent protocols it serves. */
+    static ObjectNode version() {
+        org.osgi.framework.Bundle b = org.osgi.framework.FrameworkUtil.getBundle(Api.class);
+        return JSON.createObjectNode().put("software", b == null ? null : b.getVersion().toString())
+                .put("protocol", io.vnet.protocol.messages.Hello.PROTOCOL)
+                .put("minProtocol", io.vnet.protocol.messages.Hello.MIN_PROTOCOL);
     }
 
     static ObjectNode agent(HostInfo h) {

@@ -27,15 +27,18 @@ import org.junit.jupiter.api.Test;
  * number of bytes from one VM to the other, and a PromQL query over Prometheus's HTTP API gives
  * the bytes the sending agent's link carried in that time: within 5% of iperf3's. promtool lints
  * every exposition; {@code /healthz} and {@code /readyz} answer; a wrong scrape token is refused.
+ * On the same fabric, {@code vnetctl manager} as an admin uses it: login (the session file 0600),
+ * agents with their versions, links, networks, the closed loop's mode, the audit log, {@code --json}
+ * anywhere, logout.
  */
-class PrometheusIT {
+class OperationsIT {
     static final int VNI = 100;
     static final int PROM_PORT = 9090;
     static final String PROMETHEUS = "/usr/bin/prometheus";
     static final String PROMTOOL = "/usr/bin/promtool";
 
     @Test
-    void prometheusScrapesTheAgentsAndTheManagerAndCountsWhatIperfMoved() throws Exception {
+    void prometheusScrapesTheAgentsAndTheManagerAndVnetctlDrivesTheManager() throws Exception {
         for (String tool : List.of(PROMETHEUS, PROMTOOL)) {
             assertTrue(Files.isExecutable(Path.of(tool)), tool + " is missing: run scripts/setup.sh (Debian's prometheus"
                     + " package)");
@@ -99,6 +102,8 @@ class PrometheusIT {
                     dir.resolve("prometheus.log"));
             awaitTargetsUp(m, 3, 30_000);
 
+            vnetctlManager(fabric, m, manager);
+
             // a known transfer: iperf3 from va to vb, its bytes against the link's as Prometheus scraped them
             Thread.sleep(2_500); // a few scrapes of the quiet link before
             double before = epoch();
@@ -151,6 +156,55 @@ class PrometheusIT {
             Path shot = screenshot(fabric, m, dir);
             System.out.println("Prometheus's graph page: " + shot + " (" + Files.size(shot) + " bytes)");
         }
+    }
+
+    /** {@code vnetctl manager} from the manager's namespace, as an admin on that machine would. */
+    private static void vnetctlManager(Fabric fabric, Host m, ManagerProcess manager) throws Exception {
+        Path session = fabric.workDir().resolve("vnetctl-session.json");
+        Path pw = fabric.workDir().resolve("vnetctl-password");
+        Files.writeString(pw, manager.adminPassword() + "\n");
+        String login = vnetctl(fabric, m, session, "manager", "login", "--url", "http://127.0.0.1:" + ManagerProcess.HTTP_PORT,
+                "--user", manager.adminUser(), "--password-file", pw.toString());
+        assertTrue(login.contains("logged in to http://127.0.0.1:" + ManagerProcess.HTTP_PORT), login);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(session)));
+        String agents = vnetctl(fabric, m, session, "manager", "agents");
+        System.out.println("vnetctl manager agents:\n" + agents);
+        List<String> rows = agents.lines().toList();
+        assertTrue(rows.get(0).startsWith("HOST") && rows.get(0).contains("SOFTWARE") && rows.get(0).contains("PROTOCOL"), agents);
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("ha ") && r.contains(" yes ")), agents);
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("hb ") && r.contains(" yes ")), agents);
+        JsonNode json = Json.MAPPER.readTree(vnetctl(fabric, m, session, "manager", "agents", "--json"));
+        assertEquals(2, json.size(), "--json at the end: the API's answer " + json);
+        String links = vnetctl(fabric, m, session, "manager", "links");
+        assertTrue(links.lines().anyMatch(r -> r.startsWith("ha ") && r.contains("to-b") && r.contains(" yes ")), links);
+        String version = vnetctl(fabric, m, session, "--json", "manager", "version");
+        assertEquals(1, Json.MAPPER.readTree(version).path("protocol").asInt(), version);
+        String mode = vnetctl(fabric, m, session, "manager", "adaptation", "mode", Integer.toString(VNI), "recommend");
+        assertTrue(mode.contains("network " + VNI + ": mode recommend"), mode);
+        String show = vnetctl(fabric, m, session, "manager", "adaptation", "show", Integer.toString(VNI));
+        assertTrue(show.lines().anyMatch(r -> r.startsWith(VNI + " ") && r.contains("recommend")), show);
+        String audit = vnetctl(fabric, m, session, "manager", "audit");
+        assertTrue(audit.contains("local:" + manager.adminUser()), "the mode change in the audit log:\n" + audit);
+        vnetctl(fabric, m, session, "manager", "adaptation", "mode", Integer.toString(VNI), "off");
+        Sh.Result bad = Sh.run(60, vnetctlLine(fabric, m, session, "manager", "topology", "99"));
+        assertEquals(1, bad.exit(), "a refused call exits 1: " + bad.out());
+        assertTrue(bad.out().contains("404"), bad.out());
+        assertTrue(vnetctl(fabric, m, session, "manager", "logout").contains("logged out"));
+        Sh.Result after = Sh.run(60, vnetctlLine(fabric, m, session, "manager", "agents"));
+        assertTrue(after.exit() != 0 && after.out().contains("not logged in"), after.out());
+    }
+
+    private static List<String> vnetctlLine(Fabric fabric, Host host, Path session, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host.ns(), "env", "VNET_MANAGER_SESSION=" + session,
+                fabric.repoDir().resolve("host-agent/bin/vnetctl").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static String vnetctl(Fabric fabric, Host host, Path session, String... args) {
+        Sh.Result r = Sh.run(60, vnetctlLine(fabric, host, session, args));
+        assertEquals(0, r.exit(), "vnetctl " + String.join(" ", args) + ":\n" + r.out());
+        return r.out();
     }
 
     private static double epoch() {
