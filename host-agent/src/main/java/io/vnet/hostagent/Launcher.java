@@ -35,7 +35,7 @@ public final class Launcher implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
     static final String FATAL_PROPERTY = io.vnet.api.lifecycle.Fatal.PROPERTY;
 
-    @Option(names = {"-c", "--config"}, required = true, description = "agent configuration file (JSON)")
+    @Option(names = {"-c", "--config"}, description = "agent configuration file (JSON); required unless --check")
     private Path config;
 
     @Option(names = "--bundles", description = "directory of bundles to run (default: the one beside lib/)")
@@ -55,7 +55,40 @@ public final class Launcher implements Callable<Integer> {
             description = "a framework property for the bundles (repeatable), e.g. --fw org.osgi.service.http.port=8470")
     private Map<String, String> frameworkProperties = new HashMap<>();
 
+    @Option(names = "--check", paramLabel = "CONFIG", description = "check this configuration (fields, links, rules,"
+            + " TLS files) and exit: 0 and a summary if the agent would start with it, 2 and what is wrong if not;"
+            + " starts nothing")
+    private Path check;
+
     private volatile boolean signalled;
+
+    /**
+     * {@code --check}: the agent bundle's own check ({@code io.vnet.agent.config.ConfigCheck}), run
+     * from the bundles' jars on a plain class loader, outside the framework, so that it starts nothing.
+     */
+    private int check(Path bundleDir) throws Exception {
+        if (!configProperty.equals("vnet.agent.config")) {
+            System.err.println("--check checks an agent's configuration only");
+            return 2;
+        }
+        List<java.net.URL> jars = new ArrayList<>();
+        try (Stream<Path> s = Files.list(bundleDir)) {
+            for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                jars.add(jar.toUri().toURL());
+            }
+        }
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(jars.toArray(java.net.URL[]::new),
+                Launcher.class.getClassLoader())) {
+            Class<?> c = loader.loadClass("io.vnet.agent.config.ConfigCheck");
+            try {
+                System.out.println(c.getMethod("check", Path.class).invoke(null, config.toAbsolutePath()));
+                return 0;
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                System.err.println("vnet-agent: " + e.getCause().getMessage());
+                return 2;
+            }
+        }
+    }
 
     public static void main(String[] args) {
         int rc = new CommandLine(new Launcher()).execute(args);
@@ -65,6 +98,13 @@ public final class Launcher implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LogFormat.install(Level.parse(logLevel));
+        if (check != null) {
+            config = check;
+        }
+        if (config == null) {
+            System.err.println("vnet-agent: --config FILE is required (or --check FILE)");
+            return 2;
+        }
         if (!Files.isReadable(config)) {
             System.err.println("vnet-agent: config " + config + ": no such readable file");
             return 2;
@@ -73,6 +113,9 @@ public final class Launcher implements Callable<Integer> {
         if (!Files.isDirectory(bundleDir)) {
             System.err.println("vnet-agent: bundle directory " + bundleDir + " does not exist (build with mvn package)");
             return 2;
+        }
+        if (check != null) {
+            return check(bundleDir);
         }
         boolean tempState = state == null;
         Path cache = tempState ? Files.createTempDirectory("vnet-agent-felix") : state;
