@@ -3,7 +3,8 @@
 # management page and runs its tests with Debian 12's own Node.js 18 (scripts/check-debian-node.sh),
 # then Maven: the unit tests (Java, and the page's Vitest tests), then the integration tests that
 # build test hosts from network namespaces and run the real agents, then a short fuzzing of every
-# parser (scripts/fuzz.sh --short). An integration test never skips:
+# parser (scripts/fuzz.sh --short), then the .deb packages installed, started, upgraded and restored in a
+# stock Debian 12 booted with systemd (scripts/check-packages.sh). An integration test never skips:
 # a missing tool or privilege fails the run. Says what it does as it goes (Maven's output summarised,
 # whole in target/logs/maven.log) and ends with the time of each stage and the counts.
 set -euo pipefail
@@ -30,6 +31,8 @@ while IFS=$'\t' read -r name secs; do
 done <"$VNET_LOGS/it-classes.tsv"
 stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs))
 cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
+# The .deb packages Maven built, in a stock Debian 12 booted with systemd: install, start, upgrade, restore.
+stage "the packages in a booted Debian 12 (check-packages.sh)" ./scripts/check-packages.sh || status=$?
 # Every parser fuzzed for a few seconds from its committed corpus (the build above made the classes and
 # class paths; nothing is written to the corpora), its coverage shown; a finding or a leak fails.
 stage "fuzzing: each parser briefly (scripts/fuzz.sh --short)" ./scripts/fuzz.sh --short --no-build || status=$?

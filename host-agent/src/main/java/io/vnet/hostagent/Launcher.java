@@ -60,15 +60,21 @@ public final class Launcher implements Callable<Integer> {
             + " starts nothing")
     private Path check;
 
+    @Option(names = "--upgrade-config", paramLabel = "CONFIG", description = "rewrite a configuration an older version"
+            + " wrote into what this one takes (the original kept as CONFIG.dpkg-old), say what it chose, and exit;"
+            + " the package runs it on upgrade")
+    private Path upgradeConfig;
+
     private volatile boolean signalled;
 
     /**
-     * {@code --check}: the agent bundle's own check ({@code io.vnet.agent.config.ConfigCheck}), run
-     * from the bundles' jars on a plain class loader, outside the framework, so that it starts nothing.
+     * {@code --check} and {@code --upgrade-config}: the agent bundle's own ({@code ConfigCheck.check},
+     * {@code ConfigUpgrade.upgrade}), run from the bundles' jars on a plain class loader, outside the
+     * framework, so that they start nothing.
      */
-    private int check(Path bundleDir) throws Exception {
+    private int agentTool(Path bundleDir, String className, String method) throws Exception {
         if (!configProperty.equals("vnet.agent.config")) {
-            System.err.println("--check checks an agent's configuration only");
+            System.err.println("--check and --upgrade-config take an agent's configuration only");
             return 2;
         }
         List<java.net.URL> jars = new ArrayList<>();
@@ -77,11 +83,17 @@ public final class Launcher implements Callable<Integer> {
                 jars.add(jar.toUri().toURL());
             }
         }
+        LogFormat.install(Level.WARNING); // the checks' own progress lines (INFO) are not the answer
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(jars.toArray(java.net.URL[]::new),
                 Launcher.class.getClassLoader())) {
-            Class<?> c = loader.loadClass("io.vnet.agent.config.ConfigCheck");
+            Class<?> c = loader.loadClass(className);
             try {
-                System.out.println(c.getMethod("check", Path.class).invoke(null, config.toAbsolutePath()));
+                Object r = c.getMethod(method, Path.class).invoke(null, config.toAbsolutePath());
+                if (r instanceof Record rec) { // ConfigUpgrade.Result: its lines
+                    ((List<?>) rec.getClass().getMethod("said").invoke(rec)).forEach(System.out::println);
+                } else {
+                    System.out.println(r);
+                }
                 return 0;
             } catch (java.lang.reflect.InvocationTargetException e) {
                 System.err.println("vnet-agent: " + e.getCause().getMessage());
@@ -101,6 +113,9 @@ public final class Launcher implements Callable<Integer> {
         if (check != null) {
             config = check;
         }
+        if (upgradeConfig != null) {
+            config = upgradeConfig;
+        }
         if (config == null) {
             System.err.println("vnet-agent: --config FILE is required (or --check FILE)");
             return 2;
@@ -115,7 +130,10 @@ public final class Launcher implements Callable<Integer> {
             return 2;
         }
         if (check != null) {
-            return check(bundleDir);
+            return agentTool(bundleDir, "io.vnet.agent.config.ConfigCheck", "check");
+        }
+        if (upgradeConfig != null) {
+            return agentTool(bundleDir, "io.vnet.agent.config.ConfigUpgrade", "upgrade");
         }
         boolean tempState = state == null;
         Path cache = tempState ? Files.createTempDirectory("vnet-agent-felix") : state;
