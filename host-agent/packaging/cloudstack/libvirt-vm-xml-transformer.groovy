@@ -36,7 +36,7 @@
 //   manager.token=...                               optional: sent as "Authorization: Bearer ..."
 //   manager.connect-timeout-ms=3000                 optional
 //   manager.read-timeout-ms=10000                   optional
-//   vnetctl=/opt/vnet/bin/vnetctl                   optional: the vnetctl command
+//   vnetctl=/usr/bin/vnetctl                   optional: the vnetctl command
 //   vnetctl.socket=/run/vnet/vnet-agent.sock        optional: the agent's control socket
 //   vnetctl.timeout-ms=60000                        optional
 //
@@ -109,7 +109,7 @@ class VnetHookConfig {
         c.token = text(p, 'manager.token')
         c.connectTimeoutMs = (int) number(p, 'manager.connect-timeout-ms', 3000, path)
         c.readTimeoutMs = (int) number(p, 'manager.read-timeout-ms', 10000, path)
-        c.vnetctl = text(p, 'vnetctl') ?: '/opt/vnet/bin/vnetctl'
+        c.vnetctl = text(p, 'vnetctl') ?: '/usr/bin/vnetctl'
         c.socket = text(p, 'vnetctl.socket')
         c.vnetctlTimeoutMs = number(p, 'vnetctl.timeout-ms', 60000, path)
         return c
