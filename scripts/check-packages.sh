@@ -98,7 +98,7 @@ say "1. installing both packages with apt-get"
 logged apt apt "installing vnet-manager and vnet-agent" in_box apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 \
   "/root/debs/$(basename "$manager_deb")" "/root/debs/$(basename "$agent_deb")"
 grep -o 'vnet-manager: made [^(]*' "$VNET_LOGS/apt.log" | tail -4 | while read -r l; do say "postinst said: $l"; done
-check "vnet-manager.service is active (started by postinst, ready by /healthz)" in_box systemctl is-active --quiet vnet-manager
+check "vnet-manager.service is active (started by postinst, ready once its API answers)" in_box systemctl is-active --quiet vnet-manager
 runs_as_vnet() {
   local pid
   pid=$(in_box systemctl show -p MainPID --value vnet-manager)
@@ -154,12 +154,24 @@ journal_ok() { # "ready" at priority info exactly (journald read the <6> prefix)
 }
 check "the journal has the agent's lines at their priorities (info: ready), without a second time stamp" journal_ok
 
+in_box sed -i 's|"links": \[ |"links": [ { "id": "to-node3", "peer": "node3", "connect": "127.0.0.3:5800", "vnis": [100] }, |' /etc/vnet/agent.json
+check "systemctl reload vnet-agent (SIGHUP)" in_box systemctl reload vnet-agent
+reloaded() {
+  for _ in $(seq 1 20); do
+    in_box vnetctl link list 2>/dev/null | grep -q '^to-node3 ' && in_box journalctl -u vnet-agent -o cat --no-pager \
+      | grep -q 'SIGHUP: link to-node3: added' && in_box systemctl is-active --quiet vnet-agent && return 0
+    sleep 0.5
+  done
+  return 1
+}
+check "the reload added the file's new link without a restart (vnetctl link list, the journal)" reloaded
+
 # 3. what an upgrade must keep, and a configuration in an older version's form
 say "3. an admin's change, and agent.json as an older version wrote it"
 check "vnetctl manager adaptation mode 100 recommend" in_box vnetctl manager adaptation mode 100 recommend
 before_pw=$(in_box sha256sum /etc/vnet/admin-password /etc/vnet/pki/ca.pem /etc/vnet/pki/manager.pem /etc/vnet/manager.json)
 in_box systemctl stop vnet-agent
-in_box sed -i 's/, "vnis": \[100\] }/ }/' /etc/vnet/agent.json
+in_box sed -i 's/, "flood": true, "vnis": \[100\] }/, "flood": true }/' /etc/vnet/agent.json
 check "this version refuses the older file (a link without vnis)" sh -c "! nsenter -t $leader -m -p -- vnet-agent --check /etc/vnet/agent.json >/dev/null 2>&1"
 
 # 4. the upgrade
@@ -176,15 +188,18 @@ newer() { # DEB -> the same package with version V+1 (V~T becomes V~T+1 by its l
   echo "$nv"
 }
 v_old=$(dpkg-deb -f "$manager_deb" Version)
-v_new=$(newer "$manager_deb"); newer "$agent_deb" >/dev/null
+v_new=$(newer "$manager_deb")
+va_new=$(newer "$agent_deb")
 say "4. upgrading from $v_old to $v_new"
 logged apt apt "upgrading both packages" in_box sh -c 'apt-get install -y --no-install-recommends -o Dpkg::Use-Pty=0 /root/debs/new/*.deb'
 said=$(grep -o '/etc/vnet/agent.json: link to-node2 named no networks[^;]*; it now carries \[100\][^"]*' "$VNET_LOGS/apt.log" | tail -1 || true)
 check "postinst rewrote agent.json and said what it chose" test -n "$said"
 say "postinst said: $said"
 check "the original is kept as agent.json.dpkg-old" in_box test -s /etc/vnet/agent.json.dpkg-old
-at_new() { [ "$(in_box dpkg-query -W -f '${Version} ' vnet-manager vnet-agent)" = "$v_new $v_new " ]; }
-check "both packages are at $v_new" at_new
+at_new() {
+  [ "$(in_box dpkg-query -W -f '${Version}' vnet-manager)" = "$v_new" ] && [ "$(in_box dpkg-query -W -f '${Version}' vnet-agent)" = "$va_new" ]
+}
+check "the packages are at their new versions ($v_new, $va_new)" at_new
 check "vnet-manager.service runs again after the upgrade" in_box systemctl is-active --quiet vnet-manager
 check "systemctl start vnet-agent with the rewritten file" in_box systemctl start vnet-agent
 check "vnet-agent.service is active" in_box systemctl is-active --quiet vnet-agent

@@ -35,6 +35,11 @@ public final class AgentComponent {
     private ManagerClient managerClient;
     private io.vnet.libvirt.watch.DomainWatcher libvirt;
     private io.vnet.agent.http.HttpEndpoint http;
+    /** The configuration running now (a reload replaces it), the desired state and the VMs, for SIGHUP. */
+    private AgentConfig running;
+    private ManagedState managedState;
+    private LocalVms localVms;
+    private sun.misc.SignalHandler previousHup;
 
     @Activate
     public AgentComponent(@Reference DataPlaneFactory factory, BundleContext ctx) {
@@ -127,6 +132,14 @@ public final class AgentComponent {
         commands.managed(managerClient, managed);
         control = new ControlServer(cfg.control(), commands);
         http = http(cfg, new AgentMetrics(dataPlane, cfg.role(), managed, managerClient, certificates(cfg)));
+        running = cfg;
+        managedState = managed;
+        localVms = vms;
+        try {
+            previousHup = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload());
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "SIGHUP cannot reload the configuration here: " + e.getMessage());
+        }
         if (cfg.libvirt() != null) {
             libvirt = new io.vnet.libvirt.watch.DomainWatcher(cfg.libvirt().uri(), cfg.libvirt().resyncMs(), vms);
             libvirt.start();
@@ -139,6 +152,34 @@ public final class AgentComponent {
                 + (cfg.libvirt() == null ? "" : ", following libvirt " + cfg.libvirt().uri())
                 + (http == null ? ", no metrics endpoint" : ", metrics on http://" + cfg.metrics().listen().host() + ":"
                 + http.port() + "/metrics"));
+    }
+
+    /**
+     * SIGHUP: reads the configuration file again and applies its static part ({@link StaticReload});
+     * a file that is not valid now changes nothing (logged, the agent runs on as it was).
+     */
+    synchronized void reload() {
+        AgentConfig old = running;
+        if (old == null || dataPlane == null) {
+            return;
+        }
+        AgentConfig next;
+        try {
+            next = AgentConfig.load(old.file());
+        } catch (ConfigException e) {
+            LOG.log(Level.ERROR, "SIGHUP: reload refused, the agent runs on unchanged: " + e.getMessage());
+            return;
+        }
+        try {
+            for (String line : StaticReload.apply(old, next, dataPlane, managedState, localVms)) {
+                LOG.log(Level.INFO, "SIGHUP: " + line);
+            }
+            running = next;
+            LOG.log(Level.INFO, "SIGHUP: reloaded " + old.file());
+        } catch (Exception e) {
+            LOG.log(Level.ERROR, "SIGHUP: reload of " + old.file() + " stopped part way: " + e.getMessage()
+                    + "; what it applied so far stays (restart the agent to start from the file)");
+        }
     }
 
     /**
@@ -182,6 +223,10 @@ public final class AgentComponent {
     }
 
     private void stopEverything() {
+        if (previousHup != null) {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previousHup);
+            previousHup = null;
+        }
         if (http != null) {
             http.close();
             http = null;

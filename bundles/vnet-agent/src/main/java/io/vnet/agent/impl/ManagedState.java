@@ -45,8 +45,8 @@ final class ManagedState {
     private static final System.Logger LOG = System.getLogger(ManagedState.class.getName());
 
     private final DataPlane dp;
-    private final Set<String> staticLinks;
-    private final Set<ForwardingRule.Key> staticRules;
+    private Set<String> staticLinks;
+    private Set<ForwardingRule.Key> staticRules;
     private final Path file;
     private final Map<String, LinkSpec> links = new LinkedHashMap<>();
     private final Map<ForwardingRule.Key, ForwardingRule> rules = new LinkedHashMap<>();
@@ -68,6 +68,74 @@ final class ManagedState {
 
     synchronized long generation() {
         return generation;
+    }
+
+    /**
+     * The configuration file's links and rules changed (SIGHUP): links of the old file that the new
+     * one lacks are removed (with the rules that use them), changed ones updated in place where the
+     * connection can stay (else closed and opened again), new ones added; a link still quieted by
+     * the manager keeps its networks' flooding off. A new link whose id is one of the manager's
+     * links is refused (an error names it); the rest goes on. The caller changes the file's rules
+     * around this: the old ones away before, the new ones in after.
+     *
+     * @return what it did and what it refused, one line each
+     */
+    synchronized List<String> reloadStatic(List<LinkSpec> oldLinks, List<LinkSpec> newLinks, Set<ForwardingRule.Key> newRules) {
+        List<String> said = new ArrayList<>();
+        Map<String, LinkSpec> before = new LinkedHashMap<>();
+        for (LinkSpec l : oldLinks) {
+            if (staticLinks.contains(l.id())) { // a link the last file named but a reload refused is not the file's
+                before.put(l.id(), l);
+            }
+        }
+        Map<String, LinkSpec> after = new LinkedHashMap<>();
+        for (LinkSpec l : newLinks) {
+            if (links.containsKey(l.id())) {
+                said.add("link " + l.id() + ": not added, the manager's desired state has a link of that id; rename it");
+            } else {
+                after.put(l.id(), l);
+            }
+        }
+        for (LinkSpec l : before.values()) {
+            LinkSpec want = after.get(l.id());
+            if (want == null) {
+                dp.removeLink(l.id());
+                configured.remove(l.id());
+                quiet.remove(l.id());
+                said.add("link " + l.id() + ": removed");
+            } else if (!want.equals(l)) {
+                QuietLink q = quiet.get(l.id());
+                LinkSpec next = q == null ? want : want.withoutFlooding(q.networks());
+                if (q != null) {
+                    configured.put(l.id(), want);
+                }
+                if (l.sameConnection(want)) {
+                    List<String> errors = new ArrayList<>();
+                    update(next, errors);
+                    said.add("link " + l.id() + ": changed in place" + (errors.isEmpty() ? "" : ": " + errors));
+                } else {
+                    dp.removeLink(l.id());
+                    dp.addLink(next);
+                    said.add("link " + l.id() + ": changed, connected again");
+                }
+            }
+        }
+        List<String> failed = new ArrayList<>();
+        for (LinkSpec l : after.values()) {
+            if (!before.containsKey(l.id())) {
+                try {
+                    dp.addLink(l);
+                    said.add("link " + l.id() + ": added");
+                } catch (IllegalArgumentException e) {
+                    said.add("link " + l.id() + ": not added: " + e.getMessage());
+                    failed.add(l.id());
+                }
+            }
+        }
+        failed.forEach(after::remove);
+        staticLinks = Set.copyOf(after.keySet());
+        staticRules = Set.copyOf(newRules);
+        return said;
     }
 
     /** The newest generation the manager sent since this agent started (-1: none). */

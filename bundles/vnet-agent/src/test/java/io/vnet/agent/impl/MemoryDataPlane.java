@@ -96,7 +96,7 @@ final class MemoryDataPlane implements DataPlane {
 
     @Override
     public boolean removeInterface(String id) {
-        return false;
+        return interfaces.removeIf(i -> i.id().equals(id));
     }
 
     @Override
