@@ -166,6 +166,79 @@ class ManagerFelixIT {
         }
     }
 
+    /**
+     * The README's backup and restore of a manager on PostgreSQL, with PostgreSQL's own tools: pg_dump
+     * while the manager runs, a change after it, the manager stopped, pg_restore --clean, the manager
+     * started again: the backed-up state is back and the schema is the same version.
+     */
+    @Test
+    void aPostgresqlBackupRestoresWithPgDumpAndPgRestore() throws Exception {
+        String base = System.getProperty("VNET_TEST_PG_URL");
+        if (base == null || base.isBlank() || base.startsWith("${")) {
+            base = System.getenv("VNET_TEST_PG_URL");
+        }
+        if (base == null || base.isBlank()) {
+            fail("VNET_TEST_PG_URL is not set: run scripts/postgres.sh as root, then pass"
+                    + " -DVNET_TEST_PG_URL=\"$(cat /var/lib/vnet-test/postgres.url)\"");
+        }
+        for (String tool : List.of("/usr/bin/pg_dump", "/usr/bin/pg_restore")) {
+            assertTrue(Files.isExecutable(Path.of(tool)), tool + " is missing (Debian's postgresql-client)");
+        }
+        java.net.URI u = java.net.URI.create(base.substring("jdbc:".length()));
+        Map<String, String> q = new HashMap<>();
+        for (String kv : (u.getRawQuery() == null ? "" : u.getRawQuery()).split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        String db = u.getPath().substring(1);
+        String schema = "it_" + Long.toHexString(System.nanoTime());
+        try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        String dbUrl = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        Path dump = tmp.resolve("vnet.dump");
+        try {
+            int port = freePort();
+            start(port, dbUrl, "felix-pg-backup");
+            Object store = service("io.vnet.manager.store.ManagerStore");
+            Class<?> netClass = bundle("io.vnet.manager.store").loadClass("io.vnet.manager.store.Network");
+            store.getClass().getMethod("putNetwork", netClass).invoke(store, netClass.getConstructors()[0].newInstance(7, "before-backup"));
+            pg(q, "pg_dump", "-h", u.getHost(), "-p", Integer.toString(u.getPort()), "-U", q.get("user"), "-d", db,
+                    "-n", schema, "-Fc", "-f", dump.toString());
+            assertTrue(Files.size(dump) > 0, "pg_dump wrote " + dump);
+            store.getClass().getMethod("putNetwork", netClass).invoke(store, netClass.getConstructors()[0].newInstance(7, "after-backup"));
+            assertEquals("after-backup", getJson(port, "/api/networks/7", 200).get("name").asText());
+            stopFramework();
+            pg(q, "pg_restore", "-h", u.getHost(), "-p", Integer.toString(u.getPort()), "-U", q.get("user"), "-d", db,
+                    "--clean", "--if-exists", dump.toString());
+            start(port, dbUrl, "felix-pg-restored");
+            assertEquals("before-backup", getJson(port, "/api/networks/7", 200).get("name").asText(),
+                    "the restored database has the state of the backup");
+            assertEquals("5", service("io.vnet.manager.store.ManagerStore").getClass().getMethod("schemaVersion")
+                    .invoke(service("io.vnet.manager.store.ManagerStore")));
+            stopFramework();
+            System.out.println("ManagerFelixIT: pg_dump " + Files.size(dump) + " bytes, restored with pg_restore --clean");
+        } finally {
+            try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    /** Runs a PostgreSQL client tool with the test database's password in its environment; fails with its output. */
+    private static void pg(Map<String, String> query, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (query.get("password") != null) {
+            pb.environment().put("PGPASSWORD", query.get("password"));
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), cmd[0] + " timed out");
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
+    }
+
     /** The HTTP server listens on loopback only (the default): a non-loopback address of this machine refuses. */
     private static void assertLoopbackOnly(int port) throws IOException {
         InetAddress other = null;
