@@ -91,7 +91,7 @@ class ManagerFelixIT {
         Class<?> topoClass = storeBundle.loadClass("io.vnet.manager.store.TopologyRecord");
         store.getClass().getMethod("putTopology", topoClass).invoke(store, topoClass.getConstructors()[0]
                 .newInstance(100, Instant.parse("2026-01-01T00:01:00Z"), "ring", "{\"nodes\":[\"a\",\"b\",\"c\"]}"));
-        assertEquals("5", store.getClass().getMethod("schemaVersion").invoke(store));
+        assertEquals("6", store.getClass().getMethod("schemaVersion").invoke(store));
 
         JsonNode hosts = getJson(port, "/api/hosts", 200);
         assertEquals(1, hosts.size());
@@ -120,7 +120,7 @@ class ManagerFelixIT {
         // the migrations ran inside OSGi, once
         try (Connection c = DriverManager.getConnection(dbUrl, "sa", ""); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"vnet_schema_history\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
-            for (String version : new String[] {"1", "2", "3", "4", "5"}) {
+            for (String version : new String[] {"1", "2", "3", "4", "5", "6"}) {
                 assertTrue(rs.next(), "migration " + version + " not recorded");
                 assertEquals(version, rs.getString(1));
                 assertTrue(rs.getBoolean(2));
@@ -154,7 +154,7 @@ class ManagerFelixIT {
             start(port, dbUrl, "felix-pg");
             assertEquals(0, getJson(port, "/api/hosts", 200).size());
             Object store = service("io.vnet.manager.store.ManagerStore");
-            assertEquals("5", store.getClass().getMethod("schemaVersion").invoke(store));
+            assertEquals("6", store.getClass().getMethod("schemaVersion").invoke(store));
             Class<?> netClass = bundle("io.vnet.manager.store").loadClass("io.vnet.manager.store.Network");
             store.getClass().getMethod("putNetwork", netClass).invoke(store, netClass.getConstructors()[0].newInstance(7, "pg-net"));
             assertEquals("pg-net", getJson(port, "/api/networks/7", 200).get("name").asText());
@@ -216,7 +216,7 @@ class ManagerFelixIT {
             start(port, dbUrl, "felix-pg-restored");
             assertEquals("before-backup", getJson(port, "/api/networks/7", 200).get("name").asText(),
                     "the restored database has the state of the backup");
-            assertEquals("5", service("io.vnet.manager.store.ManagerStore").getClass().getMethod("schemaVersion")
+            assertEquals("6", service("io.vnet.manager.store.ManagerStore").getClass().getMethod("schemaVersion")
                     .invoke(service("io.vnet.manager.store.ManagerStore")));
             stopFramework();
             System.out.println("ManagerFelixIT: pg_dump " + Files.size(dump) + " bytes, restored with pg_restore --clean");

@@ -5,10 +5,12 @@ package io.vnet.manager.store;
  * the newest first, with times in {@code [from, to]} (either may be null: unbounded), at most
  * {@code limit} (1..10000) entries. Every method may throw {@link StoreException}; a bad argument
  * throws {@link IllegalArgumentException} naming it. Split by concern ({@link InventoryStore},
- * {@link HistoryStore}, {@link AdaptationStore}, {@link AuditStore}, {@link CloudStackStore}):
+ * {@link HistoryStore}, {@link AdaptationStore}, {@link AuditStore}, {@link CloudStackStore},
+ * {@link EnrolmentStore}):
  * the service is this whole, and each consumer takes the part it needs.
  */
-public interface ManagerStore extends InventoryStore, HistoryStore, AdaptationStore, AuditStore, CloudStackStore {
+public interface ManagerStore extends InventoryStore, HistoryStore, AdaptationStore, AuditStore, CloudStackStore,
+        EnrolmentStore {
     /**
      * Deletes everything recorded of network {@code vni}: its traffic matrices, topologies,
      * adaptation setting and decisions, and its VMs, so that a later owner of the VNI sees none of

@@ -365,6 +365,50 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     }
 
     @Override
+    public void addEnrolment(io.vnet.manager.store.Enrolment e) {
+        req("enrolment", e);
+        update("INSERT INTO enrolment (id, host_id, role, tenant, secret_hash, created_by, created_at, expires_at, used_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", e.id(), e.hostId(), e.role(), e.tenant(), e.secretHash(),
+                e.createdBy(), ts(e.createdAt()), ts(e.expiresAt()), e.usedAt() == null ? null : ts(e.usedAt()));
+    }
+
+    private static final String ENROLMENT_COLUMNS = "id, host_id, role, tenant, secret_hash, created_by, created_at,"
+            + " expires_at, used_at";
+
+    private static io.vnet.manager.store.Enrolment enrolment(ResultSet rs) throws SQLException {
+        return new io.vnet.manager.store.Enrolment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), instant(rs, 7), instant(rs, 8),
+                rs.getTimestamp(9) == null ? null : instant(rs, 9));
+    }
+
+    @Override
+    public Optional<io.vnet.manager.store.Enrolment> enrolment(String id) {
+        req("id", id);
+        return one("SELECT " + ENROLMENT_COLUMNS + " FROM enrolment WHERE id = ?", JdbcManagerStore::enrolment, id);
+    }
+
+    @Override
+    public boolean useEnrolment(String id, Instant at) {
+        req("id", id);
+        req("at", at);
+        // one statement: of many callers at once, exactly one sees a row updated
+        return update("UPDATE enrolment SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?",
+                ts(at), id, ts(at)) == 1;
+    }
+
+    @Override
+    public List<io.vnet.manager.store.Enrolment> enrolments(int limit) {
+        return list("SELECT " + ENROLMENT_COLUMNS + " FROM enrolment ORDER BY created_at DESC, id FETCH FIRST "
+                + limit(limit) + " ROWS ONLY", JdbcManagerStore::enrolment);
+    }
+
+    @Override
+    public int pruneEnrolments(Instant before) {
+        req("before", before);
+        return update("DELETE FROM enrolment WHERE expires_at < ?", ts(before));
+    }
+
+    @Override
     public int forgetNetworkHistory(int vni) {
         return inTx(c -> {
             int n = 0;

@@ -61,8 +61,39 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(5, store.migrationsApplied());
-        assertEquals("5", store.schemaVersion());
+        assertEquals(6, store.migrationsApplied());
+        assertEquals("6", store.schemaVersion());
+    }
+
+    @Test
+    void anEnrolmentTokenIsSpentOnceAndNotAfterItExpires() throws Exception {
+        io.vnet.manager.store.Enrolment e = new io.vnet.manager.store.Enrolment("a1b2c3d4e5f60718", "kvm-9", "host", null,
+                "ab".repeat(32), "local:admin", T0, T0.plusSeconds(3600), null);
+        store.addEnrolment(e);
+        assertEquals(Optional.of(e), store.enrolment("a1b2c3d4e5f60718"));
+        assertThrows(StoreException.class, () -> store.addEnrolment(e), "an id is unique");
+        // many at once: exactly one spends it
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Boolean>> tries = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            tries.add(pool.submit(() -> store.useEnrolment("a1b2c3d4e5f60718", T0.plusSeconds(10))));
+        }
+        int spent = 0;
+        for (java.util.concurrent.Future<Boolean> f : tries) {
+            spent += f.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(1, spent, "one of 16 concurrent uses spends the token");
+        assertEquals(T0.plusSeconds(10), store.enrolment("a1b2c3d4e5f60718").orElseThrow().usedAt());
+        io.vnet.manager.store.Enrolment late = new io.vnet.manager.store.Enrolment("0000000000000002", "px", "proxy",
+                "tenant-a", "cd".repeat(32), "local:admin", T0, T0.plusSeconds(60), null);
+        store.addEnrolment(late);
+        assertFalse(store.useEnrolment("0000000000000002", T0.plusSeconds(61)), "an expired token enrols nobody");
+        assertFalse(store.useEnrolment("no-such-token", T0), "nor does an unknown one");
+        assertEquals(List.of("0000000000000002", "a1b2c3d4e5f60718"), store.enrolments(10).stream()
+                .map(io.vnet.manager.store.Enrolment::id).sorted().toList());
+        assertEquals(2, store.pruneEnrolments(T0.plusSeconds(7200)));
+        assertEquals(List.of(), store.enrolments(10));
     }
 
     @Test
@@ -192,7 +223,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("5", store.schemaVersion());
+        assertEquals("6", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
