@@ -60,7 +60,12 @@ import java.util.List;
  * agent's links refuse and close them besides its own file's ({@link Revocations#push});</li>
  * <li>manager → agent {@value #REFUSED} ({@link io.vnet.protocol.messages.Refused}) when it refuses a
  * hello (an incompatible {@code protocol}, a certificate or token that does not fit), just before it
- * closes the connection: {@code reason}, for the agent's log and status.</li>
+ * closes the connection: {@code reason}, for the agent's log and status;</li>
+ * <li>agent → manager {@value #ENROL} ({@link io.vnet.protocol.messages.Enrol}), the one message of a
+ * connection that presented no client certificate: a new host spends its one-time enrolment token
+ * ({@link EnrolmentToken}): {@code hostId, tokenId, secret, publicKey, proof};</li>
+ * <li>manager → agent {@value #ENROLLED} ({@link io.vnet.protocol.messages.Enrolled}), the answer to an
+ * enrol it took: {@code hostId, role, certificate, ca} (PEM); or {@value #REFUSED} with the reason.</li>
  * </ul>
  * A reader refuses what its receiver cannot act on (a bad network or address: the connection is
  * closed) and skips and counts list entries it can do without. TLS slots in as the first handler
@@ -79,6 +84,8 @@ public final class ManagerProtocol {
     public static final int MAX_OWNERS = 131_072;
     public static final String REVOKED = "revoked";
     public static final String REFUSED = "refused";
+    public static final String ENROL = "enrol";
+    public static final String ENROLLED = "enrolled";
     public static final int MAX_MESSAGE = 16 << 20;
     /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
     public static final int MAX_REPORT_PAIRS = 4_096;

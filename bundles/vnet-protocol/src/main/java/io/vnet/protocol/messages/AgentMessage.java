@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vnet.protocol.ManagerProtocol;
 
-/** A message an agent sends the manager: {@link Hello}, {@link Report}, {@link VmsUpdate} or {@link Ack}. */
-public sealed interface AgentMessage permits Hello, Report, VmsUpdate, Ack, AgentMessage.Unknown {
+/** A message an agent sends the manager: {@link Hello}, {@link Report}, {@link VmsUpdate}, {@link Ack} or {@link Enrol}. */
+public sealed interface AgentMessage permits Hello, Report, VmsUpdate, Ack, Enrol, AgentMessage.Unknown {
     /** The message's {@code type} on the wire. */
     String type();
 
@@ -32,6 +32,7 @@ public sealed interface AgentMessage permits Hello, Report, VmsUpdate, Ack, Agen
             case ManagerProtocol.REPORT -> Report.read(msg);
             case ManagerProtocol.VMS -> VmsUpdate.read(msg);
             case ManagerProtocol.ACK -> Ack.read(msg);
+            case ManagerProtocol.ENROL -> Enrol.read(msg);
             default -> new Unknown(type);
         };
     }

@@ -29,7 +29,10 @@ class MessagesDocumentedTest {
                 ManagerProtocol.ACK, new Ack("h", 1, true, List.of("e")).toJson(),
                 ManagerProtocol.STATE, MessagesRoundTripTest.state().toJson(),
                 ManagerProtocol.REVOKED, new Revoked(List.of("ab")).toJson(),
-                ManagerProtocol.REFUSED, new Refused("why").toJson());
+                ManagerProtocol.REFUSED, new Refused("why").toJson(),
+                ManagerProtocol.ENROL, new Enrol("h", "0123456789abcdef", "s", "k", "p").toJson(),
+                ManagerProtocol.ENROLLED, new Enrolled("h", "host", "-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE-----")
+                        .toJson());
         List<String> missing = new ArrayList<>();
         full.forEach((type, json) -> {
             String entry = entry(doc, type);
