@@ -4,6 +4,10 @@
 #   scripts/vnet-certs.sh DIR proxy --tenant TENANT NAME [...]   a tenant's proxies (CN=NAME, OU=proxy, O=TENANT)
 #   scripts/vnet-certs.sh DIR manager [NAME]                     the manager (CN=NAME, default manager; OU=manager)
 #   scripts/vnet-certs.sh DIR revoke NAME [NAME ...]             puts DIR/NAME.pem on the deny list DIR/revoked.txt
+#   scripts/vnet-certs.sh DIR sign host|proxy [--tenant T] NAME PUBKEY
+#                                                                a certificate for a key made elsewhere (the
+#                                                                manager's enrolment: PUBKEY a PEM public key),
+#                                                                printed on stdout; the CA must exist
 #   scripts/vnet-certs.sh DIR NAME [NAME ...]                    as "host" (the usage before roles)
 # The first use creates DIR/ca.pem and DIR/ca.key (a CA, made once and reused) and an empty deny
 # list DIR/revoked.txt; each certificate is DIR/NAME.pem (signed by the CA) with DIR/NAME.key
@@ -17,11 +21,32 @@
 # copy each host only ca.pem, revoked.txt and its own two files.
 set -euo pipefail
 usage() {
-  sed -n '3,7p' "$0" | sed 's/^# \{0,1\}/usage: /' >&2
+  sed -n '3,11p' "$0" | sed 's/^# \{0,1\}/usage: /' >&2
   exit 2
 }
 [ $# -ge 2 ] || usage
 dir=$1; shift
+if [ "$1" = sign ]; then
+  shift
+  srole=${1:-}; shift || true
+  stenant=
+  if [ "${1:-}" = --tenant ]; then stenant=${2:-}; shift 2 || usage; fi
+  [ $# -eq 2 ] || usage
+  sname=$1 spub=$2
+  case "$srole" in host) [ -z "$stenant" ] || usage ;; proxy) [ -n "$stenant" ] || usage ;; *) usage ;; esac
+  [[ "$sname" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ ]] || { echo "$0: invalid name '$sname'" >&2; exit 2; }
+  [ -z "$stenant" ] || [[ "$stenant" =~ ^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$ ]] || { echo "$0: invalid tenant" >&2; exit 2; }
+  [ -f "$dir/ca.pem" ] && [ -f "$dir/ca.key" ] || { echo "$0: no CA in $dir (ca.pem, ca.key)" >&2; exit 2; }
+  stmp=$(mktemp -d)
+  trap 'rm -rf "$stmp"' EXIT
+  printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$sname" > "$stmp/ext"
+  if [ "$srole" = proxy ]; then subj="/O=$stenant/OU=proxy/CN=$sname"; else subj="/OU=host/CN=$sname"; fi
+  openssl x509 -new -force_pubkey "$spub" -subj "$subj" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -days 825 \
+    -set_serial "0x$(openssl rand -hex 16)" -extfile "$stmp/ext" -out "$stmp/cert.pem" 2>"$stmp/err" \
+    || { cat "$stmp/err" >&2; exit 1; }
+  cat "$stmp/cert.pem"
+  exit 0
+fi
 role=host
 tenant=
 case "$1" in

@@ -26,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "manager", description = "talk to the VNET manager's REST API (log in first: vnetctl manager login --url URL)",
         subcommands = {ManagerCtl.Login.class, ManagerCtl.Logout.class, ManagerCtl.Networks.class, ManagerCtl.Topology.class,
                 ManagerCtl.Traffic.class, ManagerCtl.Agents.class, ManagerCtl.Links.class, ManagerCtl.Adaptation.class,
-                ManagerCtl.Audit.class, ManagerCtl.VniMap.class, ManagerCtl.Version.class})
+                ManagerCtl.Audit.class, ManagerCtl.VniMap.class, ManagerCtl.Version.class, ManagerCtl.Enrol.class,
+                ManagerCtl.Enrolments.class})
 final class ManagerCtl {
     @ParentCommand
     VnetCtl root;
@@ -359,6 +360,59 @@ final class ManagerCtl {
                 TextTable t = new TextTable("ID", "TIME", "ACTOR", "ACTION", "TARGET", "DETAIL");
                 a.forEach(e -> t.row(e.path("id").asLong(), e.path("time").asText(), e.path("actor").asText(),
                         e.path("action").asText(), e.path("target").asText(), e.path("detail").asText("")));
+                return t;
+            });
+        }
+    }
+
+    @Command(name = "enrol", description = "a one-time token for a new host (or proxy): put it in the new daemon's"
+            + " enrolment.tokenFile; it joins with it, gets its certificate, and the token is spent")
+    static final class Enrol implements Callable<Integer> {
+        @ParentCommand
+        ManagerCtl m;
+        @Parameters(index = "0", description = "the new host's id (its configuration's hostId)")
+        String hostId;
+        @Option(names = "--role", defaultValue = "host", description = "host (default) or proxy")
+        String role;
+        @Option(names = "--tenant", description = "a proxy's tenant (the account whose networks it may carry)")
+        String tenant;
+        @Option(names = "--ttl-minutes", description = "how long the token lasts (default: the manager's, a day)")
+        Integer ttl;
+
+        @Override
+        public Integer call() throws IOException {
+            ObjectNode body = Json.object().put("hostId", hostId).put("role", role);
+            if (tenant != null) {
+                body.put("tenant", tenant);
+            }
+            if (ttl != null) {
+                body.put("ttlMinutes", ttl);
+            }
+            JsonNode r = m.session().call("POST", "/api/enrolments", body.toString());
+            if (m.root.json) {
+                return m.show(r, null);
+            }
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            out.println(r.path("token").asText());
+            System.err.println("vnetctl: a one-time token for " + r.path("role").asText() + " " + r.path("hostId").asText()
+                    + ", valid until " + r.path("expiresAt").asText() + " (id " + r.path("id").asText() + "); it is shown"
+                    + " this once");
+            return 0;
+        }
+    }
+
+    @Command(name = "enrolments", description = "the enrolment tokens made, newest first: whom each enrols, expiry, use")
+    static final class Enrolments implements Callable<Integer> {
+        @ParentCommand
+        ManagerCtl m;
+
+        @Override
+        public Integer call() throws IOException {
+            return m.show(m.session().get("/api/enrolments"), a -> {
+                TextTable t = new TextTable("ID", "HOST", "ROLE", "TENANT", "BY", "EXPIRES", "USED");
+                a.forEach(e -> t.row(e.path("id").asText(), e.path("hostId").asText(), e.path("role").asText(),
+                        e.path("tenant").asText("-"), e.path("createdBy").asText(), e.path("expiresAt").asText(),
+                        e.path("usedAt").asText("-")));
                 return t;
             });
         }

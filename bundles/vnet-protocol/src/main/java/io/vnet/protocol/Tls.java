@@ -90,7 +90,16 @@ public final class Tls {
 
     /** Loads the files, and the deny list if they name one (else an empty one the manager may fill). */
     public static Tls load(Files files) throws IOException {
-        Tls t = load(files.ca(), files.cert(), files.key());
+        return load(files, false);
+    }
+
+    /**
+     * As {@link #load(Files)}; with {@code optionalClientAuth} the accepting side also completes the
+     * handshake with a peer that presents no certificate (the manager's agent port, for a new host's
+     * enrolment: such a peer may say nothing else, and {@link #peerIdentity} refuses it everywhere).
+     */
+    public static Tls load(Files files, boolean optionalClientAuth) throws IOException {
+        Tls t = load(files.ca(), files.cert(), files.key(), optionalClientAuth);
         if (files.revoked() == null) {
             return t;
         }
@@ -123,10 +132,14 @@ public final class Tls {
 
     /** Loads PEM files: the CA certificate, this daemon's certificate and its PKCS#8 key. */
     public static Tls load(Path ca, Path cert, Path key) throws IOException {
+        return load(ca, cert, key, false);
+    }
+
+    private static Tls load(Path ca, Path cert, Path key, boolean optionalClientAuth) throws IOException {
         try {
             SslProvider provider = provider();
             SslContext server = SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(provider)
-                    .trustManager(ca.toFile()).clientAuth(ClientAuth.REQUIRE).build();
+                    .trustManager(ca.toFile()).clientAuth(optionalClientAuth ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE).build();
             SslContext client = SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
                     .sslProvider(provider).trustManager(ca.toFile()).endpointIdentificationAlgorithm(null).build();
             return new Tls(server, client, Revocations.none());
@@ -169,6 +182,50 @@ public final class Tls {
             throw new IllegalArgumentException("the peer presented no certificate");
         }
         return CertIdentity.parse(c.getSubjectX500Principal().getName());
+    }
+
+    /**
+     * A client context for a host that has no certificate yet: it trusts exactly the server
+     * certificate whose SHA-256 is {@code pin} (from its enrolment token), whatever signed it.
+     */
+    public static javax.net.ssl.SSLContext pinned(String pin) throws java.security.GeneralSecurityException {
+        javax.net.ssl.X509TrustManager tm = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("a pinned client context trusts no client");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+                if (chain == null || chain.length == 0) {
+                    throw new java.security.cert.CertificateException("the manager presented no certificate");
+                }
+                String got = EnrolmentToken.sha256(chain[0].getEncoded());
+                if (!java.security.MessageDigest.isEqual(got.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        pin.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                    throw new java.security.cert.CertificateException("the manager's certificate (SHA-256 " + got
+                            + ") is not the one the enrolment token names (" + pin + ")");
+                }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        c.init(null, new javax.net.ssl.TrustManager[] {tm}, new java.security.SecureRandom());
+        return c;
+    }
+
+    /** The SHA-256 (hex) of the first certificate of a PEM file: what an enrolment token pins. */
+    public static String certificatePin(Path pem) throws IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
+            return EnrolmentToken.sha256(java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in).getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(pem + ": not a certificate: " + e.getMessage(), e);
+        }
     }
 
     /** Adds the accepting side's TLS handler first in {@code ch}'s pipeline. */

@@ -55,7 +55,8 @@ import java.util.Set;
  *                             // with the manager like libvirt's, and their addresses owned here
  *   "ownedSourcesOnly": true, // a VM's TAP may send only from the addresses of VMs registered here (in the
  *                             // networks that have any); false: from any address
- *   "metrics": "127.0.0.1:9477" // HTTP: /metrics (Prometheus), /healthz, /readyz; "off": none
+ *   "metrics": "127.0.0.1:9477", // HTTP: /metrics (Prometheus), /healthz, /readyz; "off": none
+ *   "enrolment": {"tokenFile": "enrolment-token", "dir": "pki"}  // instead of tls: a new host's one-time token
  * }
  * </pre>
  */
@@ -65,7 +66,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                           List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
                           int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach,
                           boolean insecure, String enrolmentToken, Duration macHold, List<Vm> vms,
-                          boolean ownedSourcesOnly, Metrics metrics) {
+                          boolean ownedSourcesOnly, Metrics metrics, Enrolment enrolment) {
 
     /** The default address of the metrics and health endpoint: loopback only. */
     public static final Endpoint DEFAULT_METRICS = new Endpoint("127.0.0.1", 9477);
@@ -125,7 +126,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
             "rules", "keepaliveMs", "linkTimeoutMs", "backoffMinMs", "backoffMaxMs", "maxMtu", "eventLoops", "linkLanes", "realtimePriority", "countPairs", "offloads",
             "maxLearnedPerNetwork", "insecure", "enrolmentTokenFile",
             "manager", "reportIntervalMs", "stateFile", "vxlanListen", "tls", "managerId", "lan", "libvirt", "attach",
-            "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath", "metrics");
+            "macHoldMs", "vms", "ownedSourcesOnly", "kernelPath", "metrics", "enrolment");
     private static final Set<String> VM = Set.of("name", "uuid", "nics");
     private static final Set<String> VM_NIC = Set.of("vni", "mac");
     private static final Set<String> NETWORK = Set.of("vni", "tap", "bridge", "mtu");
@@ -250,7 +251,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int loops = Json.integer(root, "", "eventLoops", 0, 256, 1);
         DataPlaneConfig dp = new DataPlaneConfig(hostId, listen, maxMtu + 18, Duration.ofMillis(ka),
                 Duration.ofMillis(bmin), Duration.ofMillis(bmax), loops, Json.bool(root, "", "countPairs", true),
-                vxlanListen, io.vnet.protocol.Tls.Files.parse(root, file), Json.bool(root, "", "offloads", true),
+                vxlanListen, tlsOrEnrolment(root, file, hostId), Json.bool(root, "", "offloads", true),
                 Json.integer(root, "", "maxLearnedPerNetwork", 1, DataPlaneConfig.MAX_LEARNED,
                         DataPlaneConfig.DEFAULT_MAX_LEARNED), Json.integer(root, "", "realtimePriority", 0, 99, 1),
                 Json.bool(root, "", "kernelPath", false),
@@ -280,7 +281,47 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
                 libvirt(root), attach(root), insecure, token,
                 Duration.ofMillis(Json.integer(root, "", "macHoldMs", 0, MAX_MAC_HOLD_MS, MAX_MAC_HOLD_MS)),
-                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", true), metrics(root));
+                vms(root, seenVni), Json.bool(root, "", "ownedSourcesOnly", true), metrics(root), enrolment(root, file, manager));
+    }
+
+    /**
+     * Enrolment ({@code "enrolment": {"tokenFile": "enrolment-token", "dir": "pki"}}, instead of {@code tls}):
+     * the agent has no certificate yet and gets one from the manager with the one-time token in {@code
+     * tokenFile} (its first line; read only while the certificate is missing), then keeps {@code
+     * ca.pem}, {@code HOST.pem} and {@code HOST.key} in {@code dir} and uses them as its {@code tls}.
+     */
+    public record Enrolment(Path tokenFile, Path dir) {
+        static final Set<String> FIELDS = Set.of("tokenFile", "dir");
+    }
+
+    /** The tls section's files, or with enrolment the files it will hold in its folder. */
+    private static io.vnet.protocol.Tls.Files tlsOrEnrolment(JsonNode root, Path file, String hostId) {
+        JsonNode e = root.get("enrolment");
+        if (e == null || e.isNull()) {
+            return io.vnet.protocol.Tls.Files.parse(root, file);
+        }
+        if (root.has("tls")) {
+            throw new IllegalArgumentException("enrolment: the file sets \"tls\" too; remove one of them (enrolment makes"
+                    + " the tls files)");
+        }
+        Path dir = resolve(file, Json.optText(e, "enrolment", "dir", "pki"));
+        return new io.vnet.protocol.Tls.Files(dir.resolve("ca.pem"), dir.resolve(hostId + ".pem"), dir.resolve(hostId + ".key"));
+    }
+
+    private static Enrolment enrolment(JsonNode root, Path file, Endpoint manager) {
+        JsonNode e = root.get("enrolment");
+        if (e == null || e.isNull()) {
+            return null;
+        }
+        if (!e.isObject()) {
+            throw new IllegalArgumentException("enrolment: expected an object {\"tokenFile\", \"dir\"}");
+        }
+        Json.onlyFields(e, "enrolment", Enrolment.FIELDS);
+        if (manager == null) {
+            throw new IllegalArgumentException("enrolment: needs \"manager\", the address where the token is spent");
+        }
+        return new Enrolment(resolve(file, Json.text(e, "enrolment", "tokenFile")),
+                resolve(file, Json.optText(e, "enrolment", "dir", "pki")));
     }
 
     /** "metrics": an address (HOST:PORT), "off", or absent (the default, {@link #DEFAULT_METRICS}). */

@@ -19,7 +19,12 @@ public final class ConfigCheck {
      */
     public static String check(Path file) throws ConfigException {
         AgentConfig c = AgentConfig.load(file);
-        if (c.dataPlane().tls() != null) {
+        boolean enrols = c.enrolment() != null && !java.nio.file.Files.exists(c.dataPlane().tls().cert());
+        if (enrols && !java.nio.file.Files.isReadable(c.enrolment().tokenFile())) {
+            throw new ConfigException("config " + file + ": enrolment.tokenFile: cannot read " + c.enrolment().tokenFile()
+                    + " (the token vnetctl manager enrol printed)", null);
+        }
+        if (c.dataPlane().tls() != null && !enrols) {
             try {
                 io.vnet.protocol.Tls.load(c.dataPlane().tls());
             } catch (java.io.IOException | RuntimeException e) {
@@ -30,7 +35,8 @@ public final class ConfigCheck {
                 + " network(s), " + c.interfaces().size() + " interface(s), " + c.lans().size() + " LAN device(s), "
                 + c.links().size() + " link(s), " + c.rules().size() + " rule(s), " + c.vms().size() + " VM(s), "
                 + (c.manager() == null ? "no manager" : "manager " + c.manager()) + ", "
-                + (c.insecure() ? "INSECURE (no TLS)" : "mutual TLS") + ", metrics "
+                + (c.insecure() ? "INSECURE (no TLS)" : enrols ? "mutual TLS once enrolled (token in "
+                + c.enrolment().tokenFile() + ", certificate to " + c.enrolment().dir() + ")" : "mutual TLS") + ", metrics "
                 + (c.metrics().listen() == null ? "off" : c.metrics().listen());
     }
 }

@@ -67,6 +67,7 @@ public final class AgentComponent {
     }
 
     private void start(AgentConfig cfg) throws Exception {
+        Enroller.ensure(cfg); // a new host's certificate first: its links and manager channel need it
         String security = security(cfg);
         if (cfg.insecure() || security.contains("VXLAN")) {
             LOG.log(Level.WARNING, "agent " + cfg.hostId() + ": " + security);

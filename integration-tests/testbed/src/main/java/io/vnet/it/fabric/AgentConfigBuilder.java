@@ -224,6 +224,12 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** A new host that joins with a one-time token instead of certificates it was given ({@code "enrolment"}). */
+    public AgentConfigBuilder enrolment(java.nio.file.Path tokenFile, java.nio.file.Path dir) {
+        root.putObject("enrolment").put("tokenFile", tokenFile.toString()).put("dir", dir.toString());
+        return this;
+    }
+
     public AgentConfigBuilder text(String field, String value) {
         root.put(field, value);
         return this;
@@ -235,7 +241,7 @@ public final class AgentConfigBuilder {
     }
 
     public ObjectNode build() {
-        if (!root.has("tls") && !root.has("insecure")) {
+        if (!root.has("tls") && !root.has("insecure") && !root.has("enrolment")) {
             boolean proxy = root.path("role").asText().equals("proxy");
             tls(proxy ? host.fabric().certs(host.name(), "proxy", tenant != null ? tenant : defaultTenant(host))
                     : host.fabric().certs(host.name()), host.name());

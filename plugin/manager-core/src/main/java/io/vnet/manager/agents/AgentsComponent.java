@@ -44,7 +44,7 @@ public final class AgentsComponent {
 
     @Activate
     public AgentsComponent(@Reference ManagerConfiguration config, @Reference ManagerStore store,
-                           @Reference Recorder recorder, BundleContext ctx) {
+                           @Reference Recorder recorder, @Reference io.vnet.manager.AuditLog audit, BundleContext ctx) {
         try {
             if (config.file().isEmpty()) {
                 throw new IllegalStateException("no configuration: set the framework property "
@@ -72,8 +72,15 @@ public final class AgentsComponent {
             }
             long lastGeneration = Restore.desiredStates(store, sessions);
             DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
-            io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls());
-            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens());
+            io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls(), cfg.enrolment() != null);
+            Enrolments enrolments = cfg.enrolment() == null ? null
+                    : new Enrolments(store, audit, cfg.enrolment(), cfg.tls().cert(), java.time.Clock.systemUTC());
+            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens(), enrolments);
+            if (enrolments != null) {
+                registrations.add(ctx.registerService(io.vnet.manager.EnrolmentService.class, enrolments, null));
+                LOG.log(Level.INFO, "enrolment: new hosts join with one-time tokens (vnetctl manager enrol); certificates"
+                        + " signed by " + cfg.enrolment().signCommand() + " with the CA in " + cfg.enrolment().caDir());
+            }
             registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
             registrations.add(ctx.registerService(DesiredStateService.class, states, null));
             registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class, new ChannelMetrics(sessions, channel), null));

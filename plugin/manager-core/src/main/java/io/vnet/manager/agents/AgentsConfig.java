@@ -16,13 +16,30 @@ import java.util.Map;
  *   "tenants": {"alice": [100, 101]},       // each tenant's networks: all a proxy of that tenant may carry
  *   "insecure": false,                      // true: agents without TLS (refused unless said so) ...
  *   "agentTokensFile": "agent-tokens",      // ... each known by its enrolment token: "HOST TOKEN" per line
+ *   "enrolment": {"signCommand": "/usr/lib/vnet/manager/bin/vnet-certs",  // with tls: new hosts join with a
+ *                 "caDir": "pki", "ttlMinutes": 1440}   // one-time token; the CA's ca.pem and ca.key in caDir
  * </pre>
  */
 public record AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure, Map<String, String> agentTokens,
-                           TenantNetworks tenants) {
+                           TenantNetworks tenants, Enrolling enrolment) {
     /** The fields this package owns (the bundle's manifest lists them too). */
     public static final java.util.Set<String> FIELDS = java.util.Set.of("agentListen", "tls", "tenants", "insecure",
-            "agentTokensFile");
+            "agentTokensFile", "enrolment");
+
+    /**
+     * Enrolment with one-time tokens (null: off): the command that signs a host's key ({@code
+     * vnet-certs DIR sign ROLE [--tenant T] NAME PUBKEY}), the folder of the CA's {@code ca.pem} and
+     * {@code ca.key}, and how long a token lasts unless its maker says otherwise.
+     */
+    public record Enrolling(java.nio.file.Path signCommand, java.nio.file.Path caDir, int ttlMinutes) {
+        static final java.util.Set<String> FIELDS = java.util.Set.of("signCommand", "caDir", "ttlMinutes");
+    }
+
+    /** Without enrolment. */
+    public AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure, Map<String, String> agentTokens,
+                        TenantNetworks tenants) {
+        this(agentListen, tls, insecure, agentTokens, tenants, null);
+    }
 
     /** @throws IllegalArgumentException naming the field that is wrong */
     public static AgentsConfig from(ManagerConfiguration cfg) {
@@ -40,7 +57,33 @@ public record AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure
         Map<String, String> tokens = tokensFile == null ? Map.of() : Json.field("", "agentTokensFile",
                 () -> io.vnet.protocol.Secrets.tokens(cfg.resolve(tokensFile)));
         return new AgentsConfig(agentListen, tls, Json.bool(root, "", "insecure", false), tokens,
-                TenantNetworks.parse(root.get("tenants")));
+                TenantNetworks.parse(root.get("tenants")), enrolling(root.get("enrolment"), cfg, tls));
+    }
+
+    private static Enrolling enrolling(com.fasterxml.jackson.databind.JsonNode e, ManagerConfiguration cfg, Tls.Files tls) {
+        if (e == null || e.isNull()) {
+            return null;
+        }
+        if (!e.isObject()) {
+            throw new IllegalArgumentException("enrolment: expected an object {signCommand, caDir, ttlMinutes}");
+        }
+        Json.onlyFields(e, "enrolment", Enrolling.FIELDS);
+        if (tls == null) {
+            throw new IllegalArgumentException("enrolment: needs \"tls\" (a new host gets a certificate of the agents' CA)");
+        }
+        java.nio.file.Path sign = cfg.resolve(Json.text(e, "enrolment", "signCommand"));
+        if (!java.nio.file.Files.isExecutable(sign)) {
+            throw new IllegalArgumentException("enrolment.signCommand: " + sign + " is not an executable (vnet-certs)");
+        }
+        java.nio.file.Path ca = Json.optText(e, "enrolment", "caDir", null) == null ? tls.ca().getParent()
+                : cfg.resolve(Json.text(e, "enrolment", "caDir"));
+        for (String f : new String[] {"ca.pem", "ca.key"}) {
+            if (!java.nio.file.Files.isReadable(ca.resolve(f))) {
+                throw new IllegalArgumentException("enrolment.caDir: cannot read " + ca.resolve(f) + " (the manager signs"
+                        + " new hosts' certificates with the CA)");
+            }
+        }
+        return new Enrolling(sign, ca, Json.integer(e, "enrolment", "ttlMinutes", 1, 30 * 24 * 60, 24 * 60));
     }
 
     /**

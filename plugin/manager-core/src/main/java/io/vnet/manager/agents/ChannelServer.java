@@ -57,6 +57,34 @@ final class ChannelServer implements AutoCloseable {
      */
     ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
                   io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens) throws IOException {
+        this(listen, sessions, listeners, tls, tokens, null);
+    }
+
+    /** Enrolments in flight at once (more are refused, counted): each runs the sign command. */
+    static final int MAX_ENROLMENTS_QUEUED = 16;
+    /** The largest message of a connection without a certificate (an enrol is under 2 KB). */
+    static final int MAX_UNCERTIFIED_MESSAGE = 16 << 10;
+    /** How long a connection without a certificate may stay without enrolling. */
+    static final long UNCERTIFIED_SECONDS = 30;
+
+    private final Enrolments enrolments;
+    private final java.util.concurrent.ThreadPoolExecutor enrolling;
+    private final java.util.concurrent.atomic.AtomicLong enrolmentsRefused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong enrolled = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * @param enrolments with TLS (its client certificates optional, {@link io.vnet.protocol.Tls#load(io.vnet.protocol.Tls.Files, boolean)}):
+     *                   a connection without a certificate may enrol, and do nothing else; null: none may
+     */
+    ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
+                  io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens, Enrolments enrolments) throws IOException {
+        this.enrolments = enrolments;
+        this.enrolling = enrolments == null ? null : new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(MAX_ENROLMENTS_QUEUED), r -> {
+                    Thread t = new Thread(r, "vnet-enrol");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.tokens = tokens;
         this.tls = tls;
         this.sessions = sessions;
@@ -130,6 +158,15 @@ final class ChannelServer implements AutoCloseable {
         return new Revoked(tls.revocations().listed().stream().sorted().toList()).toJson();
     }
 
+    /** Enrolments refused (a bad token, too many at once, anything else a certless peer said), and enrolled hosts. */
+    long enrolmentsRefused() {
+        return enrolmentsRefused.get();
+    }
+
+    long enrolled() {
+        return enrolled.get();
+    }
+
     /** Hellos refused: bad host ids, certificates that do not fit, revoked certificates, no token. */
     long refusedHellos() {
         return refusedHellos.get();
@@ -156,10 +193,88 @@ final class ChannelServer implements AutoCloseable {
 
     private final class SessionHandler extends SimpleChannelInboundHandler<JsonNode> {
         private volatile String hostId;
+        /** A connection without a certificate: it may send one enrol, nothing else. */
+        private boolean uncertified;
+        private boolean enrolSeen;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && e.isSuccess()
+                    && io.vnet.protocol.Tls.peerCertificate(ctx.channel()) == null) {
+                // no certificate (only where enrolment is on): small messages, and a short while to enrol
+                uncertified = true;
+                ctx.pipeline().replace("frame-decoder", "frame-decoder",
+                        new io.netty.handler.codec.LengthFieldBasedFrameDecoder(MAX_UNCERTIFIED_MESSAGE, 0, 4, 0, 4));
+                ctx.executor().schedule(() -> {
+                    if (!enrolSeen) {
+                        ctx.close();
+                    }
+                }, UNCERTIFIED_SECONDS, TimeUnit.SECONDS);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        /** An enrol on a connection without a certificate: answered (enrolled or refused), then closed. */
+        private void enrol(ChannelHandlerContext ctx, JsonNode msg) {
+            if (enrolSeen) {
+                ctx.close();
+                return;
+            }
+            enrolSeen = true;
+            String from = String.valueOf(ctx.channel().remoteAddress());
+            if (enrolments == null || !uncertified) {
+                refuseEnrolment(ctx, enrolments == null ? "this manager does not enrol hosts (no \"enrolment\" in its"
+                        + " configuration)" : "a host with a certificate does not enrol", from);
+                return;
+            }
+            io.vnet.protocol.messages.Enrol e;
+            try {
+                e = io.vnet.protocol.messages.Enrol.read(msg);
+            } catch (IllegalArgumentException ex) {
+                refuseEnrolment(ctx, ex.getMessage(), from);
+                return;
+            }
+            try {
+                enrolling.execute(() -> {
+                    try {
+                        io.vnet.protocol.messages.Enrolled done = enrolments.enrol(e, from);
+                        enrolled.incrementAndGet();
+                        ctx.writeAndFlush(done.toJson()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    } catch (Enrolments.Refused r) {
+                        refuseEnrolment(ctx, r.getMessage(), from);
+                    } catch (RuntimeException r) {
+                        LOG.log(Level.WARNING, "enrolment from " + from + " failed", r);
+                        refuseEnrolment(ctx, "the manager could not enrol the host now (" + r.getClass().getSimpleName()
+                                + "); try again", from);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException busy) {
+                refuseEnrolment(ctx, "the manager is enrolling " + MAX_ENROLMENTS_QUEUED + " hosts already; try again", from);
+            }
+        }
+
+        private void refuseEnrolment(ChannelHandlerContext ctx, String why, String from) {
+            LOG.log(Level.WARNING, "refused an enrolment from " + from + ": " + why + " (" + enrolmentsRefused.incrementAndGet()
+                    + " refused)");
+            ctx.writeAndFlush(new io.vnet.protocol.messages.Refused(why).toJson())
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
             String type = msg.path("type").asText();
+            if (hostId == null && ManagerProtocol.ENROL.equals(type)) {
+                enrol(ctx, msg);
+                return;
+            }
+            if (uncertified || enrolSeen) {
+                LOG.log(Level.WARNING, "closing agent connection from " + ctx.channel().remoteAddress()
+                        + ": without a certificate it may only enrol ('" + (type.length() > 20 ? type.substring(0, 20) : type)
+                        + "')");
+                enrolmentsRefused.incrementAndGet();
+                ctx.close();
+                return;
+            }
             if (hostId == null && !ManagerProtocol.HELLO.equals(type)) {
                 LOG.log(Level.WARNING, "closing agent connection from " + ctx.channel().remoteAddress()
                         + ": '" + type + "' before hello");
@@ -310,6 +425,9 @@ final class ChannelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (enrolling != null) {
+            enrolling.shutdownNow();
+        }
         if (revocationCheck != null) {
             revocationCheck.cancel(false);
         }

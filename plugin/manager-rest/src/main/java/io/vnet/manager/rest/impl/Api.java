@@ -46,6 +46,8 @@ final class Api {
     private final JsonNode openApi;
 
     private volatile TenantLimits tenantLimits = TenantLimits.DEFAULT;
+    /** One-time enrolment tokens (null: the manager's configuration has no "enrolment"). */
+    private volatile io.vnet.manager.EnrolmentService enrolments;
     /** Checked before every write (null: not checked, the write itself fails if the database is away). */
     private volatile StoreHealth health;
 
@@ -185,6 +187,7 @@ final class Api {
                         Api::auditEntry))
                 .on("agents", (v, q, who) -> array(registry().hosts(), Api::agent))
                 .on("version", (v, q, who) -> version())
+                .on("enrolments", (v, q, who) -> enrolmentList(who))
                 .on("vms", (v, q, who) -> array(visibleVms(who), Api::instance))
                 .on("vms/{uuid}", (v, q, who) -> vm(visibleVms(who), segment(v.get("uuid"), "uuid"), who))
                 .on("hosts", (v, q, who) -> orFromMemory(() -> array(store.hosts(), Api::host), this::hostsFromMemory))
@@ -406,6 +409,52 @@ final class Api {
             rate.put("bytesPerSecond", vttif.matrix(io.vnet.api.NetworkId.of(vni)).totalWeight());
         }
         return o;
+    }
+
+    void enrolments(io.vnet.manager.EnrolmentService e) {
+        this.enrolments = e;
+    }
+
+    private io.vnet.manager.EnrolmentService enrolmentService() {
+        io.vnet.manager.EnrolmentService e = enrolments;
+        if (e == null) {
+            throw new ApiError(409, "this manager does not enrol hosts: add \"enrolment\": {\"signCommand\": ...} to its"
+                    + " configuration (README, Installing on a real cloud)");
+        }
+        return e;
+    }
+
+    /**
+     * POST /api/enrolments (admin): a one-time token for a new host, {@code {"hostId", "role": "host" | "proxy",
+     * "tenant" (a proxy's), "ttlMinutes"}}; the answer holds the token, shown this once.
+     */
+    JsonNode enrol(JsonNode body, Identity who) {
+        adminOnly(who, "/api/enrolments");
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "body: expected {\"hostId\", \"role\": \"host\" | \"proxy\", \"tenant\", \"ttlMinutes\"}");
+        }
+        io.vnet.protocol.Json.onlyFields(body, "", java.util.Set.of("hostId", "role", "tenant", "ttlMinutes"));
+        String host = io.vnet.protocol.Json.text(body, "", "hostId");
+        String role = io.vnet.protocol.Json.optText(body, "", "role", "host");
+        String tenant = io.vnet.protocol.Json.optText(body, "", "tenant", null);
+        Integer ttl = body.has("ttlMinutes") ? io.vnet.protocol.Json.integer(body, "", "ttlMinutes", 1, 30 * 24 * 60, 0) : null;
+        requireStore("POST /api/enrolments");
+        io.vnet.manager.EnrolmentService.Issued i = enrolmentService().issue(host, role, tenant,
+                ttl == null ? null : java.time.Duration.ofMinutes(ttl), actor(who));
+        ObjectNode o = JSON.createObjectNode().put("token", i.token()).put("id", i.id()).put("hostId", i.hostId())
+                .put("role", i.role()).put("tenant", i.tenant()).put("expiresAt", i.expiresAt().toString());
+        return o;
+    }
+
+    private JsonNode enrolmentList(Identity who) {
+        adminOnly(who, "/api/enrolments");
+        ArrayNode a = JSON.createArrayNode();
+        for (io.vnet.manager.EnrolmentService.Listed l : enrolmentService().list(100)) {
+            a.addObject().put("id", l.id()).put("hostId", l.hostId()).put("role", l.role()).put("tenant", l.tenant())
+                    .put("createdBy", l.createdBy()).put("createdAt", l.createdAt().toString())
+                    .put("expiresAt", l.expiresAt().toString()).put("usedAt", l.usedAt() == null ? null : l.usedAt().toString());
+        }
+        return a;
     }
 
     private io.vnet.manager.AdaptationService adaptationService() {

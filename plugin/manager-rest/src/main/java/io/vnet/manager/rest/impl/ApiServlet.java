@@ -77,6 +77,16 @@ public final class ApiServlet extends HttpServlet {
     /** The largest body of any other request (a host's desired state: its links and rules). */
     static final int MAX_BODY = 1 << 20;
 
+    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    void setEnrolments(io.vnet.manager.EnrolmentService e) {
+        api.enrolments(e);
+    }
+
+    void unsetEnrolments(io.vnet.manager.EnrolmentService e) {
+        api.enrolments(null);
+    }
+
     @Deactivate
     void deactivate() {
         streams.close();
@@ -119,7 +129,8 @@ public final class ApiServlet extends HttpServlet {
             }
             switch (method) {
                 case "PUT" -> Api.JSON.writeValue(resp.getOutputStream(), api.put(path, body(req, MAX_BODY), who));
-                case "POST" -> Api.JSON.writeValue(resp.getOutputStream(), api.post(path, who));
+                case "POST" -> Api.JSON.writeValue(resp.getOutputStream(), path.equals("/enrolments")
+                        ? api.enrol(body(req, MAX_SIGN_IN_BODY), who) : api.post(path, who));
                 case "GET", "HEAD" -> {
                     Map<String, String> query = new HashMap<>();
                     req.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));

@@ -1,0 +1,125 @@
+package io.vnet.it;
+
+import static io.vnet.it.fabric.AgentConfigBuilder.forHost;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.it.fabric.AgentProcess;
+import io.vnet.it.fabric.Fabric;
+import io.vnet.it.fabric.Host;
+import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.Sh;
+import io.vnet.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new host joins with a one-time token: the admin makes it on the manager (vnetctl manager enrol);
+ * the new agent's configuration names the manager and the token file, and no certificate. At its
+ * start it makes its own key, proves it to the manager over a channel that trusts only the
+ * certificate its token pins, gets its certificate and the CA, and registers over mutual TLS. The
+ * token is spent: used again (or for another host, or with a wrong secret) it is refused, and the
+ * agent says why and exits.
+ */
+class EnrolmentIT {
+    static final int VNI = 100;
+
+    @Test
+    void aNewHostJoinsWithOneTokenAndTheTokenIsSpent() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host m = fabric.addHost("mgr");
+            Host n = fabric.addHost("hn");
+            Host x = fabric.addHost("hx");
+            fabric.addVm(n, "vn", VNI, 1500);
+            Path ca = fabric.certs("manager");
+            ManagerProcess manager = fabric.startManager(m, Json.object().set("enrolment", Json.object()
+                    .put("signCommand", fabric.repoDir().resolve("scripts/vnet-certs.sh").toString())
+                    .put("caDir", ca.toString())));
+            manager.awaitLog("enrolment: new hosts join with one-time tokens", 10_000);
+
+            // the admin's one step, with the command line, on the manager's host
+            String token = vnetctl(fabric, m, manager, "manager", "enrol", "hn").lines().findFirst().orElse("").strip();
+            assertEquals(120, token.length(), "one line, the token: " + token);
+            Path tokenFile = fabric.workDir().resolve("hn-token");
+            Files.writeString(tokenFile, token + "\n");
+            Path pki = fabric.workDir().resolve("hn-pki");
+
+            long t0 = System.nanoTime();
+            AgentProcess agent = fabric.startAgent(n, forHost(n).network(VNI, 1500).enrolment(tokenFile, pki)
+                    .manager(manager, 500).build());
+            manager.awaitLog("agent hn (host) registered", 20_000);
+            System.out.printf("EnrolmentIT: hn enrolled and registered %.1f s after its start%n", (System.nanoTime() - t0) / 1e9);
+            String alog = agent.logText();
+            assertTrue(alog.contains("enrolled with the manager"), alog);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("hn.key"))));
+            String subject = Sh.must("openssl", "x509", "-in", pki.resolve("hn.pem").toString(), "-noout", "-subject",
+                    "-nameopt", "RFC2253");
+            assertTrue(subject.contains("CN=hn") && subject.contains("OU=host"), subject);
+            assertTrue(Sh.run("openssl", "verify", "-CAfile", pki.resolve("ca.pem").toString(), pki.resolve("hn.pem").toString())
+                    .ok(), "the certificate is the fabric CA's");
+            JsonNode hn = null;
+            for (JsonNode h : manager.get("/agents")) {
+                if (h.path("hostId").asText().equals("hn")) {
+                    hn = h;
+                }
+            }
+            assertTrue(hn != null && hn.path("connected").asBoolean() && hn.path("security").asText().equals("mutual TLS"),
+                    "hn is registered over mutual TLS: " + hn);
+            JsonNode listed = Json.MAPPER.readTree(vnetctl(fabric, m, manager, "manager", "enrolments", "--json"));
+            assertTrue(listed.get(0).path("usedAt").isTextual(), "the token is spent: " + listed);
+            assertTrue(manager.logText().contains("enrolled host hn from"), "the manager logs the enrolment");
+
+            // spent: the same token again (from another host, as if it were copied) is refused, and the agent exits saying so
+            Path reused = fabric.workDir().resolve("hn2-pki");
+            String again = startFailing(fabric, x, forHost(x).network(VNI, 1500).enrolment(tokenFile, reused)
+                    .manager(manager, 500).build().put("hostId", "hn"));
+            assertTrue(again.contains("refused it: the enrolment token") && again.contains("was spent"), again);
+            assertTrue(!Files.exists(reused.resolve("hn.key")), "no key kept for a refused enrolment");
+
+            // a token for another host is refused for this one
+            String other = vnetctl(fabric, m, manager, "manager", "enrol", "hy").lines().findFirst().orElse("").strip();
+            Path otherFile = fabric.workDir().resolve("hy-token");
+            Files.writeString(otherFile, other + "\n");
+            String wrongHost = startFailing(fabric, x, forHost(x).network(VNI, 1500)
+                    .enrolment(otherFile, fabric.workDir().resolve("hx-pki")).manager(manager, 500).build());
+            assertTrue(wrongHost.contains("the enrolment token is for host hy, not hx"), wrongHost);
+            long refused = manager.logText().lines().filter(l -> l.contains("refused an enrolment from")).count();
+            assertEquals(2, refused, "both refusals logged by the manager");
+        }
+    }
+
+    /** Starts an agent that must stop: it exits with 2 before it is ready; what it logged. */
+    private static String startFailing(Fabric fabric, Host h, com.fasterxml.jackson.databind.node.ObjectNode cfg) throws Exception {
+        try {
+            fabric.startAgent(h, cfg);
+        } catch (IllegalStateException expected) { // the agent exited before its control socket: its log is in the message
+            assertTrue(expected.getMessage().contains("exited with 2"), expected.getMessage());
+            return expected.getMessage();
+        }
+        throw new AssertionError("the agent of " + h + " started with a refused enrolment");
+    }
+
+    private static String vnetctl(Fabric fabric, Host m, ManagerProcess manager, String... args) throws Exception {
+        Path session = fabric.workDir().resolve("enrol-session.json");
+        if (!Files.exists(session)) {
+            Path pw = fabric.workDir().resolve("enrol-pw");
+            Files.writeString(pw, manager.adminPassword() + "\n");
+            run(fabric, m, session, "manager", "login", "--url", "http://127.0.0.1:" + ManagerProcess.HTTP_PORT, "--user",
+                    manager.adminUser(), "--password-file", pw.toString());
+        }
+        return run(fabric, m, session, args);
+    }
+
+    private static String run(Fabric fabric, Host m, Path session, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", m.ns(), "env",
+                "VNET_MANAGER_SESSION=" + session, fabric.repoDir().resolve("host-agent/bin/vnetctl").toString()));
+        cmd.addAll(List.of(args));
+        Sh.Result r = Sh.run(60, cmd);
+        assertEquals(0, r.exit(), String.join(" ", args) + ":\n" + r.out());
+        return r.out();
+    }
+}
