@@ -12,10 +12,11 @@
 #      postinst makes the user, CA, certificates, configuration, admin password and scrape token and
 #      starts vnet-manager.service (the unit is "active" only once /healthz answers: its ExecStartPost);
 #      /healthz, /readyz and /metrics (with the token) answer; the units' hardening is in force.
-#   2. a host's certificate with the packaged vnet-certs, /etc/vnet/agent.json, vnet-agent --check,
-#      systemctl start vnet-agent: active, its /readyz ready (connected to the manager), the manager
-#      lists it (vnetctl manager agents) with its versions; the journal has priorities, not doubled
-#      time stamps.
+#   2. a host enrolled with a one-time token (vnetctl manager enrol; /etc/vnet/agent.json names the
+#      manager and the token file, no certificate), vnet-agent --check, systemctl start vnet-agent:
+#      enrolled (its key 0600 in /var/lib/vnet/pki), active, its /readyz ready (connected), the manager
+#      lists it over mutual TLS with its versions; the journal has priorities, not doubled time stamps;
+#      systemctl reload adds a link from the file.
 #   3. an admin change through vnetctl (a network's adaptation mode), then agent.json rewritten as an
 #      older version wrote it (a link without "vnis").
 #   4. the upgrade: both packages rebuilt as a newer version (the same build repacked with a higher
@@ -116,14 +117,17 @@ token=$(in_box cat /etc/vnet/metrics-token)
 check "the manager's /metrics answers 200 with the scrape token" \
   test "$(http -H "Authorization: Bearer $token" http://127.0.0.1:8470/metrics)" = 200
 check "and 401 without it" test "$(http http://127.0.0.1:8470/metrics)" = 401
-check "the secrets and the CA's key are not world-readable" in_box sh -c \
-  '[ "$(stat -c %a /etc/vnet/admin-password)" = 640 ] && [ "$(stat -c %a /etc/vnet/pki/ca.key)" = 600 ] && [ "$(stat -c %G /etc/vnet/admin-password)" = vnet ]'
+check "the secrets and the CA's key are readable by the manager's group only" in_box sh -c \
+  '[ "$(stat -c %a /etc/vnet/admin-password)" = 640 ] && [ "$(stat -c %a /etc/vnet/pki/ca.key)" = 640 ] && [ "$(stat -c %G /etc/vnet/admin-password)" = vnet ] && [ "$(stat -c %G /etc/vnet/pki/ca.key)" = vnet ]'
 check "vnetctl and its completions are installed (alternatives)" in_box sh -c \
   'test -x /usr/bin/vnetctl && test -s /usr/share/bash-completion/completions/vnetctl && test -s /usr/share/zsh/vendor-completions/_vnetctl'
 
-# 2. a host: its certificate, its configuration, its unit
-say "2. the agent: a host's certificate, /etc/vnet/agent.json, vnet-agent.service"
-in_box /usr/lib/vnet/manager/bin/vnet-certs /etc/vnet/pki host node1 >/dev/null
+# 2. a host: enrolled with a one-time token (its configuration: the manager's address and the token), its unit
+say "2. the agent: a one-time token (vnetctl manager enrol), /etc/vnet/agent.json, vnet-agent.service"
+pw=$(in_box cat /etc/vnet/admin-password)
+in_box sh -c "printf '%s\n' '$pw' | vnetctl manager login --url http://127.0.0.1:8470 >/dev/null"
+in_box sh -c 'vnetctl manager enrol node1 >/etc/vnet/enrolment-token 2>/dev/null && chmod 0600 /etc/vnet/enrolment-token'
+check "vnetctl manager enrol printed a token" in_box sh -c '[ "$(head -c 6 /etc/vnet/enrolment-token)" = vnet1. ]'
 in_box sh -c 'cat >/etc/vnet/agent.json' <<'JSON'
 {
   "hostId": "node1",
@@ -131,7 +135,7 @@ in_box sh -c 'cat >/etc/vnet/agent.json' <<'JSON'
   "control": "/run/vnet/vnet-agent.sock",
   "manager": "127.0.0.1:5900",
   "stateFile": "/var/lib/vnet/agent-state.json",
-  "tls": { "ca": "pki/ca.pem", "cert": "pki/node1.pem", "key": "pki/node1.key", "revoked": "pki/revoked.txt" },
+  "enrolment": { "tokenFile": "/etc/vnet/enrolment-token", "dir": "/var/lib/vnet/pki" },
   "networks": [ { "vni": 100, "tap": "vnet100", "bridge": "br100", "mtu": 1500 } ],
   "links": [ { "id": "to-node2", "peer": "node2", "connect": "127.0.0.2:5800", "flood": true, "vnis": [100] } ]
 }
@@ -142,12 +146,12 @@ check "vnet-agent.service is active" in_box systemctl is-active --quiet vnet-age
 ready=
 for _ in $(seq 1 40); do [ "$(http http://127.0.0.1:9477/readyz)" = 200 ] && ready=1 && break; sleep 0.5; done
 check "the agent's /readyz is 200 (its TAP up, connected to the manager)" test -n "$ready"
-pw=$(in_box cat /etc/vnet/admin-password)
-in_box sh -c "printf '%s\n' '$pw' | vnetctl manager login --url http://127.0.0.1:8470 >/dev/null"
+check "node1 enrolled: its key (0600) and certificate in /var/lib/vnet/pki" in_box sh -c \
+  '[ "$(stat -c %a /var/lib/vnet/pki/node1.key)" = 600 ] && openssl verify -CAfile /etc/vnet/pki/ca.pem /var/lib/vnet/pki/node1.pem >/dev/null'
 agents=$(in_box vnetctl manager agents)
 printf '%s\n' "$agents" | sed 's/^/    /'
-listed() { printf '%s\n' "$agents" | grep -Eq '^node1 +host +yes +[0-9]+\.[0-9]+\.[0-9]+[^ ]* +1 '; }
-check "the manager lists node1, connected, with its software and protocol" listed
+listed() { printf '%s\n' "$agents" | grep -Eq '^node1 +host +yes +[0-9]+\.[0-9]+\.[0-9]+[^ ]* +1 .*mutual TLS'; }
+check "the manager lists node1, connected over mutual TLS, with its software and protocol" listed
 journal_ok() { # "ready" at priority info exactly (journald read the <6> prefix), no prefix or time stamp left in a line
   in_box journalctl -u vnet-agent -p 6..6 -o cat --no-pager | grep -q '^AgentComponent: agent node1 (role host) ready' || return 1
   ! in_box journalctl -u vnet-agent -o cat --no-pager | grep -Eq '^<[0-7]>|^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
