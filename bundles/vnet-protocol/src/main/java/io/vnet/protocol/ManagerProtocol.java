@@ -65,7 +65,10 @@ import java.util.List;
  * connection that presented no client certificate: a new host spends its one-time enrolment token
  * ({@link EnrolmentToken}): {@code hostId, tokenId, secret, publicKey, proof};</li>
  * <li>manager → agent {@value #ENROLLED} ({@link io.vnet.protocol.messages.Enrolled}), the answer to an
- * enrol it took: {@code hostId, role, certificate, ca} (PEM); or {@value #REFUSED} with the reason.</li>
+ * enrol it took: {@code hostId, role, certificate, ca} (PEM); or {@value #REFUSED} with the reason;</li>
+ * <li>manager → agent {@value #MEMBERS} ({@link io.vnet.protocol.messages.Members}) after hello and whenever
+ * they change: {@code links[]}, the host's membership links (on the flooding trees of networks its
+ * configuration links nowhere), all of them; apart from the desired state.</li>
  * </ul>
  * A reader refuses what its receiver cannot act on (a bad network or address: the connection is
  * closed) and skips and counts list entries it can do without. TLS slots in as the first handler
@@ -86,6 +89,7 @@ public final class ManagerProtocol {
     public static final String REFUSED = "refused";
     public static final String ENROL = "enrol";
     public static final String ENROLLED = "enrolled";
+    public static final String MEMBERS = "members";
     public static final int MAX_MESSAGE = 16 << 20;
     /** The most pairs a report names; the rest of the interval's traffic is in its {@code rest[]}. */
     public static final int MAX_REPORT_PAIRS = 4_096;

@@ -10,6 +10,7 @@ import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.ManagerProcess;
 import io.vnet.it.fabric.Sh;
+import io.vnet.it.fabric.Vm;
 import io.vnet.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,84 @@ class EnrolmentIT {
             long refused = manager.logText().lines().filter(l -> l.contains("refused an enrolment from")).count();
             assertEquals(2, refused, "both refusals logged by the manager");
         }
+    }
+
+    /**
+     * The must-show of issue 20, item 2: a running fabric (a proxy and a host in a configured star,
+     * network 100; the host also carries network 200, linked nowhere); a new host (network 100) and a
+     * new proxy (network 200) join with one token each, their files holding the manager's address,
+     * the token file and their networks, no peer. The manager gives every host that its
+     * configuration links nowhere in a network a membership link to that network's hub (its proxy):
+     * the new host's VM reaches the old host's, and the old host's VM in network 200 reaches the new
+     * proxy's; the old daemons were neither restarted nor edited.
+     */
+    @Test
+    void aNewHostAndANewProxyJoinARunningFabricAndTheirVmsReachTheOthers() throws Exception {
+        try (Fabric fabric = Fabric.create(Fabric.repo())) {
+            Host m = fabric.addHost("mgr");
+            Host p = fabric.addHost("pa");
+            Host h1 = fabric.addHost("h1");
+            Host hn = fabric.addHost("hn");
+            Host pn = fabric.addHost("pn");
+            io.vnet.it.fabric.Vm v1 = fabric.addVm(h1, "v1", VNI, 1500);
+            io.vnet.it.fabric.Vm v2 = fabric.addVm(h1, "v2", 200, 1500);
+            io.vnet.it.fabric.Vm vn = fabric.addVm(hn, "vn", VNI, 1500);
+            io.vnet.it.fabric.Vm vp = fabric.addVm(pn, "vp", 200, 1500);
+            Path ca = fabric.certs("manager");
+            ManagerProcess manager = fabric.startManager(m, Json.object().set("enrolment", Json.object()
+                    .put("signCommand", fabric.repoDir().resolve("scripts/vnet-certs.sh").toString())
+                    .put("caDir", ca.toString())));
+            AgentProcess proxy = fabric.startAgent(p, forHost(p).role("proxy").network(VNI, 1500)
+                    .accept("from-h1", "h1", true, VNI).manager(manager, 500).build());
+            AgentProcess host1 = fabric.startAgent(h1, forHost(h1).network(VNI, 1500).network(200, 1500)
+                    .dial("to-pa", p, true, VNI).manager(manager, 500).build());
+            host1.awaitLinkUp("to-pa", 10_000);
+            Path proxyConfig = fabric.workDir().resolve("pa.json");
+            Path host1Config = fabric.workDir().resolve("h1.json");
+            String proxyBefore = Files.readString(proxyConfig);
+            String host1Before = Files.readString(host1Config);
+
+            String hostToken = vnetctl(fabric, m, manager, "manager", "enrol", "hn").lines().findFirst().orElse("").strip();
+            String proxyToken = vnetctl(fabric, m, manager, "manager", "enrol", "pn", "--role", "proxy", "--tenant", "t-pn")
+                    .lines().findFirst().orElse("").strip();
+            Path hostTokenFile = Files.writeString(fabric.workDir().resolve("hn-token"), hostToken + "\n");
+            Path proxyTokenFile = Files.writeString(fabric.workDir().resolve("pn-token"), proxyToken + "\n");
+            long t0 = System.nanoTime();
+            fabric.startAgent(hn, forHost(hn).network(VNI, 1500).enrolment(hostTokenFile, fabric.workDir().resolve("hn-pki"))
+                    .manager(manager, 500).build());
+            fabric.startAgent(pn, forHost(pn).role("proxy").network(200, 1500)
+                    .enrolment(proxyTokenFile, fabric.workDir().resolve("pn-pki")).manager(manager, 500).build());
+
+            Vm.PingResult hostPing = pingUntil(vn, v1, 30_000);
+            double hostSeconds = (System.nanoTime() - t0) / 1e9;
+            Vm.PingResult proxyPing = pingUntil(v2, vp, 30_000);
+            double proxySeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("EnrolmentIT: the new host's VM reached the old host's %.1f s after the two started (%s),"
+                    + " the old host's VM in network 200 the new proxy's %.1f s after (%s)%n", hostSeconds,
+                    hostPing.output().lines().filter(l -> l.contains("packet loss")).findFirst().orElse(""), proxySeconds,
+                    proxyPing.output().lines().filter(l -> l.contains("packet loss")).findFirst().orElse(""));
+            String mlog = manager.logText();
+            assertTrue(mlog.contains("host hn: membership links [member-pa [100]]"), mlog);
+            assertTrue(mlog.contains("host h1: membership links [member-pn [200]]"), mlog);
+            assertTrue(proxy.process().isAlive() && host1.process().isAlive(), "the old daemons were not restarted");
+            assertEquals(proxyBefore, Files.readString(proxyConfig), "the proxy's configuration was not edited");
+            assertEquals(host1Before, Files.readString(host1Config), "the old host's configuration was not edited");
+            assertTrue(!proxy.logText().contains("stopped cleanly") && !host1.logText().contains("stopped cleanly"));
+        }
+    }
+
+    /** Pings {@code to} from {@code from} until three of three answer, or fails after {@code timeoutMs}. */
+    private static Vm.PingResult pingUntil(Vm from, Vm to, long timeoutMs) throws Exception {
+        long end = System.currentTimeMillis() + timeoutMs;
+        Vm.PingResult r = null;
+        while (System.currentTimeMillis() < end) {
+            r = from.ping(to, 3);
+            if (r.received() == 3) {
+                return r;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(from + " never reached " + to + " within " + timeoutMs + " ms: " + (r == null ? "" : r.output()));
     }
 
     /** Starts an agent that must stop: it exits with 2 before it is ready; what it logged. */

@@ -93,11 +93,14 @@ public final class AgentComponent {
                 cfg.rules().stream().map(ForwardingRule::key).collect(java.util.stream.Collectors.toSet()),
                 cfg.stateFile());
         managed.restore();
+        MemberLinks memberLinks = new MemberLinks(dataPlane, cfg.stateFile());
+        memberLinks.restore();
         if (cfg.manager() != null) {
             io.vnet.protocol.Tls tls = cfg.dataPlane().tls() == null ? null : io.vnet.protocol.Tls.load(cfg.dataPlane().tls());
             managerClient = new ManagerClient(cfg.manager(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
                     cfg.reportIntervalMs(), tls, cfg.managerId());
             managerClient.enrolment(cfg.enrolmentToken());
+            managerClient.members(memberLinks);
         }
         Runnable changed = () -> {
             ManagerClient m = managerClient;

@@ -74,6 +74,13 @@ final class ManagerClient implements AutoCloseable {
     /** The host's own device addresses, never listed as VMs. */
     private final OwnAddresses ownAddresses = new OwnAddresses();
     private volatile String enrolmentToken;
+    private volatile MemberLinks members;
+
+    /** Where the manager's membership links go ({@link MemberLinks}). */
+    void members(MemberLinks m) {
+        this.members = m;
+    }
+
     /** Why the manager last refused this agent's hello (null: it has not, or took a later one). */
     private volatile String refusal;
     /** When the live channel said hello (null: none). */
@@ -354,6 +361,14 @@ final class ManagerClient implements AutoCloseable {
                 }
             } else if (msg instanceof Revoked list) {
                 revoked(list);
+            } else if (msg instanceof io.vnet.protocol.messages.Members m) {
+                MemberLinks ml = members;
+                if (ml != null) {
+                    List<String> errors = ml.apply(m, true);
+                    if (!errors.isEmpty()) {
+                        LOG.log(Level.WARNING, "membership links: " + errors);
+                    }
+                }
             } else if (msg instanceof io.vnet.protocol.messages.Refused no) {
                 refusal = no.reason();
                 LOG.log(Level.ERROR, "manager " + manager + " refused this agent: " + no.reason()

@@ -6,10 +6,10 @@ import io.vnet.protocol.ManagerProtocol;
 
 /**
  * A message the manager sends an agent: {@link StateMessage} (read by an agent as {@link
- * StateMessage.Lenient}: it applies each valid entry and answers the others' errors), {@link Revoked}, {@link Refused}, {@link Enrolled}, or the owners
+ * StateMessage.Lenient}: it applies each valid entry and answers the others' errors), {@link Revoked}, {@link Refused}, {@link Enrolled}, {@link Members}, or the owners
  * ({@link io.vnet.protocol.OwnersMessage}, read where they are applied, as {@link Owners}).
  */
-public sealed interface ManagerMessage permits StateMessage, StateMessage.Lenient, Revoked, Refused, Enrolled, ManagerMessage.Owners, ManagerMessage.Unknown {
+public sealed interface ManagerMessage permits StateMessage, StateMessage.Lenient, Revoked, Refused, Enrolled, Members, ManagerMessage.Owners, ManagerMessage.Unknown {
     String type();
 
     ObjectNode toJson();
@@ -43,6 +43,7 @@ public sealed interface ManagerMessage permits StateMessage, StateMessage.Lenien
             case ManagerProtocol.REVOKED -> Revoked.read(msg);
             case ManagerProtocol.REFUSED -> Refused.read(msg);
             case ManagerProtocol.ENROLLED -> Enrolled.read(msg);
+            case ManagerProtocol.MEMBERS -> Members.read(msg);
             case ManagerProtocol.OWNERS -> new Owners(msg);
             default -> new Unknown(type);
         };

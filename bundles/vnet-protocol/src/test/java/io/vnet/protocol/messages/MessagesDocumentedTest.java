@@ -32,7 +32,8 @@ class MessagesDocumentedTest {
                 ManagerProtocol.REFUSED, new Refused("why").toJson(),
                 ManagerProtocol.ENROL, new Enrol("h", "0123456789abcdef", "s", "k", "p").toJson(),
                 ManagerProtocol.ENROLLED, new Enrolled("h", "host", "-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE-----")
-                        .toJson());
+                        .toJson(),
+                ManagerProtocol.MEMBERS, new Members(java.util.List.of()).toJson());
         List<String> missing = new ArrayList<>();
         full.forEach((type, json) -> {
             String entry = entry(doc, type);

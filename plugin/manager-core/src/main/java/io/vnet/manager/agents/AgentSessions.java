@@ -52,6 +52,8 @@ final class AgentSessions implements AgentRegistry {
         volatile java.util.Set<NetworkId> ignoredNetworks = java.util.Set.of();
         /** The interval of its reports (0: none yet). */
         volatile long reportIntervalMs;
+        /** The connection its last report (with its links) came on: what it says of its links is current there. */
+        volatile Channel reportedOn;
     }
 
     /** A session that sent nothing for this long (or three report intervals, if longer) is not live. */
@@ -142,6 +144,12 @@ final class AgentSessions implements AgentRegistry {
                         + "); they are ignored");
             }
         }
+    }
+
+    /** Whether {@code hostId} has reported its links on its current connection (so its links are known). */
+    boolean linksKnown(String hostId) {
+        Session s = sessions.get(hostId);
+        return s != null && s.channel != null && s.reportedOn == s.channel;
     }
 
     /** What the agent's certificate lets it carry (null: not narrowed). */
@@ -349,6 +357,7 @@ final class AgentSessions implements AgentRegistry {
             inventory(hostId, report.inventory(), false);
             if (report.links() != null) {
                 s.links = links(report.links());
+                s.reportedOn = s.channel;
             }
         }
     }

@@ -81,6 +81,19 @@ public final class AgentsComponent {
                 LOG.log(Level.INFO, "enrolment: new hosts join with one-time tokens (vnetctl manager enrol); certificates"
                         + " signed by " + cfg.enrolment().signCommand() + " with the CA in " + cfg.enrolment().caDir());
             }
+            Membership membership = new Membership(sessions, states);
+            membershipTicks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vnet-membership");
+                t.setDaemon(true);
+                return t;
+            });
+            membershipTicks.scheduleWithFixedDelay(() -> {
+                try {
+                    membership.update();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "membership links: " + e);
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
             registrations.add(ctx.registerService(DesiredStateService.class, states, null));
             registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class, new ChannelMetrics(sessions, channel), null));
@@ -92,8 +105,14 @@ public final class AgentsComponent {
         }
     }
 
+    private java.util.concurrent.ScheduledExecutorService membershipTicks;
+
     @Deactivate
     void deactivate() {
+        if (membershipTicks != null) {
+            membershipTicks.shutdownNow();
+            membershipTicks = null;
+        }
         registrations.forEach(ServiceRegistration::unregister);
         registrations.clear();
         if (channel != null) {
