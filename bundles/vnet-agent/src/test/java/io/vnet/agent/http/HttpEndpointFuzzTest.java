@@ -33,9 +33,10 @@ class HttpEndpointFuzzTest {
             }));
 
     @FuzzTest
-    @DictionaryEntries({"GET ", "HEAD ", "POST ", " HTTP/1.1\r\n", " HTTP/1.0\r\n", "/metrics", "/healthz", "/boom",
-            "Content-Length: ", "Transfer-Encoding: chunked\r\n", "Connection: close\r\n", "Expect: 100-continue\r\n",
-            "\r\n\r\n"})
+    // libFuzzer's dictionary format: a line break is written \x0d\x0a
+    @DictionaryEntries({"GET ", "HEAD ", "POST ", " HTTP/1.1\\x0d\\x0a", " HTTP/1.0\\x0d\\x0a", "/metrics", "/healthz", "/boom",
+            "Content-Length: ", "Transfer-Encoding: chunked\\x0d\\x0a", "Connection: close\\x0d\\x0a",
+            "Expect: 100-continue\\x0d\\x0a", "\\x0d\\x0a\\x0d\\x0a"})
     void stream(FuzzedDataProvider data) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setAllocator(BUFFERS.alloc());
