@@ -9,13 +9,9 @@ import io.vnet.dataplane.DataPlane;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.StateMessage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -350,24 +346,7 @@ final class ManagedState {
         ObjectNode o = Json.object().put("generation", generation);
         o.setAll(Json.writeState(List.copyOf(links.values()), List.copyOf(rules.values()), List.copyOf(quiet.values())));
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true); // the bytes are on the disk before the name points at them
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Path dir = file.toAbsolutePath().getParent();
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true); // and the rename too
-            }
+            DurableFile.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot save the desired state to " + file + ": " + e.getMessage());
         }

@@ -9,12 +9,8 @@ import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.Members;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,17 +105,7 @@ final class MemberLinks {
         ArrayNode a = o.putArray("links");
         links.values().forEach(l -> a.add(Json.write(l)));
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DurableFile.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot save the membership links to " + file + ": " + e.getMessage());
         }

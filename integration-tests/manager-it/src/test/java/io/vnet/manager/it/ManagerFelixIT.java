@@ -135,14 +135,7 @@ class ManagerFelixIT {
      */
     @Test
     void storeRunsOnPostgresqlInsideFelix() throws Exception {
-        String base = System.getProperty("VNET_TEST_PG_URL");
-        if (base == null || base.isBlank() || base.startsWith("${")) {
-            base = System.getenv("VNET_TEST_PG_URL");
-        }
-        if (base == null || base.isBlank()) {
-            fail("VNET_TEST_PG_URL is not set: run scripts/postgres.sh as root, then pass"
-                    + " -DVNET_TEST_PG_URL=\"$(cat /var/lib/vnet-test/postgres.url)\"");
-        }
+        String base = pgUrl();
         String schema = "it_" + Long.toHexString(System.nanoTime());
         try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
@@ -173,14 +166,7 @@ class ManagerFelixIT {
      */
     @Test
     void aPostgresqlBackupRestoresWithPgDumpAndPgRestore() throws Exception {
-        String base = System.getProperty("VNET_TEST_PG_URL");
-        if (base == null || base.isBlank() || base.startsWith("${")) {
-            base = System.getenv("VNET_TEST_PG_URL");
-        }
-        if (base == null || base.isBlank()) {
-            fail("VNET_TEST_PG_URL is not set: run scripts/postgres.sh as root, then pass"
-                    + " -DVNET_TEST_PG_URL=\"$(cat /var/lib/vnet-test/postgres.url)\"");
-        }
+        String base = pgUrl();
         for (String tool : List.of("/usr/bin/pg_dump", "/usr/bin/pg_restore")) {
             assertTrue(Files.isExecutable(Path.of(tool)), tool + " is missing (Debian's postgresql-client)");
         }
@@ -225,6 +211,19 @@ class ManagerFelixIT {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
         }
+    }
+
+    /** The test PostgreSQL's JDBC URL (VNET_TEST_PG_URL, a system property or the environment); fails without it. */
+    private static String pgUrl() {
+        String base = System.getProperty("VNET_TEST_PG_URL");
+        if (base == null || base.isBlank() || base.startsWith("${")) {
+            base = System.getenv("VNET_TEST_PG_URL");
+        }
+        if (base == null || base.isBlank()) {
+            fail("VNET_TEST_PG_URL is not set: run scripts/postgres.sh as root, then pass"
+                    + " -DVNET_TEST_PG_URL=\"$(cat /var/lib/vnet-test/postgres.url)\"");
+        }
+        return base;
     }
 
     /** Runs a PostgreSQL client tool with the test database's password in its environment; fails with its output. */

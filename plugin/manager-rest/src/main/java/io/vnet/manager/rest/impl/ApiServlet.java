@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,7 +64,7 @@ public final class ApiServlet extends HttpServlet {
         this.auth = auth;
         this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
-        if (!allowRemote && (host == null || !isLoopback(host))) {
+        if (!allowRemote && (host == null || !Loopback.is(host))) {
             LOG.log(Level.WARNING, "HTTP listens on " + (host == null ? "all addresses" : host)
                     + ": the API answers loopback requests only (set " + HttpSettings.ALLOW_REMOTE_PROPERTY + "=true to change)");
         }
@@ -109,7 +108,7 @@ public final class ApiServlet extends HttpServlet {
         String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
         String method = req.getMethod();
         try {
-            if (!allowRemote && !isLoopback(req.getLocalAddr())) {
+            if (!allowRemote && !Loopback.is(req.getLocalAddr())) {
                 throw new ApiError(403, "the API serves loopback only (set " + HttpSettings.ALLOW_REMOTE_PROPERTY
                         + "=true to serve other addresses)");
             }
@@ -288,11 +287,4 @@ public final class ApiServlet extends HttpServlet {
         Api.JSON.writeValue(resp.getOutputStream(), Api.JSON.createObjectNode().put("error", message));
     }
 
-    private static boolean isLoopback(String addr) {
-        try {
-            return addr != null && InetAddress.getByName(addr).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

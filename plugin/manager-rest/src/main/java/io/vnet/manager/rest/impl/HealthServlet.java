@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.InetAddress;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -83,7 +82,7 @@ public final class HealthServlet extends HttpServlet {
             answer(resp, 405, Api.JSON.createObjectNode().put("error", "only GET " + req.getServletPath()));
             return;
         }
-        if (!allowRemote && !isLoopback(req.getLocalAddr())) {
+        if (!allowRemote && !Loopback.is(req.getLocalAddr())) {
             answer(resp, 403, Api.JSON.createObjectNode().put("error", "served on loopback only (set "
                     + HttpSettings.ALLOW_REMOTE_PROPERTY + "=true to serve other addresses)"));
             return;
@@ -102,11 +101,4 @@ public final class HealthServlet extends HttpServlet {
         Api.JSON.writeValue(resp.getOutputStream(), body);
     }
 
-    private static boolean isLoopback(String addr) {
-        try {
-            return addr != null && InetAddress.getByName(addr).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,7 +95,7 @@ public final class MetricsServlet extends HttpServlet {
             plain(resp, 405, "only GET /metrics\n");
             return;
         }
-        if (!allowRemote && !isLoopback(req.getLocalAddr())) {
+        if (!allowRemote && !Loopback.is(req.getLocalAddr())) {
             plain(resp, 403, "served on loopback only (set " + HttpSettings.ALLOW_REMOTE_PROPERTY
                     + "=true to serve other addresses)\n");
             return;
@@ -171,11 +170,4 @@ public final class MetricsServlet extends HttpServlet {
         resp.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean isLoopback(String addr) {
-        try {
-            return addr != null && InetAddress.getByName(addr).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
