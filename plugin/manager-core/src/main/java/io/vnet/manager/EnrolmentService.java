@@ -28,6 +28,7 @@ public interface EnrolmentService {
      * its {@code tenant}), valid for {@code ttl} (null: the configured default), recorded in the audit log.
      *
      * @throws IllegalArgumentException a bad host id, role, tenant or ttl, named
+     * @throws IllegalStateException    too many tokens open at once (made, not spent, not expired)
      */
     Issued issue(String hostId, String role, String tenant, Duration ttl, String actor);
 

@@ -94,6 +94,18 @@ public final class AgentsComponent {
                     LOG.log(Level.WARNING, "membership links: " + e);
                 }
             }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            if (enrolments != null) {
+                membershipTicks.scheduleWithFixedDelay(() -> {
+                    try {
+                        int n = enrolments.prune();
+                        if (n > 0) {
+                            LOG.log(Level.INFO, "enrolment: " + n + " token(s) that expired over a week ago deleted");
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "enrolment: pruning expired tokens failed: " + e);
+                    }
+                }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+            }
             registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
             registrations.add(ctx.registerService(DesiredStateService.class, states, null));
             registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class, new ChannelMetrics(sessions, channel), null));

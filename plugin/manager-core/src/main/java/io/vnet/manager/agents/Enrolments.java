@@ -34,6 +34,10 @@ final class Enrolments implements EnrolmentService {
     private static final System.Logger LOG = System.getLogger(Enrolments.class.getName());
     /** How long the sign command may run. */
     static final long SIGN_TIMEOUT_S = 30;
+    /** The most tokens open at once (made, not spent, not expired): more are refused. */
+    static final int MAX_OPEN = 1_000;
+    /** How long a token stays listed after it expired, before {@link #prune} deletes it. */
+    static final Duration KEEP_EXPIRED = Duration.ofDays(7);
 
     /** Why an enrolment was refused, in words for the new host. */
     static final class Refused extends Exception {
@@ -74,14 +78,24 @@ final class Enrolments implements EnrolmentService {
         if (life.toMinutes() < 1 || life.toDays() > 30) {
             throw new IllegalArgumentException("ttl: " + life.toMinutes() + " minutes, expected 1 minute to 30 days");
         }
-        EnrolmentToken t = EnrolmentToken.create(pin);
         Instant now = clock.instant();
+        long open = store.enrolments(MAX_OPEN + 1).stream().filter(e -> e.usedAt() == null && e.expiresAt().isAfter(now)).count();
+        if (open >= MAX_OPEN) {
+            throw new IllegalStateException(open + " enrolment tokens are open (made, not spent, not expired): at most "
+                    + MAX_OPEN + "; wait for some to expire");
+        }
+        EnrolmentToken t = EnrolmentToken.create(pin);
         store.addEnrolment(new Enrolment(t.id(), hostId, role, tenant, t.secretHash(), actor, now, now.plus(life), null));
         if (audit != null) {
             audit.record(actor, "enrolment-issued", "host " + hostId, "role " + role + (tenant != null ? ", tenant " + tenant : "")
                     + ", token " + t.id() + ", expires " + now.plus(life));
         }
         return new Issued(t.toString(), t.id(), hostId, role, tenant, now.plus(life));
+    }
+
+    /** Deletes the tokens that expired more than {@link #KEEP_EXPIRED} ago; returns how many. */
+    int prune() {
+        return store.pruneEnrolments(clock.instant().minus(KEEP_EXPIRED));
     }
 
     @Override

@@ -439,8 +439,12 @@ final class Api {
         String tenant = io.vnet.protocol.Json.optText(body, "", "tenant", null);
         Integer ttl = body.has("ttlMinutes") ? io.vnet.protocol.Json.integer(body, "", "ttlMinutes", 1, 30 * 24 * 60, 0) : null;
         requireStore("POST /api/enrolments");
-        io.vnet.manager.EnrolmentService.Issued i = enrolmentService().issue(host, role, tenant,
-                ttl == null ? null : java.time.Duration.ofMinutes(ttl), actor(who));
+        io.vnet.manager.EnrolmentService.Issued i;
+        try {
+            i = enrolmentService().issue(host, role, tenant, ttl == null ? null : java.time.Duration.ofMinutes(ttl), actor(who));
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, e.getMessage());
+        }
         ObjectNode o = JSON.createObjectNode().put("token", i.token()).put("id", i.id()).put("hostId", i.hostId())
                 .put("role", i.role()).put("tenant", i.tenant()).put("expiresAt", i.expiresAt().toString());
         return o;
