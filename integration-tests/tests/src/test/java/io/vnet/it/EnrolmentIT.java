@@ -96,11 +96,12 @@ class EnrolmentIT {
     /**
      * The must-show of issue 20, item 2: a running fabric (a proxy and a host in a configured star,
      * network 100; the host also carries network 200, linked nowhere); a new host (network 100) and a
-     * new proxy (network 200) join with one token each, their files holding the manager's address,
-     * the token file and their networks, no peer. The manager gives every host that its
+     * new proxy (network 200) join with one token each. The manager gives every host that its
      * configuration links nowhere in a network a membership link to that network's hub (its proxy):
      * the new host's VM reaches the old host's, and the old host's VM in network 200 reaches the new
-     * proxy's; the old daemons were neither restarted nor edited.
+     * proxy's; the old daemons were neither restarted nor edited. The joining daemons' files hold their
+     * names, the manager's address and the token file only: their networks come on demand ({@code vnetctl
+     * net attach}, as the hooks do before a VM starts), and the new proxy takes no links (it dials).
      */
     @Test
     void aNewHostAndANewProxyJoinARunningFabricAndTheirVmsReachTheOthers() throws Exception {
@@ -134,12 +135,23 @@ class EnrolmentIT {
             Path hostTokenFile = Files.writeString(fabric.workDir().resolve("hn-token"), hostToken + "\n");
             Path proxyTokenFile = Files.writeString(fabric.workDir().resolve("pn-token"), proxyToken + "\n");
             long t0 = System.nanoTime();
-            fabric.startAgent(hn, forHost(hn).network(VNI, 1500).enrolment(hostTokenFile, fabric.workDir().resolve("hn-pki"))
-                    .manager(manager, 500).build());
-            fabric.startAgent(pn, forHost(pn).role("proxy").network(200, 1500)
-                    .enrolment(proxyTokenFile, fabric.workDir().resolve("pn-pki")).manager(manager, 500).build());
-
-            Vm.PingResult hostPing = pingUntil(vn, v1, 30_000);
+            // their files: the host's name, the manager's address and the token file (the harness adds the local
+            // paths of the control socket and the state file); no certificate, no peer, no network
+            AgentProcess newHost = fabric.startAgent(hn, joining("hn", "host", manager, hostTokenFile, fabric.workDir().resolve("hn-pki")));
+            AgentProcess newProxy = fabric.startAgent(pn, joining("pn", "proxy", manager, proxyTokenFile, fabric.workDir().resolve("pn-pki")));
+            // the networks come on demand, as CloudStack's and libvirt's hooks bring them before a VM starts
+            // (vnetctl net attach makes vnbr<VNI> with the agent's TAP); the VM's NIC is plugged there
+            attach(fabric, hn, newHost, VNI, vn);
+            attach(fabric, pn, newProxy, 200, vp);
+            Vm.PingResult hostPing;
+            try {
+                hostPing = pingUntil(vn, v1, 30_000);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nmanager: " + manager.logText().lines()
+                        .filter(l -> l.contains("membership") || l.contains("registered") || l.contains("hn"))
+                        .toList() + "\nhn's agent:\n" + newHost.logText().lines().filter(l -> !l.contains("bundle "))
+                        .toList(), e);
+            }
             double hostSeconds = (System.nanoTime() - t0) / 1e9;
             Vm.PingResult proxyPing = pingUntil(v2, vp, 30_000);
             double proxySeconds = (System.nanoTime() - t0) / 1e9;
@@ -155,6 +167,26 @@ class EnrolmentIT {
             assertEquals(host1Before, Files.readString(host1Config), "the old host's configuration was not edited");
             assertTrue(!proxy.logText().contains("stopped cleanly") && !host1.logText().contains("stopped cleanly"));
         }
+    }
+
+    /** A joining daemon's whole file: its name and role, the manager's address and its enrolment. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode joining(String host, String role, ManagerProcess manager,
+                                                                         Path tokenFile, Path pki) {
+        com.fasterxml.jackson.databind.node.ObjectNode c = Json.object().put("hostId", host).put("role", role)
+                .put("manager", manager.agentAddress());
+        c.putObject("enrolment").put("tokenFile", tokenFile.toString()).put("dir", pki.toString());
+        return c;
+    }
+
+    /** {@code vnetctl net attach VNI} on {@code h} (as the hooks call it), then {@code vm}'s NIC on the bridge it printed. */
+    private static void attach(Fabric fabric, Host h, AgentProcess agent, int vni, Vm vm) {
+        Sh.Result r = Sh.run(60, List.of("ip", "netns", "exec", h.ns(), fabric.repoDir().resolve("host-agent/bin/vnetctl")
+                .toString(), "-s", agent.socket().toString(), "net", "attach", Integer.toString(vni)));
+        assertEquals(0, r.exit(), r.out());
+        String bridge = r.out().strip();
+        assertEquals("vnbr" + vni, bridge);
+        Sh.must("ip", "-n", h.ns(), "link", "set", vm.hostSide(), "nomaster");
+        Sh.must("ip", "-n", h.ns(), "link", "set", vm.hostSide(), "master", bridge, "up");
     }
 
     /** Pings {@code to} from {@code from} until three of three answer, or fails after {@code timeoutMs}. */

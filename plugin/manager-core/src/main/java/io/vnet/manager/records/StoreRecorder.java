@@ -77,9 +77,13 @@ final class StoreRecorder implements Recorder {
         }
     }
 
+    /** The address recorded for an agent that takes no links. */
+    public static final String NO_ADDRESS = "-";
+
     @Override
     public void host(String hostId, String address, String role) {
-        Host h = new Host(hostId, address, role, Instant.now());
+        // an agent that takes no links (it only dials: a proxy behind NAT, an enrolled host) is recorded as "-"
+        Host h = new Host(hostId, address == null ? NO_ADDRESS : address, role, Instant.now());
         writer.submit("host " + hostId, "host " + hostId, () -> store.putHost(h));
     }
 
