@@ -93,6 +93,17 @@ final class Enrolments implements EnrolmentService {
         return new Issued(t.toString(), t.id(), hostId, role, tenant, now.plus(life));
     }
 
+    /** The hosts that spent a token (they joined by enrolment), among the newest tokens. */
+    java.util.Set<String> enrolledHosts() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Enrolment e : store.enrolments(10_000)) {
+            if (e.usedAt() != null) {
+                out.add(e.hostId());
+            }
+        }
+        return out;
+    }
+
     /** Deletes the tokens that expired more than {@link #KEEP_EXPIRED} ago; returns how many. */
     int prune() {
         return store.pruneEnrolments(clock.instant().minus(KEEP_EXPIRED));

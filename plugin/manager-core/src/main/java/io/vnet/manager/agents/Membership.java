@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * a configured link to the hub, gets none. The closed loop's plans reuse a membership link as they
  * reuse a configured one (it is outside the desired state). One link per (host, hub), {@value Members#PREFIX} and the other's
  * id, carrying and flooding every network it joins them in; the side with a link address accepts,
- * the other dials (a proxy behind NAT dials). Each host is sent its full set ({@link Members}) when
+ * the other dials (a proxy behind NAT dials). Only a pair with an enrolled host (one that joined with a
+ * token) gets one: hosts that an admin configured are joined as their files say. Each host is sent its full set ({@link Members}) when
  * it changes and on every new connection. A host joins a tree only as a leaf, so no loop is made.
  */
 final class Membership {
@@ -36,22 +37,25 @@ final class Membership {
 
     private final AgentSessions sessions;
     private final DesiredStateService desired;
+    /** The hosts that joined with an enrolment token: only a pair with one of them gets a membership link. */
+    private final java.util.function.Supplier<Set<String>> enrolled;
     /** What each host's connection was last sent (by host; the channel it went on). */
     private final Map<String, Sent> sent = new HashMap<>();
 
     private record Sent(Channel channel, Set<LinkSpec> links) {
     }
 
-    Membership(AgentSessions sessions, DesiredStateService desired) {
+    Membership(AgentSessions sessions, DesiredStateService desired, java.util.function.Supplier<Set<String>> enrolled) {
         this.sessions = sessions;
         this.desired = desired;
+        this.enrolled = enrolled;
     }
 
     /** Computes every host's membership links and sends those that changed. */
     synchronized void update() {
         // a host counts once it has reported its links on this connection: until then its configured links are unknown
         List<HostInfo> known = sessions.hosts().stream().filter(h -> sessions.linksKnown(h.hostId())).toList();
-        Map<String, List<LinkSpec>> plan = plan(known, this::managedLinkIds);
+        Map<String, List<LinkSpec>> plan = plan(known, this::managedLinkIds, enrolled.get());
         for (HostInfo h : known) {
             Channel ch = sessions.liveChannel(h.hostId());
             if (ch == null) {
@@ -84,7 +88,8 @@ final class Membership {
      *
      * @param managed a host's links from the manager's desired state (not configured, so not its tree)
      */
-    static Map<String, List<LinkSpec>> plan(List<HostInfo> hosts, java.util.function.Function<String, Set<String>> managed) {
+    static Map<String, List<LinkSpec>> plan(List<HostInfo> hosts, java.util.function.Function<String, Set<String>> managed,
+                                            Set<String> enrolled) {
         Map<String, HostInfo> live = new TreeMap<>();
         for (HostInfo h : hosts) {
             if (h.connected()) {
@@ -102,8 +107,9 @@ final class Membership {
             }
             HostInfo hub = hub(carriers, n, managed);
             for (HostInfo h : carriers) {
-                if (h == hub || configured(h, n, managed) || linked(h, hub.hostId(), managed)) {
-                    continue;
+                if (h == hub || configured(h, n, managed) || linked(h, hub.hostId(), managed)
+                        || !enrolled.contains(h.hostId()) && !enrolled.contains(hub.hostId())) {
+                    continue; // configured hosts are joined by their files; only pairs with an enrolled host get one
                 }
                 if (h.linkAddress() == null && hub.linkAddress() == null) {
                     continue; // neither takes links: nothing can join them (logged by the caller's view of the tree)
