@@ -81,23 +81,8 @@ public final class AgentsComponent {
                 LOG.log(Level.INFO, "enrolment: new hosts join with one-time tokens (vnetctl manager enrol); certificates"
                         + " signed by " + cfg.enrolment().signCommand() + " with the CA in " + cfg.enrolment().caDir());
             }
-            java.util.Set<String>[] enrolledHosts = new java.util.Set[] {java.util.Set.of()};
-            long[] enrolledAt = {0};
-            Membership membership = new Membership(sessions, states, () -> {
-                if (enrolments == null) {
-                    return java.util.Set.of(); // no enrolment, no membership links
-                }
-                long now = System.currentTimeMillis();
-                if (now - enrolledAt[0] > 5_000) { // the store read at most every 5 s, on this thread (never an event loop)
-                    try {
-                        enrolledHosts[0] = enrolments.enrolledHosts();
-                        enrolledAt[0] = now;
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "membership links: cannot read the enrolled hosts: " + e);
-                    }
-                }
-                return enrolledHosts[0];
-            });
+            Membership membership = new Membership(sessions, states,
+                    enrolments == null ? java.util.Set::of : enrolments::enrolledHosts); // no enrolment, no membership links
             membershipTicks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "vnet-membership");
                 t.setDaemon(true);

@@ -93,15 +93,33 @@ final class Enrolments implements EnrolmentService {
         return new Issued(t.toString(), t.id(), hostId, role, tenant, now.plus(life));
     }
 
-    /** The hosts that spent a token (they joined by enrolment), among the newest tokens. */
+    /** How long {@link #enrolledHosts} answers from what it read last. */
+    static final long ENROLLED_FRESH_MS = 5_000;
+    private volatile java.util.Set<String> enrolled = java.util.Set.of();
+    private volatile long enrolledReadAt;
+
+    /**
+     * The hosts that spent a token (they joined by enrolment), among the newest tokens: read from the
+     * store at most every {@value #ENROLLED_FRESH_MS} ms (the caller's thread, never an event loop); a
+     * store that fails keeps the last answer, logged.
+     */
     java.util.Set<String> enrolledHosts() {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        for (Enrolment e : store.enrolments(10_000)) {
-            if (e.usedAt() != null) {
-                out.add(e.hostId());
+        long now = System.currentTimeMillis();
+        if (now - enrolledReadAt > ENROLLED_FRESH_MS) {
+            try {
+                java.util.Set<String> out = new java.util.HashSet<>();
+                for (Enrolment e : store.enrolments(10_000)) {
+                    if (e.usedAt() != null) {
+                        out.add(e.hostId());
+                    }
+                }
+                enrolled = java.util.Set.copyOf(out);
+                enrolledReadAt = now;
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "membership links: cannot read the enrolled hosts: " + ex);
             }
         }
-        return out;
+        return enrolled;
     }
 
     /** Deletes the tokens that expired more than {@link #KEEP_EXPIRED} ago; returns how many. */
