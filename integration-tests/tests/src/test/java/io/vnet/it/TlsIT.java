@@ -137,7 +137,7 @@ class TlsIT {
             cfg.putObject("tls").put("ca", ca1.resolve("ca.pem").toString())
                     .put("cert", ca1.resolve("manager.pem").toString()).put("key", ca1.resolve("manager.key").toString());
             io.vnet.it.fabric.ManagerProcess manager = fabric.startManager(mgr, cfg);
-            assertTrue(manager.logText().contains("(mutual TLS)"), manager.logText());
+            manager.awaitLog("(mutual TLS)", 10_000);
             AgentProcess agentA = fabric.startAgent(a, forHost(a).tls(ca1, "ha").network(VNI, 1500).manager(manager, 500).build());
             manager.awaitLog("agent ha (host) registered", 10_000);
             agentA.awaitLog("over mutual TLS", 10_000);

@@ -107,11 +107,13 @@ public final class AgentsComponent {
                     }
                 }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
             }
+            // Said before the services are registered: registering them activates the components
+            // that need them on this thread, the last of which says "manager ready".
+            LOG.log(Level.INFO, "agents on port " + channel.port() + (tls != null ? " (mutual TLS)"
+                    : " (enrolment tokens, no TLS)"));
             registrations.add(ctx.registerService(AgentRegistry.class, sessions, null));
             registrations.add(ctx.registerService(DesiredStateService.class, states, null));
             registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class, new ChannelMetrics(sessions, channel), null));
-            LOG.log(Level.INFO, "agents on port " + channel.port() + (tls != null ? " (mutual TLS)"
-                    : " (enrolment tokens, no TLS)"));
         } catch (Exception e) {
             deactivate();
             Fatal.stop(ctx, LOG, e.getMessage(), null);
