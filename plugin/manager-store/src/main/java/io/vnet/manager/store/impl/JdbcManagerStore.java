@@ -86,6 +86,11 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         return url;
     }
 
+    /** The database's connections, for the cluster's part of the store ({@link JdbcClusterStore}). */
+    DataSource dataSource() {
+        return ds;
+    }
+
     // ---- hosts
 
     @Override

@@ -9,7 +9,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * Opens the store when the bundle starts and registers it as the {@link ManagerStore} service.
+ * Opens the store when the bundle starts and registers it as the {@link ManagerStore} service, and its
+ * cluster part (leases, fenced writes) as the {@link io.vnet.manager.store.ClusterStore} service.
  * Configured by framework properties: {@value #URL_PROPERTY} (default {@value #DEFAULT_URL}) and
  * {@value #USER_PROPERTY}; the password from a file, the environment or, discouraged,
  * {@value #PASSWORD_PROPERTY} (see {@link DbPassword}). If the database cannot be opened
@@ -25,6 +26,7 @@ public final class StoreComponent {
 
     private JdbcManagerStore store;
     private ServiceRegistration<ManagerStore> registration;
+    private ServiceRegistration<io.vnet.manager.store.ClusterStore> cluster;
 
     @Activate
     void activate(BundleContext ctx) {
@@ -40,6 +42,7 @@ public final class StoreComponent {
             LOG.log(Level.INFO, "database password: " + password.source());
             store = new JdbcManagerStore(url, blankToNull(ctx.getProperty(USER_PROPERTY)), password.password());
             registration = ctx.registerService(ManagerStore.class, store, null);
+            cluster = ctx.registerService(io.vnet.manager.store.ClusterStore.class, new JdbcClusterStore(store), null);
         } catch (RuntimeException e) {
             // the manager cannot run without its database: stop, so that the runtime exits non-zero
             io.vnet.api.lifecycle.Fatal.stop(ctx, LOG, "manager store " + url + " not available: " + e.getMessage(), e);
@@ -52,6 +55,10 @@ public final class StoreComponent {
 
     @Deactivate
     void deactivate() {
+        if (cluster != null) {
+            cluster.unregister();
+            cluster = null;
+        }
         if (registration != null) {
             registration.unregister();
             registration = null;

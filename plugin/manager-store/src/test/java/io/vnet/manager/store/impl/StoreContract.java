@@ -61,8 +61,8 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(6, store.migrationsApplied());
-        assertEquals("6", store.schemaVersion());
+        assertEquals(7, store.migrationsApplied());
+        assertEquals("7", store.schemaVersion());
     }
 
     @Test
@@ -223,7 +223,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("6", store.schemaVersion());
+        assertEquals("7", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
@@ -336,5 +336,119 @@ abstract class StoreContract {
             rs.next();
             return rs.getInt(1);
         }
+    }
+
+    // ---- the cluster's part (leases, fencing, desired parts)
+
+    @Test
+    void aNetworkIsOwnedByOneManagerAtATimeAndChangesOwnerOnlyWhenItsLeaseExpires() throws Exception {
+        JdbcClusterStore cluster = new JdbcClusterStore(store);
+        assertEquals(Optional.empty(), cluster.claim(100, "m1", 60_000), "a network never seen has no lease to take");
+        cluster.networksSeen(List.of(100, 101));
+        cluster.networksSeen(List.of(100));
+        assertEquals(2, cluster.leases().size());
+        io.vnet.manager.store.NetworkLease l = cluster.claim(100, "m1", 400).orElseThrow();
+        assertEquals("m1", l.owner());
+        assertEquals(1, l.epoch());
+        assertEquals(Optional.empty(), cluster.claim(100, "m2", 60_000), "held: m2 cannot take it");
+        assertTrue(cluster.holds(l.fence()));
+        assertEquals(List.of(100), cluster.renew("m1", 400).stream().map(io.vnet.manager.store.NetworkLease::vni).toList());
+        Thread.sleep(600);
+        assertFalse(cluster.holds(l.fence()), "expired");
+        assertEquals(List.of(), cluster.renew("m1", 400), "an expired lease is not renewed: it is lost");
+        io.vnet.manager.store.NetworkLease taken = cluster.claim(100, "m2", 60_000).orElseThrow();
+        assertEquals(2, taken.epoch(), "a new owner, a new epoch");
+        assertFalse(cluster.holds(l.fence()));
+        // the old owner's writes are refused from now on, however late
+        io.vnet.manager.store.FencedException refused = assertThrows(io.vnet.manager.store.FencedException.class,
+                () -> cluster.putDesiredPart(l.fence(), "kvm-1", "{\"links\":[]}", 0));
+        assertTrue(refused.getMessage().contains("no longer holds"), refused.getMessage());
+        assertThrows(io.vnet.manager.store.FencedException.class, () -> cluster.putDecision(l.fence(),
+                new DecisionRecord(100, 1, T0, "{}")));
+        assertEquals(List.of(), store.decisions(100, 10));
+        assertEquals(List.of(), cluster.desiredParts("kvm-1"));
+        // the new owner writes; releasing hands it on at once, with the next epoch
+        cluster.putDecision(taken.fence(), new DecisionRecord(100, 1, T0, "{\"n\":1}"));
+        assertEquals(1, store.decisions(100, 10).size());
+        assertTrue(cluster.release(taken.fence()));
+        assertFalse(cluster.release(taken.fence()), "released once");
+        assertEquals(3, cluster.claim(100, "m1", 60_000).orElseThrow().epoch());
+    }
+
+    @Test
+    void aDesiredPartsGenerationGrowsAcrossOwnersAndWhatTheHostAppliedIsKept() {
+        JdbcClusterStore cluster = new JdbcClusterStore(store);
+        cluster.networksSeen(List.of(7, 8));
+        io.vnet.manager.store.Fence f1 = cluster.claim(7, "m1", 60_000).orElseThrow().fence();
+        io.vnet.manager.store.DesiredPart p1 = cluster.putDesiredPart(f1, "kvm-1", "{\"v\":1}", 1000);
+        assertEquals(1000, p1.generation(), "at least the floor given");
+        assertEquals(-1, p1.appliedGeneration());
+        assertEquals(1001, cluster.putDesiredPart(f1, "kvm-1", "{\"v\":2}", 5).generation(), "one more than the last");
+        assertEquals(1, cluster.partsApplied("kvm-1", java.util.Map.of(7, 1001L)));
+        assertEquals(0, cluster.partsApplied("kvm-1", java.util.Map.of(7, 1000L)), "an older ack changes nothing");
+        cluster.release(f1);
+        io.vnet.manager.store.Fence f2 = cluster.claim(7, "m2", 60_000).orElseThrow().fence();
+        io.vnet.manager.store.DesiredPart p3 = cluster.putDesiredPart(f2, "kvm-1", "{\"v\":3}", 0);
+        assertEquals(1002, p3.generation(), "the next owner goes on from the last generation");
+        assertEquals(1001, p3.appliedGeneration(), "what the host applied stays");
+        assertEquals("m2", p3.owner());
+        io.vnet.manager.store.Fence f8 = cluster.claim(8, "m1", 60_000).orElseThrow().fence();
+        cluster.putDesiredPart(f8, "kvm-1", "{\"v\":8}", 0);
+        cluster.putDesiredPart(f8, "kvm-2", "{\"v\":8}", 0);
+        assertEquals(List.of(7, 8), cluster.desiredParts("kvm-1").stream().map(io.vnet.manager.store.DesiredPart::vni).toList());
+        assertEquals(List.of("kvm-1", "kvm-2"), cluster.desiredPartsOfNetwork(8).stream()
+                .map(io.vnet.manager.store.DesiredPart::hostId).toList());
+        assertEquals("{\"v\":3}", cluster.desiredParts("kvm-1").get(0).document());
+    }
+
+    @Test
+    void managersRacingForNetworksEachGetDisjointOnesAndLiveMembersAreListed() throws Exception {
+        JdbcClusterStore cluster = new JdbcClusterStore(store);
+        List<Integer> vnis = new java.util.ArrayList<>();
+        for (int v = 200; v < 240; v++) {
+            vnis.add(v);
+        }
+        cluster.networksSeen(vnis);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.Map<Integer, List<String>> winners = new java.util.concurrent.ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+        for (String m : List.of("m1", "m2", "m3", "m4")) {
+            runs.add(pool.submit(() -> {
+                for (int v : vnis) {
+                    cluster.claim(v, m, 60_000).ifPresent(l -> winners.computeIfAbsent(v,
+                            k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(l.owner()));
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+        assertEquals(vnis.size(), winners.size(), "every network was taken");
+        winners.forEach((v, w) -> assertEquals(1, w.size(), "network " + v + " taken by " + w));
+        for (io.vnet.manager.store.NetworkLease l : cluster.leases()) {
+            assertEquals(1, l.epoch());
+            assertEquals(winners.get(l.vni()).get(0), l.owner());
+        }
+        io.vnet.manager.store.ManagerMember m1 = new io.vnet.manager.store.ManagerMember("m1", "10.0.0.1:9500",
+                "http://10.0.0.1:8080", 0, 0);
+        io.vnet.manager.store.ManagerMember m2 = new io.vnet.manager.store.ManagerMember("m2", "10.0.0.2:9500", null, 0, 0);
+        assertEquals(List.of("m1"), cluster.heartbeat(m1, 60_000).stream().map(io.vnet.manager.store.ManagerMember::id).toList());
+        assertEquals(List.of("m1", "m2"), cluster.heartbeat(m2, 60_000).stream()
+                .map(io.vnet.manager.store.ManagerMember::id).toList());
+        Thread.sleep(50);
+        assertEquals(List.of("m2"), cluster.heartbeat(m2, 40).stream().map(io.vnet.manager.store.ManagerMember::id).toList(),
+                "m1's heartbeat is older than the live time");
+        String owned = winners.entrySet().stream().filter(e -> e.getValue().get(0).equals("m1")).findFirst()
+                .map(e -> "" + e.getKey()).orElse(null);
+        cluster.leave("m1");
+        assertEquals(List.of("m2"), cluster.members().stream().map(io.vnet.manager.store.ManagerMember::id).toList());
+        if (owned != null) {
+            assertEquals(2, cluster.claim(Integer.parseInt(owned), "m2", 60_000).orElseThrow().epoch(),
+                    "a manager that leaves gives its networks up at once");
+        }
+        assertThrows(IllegalArgumentException.class, () -> cluster.claim(1 << 24, "m1", 1000));
+        assertThrows(IllegalArgumentException.class, () -> cluster.claim(5, "m1", 0));
+        assertThrows(IllegalArgumentException.class, () -> cluster.networksSeen(List.of(-1)));
     }
 }
