@@ -34,6 +34,7 @@ class ArchitectureTest {
             "io.vnet.manager.vttif", "VTTIF over the agents' reports",
             "io.vnet.manager.adapt", "VADAPT's closed loop",
             "io.vnet.manager.records", "what the manager keeps in its store",
+            "io.vnet.manager.cluster", "which manager owns each network",
             "io.vnet.manager.config.impl", "the configuration service");
     static final List<String> API = List.of("io.vnet.manager", "io.vnet.manager.config");
 
@@ -99,6 +100,7 @@ class ArchitectureTest {
         TreeSet<String> read = new TreeSet<>(AgentsConfig.FIELDS);
         read.add(VttifSettings.FIELD);
         read.addAll(AdaptationSettings.OWNED);
+        read.add(io.vnet.manager.cluster.ClusterConfig.FIELD);
         assertEquals(read, listed);
         assertTrue(listed.stream().noneMatch(f -> List.of("auth", "cloudstack", "libvirt").contains(f)),
                 "core names none of its plugins' fields: " + listed);
