@@ -43,7 +43,9 @@ import java.util.Set;
  *   "keepaliveMs": 2000, "backoffMinMs": 100, "backoffMaxMs": 5000, "maxMtu": 9000,
  *   "linkTimeoutMs": 6000,                          // a link silent this long is down (default 3 keepalives)
  *   "maxLearnedPerNetwork": 4096,                   // MAC learning's cap per network (and port)
- *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with
+ *   "manager": "192.0.2.10:5900",                   // optional: the manager to register with, or managers in a
+ *                                                   // cluster: ["192.0.2.10:5900", "192.0.2.11:5900"] (it stays
+ *                                                   // with one, and moves to the next when that one is away)
  *   "reportIntervalMs": 1000,                       // traffic reports to the manager
  *   "stateFile": "/var/lib/vnet/state.json",        // the manager's last desired state
  *   "managerId": "manager",                         // with tls: the CN of the manager's certificate
@@ -63,10 +65,48 @@ import java.util.Set;
 public record AgentConfig(Path file, String hostId, String role, Endpoint listen, Path control,
                           List<NetworkId> networks, List<InterfaceSpec> interfaces, List<LanSpec> lans,
                           List<LinkSpec> links,
-                          List<ForwardingRule> rules, DataPlaneConfig dataPlane, Endpoint manager,
+                          List<ForwardingRule> rules, DataPlaneConfig dataPlane, List<Endpoint> managers,
                           int reportIntervalMs, Path stateFile, String managerId, Libvirt libvirt, Attach attach,
                           boolean insecure, String enrolmentToken, Duration macHold, List<Vm> vms,
                           boolean ownedSourcesOnly, Metrics metrics, Enrolment enrolment) {
+    /** The most managers a host may list (a cluster's). */
+    public static final int MAX_MANAGERS = 16;
+
+    public AgentConfig {
+        managers = List.copyOf(managers);
+    }
+
+    /** The first manager listed (the one enrolment spends its token with), or null when there is none. */
+    public Endpoint manager() {
+        return managers.isEmpty() ? null : managers.get(0);
+    }
+
+    /** {@code "manager"}: absent, one address, or a list of distinct addresses (a cluster's managers). */
+    static List<Endpoint> managers(JsonNode m) {
+        if (m == null || m.isNull()) {
+            return List.of();
+        }
+        if (m.isTextual()) {
+            return List.of(Json.field("", "manager", () -> Endpoint.parse(m.asText())));
+        }
+        if (!m.isArray() || m.isEmpty() || m.size() > MAX_MANAGERS) {
+            throw new IllegalArgumentException("manager: expected HOST:PORT or a list of 1 to " + MAX_MANAGERS
+                    + " of them");
+        }
+        List<Endpoint> out = new ArrayList<>();
+        for (int i = 0; i < m.size(); i++) {
+            JsonNode e = m.get(i);
+            if (!e.isTextual()) {
+                throw new IllegalArgumentException("manager[" + i + "]: expected HOST:PORT");
+            }
+            Endpoint ep = Json.field("", "manager[" + i + "]", () -> Endpoint.parse(e.asText()));
+            if (out.contains(ep)) {
+                throw new IllegalArgumentException("manager[" + i + "]: " + ep + " is listed twice");
+            }
+            out.add(ep);
+        }
+        return List.copyOf(out);
+    }
 
     /** The default address of the metrics and health endpoint: loopback only. */
     public static final Endpoint DEFAULT_METRICS = new Endpoint("127.0.0.1", 9477);
@@ -257,8 +297,8 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
                 Json.bool(root, "", "kernelPath", false),
                 Json.integer(root, "", "linkLanes", 1, DataPlaneConfig.MAX_LANES, 1),
                 Duration.ofMillis(Json.integer(root, "", "linkTimeoutMs", 2 * ka, 3_600_000, 3 * ka)));
-        String managerText = Json.optText(root, "", "manager", null);
-        Endpoint manager = managerText == null ? null : Json.field("", "manager", () -> Endpoint.parse(managerText));
+        List<Endpoint> managers = managers(root.get("manager"));
+        Endpoint manager = managers.isEmpty() ? null : managers.get(0);
         boolean insecure = Json.bool(root, "", "insecure", false);
         if (dp.tls() == null && !insecure) {
             throw new IllegalArgumentException(NEEDS_TLS);
@@ -277,7 +317,7 @@ public record AgentConfig(Path file, String hostId, String role, Endpoint listen
         int report = Json.integer(root, "", "reportIntervalMs", 100, 3_600_000, 1000);
         Path stateFile = Path.of(Json.optText(root, "", "stateFile", "/var/lib/vnet/" + hostId + "-state.json"));
         return new AgentConfig(file, hostId, role, listen, control, List.copyOf(networks), List.copyOf(interfaces),
-                lans, List.copyOf(links), List.copyOf(rules), dp, manager, report, stateFile,
+                lans, List.copyOf(links), List.copyOf(rules), dp, managers, report, stateFile,
                 Json.field("", "managerId", () -> Ids.check("manager id", Json.optText(root, "", "managerId", "manager"))),
                 libvirt(root), attach(root), insecure, token,
                 Duration.ofMillis(Json.integer(root, "", "macHoldMs", 0, MAX_MAC_HOLD_MS, MAX_MAC_HOLD_MS)),

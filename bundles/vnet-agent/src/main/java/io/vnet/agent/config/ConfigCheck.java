@@ -34,7 +34,8 @@ public final class ConfigCheck {
         return "config " + file + " is valid: host " + c.hostId() + " (role " + c.role() + "), " + c.networks().size()
                 + " network(s), " + c.interfaces().size() + " interface(s), " + c.lans().size() + " LAN device(s), "
                 + c.links().size() + " link(s), " + c.rules().size() + " rule(s), " + c.vms().size() + " VM(s), "
-                + (c.manager() == null ? "no manager" : "manager " + c.manager()) + ", "
+                + (c.manager() == null ? "no manager" : c.managers().size() == 1 ? "manager " + c.manager()
+                : "managers " + c.managers()) + ", "
                 + (c.insecure() ? "INSECURE (no TLS)" : enrols ? "mutual TLS once enrolled (token in "
                 + c.enrolment().tokenFile() + ", certificate to " + c.enrolment().dir() + ")" : "mutual TLS") + ", metrics "
                 + (c.metrics().listen() == null ? "off" : c.metrics().listen());

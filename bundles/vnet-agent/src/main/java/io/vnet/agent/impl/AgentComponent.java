@@ -97,7 +97,7 @@ public final class AgentComponent {
         memberLinks.restore();
         if (cfg.manager() != null) {
             io.vnet.protocol.Tls tls = cfg.dataPlane().tls() == null ? null : io.vnet.protocol.Tls.load(cfg.dataPlane().tls());
-            managerClient = new ManagerClient(cfg.manager(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
+            managerClient = new ManagerClient(cfg.managers(), cfg.hostId(), cfg.role(), cfg.listen(), dataPlane, managed,
                     cfg.reportIntervalMs(), tls, cfg.managerId());
             managerClient.enrolment(cfg.enrolmentToken());
             managerClient.members(memberLinks);
@@ -152,7 +152,8 @@ public final class AgentComponent {
                 + " network(s), " + cfg.interfaces().size() + " interface(s), "
                 + (cfg.lans().isEmpty() ? "" : cfg.lans().size() + " LAN device(s), ") + cfg.links().size() + " link(s), "
                 + cfg.rules().size() + " rule(s), config " + cfg.file()
-                + (cfg.manager() == null ? ", no manager" : ", manager " + cfg.manager())
+                + (cfg.manager() == null ? ", no manager" : ", manager " + (cfg.managers().size() == 1 ? cfg.manager()
+                : cfg.managers()))
                 + (cfg.libvirt() == null ? "" : ", following libvirt " + cfg.libvirt().uri())
                 + (http == null ? ", no metrics endpoint" : ", metrics on http://" + cfg.metrics().listen().host() + ":"
                 + http.port() + "/metrics"));

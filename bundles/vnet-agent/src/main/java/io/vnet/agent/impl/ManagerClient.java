@@ -46,7 +46,9 @@ final class ManagerClient implements AutoCloseable {
     private static final long BACKOFF_MIN_MS = 100;
     private static final long BACKOFF_MAX_MS = 5000;
 
-    private final Endpoint manager;
+    /** The managers this agent may talk to (a cluster's), and the one it tries or talks to now. */
+    private final List<Endpoint> managers;
+    private volatile int current;
     private final String hostId;
     private final String role;
     private final Endpoint linkAddress;
@@ -90,11 +92,15 @@ final class ManagerClient implements AutoCloseable {
      * @param tls       mutual TLS towards the manager, or null for plain TCP
      * @param managerId the id the manager's certificate must carry (its CN), with TLS
      */
-    ManagerClient(Endpoint manager, String hostId, String role, Endpoint linkAddress, DataPlane dp,
+    ManagerClient(List<Endpoint> managers, String hostId, String role, Endpoint linkAddress, DataPlane dp,
                   ManagedState state, long intervalMs, io.vnet.protocol.Tls tls, String managerId) {
+        if (managers.isEmpty()) {
+            throw new IllegalArgumentException("managers: none");
+        }
         this.tls = tls;
         this.managerId = managerId;
-        this.manager = manager;
+        this.managers = List.copyOf(managers);
+        this.current = first(hostId, managers.size());
         this.hostId = hostId;
         this.role = role;
         this.linkAddress = linkAddress;
@@ -147,10 +153,33 @@ final class ManagerClient implements AutoCloseable {
         reporter.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The manager a host tries first: spread over the list by the host's id, so the hosts of a cluster
+     * share its managers, and the same one after every restart.
+     */
+    static int first(String hostId, int managers) {
+        return Math.floorMod(hostId.hashCode() * 0x9E3779B1, managers);
+    }
+
+    /** The manager this agent talks to now, or tries next. */
+    Endpoint manager() {
+        return managers.get(current);
+    }
+
+    /** The next manager of the list (the current one is away): the agent moves there, with its backoff. */
+    private void next() {
+        if (managers.size() > 1) {
+            Endpoint was = manager();
+            current = (current + 1) % managers.size();
+            LOG.log(Level.INFO, "manager " + was + " is away: trying " + manager() + " next");
+        }
+    }
+
     private void connect() {
         if (closed) {
             return;
         }
+        Endpoint manager = manager();
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -168,6 +197,7 @@ final class ManagerClient implements AutoCloseable {
                 .addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {
                         LOG.log(Level.DEBUG, "manager " + manager + " unreachable: " + f.cause().getMessage());
+                        next();
                         retry();
                     }
                 });
@@ -212,9 +242,9 @@ final class ManagerClient implements AutoCloseable {
         Channel ch = channel;
         String r = refusal;
         if (ch != null && ch.isActive() && helloAt != null) {
-            return manager + ": connected since " + helloAt + (r != null ? "; refused: " + r : "");
+            return manager() + ": connected since " + helloAt + (r != null ? "; refused: " + r : "");
         }
-        return manager + ": not connected" + (r != null ? "; refused: " + r : "");
+        return manager() + ": not connected" + (r != null ? "; refused: " + r : "");
     }
 
     private static String software() {
@@ -295,14 +325,14 @@ final class ManagerClient implements AutoCloseable {
             ssl.handshakeFuture().addListener(f -> {
                 String id = io.vnet.protocol.Tls.peerId(ctx.channel());
                 if (!f.isSuccess()) {
-                    LOG.log(Level.WARNING, "manager " + manager + ": TLS handshake failed: " + f.cause().getMessage());
+                    LOG.log(Level.WARNING, "manager " + manager() + ": TLS handshake failed: " + f.cause().getMessage());
                     ctx.close();
                 } else if (!managerId.equals(id)) {
-                    LOG.log(Level.WARNING, "manager " + manager + " presents a certificate for '" + id + "', expected '"
+                    LOG.log(Level.WARNING, "manager " + manager() + " presents a certificate for '" + id + "', expected '"
                             + managerId + "'; closing");
                     ctx.close();
                 } else if (managerCertificateRefusal(ctx.channel()) != null) {
-                    LOG.log(Level.WARNING, "manager " + manager + ": " + managerCertificateRefusal(ctx.channel()) + "; closing");
+                    LOG.log(Level.WARNING, "manager " + manager() + ": " + managerCertificateRefusal(ctx.channel()) + "; closing");
                     ctx.close();
                 } else {
                     registered(ctx);
@@ -332,7 +362,7 @@ final class ManagerClient implements AutoCloseable {
         private void registered(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             backoffMs = BACKOFF_MIN_MS;
-            LOG.log(Level.INFO, "connected to manager " + manager + (tls != null ? " over mutual TLS" : ""));
+            LOG.log(Level.INFO, "connected to manager " + manager() + (tls != null ? " over mutual TLS" : ""));
             ObjectNode h = hello();
             int omitted = h.path("macsOmitted").asInt();
             if (omitted > 0) {
@@ -371,7 +401,7 @@ final class ManagerClient implements AutoCloseable {
                 }
             } else if (msg instanceof io.vnet.protocol.messages.Refused no) {
                 refusal = no.reason();
-                LOG.log(Level.ERROR, "manager " + manager + " refused this agent: " + no.reason()
+                LOG.log(Level.ERROR, "manager " + manager() + " refused this agent: " + no.reason()
                         + "; retrying with backoff");
             } else {
                 LOG.log(Level.WARNING, "manager sent an unknown message type '" + msg.type() + "'");
@@ -385,7 +415,8 @@ final class ManagerClient implements AutoCloseable {
                 helloAt = null;
             }
             if (!closed) {
-                LOG.log(Level.WARNING, "lost the manager " + manager + "; forwarding goes on with the current state");
+                LOG.log(Level.WARNING, "lost the manager " + manager() + "; forwarding goes on with the current state");
+                next();
                 retry();
             }
         }

@@ -116,7 +116,7 @@ final class StaticReload {
         check(said, "role", a.role(), b.role());
         check(said, "listen", a.listen(), b.listen());
         check(said, "control", a.control(), b.control());
-        check(said, "manager", a.manager(), b.manager());
+        check(said, "manager", a.managers(), b.managers());
         check(said, "managerId", a.managerId(), b.managerId());
         check(said, "reportIntervalMs", a.reportIntervalMs(), b.reportIntervalMs());
         check(said, "stateFile", a.stateFile(), b.stateFile());

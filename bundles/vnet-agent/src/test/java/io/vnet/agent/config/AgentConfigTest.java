@@ -163,4 +163,26 @@ class AgentConfigTest {
                 () -> AgentConfig.load(write("{\"hostId\": \"h1\", \"insecure\": true, \"macHoldMs\": 300001}")));
         assertTrue(e.getMessage().contains("macHoldMs"), e.getMessage());
     }
+
+    @Test
+    void aHostMayListTheManagersOfAClusterAndStaysWithOneAtATime() throws Exception {
+        Files.writeString(dir.resolve("token"), "0123456789abcdef0123456789abcdef\n");
+        String base = "{\"hostId\": \"host-a\", \"insecure\": true, \"enrolmentTokenFile\": \"token\","
+                + " \"networks\": [{\"vni\": 100}], ";
+        AgentConfig one = AgentConfig.load(write(base + "\"manager\": \"192.0.2.10:5900\"}"));
+        assertEquals(List.of(Endpoint.parse("192.0.2.10:5900")), one.managers());
+        assertEquals(Endpoint.parse("192.0.2.10:5900"), one.manager());
+        AgentConfig two = AgentConfig.load(write(base + "\"manager\": [\"192.0.2.10:5900\", \"192.0.2.11:5900\"]}"));
+        assertEquals(List.of(Endpoint.parse("192.0.2.10:5900"), Endpoint.parse("192.0.2.11:5900")), two.managers());
+        assertEquals(Endpoint.parse("192.0.2.10:5900"), two.manager(), "the first: where a token is spent");
+        AgentConfig none = AgentConfig.load(write(base + "\"rules\": []}"));
+        assertEquals(List.of(), none.managers());
+        assertEquals(null, none.manager());
+        for (String bad : new String[] {"[]", "[\"192.0.2.10:5900\", \"192.0.2.10:5900\"]", "[5900]", "{}",
+                "[\"nowhere\"]"}) {
+            Path f = write(base + "\"manager\": " + bad + "}");
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> AgentConfig.load(f), bad);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("manager"), e.getMessage());
+        }
+    }
 }

@@ -62,7 +62,7 @@ class AgentMetricsTest {
     void notReadyNamesAVanishedTapAndAnUnreachableManager() throws Exception {
         dp.stats.add(new PortStats("tap", "vnet100", "vanished", "br100", 0, 0, 0, 0, Map.of()));
         dp.stats.add(new PortStats("tap", "vnet200", "up", "br200", 0, 0, 0, 0, Map.of()));
-        try (ManagerClient client = new ManagerClient(io.vnet.api.Endpoint.parse("127.0.0.1:1"), "ha", "host", null, dp,
+        try (ManagerClient client = new ManagerClient(java.util.List.of(io.vnet.api.Endpoint.parse("127.0.0.1:1")), "ha", "host", null, dp,
                 state, 1000, null, "manager")) {
             AgentMetrics m = new AgentMetrics(dp, "host", state, client, CertificateExpiry.NONE);
             List<String> why = m.notReady();

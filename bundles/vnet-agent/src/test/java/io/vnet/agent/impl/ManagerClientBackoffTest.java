@@ -22,4 +22,19 @@ class ManagerClientBackoffTest {
             assertTrue(seen.size() > 20, "spread, not one value: " + seen.size() + " distinct delays of " + backoff);
         }
     }
+
+    /** The hosts of a cluster are spread over its managers, each always starting with the same one. */
+    @Test
+    void hostsStartWithManagersSpreadOverTheList() {
+        int[] count = new int[3];
+        for (int h = 0; h < 3000; h++) {
+            int first = ManagerClient.first("kvm-" + h, 3);
+            assertTrue(first >= 0 && first < 3);
+            assertTrue(first == ManagerClient.first("kvm-" + h, 3), "the same one every time");
+            count[first]++;
+        }
+        for (int c : count) {
+            assertTrue(c > 800 && c < 1200, java.util.Arrays.toString(count));
+        }
+    }
 }

@@ -33,7 +33,7 @@ class ManagerClientMessagesTest {
     void setUp() {
         dp = new MemoryDataPlane();
         dp.addNetwork(NET);
-        client = new ManagerClient(Endpoint.parse("127.0.0.1:1"), "ha", "host", Endpoint.parse("10.0.0.1:5800"), dp,
+        client = new ManagerClient(java.util.List.of(Endpoint.parse("127.0.0.1:1")), "ha", "host", Endpoint.parse("10.0.0.1:5800"), dp,
                 new ManagedState(dp, Set.of(), Set.of(), null), 1000, null, "manager");
     }
 

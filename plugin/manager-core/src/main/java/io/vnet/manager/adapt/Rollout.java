@@ -41,9 +41,11 @@ import java.util.TreeSet;
  *       becomes a VXLAN link on the kernel path, on a UDP port of its own at both ends (from
  *       {@value #KERNEL_PORT_BASE} up, the smallest that neither host's managed kernel links use;
  *       a link keeps its port while it stays installed), to the peer's link address.</li>
- *   <li><b>Install, make before break</b>: each network's rendered configs are kept; a host's
- *       desired state is the union over the networks the loop manages on it (links shared by
- *       networks once, flooding if any network floods on them). A network moves from the overlay
+ *   <li><b>Install, make before break</b>: each network's rendered configs are kept, and each
+ *       host is given the network's part of its desired state ({@link DesiredStateService#setPart});
+ *       the service composes a host's parts (links shared by networks once, flooding if any
+ *       network floods on them), and a part is acknowledged when the host runs its generation
+ *       ({@link DesiredStateService#partApplied}). A network moves from the overlay
  *       in force to the next one in stages ({@link Stage}), each pushed to the hosts whose state
  *       it changes and waited for: {@code ACCEPT} gives the new links' accepting ends (the old
  *       links and rules stay), {@code LINKS} their dialling ends, and waits until every new link
@@ -351,6 +353,7 @@ final class Rollout {
     synchronized void restore(NetworkId network, Installed inst) {
         installed.put(network, inst);
         moving.remove(network);
+        inst.configs().forEach((host, c) -> desired.restorePart(host, network, c.links(), c.rules(), c.quiet()));
     }
 
     /** The overlay installed for {@code network}, the target of a move in progress (empty if none). */
@@ -410,17 +413,17 @@ final class Rollout {
         m.since = now;
         Set<String> hosts = new TreeSet<>(m.from.configs().keySet());
         hosts.addAll(m.to.configs().keySet());
-        m.pushed = push(hosts, m.actor, m.why + ", " + stage.what);
+        m.pushed = push(network, m.view(), hosts, m.actor, m.why + ", " + stage.what);
         lastPushed.get(network).putAll(m.pushed);
         pushed.putAll(m.pushed);
     }
 
     /** Whether {@code m}'s stage is done: its pushes acknowledged and, at LINKS, every new link up at both ends; or timed out. */
     private boolean done(NetworkId network, Move m, long now) {
-        boolean done = acknowledged(m.pushed) && (m.stage != Stage.LINKS || newLinksUp(m));
+        boolean done = acknowledged(network, m.pushed) && (m.stage != Stage.LINKS || newLinksUp(m));
         if (!done && now - m.since >= STAGE_TIMEOUT_MS) {
             LOG.log(Level.WARNING, "network " + network + ": the move's stage " + m.stage + " (" + m.stage.what
-                    + ") waited " + (now - m.since) + " ms for " + (acknowledged(m.pushed) ? "its new links to come up"
+                    + ") waited " + (now - m.since) + " ms for " + (acknowledged(network, m.pushed) ? "its new links to come up"
                     : "the hosts to acknowledge " + m.pushed) + "; going on (a rule whose link is down falls back to the"
                     + " flooding tree)");
             return true;
@@ -458,26 +461,26 @@ final class Rollout {
         return false;
     }
 
-    /** Pushes every host of {@code hosts} whose composed state changes; returns the generations, by host. */
-    private Map<String, Long> push(Set<String> hosts, String actor, String why) {
+    /**
+     * Gives every host of {@code hosts} the network's part of its desired state as {@code view} has it (the
+     * desired-state service composes it with the host's other parts and pushes what changed); returns the
+     * part generations of the hosts whose part changed.
+     */
+    private Map<String, Long> push(NetworkId network, Installed view, Set<String> hosts, String actor, String why) {
         Map<String, Long> pushed = new LinkedHashMap<>();
         for (String h : hosts) {
-            List<LinkSpec> links = new ArrayList<>();
-            List<ForwardingRule> rules = new ArrayList<>();
-            List<QuietLink> quiet = new ArrayList<>();
-            compose(h, links, rules, quiet);
-            Optional<DesiredState> now = desired.get(h);
-            List<LinkSpec> hadLinks = now.map(DesiredState::links).orElse(List.of());
-            List<ForwardingRule> hadRules = now.map(DesiredState::rules).orElse(List.of());
-            List<QuietLink> hadQuiet = now.map(DesiredState::quiet).orElse(List.of());
-            if (new HashSet<>(hadLinks).equals(new HashSet<>(links)) && new HashSet<>(hadRules).equals(new HashSet<>(rules))
-                    && new HashSet<>(hadQuiet).equals(new HashSet<>(quiet))) {
-                continue; // no change (a host with no desired state yet and nothing to give it: none)
+            DaemonConfig c = view.configs().get(h);
+            List<LinkSpec> links = c == null ? List.of() : c.links();
+            List<ForwardingRule> rules = c == null ? List.of() : c.rules();
+            List<QuietLink> quiet = c == null ? List.of() : c.quiet();
+            long before = desired.part(h, network).map(io.vnet.manager.DesiredParts.Part::generation).orElse(-1L);
+            long now = desired.setPart(h, network, links, rules, quiet);
+            if (now == before) {
+                continue; // no change (a host with no part yet and nothing to give it: none)
             }
-            DesiredState d = desired.set(h, links, rules, quiet);
-            pushed.put(h, d.generation());
-            audit.record(actor, "desired-state", "host " + h, why + ": generation " + d.generation() + ", "
-                    + links.size() + " link(s) " + linkIds(links) + ", " + rules.size() + " rule(s)"
+            pushed.put(h, now);
+            audit.record(actor, "desired-state", "host " + h, why + ": generation " + now + " of network " + network.vni()
+                    + "'s part, " + links.size() + " link(s) " + linkIds(links) + ", " + rules.size() + " rule(s)"
                     + (quiet.isEmpty() ? "" : ", configured links not flooding " + quietNames(quiet)));
         }
         return pushed;
@@ -489,14 +492,13 @@ final class Rollout {
      */
     synchronized boolean acknowledged(NetworkId network) {
         Move m = moving.get(network);
-        return (m == null || m.stage == Stage.PRUNE) && acknowledged(lastPushed.getOrDefault(network, Map.of()));
+        return (m == null || m.stage == Stage.PRUNE) && acknowledged(network, lastPushed.getOrDefault(network, Map.of()));
     }
 
-    /** Whether every host of {@code generations} has applied at least that generation. */
-    private boolean acknowledged(Map<String, Long> generations) {
+    /** Whether every host of {@code generations} runs at least that generation of the network's part. */
+    private boolean acknowledged(NetworkId network, Map<String, Long> generations) {
         for (Map.Entry<String, Long> e : generations.entrySet()) {
-            Optional<HostInfo> h = agents.host(e.getKey());
-            if (h.isEmpty() || h.get().appliedGeneration() < e.getValue()) {
+            if (desired.partApplied(e.getKey(), network) < e.getValue()) {
                 return false;
             }
         }
@@ -507,44 +509,6 @@ final class Rollout {
         List<String> out = new ArrayList<>();
         quiet.forEach(q -> out.add(q.link() + " " + java.util.Arrays.toString(q.vnis())));
         return String.join(", ", out);
-    }
-
-    private void compose(String host, List<LinkSpec> links, List<ForwardingRule> rules, List<QuietLink> quiet) {
-        Map<String, Set<NetworkId>> quietById = new TreeMap<>();
-        Map<String, LinkSpec> byId = new TreeMap<>();
-        Set<ForwardingRule.Key> keys = new HashSet<>();
-        Set<NetworkId> networks = new HashSet<>(installed.keySet());
-        networks.addAll(moving.keySet());
-        networks.forEach(network -> {
-            DaemonConfig c = inForce(network).configs().get(host);
-            if (c == null) {
-                return;
-            }
-            for (LinkSpec l : c.links()) {
-                // one link per peer: it carries the networks of every installed overlay that has it
-                LinkSpec had = byId.get(l.id());
-                if (had == null) {
-                    byId.put(l.id(), l);
-                } else {
-                    // each network floods on it as its own tree says
-                    Set<NetworkId> carried = new TreeSet<>(had.networks());
-                    carried.addAll(l.networks());
-                    Set<NetworkId> flooded = new TreeSet<>(had.flooded());
-                    flooded.addAll(l.flooded());
-                    byId.put(l.id(), had.withNetworks(carried, flooded));
-                }
-            }
-            for (QuietLink q : c.quiet()) {
-                quietById.computeIfAbsent(q.link(), k -> new TreeSet<>()).addAll(q.networks());
-            }
-            for (ForwardingRule r : c.rules()) {
-                if (keys.add(r.key())) {
-                    rules.add(r);
-                }
-            }
-        });
-        links.addAll(byId.values());
-        quietById.forEach((id, nets) -> quiet.add(new QuietLink(id, List.copyOf(nets))));
     }
 
     private static List<String> linkIds(List<LinkSpec> links) {

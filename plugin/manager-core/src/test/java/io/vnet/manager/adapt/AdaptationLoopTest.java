@@ -208,10 +208,15 @@ class AdaptationLoopTest {
         }
     }
 
-    /** Desired state kept in a map, with increasing generations. */
+    /**
+     * Desired state kept in a map, with increasing generations, made of parts as the agents' service makes
+     * it ({@link io.vnet.manager.DesiredParts}); what each host applied is read from {@link #agents}.
+     */
     static final class Desired implements DesiredStateService {
         final Map<String, DesiredState> states = new TreeMap<>();
         long generation = 100;
+        final io.vnet.manager.DesiredParts parts = new io.vnet.manager.DesiredParts(() -> ++generation);
+        java.util.function.ToLongFunction<String> applied = h -> -1;
 
         @Override
         public DesiredState set(String hostId, List<LinkSpec> links, List<ForwardingRule> rules) {
@@ -223,7 +228,32 @@ class AdaptationLoopTest {
                                 List<io.vnet.api.QuietLink> quiet) {
             DesiredState d = new DesiredState(hostId, ++generation, links, rules, quiet);
             states.put(hostId, d);
+            parts.replaced(d);
             return d;
+        }
+
+        @Override
+        public long setPart(String hostId, NetworkId network, List<LinkSpec> links, List<ForwardingRule> rules,
+                            List<io.vnet.api.QuietLink> quiet) {
+            io.vnet.manager.DesiredParts.Change c = parts.set(hostId, network.vni(), links, rules, quiet);
+            c.whole().ifPresent(d -> states.put(hostId, d));
+            return c.part();
+        }
+
+        @Override
+        public Optional<io.vnet.manager.DesiredParts.Part> part(String hostId, NetworkId network) {
+            return parts.part(hostId, network.vni());
+        }
+
+        @Override
+        public long partApplied(String hostId, NetworkId network) {
+            return parts.partApplied(hostId, network.vni(), applied.applyAsLong(hostId));
+        }
+
+        @Override
+        public void restorePart(String hostId, NetworkId network, List<LinkSpec> links, List<ForwardingRule> rules,
+                                List<io.vnet.api.QuietLink> quiet) {
+            parts.restore(hostId, network.vni(), links, rules, quiet);
         }
 
         @Override
@@ -280,6 +310,7 @@ class AdaptationLoopTest {
     static final AdaptationLoop.Timing TIMING = new AdaptationLoop.Timing(5000, 3000, 2000, 1000, 0.1);
 
     AdaptationLoopTest() {
+        desired.applied = h -> agents.host(h).map(HostInfo::appliedGeneration).orElse(-1L);
         vttif = new Vttif(allToAll(1e6));
         loop = newLoop(LoopRecords.NONE, Planner.Settings.defaults());
     }

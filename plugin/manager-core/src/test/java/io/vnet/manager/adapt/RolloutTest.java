@@ -38,6 +38,10 @@ class RolloutTest {
     final AdaptationLoopTest.Audit audit = new AdaptationLoopTest.Audit();
     final Rollout rollout = new Rollout(agents, desired, audit, clock);
 
+    RolloutTest() {
+        desired.applied = h -> agents.host(h).map(HostInfo::appliedGeneration).orElse(-1L);
+    }
+
     static ForwardingRule toVm(int vm, String link) {
         return new ForwardingRule(NET, MacMatch.ANY, MacMatch.exact(PlannerTest.vm(vm)), RuleTarget.link(link));
     }
@@ -212,16 +216,20 @@ class RolloutTest {
         rollout.restore(NET, fastPath());
         desired.set("ha", fastPath().configs().get("ha").links(), fastPath().configs().get("ha").rules());
         desired.set("hb", fastPath().configs().get("hb").links(), fastPath().configs().get("hb").rules());
-        long before = desired.generation;
+        long haBefore = desired.get("ha").orElseThrow().generation();
+        long hbBefore = desired.get("hb").orElseThrow().generation();
         DaemonConfig ha = fastPath().configs().get("ha");
         Rollout.Installed fewer = new Rollout.Installed(Map.of("ha", new DaemonConfig("ha", ha.links(),
                 List.of(toVm(3, FAST))), "hb", fastPath().configs().get("hb")));
         Map<String, Long> pushed = rollout.install(NET, fewer, "test", "VM moved");
         assertEquals(Set.of("ha"), pushed.keySet());
-        assertEquals(before + 1, desired.generation, "one push");
+        long haAfter = desired.get("ha").orElseThrow().generation();
+        assertTrue(haAfter > haBefore, "one push, to ha");
+        assertEquals(hbBefore, desired.get("hb").orElseThrow().generation(), "none to hb");
         agents.acknowledgeAll(desired);
         tick(500);
         assertTrue(rollout.acknowledged(NET));
-        assertEquals(before + 1, desired.generation);
+        assertEquals(haAfter, desired.get("ha").orElseThrow().generation(), "no more pushes");
+        assertEquals(hbBefore, desired.get("hb").orElseThrow().generation());
     }
 }
