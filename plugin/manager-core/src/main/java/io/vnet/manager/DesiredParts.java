@@ -49,12 +49,12 @@ public final class DesiredParts {
             quiet = List.copyOf(quiet);
         }
 
-        boolean sameAs(List<LinkSpec> l, List<ForwardingRule> r, List<QuietLink> q) {
+        public boolean sameAs(List<LinkSpec> l, List<ForwardingRule> r, List<QuietLink> q) {
             return new HashSet<>(links).equals(new HashSet<>(l)) && new HashSet<>(rules).equals(new HashSet<>(r))
                     && new HashSet<>(quiet).equals(new HashSet<>(q));
         }
 
-        boolean isEmpty() {
+        public boolean isEmpty() {
             return links.isEmpty() && rules.isEmpty() && quiet.isEmpty();
         }
     }
@@ -89,15 +89,37 @@ public final class DesiredParts {
      */
     public synchronized Change set(String hostId, int key, List<LinkSpec> links, List<ForwardingRule> rules,
                                    List<QuietLink> quiet) {
+        return set(hostId, key, -1, links, rules, quiet);
+    }
+
+    /**
+     * As {@link #set(String, int, List, List, List)}, with the part's generation given (the database's, in a
+     * cluster; -1: the next of this object's): a part whose generation is not newer than the one held is
+     * left as it is.
+     */
+    public synchronized Change set(String hostId, int key, long generation, List<LinkSpec> links,
+                                   List<ForwardingRule> rules, List<QuietLink> quiet) {
         Host h = hosts.computeIfAbsent(hostId, k -> new Host());
         Part had = h.parts.get(key);
-        if (had != null && had.sameAs(links, rules, quiet)) {
+        if (had != null && generation >= 0 && generation <= had.generation()) {
             return new Change(had.generation(), Optional.empty());
         }
-        if (had == null && links.isEmpty() && rules.isEmpty() && quiet.isEmpty()) {
+        if (had != null && had.sameAs(links, rules, quiet)) {
+            if (generation < 0) {
+                return new Change(had.generation(), Optional.empty());
+            }
+            // a newer generation of the same part: the host runs it once it runs what it runs now
+            Part same = new Part(key, generation, links, rules, quiet);
+            h.parts.put(key, same);
+            if (h.current != null) {
+                h.carried.computeIfAbsent(h.current.generation(), g -> new TreeMap<>()).put(key, generation);
+            }
+            return new Change(generation, Optional.empty());
+        }
+        if (had == null && links.isEmpty() && rules.isEmpty() && quiet.isEmpty() && generation < 0) {
             return new Change(-1, Optional.empty());
         }
-        Part p = new Part(key, nextGeneration.getAsLong(), links, rules, quiet);
+        Part p = new Part(key, generation >= 0 ? generation : nextGeneration.getAsLong(), links, rules, quiet);
         h.parts.put(key, p);
         DesiredState whole = compose(hostId, 0, h.parts.values());
         if (h.current != null && same(h.current, whole)) {
@@ -182,6 +204,12 @@ public final class DesiredParts {
             }
         }
         return best;
+    }
+
+    /** The keys of the host's parts (VNIs, and {@link #ADMIN} if it has the admin's). */
+    public synchronized java.util.Set<Integer> keys(String hostId) {
+        Host h = hosts.get(hostId);
+        return h == null ? java.util.Set.of() : java.util.Set.copyOf(h.parts.keySet());
     }
 
     /** The composed state last given to the host, if any. */

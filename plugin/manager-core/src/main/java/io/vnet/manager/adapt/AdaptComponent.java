@@ -55,7 +55,9 @@ public final class AdaptComponent {
     @Activate
     public AdaptComponent(@Reference ManagerConfiguration config, @Reference AgentRegistry agents,
                           @Reference DesiredStateService desired, @Reference TopologyService topology,
-                          @Reference AuditLog audit, @Reference ManagerStore store, BundleContext ctx) {
+                          @Reference AuditLog audit, @Reference ManagerStore store,
+                          @Reference io.vnet.manager.ClusterService cluster,
+                          @Reference io.vnet.manager.store.ClusterStore clusterStore, BundleContext ctx) {
         AdaptationSettings s;
         try {
             s = AdaptationSettings.from(config, topology.windowMillis());
@@ -68,8 +70,34 @@ public final class AdaptComponent {
         RateMeter rates = new RateMeter();
         registrations.add(ctx.registerService(TrafficListener.class, rates, null));
         Rollout rollout = new Rollout(agents, desired, audit, Clock.systemUTC());
+        boolean clustered = cluster.clustered();
+        StoreLoopRecords records = !clustered ? new StoreLoopRecords(store) : new StoreLoopRecords(store, clusterStore,
+                n -> cluster.epoch(n).isPresent() ? java.util.Optional.of(new io.vnet.manager.store.Fence(n.vni(),
+                        cluster.self(), cluster.epoch(n).getAsLong())) : java.util.Optional.empty());
         AdaptationLoop loop = new AdaptationLoop(new Recommender(planner), topology, rates, rollout, audit,
-                new StoreLoopRecords(store), () -> configured != null ? configured : migrations.stream().findFirst().orElse(null), s.timing(), Clock.systemUTC());
+                records, () -> configured != null ? configured : migrations.stream().findFirst().orElse(null), s.timing(),
+                Clock.systemUTC(), clustered ? cluster::owns : null);
+        if (clustered) {
+            ownership = new io.vnet.manager.ClusterService.OwnershipListener() {
+                @Override
+                public void acquired(io.vnet.api.NetworkId network, long epoch) {
+                    loop.acquire(network);
+                }
+
+                @Override
+                public void lost(io.vnet.api.NetworkId network) {
+                    loop.release(network);
+                }
+            };
+            cluster.addListener(ownership);
+            this.cluster = cluster;
+            // networks owned before this component started: taken now
+            cluster.owners().forEach((n, owner) -> {
+                if (cluster.owns(n)) {
+                    loop.acquire(n);
+                }
+            });
+        }
         ticks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vnet-adapt");
             t.setDaemon(true);
@@ -83,8 +111,15 @@ public final class AdaptComponent {
                 + config.file().map(Object::toString).orElse("(none)"));
     }
 
+    private io.vnet.manager.ClusterService.OwnershipListener ownership;
+    private io.vnet.manager.ClusterService cluster;
+
     @Deactivate
     void deactivate() {
+        if (ownership != null) {
+            cluster.removeListener(ownership);
+            ownership = null;
+        }
         registrations.forEach(ServiceRegistration::unregister);
         registrations.clear();
         if (ticks != null) {

@@ -119,6 +119,18 @@ public final class AdaptationLoop implements AdaptationService {
     public AdaptationLoop(Recommender recommender, TopologyService topology, RateMeter rates, Rollout rollout,
                           AuditLog audit, LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing,
                           Clock clock) {
+        this(recommender, topology, rates, rollout, audit, records, executor, timing, clock, null);
+    }
+
+    /**
+     * @param owns in a cluster, whether this manager owns a network now (null: a manager alone, which owns every
+     *             network): the loop restores nothing at start, runs only for networks it owns, restores a network
+     *             when it gets it ({@link #acquire}) and forgets it when it loses it ({@link #release})
+     */
+    public AdaptationLoop(Recommender recommender, TopologyService topology, RateMeter rates, Rollout rollout,
+                          AuditLog audit, LoopRecords records, Supplier<MigrationExecutor> executor, Timing timing,
+                          Clock clock, java.util.function.Predicate<NetworkId> owns) {
+        this.owns = owns == null ? n -> true : owns;
         this.recommender = recommender;
         this.rates = rates;
         this.rollout = rollout;
@@ -135,7 +147,50 @@ public final class AdaptationLoop implements AdaptationService {
         this.timing = timing;
         this.moves = new MoveFollower(recommender, rollout);
         this.links = new LinkWatch(recommender, rollout);
-        restore();
+        if (owns == null) {
+            restore();
+        }
+    }
+
+    /** Whether this manager owns each network now (all, for a manager alone). */
+    private final java.util.function.Predicate<NetworkId> owns;
+
+    /**
+     * In a cluster: this manager now owns {@code network}: its settings and decisions come from the database, as
+     * after a restart (what the last owner installed is in force; the traffic it was made for is not a new pattern).
+     */
+    public void acquire(NetworkId network) {
+        lock.lock();
+        try {
+            Settings settings;
+            try {
+                settings = records.loadSettings().get(network);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "network " + network + ": cannot read its adaptation settings: " + e.getMessage());
+                return;
+            }
+            states.remove(network);
+            restoreNetwork(network, settings == null ? Settings.defaults() : settings);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * In a cluster: this manager no longer owns {@code network}: what it held of it in memory goes (nothing is
+     * pushed; the next owner goes on from the database).
+     */
+    public void release(NetworkId network) {
+        lock.lock();
+        try {
+            states.remove(network);
+            rates.forget(network);
+            log.forget(network);
+            rollout.release(network);
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.INFO, "network " + network + ": the adaptation let it go (another manager owns it)");
     }
 
     private void restore() {
@@ -146,7 +201,11 @@ public final class AdaptationLoop implements AdaptationService {
             LOG.log(Level.ERROR, "cannot read the adaptation settings: " + e.getMessage());
             return;
         }
-        saved.forEach((network, settings) -> {
+        saved.forEach(this::restoreNetwork);
+    }
+
+    private void restoreNetwork(NetworkId network, Settings settings) {
+        {
             NetworkState s = state(network);
             s.settings = settings;
             List<LoopRecords.Stored> ds = records.loadDecisions(network, KEEP);
@@ -168,7 +227,7 @@ public final class AdaptationLoop implements AdaptationService {
             }
             LOG.log(Level.INFO, "network " + network + ": adaptation " + settings.mode().name().toLowerCase(Locale.ROOT)
                     + " (" + settings.algorithm() + "), " + ds.size() + " decision(s) restored");
-        });
+        }
     }
 
     /** The class a decision was made for, from its trigger ("RING -> ALL_TO_ALL (...)": ALL_TO_ALL), or null. */
@@ -258,7 +317,15 @@ public final class AdaptationLoop implements AdaptationService {
         return locked(() -> configureLocked(network, settings, actor));
     }
 
+    /** Refuses to act on a network another manager of the cluster owns. */
+    private void owned(NetworkId network) {
+        if (!owns.test(network)) {
+            throw new IllegalStateException("network " + network + " is owned by another manager of the cluster; ask it");
+        }
+    }
+
     private Settings configureLocked(NetworkId network, Settings settings, String actor) {
+        owned(network);
         Recommender.adapter(settings.algorithm()); // an unknown algorithm is refused now, with its name
         if (settings.migrate() && executor.get() == null) {
             throw new IllegalArgumentException("migrate: no migration executor is configured (set migration.command"
@@ -297,6 +364,7 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     private Decision rollbackLocked(NetworkId network, String actor) {
+        owned(network);
         NetworkState s = states.get(network);
         notMigrating(network, s);
         LoopRecords.Stored target = null;
@@ -315,6 +383,7 @@ public final class AdaptationLoop implements AdaptationService {
     }
 
     private Decision applyLocked(NetworkId network, String actor) {
+        owned(network);
         NetworkState s = state(network);
         notMigrating(network, s);
         long now = clock.millis();
@@ -361,7 +430,7 @@ public final class AdaptationLoop implements AdaptationService {
             LOG.log(Level.WARNING, "moving the overlays on failed: " + e, e);
         }
         states.forEach((network, s) -> {
-            if (s.settings.mode() == Mode.OFF || s.migrating) {
+            if (s.settings.mode() == Mode.OFF || s.migrating || !owns.test(network)) {
                 return;
             }
             try {

@@ -356,6 +356,13 @@ final class Rollout {
         inst.configs().forEach((host, c) -> desired.restorePart(host, network, c.links(), c.rules(), c.quiet()));
     }
 
+    /** Forgets {@code network} without pushing anything (another manager of the cluster owns it now). */
+    synchronized void release(NetworkId network) {
+        installed.remove(network);
+        moving.remove(network);
+        lastPushed.remove(network);
+    }
+
     /** The overlay installed for {@code network}, the target of a move in progress (empty if none). */
     synchronized Installed installed(NetworkId network) {
         return installed.getOrDefault(network, Installed.NONE);

@@ -28,9 +28,29 @@ import java.util.TreeMap;
 final class StoreLoopRecords implements LoopRecords {
     private static final System.Logger LOG = System.getLogger(StoreLoopRecords.class.getName());
     private final AdaptationStore store;
+    /** In a cluster: the store's fenced writes, and the fence this manager holds for a network (empty: not its). */
+    private final io.vnet.manager.store.ClusterStore cluster;
+    private final java.util.function.Function<NetworkId, java.util.Optional<io.vnet.manager.store.Fence>> fences;
+    private final java.util.concurrent.atomic.LongAdder fenced = new java.util.concurrent.atomic.LongAdder();
 
     StoreLoopRecords(AdaptationStore store) {
+        this(store, null, null);
+    }
+
+    /**
+     * In a cluster: a decision is written under this manager's lease of its network, and refused (logged,
+     * counted) when the lease moved on: a manager paused past its lease writes nothing for a network it lost.
+     */
+    StoreLoopRecords(AdaptationStore store, io.vnet.manager.store.ClusterStore cluster,
+                     java.util.function.Function<NetworkId, java.util.Optional<io.vnet.manager.store.Fence>> fences) {
         this.store = store;
+        this.cluster = cluster;
+        this.fences = fences;
+    }
+
+    /** Decisions the database refused because this manager's lease of their network had moved on. */
+    long fenced() {
+        return fenced.sum();
     }
 
     @Override
@@ -48,8 +68,24 @@ final class StoreLoopRecords implements LoopRecords {
         ObjectNode doc = AdaptationJson.decision(d.decision());
         doc.set("overlayBefore", overlay(d.before()));
         doc.set("overlayAfter", overlay(d.after()));
+        DecisionRecord record = new DecisionRecord(network.vni(), d.decision().id(), d.decision().time(), doc.toString());
         try {
-            store.putDecision(new DecisionRecord(network.vni(), d.decision().id(), d.decision().time(), doc.toString()));
+            if (cluster == null) {
+                store.putDecision(record);
+                return;
+            }
+            java.util.Optional<io.vnet.manager.store.Fence> fence = fences.apply(network);
+            if (fence.isEmpty()) {
+                fenced.increment();
+                LOG.log(Level.ERROR, "decision " + d.decision().id() + " of network " + network + " not stored: this"
+                        + " manager no longer owns the network");
+                return;
+            }
+            cluster.putDecision(fence.get(), record);
+        } catch (io.vnet.manager.store.FencedException e) {
+            fenced.increment();
+            LOG.log(Level.ERROR, "decision " + d.decision().id() + " of network " + network + " not stored: "
+                    + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "storing decision " + d.decision().id() + " of network " + network + ": " + e.getMessage());
         }

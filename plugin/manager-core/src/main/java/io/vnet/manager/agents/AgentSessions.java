@@ -54,12 +54,25 @@ final class AgentSessions implements AgentRegistry {
         volatile long reportIntervalMs;
         /** The connection its last report (with its links) came on: what it says of its links is current there. */
         volatile Channel reportedOn;
+        /** In a cluster: the manager the agent is connected to when that is another one (null: here, or none). */
+        volatile String home;
     }
 
     /** A session that sent nothing for this long (or three report intervals, if longer) is not live. */
     static final long LIVE_MS = 10_000;
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Told of every acknowledgement of a connected agent (host, generation, errors); none by default. */
+    private volatile AckListener ackListener = (h, g, e) -> { };
+
+    /** Hears what an agent connected here applied. */
+    interface AckListener {
+        void acked(String hostId, long generation, List<String> errors);
+    }
+
+    void ackListener(AckListener l) {
+        this.ackListener = l;
+    }
     private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
     private final Recorder records;
     private final ProxyScope scope;
@@ -103,6 +116,7 @@ final class AgentSessions implements AgentRegistry {
         ignoring(hostId, s, identity, reported);
         Channel old = s.channel;
         s.channel = ch;
+        s.home = null;
         s.role = role;
         s.linkAddress = linkAddress;
         s.kernelPath = hello.kernelPath();
@@ -384,8 +398,103 @@ final class AgentSessions implements AgentRegistry {
         s.applied = ack.generation();
         List<String> errors = ack.errors();
         s.errors = errors;
+        if (s.home == null) {
+            ackListener.acked(hostId, s.applied, errors);
+        }
         LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "agent " + hostId + " applied generation " + s.applied
                 + (errors.isEmpty() ? "" : " with errors " + errors));
+    }
+
+    /**
+     * In a cluster: agent {@code hello.hostId()} said hello to manager {@code home}, which relays it
+     * (its certificate was checked there). The session is the agent's here too, with no channel:
+     * this manager sends it nothing (its manager does), and counts it connected while the relay
+     * brings its messages.
+     */
+    void helloRelayed(String home, Hello hello, io.vnet.protocol.CertIdentity identity, String security, String remote) {
+        String hostId = hello.hostId();
+        java.util.Set<NetworkId> allowed = scope.allowed(identity);
+        List<NetworkId> reported = hello.inventory().networks();
+        Session s = sessions.computeIfAbsent(hostId, h -> new Session());
+        Channel old = s.channel;
+        if (old != null) {
+            s.channel = null; // it moved to another manager: a connection here is a stale one
+            old.close();
+        }
+        s.home = home;
+        s.allowed = allowed;
+        ignoring(hostId, s, identity, reported);
+        s.role = hello.role();
+        s.linkAddress = hello.linkAddress() == null ? null : relayedAddress(hello.linkAddress(), remote);
+        s.kernelPath = hello.kernelPath();
+        s.software = hello.software();
+        s.protocol = hello.protocol();
+        s.networks = scope.networks(allowed, reported);
+        s.vms = scope.vms(allowed, vms(hello.inventory().macs()));
+        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.inventory())));
+        s.applied = hello.generation();
+        s.lastSeen = Instant.now();
+        s.security = security == null ? HostInfo.UNKNOWN : security;
+        s.reportedOn = null;
+        pushOwners();
+        LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered with manager " + home + ": networks "
+                + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s)");
+    }
+
+    /** A relayed link address of 0.0.0.0 is where the agent's manager saw it from. */
+    private static String relayedAddress(String linkAddress, String remote) {
+        io.vnet.api.Endpoint.parse(linkAddress);
+        int colon = linkAddress.lastIndexOf(':');
+        String host = linkAddress.substring(0, colon);
+        if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) && remote != null) {
+            String r = remote.startsWith("/") ? remote.substring(1) : remote;
+            int rc = r.lastIndexOf(':');
+            return (rc > 0 ? r.substring(0, rc) : r) + linkAddress.substring(colon);
+        }
+        return linkAddress;
+    }
+
+    /** Agent {@code hostId} left manager {@code home} (or {@code home} went away): not connected any more. */
+    void goneRelayed(String hostId, String home) {
+        Session s = sessions.get(hostId);
+        if (s != null && home.equals(s.home)) {
+            s.home = null;
+            s.lastSeen = Instant.EPOCH.plusSeconds(1);
+            LOG.log(Level.WARNING, "agent " + hostId + " disconnected from manager " + home);
+        }
+    }
+
+    /** Manager {@code home} went away: every agent connected to it is gone from here too (until it says hello again). */
+    void peerGone(String home) {
+        sessions.forEach((id, s) -> goneRelayed(id, home));
+    }
+
+    /** The manager agent {@code hostId} is connected to if that is another one (empty: here, or nowhere). */
+    Optional<String> home(String hostId) {
+        Session s = sessions.get(hostId);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.home);
+    }
+
+    /** Whether {@code ch} is agent {@code hostId}'s connection here. */
+    boolean onChannel(String hostId, Channel ch) {
+        Session s = sessions.get(hostId);
+        return s != null && s.channel == ch;
+    }
+
+    /** Whether agent {@code hostId} is connected here (not through another manager). */
+    boolean here(String hostId) {
+        return liveChannel(hostId) != null;
+    }
+
+    /** The hosts whose agents are connected here. */
+    List<String> hostsHere() {
+        List<String> out = new ArrayList<>();
+        sessions.forEach((id, s) -> {
+            if (s.home == null && liveChannel(id) != null) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     void closed(String hostId, Channel ch) {
@@ -436,7 +545,9 @@ final class AgentSessions implements AgentRegistry {
     private HostInfo info(String id, Session s) {
         DesiredState d = desired.get(id);
         // connected: open and heard from lately (a host whose underlay died leaves a half-open connection)
-        return new HostInfo(id, s.role, s.linkAddress, liveChannel(id) != null, s.networks, s.vms,
+        boolean relayedLive = s.home != null && java.time.Duration.between(s.lastSeen, Instant.now()).toMillis()
+                <= Math.max(LIVE_MS, 3 * s.reportIntervalMs);
+        return new HostInfo(id, s.role, s.linkAddress, liveChannel(id) != null || relayedLive, s.networks, s.vms,
                 d == null ? -1 : d.generation(), s.applied, s.errors, s.lastSeen, s.links, s.instances, s.security,
                 s.kernelPath, s.software, s.protocol);
     }

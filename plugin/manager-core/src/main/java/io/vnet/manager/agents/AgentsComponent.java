@@ -44,7 +44,9 @@ public final class AgentsComponent {
 
     @Activate
     public AgentsComponent(@Reference ManagerConfiguration config, @Reference ManagerStore store,
-                           @Reference Recorder recorder, @Reference io.vnet.manager.AuditLog audit, BundleContext ctx) {
+                           @Reference Recorder recorder, @Reference io.vnet.manager.AuditLog audit,
+                           @Reference io.vnet.manager.ClusterService cluster,
+                           @Reference io.vnet.manager.store.ClusterStore clusterStore, BundleContext ctx) {
         try {
             if (config.file().isEmpty()) {
                 throw new IllegalStateException("no configuration: set the framework property "
@@ -71,11 +73,26 @@ public final class AgentsComponent {
                         + " does not know its tenant's networks, so it carries the networks it reports");
             }
             long lastGeneration = Restore.desiredStates(store, sessions);
-            DesiredStates states = new DesiredStates(sessions, Math.max(lastGeneration, System.currentTimeMillis() * 1000));
+            long firstGeneration = Math.max(lastGeneration, System.currentTimeMillis() * 1000);
             io.vnet.protocol.Tls tls = cfg.tls() == null ? null : io.vnet.protocol.Tls.load(cfg.tls(), cfg.enrolment() != null);
+            if (cluster.clustered() && tls == null) {
+                throw config.error("cluster: the managers of a cluster link to each other over mutual TLS with their"
+                        + " certificates: set \"tls\"", null);
+            }
+            io.vnet.manager.DesiredStateService states;
+            ClusterDesiredStates clusterStates = null;
+            if (cluster.clustered()) {
+                clusterStates = new ClusterDesiredStates(sessions, clusterStore, cluster, firstGeneration);
+                states = clusterStates;
+            } else {
+                states = new DesiredStates(sessions, firstGeneration);
+            }
             Enrolments enrolments = cfg.enrolment() == null ? null
                     : new Enrolments(store, audit, cfg.enrolment(), cfg.tls().cert(), java.time.Clock.systemUTC());
             channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens(), enrolments);
+            if (clusterStates != null) {
+                joinCluster(cluster, clusterStates, sessions, tls, ctx);
+            }
             if (enrolments != null) {
                 registrations.add(ctx.registerService(io.vnet.manager.EnrolmentService.class, enrolments, null));
                 LOG.log(Level.INFO, "enrolment: new hosts join with one-time tokens (vnetctl manager enrol); certificates"
@@ -121,9 +138,46 @@ public final class AgentsComponent {
     }
 
     private java.util.concurrent.ScheduledExecutorService membershipTicks;
+    private PeerLinks peers;
+    private ClusterDesiredStates clusterStates;
+    private io.vnet.manager.ClusterService clusterService;
+
+    /** In a cluster: links to the other managers (checked every second), the relay, and desired state in parts. */
+    private void joinCluster(io.vnet.manager.ClusterService cluster, ClusterDesiredStates states, AgentSessions sessions,
+                             io.vnet.protocol.Tls tls, BundleContext ctx) {
+        peers = new PeerLinks(cluster, tls, channel.group());
+        Relay relay = new Relay(cluster, peers, sessions, states, channel::deliver);
+        states.notifier(relay);
+        sessions.ackListener(states::acked);
+        cluster.addListener(states);
+        channel.cluster(cluster, relay);
+        clusterStates = states;
+        clusterService = cluster;
+        PeerLinks p = peers;
+        channel.group().next().scheduleWithFixedDelay(() -> {
+            try {
+                p.reconcile();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cluster: linking to the other managers failed: " + e);
+            }
+        }, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        registrations.add(ctx.registerService(io.vnet.manager.MetricsSource.class,
+                new RelayMetrics(peers, relay, states), null));
+        LOG.log(Level.INFO, "cluster: manager " + cluster.self() + " relays its agents to the other managers; each"
+                + " network's traffic goes to its owner");
+    }
 
     @Deactivate
     void deactivate() {
+        if (peers != null) {
+            peers.close();
+            peers = null;
+        }
+        if (clusterStates != null) {
+            clusterService.removeListener(clusterStates);
+            clusterStates.close();
+            clusterStates = null;
+        }
         if (membershipTicks != null) {
             membershipTicks.shutdownNow();
             membershipTicks = null;

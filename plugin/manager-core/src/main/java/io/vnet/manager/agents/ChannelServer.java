@@ -48,6 +48,10 @@ final class ChannelServer implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder reports = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder reportNanos = new java.util.concurrent.atomic.LongAdder();
     private io.netty.util.concurrent.ScheduledFuture<?> revocationCheck;
+    /** In a cluster: the other managers' links and the relay of agents' messages (null: a manager alone). */
+    private volatile Relay relay;
+    private volatile io.vnet.manager.ClusterService cluster;
+    private final java.util.concurrent.atomic.AtomicLong refusedPeers = new java.util.concurrent.atomic.AtomicLong();
     /** The deny list's {@code changes()} last pushed to the agents. */
     private volatile long pushedChanges = -1;
 
@@ -158,6 +162,25 @@ final class ChannelServer implements AutoCloseable {
         return new Revoked(tls.revocations().listed().stream().sorted().toList()).toJson();
     }
 
+    /**
+     * Joins a cluster: agents' messages are relayed to the other managers, theirs taken from them, and only the
+     * traffic of the networks {@code cluster} says this manager owns reaches the traffic listeners.
+     */
+    void cluster(io.vnet.manager.ClusterService cluster, Relay relay) {
+        this.cluster = cluster;
+        this.relay = relay;
+    }
+
+    /** The event loops of the channel (the cluster's links to the other managers run on them too). */
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /** Connections that said they were managers and were refused (no manager's certificate, not a live member). */
+    long refusedPeers() {
+        return refusedPeers.get();
+    }
+
     /** Enrolments refused (a bad token, too many at once, anything else a certless peer said), and enrolled hosts. */
     long enrolmentsRefused() {
         return enrolmentsRefused.get();
@@ -193,6 +216,8 @@ final class ChannelServer implements AutoCloseable {
 
     private final class SessionHandler extends SimpleChannelInboundHandler<JsonNode> {
         private volatile String hostId;
+        /** A connection of another manager of the cluster (its id), once its hello was taken. */
+        private volatile String peer;
         /** A connection without a certificate: it may send one enrol, nothing else. */
         private boolean uncertified;
         private boolean enrolSeen;
@@ -263,6 +288,18 @@ final class ChannelServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, JsonNode msg) {
             String type = msg.path("type").asText();
+            if (peer != null) {
+                try {
+                    relay.fromPeer(peer, PeerMessage.read(msg));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.WARNING, "cluster: manager " + peer + " sent a message that is not valid: " + e.getMessage());
+                }
+                return;
+            }
+            if (hostId == null && PeerMessage.HELLO.equals(type)) {
+                peerHello(ctx, msg);
+                return;
+            }
             if (hostId == null && ManagerProtocol.ENROL.equals(type)) {
                 enrol(ctx, msg);
                 return;
@@ -297,14 +334,30 @@ final class ChannelServer implements AutoCloseable {
                 if (tls != null && tls.revocations().file() != null) {
                     ctx.writeAndFlush(revokedMessage());
                 }
-                sessions.hello(ctx.channel(), hello, identity(ctx))
+                io.vnet.protocol.CertIdentity identity = identity(ctx);
+                sessions.hello(ctx.channel(), hello, identity)
                         .ifPresent(d -> ctx.writeAndFlush(AgentSessions.message(d)));
+                Relay r = relay;
+                if (r != null) {
+                    r.hello(hostId, msg, identity, io.vnet.protocol.Tls.peerId(ctx.channel()) != null
+                            ? io.vnet.manager.HostInfo.MUTUAL_TLS : io.vnet.manager.HostInfo.INSECURE,
+                            String.valueOf(ctx.channel().remoteAddress()));
+                    r.helloHere(hostId, hello.generation());
+                }
             } else if (m instanceof Ack ack) {
                 sessions.ack(hostId, ack);
             } else if (m instanceof Report report) {
                 report(report);
+                Relay r = relay;
+                if (r != null) {
+                    r.report(hostId, msg);
+                }
             } else if (m instanceof VmsUpdate update) {
                 sessions.inventory(hostId, update.inventory(), true);
+                Relay r = relay;
+                if (r != null) {
+                    r.vms(hostId, msg);
+                }
             } else {
                 LOG.log(Level.WARNING, "agent " + hostId + " sent unknown message type '" + type + "'");
             }
@@ -352,9 +405,79 @@ final class ChannelServer implements AutoCloseable {
         }
 
         private void report(Report msg) {
+            deliver(hostId, msg);
+        }
+
+        /**
+         * Another manager's hello on this connection: taken when this manager is in a cluster, the connection's
+         * certificate is a manager's and the cluster counts the sender live; else refused and closed.
+         */
+        private void peerHello(ChannelHandlerContext ctx, JsonNode msg) {
+            String why;
+            PeerMessage.Hello h = null;
+            try {
+                h = (PeerMessage.Hello) PeerMessage.read(msg);
+                why = relay == null ? "this manager is not in a cluster" : PeerLinks.notAManager(ctx.channel());
+                if (why == null && h.protocol() != PeerMessage.PROTOCOL) {
+                    why = "it speaks the managers' protocol " + h.protocol() + ", this manager " + PeerMessage.PROTOCOL;
+                }
+                String id = h.managerId();
+                if (why == null && cluster.members().stream().noneMatch(mb -> mb.id().equals(id))) {
+                    why = "manager " + id + " is not a live member of the cluster";
+                }
+                if (why == null && id.equals(cluster.self())) {
+                    why = "it says it is this manager (" + id + ")";
+                }
+            } catch (IllegalArgumentException | ClassCastException e) {
+                why = e.getMessage();
+            }
+            if (why != null) {
+                LOG.log(Level.WARNING, "refused a manager's connection from " + ctx.channel().remoteAddress() + ": " + why
+                        + " (" + refusedPeers.incrementAndGet() + " refused)");
+                ctx.close();
+                return;
+            }
+            peer = h.managerId();
+            LOG.log(Level.INFO, "cluster: manager " + peer + " linked from " + ctx.channel().remoteAddress());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (peer != null) {
+                LOG.log(Level.WARNING, "cluster: manager " + peer + "'s link closed; its agents are gone until they"
+                        + " say hello again");
+                relay.peerGone(peer);
+            }
+            if (hostId != null) {
+                boolean wasItsChannel = sessions.onChannel(hostId, ctx.channel());
+                sessions.closed(hostId, ctx.channel());
+                Relay r = relay;
+                if (r != null && wasItsChannel) {
+                    r.gone(hostId);
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            boolean tlsFailure = cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException;
+            LOG.log(Level.WARNING, (tlsFailure ? "refused agent connection " : "agent connection ")
+                    + (hostId != null ? hostId : ctx.channel().remoteAddress()) + ": "
+                    + (tlsFailure ? "TLS handshake failed: " : "") + cause.getMessage() + "; closing");
+            ctx.close();
+        }
+    }
+
+    /** A report of agent {@code hostId} (connected here, or relayed by its manager): its session, then the listeners. */
+    void deliver(String hostId, Report msg) {
+        {
             long start = System.nanoTime();
             sessions.report(hostId, msg);
             TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.of(msg));
+            io.vnet.manager.ClusterService c = cluster;
+            if (c != null) {
+                traffic = traffic.onlyOf(c::owns); // another manager's networks are its own listeners' business
+            }
             if (traffic.skipped() > 0) {
                 LOG.log(Level.WARNING, "agent " + hostId + " reported " + traffic.skipped() + " bad pair or rest"
                         + " entries; skipped them");
@@ -370,22 +493,6 @@ final class ChannelServer implements AutoCloseable {
             }
             reports.increment();
             reportNanos.add(System.nanoTime() - start);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (hostId != null) {
-                sessions.closed(hostId, ctx.channel());
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            boolean tlsFailure = cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException;
-            LOG.log(Level.WARNING, (tlsFailure ? "refused agent connection " : "agent connection ")
-                    + (hostId != null ? hostId : ctx.channel().remoteAddress()) + ": "
-                    + (tlsFailure ? "TLS handshake failed: " : "") + cause.getMessage() + "; closing");
-            ctx.close();
         }
     }
 

@@ -64,4 +64,22 @@ record TrafficReport(List<PairCount> pairs, List<UnpairedTraffic> rest, int skip
     private static void add(Map<NetworkId, UnpairedTraffic> rest, NetworkId network, long pairs, long frames, long bytes) {
         rest.put(network, rest.getOrDefault(network, UnpairedTraffic.none(network)).plus(pairs, frames, bytes));
     }
+
+    /** This report with only the pairs and rest of the networks {@code keep} accepts. */
+    TrafficReport onlyOf(java.util.function.Predicate<NetworkId> keep) {
+        List<PairCount> p = new ArrayList<>();
+        pairs.forEach(x -> {
+            if (keep.test(x.network())) {
+                p.add(x);
+            }
+        });
+        List<UnpairedTraffic> r = new ArrayList<>();
+        rest.forEach(x -> {
+            if (keep.test(x.network())) {
+                r.add(x);
+            }
+        });
+        return p.size() == pairs.size() && r.size() == rest.size() ? this
+                : new TrafficReport(List.copyOf(p), List.copyOf(r), skipped, refusedPairs);
+    }
 }

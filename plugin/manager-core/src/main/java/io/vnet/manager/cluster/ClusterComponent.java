@@ -29,9 +29,17 @@ public final class ClusterComponent {
     private ServiceRegistration<ClusterService> registration;
     private LeaseCluster lease;
 
+    /**
+     * The agents' registry, for the networks they carry: optional and dynamic, since the agents' component
+     * needs this one's service first (it relays to the cluster's other managers).
+     */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    private volatile AgentRegistry agents;
+
     @Activate
     public ClusterComponent(@Reference ManagerConfiguration config, @Reference ManagerStore store,
-                            @Reference ClusterStore clusterStore, @Reference AgentRegistry agents, BundleContext ctx) {
+                            @Reference ClusterStore clusterStore, BundleContext ctx) {
         try {
             ClusterConfig cfg;
             try {
@@ -62,6 +70,9 @@ public final class ClusterComponent {
     /** The networks the agents connected to this manager carry. */
     static Set<NetworkId> networks(AgentRegistry agents) {
         Set<NetworkId> out = new TreeSet<>();
+        if (agents == null) {
+            return out;
+        }
         for (HostInfo h : agents.hosts()) {
             out.addAll(h.networks());
         }

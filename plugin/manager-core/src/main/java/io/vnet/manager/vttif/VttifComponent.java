@@ -25,7 +25,8 @@ public final class VttifComponent {
     private ServiceRegistration<?> registration;
 
     @Activate
-    public VttifComponent(@Reference ManagerConfiguration config, @Reference Recorder recorder, BundleContext ctx) {
+    public VttifComponent(@Reference ManagerConfiguration config, @Reference Recorder recorder,
+                          @Reference io.vnet.manager.ClusterService cluster, BundleContext ctx) {
         VttifSettings s;
         try {
             s = VttifSettings.from(config);
@@ -34,13 +35,36 @@ public final class VttifComponent {
             return;
         }
         vttif = new VttifService(s.vttif(), s.evaluateMs(), s.matrixEveryMs(), s.historyMinutes() * 60_000, recorder);
+        if (cluster.clustered()) {
+            VttifService v = vttif;
+            ownership = new io.vnet.manager.ClusterService.OwnershipListener() {
+                @Override
+                public void acquired(io.vnet.api.NetworkId network, long epoch) {
+                    // its traffic comes from now on (every manager relays it here)
+                }
+
+                @Override
+                public void lost(io.vnet.api.NetworkId network) {
+                    v.forget(network); // its owner infers it now; what is held here would go stale
+                }
+            };
+            cluster.addListener(ownership);
+            this.cluster = cluster;
+        }
         registration = ctx.registerService(new String[] {TopologyService.class.getName(), TrafficListener.class.getName(),
                 io.vnet.manager.MetricsSource.class.getName()},
                 vttif, null);
     }
 
+    private io.vnet.manager.ClusterService.OwnershipListener ownership;
+    private io.vnet.manager.ClusterService cluster;
+
     @Deactivate
     void deactivate() {
+        if (ownership != null) {
+            cluster.removeListener(ownership);
+            ownership = null;
+        }
         if (registration != null) {
             registration.unregister();
             registration = null;
