@@ -27,16 +27,32 @@ final class PrivatePostgres implements AutoCloseable {
     private final Path dir;
     private Process server;
     private int starts;
+    /** Where it listens: its namespace's loopback, or (shared by managers in other hosts) the host's address. */
+    private final String listen;
 
-    private PrivatePostgres(Fabric fabric, Host host, Path bin, Path dir) {
+    private PrivatePostgres(Fabric fabric, Host host, Path bin, Path dir, String listen) {
         this.fabric = fabric;
         this.host = host;
         this.bin = bin;
         this.dir = dir;
+        this.listen = listen;
+    }
+
+    /** The JDBC URL of database {@code vnet} for a manager that reaches it where it listens. */
+    String url() {
+        return "jdbc:postgresql://" + listen + ":5432/vnet?user=vnet";
     }
 
     /** Makes the cluster, starts it in {@code host}'s namespace and creates database {@code vnet}. */
     static PrivatePostgres create(Fabric fabric, Host host) throws IOException, InterruptedException {
+        return create(fabric, host, false);
+    }
+
+    /**
+     * As {@link #create(Fabric, Host)}; {@code shared}: it listens on {@code host}'s address and trusts every
+     * host of the test's network (managers in other namespaces share it), not on its loopback.
+     */
+    static PrivatePostgres create(Fabric fabric, Host host, boolean shared) throws IOException, InterruptedException {
         Path versions = Path.of("/usr/lib/postgresql");
         Path bin;
         try (var s = Files.list(versions)) {
@@ -48,7 +64,7 @@ final class PrivatePostgres implements AutoCloseable {
         }
         Path dir = Files.createTempDirectory("vnet-pg-");
         Sh.must("chown", "postgres:postgres", dir.toString());
-        PrivatePostgres pg = new PrivatePostgres(fabric, host, bin, dir);
+        PrivatePostgres pg = new PrivatePostgres(fabric, host, bin, dir, shared ? host.ip() : "127.0.0.1");
         fabric.closeFirst(pg);
         Sh.Result init = Sh.run(60, List.of("setpriv", "--reuid", "postgres", "--regid", "postgres", "--clear-groups",
                 bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "vnet",
@@ -56,8 +72,14 @@ final class PrivatePostgres implements AutoCloseable {
         if (!init.ok()) {
             throw new IOException("initdb failed: " + init.out());
         }
+        if (shared) {
+            // the test's own namespaces only: nothing outside them reaches this address
+            String net = host.ip().substring(0, host.ip().lastIndexOf('.')) + ".0/24";
+            Files.writeString(dir.resolve("data/pg_hba.conf"), "host all all " + net + " trust\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         pg.start();
-        Sh.Result db = Sh.run(30, List.of("ip", "netns", "exec", host.ns(), "psql", "-h", "127.0.0.1", "-U", "vnet",
+        Sh.Result db = Sh.run(30, List.of("ip", "netns", "exec", host.ns(), "psql", "-h", pg.listen, "-U", "vnet",
                 "-d", "postgres", "-c", "CREATE DATABASE vnet"));
         if (!db.ok()) {
             throw new IOException("CREATE DATABASE vnet failed: " + db.out());
@@ -70,11 +92,11 @@ final class PrivatePostgres implements AutoCloseable {
         starts++;
         server = fabric.spawn(host.ns(), List.of("setpriv", "--reuid", "postgres", "--regid", "postgres", "--clear-groups",
                 bin.resolve("postgres").toString(), "-D", dir.resolve("data").toString(), "-k", dir.toString(),
-                "-c", "listen_addresses=127.0.0.1", "-p", "5432"), dir.resolve("server-" + starts + ".log"));
+                "-c", "listen_addresses=" + listen, "-p", "5432"), dir.resolve("server-" + starts + ".log"));
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
             if (Sh.run(10, List.of("ip", "netns", "exec", host.ns(), bin.resolve("pg_isready").toString(), "-q", "-h",
-                    "127.0.0.1", "-p", "5432")).ok()) {
+                    listen, "-p", "5432")).ok()) {
                 return;
             }
             if (!server.isAlive() || System.currentTimeMillis() > deadline) {
@@ -96,7 +118,7 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** psql's output for {@code sql} on database vnet. */
     String query(String sql) {
-        Sh.Result r = Sh.run(30, List.of("ip", "netns", "exec", host.ns(), "psql", "-h", "127.0.0.1", "-U", "vnet", "-d",
+        Sh.Result r = Sh.run(30, List.of("ip", "netns", "exec", host.ns(), "psql", "-h", listen, "-U", "vnet", "-d",
                 "vnet", "-At", "-c", sql));
         if (!r.ok()) {
             throw new IllegalStateException("psql " + sql + ": " + r.out());

@@ -201,6 +201,14 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** The managers of a cluster, all of them (the agent stays with one and moves on when it is away). */
+    public AgentConfigBuilder managers(java.util.List<ManagerProcess> managers, int reportMs) {
+        com.fasterxml.jackson.databind.node.ArrayNode a = root.putArray("manager");
+        managers.forEach(m -> a.add(m.agentAddress()));
+        root.put("reportIntervalMs", reportMs);
+        return this;
+    }
+
     /** The host this configuration is for. */
     public Host host() {
         return host;

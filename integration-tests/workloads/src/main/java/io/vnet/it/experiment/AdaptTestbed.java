@@ -104,10 +104,30 @@ public final class AdaptTestbed {
     /** As above; {@code managerSetup} runs in the manager's host before the manager starts. */
     public static AdaptTestbed start(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond,
                                      boolean kernelPath, ManagerSetup managerSetup) throws IOException, InterruptedException {
+        return startWith(fabric, hostCount, vmsPerHost, rateBitsPerSecond, kernelPath, f -> {
+            Host mgr = f.addHost("mgr");
+            return List.of(f.startManager(mgr, managerConfig(rateBitsPerSecond), managerSetup.prepare(mgr)));
+        });
+    }
+
+    /** Starts the manager, or the managers of a cluster (the first is the test bed's {@link #manager()}). */
+    @FunctionalInterface
+    public interface Managers {
+        List<ManagerProcess> start(Fabric fabric) throws IOException, InterruptedException;
+    }
+
+    /**
+     * As above, with the managers {@code managers} starts (each in a host of its own, before the agents); every
+     * agent lists them all.
+     */
+    public static AdaptTestbed startWith(Fabric fabric, int hostCount, int vmsPerHost, long rateBitsPerSecond,
+                                         boolean kernelPath, Managers managers) throws IOException, InterruptedException {
         if (hostCount < 2 || vmsPerHost < 1) {
             throw new IllegalArgumentException("need at least 2 VM hosts and 1 VM per host");
         }
-        Host mgr = fabric.addHost("mgr");
+        // the managers first: their hosts keep the first addresses, as before clusters
+        List<ManagerProcess> all = managers.start(fabric);
+        ManagerProcess manager = all.get(0);
         List<Host> hosts = new ArrayList<>();
         for (int i = 1; i <= hostCount; i++) {
             hosts.add(fabric.addHost("h" + i));
@@ -125,10 +145,13 @@ public final class AdaptTestbed {
                 shaping.addAll(h.shapeUplink(rateBitsPerSecond));
             }
         }
-        ManagerProcess manager = fabric.startManager(mgr, managerConfig(rateBitsPerSecond), managerSetup.prepare(mgr));
         Map<String, AgentProcess> agents = new LinkedHashMap<>();
         java.util.function.UnaryOperator<io.vnet.it.fabric.AgentConfigBuilder> settings = b -> {
-            b.manager(manager, REPORT_MS);
+            if (all.size() == 1) {
+                b.manager(manager, REPORT_MS);
+            } else {
+                b.managers(all, REPORT_MS);
+            }
             if (kernelPath && !b.host().name().equals(PROXY)) {
                 b.vxlanListen(b.host()).flag("kernelPath", true);
             }
@@ -138,6 +161,7 @@ public final class AdaptTestbed {
             agents.put(a.host().name(), a);
         }
         AdaptTestbed tb = new AdaptTestbed(fabric, manager, hosts, proxy, vms, agents, rateBitsPerSecond, shaping);
+        tb.managers = List.copyOf(all);
         tb.awaitRegistered(20_000);
         return tb;
     }
@@ -182,6 +206,13 @@ public final class AdaptTestbed {
     public Fabric fabric() {
         return fabric;
     }
+
+    /** Every manager (more than one in a cluster), the first being {@link #manager()}. */
+    public List<ManagerProcess> managers() {
+        return managers;
+    }
+
+    private List<ManagerProcess> managers = List.of();
 
     public ManagerProcess manager() {
         return manager;

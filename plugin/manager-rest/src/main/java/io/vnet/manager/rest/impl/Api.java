@@ -175,7 +175,7 @@ final class Api {
     }
 
     /** The resources only an admin may read, by their first segment. */
-    private static final java.util.Set<String> ADMIN_ONLY = java.util.Set.of("audit", "agents", "hosts");
+    private static final java.util.Set<String> ADMIN_ONLY = java.util.Set.of("audit", "agents", "hosts", "cluster");
 
     /** The GET routes, first match wins; under a host or a network, the id is checked before an unknown sub-path is 404. */
     private final Routes gets = getRoutes();
@@ -187,6 +187,7 @@ final class Api {
                         Api::auditEntry))
                 .on("agents", (v, q, who) -> array(registry().hosts(), Api::agent))
                 .on("version", (v, q, who) -> version())
+                .on("cluster", (v, q, who) -> cluster())
                 .on("enrolments", (v, q, who) -> enrolmentList(who))
                 .on("vms", (v, q, who) -> array(visibleVms(who), Api::instance))
                 .on("vms/{uuid}", (v, q, who) -> vm(visibleVms(who), segment(v.get("uuid"), "uuid"), who))
@@ -413,6 +414,31 @@ final class Api {
 
     void enrolments(io.vnet.manager.EnrolmentService e) {
         this.enrolments = e;
+    }
+
+    private volatile io.vnet.manager.ClusterService clusterService;
+
+    void cluster(io.vnet.manager.ClusterService c) {
+        this.clusterService = c;
+    }
+
+    /** GET /api/cluster: this manager, the live managers and each network's owner. */
+    JsonNode cluster() {
+        io.vnet.manager.ClusterService c = clusterService;
+        if (c == null) {
+            throw new ApiError(503, "the manager's cluster service is not running");
+        }
+        ObjectNode o = JSON.createObjectNode().put("self", c.self()).put("clustered", c.clustered());
+        ArrayNode members = o.putArray("members");
+        for (io.vnet.manager.ClusterService.Member m : c.members()) {
+            ObjectNode e = members.addObject().put("id", m.id()).put("agentAddress", m.agentAddress());
+            if (m.apiAddress() != null) {
+                e.put("apiAddress", m.apiAddress());
+            }
+        }
+        ObjectNode owners = o.putObject("owners");
+        c.owners().forEach((n, id) -> owners.put(Integer.toString(n.vni()), id));
+        return o;
     }
 
     private io.vnet.manager.EnrolmentService enrolmentService() {

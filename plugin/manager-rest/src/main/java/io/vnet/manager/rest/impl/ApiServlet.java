@@ -86,6 +86,16 @@ public final class ApiServlet extends HttpServlet {
         api.enrolments(null);
     }
 
+    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    void setCluster(io.vnet.manager.ClusterService c) {
+        api.cluster(c);
+    }
+
+    void unsetCluster(io.vnet.manager.ClusterService c) {
+        api.cluster(null);
+    }
+
     @Deactivate
     void deactivate() {
         streams.close();

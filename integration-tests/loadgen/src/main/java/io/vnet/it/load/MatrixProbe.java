@@ -1,0 +1,182 @@
+package io.vnet.it.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vnet.api.MacAddress;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Report-to-matrix latency. {@code concurrent} probes at a time, over the networks in turn: a probe
+ * makes a VM of the network (on a connected agent) start talking to an address never reported
+ * before, at a small rate (well above VTTIF's chatter threshold, well below the pattern's edges, so
+ * it changes no topology); T is when the agent wrote the first report naming the pair. It then polls
+ * the manager's newest recorded matrix of that network ({@code GET /api/networks/VNI/traffic?limit=1})
+ * every {@code pollMs} until the pair is in it: latency = that poll's answer - T. A pair not there
+ * within {@link #TIMEOUT_MS} is counted missed. The pair stops talking once seen.
+ */
+public final class MatrixProbe implements AutoCloseable {
+    static final long TIMEOUT_MS = 15_000;
+    /** The probe pair's rate: far above a chatter threshold of a few kB/s, under a tenth of any pattern edge. */
+    static final long PROBE_BYTES_PER_SECOND = 20_000;
+
+    private final Fleet fleet;
+    private final ManagerApi api;
+    private final long pollMs;
+    private final ExecutorService threads;
+    private final Latencies latencies = new Latencies();
+    private final LongAdder missed = new LongAdder();
+    private final LongAdder pollErrors = new LongAdder();
+    private final AtomicInteger nextNetwork = new AtomicInteger();
+    private final AtomicInteger nextProbe = new AtomicInteger();
+    private final int concurrent;
+    private volatile boolean stop;
+    private volatile String lastError;
+
+    public MatrixProbe(Fleet fleet, ManagerApi api, int concurrent, long pollMs) {
+        this.fleet = fleet;
+        this.api = api;
+        this.pollMs = pollMs;
+        this.concurrent = concurrent;
+        this.threads = Executors.newFixedThreadPool(Math.max(1, concurrent), r -> {
+            Thread t = new Thread(r, "loadgen-matrix-probe");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        for (int i = 0; i < concurrent; i++) {
+            threads.execute(this::loop);
+        }
+    }
+
+    private void loop() {
+        while (!stop) {
+            try {
+                probeOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | IOException e) {
+                lastError = e.toString();
+                pollErrors.increment();
+                sleep(pollMs);
+            }
+        }
+    }
+
+    private void probeOnce() throws InterruptedException, IOException {
+        Layout layout = fleet.layout();
+        int m = layout.networks().size();
+        Layout.Network net = null;
+        SimulatedAgent agent = null;
+        Layout.Vm src = null;
+        for (int tries = 0; tries < m && agent == null; tries++) {
+            net = layout.network(Math.floorMod(nextNetwork.getAndIncrement(), m));
+            if (!fleet.traffic().active(net.index())) {
+                continue;
+            }
+            for (Layout.Vm vm : net.vms()) {
+                SimulatedAgent a = fleet.agents().get(vm.host());
+                if (a.connected()) {
+                    agent = a;
+                    src = vm;
+                    break;
+                }
+            }
+        }
+        if (agent == null) {
+            Thread.sleep(500);
+            return;
+        }
+        MacAddress dst = Layout.probeMac(net.index(), nextProbe.getAndIncrement());
+        ProbePair pair = ProbePair.of(net.id(), src.mac(), dst, PROBE_BYTES_PER_SECOND);
+        agent.startProbe(pair);
+        try {
+            long t;
+            try {
+                t = pair.firstSent().get(fleet.reportMs() * 5 + 5_000, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return; // the agent lost its connection before reporting it: no measurement
+            }
+            String s = src.mac().toString();
+            String d = dst.toString();
+            while (!stop) {
+                long asked = System.currentTimeMillis();
+                ManagerApi.Answer a = api.get("/networks/" + net.vni() + "/traffic?limit=1");
+                long answered = System.currentTimeMillis();
+                if (a.status() == 200 && contains(a.json(), s, d)) {
+                    latencies.add(answered - t);
+                    return;
+                }
+                if (a.status() != 200 && a.status() != 404) {
+                    pollErrors.increment();
+                    lastError = "traffic of " + net.vni() + ": " + a.status();
+                }
+                if (answered - t > TIMEOUT_MS) {
+                    missed.increment();
+                    return;
+                }
+                long wait = pollMs - (answered - asked);
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+            }
+        } finally {
+            agent.stopProbe(pair);
+        }
+    }
+
+    /** Whether the newest matrix of the answer (an array of {vni, time, matrix{nodes, entries[]}}) has src -> dst. */
+    static boolean contains(JsonNode answer, String src, String dst) {
+        if (!answer.isArray() || answer.isEmpty()) {
+            return false;
+        }
+        JsonNode entries = answer.get(0).path("matrix").path("entries");
+        if (!entries.isArray()) {
+            return false;
+        }
+        int n = Math.min(entries.size(), 1 << 20);
+        for (int i = 0; i < n; i++) {
+            JsonNode e = entries.get(i);
+            if (src.equals(e.path("src").asText()) && dst.equals(e.path("dst").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public Latencies latencies() {
+        return latencies;
+    }
+
+    public long missed() {
+        return missed.sum();
+    }
+
+    public long pollErrors() {
+        return pollErrors.sum();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        threads.shutdownNow();
+        threads.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}
