@@ -43,12 +43,13 @@ import java.util.List;
  * pairs}: the smaller pairs, how many in {@code pairs}, and the frames the agent's bounded
  * counters could count for no pair), {@code refusedPairs} (an estimate of the pairs those
  * counters refused in the interval), the inventory ({@code networks[], macs[], macsOmitted,
- * vms[]}, bounded as in hello) and {@code links[{id, peer, transport, up, rttMicros,
+ * vms[]}, bounded as in hello; absent when it has not changed since the last report that carried it
+ * on the connection, and carried at least every 30 s) and {@code links[{id, peer, transport, up, rttMicros,
  * minRttMicros, outBitsPerSecond, inBitsPerSecond, vnis}]} (each link as measured);</li>
  * <li>agent → manager {@value #VMS} ({@link io.vnet.protocol.messages.VmsUpdate}) at once when the
  * host's networks or the VMs libvirt runs on it change: {@code hostId, networks[], macs[],
  * macsOmitted, vms[{uuid, name, source, nics[{vni, mac, tap, bridge}]}]} (also carried by hello
- * and every report, so a lost message is repaired);</li>
+ * and by a report at least every 30 s, so a lost message is repaired);</li>
  * <li>manager → agent {@value #OWNERS} ({@link OwnersMessage}) after hello and whenever it
  * changes: {@code networks[{vni, owners[{mac, host}]}], omitted}: for every network the agent
  * carries, which host each registered VM's address is on (at most {@value

@@ -287,11 +287,31 @@ final class ManagerClient implements AutoCloseable {
         }
     }
 
+    /**
+     * How often a report carries the inventory when it has not changed: a report carries it when it changed
+     * since the last one sent on this connection (the vms message said it at once), and at least this often,
+     * which repairs a lost vms message without every report of every host repeating its VMs (the manager of a
+     * zone parses ten thousand reports a second).
+     */
+    static final long INVENTORY_EVERY_MS = 30_000;
+    private Inventory inventorySent;
+    private long inventorySentAt;
+    private Channel inventoryChannel;
+
     /** The report of one interval's {@code growth}: bounded (see {@link ReportTraffic}, {@link MacInventory}). */
     ObjectNode report(TrafficGrowth growth) {
         ReportTraffic.Counted c = ReportTraffic.of(growth);
-        return new Report(hostId, ++seq, intervalMs, c.pairs(), c.rest(), c.refusedPairs(), 0, inventory(), links())
-                .toJson();
+        Inventory inv = inventory();
+        long now = System.nanoTime() / 1_000_000;
+        Channel ch = channel;
+        boolean carry = ch != inventoryChannel || !inv.equals(inventorySent) || now - inventorySentAt >= INVENTORY_EVERY_MS;
+        if (carry) {
+            inventorySent = inv;
+            inventorySentAt = now;
+            inventoryChannel = ch;
+        }
+        return new Report(hostId, ++seq, intervalMs, c.pairs(), c.rest(), c.refusedPairs(), 0,
+                carry ? inv : Inventory.NONE, links()).toJson();
     }
 
     /** As {@link #revoked(Revoked)}, for the {@code fingerprints} of a revoked message ({@link Revoked#read}). */

@@ -54,6 +54,10 @@ final class SimulatedAgent {
     private final Certificates.Credential credential;
     private final InetSocketAddress local;
     private final Inventory inventory;
+    /** As the agent's ManagerClient.INVENTORY_EVERY_MS. */
+    static final long INVENTORY_EVERY_MS = 30_000;
+    /** When a report last carried the inventory on this connection (-1: not yet). */
+    private volatile long inventoryAt = -1;
     private final ConcurrentHashMap<String, ProbePair> probes = new ConcurrentHashMap<>();
     private SslContext ssl;
     private int managerIndex;
@@ -166,6 +170,7 @@ final class SimulatedAgent {
         backoffMs = BACKOFF_MIN_MS;
         ctx.writeAndFlush(new Hello(Hello.PROTOCOL, SOFTWARE, hostId, "host", generation,
                 local.getHostString() + ":5800", false, false, null, inventory).toJson());
+        inventoryAt = System.nanoTime() / 1_000_000; // the hello carried it
         hello = true;
         fleet.counters().connected.incrementAndGet();
         if (!everConnected) {
@@ -211,7 +216,15 @@ final class SimulatedAgent {
                 sentProbes.add(p);
             }
         }
-        Report report = new Report(hostId, ++seq, interval, pairs, List.of(), 0, 0, inventory, List.of());
+        // as the product's agent does: the inventory (which does not change here) at least every 30 s, and at the
+        // first report of a connection, not in every report
+        long nowMs = System.nanoTime() / 1_000_000;
+        boolean carry = inventoryAt < 0 || nowMs - inventoryAt >= INVENTORY_EVERY_MS;
+        if (carry) {
+            inventoryAt = nowMs;
+        }
+        Report report = new Report(hostId, ++seq, interval, pairs, List.of(), 0, 0,
+                carry ? inventory : io.vnet.protocol.messages.Inventory.NONE, List.of());
         int n = pairs.size();
         lastReport = ch.writeAndFlush(report.toJson());
         lastReport.addListener(f -> {

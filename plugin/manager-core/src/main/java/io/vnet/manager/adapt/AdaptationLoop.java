@@ -133,6 +133,11 @@ public final class AdaptationLoop implements AdaptationService {
         this.owns = owns == null ? n -> true : owns;
         this.recommender = recommender;
         this.rates = rates;
+        // the meter keeps samples of the networks the loop manages only (a thousand networks off cost nothing)
+        rates.only(n -> {
+            NetworkState st = states.get(n);
+            return st != null && st.settings.mode() != Mode.OFF;
+        });
         this.rollout = rollout;
         this.audit = audit;
         this.records = records;

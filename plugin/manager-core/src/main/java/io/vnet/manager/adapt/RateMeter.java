@@ -31,6 +31,18 @@ final class RateMeter implements TrafficListener {
     private final Map<NetworkId, Deque<Sample>> samples = new HashMap<>();
     /** Per network: since when its traffic has flowed without a pause, and when it last flowed. */
     private final Map<NetworkId, long[]> activity = new HashMap<>();
+    /** Per host: the networks it reported traffic of, and when last (those within the kept time). */
+    private final Map<String, Map<NetworkId, Long>> hostNetworks = new HashMap<>();
+    /** Which networks are metered (the closed loop's: those whose mode is not off); all by default. */
+    private volatile java.util.function.Predicate<NetworkId> metered = n -> true;
+
+    /**
+     * Keeps the reports' samples of the networks {@code which} accepts only (the closed loop's); every network's
+     * activity (since when its traffic flows) is followed all the same, which costs a few numbers per network.
+     */
+    void only(java.util.function.Predicate<NetworkId> which) {
+        this.metered = which;
+    }
 
     @Override
     public void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs) {
@@ -41,6 +53,7 @@ final class RateMeter implements TrafficListener {
     @Override
     public synchronized void onReport(String hostId, long timeMillis, long intervalMs, List<PairCount> pairs,
                                       List<UnpairedTraffic> rest) {
+        java.util.function.Predicate<NetworkId> wanted = metered;
         Map<NetworkId, Long> bytes = new HashMap<>();
         for (PairCount p : pairs) {
             bytes.merge(p.network(), p.bytes(), Long::sum);
@@ -48,9 +61,20 @@ final class RateMeter implements TrafficListener {
         for (UnpairedTraffic u : rest) {
             bytes.merge(u.network(), u.bytes(), Long::sum);
         }
-        // a report without a network's pairs is a quiet interval for every network the meter knows
-        for (NetworkId n : samples.keySet()) {
+        // a report without a network's pairs is a quiet interval of that network at this host, for every network
+        // the host reported traffic of within the kept time (a host that never carried it adds nothing to its rate)
+        Map<NetworkId, Long> recent = hostNetworks.computeIfAbsent(hostId, h -> new HashMap<>());
+        recent.values().removeIf(t -> t < timeMillis - KEEP_MS);
+        for (NetworkId n : recent.keySet()) {
             bytes.putIfAbsent(n, 0L);
+        }
+        bytes.forEach((n, b) -> {
+            if (b > 0) {
+                recent.put(n, timeMillis);
+            }
+        });
+        if (recent.isEmpty()) {
+            hostNetworks.remove(hostId);
         }
         bytes.forEach((n, b) -> {
             if (b > 0) {
@@ -59,6 +83,9 @@ final class RateMeter implements TrafficListener {
                     a[0] = timeMillis - intervalMs;
                 }
                 a[1] = Math.max(a[1], timeMillis);
+            }
+            if (!wanted.test(n)) {
+                return; // its activity is followed (cheap), its samples only once the loop manages it
             }
             Deque<Sample> d = samples.computeIfAbsent(n, k -> new ArrayDeque<>());
             d.addLast(new Sample(timeMillis, hostId, intervalMs, b));
@@ -72,6 +99,7 @@ final class RateMeter implements TrafficListener {
     synchronized void forget(NetworkId network) {
         samples.remove(network);
         activity.remove(network);
+        hostNetworks.values().forEach(m -> m.remove(network));
     }
 
     /**

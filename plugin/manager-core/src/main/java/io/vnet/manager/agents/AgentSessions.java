@@ -62,6 +62,10 @@ final class AgentSessions implements AgentRegistry {
     static final long LIVE_MS = 10_000;
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Where each registered VM's address is, kept host by host. */
+    private final OwnerIndex ownerIndex = new OwnerIndex();
+    /** Each network's carriers (host ids), kept as sessions' networks change. */
+    private final Map<NetworkId, java.util.Set<String>> carriers = new ConcurrentHashMap<>();
     /** Told of every acknowledgement of a connected agent (host, generation, errors); none by default. */
     private volatile AckListener ackListener = (h, g, e) -> { };
 
@@ -122,10 +126,11 @@ final class AgentSessions implements AgentRegistry {
         s.kernelPath = hello.kernelPath();
         s.software = hello.software();
         s.protocol = hello.protocol();
-        s.networks = networks;
+        setNetworks(hostId, s, networks);
         s.vms = vms;
         int dropped = hello.inventory().macs().size() - s.vms.values().stream().mapToInt(List::size).sum();
         s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.inventory())));
+        java.util.Set<NetworkId> touched = indexInstances(hostId, s);
         s.applied = hello.generation();
         s.lastSeen = Instant.now();
         s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
@@ -135,7 +140,7 @@ final class AgentSessions implements AgentRegistry {
         synchronized (this) {
             s.ownersSent = null;
         }
-        pushOwners();
+        pushOwners(touched, hostId);
         records.host(hostId, s.linkAddress, s.role);
         records.vms(hostId, s.vms);
         LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered from " + ch.remoteAddress() + ": networks "
@@ -297,11 +302,16 @@ final class AgentSessions implements AgentRegistry {
             ignoring(hostId, s, null, reported);
             List<NetworkId> now = scope.networks(s.allowed, reported);
             networksChanged = !now.equals(s.networks);
-            s.networks = now;
+            if (networksChanged) {
+                setNetworks(hostId, s, now);
+            }
         }
         if (inv.macs() != null) {
-            s.vms = scope.vms(s.allowed, vms(inv.macs()));
-            records.vms(hostId, s.vms);
+            Map<NetworkId, List<MacAddress>> now = scope.vms(s.allowed, vms(inv.macs()));
+            if (!now.equals(s.vms)) { // every report carries them: the store hears of a change only
+                s.vms = now;
+                records.vms(hostId, s.vms);
+            }
         }
         if (inv.vms() != null) {
             List<io.vnet.manager.VmInstance> now = keepTimes(s.instances,
@@ -314,46 +324,115 @@ final class AgentSessions implements AgentRegistry {
             vmsMoved = !now.equals(s.instances) && io.vnet.protocol.CertIdentity.HOST.equals(s.role);
             s.instances = now;
         }
-        if (vmsMoved) {
-            pushOwners();
-        } else if (networksChanged) {
-            pushOwners(hostId);
+        java.util.Set<NetworkId> touched = vmsMoved ? indexInstances(hostId, s) : java.util.Set.of();
+        if (!touched.isEmpty() || networksChanged) {
+            pushOwners(touched, networksChanged ? hostId : null);
         }
+    }
+
+    /** A session's networks are now {@code now}: the carriers' index follows. */
+    private void setNetworks(String hostId, Session s, List<NetworkId> now) {
+        List<NetworkId> before = s.networks;
+        s.networks = now;
+        for (NetworkId n : before) {
+            if (!now.contains(n)) {
+                java.util.Set<String> c = carriers.get(n);
+                if (c != null) {
+                    c.remove(hostId);
+                }
+            }
+        }
+        for (NetworkId n : now) {
+            carriers.computeIfAbsent(n, k -> ConcurrentHashMap.newKeySet()).add(hostId);
+        }
+    }
+
+    /** The session's registrations into the owners' index (a host agent's only); the networks that touched. */
+    private java.util.Set<NetworkId> indexInstances(String hostId, Session s) {
+        return ownerIndex.replace(hostId, io.vnet.protocol.CertIdentity.HOST.equals(s.role) ? s.instances : List.of());
     }
 
     /**
-     * Sends every connected agent the owners of the networks it carries ({@link VmOwners}),
-     * where they differ from what its connection was last sent. Called when an agent registers
-     * and when any agent's VMs or networks change, so an agent hears of a VM that moved as soon
-     * as the manager does.
+     * Sends the agents connected here that carry a network of {@code touched} their owners ({@link OwnerIndex}),
+     * where they differ from what their connection was last sent, and agent {@code also} (null: none) all of its
+     * own. Called when an agent registers and when an agent's VMs or networks change, so an agent hears of a VM
+     * that moved as soon as the manager does; it costs the touched networks' agents, not the zone's. With a
+     * {@link #coalesceOwners coalescing period}, the agents are marked and sent once per period instead: a
+     * thousand hosts saying hello within a second make each agent of their networks one message, not a thousand.
      */
-    synchronized void pushOwners() {
-        Map<NetworkId, Map<MacAddress, String>> all = owners();
-        sessions.forEach((id, s) -> sendOwners(s, all));
-    }
-
-    /** Sends agent {@code hostId} alone its owners (its networks changed; nobody else's view did). */
-    synchronized void pushOwners(String hostId) {
-        Session s = sessions.get(hostId);
-        if (s != null) {
-            sendOwners(s, owners());
+    synchronized void pushOwners(java.util.Set<NetworkId> touched, String also) {
+        java.util.Set<String> to = new java.util.TreeSet<>();
+        for (NetworkId n : touched) {
+            java.util.Set<String> c = carriers.get(n);
+            if (c != null) {
+                to.addAll(c);
+            }
+        }
+        if (also != null) {
+            to.add(also);
+        }
+        if (ownersDue != null) {
+            ownersDue.addAll(to);
+            return;
+        }
+        Map<NetworkId, Map<MacAddress, String>> cache = new java.util.HashMap<>();
+        for (String h : to) {
+            Session s = sessions.get(h);
+            if (s != null) {
+                sendOwners(s, cache);
+            }
         }
     }
 
-    /** Where every host agent's VMs are now. */
-    private Map<NetworkId, Map<MacAddress, String>> owners() {
-        List<VmOwners.Registrations> regs = new ArrayList<>();
-        sessions.forEach((id, s) -> regs.add(new VmOwners.Registrations(id, s.role, s.instances)));
-        return VmOwners.of(regs);
+    /** How often the manager's channel sends the owners that became due. */
+    static final long OWNERS_PERIOD_MS = 100;
+
+    /** The agents whose owners are due at the next period (null: sent at once, no period). */
+    private java.util.Set<String> ownersDue;
+
+    /**
+     * Sends owners every {@code periodMs} on {@code executor} to the agents that became due since, instead of at
+     * once (the channel's choice: an agent hears of a moved VM within the period).
+     */
+    synchronized void coalesceOwners(java.util.concurrent.ScheduledExecutorService executor, long periodMs) {
+        ownersDue = new java.util.HashSet<>();
+        executor.scheduleWithFixedDelay(this::sendDueOwners, periodMs, periodMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** Sends {@code s} the part of {@code all} its networks cover, if it differs from what its connection was sent. */
-    private static void sendOwners(Session s, Map<NetworkId, Map<MacAddress, String>> all) {
+    private synchronized void sendDueOwners() {
+        try {
+            if (ownersDue.isEmpty()) {
+                return;
+            }
+            Map<NetworkId, Map<MacAddress, String>> cache = new java.util.HashMap<>();
+            for (String h : ownersDue) {
+                Session s = sessions.get(h);
+                if (s != null) {
+                    sendOwners(s, cache);
+                }
+            }
+            ownersDue.clear();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sending owners failed: " + e);
+        }
+    }
+
+    /** Sends every connected agent its owners where they changed (tests; the channel uses {@link #pushOwners(java.util.Set, String)}). */
+    synchronized void pushOwners() {
+        Map<NetworkId, Map<MacAddress, String>> cache = new java.util.HashMap<>();
+        sessions.forEach((id, s) -> sendOwners(s, cache));
+    }
+
+    /** Sends {@code s} the owners of its networks, if they differ from what its connection was sent. */
+    private void sendOwners(Session s, Map<NetworkId, Map<MacAddress, String>> cache) {
         Channel ch = s.channel;
         if (ch == null || !ch.isActive()) {
             return;
         }
-        Map<NetworkId, Map<MacAddress, String>> mine = VmOwners.forAgent(all, s.networks);
+        Map<NetworkId, Map<MacAddress, String>> mine = new java.util.LinkedHashMap<>();
+        for (NetworkId n : s.networks) {
+            mine.put(n, cache.computeIfAbsent(n, ownerIndex::owners));
+        }
         if (!mine.equals(s.ownersSent)) {
             ch.writeAndFlush(io.vnet.protocol.OwnersMessage.write(mine));
             s.ownersSent = mine;
@@ -429,14 +508,14 @@ final class AgentSessions implements AgentRegistry {
         s.kernelPath = hello.kernelPath();
         s.software = hello.software();
         s.protocol = hello.protocol();
-        s.networks = scope.networks(allowed, reported);
+        setNetworks(hostId, s, scope.networks(allowed, reported));
         s.vms = scope.vms(allowed, vms(hello.inventory().macs()));
         s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.inventory())));
         s.applied = hello.generation();
         s.lastSeen = Instant.now();
         s.security = security == null ? HostInfo.UNKNOWN : security;
         s.reportedOn = null;
-        pushOwners();
+        pushOwners(indexInstances(hostId, s), null);
         LOG.log(Level.INFO, "agent " + hostId + " (" + s.role + ") registered with manager " + home + ": networks "
                 + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s)");
     }

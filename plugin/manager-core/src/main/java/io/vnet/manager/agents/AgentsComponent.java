@@ -105,6 +105,8 @@ public final class AgentsComponent {
                 t.setDaemon(true);
                 return t;
             });
+            // owners go out at most every 100 ms per agent: a storm of hellos is one message to each agent
+            sessions.coalesceOwners(membershipTicks, AgentSessions.OWNERS_PERIOD_MS);
             membershipTicks.scheduleWithFixedDelay(() -> {
                 try {
                     membership.update();

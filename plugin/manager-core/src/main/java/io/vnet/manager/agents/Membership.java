@@ -88,8 +88,10 @@ final class Membership {
      *
      * @param managed a host's links from the manager's desired state (not configured, so not its tree)
      */
-    static Map<String, List<LinkSpec>> plan(List<HostInfo> hosts, java.util.function.Function<String, Set<String>> managed,
+    static Map<String, List<LinkSpec>> plan(List<HostInfo> hosts, java.util.function.Function<String, Set<String>> managedLinks,
                                             Set<String> enrolled) {
+        Map<String, Set<String>> managedCache = new java.util.HashMap<>();
+        java.util.function.Function<String, Set<String>> managed = host -> managedCache.computeIfAbsent(host, managedLinks);
         Map<String, HostInfo> live = new TreeMap<>();
         for (HostInfo h : hosts) {
             if (h.connected()) {
@@ -98,10 +100,12 @@ final class Membership {
         }
         // (host, hub) -> networks
         Map<String, Map<String, TreeSet<NetworkId>>> joins = new TreeMap<>();
-        Set<NetworkId> networks = new TreeSet<>();
-        live.values().forEach(h -> networks.addAll(h.networks()));
-        for (NetworkId n : networks) {
-            List<HostInfo> carriers = live.values().stream().filter(h -> h.networks().contains(n)).toList();
+        // each network's carriers, in one pass over the hosts (a zone has thousands of hosts and networks)
+        Map<NetworkId, List<HostInfo>> carriersOf = new TreeMap<>();
+        live.values().forEach(h -> h.networks().forEach(n -> carriersOf.computeIfAbsent(n, k -> new ArrayList<>()).add(h)));
+        for (Map.Entry<NetworkId, List<HostInfo>> e : carriersOf.entrySet()) {
+            NetworkId n = e.getKey();
+            List<HostInfo> carriers = e.getValue();
             if (carriers.size() < 2) {
                 continue;
             }

@@ -663,6 +663,13 @@ class AdaptationLoopTest {
 
     @Test
     void theMeterSumsAgentsAndCountsQuietIntervals() {
+        // a network the loop does not manage: its activity is followed, its samples not kept
+        rates.onReport("ha", 200, 100, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
+                1000, false)));
+        assertTrue(Double.isNaN(rates.rate(NET, 0, 200)), "mode off: no samples kept");
+        assertEquals(100, rates.activeSince(NET, 200), "but its activity is followed");
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        rates.forget(NET);
         rates.onReport("ha", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(1), PlannerTest.vm(3), 1,
                 1000, false)));
         rates.onReport("hb", 1000, 500, List.of(new io.vnet.api.PairCount(NET, PlannerTest.vm(3), PlannerTest.vm(1), 1,
