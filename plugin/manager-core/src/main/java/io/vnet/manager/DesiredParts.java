@@ -133,6 +133,22 @@ public final class DesiredParts {
     }
 
     /**
+     * Sets the admin's part of {@code hostId} ({@link #ADMIN}) and gives {@code push} the composed state if it
+     * changed; returns the state the host is to run. A host with nothing composed yet gets {@code links, rules,
+     * quiet} as a whole state at a generation of its own (pushed), as before parts.
+     */
+    public synchronized DesiredState setAdmin(String hostId, List<LinkSpec> links, List<ForwardingRule> rules,
+                                              List<QuietLink> quiet, java.util.function.Consumer<DesiredState> push) {
+        set(hostId, ADMIN, links, rules, quiet).whole().ifPresent(push);
+        return current(hostId).orElseGet(() -> {
+            DesiredState d = new DesiredState(hostId, nextGeneration.getAsLong(), links, rules, quiet);
+            replaced(d);
+            push.accept(d);
+            return d;
+        });
+    }
+
+    /**
      * Takes {@code current} as what the host was last given (a restarted manager's stored state), without
      * composing or pushing: parts restored afterwards ({@link #restore}) count as carried by it.
      */

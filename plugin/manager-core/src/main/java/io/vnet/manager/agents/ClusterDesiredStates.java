@@ -325,14 +325,7 @@ final class ClusterDesiredStates implements DesiredStateService, ClusterService.
                     + " manager " + h).orElse("not connected to this manager") + ": set its desired state at its manager");
         }
         sessions.desired(hostId).ifPresent(home::current);
-        DesiredParts.Change c = home.set(hostId, DesiredParts.ADMIN, links, rules, quiet);
-        c.whole().ifPresent(sessions::desire);
-        return home.current(hostId).orElseGet(() -> {
-            DesiredState d = new DesiredState(hostId, generations.incrementAndGet(), links, rules, quiet);
-            home.replaced(d);
-            sessions.desire(d);
-            return d;
-        });
+        return home.setAdmin(hostId, links, rules, quiet, sessions::desire);
     }
 
     @Override

@@ -46,15 +46,7 @@ final class DesiredStates implements DesiredStateService {
                                          List<QuietLink> quiet) {
         Ids.check("host id", hostId);
         seed(hostId);
-        DesiredParts.Change c = parts.set(hostId, DesiredParts.ADMIN, links, rules, quiet);
-        c.whole().ifPresent(sessions::desire);
-        return parts.current(hostId).orElseGet(() -> {
-            // nothing composed yet: an empty state at a generation of its own, as before parts
-            DesiredState d = new DesiredState(hostId, generations.incrementAndGet(), links, rules, quiet);
-            parts.replaced(d);
-            sessions.desire(d);
-            return d;
-        });
+        return parts.setAdmin(hostId, links, rules, quiet, sessions::desire);
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import javax.sql.DataSource;
 
 /**
  * The cluster's part of the store on JDBC (H2 or PostgreSQL), beside {@link JdbcManagerStore} on
@@ -33,12 +32,10 @@ public final class JdbcClusterStore implements ClusterStore {
     /** The longest lease or liveness time taken (a day): a longer one is a mistake. */
     static final long MAX_LEASE_MS = 86_400_000L;
 
-    private final DataSource ds;
-    private final String url;
+    private final JdbcManagerStore store;
 
     public JdbcClusterStore(JdbcManagerStore store) {
-        this.ds = store.dataSource();
-        this.url = store.describe();
+        this.store = store;
     }
 
     @Override
@@ -302,11 +299,6 @@ public final class JdbcClusterStore implements ClusterStore {
         T map(ResultSet rs) throws SQLException;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     private static int exec(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -331,23 +323,7 @@ public final class JdbcClusterStore implements ClusterStore {
         }
     }
 
-    private <T> T inTx(Work<T> work, String what) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T r = work.run(c);
-                c.commit();
-                return r;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException lost) {
-                    e.addSuppressed(lost);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw JdbcManagerStore.failure(what + " on " + url, e);
-        }
+    private <T> T inTx(JdbcManagerStore.Work<T> work, String what) {
+        return store.inTx(work, what);
     }
 }

@@ -86,10 +86,6 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         return url;
     }
 
-    /** The database's connections, for the cluster's part of the store ({@link JdbcClusterStore}). */
-    DataSource dataSource() {
-        return ds;
-    }
 
     // ---- hosts
 
@@ -492,12 +488,17 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** A transaction's work on its connection. */
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T inTx(Work<T> work, String what) {
+    /**
+     * Runs {@code work} in a transaction of its own (committed, or rolled back on any failure); a failure is
+     * this store's exception naming {@code what} ({@link #failure}). The cluster's part of the store uses it too.
+     */
+    <T> T inTx(Work<T> work, String what) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
