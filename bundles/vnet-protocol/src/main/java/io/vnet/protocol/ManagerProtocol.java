@@ -43,8 +43,8 @@ import java.util.List;
  * pairs}: the smaller pairs, how many in {@code pairs}, and the frames the agent's bounded
  * counters could count for no pair), {@code refusedPairs} (an estimate of the pairs those
  * counters refused in the interval), the inventory ({@code networks[], macs[], macsOmitted,
- * vms[]}, bounded as in hello; absent when it has not changed since the last report that carried it
- * on the connection, and carried at least every 30 s) and {@code links[{id, peer, transport, up, rttMicros,
+ * vms[]}, bounded as in hello; carried when it changed since the last report that carried it on the
+ * connection, in the report after that, and at least every 30 s, else absent) and {@code links[{id, peer, transport, up, rttMicros,
  * minRttMicros, outBitsPerSecond, inBitsPerSecond, vnis}]} (each link as measured);</li>
  * <li>agent → manager {@value #VMS} ({@link io.vnet.protocol.messages.VmsUpdate}) at once when the
  * host's networks or the VMs libvirt runs on it change: {@code hostId, networks[], macs[],

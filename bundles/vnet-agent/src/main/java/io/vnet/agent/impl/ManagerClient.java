@@ -289,7 +289,8 @@ final class ManagerClient implements AutoCloseable {
 
     /**
      * How often a report carries the inventory when it has not changed: a report carries it when it changed
-     * since the last one sent on this connection (the vms message said it at once), and at least this often,
+     * since the last one sent on this connection (the vms message said it at once) and in the report after that
+     * (the manager writes a VM it saw in two inventories in a row), and at least this often,
      * which repairs a lost vms message without every report of every host repeating its VMs (the manager of a
      * zone parses ten thousand reports a second).
      */
@@ -297,6 +298,7 @@ final class ManagerClient implements AutoCloseable {
     private Inventory inventorySent;
     private long inventorySentAt;
     private Channel inventoryChannel;
+    private boolean carryAgain;
 
     /** The report of one interval's {@code growth}: bounded (see {@link ReportTraffic}, {@link MacInventory}). */
     ObjectNode report(TrafficGrowth growth) {
@@ -304,7 +306,10 @@ final class ManagerClient implements AutoCloseable {
         Inventory inv = inventory();
         long now = System.nanoTime() / 1_000_000;
         Channel ch = channel;
-        boolean carry = ch != inventoryChannel || !inv.equals(inventorySent) || now - inventorySentAt >= INVENTORY_EVERY_MS;
+        boolean changed = ch != inventoryChannel || !inv.equals(inventorySent);
+        // the report after a change carries it again: the manager records a VM it saw in two inventories in a row
+        boolean carry = changed || carryAgain || now - inventorySentAt >= INVENTORY_EVERY_MS;
+        carryAgain = changed;
         if (carry) {
             inventorySent = inv;
             inventorySentAt = now;

@@ -92,4 +92,23 @@ class ManagerClientMessagesTest {
         client.revoked(Json.MAPPER.readTree("[]"));
         assertEquals(List.of(), dp.revoked, "an empty list revokes nothing any more");
     }
+
+    /**
+     * A report carries the inventory when it changed and in the report after (the manager records a VM seen in
+     * two inventories in a row), not in the reports between changes.
+     */
+    @Test
+    void reportsCarryTheInventoryWhenItChangesAndOnceMoreNotEveryTime() {
+        TrafficGrowth none = new TrafficGrowth(List.of(), List.of(), 0);
+        dp.localMacs = Map.of(NET, List.of(mac(1)));
+        assertTrue(client.report(none).has("macs"), "the first report of a connection carries it");
+        assertTrue(client.report(none).has("macs"), "and the one after");
+        org.junit.jupiter.api.Assertions.assertFalse(client.report(none).has("macs"), "then not while nothing changes");
+        org.junit.jupiter.api.Assertions.assertFalse(client.report(none).has("networks"));
+        dp.localMacs = Map.of(NET, List.of(mac(1), mac(2)));
+        ObjectNode changed = client.report(none);
+        assertEquals(2, changed.path("macs").size(), "a new VM: carried at once");
+        assertEquals(2, client.report(none).path("macs").size(), "and in the report after");
+        org.junit.jupiter.api.Assertions.assertFalse(client.report(none).has("macs"));
+    }
 }

@@ -307,11 +307,10 @@ final class AgentSessions implements AgentRegistry {
             }
         }
         if (inv.macs() != null) {
-            Map<NetworkId, List<MacAddress>> now = scope.vms(s.allowed, vms(inv.macs()));
-            if (!now.equals(s.vms)) { // every report carries them: the store hears of a change only
-                s.vms = now;
-                records.vms(hostId, s.vms);
-            }
+            // every inventory goes to the store (which writes a VM seen in two of them in a row): agents carry it
+            // when it changed, in the report after that, and every 30 s, not in every report
+            s.vms = scope.vms(s.allowed, vms(inv.macs()));
+            records.vms(hostId, s.vms);
         }
         if (inv.vms() != null) {
             List<io.vnet.manager.VmInstance> now = keepTimes(s.instances,
