@@ -201,15 +201,20 @@ final class AgentSessions implements AgentRegistry {
 
     /** A listen address of 0.0.0.0 means "where you see me": take the connection's source address. */
     private static String reachable(String linkAddress, Channel ch) {
+        return reachable(linkAddress, ch.remoteAddress() instanceof InetSocketAddress isa
+                ? isa.getAddress().getHostAddress() : null);
+    }
+
+    /** As above, seen from {@code fromHost} (an address without a port; null: not known). */
+    static String reachable(String linkAddress, String fromHost) {
         if (linkAddress == null) {
             return null;
         }
         io.vnet.api.Endpoint.parse(linkAddress); // HOST:PORT, else IllegalArgumentException naming it
         int colon = linkAddress.lastIndexOf(':');
         String host = linkAddress.substring(0, colon);
-        if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]"))
-                && ch.remoteAddress() instanceof InetSocketAddress isa) {
-            return isa.getAddress().getHostAddress() + linkAddress.substring(colon);
+        if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) && fromHost != null) {
+            return fromHost + linkAddress.substring(colon);
         }
         return linkAddress;
     }
@@ -374,13 +379,7 @@ final class AgentSessions implements AgentRegistry {
             ownersDue.addAll(to);
             return;
         }
-        Map<NetworkId, Map<MacAddress, String>> cache = new java.util.HashMap<>();
-        for (String h : to) {
-            Session s = sessions.get(h);
-            if (s != null) {
-                sendOwners(s, cache);
-            }
-        }
+        sendOwners(to);
     }
 
     /** How often the manager's channel sends the owners that became due. */
@@ -403,13 +402,7 @@ final class AgentSessions implements AgentRegistry {
             if (ownersDue.isEmpty()) {
                 return;
             }
-            Map<NetworkId, Map<MacAddress, String>> cache = new java.util.HashMap<>();
-            for (String h : ownersDue) {
-                Session s = sessions.get(h);
-                if (s != null) {
-                    sendOwners(s, cache);
-                }
-            }
+            sendOwners(ownersDue);
             ownersDue.clear();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "sending owners failed: " + e);
@@ -418,8 +411,18 @@ final class AgentSessions implements AgentRegistry {
 
     /** Sends every connected agent its owners where they changed (tests; the channel uses {@link #pushOwners(java.util.Set, String)}). */
     synchronized void pushOwners() {
+        sendOwners(sessions.keySet());
+    }
+
+    /** Sends each of {@code hosts} its owners where they changed, each network's owners looked up once. */
+    private void sendOwners(java.util.Collection<String> hosts) {
         Map<NetworkId, Map<MacAddress, String>> cache = new java.util.HashMap<>();
-        sessions.forEach((id, s) -> sendOwners(s, cache));
+        for (String h : hosts) {
+            Session s = sessions.get(h);
+            if (s != null) {
+                sendOwners(s, cache);
+            }
+        }
     }
 
     /** Sends {@code s} the owners of its networks, if they differ from what its connection was sent. */
@@ -503,7 +506,7 @@ final class AgentSessions implements AgentRegistry {
         s.allowed = allowed;
         ignoring(hostId, s, identity, reported);
         s.role = hello.role();
-        s.linkAddress = hello.linkAddress() == null ? null : relayedAddress(hello.linkAddress(), remote);
+        s.linkAddress = reachable(hello.linkAddress(), remote);
         s.kernelPath = hello.kernelPath();
         s.software = hello.software();
         s.protocol = hello.protocol();
@@ -519,25 +522,11 @@ final class AgentSessions implements AgentRegistry {
                 + s.networks + ", " + s.vms.values().stream().mapToInt(List::size).sum() + " VM(s)");
     }
 
-    /** A relayed link address of 0.0.0.0 is where the agent's manager saw it from. */
-    private static String relayedAddress(String linkAddress, String remote) {
-        io.vnet.api.Endpoint.parse(linkAddress);
-        int colon = linkAddress.lastIndexOf(':');
-        String host = linkAddress.substring(0, colon);
-        if ((host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) && remote != null) {
-            String r = remote.startsWith("/") ? remote.substring(1) : remote;
-            int rc = r.lastIndexOf(':');
-            return (rc > 0 ? r.substring(0, rc) : r) + linkAddress.substring(colon);
-        }
-        return linkAddress;
-    }
-
     /** Agent {@code hostId} left manager {@code home} (or {@code home} went away): not connected any more. */
     void goneRelayed(String hostId, String home) {
         Session s = sessions.get(hostId);
         if (s != null && home.equals(s.home)) {
-            s.home = null;
-            s.lastSeen = Instant.EPOCH.plusSeconds(1);
+            s.home = null; // neither here nor relayed: not connected (its last-seen time stays what it was)
             LOG.log(Level.WARNING, "agent " + hostId + " disconnected from manager " + home);
         }
     }
@@ -562,17 +551,6 @@ final class AgentSessions implements AgentRegistry {
     /** Whether agent {@code hostId} is connected here (not through another manager). */
     boolean here(String hostId) {
         return liveChannel(hostId) != null;
-    }
-
-    /** The hosts whose agents are connected here. */
-    List<String> hostsHere() {
-        List<String> out = new ArrayList<>();
-        sessions.forEach((id, s) -> {
-            if (s.home == null && liveChannel(id) != null) {
-                out.add(id);
-            }
-        });
-        return out;
     }
 
     void closed(String hostId, Channel ch) {

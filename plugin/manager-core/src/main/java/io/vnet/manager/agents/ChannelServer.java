@@ -341,13 +341,14 @@ final class ChannelServer implements AutoCloseable {
                 if (r != null) {
                     r.hello(hostId, msg, identity, io.vnet.protocol.Tls.peerId(ctx.channel()) != null
                             ? io.vnet.manager.HostInfo.MUTUAL_TLS : io.vnet.manager.HostInfo.INSECURE,
-                            String.valueOf(ctx.channel().remoteAddress()));
+                            ctx.channel().remoteAddress() instanceof InetSocketAddress isa
+                                    ? isa.getAddress().getHostAddress() : null);
                     r.helloHere(hostId, hello.generation());
                 }
             } else if (m instanceof Ack ack) {
                 sessions.ack(hostId, ack);
             } else if (m instanceof Report report) {
-                report(report);
+                deliver(hostId, report);
                 Relay r = relay;
                 if (r != null) {
                     r.report(hostId, msg);
@@ -402,10 +403,6 @@ final class ChannelServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 return null; // refused before: refusal() parsed it
             }
-        }
-
-        private void report(Report msg) {
-            deliver(hostId, msg);
         }
 
         /**
@@ -470,30 +467,28 @@ final class ChannelServer implements AutoCloseable {
 
     /** A report of agent {@code hostId} (connected here, or relayed by its manager): its session, then the listeners. */
     void deliver(String hostId, Report msg) {
-        {
-            long start = System.nanoTime();
-            sessions.report(hostId, msg);
-            TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.of(msg));
-            io.vnet.manager.ClusterService c = cluster;
-            if (c != null) {
-                traffic = traffic.onlyOf(c::owns); // another manager's networks are its own listeners' business
-            }
-            if (traffic.skipped() > 0) {
-                LOG.log(Level.WARNING, "agent " + hostId + " reported " + traffic.skipped() + " bad pair or rest"
-                        + " entries; skipped them");
-            }
-            long now = System.currentTimeMillis();
-            long interval = msg.intervalMs() == null ? 1000 : msg.intervalMs();
-            for (TrafficListener l : listeners.get()) {
-                try {
-                    l.onReport(hostId, now, interval, traffic.pairs(), traffic.rest());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "traffic listener " + l + " failed: " + e);
-                }
-            }
-            reports.increment();
-            reportNanos.add(System.nanoTime() - start);
+        long start = System.nanoTime();
+        sessions.report(hostId, msg);
+        TrafficReport traffic = sessions.scope().traffic(sessions.allowed(hostId), TrafficReport.of(msg));
+        io.vnet.manager.ClusterService c = cluster;
+        if (c != null) {
+            traffic = traffic.onlyOf(c::owns); // another manager's networks are its own listeners' business
         }
+        if (traffic.skipped() > 0) {
+            LOG.log(Level.WARNING, "agent " + hostId + " reported " + traffic.skipped() + " bad pair or rest"
+                    + " entries; skipped them");
+        }
+        long now = System.currentTimeMillis();
+        long interval = msg.intervalMs() == null ? 1000 : msg.intervalMs();
+        for (TrafficListener l : listeners.get()) {
+            try {
+                l.onReport(hostId, now, interval, traffic.pairs(), traffic.rest());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "traffic listener " + l + " failed: " + e);
+            }
+        }
+        reports.increment();
+        reportNanos.add(System.nanoTime() - start);
     }
 
     /**

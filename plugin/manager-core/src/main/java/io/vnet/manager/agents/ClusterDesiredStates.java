@@ -251,7 +251,7 @@ final class ClusterDesiredStates implements DesiredStateService, ClusterService.
     /** What agent {@code hostId}, connected here, acknowledged: the part generations it now runs, told to all. */
     void acked(String hostId, long generation, List<String> errors) {
         Map<Integer, Long> runs = new java.util.TreeMap<>();
-        partsKnown(hostId).forEach(vni -> {
+        home.keys(hostId).forEach(vni -> {
             long g = home.partApplied(hostId, vni, generation);
             if (g >= 0) {
                 runs.put(vni, g);
@@ -274,11 +274,6 @@ final class ClusterDesiredStates implements DesiredStateService, ClusterService.
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // stopping
         }
-    }
-
-    /** The VNIs of the parts composed for {@code hostId} here. */
-    private java.util.Set<Integer> partsKnown(String hostId) {
-        return home.keys(hostId);
     }
 
     /** Another manager says which part generations its agent {@code hostId} runs. */

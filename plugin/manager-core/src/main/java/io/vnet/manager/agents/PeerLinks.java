@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -237,18 +236,5 @@ final class PeerLinks implements AutoCloseable {
     public void close() {
         peers.values().forEach(PeerLinks::close);
         peers.clear();
-    }
-
-    /** Waits up to {@code ms} for links to every live member (tests). */
-    boolean awaitLinked(long ms) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (System.nanoTime() < end) {
-            reconcile();
-            if (linked().size() == cluster.members().size() - 1) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  *       or one it makes: {@value #GONE} (the agent left it), {@value #APPLIED} ({@code generation},
  *       {@code parts: {VNI: generation}}, {@code errors[]}: what the agent runs now, by network); a
  *       relayed hello carries the agent's certificate {@code identity {id, role, tenant}}, its
- *       {@code security} and {@code remote} address;</li>
+ *       {@code security} and {@code remote} (the address its manager saw it from, without a port);</li>
  *   <li>{@value #PART}: {@code host, vni, generation}: the network's owner wrote a new part of the host's
  *       desired state in the database (the host's manager composes and pushes it).</li>
  * </ul>

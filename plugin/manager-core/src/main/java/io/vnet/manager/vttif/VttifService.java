@@ -336,11 +336,6 @@ final class VttifService implements TrafficListener, TopologyService, io.vnet.ma
         }
     }
 
-    /** Samples refused because their network's inbox was full. */
-    long inboxRefused() {
-        return inboxRefused.sum();
-    }
-
     static String describe(TopologyGraph g) {
         return g.describe();
     }
