@@ -48,8 +48,8 @@ public interface ClusterService {
     }
 
     /**
-     * Told when this manager starts or stops owning a network, on the cluster's own thread, in
-     * order; a listener must not block for long.
+     * Told when this manager starts or stops owning a network, in order, on a thread the cluster
+     * keeps for its listeners (not the one that renews the leases): a listener may read the database.
      */
     interface OwnershipListener {
         /** This manager owns {@code network} from now, under lease epoch {@code epoch}. */

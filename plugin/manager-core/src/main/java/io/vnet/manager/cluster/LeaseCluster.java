@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  *       preferred owner is not acting);</li>
  *   <li><b>hand on</b>: a network whose preferred owner is another manager that has been live for
  *       two lease times is released, so a manager that joins gets its share;</li>
- *   <li>listeners hear what was {@link OwnershipListener#acquired acquired} and {@link OwnershipListener#lost lost}.</li>
+ *   <li>listeners hear what was {@link OwnershipListener#acquired acquired} and {@link OwnershipListener#lost lost},
+ *       in order, on a thread of their own (a slow listener never delays the next round's renewals).</li>
  * </ol>
  * Locally, this manager counts a lease as held until its round's start plus the lease time less
  * one tick (its own monotonic clock, a margin for the database's); a round that fails leaves
@@ -68,6 +69,11 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong acquisitions = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong losses = new java.util.concurrent.atomic.AtomicLong();
     private java.util.concurrent.ScheduledExecutorService clock;
+    /**
+     * Where listeners hear of changes, in order: a thread of its own, so that a listener that restores a network
+     * from the database (the closed loop's) never holds back the next round's renewals.
+     */
+    private final java.util.concurrent.Executor telling;
 
     /**
      * @param local the networks this manager's agents carry now
@@ -79,6 +85,17 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
     /** With this manager's monotonic clock (tests give their own). */
     LeaseCluster(ClusterStore store, ClusterConfig config, Supplier<Set<NetworkId>> local,
                  java.util.function.LongSupplier localMs) {
+        this(store, config, local, localMs, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vnet-cluster-listeners");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** With the executor listeners hear of changes on (tests: the calling thread). */
+    LeaseCluster(ClusterStore store, ClusterConfig config, Supplier<Set<NetworkId>> local,
+                 java.util.function.LongSupplier localMs, java.util.concurrent.Executor telling) {
+        this.telling = telling;
         this.localMs = localMs;
         this.store = store;
         this.config = config;
@@ -199,15 +216,24 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
             if (!epoch.equals(after.get(vni))) {
                 losses.incrementAndGet();
                 LOG.log(Level.INFO, "cluster: manager " + config.id() + " no longer owns network " + vni);
-                listeners.forEach(l -> safely(() -> l.lost(NetworkId.of(vni))));
+                listeners.forEach(l -> told(() -> l.lost(NetworkId.of(vni))));
             }
         });
         after.forEach((vni, epoch) -> {
             if (!epoch.equals(before.get(vni))) {
                 acquisitions.incrementAndGet();
-                listeners.forEach(l -> safely(() -> l.acquired(NetworkId.of(vni), epoch)));
+                listeners.forEach(l -> told(() -> l.acquired(NetworkId.of(vni), epoch)));
             }
         });
+    }
+
+    /** Runs {@code r} on the listeners' executor, after what it was given before. */
+    private void told(Runnable r) {
+        try {
+            telling.execute(() -> safely(r));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // closed: nobody listens any more
+        }
     }
 
     private static void safely(Runnable r) {
@@ -294,6 +320,9 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
         Map<Integer, Long> before = held;
         held = Map.of();
         tell(before, Map.of());
+        if (telling instanceof java.util.concurrent.ExecutorService es) {
+            es.shutdown(); // what it was told runs, then its thread ends
+        }
         try {
             store.leave(config.id());
             LOG.log(Level.INFO, "cluster: manager " + config.id() + " left; its " + before.size() + " network(s) are free");

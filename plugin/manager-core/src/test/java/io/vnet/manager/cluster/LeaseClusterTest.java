@@ -32,7 +32,7 @@ class LeaseClusterTest {
 
     LeaseCluster manager(String id, Set<NetworkId> carries) {
         return new LeaseCluster(store, new ClusterConfig(id, "127.0.0.1:5900", null, LEASE, TICK), () -> carries,
-                clock::get);
+                clock::get, Runnable::run); // listeners told on the ticking thread: the test reads what they heard at once
     }
 
     /** A listener that writes down what it hears. */
@@ -179,5 +179,41 @@ class LeaseClusterTest {
                 java.util.Map.of("id", "m 1", "agentAddress", "10.0.0.1:5900"))));
         assertThrows(IllegalArgumentException.class, () -> ClusterConfig.parse(io.vnet.protocol.Json.MAPPER.valueToTree(
                 java.util.Map.of("id", "m1", "agentAddress", "nowhere"))));
+    }
+
+    /** Listeners are told on a thread of their own: one that takes its time holds no round back. */
+    @Test
+    void aSlowListenerDoesNotHoldTheRoundsBack() throws Exception {
+        LeaseCluster a = new LeaseCluster(store, new ClusterConfig("mgr-a", "127.0.0.1:5900", null, LEASE, TICK),
+                () -> networks, clock::get);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+        a.addListener(new ClusterService.OwnershipListener() {
+            @Override
+            public void acquired(NetworkId network, long epoch) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                heard.incrementAndGet();
+            }
+
+            @Override
+            public void lost(NetworkId network) {
+            }
+        });
+        long t0 = System.nanoTime();
+        round(a);
+        round(a);
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "the rounds did not wait for the listener");
+        assertEquals(networks, owned(a, networks));
+        release.countDown();
+        long end = System.currentTimeMillis() + 5000;
+        while (heard.get() < networks.size() && System.currentTimeMillis() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(networks.size(), heard.get(), "and it heard of every network, in the end");
+        a.close();
     }
 }
