@@ -66,6 +66,9 @@ final class ChannelMetrics implements MetricsSource {
         e.counter("vnet_manager_hellos_refused_total", "Agent hellos refused (a certificate or token that does not fit,"
                 + " an incompatible protocol, a bad host id).").sample(channel.refusedHellos());
         e.gauge("vnet_manager_agent_connections", "Agent connections open now.").sample(channel.openConnections());
+        e.counter("vnet_cluster_peers_refused_total", "Connections that said they were a manager of the cluster and"
+                + " were refused (no manager's certificate, not a live member, this manager not in a cluster).")
+                .sample(channel.refusedPeers());
         e.counter("vnet_manager_enrolments_total", "Hosts enrolled with a one-time token, and enrolments refused.")
                 .sample(channel.enrolled(), "outcome", "enrolled").sample(channel.enrolmentsRefused(), "outcome", "refused");
     }

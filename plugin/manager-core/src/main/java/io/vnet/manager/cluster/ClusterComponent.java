@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class ClusterComponent {
     private static final System.Logger LOG = System.getLogger(ClusterComponent.class.getName());
     private ServiceRegistration<ClusterService> registration;
+    private ServiceRegistration<io.vnet.manager.MetricsSource> metrics;
     private LeaseCluster lease;
 
     /**
@@ -59,6 +60,7 @@ public final class ClusterComponent {
                 lease = new LeaseCluster(clusterStore, cfg, () -> networks(agents));
                 lease.start();
                 service = lease;
+                metrics = ctx.registerService(io.vnet.manager.MetricsSource.class, new ClusterMetrics(lease), null);
             }
             registration = ctx.registerService(ClusterService.class, service, null);
         } catch (Exception e) {
@@ -81,6 +83,10 @@ public final class ClusterComponent {
 
     @Deactivate
     void deactivate() {
+        if (metrics != null) {
+            metrics.unregister();
+            metrics = null;
+        }
         if (registration != null) {
             registration.unregister();
             registration = null;
