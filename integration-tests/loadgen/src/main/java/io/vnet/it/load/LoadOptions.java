@@ -10,21 +10,23 @@ import java.util.List;
  * The load generator's flags (README.md lists them). Without {@code --managers} the generator starts
  * a manager of its own ({@link ManagerRunner}); with it, {@code --api}, {@code
  * --admin-password-file} and {@code --metrics-token-file} say how to reach that manager's HTTP side,
- * and {@code --manager-pid} which process to watch (optional).
+ * and {@code --manager-pid} which process to watch (optional). {@code --start-managers 2} starts a
+ * cluster of two on the PostgreSQL of {@code --jdbc}; {@code --failover-at} kills one of them.
  */
 public record LoadOptions(int agents, int networks, int vmsPerHost, int durationSeconds, List<InetSocketAddress> managers,
                           Path certs, Path ca, long seed, long reportMs, int connectRate, Path out, int changeSeconds,
                           int probes, long pollMs, long metricsMs, double restPerSecond, int allToAllMaxVms,
                           int eventLoops, URI api, String adminUser, Path adminPasswordFile, Path metricsTokenFile,
                           long managerPid, String jdbcUrl, String managerHeap, int connectTimeoutSeconds,
-                          int warmupSeconds, Path repo, Path workDir, String managerId) {
+                          int warmupSeconds, Path repo, Path workDir, String managerId, int startManagers,
+                          int failoverAtSeconds) {
     /** The CA the generator makes (with scripts/vnet-certs.sh) and reuses when no --ca is given. */
     public static final Path DEFAULT_CA = Path.of("/var/lib/vnet-test/loadgen-ca");
 
     public static LoadOptions defaults() {
         return new LoadOptions(10_000, 1_000, 20, 180, List.of(), null, DEFAULT_CA, 1, 1000, 500, null, 60, 20, 50, 250,
                 4, 100, 2, null, "admin", null, null, 0, null, "-Xms1g -Xmx6g", 600, 15, Path.of("."),
-                null, "manager");
+                null, "manager", 1, 0);
     }
 
     static final String USAGE = """
@@ -34,7 +36,9 @@ public record LoadOptions(int agents, int networks, int vmsPerHost, int duration
                            [--ca DIR] [--certs DIR] [--report-ms 1000] [--connect-rate 500] [--out FILE.json]
                            [--change-seconds 60] [--probes 20] [--poll-ms 50] [--metrics-ms 250] [--rest-rate 4]
                            [--all-to-all-max-vms 100] [--event-loops 2] [--jdbc URL] [--manager-heap "-Xmx6g"]
-                           [--connect-timeout 600] [--warmup 15] [--repo DIR] [--work-dir DIR] [--manager-id manager]""";
+                           [--connect-timeout 600] [--warmup 15] [--repo DIR] [--work-dir DIR] [--manager-id manager]
+                           [--start-managers 1|2 (2: a cluster; needs --jdbc jdbc:postgresql://...)]
+                           [--failover-at SECONDS (with --start-managers 2: SIGKILL one manager then)]""";
 
     public static LoadOptions parse(String[] args) {
         LoadOptions o = defaults();
@@ -78,12 +82,36 @@ public record LoadOptions(int agents, int networks, int vmsPerHost, int duration
                 case "--repo" -> o.with(b -> b.repo = Path.of(v));
                 case "--work-dir" -> o.with(b -> b.workDir = Path.of(v));
                 case "--manager-id" -> o.with(b -> b.managerId = v);
+                case "--start-managers" -> o.with(b -> b.startManagers = range(flag, v, 1, 2));
+                case "--failover-at" -> o.with(b -> b.failoverAtSeconds = range(flag, v, 1, 86_400));
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
             };
         }
         if (!o.managers().isEmpty() && (o.api() == null || o.adminPasswordFile() == null || o.metricsTokenFile() == null)) {
             throw new IllegalArgumentException("with --managers, give --api, --admin-password-file and --metrics-token-file"
                     + " too (how to reach that manager's REST API and /metrics)\n" + USAGE);
+        }
+        if (o.startManagers() > 1) {
+            if (!o.managers().isEmpty()) {
+                throw new IllegalArgumentException("--start-managers " + o.startManagers() + " starts its own managers:"
+                        + " it does not go with --managers\n" + USAGE);
+            }
+            if (o.jdbcUrl() == null || !o.jdbcUrl().startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("--start-managers " + o.startManagers() + " needs --jdbc"
+                        + " jdbc:postgresql://HOST:PORT/DB?user=U&password=P: the managers of a cluster share one PostgreSQL"
+                        + " database (H2 cannot be shared)" + (o.jdbcUrl() == null ? "" : "; got " + PgSchema.redact(o.jdbcUrl()))
+                        + "\n" + USAGE);
+            }
+        }
+        if (o.failoverAtSeconds() > 0) {
+            if (o.startManagers() != 2) {
+                throw new IllegalArgumentException("--failover-at needs --start-managers 2 (it kills one of the two)\n"
+                        + USAGE);
+            }
+            if (o.failoverAtSeconds() >= o.durationSeconds()) {
+                throw new IllegalArgumentException("--failover-at " + o.failoverAtSeconds() + " must be within the"
+                        + " measured window (--duration " + o.durationSeconds() + "), better well before its end");
+            }
         }
         if (o.restPerSecond() <= 0 || o.restPerSecond() > 1000) {
             throw new IllegalArgumentException("--rest-rate: 0 < rate <= 1000");
@@ -161,6 +189,10 @@ public record LoadOptions(int agents, int networks, int vmsPerHost, int duration
         public Path repo;
         public Path workDir;
         public String managerId;
+        /** How many managers to start (1, or 2: a cluster on --jdbc's PostgreSQL). */
+        public int startManagers;
+        /** With two managers: when in the measured window (s) one is killed; 0: never. */
+        public int failoverAtSeconds;
 
         Builder(LoadOptions o) {
             agents = o.agents;
@@ -193,13 +225,15 @@ public record LoadOptions(int agents, int networks, int vmsPerHost, int duration
             repo = o.repo;
             workDir = o.workDir;
             managerId = o.managerId;
+            startManagers = o.startManagers;
+            failoverAtSeconds = o.failoverAtSeconds;
         }
 
         LoadOptions build() {
             return new LoadOptions(agents, networks, vmsPerHost, durationSeconds, managers, certs, ca, seed, reportMs,
                     connectRate, out, changeSeconds, probes, pollMs, metricsMs, restPerSecond, allToAllMaxVms, eventLoops,
                     api, adminUser, adminPasswordFile, metricsTokenFile, managerPid, jdbcUrl, managerHeap,
-                    connectTimeoutSeconds, warmupSeconds, repo, workDir, managerId);
+                    connectTimeoutSeconds, warmupSeconds, repo, workDir, managerId, startManagers, failoverAtSeconds);
         }
     }
 }

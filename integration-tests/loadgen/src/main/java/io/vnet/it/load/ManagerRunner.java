@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * reactive and evaluated every 500 ms, each network's traffic matrix recorded at every evaluation
  * (so that a pair reaches the API within one evaluation), the store on H2 in the work directory or
  * on the PostgreSQL of a JDBC URL. Stopped by its pid (SIGTERM, then SIGKILL) on {@link #close}.
+ * With a {@link Cluster} it is a member of a cluster ({@code "cluster"} section: its id, its agent
+ * port and API as its addresses): {@link #startCluster} starts several on one PostgreSQL URL.
  */
 public final class ManagerRunner implements AutoCloseable {
     /** How the runner configures VTTIF: ManagerIT's reactive settings, matrices recorded at each evaluation. */
@@ -33,15 +35,25 @@ public final class ManagerRunner implements AutoCloseable {
                 .put("minPairRate", 2000).put("matrixEveryMs", 400);
     }
 
+    /** A cluster member's settings: its id, and the leases' length and renewal period (ms). */
+    public record Cluster(String id, long leaseMs, long tickMs) {
+        /** The product's defaults: a lease of 5 s renewed every second. */
+        public static Cluster of(String id) {
+            return new Cluster(id, 5000, 1000);
+        }
+    }
+
     private final Process process;
     private final Path log;
     private final InetSocketAddress agents;
     private final URI http;
     private final String adminPassword;
     private final String metricsToken;
+    private final String clusterId;
 
     private ManagerRunner(Process process, Path log, InetSocketAddress agents, URI http, String adminPassword,
-                          String metricsToken) {
+                          String metricsToken, String clusterId) {
+        this.clusterId = clusterId;
         this.process = process;
         this.log = log;
         this.agents = agents;
@@ -61,6 +73,49 @@ public final class ManagerRunner implements AutoCloseable {
      */
     public static ManagerRunner start(Path repo, Path caDir, Path workDir, String jdbcUrl, String javaOpts)
             throws IOException, InterruptedException {
+        return start(repo, caDir, workDir, jdbcUrl, javaOpts, null);
+    }
+
+    /** As {@link #start(Path, Path, Path, String, String)}, a member of a cluster when {@code cluster} is not null. */
+    public static ManagerRunner start(Path repo, Path caDir, Path workDir, String jdbcUrl, String javaOpts, Cluster cluster)
+            throws IOException, InterruptedException {
+        ManagerRunner m = launch(repo, caDir, workDir, jdbcUrl, javaOpts, cluster);
+        m.awaitReady();
+        return m;
+    }
+
+    /**
+     * Starts the members of a cluster on one PostgreSQL URL (same database and schema, same CA and
+     * manager certificate), each in its own work directory, all at once, and waits until every one is
+     * ready; when one fails, the others are stopped.
+     */
+    public static List<ManagerRunner> startCluster(Path repo, Path caDir, List<Path> workDirs, String jdbcUrl,
+                                                   String javaOpts, List<Cluster> members)
+            throws IOException, InterruptedException {
+        if (workDirs.size() != members.size()) {
+            throw new IllegalArgumentException(workDirs.size() + " work directories for " + members.size() + " managers");
+        }
+        if (jdbcUrl == null) {
+            throw new IllegalArgumentException("a cluster needs a PostgreSQL JDBC URL (H2 is refused with a cluster)");
+        }
+        List<ManagerRunner> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < members.size(); i++) {
+                started.add(launch(repo, caDir, workDirs.get(i), jdbcUrl, javaOpts, members.get(i)));
+            }
+            for (ManagerRunner m : started) {
+                m.awaitReady();
+            }
+            return List.copyOf(started);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            started.forEach(ManagerRunner::close);
+            throw e;
+        }
+    }
+
+    /** Starts the process (does not wait for it to be ready). */
+    private static ManagerRunner launch(Path repo, Path caDir, Path workDir, String jdbcUrl, String javaOpts,
+                                        Cluster cluster) throws IOException, InterruptedException {
         Path bin = repo.resolve("plugin/manager-runtime/bin/vnet-manager").toAbsolutePath();
         if (!Files.isExecutable(bin) || !Files.isDirectory(repo.resolve("plugin/manager-runtime/target/dist/lib"))) {
             throw new IOException(bin + " has no dist to run: build first (mvn -o -q install -DskipTests)");
@@ -78,6 +133,11 @@ public final class ManagerRunner implements AutoCloseable {
         cfg.putObject("auth").put("adminPasswordFile", workDir.resolve("admin-password").toAbsolutePath().toString())
                 .put("metricsTokenFile", workDir.resolve("metrics-token").toAbsolutePath().toString());
         cfg.set("vttif", vttif());
+        if (cluster != null) {
+            cfg.putObject("cluster").put("id", cluster.id()).put("agentAddress", "127.0.0.1:" + agentPort)
+                    .put("apiAddress", "http://127.0.0.1:" + httpPort).put("leaseMs", cluster.leaseMs())
+                    .put("tickMs", cluster.tickMs());
+        }
         Path cfgFile = workDir.resolve("manager.json");
         Files.writeString(cfgFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
         Path log = workDir.resolve("manager.log");
@@ -104,15 +164,18 @@ public final class ManagerRunner implements AutoCloseable {
             }
         }
         Process p = pb.start();
-        ManagerRunner m = new ManagerRunner(p, log, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), agentPort),
-                URI.create("http://127.0.0.1:" + httpPort), password, token);
+        return new ManagerRunner(p, log, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), agentPort),
+                URI.create("http://127.0.0.1:" + httpPort), password, token, cluster == null ? null : cluster.id());
+    }
+
+    /** Waits for "manager ready" in its log (at most 180 s); stops it when it does not come. */
+    private void awaitReady() throws IOException, InterruptedException {
         try {
-            m.awaitLog("manager ready", 180_000);
-        } catch (IOException | RuntimeException e) {
-            m.close();
+            awaitLog("manager ready", 180_000);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            close();
             throw e;
         }
-        return m;
     }
 
     /** A JDBC URL without its user and password, and them. */
@@ -189,6 +252,18 @@ public final class ManagerRunner implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** Its id in the cluster, or null when it is alone. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** SIGKILL by its pid, at once (a failover test); true when it died within 10 s. */
+    public boolean kill() throws InterruptedException {
+        ProcessHandle h = process.toHandle();
+        h.destroyForcibly(); // SIGKILL on Linux
+        return process.waitFor(10, TimeUnit.SECONDS);
     }
 
     public boolean alive() {

@@ -3,6 +3,7 @@ package io.vnet.it.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.MacAddress;
 import java.io.IOException;
+import java.util.function.IntFunction;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * it changes no topology); T is when the agent wrote the first report naming the pair. It then polls
  * the manager's newest recorded matrix of that network ({@code GET /api/networks/VNI/traffic?limit=1})
  * every {@code pollMs} until the pair is in it: latency = that poll's answer - T. A pair not there
- * within {@link #TIMEOUT_MS} is counted missed. The pair stops talking once seen.
+ * within {@link #TIMEOUT_MS} is counted missed. The pair stops talking once seen. With several
+ * managers each poll goes to the manager {@code apiFor} names for the network at that moment (the
+ * cluster's owner of it).
  */
 public final class MatrixProbe implements AutoCloseable {
     static final long TIMEOUT_MS = 15_000;
@@ -24,8 +27,9 @@ public final class MatrixProbe implements AutoCloseable {
     static final long PROBE_BYTES_PER_SECOND = 20_000;
 
     private final Fleet fleet;
-    private final ManagerApi api;
+    private final IntFunction<ManagerApi> apiFor;
     private final long pollMs;
+    private final Timed timed = new Timed();
     private final ExecutorService threads;
     private final Latencies latencies = new Latencies();
     private final LongAdder missed = new LongAdder();
@@ -37,8 +41,13 @@ public final class MatrixProbe implements AutoCloseable {
     private volatile String lastError;
 
     public MatrixProbe(Fleet fleet, ManagerApi api, int concurrent, long pollMs) {
+        this(fleet, vni -> api, concurrent, pollMs);
+    }
+
+    /** @param apiFor the manager to poll for a network (VNI), asked at every poll */
+    public MatrixProbe(Fleet fleet, IntFunction<ManagerApi> apiFor, int concurrent, long pollMs) {
         this.fleet = fleet;
-        this.api = api;
+        this.apiFor = apiFor;
         this.pollMs = pollMs;
         this.concurrent = concurrent;
         this.threads = Executors.newFixedThreadPool(Math.max(1, concurrent), r -> {
@@ -106,10 +115,11 @@ public final class MatrixProbe implements AutoCloseable {
             String d = dst.toString();
             while (!stop) {
                 long asked = System.currentTimeMillis();
-                ManagerApi.Answer a = api.get("/networks/" + net.vni() + "/traffic?limit=1");
+                ManagerApi.Answer a = apiFor.apply(net.vni()).get("/networks/" + net.vni() + "/traffic?limit=1");
                 long answered = System.currentTimeMillis();
                 if (a.status() == 200 && contains(a.json(), s, d)) {
                     latencies.add(answered - t);
+                    timed.add(t, answered - t);
                     return;
                 }
                 if (a.status() != 200 && a.status() != 404) {
@@ -118,6 +128,7 @@ public final class MatrixProbe implements AutoCloseable {
                 }
                 if (answered - t > TIMEOUT_MS) {
                     missed.increment();
+                    timed.fail(t);
                     return;
                 }
                 long wait = pollMs - (answered - asked);
@@ -159,6 +170,11 @@ public final class MatrixProbe implements AutoCloseable {
 
     public Latencies latencies() {
         return latencies;
+    }
+
+    /** The latencies and misses by the time of the probe's first report (to split a run into phases). */
+    public Timed timed() {
+        return timed;
     }
 
     public long missed() {

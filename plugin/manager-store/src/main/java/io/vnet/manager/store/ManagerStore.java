@@ -10,7 +10,7 @@ package io.vnet.manager.store;
  * the service is this whole, and each consumer takes the part it needs.
  */
 public interface ManagerStore extends InventoryStore, HistoryStore, AdaptationStore, AuditStore, CloudStackStore,
-        EnrolmentStore {
+        EnrolmentStore, SessionStore {
     /**
      * Deletes everything recorded of network {@code vni}: its traffic matrices, topologies,
      * adaptation setting and decisions, and its VMs, so that a later owner of the VNI sees none of

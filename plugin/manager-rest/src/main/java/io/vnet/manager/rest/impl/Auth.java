@@ -33,6 +33,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * gets a random bearer token, kept in memory until it expires or the user signs out. A tenant's
  * networks are looked up again at most once a {@link #REFRESH} while the token is used.
  *
+ * <p>With the manager's store bound, every session is also kept in the database (the SHA-256 of its
+ * token, never the token), so that every manager of a cluster accepts a token any of them gave, and a
+ * restart signs nobody out: a token unknown here is looked up there, and one known here is checked
+ * there again at most once a {@link #RECHECK}, so that a sign-out on another manager ends it here
+ * within that time. A session that could not be written there works on this manager only (logged).
+ *
  * <p>A component of its own (the API servlet and the CloudStack bundle's routes reference it), so
  * that no service is registered while the HTTP whiteboard is activating a servlet: a servlet
  * registered from inside that activation is not picked up.
@@ -54,6 +60,10 @@ public final class Auth implements Sessions {
     static final int MAX_TRACKED = 20_000;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
     private static final String BEARER = "Bearer ";
+    /** How long a session known here is taken without asking the database whether it was ended elsewhere. */
+    static final Duration RECHECK = Duration.ofSeconds(10);
+    /** The most sessions held at once (expired ones are purged first); the next sign-in is refused (503). */
+    static final int MAX_SESSIONS = 20_000;
 
     /** A sign-in's result. */
     record SignedIn(String token, Instant expiresAt, Identity identity) {
@@ -63,11 +73,14 @@ public final class Auth implements Sessions {
         volatile Identity identity;
         final Instant expiresAt;
         volatile Instant checkedAt;
+        /** When the database last said the session still exists. */
+        volatile Instant verifiedAt;
 
         Session(Identity identity, Instant expiresAt, Instant checkedAt) {
             this.identity = identity;
             this.expiresAt = expiresAt;
             this.checkedAt = checkedAt;
+            this.verifiedAt = checkedAt;
         }
     }
 
@@ -86,6 +99,30 @@ public final class Auth implements Sessions {
     /** How many tracked addresses or users were forgotten because {@link #MAX_TRACKED} were tracked. */
     private long forgotten;
     private Instant lastPrune = Instant.EPOCH;
+
+    /** The sessions every manager shares, when the store runs. */
+    private volatile io.vnet.manager.store.SessionStore shared;
+    /** Sign-ins refused because {@link #MAX_SESSIONS} sessions were held. */
+    private final java.util.concurrent.atomic.AtomicLong refusedSessions = new java.util.concurrent.atomic.AtomicLong();
+    /** Sessions that could not be written to, read from or ended in the database. */
+    private final java.util.concurrent.atomic.AtomicLong sharedFailures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Instant lastSharedPrune = Instant.EPOCH;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setStore(io.vnet.manager.store.ManagerStore store) {
+        this.shared = store;
+    }
+
+    void unsetStore(io.vnet.manager.store.ManagerStore store) {
+        if (this.shared == store) {
+            this.shared = null;
+        }
+    }
+
+    /** For tests: the shared session table (null: sessions in memory only). */
+    void sharedSessions(io.vnet.manager.store.SessionStore store) {
+        this.shared = store;
+    }
 
     /** The CloudStack bundle's directory, when it runs. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -172,9 +209,44 @@ public final class Auth implements Sessions {
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
         purge(now);
+        if (sessions.size() >= MAX_SESSIONS) {
+            refusedSessions.incrementAndGet();
+            throw new ApiError(503, "sign in: " + MAX_SESSIONS + " sessions are open on this manager, the most it holds;"
+                    + " sign out of some (POST /api/auth/logout) or try again when some have expired");
+        }
         sessions.put(token, new Session(who, expires, now));
+        share(token, who, now, expires);
         LOG.log(Level.INFO, "signed in: " + describe(who) + " from " + from);
         return new SignedIn(token, expires, who);
+    }
+
+    /** Writes a new session to the shared table, if there is one; a failure leaves it on this manager only. */
+    private void share(String token, Identity who, Instant now, Instant expires) {
+        io.vnet.manager.store.SessionStore st = shared;
+        if (st == null) {
+            return;
+        }
+        try {
+            st.addSession(new io.vnet.manager.store.SessionRecord(hash(token), SessionIdentity.write(who), now, expires));
+            if (!now.isBefore(lastSharedPrune.plus(Duration.ofMinutes(1)))) {
+                lastSharedPrune = now;
+                st.pruneSessions(now);
+            }
+        } catch (RuntimeException e) { // StoreException, or an identity too long to keep
+            sharedFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "the session of " + describe(who) + " is valid on this manager only: not written to"
+                    + " the database (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The SHA-256 of a token, in lower-case hex: what the database keeps. */
+    static String hash(String token) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private Identity tenant(String apiKey, String secretKey, String from, String as) {
@@ -230,19 +302,77 @@ public final class Auth implements Sessions {
     /** Ends the session of this Authorization header; false when there was none. */
     boolean signOut(String authorizationHeader) {
         String t = token(authorizationHeader);
-        return t != null && sessions.remove(t) != null;
+        if (t == null) {
+            return false;
+        }
+        boolean here = sessions.remove(t) != null;
+        io.vnet.manager.store.SessionStore st = shared;
+        boolean there = false;
+        if (st != null) {
+            try {
+                there = st.deleteSession(hash(t));
+            } catch (RuntimeException e) {
+                sharedFailures.incrementAndGet();
+                LOG.log(Level.WARNING, "sign-out: the session was not deleted from the database (" + e.getMessage()
+                        + "); other managers accept it until it expires");
+            }
+        }
+        return here || there;
     }
 
     @Override
     public Optional<Identity> identify(String authorizationHeader) {
+        try {
+            return lookUp(authorizationHeader);
+        } catch (io.vnet.manager.store.StoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The user of this header, asking the shared table when the token is not known here or was last
+     * checked there more than a {@link #RECHECK} ago.
+     *
+     * @throws io.vnet.manager.store.StoreException when a token unknown here cannot be looked up there
+     */
+    private Optional<Identity> lookUp(String authorizationHeader) {
         String t = token(authorizationHeader);
         if (t == null) {
             return Optional.empty();
         }
         Session s = sessions.get(t);
         Instant now = clock.instant();
+        io.vnet.manager.store.SessionStore st = shared;
         if (s == null) {
-            return Optional.empty();
+            if (st == null || t.length() > 128) {
+                return Optional.empty();
+            }
+            Optional<io.vnet.manager.store.SessionRecord> r = st.session(hash(t), now);
+            if (r.isEmpty()) {
+                return Optional.empty();
+            }
+            Identity who;
+            try {
+                who = SessionIdentity.read(r.get().identity());
+            } catch (IllegalArgumentException e) {
+                sharedFailures.incrementAndGet();
+                LOG.log(Level.WARNING, "a session in the database is unreadable, taken as unknown: " + e.getMessage());
+                return Optional.empty();
+            }
+            s = new Session(who, r.get().expiresAt(), now);
+            if (sessions.size() < MAX_SESSIONS) {
+                sessions.put(t, s);
+            }
+        } else if (st != null && !now.isBefore(s.verifiedAt.plus(RECHECK))) {
+            try {
+                if (st.session(hash(t), now).isEmpty()) {
+                    sessions.remove(t); // signed out on another manager
+                    return Optional.empty();
+                }
+                s.verifiedAt = now;
+            } catch (io.vnet.manager.store.StoreException e) {
+                sharedFailures.incrementAndGet(); // the database is away: the session known here stays valid
+            }
         }
         if (!now.isBefore(s.expiresAt)) {
             sessions.remove(t);
@@ -278,7 +408,14 @@ public final class Auth implements Sessions {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw new ApiError(401, "sign in: this route needs \"Authorization: Bearer <token>\" from POST /api/auth/login");
         }
-        return identify(authorizationHeader).orElseThrow(() -> new ApiError(401,
+        Optional<Identity> who;
+        try {
+            who = lookUp(authorizationHeader);
+        } catch (io.vnet.manager.store.StoreException e) {
+            throw new ApiError(503, "sign in: this manager does not know the token and cannot ask the database the"
+                    + " managers share (" + e.getMessage() + "); try again in a few seconds");
+        }
+        return who.orElseThrow(() -> new ApiError(401,
                 "sign in: the token is unknown or has expired (sign in again with POST /api/auth/login)"));
     }
 
@@ -291,6 +428,16 @@ public final class Auth implements Sessions {
 
     int size() {
         return sessions.size();
+    }
+
+    /** Sign-ins refused because {@link #MAX_SESSIONS} sessions were held. */
+    long refusedSessions() {
+        return refusedSessions.get();
+    }
+
+    /** Sessions not written to, read from or deleted in the database. */
+    long sharedFailures() {
+        return sharedFailures.get();
     }
 
     private static String token(String header) {

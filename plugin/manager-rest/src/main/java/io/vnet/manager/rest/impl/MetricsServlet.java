@@ -81,6 +81,19 @@ public final class MetricsServlet extends HttpServlet {
         }
     }
 
+    private volatile transient Auth auth;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setAuth(Auth a) {
+        auth = a;
+    }
+
+    void unsetAuth(Auth a) {
+        if (auth == a) {
+            auth = null;
+        }
+    }
+
     @Deactivate
     void deactivate() {
         health.close();
@@ -134,6 +147,15 @@ public final class MetricsServlet extends HttpServlet {
         RestRequests.counts().forEach((code, n) -> e.sample(n, "code", Integer.toString(code)));
         e.counter("vnet_manager_metrics_unauthorised_total", "Scrapes of /metrics refused for a missing or wrong token.")
                 .sample(unauthorised.get());
+        Auth a = auth;
+        if (a != null) {
+            e.gauge("vnet_manager_sessions", "Sign-in sessions this manager holds in memory.").sample(a.size());
+            e.counter("vnet_manager_sessions_refused_total", "Sign-ins refused because the most sessions were held.")
+                    .sample(a.refusedSessions());
+            e.counter("vnet_manager_sessions_shared_failures_total", "Sessions not written to, read from or deleted in"
+                    + " the database that the managers share (such a session is valid on its manager only).")
+                    .sample(a.sharedFailures());
+        }
         StoreHealth.Status st = health.status();
         e.gauge("vnet_manager_database_up", "Whether the manager's database answered its last check (at most 1 s old).")
                 .sample(st.up() ? 1 : 0, "store", store.describe());

@@ -410,6 +410,40 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     }
 
     @Override
+    public void addSession(io.vnet.manager.store.SessionRecord s) {
+        req("session", s);
+        update("INSERT INTO api_session (token_hash, identity, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                s.tokenHash(), s.identity(), ts(s.createdAt()), ts(s.expiresAt()));
+    }
+
+    @Override
+    public Optional<io.vnet.manager.store.SessionRecord> session(String tokenHash, Instant now) {
+        req("tokenHash", tokenHash);
+        req("now", now);
+        return one("SELECT token_hash, identity, created_at, expires_at FROM api_session WHERE token_hash = ?"
+                + " AND expires_at > ?", rs -> new io.vnet.manager.store.SessionRecord(rs.getString(1), rs.getString(2),
+                instant(rs, 3), instant(rs, 4)), tokenHash, ts(now));
+    }
+
+    @Override
+    public boolean deleteSession(String tokenHash) {
+        req("tokenHash", tokenHash);
+        return update("DELETE FROM api_session WHERE token_hash = ?", tokenHash) == 1;
+    }
+
+    @Override
+    public int sessionCount(Instant now) {
+        req("now", now);
+        return one("SELECT COUNT(*) FROM api_session WHERE expires_at > ?", rs -> rs.getInt(1), ts(now)).orElse(0);
+    }
+
+    @Override
+    public int pruneSessions(Instant before) {
+        req("before", before);
+        return update("DELETE FROM api_session WHERE expires_at < ?", ts(before));
+    }
+
+    @Override
     public int forgetNetworkHistory(int vni) {
         return inTx(c -> {
             int n = 0;

@@ -61,8 +61,30 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(7, store.migrationsApplied());
-        assertEquals("7", store.schemaVersion());
+        assertEquals(8, store.migrationsApplied());
+        assertEquals("8", store.schemaVersion());
+    }
+
+    @Test
+    void aSessionIsFoundByItsTokenHashUntilItExpiresOrEnds() {
+        io.vnet.manager.store.SessionRecord s = new io.vnet.manager.store.SessionRecord("0a".repeat(32),
+                "{\"user\":\"admin\",\"admin\":true}", T0, T0.plusSeconds(3600));
+        store.addSession(s);
+        assertEquals(Optional.of(s), store.session("0a".repeat(32), T0.plusSeconds(10)));
+        assertThrows(StoreException.class, () -> store.addSession(s), "a token hash is unique");
+        assertEquals(Optional.empty(), store.session("0a".repeat(32), T0.plusSeconds(3600)), "expired at its end");
+        assertEquals(Optional.empty(), store.session("0b".repeat(32), T0), "an unknown hash");
+        store.addSession(new io.vnet.manager.store.SessionRecord("0b".repeat(32), "{}", T0, T0.plusSeconds(60)));
+        assertEquals(2, store.sessionCount(T0));
+        assertEquals(1, store.sessionCount(T0.plusSeconds(61)));
+        assertEquals(1, store.pruneSessions(T0.plusSeconds(61)), "the expired one is pruned");
+        assertTrue(store.deleteSession("0a".repeat(32)));
+        assertFalse(store.deleteSession("0a".repeat(32)), "ended once");
+        assertEquals(0, store.sessionCount(T0));
+        assertThrows(IllegalArgumentException.class, () -> new io.vnet.manager.store.SessionRecord("0A".repeat(32), "{}",
+                T0, T0), "hex digits in lower case only");
+        assertThrows(IllegalArgumentException.class, () -> new io.vnet.manager.store.SessionRecord("0a".repeat(32),
+                "x".repeat(io.vnet.manager.store.SessionStore.MAX_IDENTITY + 1), T0, T0));
     }
 
     @Test
@@ -223,7 +245,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("7", store.schemaVersion());
+        assertEquals("8", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
