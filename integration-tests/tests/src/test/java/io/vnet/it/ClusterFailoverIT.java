@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
  * the network has applied its decision and the agents acknowledged it, the owner is killed (SIGKILL). The other
  * manager owns the network within 10 s, its agents come to it, the decisions are the ones made before (none lost,
  * none made again for the same traffic), no agent drops a frame, and the pattern runs on.
+ *
+ * <p>The REST API works on either manager: the closed loop is switched on and watched through the manager that
+ * does not own the network (it sends those requests on to the owner), a token one manager gave is accepted by the
+ * other, and after the kill the token the dead owner gave still serves the page's calls on the survivor (what a
+ * front before both managers, README "Two or more managers", gives the page).
  */
 class ClusterFailoverIT {
     static final long RATE = 50_000_000;
@@ -40,6 +45,7 @@ class ClusterFailoverIT {
     static ObjectNode clusterConfig(String id, Host host) {
         ObjectNode cfg = AdaptTestbed.managerConfig(RATE);
         cfg.putObject("cluster").put("id", id).put("agentAddress", host.ip() + ":" + ManagerProcess.AGENT_PORT)
+                .put("apiAddress", "http://" + host.ip() + ":" + ManagerProcess.HTTP_PORT)
                 .put("leaseMs", LEASE_MS).put("tickMs", TICK_MS);
         return cfg;
     }
@@ -56,7 +62,9 @@ class ClusterFailoverIT {
             AdaptTestbed tb = AdaptTestbed.startWith(fabric, 3, 2, RATE, false, f -> {
                 Host db = f.addHost("db");
                 PrivatePostgres pg = PrivatePostgres.create(f, db, true);
-                List<String> fw = List.of("vnet.manager.db.url=" + pg.url());
+                // each API serves the other manager too (it sends requests about its networks on to their owner)
+                List<String> fw = List.of("vnet.manager.db.url=" + pg.url(), "org.apache.felix.http.host=0.0.0.0",
+                        "vnet.manager.rest.allowRemote=true");
                 for (String id : List.of("m1", "m2")) {
                     Host h = f.addHost(id);
                     managers.add(f.startManager(h, clusterConfig(id, h), fw));
@@ -79,8 +87,14 @@ class ClusterFailoverIT {
             ManagerProcess owning = managers.get(owner.equals("m1") ? 0 : 1);
             ManagerProcess other = managers.get(owner.equals("m1") ? 1 : 0);
             String survivorId = owner.equals("m1") ? "m2" : "m1";
-            AdaptationApi api = new AdaptationApi(owning, VNI);
+            // the owner's token on the other manager, and the closed loop driven through the other manager
+            String ownersToken = owning.signIn();
+            ManagerProcess.Response mine = other.restAs(ownersToken, "GET", "/networks/" + VNI + "/adaptation", null);
+            assertEquals(200, mine.status(), "a token the owner gave is accepted by the other manager: " + mine.body());
+            AdaptationApi api = new AdaptationApi(other, VNI);
             api.set("automatic", "greedy");
+            assertEquals("automatic", new AdaptationApi(owning, VNI).state().path("mode").asText(),
+                    "the setting made on the other manager reached the owner's loop");
 
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), Patterns.Options.of("all:" + PATTERN_S)
@@ -88,6 +102,7 @@ class ClusterFailoverIT {
             AdaptationApi.Decision decided = api.awaitAcknowledged(0, 40_000);
             Thread.sleep(2000); // its move is over
             List<Long> before = ids(api.decisions());
+            assertEquals(before, ids(new AdaptationApi(owning, VNI).decisions()), "the other manager shows the owner's decisions");
             Map<String, Long> dropsBefore = tb.frameDrops();
             int agentsOfOwner = connectedHere(owning);
 
@@ -114,6 +129,14 @@ class ClusterFailoverIT {
             Thread.sleep(Math.max(0, takenAt + WATCH_MS - System.currentTimeMillis()));
             AdaptationApi api2 = new AdaptationApi(other, VNI);
             List<Long> after = ids(api2.decisions());
+            // the page's calls on the survivor, with the token the dead manager gave
+            for (String path : List.of("/networks", "/networks/" + VNI + "/topology", "/networks/" + VNI + "/snapshot",
+                    "/networks/" + VNI + "/adaptation")) {
+                ManagerProcess.Response r = other.restAs(ownersToken, "GET", path, null);
+                assertEquals(200, r.status(), "GET /api" + path + " on the survivor with the dead owner's token: " + r.body());
+            }
+            assertEquals("automatic", other.restAs(ownersToken, "GET", "/networks/" + VNI + "/snapshot", null).body()
+                    .path("adaptation").path("mode").asText(), "the survivor's snapshot has the loop's settings");
             Map<String, Long> dropped = AdaptTestbed.dropsBetween(dropsBefore, tb.frameDrops());
             boolean stillRunning = !run.isDone();
             Patterns.Result result = run.get(120, TimeUnit.SECONDS);

@@ -222,6 +222,7 @@ final class Api {
                 .on("networks/{vni}/plan", (v, q, who) -> plan(visible(vni(v.get("vni")), who), q))
                 .on("networks/{vni}/adaptation", (v, q, who) -> adaptation(visible(vni(v.get("vni")), who)))
                 .on("networks/{vni}/overlay", (v, q, who) -> overlay(visible(vni(v.get("vni")), who), who))
+                .on("networks/{vni}/snapshot", (v, q, who) -> snapshot(visible(vni(v.get("vni")), who), who, Instant.now()))
                 .on("networks/{vni}/**", (v, q, who) -> unknown(visible(vni(v.get("vni")), who)));
     }
 

@@ -49,6 +49,8 @@ public final class ApiServlet extends HttpServlet {
     private final boolean allowRemote;
     private final transient StoreHealth health;
     private final String storeName;
+    private final transient OwnerForward forward;
+    private volatile transient io.vnet.manager.ClusterService cluster;
 
     @Activate
     public ApiServlet(@Reference ManagerStore store, @Reference AgentRegistry agents,
@@ -62,7 +64,8 @@ public final class ApiServlet extends HttpServlet {
         this.storeName = store.describe();
         this.allowRemote = Boolean.parseBoolean(ctx.getProperty(HttpSettings.ALLOW_REMOTE_PROPERTY));
         this.auth = auth;
-        this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS);
+        this.forward = new OwnerForward(() -> cluster);
+        this.streams = new EventStreams(api, auth, Clock.systemUTC(), EVENTS_PERIOD_MS, this::snapshot);
         String host = ctx.getProperty(HttpSettings.HOST_PROPERTY);
         if (!allowRemote && (host == null || !Loopback.is(host))) {
             LOG.log(Level.WARNING, "HTTP listens on " + (host == null ? "all addresses" : host)
@@ -89,11 +92,48 @@ public final class ApiServlet extends HttpServlet {
     @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
             policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
     void setCluster(io.vnet.manager.ClusterService c) {
+        cluster = c;
         api.cluster(c);
     }
 
     void unsetCluster(io.vnet.manager.ClusterService c) {
+        if (cluster == c) {
+            cluster = null;
+        }
         api.cluster(null);
+    }
+
+    /** The requests this manager sent on to networks' owners. */
+    OwnerForward forward() {
+        return forward;
+    }
+
+    /**
+     * A live stream's snapshot: the owner's, when another manager owns the network (the closed loop's
+     * state and the rate are only there); this manager's own when the owner does not answer.
+     */
+    private com.fasterxml.jackson.databind.JsonNode snapshot(int vni, Identity who, java.time.Instant now,
+                                                             String authorization) {
+        java.util.Optional<io.vnet.manager.ClusterService.Member> owner = forward.remoteOwner(vni);
+        if (owner.isPresent()) {
+            try {
+                OwnerForward.Answer a = forward.send(owner.get(), "GET", "/api/networks/" + vni + "/snapshot",
+                        authorization, null);
+                if (a.status() == 200) {
+                    return Api.JSON.readTree(a.body());
+                }
+                if (a.status() == 401 || a.status() == 403 || a.status() == 404) {
+                    throw new ApiError(a.status(), Api.JSON.readTree(a.body()).path("error").asText("refused by the owner"));
+                }
+            } catch (ApiError e) {
+                if (e.status != 503) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                // not JSON: this manager's own view below
+            }
+        }
+        return api.snapshot(vni, who, now);
     }
 
     @Deactivate
@@ -132,6 +172,21 @@ public final class ApiServlet extends HttpServlet {
             }
             Identity who = auth.require(req.getHeader("Authorization"));
             String[] p = path.substring(1).split("/", -1);
+            java.util.Optional<String> ownedBy = OwnerForward.ownerOnly(p);
+            if (ownedBy.isPresent()) {
+                int vni = Api.visible(Api.vni(ownedBy.get()), who);
+                if (req.getHeader(OwnerForward.HEADER) == null) {
+                    java.util.Optional<io.vnet.manager.ClusterService.Member> owner = forward.remoteOwner(vni);
+                    if (owner.isPresent()) {
+                        sendOn(req, resp, owner.get());
+                        return;
+                    }
+                } else if (forward.notOwnerHere(vni)) {
+                    resp.setHeader("Retry-After", "1");
+                    throw new ApiError(503, "network " + vni + " moved to another manager while manager "
+                            + req.getHeader(OwnerForward.HEADER) + " sent this request on; try again");
+                }
+            }
             if (method.equals("GET") && p.length == 3 && p[0].equals("networks") && p[2].equals("events")) {
                 streams.open(req, resp, Api.visible(Api.vni(p[1]), who), who);
                 return;
@@ -170,6 +225,30 @@ public final class ApiServlet extends HttpServlet {
             LOG.log(Level.ERROR, req.getRequestURI() + ": " + e.getMessage(), e);
             error(resp, 500, "the manager's database (" + storeName + ") refused " + method + " " + req.getRequestURI()
                     + ": " + e.getMessage());
+        }
+    }
+
+    /** Sends the request on to the network's owner and answers with what it answered. */
+    private void sendOn(HttpServletRequest req, HttpServletResponse resp, io.vnet.manager.ClusterService.Member owner)
+            throws IOException {
+        byte[] body = null;
+        if (req.getMethod().equals("PUT") || req.getMethod().equals("POST")) {
+            long declared = req.getContentLengthLong();
+            if (declared > MAX_BODY) {
+                throw new ApiError(413, "body: " + declared + " bytes, larger than the " + MAX_BODY + " this route takes");
+            }
+            body = req.getInputStream().readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new ApiError(413, "body: larger than the " + MAX_BODY + " bytes this route takes");
+            }
+        }
+        String target = req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+        OwnerForward.Answer a = forward.send(owner, req.getMethod(), target, req.getHeader("Authorization"), body);
+        resp.setStatus(a.status());
+        resp.setContentType(a.contentType());
+        resp.setHeader("X-Vnet-Answered-By", owner.id());
+        if (!req.getMethod().equals("HEAD")) {
+            resp.getOutputStream().write(a.body());
         }
     }
 

@@ -36,14 +36,24 @@ final class EventStreams implements AutoCloseable {
     private record Stream(AsyncContext context, OutputStream out, int vni, String authorization) {
     }
 
-    private final Api api;
+    /** Where a stream's snapshot comes from. */
+    interface Snapshots {
+        /** The network's snapshot for this user, whose request carried {@code authorization}. */
+        JsonNode snapshot(int vni, Identity who, Instant now, String authorization);
+    }
+
+    private final Snapshots snapshots;
     private final Auth auth;
     private final Clock clock;
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
 
     EventStreams(Api api, Auth auth, Clock clock, long periodMillis) {
-        this.api = api;
+        this(api, auth, clock, periodMillis, (vni, who, now, authorization) -> api.snapshot(vni, who, now));
+    }
+
+    EventStreams(Api api, Auth auth, Clock clock, long periodMillis, Snapshots snapshots) {
+        this.snapshots = snapshots;
         this.auth = auth;
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,7 +73,7 @@ final class EventStreams implements AutoCloseable {
         if (streams.size() >= MAX_STREAMS) {
             throw new ApiError(503, "too many live streams are open (" + MAX_STREAMS + "): try again later");
         }
-        JsonNode first = api.snapshot(vni, who, clock.instant()); // errors (403...) are answered as JSON
+        JsonNode first = snapshots.snapshot(vni, who, clock.instant(), req.getHeader("Authorization")); // errors: JSON
         resp.setStatus(200);
         resp.setContentType("text/event-stream");
         resp.setCharacterEncoding("UTF-8");
@@ -119,7 +129,7 @@ final class EventStreams implements AutoCloseable {
                 String key = s.vni() + (who.admin() ? "/admin" : "/tenant");
                 JsonNode doc = made.get(key);
                 if (doc == null || !who.maySee(s.vni())) {
-                    doc = api.snapshot(s.vni(), who, now);
+                    doc = snapshots.snapshot(s.vni(), who, now, s.authorization());
                     made.put(key, doc);
                 }
                 send(s, "snapshot", doc);
