@@ -56,6 +56,9 @@ command -v chromium >/dev/null || need+=(chromium)
 # their expositions (the package's service is not started here: a test runs its own)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
+# Debian's nginx: the front before two managers that ClusterFailoverIT opens the page through (README, "Two or
+# more managers"); the test runs its own, the package's service is not needed
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 # zsh: vnetctl's zsh completion script is loaded in a real zsh by its test
 command -v zsh >/dev/null || need+=(zsh)
 # fonts for the adaptation benchmark's plot (Java2D text, headless)

@@ -10,6 +10,8 @@ import io.vnet.it.experiment.AdaptationApi;
 import io.vnet.it.fabric.Fabric;
 import io.vnet.it.fabric.Host;
 import io.vnet.it.fabric.ManagerProcess;
+import io.vnet.it.fabric.NginxFront;
+import io.vnet.it.ui.BrowserDriver;
 import io.vnet.it.patterns.Patterns;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The REST API works on either manager: the closed loop is switched on and watched through the manager that
  * does not own the network (it sends those requests on to the owner), a token one manager gave is accepted by the
- * other, and after the kill the token the dead owner gave still serves the page's calls on the survivor (what a
- * front before both managers, README "Two or more managers", gives the page).
+ * other, and after the kill the token the dead owner gave still serves the page's calls on the survivor. The page
+ * itself, in Debian's chromium, is opened through Debian's nginx as the front README "Two or more managers"
+ * documents (round robin over both managers): signed in once, showing the network live; after the kill it is
+ * live again by itself, without a reload or a new sign-in, and still lists every network.
  */
 class ClusterFailoverIT {
     static final long RATE = 50_000_000;
@@ -47,6 +51,9 @@ class ClusterFailoverIT {
         cfg.putObject("cluster").put("id", id).put("agentAddress", host.ip() + ":" + ManagerProcess.AGENT_PORT)
                 .put("apiAddress", "http://" + host.ip() + ":" + ManagerProcess.HTTP_PORT)
                 .put("leaseMs", LEASE_MS).put("tickMs", TICK_MS);
+        // one admin password for the cluster: a user signs in on whichever manager the front picks
+        (cfg.has("auth") ? (ObjectNode) cfg.get("auth") : cfg.putObject("auth")).put("adminPasswordFile",
+                "cluster-admin-password");
         return cfg;
     }
 
@@ -87,6 +94,13 @@ class ClusterFailoverIT {
             ManagerProcess owning = managers.get(owner.equals("m1") ? 0 : 1);
             ManagerProcess other = managers.get(owner.equals("m1") ? 1 : 0);
             String survivorId = owner.equals("m1") ? "m2" : "m1";
+            // the front (Debian's nginx) before both managers, and the page opened through it
+            Host frontHost = fabric.addHost("front");
+            NginxFront front = NginxFront.start(fabric, frontHost, 8480, managers.stream()
+                    .map(m -> m.host().ip() + ":" + ManagerProcess.HTTP_PORT).toList());
+            BrowserDriver browser = BrowserDriver.start(fabric, frontHost, front.url("/vnet/ui/"),
+                    fabric.workDir().resolve("ui-cluster"));
+            browser.call(BrowserDriver.cmd("open"), 30_000);
             // the owner's token on the other manager, and the closed loop driven through the other manager
             String ownersToken = owning.signIn();
             ManagerProcess.Response mine = other.restAs(ownersToken, "GET", "/networks/" + VNI + "/adaptation", null);
@@ -99,6 +113,17 @@ class ClusterFailoverIT {
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Patterns.Result> run = bg.submit(() -> Patterns.run(fabric, tb.vms(), Patterns.Options.of("all:" + PATTERN_S)
                     .withComputeMs(ClosedLoopIT.COMPUTE_MS).withMessageBytes(ClosedLoopIT.MESSAGE).withPrintEvery(1)));
+            // the page through the front, signed in once, showing the network live (once the database lists it: the VMs talk)
+            long listedBy = System.currentTimeMillis() + 30_000;
+            while (!managers.get(0).get("/networks").findValuesAsText("vni").contains(Integer.toString(VNI))) {
+                assertTrue(System.currentTimeMillis() < listedBy, "network " + VNI + " is not listed within 30 s: "
+                        + managers.get(0).get("/networks") + " / " + managers.get(1).get("/networks"));
+                Thread.sleep(250);
+            }
+            String whoami = browser.call(BrowserDriver.cmd("signInLocal").put("user", managers.get(0).adminUser())
+                    .put("password", managers.get(0).adminPassword()), 15_000).path("whoami").asText();
+            browser.call(BrowserDriver.cmd("select").put("vni", VNI), 20_000);
+            JsonNode page = awaitLive(browser, -1, 20_000);
             AdaptationApi.Decision decided = api.awaitAcknowledged(0, 40_000);
             Thread.sleep(2000); // its move is over
             List<Long> before = ids(api.decisions());
@@ -118,6 +143,9 @@ class ClusterFailoverIT {
                 Thread.sleep(100);
             }
             assertTrue(takenAt > 0, "the survivor never took network " + VNI + ": " + other.get("/cluster"));
+            JsonNode pageAfter = awaitLive(browser, page.path("sseRequests").asInt(), 40_000);
+            long pageBackAt = System.currentTimeMillis();
+            JsonNode listed = browser.call(BrowserDriver.cmd("networks"), 15_000).path("networks");
             long allBackAt = -1;
             while (System.currentTimeMillis() - killedAt < 30_000) {
                 if (connectedHere(other) == 4) {
@@ -146,13 +174,41 @@ class ClusterFailoverIT {
                             + " connected to it %.2f s after the kill; decisions before %s, after %s; frames dropped %s%n",
                     owner, decided.id(), agentsOfOwner, survivorId, VNI, (takenAt - killedAt) / 1000.0, LEASE_MS, TICK_MS,
                     allBackAt < 0 ? Double.NaN : (allBackAt - killedAt) / 1000.0, before, after, dropped);
+            System.out.printf("cluster failover: the page through the front was live again %.2f s after the kill"
+                    + " (stream requests %d before, %d after), networks listed %s%n", (pageBackAt - killedAt) / 1000.0,
+                    page.path("sseRequests").asInt(), pageAfter.path("sseRequests").asInt(), listed);
             assertTrue(takenAt - killedAt <= 10_000, "owned again within 10 s: " + (takenAt - killedAt) + " ms");
             assertTrue(allBackAt > 0, "every agent connected to the survivor");
             assertEquals(before, after, "no decision lost, none made again for the same traffic");
             assertEquals(Map.of(), dropped, "no agent dropped a frame over the failover");
             assertTrue(stillRunning, "the pattern ran on through the failover");
             assertTrue(result.ok(), "the pattern ran through the failover: " + result.failures());
+            assertEquals(whoami, pageAfter.path("whoami").asText(), "the page kept its sign-in: " + pageAfter);
+            assertEquals(VNI, pageAfter.path("vni").asInt(), "the page still shows the network: " + pageAfter);
+            assertEquals(1, pageAfter.path("navigations").asInt(), "no reload: " + pageAfter);
+            assertEquals(0, pageAfter.path("pageErrors").size(), "no error in the page: " + pageAfter.path("pageErrors"));
+            assertTrue(listed.toString().contains(Integer.toString(VNI)), "every network is listed after the failover: "
+                    + listed);
         }
+    }
+
+    /**
+     * The page's state once its stream is live, on a stream opened after {@code afterRequests} stream
+     * requests (-1: any).
+     */
+    private static JsonNode awaitLive(BrowserDriver browser, int afterRequests, long timeoutMs) throws Exception {
+        long end = System.currentTimeMillis() + timeoutMs;
+        JsonNode s = null;
+        while (System.currentTimeMillis() < end) {
+            s = browser.call(BrowserDriver.cmd("state"), 10_000);
+            if ("live".equals(s.path("streamStatus").asText()) && s.path("sseRequests").asInt() > afterRequests
+                    && s.path("vni").asInt() == VNI) {
+                return s;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the page was not live (after " + afterRequests + " stream requests) within "
+                + timeoutMs + " ms: " + s);
     }
 
     private static List<Long> ids(List<AdaptationApi.Decision> ds) {
