@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * The signed-in users, by bearer token. The REST API registers it so that other bundles serving
  * routes of their own (the CloudStack bundle's /api/cloudstack/*) check callers the same way.
- * Tokens live in the manager's memory only: a restart signs everybody out.
+ * Tokens live in the manager's memory and, as their SHA-256, in its database: every manager of a
+ * cluster accepts them, and a restart signs nobody out.
  */
 public interface Sessions {
     /**

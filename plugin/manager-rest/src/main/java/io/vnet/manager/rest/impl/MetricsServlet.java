@@ -156,6 +156,9 @@ public final class MetricsServlet extends HttpServlet {
                     + " the database that the managers share (such a session is valid on its manager only).")
                     .sample(a.sharedFailures());
         }
+        e.counter("vnet_manager_forwarded_total", "Requests about a network sent on to its owner (another manager),"
+                + " by outcome: answered by the owner, or failed (the caller got 503).")
+                .sample(OwnerForward.forwarded(), "outcome", "answered").sample(OwnerForward.failed(), "outcome", "failed");
         StoreHealth.Status st = health.status();
         e.gauge("vnet_manager_database_up", "Whether the manager's database answered its last check (at most 1 s old).")
                 .sample(st.up() ? 1 : 0, "store", store.describe());

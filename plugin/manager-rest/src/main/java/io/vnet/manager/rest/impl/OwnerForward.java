@@ -43,8 +43,9 @@ final class OwnerForward {
 
     private final Supplier<ClusterService> cluster;
     private final HttpClient http;
-    private final AtomicLong forwarded = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    /** Requests sent on that the owner answered, and that it did not (one API servlet per manager: /metrics reads these). */
+    private static final AtomicLong forwarded = new AtomicLong();
+    private static final AtomicLong failed = new AtomicLong();
 
     OwnerForward(Supplier<ClusterService> cluster) {
         this.cluster = cluster;
@@ -135,11 +136,11 @@ final class OwnerForward {
         }
     }
 
-    long forwarded() {
+    static long forwarded() {
         return forwarded.get();
     }
 
-    long failed() {
+    static long failed() {
         return failed.get();
     }
 }
