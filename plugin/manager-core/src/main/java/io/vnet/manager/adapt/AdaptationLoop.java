@@ -169,7 +169,7 @@ public final class AdaptationLoop implements AdaptationService {
         try {
             Settings settings;
             try {
-                settings = records.loadSettings().get(network);
+                settings = records.loadSettings(network).orElse(null);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "network " + network + ": cannot read its adaptation settings: " + e.getMessage());
                 return;

@@ -18,6 +18,11 @@ interface LoopRecords {
 
     Map<NetworkId, Settings> loadSettings();
 
+    /** One network's saved settings, if it has any. */
+    default java.util.Optional<Settings> loadSettings(NetworkId network) {
+        return java.util.Optional.ofNullable(loadSettings().get(network));
+    }
+
     /** The network's newest decisions, newest first. */
     List<Stored> loadDecisions(NetworkId network, int limit);
 

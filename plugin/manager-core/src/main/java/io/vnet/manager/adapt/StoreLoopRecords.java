@@ -95,14 +95,24 @@ final class StoreLoopRecords implements LoopRecords {
     public Map<NetworkId, Settings> loadSettings() {
         Map<NetworkId, Settings> out = new LinkedHashMap<>();
         for (AdaptationSetting s : store.adaptationSettings()) {
-            try {
-                out.put(NetworkId.of(s.vni()), AdaptationJson.settings(Json.MAPPER.readTree(s.document()),
-                        Settings.defaults()));
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                LOG.log(Level.ERROR, "stored adaptation settings of network " + s.vni() + " ignored: " + e.getMessage());
-            }
+            read(s).ifPresent(v -> out.put(NetworkId.of(s.vni()), v));
         }
         return out;
+    }
+
+    @Override
+    public java.util.Optional<Settings> loadSettings(NetworkId network) {
+        return store.adaptationSetting(network.vni()).flatMap(StoreLoopRecords::read);
+    }
+
+    /** A stored document's settings; one that cannot be read is logged and left out. */
+    private static java.util.Optional<Settings> read(AdaptationSetting s) {
+        try {
+            return java.util.Optional.of(AdaptationJson.settings(Json.MAPPER.readTree(s.document()), Settings.defaults()));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "stored adaptation settings of network " + s.vni() + " ignored: " + e.getMessage());
+            return java.util.Optional.empty();
+        }
     }
 
     @Override

@@ -13,6 +13,9 @@ public interface AdaptationStore {
     /** Every network's closed-loop settings, ordered by VNI. */
     List<AdaptationSetting> adaptationSettings();
 
+    /** One network's closed-loop settings, if it has any (a manager taking one network over reads only it). */
+    java.util.Optional<AdaptationSetting> adaptationSetting(int vni);
+
     /** Upsert by (VNI, id): a decision is rewritten when its realised gain is measured. */
     void putDecision(DecisionRecord decision);
 

@@ -257,6 +257,12 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     }
 
     @Override
+    public Optional<AdaptationSetting> adaptationSetting(int vni) {
+        return one("SELECT vni, document, updated_at FROM adaptation_setting WHERE vni = ?",
+                rs -> new AdaptationSetting(rs.getInt(1), rs.getString(2), instant(rs, 3)), vni);
+    }
+
+    @Override
     public void putDecision(DecisionRecord d) {
         req("decision", d);
         upsert("UPDATE adaptation_decision SET at_time = ?, document = ? WHERE vni = ? AND id = ?",

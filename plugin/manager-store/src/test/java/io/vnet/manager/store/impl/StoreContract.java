@@ -272,6 +272,8 @@ abstract class StoreContract {
         store = reopen();
         assertEquals(List.of(100, 300), store.adaptationSettings().stream().map(AdaptationSetting::vni).toList());
         assertEquals("{\"mode\":\"automatic\"}", store.adaptationSettings().get(1).document());
+        assertEquals("{\"mode\":\"automatic\"}", store.adaptationSetting(300).orElseThrow().document(), "one network's");
+        assertEquals(Optional.empty(), store.adaptationSetting(200), "a network without settings");
         List<DecisionRecord> ds = store.decisions(300, 10);
         assertEquals(List.of(2L, 1L), ds.stream().map(DecisionRecord::id).toList());
         assertEquals("{\"realisedGain\":2.1}", ds.get(0).document());
