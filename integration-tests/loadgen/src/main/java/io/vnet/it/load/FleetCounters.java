@@ -23,6 +23,15 @@ public final class FleetCounters {
     public final LongAdder otherMessages = new LongAdder();
     /** Report ticks that found the previous report still unwritten (the connection backed up): skipped. */
     public final LongAdder reportsSkipped = new LongAdder();
+    /** Reports written, by the index of the manager (in the fleet's list) they went to. */
+    public final java.util.concurrent.ConcurrentHashMap<Integer, LongAdder> reportsByManager =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** The latest reason a hello was refused or a handshake failed (for the log). */
     public volatile String lastRefusal;
+
+    /** Reports written to manager {@code index} so far. */
+    public long reportsSentTo(int index) {
+        LongAdder a = reportsByManager.get(index);
+        return a == null ? 0 : a.sum();
+    }
 }

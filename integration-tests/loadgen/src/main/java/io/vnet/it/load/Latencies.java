@@ -12,6 +12,17 @@ public final class Latencies {
         values.add(ms);
     }
 
+    /** Adds every value of {@code other} (another instance). */
+    public void addAll(Latencies other) {
+        List<Double> copy;
+        synchronized (other) {
+            copy = new ArrayList<>(other.values);
+        }
+        synchronized (this) {
+            values.addAll(copy);
+        }
+    }
+
     public synchronized int count() {
         return values.size();
     }

@@ -13,16 +13,17 @@ import java.util.function.BiConsumer;
 /**
  * Scrapes the manager's {@code /metrics} every {@code everyMs} and hands each parsed scrape, with
  * the time its answer came, to its consumers; keeps the first and latest counts of reports, agents
- * and connections (the manager's own view of the load).
+ * and connections (the manager's own view of the load), and in a cluster the networks it owns.
  */
 public final class MetricsWatch implements AutoCloseable {
     static final Set<String> FAMILIES = Set.of("vnet_topology_class", "vnet_manager_reports_total",
             "vnet_manager_agent_connections", "vnet_manager_agents", "vnet_manager_report_processing_seconds_total",
-            "vnet_manager_report_lag_seconds_max");
+            "vnet_manager_report_lag_seconds_max", "vnet_cluster_networks_owned", "vnet_cluster_members",
+            "vnet_cluster_relay_received_total");
 
     /** What one scrape said of the load. */
     public record Point(long atMillis, double reports, double connections, double connectedHosts, double reportSeconds,
-                        double reportLagMax, double scrapeMillis) {
+                        double reportLagMax, double scrapeMillis, double networksOwned, double clusterMembers, double relayedIn) {
     }
 
     private final ManagerApi api;
@@ -63,7 +64,9 @@ public final class MetricsWatch implements AutoCloseable {
                     m.sum("vnet_manager_agent_connections", Map.of()),
                     m.sum("vnet_manager_agents", Map.of("role", "host", "state", "connected")),
                     m.sum("vnet_manager_report_processing_seconds_total", Map.of()),
-                    m.sum("vnet_manager_report_lag_seconds_max", Map.of()), a.millis());
+                    m.sum("vnet_manager_report_lag_seconds_max", Map.of()), a.millis(),
+                    m.sum("vnet_cluster_networks_owned", Map.of()), m.sum("vnet_cluster_members", Map.of()),
+                    m.sum("vnet_cluster_relay_received_total", Map.of("outcome", "taken")));
             if (first == null) {
                 first = p;
             }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * REST latency: {@code perSecond} requests a second of what the management page and operators ask
@@ -28,7 +29,7 @@ public final class RestProbe implements AutoCloseable {
             new Endpoint("GET /api/networks/{vni}/adaptation", vni -> "/networks/" + vni + "/adaptation"),
             new Endpoint("GET /api/agents", vni -> "/agents"));
 
-    private final ManagerApi api;
+    private final Supplier<ManagerApi> api;
     private final Layout layout;
     private final long periodMs;
     private final Map<String, Latencies> latencies = new ConcurrentHashMap<>();
@@ -40,8 +41,15 @@ public final class RestProbe implements AutoCloseable {
         return t;
     });
     private volatile String lastError;
+    /** Every request by when it was sent: its latency, or a failure (not 200, or no answer). */
+    private final Timed timed = new Timed();
 
     public RestProbe(ManagerApi api, Layout layout, double perSecond) {
+        this(() -> api, layout, perSecond);
+    }
+
+    /** @param api the manager to ask, at each request (with several: one chosen by the caller, e.g. a live one) */
+    public RestProbe(Supplier<ManagerApi> api, Layout layout, double perSecond) {
         this.api = api;
         this.layout = layout;
         this.periodMs = Math.max(1, (long) (1000 / perSecond));
@@ -56,7 +64,7 @@ public final class RestProbe implements AutoCloseable {
         for (int i = 0; i < rounds * ENDPOINTS.size(); i++) {
             Endpoint e = ENDPOINTS.get(i % ENDPOINTS.size());
             try {
-                api.get(e.path().apply(layout.network(i % layout.networks().size()).vni()));
+                api.get().get(e.path().apply(layout.network(i % layout.networks().size()).vni()));
             } catch (Exception x) {
                 lastError = "warm-up: " + x;
             }
@@ -71,16 +79,21 @@ public final class RestProbe implements AutoCloseable {
         int k = turn.getAndIncrement();
         Endpoint e = ENDPOINTS.get(k % ENDPOINTS.size());
         int vni = layout.network((k / ENDPOINTS.size()) % layout.networks().size()).vni();
+        long at = System.currentTimeMillis();
         try {
-            ManagerApi.Answer a = api.get(e.path().apply(vni));
+            ManagerApi.Answer a = api.get().get(e.path().apply(vni));
             latencies.get(e.name()).add(a.millis());
             if (a.status() != 200 && !(a.status() == 404 && e.name().endsWith("topology"))) {
                 errors.get(e.name()).increment();
-                lastError = e.path().apply(vni) + ": " + a.status();
+                timed.fail(at);
+                lastError = e.path().apply(vni) + ": " + a.status() + " (at " + java.time.Instant.ofEpochMilli(at) + ")";
+            } else {
+                timed.add(at, a.millis());
             }
         } catch (Exception x) {
             errors.get(e.name()).increment();
-            lastError = e.path().apply(vni) + ": " + x;
+            timed.fail(at);
+            lastError = e.path().apply(vni) + ": " + x + " (at " + java.time.Instant.ofEpochMilli(at) + ")";
         }
     }
 
@@ -95,6 +108,11 @@ public final class RestProbe implements AutoCloseable {
         Map<String, Long> m = new TreeMap<>();
         errors.forEach((k, v) -> m.put(k, v.sum()));
         return m;
+    }
+
+    /** Every request's latency or failure, by when it was sent (to split a run into phases). */
+    public Timed timed() {
+        return timed;
     }
 
     public String lastError() {

@@ -60,7 +60,7 @@ final class SimulatedAgent {
     private volatile long inventoryAt = -1;
     private final ConcurrentHashMap<String, ProbePair> probes = new ConcurrentHashMap<>();
     private SslContext ssl;
-    private int managerIndex;
+    private volatile int managerIndex;
     private long backoffMs = BACKOFF_MIN_MS;
     private boolean everConnected;
     private volatile boolean closed;
@@ -94,6 +94,15 @@ final class SimulatedAgent {
     boolean connected() {
         Channel ch = channel;
         return hello && ch != null && ch.isActive();
+    }
+
+    /** The index (in the fleet's list) of the manager it is connected to now, or -1 when it is not connected. */
+    int connectedTo() {
+        if (!connected()) {
+            return -1;
+        }
+        int m = managerIndex; // does not change while connected
+        return connected() ? m : -1;
     }
 
     /** Adds a probe pair to this agent's next reports (until {@link #stopProbe}). */
@@ -226,10 +235,13 @@ final class SimulatedAgent {
         Report report = new Report(hostId, ++seq, interval, pairs, List.of(), 0, 0,
                 carry ? inventory : io.vnet.protocol.messages.Inventory.NONE, List.of());
         int n = pairs.size();
+        int to = managerIndex;
         lastReport = ch.writeAndFlush(report.toJson());
         lastReport.addListener(f -> {
             if (f.isSuccess()) {
                 fleet.counters().reportsSent.increment();
+                fleet.counters().reportsByManager.computeIfAbsent(to, k -> new java.util.concurrent.atomic.LongAdder())
+                        .increment();
                 fleet.counters().pairsSent.add(n);
                 long at = System.currentTimeMillis();
                 sentProbes.forEach(p -> p.firstSent().complete(at));

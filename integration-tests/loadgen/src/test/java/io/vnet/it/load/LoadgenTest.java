@@ -87,4 +87,56 @@ class LoadgenTest {
         assertEquals("127.1.1.1", Fleet.sourceAddress(0).getHostAddress());
         assertEquals("127.1.2.1", Fleet.sourceAddress(254).getHostAddress());
     }
+
+    @Test
+    void clusterFlagsAreChecked() {
+        String pg = "jdbc:postgresql://127.0.0.1:5432/vnet?user=u&password=p";
+        LoadOptions o = LoadOptions.parse(new String[] {"--start-managers", "2", "--jdbc", pg, "--failover-at", "20",
+                "--duration", "60"});
+        assertEquals(2, o.startManagers());
+        assertEquals(20, o.failoverAtSeconds());
+        assertEquals(1, LoadOptions.defaults().startManagers());
+        assertEquals(0, LoadOptions.defaults().failoverAtSeconds());
+        IllegalArgumentException noJdbc = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--start-managers", "2"}));
+        assertTrue(noJdbc.getMessage().contains("--jdbc"), noJdbc.getMessage());
+        IllegalArgumentException h2 = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--start-managers", "2", "--jdbc", "jdbc:h2:file:/tmp/x;password=s"}));
+        assertTrue(!h2.getMessage().contains("password=s"), "the password is not printed: " + h2.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--start-managers", "3",
+                "--jdbc", pg}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--failover-at", "20"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--start-managers", "2",
+                "--jdbc", pg, "--failover-at", "60", "--duration", "60"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--start-managers", "2",
+                "--jdbc", pg, "--managers", "127.0.0.1:5900", "--api", "http://127.0.0.1:1", "--admin-password-file", "a",
+                "--metrics-token-file", "b"}));
+    }
+
+    @Test
+    void theClusterViewIsReadWithBounds() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode j = io.vnet.protocol.Json.MAPPER.readTree("""
+                {"self": "m2", "clustered": true, "members": [{"id": "m1", "agentAddress": "127.0.0.1:1"},
+                 {"id": "m2", "agentAddress": "127.0.0.1:2"}, {"agentAddress": "no id"}],
+                 "owners": {"1000": "m1", "1001": "m2", "1002": "m2", "x": "m1", "1003": "", "123456789": "m1"}}""");
+        ClusterWatch.View v = ClusterWatch.parse(5, j);
+        assertEquals("m2", v.self());
+        assertEquals(java.util.List.of("m1", "m2"), v.members());
+        assertEquals(java.util.Map.of(1000, "m1", 1001, "m2", 1002, "m2"), v.owners());
+        assertEquals(java.util.Map.of("m1", 1, "m2", 2), v.counts());
+    }
+
+    @Test
+    void timedOutcomesSplitByTime() {
+        Timed t = new Timed();
+        t.add(100, 50);
+        t.add(200, 7000);
+        t.fail(250);
+        t.add(300, 10);
+        assertEquals(2, t.latencies(0, 250).count());
+        assertEquals(1, t.failures(0, 300));
+        assertEquals(0, t.failures(251, 1000));
+        assertEquals(1, t.over(5000, 0, 1000));
+        assertEquals(10.0, t.latencies(300, 301).max());
+    }
 }
