@@ -145,6 +145,7 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
         store.renew(config.id(), config.leaseMs()).forEach(l -> mine.put(l.vni(), l.epoch()));
         long dbNow = store.now();
         Map<NetworkId, String> ownerView = new TreeMap<>();
+        Map<Integer, NetworkLease> toClaim = new TreeMap<>();
         for (NetworkLease l : store.leases()) {
             if (l.held(dbNow)) {
                 unheldSince.remove(l.vni());
@@ -162,16 +163,21 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
             long since = unheldSince.computeIfAbsent(l.vni(), v -> nowMs);
             boolean preferred = Rendezvous.preferred(l.vni(), liveIds).map(config.id()::equals).orElse(false);
             if (preferred || nowMs - since >= config.leaseMs()) {
-                Optional<NetworkLease> got = store.claim(l.vni(), config.id(), config.leaseMs());
-                if (got.isPresent()) {
-                    mine.put(l.vni(), got.get().epoch());
-                    ownerView.put(NetworkId.of(l.vni()), config.id());
-                    unheldSince.remove(l.vni());
-                    LOG.log(Level.INFO, "cluster: network " + l.vni() + " owned by manager " + config.id() + " (epoch "
-                            + got.get().epoch() + (l.owner() == null ? ", first owner" : ", was " + l.owner())
-                            + (preferred ? "" : ", not its preferred owner: that one did not take it") + ")");
-                }
+                toClaim.put(l.vni(), l);
             }
+        }
+        // every network to take in one transaction: a takeover of hundreds is a few statements, so the round
+        // ends long before the leases it renewed at its start run out
+        for (NetworkLease got : toClaim.isEmpty() ? List.<NetworkLease>of()
+                : store.claimAll(toClaim.keySet(), config.id(), config.leaseMs())) {
+            NetworkLease was = toClaim.get(got.vni());
+            boolean preferred = Rendezvous.preferred(got.vni(), liveIds).map(config.id()::equals).orElse(false);
+            mine.put(got.vni(), got.epoch());
+            ownerView.put(NetworkId.of(got.vni()), config.id());
+            unheldSince.remove(got.vni());
+            LOG.log(Level.INFO, "cluster: network " + got.vni() + " owned by manager " + config.id() + " (epoch "
+                    + got.epoch() + (was == null || was.owner() == null ? ", first owner" : ", was " + was.owner())
+                    + (preferred ? "" : ", not its preferred owner: that one did not take it") + ")");
         }
         owners = Map.copyOf(ownerView);
         Map<Integer, Long> before = held;

@@ -53,6 +53,18 @@ public interface ClusterStore {
     Optional<NetworkLease> claim(int vni, String managerId, long leaseMs);
 
     /**
+     * {@link #claim} of many networks at once (a takeover of hundreds of networks is a few statements, not
+     * a transaction each): the leases taken, ordered by VNI; those someone else holds are left out.
+     */
+    default List<NetworkLease> claimAll(java.util.Collection<Integer> vnis, String managerId, long leaseMs) {
+        List<NetworkLease> out = new java.util.ArrayList<>();
+        for (int vni : new java.util.TreeSet<>(vnis)) {
+            claim(vni, managerId, leaseMs).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /**
      * Extends every unexpired lease {@code managerId} holds by {@code leaseMs} from now, and
      * returns the leases it holds now. An expired lease is not extended: it is lost (to be claimed
      * again with a new epoch), so a write under the old epoch stays refused.

@@ -167,6 +167,39 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
+    public List<NetworkLease> claimAll(java.util.Collection<Integer> vnis, String managerId, long leaseMs) {
+        new Fence(1, managerId, 0);
+        long lease = duration("leaseMs", leaseMs);
+        java.util.SortedSet<Integer> sorted = new java.util.TreeSet<>(vnis);
+        if (sorted.isEmpty()) {
+            return List.of();
+        }
+        sorted.forEach(v -> new Fence(v, managerId, 0));
+        return inTx(c -> {
+            long now = dbNow(c);
+            List<NetworkLease> out = new ArrayList<>();
+            // in VNI order, as every claimer locks rows: two managers claiming overlapping sets do not deadlock
+            for (List<Integer> chunk : chunks(new ArrayList<>(sorted), 500)) {
+                String in = placeholders(chunk.size());
+                List<Object> args = new ArrayList<>(List.of(managerId, now + lease));
+                args.addAll(chunk);
+                args.add(now);
+                if (exec(c, "UPDATE network_lease SET owner = ?, epoch = epoch + 1, expires_ms = ? WHERE vni IN (" + in
+                        + ") AND (owner IS NULL OR expires_ms <= ?)", args.toArray()) == 0) {
+                    continue;
+                }
+                // the rows this statement took carry its expiry (the transaction's clock): leases held before do not
+                List<Object> q = new ArrayList<>(chunk);
+                q.add(managerId);
+                q.add(now + lease);
+                out.addAll(query(c, LEASE_COLUMNS + " WHERE vni IN (" + in + ") AND owner = ? AND expires_ms = ?"
+                        + " ORDER BY vni", JdbcClusterStore::lease, q.toArray()));
+            }
+            return out;
+        }, "manager " + managerId + " claiming " + sorted.size() + " network(s)");
+    }
+
+    @Override
     public List<NetworkLease> renew(String managerId, long leaseMs) {
         long lease = duration("leaseMs", leaseMs);
         return inTx(c -> {

@@ -426,6 +426,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void manyNetworksAreClaimedAtOnceAndOnlyThoseNobodyHolds() throws Exception {
+        JdbcClusterStore cluster = new JdbcClusterStore(store);
+        List<Integer> all = new java.util.ArrayList<>();
+        for (int v = 1000; v < 1700; v++) {
+            all.add(v); // more than one chunk of 500
+        }
+        cluster.networksSeen(all);
+        assertEquals(List.of(1000, 1001), cluster.claimAll(List.of(1001, 1000), "m2", 60_000).stream()
+                .map(io.vnet.manager.store.NetworkLease::vni).toList());
+        List<io.vnet.manager.store.NetworkLease> got = cluster.claimAll(all, "m1", 60_000);
+        assertEquals(698, got.size(), "all but m2's two");
+        assertTrue(got.stream().allMatch(l -> l.owner().equals("m1") && l.epoch() == 1 && l.vni() >= 1002));
+        assertEquals(List.of(), cluster.claimAll(all, "m1", 60_000), "nothing more to take: m1's own are not taken again");
+        assertEquals(List.of(), cluster.claimAll(List.of(), "m1", 60_000));
+        assertEquals(700, cluster.renew("m1", 60_000).size() + cluster.renew("m2", 60_000).size());
+    }
+
+    @Test
     void managersRacingForNetworksEachGetDisjointOnesAndLiveMembersAreListed() throws Exception {
         JdbcClusterStore cluster = new JdbcClusterStore(store);
         List<Integer> vnis = new java.util.ArrayList<>();
