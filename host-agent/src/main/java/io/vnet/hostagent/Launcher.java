@@ -19,6 +19,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -142,6 +143,7 @@ public final class Launcher implements Callable<Integer> {
         props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc,sun.nio.ch");
+        props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(OWN_LEVEL));
         props.putAll(frameworkProperties);
         props.put(configProperty, config.toAbsolutePath().toString());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
@@ -163,7 +165,9 @@ public final class Launcher implements Callable<Integer> {
         List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> jars = Files.list(bundleDir)) {
             for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                installed.add(fw.getBundleContext().installBundle(jar.toUri().toString()));
+                Bundle b = fw.getBundleContext().installBundle(jar.toUri().toString());
+                b.adapt(BundleStartLevel.class).setStartLevel(startLevel(b.getSymbolicName()));
+                installed.add(b);
             }
         }
         fw.start();
@@ -207,6 +211,20 @@ public final class Launcher implements Callable<Integer> {
             LOG.info("bundle " + b.getBundleId() + " " + b.getSymbolicName() + " " + b.getVersion() + " " + state);
         }
         LOG.info(active + " bundles ACTIVE");
+    }
+
+    /** The start level of the libraries (JDBC drivers, Netty, SCR, Jetty...): started first, stopped last. */
+    static final int LIBRARY_LEVEL = 1;
+    /** The start level of VNET's own bundles. */
+    static final int OWN_LEVEL = 2;
+
+    /**
+     * VNET's bundles start after the libraries and, what matters, stop before them: the manager's store
+     * writes what it still holds while the JDBC driver is there (a driver stopped first, as the reverse of
+     * the install order had it, lost those writes with "No suitable driver").
+     */
+    static int startLevel(String symbolicName) {
+        return symbolicName != null && symbolicName.startsWith("io.vnet.") ? OWN_LEVEL : LIBRARY_LEVEL;
     }
 
     private static void stop(Framework fw) {

@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
  * manager owns the network within 10 s, its agents come to it, the decisions are the ones made before (none lost,
  * none made again for the same traffic), no agent drops a frame, and the pattern runs on.
  *
+ * <p>Before the kill, the owner is paused (SIGSTOP) past its lease: the other manager takes the network; the
+ * paused one, woken (SIGCONT), counts itself owner no more and has written nothing for the network under its old
+ * epoch (the database's lease and desired parts say so), no decision is made twice, no frame is dropped; the
+ * network is then handed back to its preferred owner, which the kill then meets.
+ *
  * <p>The REST API works on either manager: the closed loop is switched on and watched through the manager that
  * does not own the network (it sends those requests on to the owner), a token one manager gave is accepted by the
  * other, and after the kill the token the dead owner gave still serves the page's calls on the survivor. The page
@@ -44,7 +49,9 @@ class ClusterFailoverIT {
     static final int TICK_MS = 1000;
     /** How long the survivor is watched for a decision made again. */
     static final long WATCH_MS = 12_000;
-    static final int PATTERN_S = 70;
+    static final int PATTERN_S = 100;
+    /** How long the owner is paused (SIGSTOP): past its lease, so that the other manager takes the network. */
+    static final int PAUSE_MS = 9000;
 
     static ObjectNode clusterConfig(String id, Host host) {
         ObjectNode cfg = AdaptTestbed.managerConfig(RATE);
@@ -66,9 +73,11 @@ class ClusterFailoverIT {
     void aKilledOwnerIsReplacedWithinTenSecondsAndNoDecisionIsLostOrMadeAgain() throws Exception {
         try (Fabric fabric = Fabric.create(Fabric.repo())) {
             List<ManagerProcess> managers = new ArrayList<>();
+            PrivatePostgres[] database = new PrivatePostgres[1];
             AdaptTestbed tb = AdaptTestbed.startWith(fabric, 3, 2, RATE, false, f -> {
                 Host db = f.addHost("db");
                 PrivatePostgres pg = PrivatePostgres.create(f, db, true);
+                database[0] = pg;
                 // each API serves the other manager too (it sends requests about its networks on to their owner)
                 List<String> fw = List.of("vnet.manager.db.url=" + pg.url(), "org.apache.felix.http.host=0.0.0.0",
                         "vnet.manager.rest.allowRemote=true");
@@ -79,21 +88,10 @@ class ClusterFailoverIT {
                 return List.copyOf(managers);
             });
             // the cluster settles: both live, the network with its preferred owner (handed on after two leases)
-            long settleEnd = System.currentTimeMillis() + 30_000;
-            String owner = "";
-            int stableFor = 0;
-            while (System.currentTimeMillis() < settleEnd && stableFor < 8) {
-                String o1 = owner(managers.get(0));
-                String o2 = owner(managers.get(1));
-                int live = managers.get(0).get("/cluster").path("members").size();
-                stableFor = !o1.isEmpty() && o1.equals(o2) && o1.equals(owner) && live == 2 ? stableFor + 1 : 0;
-                owner = o1;
-                Thread.sleep(500);
-            }
-            assertTrue(stableFor >= 8, "the cluster settled with one owner of network " + VNI + ": " + owner);
+            String owner = settle(managers, null);
             ManagerProcess owning = managers.get(owner.equals("m1") ? 0 : 1);
             ManagerProcess other = managers.get(owner.equals("m1") ? 1 : 0);
-            String survivorId = owner.equals("m1") ? "m2" : "m1";
+            String otherId = owner.equals("m1") ? "m2" : "m1";
             // the front (Debian's nginx) before both managers, and the page opened through it
             Host frontHost = fabric.addHost("front");
             NginxFront front = NginxFront.start(fabric, frontHost, 8480, managers.stream()
@@ -126,6 +124,59 @@ class ClusterFailoverIT {
             JsonNode page = awaitLive(browser, -1, 20_000);
             AdaptationApi.Decision decided = api.awaitAcknowledged(0, 40_000);
             Thread.sleep(2000); // its move is over
+
+            // the owner paused past its lease: the other takes the network; woken, it writes nothing as its owner
+            List<Long> beforePause = ids(api.decisions());
+            Map<String, Long> dropsBeforePause = tb.frameDrops();
+            String leaseBefore = database[0].query("SELECT owner || ' ' || epoch FROM network_lease WHERE vni = " + VNI).strip();
+            long pausedAt = System.currentTimeMillis();
+            owning.signal("STOP");
+            long movedAt = -1;
+            try {
+                while (System.currentTimeMillis() - pausedAt < PAUSE_MS) {
+                    if (movedAt < 0 && owner(other).equals(otherId)) {
+                        movedAt = System.currentTimeMillis();
+                    }
+                    Thread.sleep(100);
+                }
+            } finally {
+                owning.signal("CONT");
+            }
+            long resumedAt = System.currentTimeMillis();
+            String leaseWhilePaused = database[0].query("SELECT owner || ' ' || epoch FROM network_lease WHERE vni = " + VNI)
+                    .strip();
+            // woken, it counts itself owner no more (before the network is handed back to it after two leases)
+            String pausedSees = "";
+            while (System.currentTimeMillis() - resumedAt < 4000) {
+                pausedSees = owner(owning);
+                if (pausedSees.equals(otherId)) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            long noticedAt = System.currentTimeMillis();
+            // nothing written for the network under the paused manager's old epoch after the pause began
+            String staleParts = database[0].query("SELECT count(*) FROM desired_part WHERE vni = " + VNI + " AND owner = '"
+                    + owner + "' AND epoch = " + leaseBefore.split(" ")[1] + " AND generation > " + pausedAt * 1000).strip();
+            System.out.printf("cluster pause: owner %s stopped %d ms (lease %d ms); %s owned network %d %.2f s after the"
+                            + " stop; lease before %s, while paused %s; woken, %s saw %s as owner %.2f s after SIGCONT;"
+                            + " parts written under its old epoch since the stop: %s%n", owner, resumedAt - pausedAt,
+                    LEASE_MS, otherId, VNI, movedAt < 0 ? Double.NaN : (movedAt - pausedAt) / 1000.0, leaseBefore,
+                    leaseWhilePaused, owner, pausedSees, (noticedAt - resumedAt) / 1000.0, staleParts);
+            assertTrue(movedAt > 0 && movedAt - pausedAt <= 10_000, "the other manager owned the network within 10 s of"
+                    + " the pause: " + (movedAt < 0 ? "never" : (movedAt - pausedAt) + " ms"));
+            assertTrue(leaseWhilePaused.startsWith(otherId + " "), "the database's lease moved: " + leaseWhilePaused);
+            assertEquals(otherId, pausedSees, "woken, the paused manager no longer counts itself owner");
+            assertEquals("0", staleParts, "nothing written under the paused owner's old epoch");
+            // handed back to its preferred owner once that one is live again for two leases; the kill meets that one
+            owner = settle(managers, owner);
+            assertEquals(beforePause, ids(api.decisions()), "no decision made over the pause and the hand-back");
+            assertEquals(Map.of(), AdaptTestbed.dropsBetween(dropsBeforePause, tb.frameDrops()),
+                    "no agent dropped a frame over the pause and the hand-back");
+            owning = managers.get(owner.equals("m1") ? 0 : 1);
+            other = managers.get(owner.equals("m1") ? 1 : 0);
+            String survivorId = owner.equals("m1") ? "m2" : "m1";
+
             List<Long> before = ids(api.decisions());
             assertEquals(before, ids(new AdaptationApi(owning, VNI).decisions()), "the other manager shows the owner's decisions");
             Map<String, Long> dropsBefore = tb.frameDrops();
@@ -209,6 +260,28 @@ class ClusterFailoverIT {
         }
         throw new AssertionError("the page was not live (after " + afterRequests + " stream requests) within "
                 + timeoutMs + " ms: " + s);
+    }
+
+    /**
+     * Waits until both managers are live and agree for 4 s that the network's owner is {@code expected} (null:
+     * any); that owner.
+     */
+    private static String settle(List<ManagerProcess> managers, String expected) throws Exception {
+        long settleEnd = System.currentTimeMillis() + 40_000;
+        String owner = "";
+        int stableFor = 0;
+        while (System.currentTimeMillis() < settleEnd && stableFor < 8) {
+            String o1 = owner(managers.get(0));
+            String o2 = owner(managers.get(1));
+            int live = managers.get(0).get("/cluster").path("members").size();
+            stableFor = !o1.isEmpty() && o1.equals(o2) && o1.equals(owner) && live == 2
+                    && (expected == null || o1.equals(expected)) ? stableFor + 1 : 0;
+            owner = o1;
+            Thread.sleep(500);
+        }
+        assertTrue(stableFor >= 8, "the cluster settled with " + (expected == null ? "one owner" : expected + " as owner")
+                + " of network " + VNI + ": " + owner);
+        return owner;
     }
 
     private static List<Long> ids(List<AdaptationApi.Decision> ds) {

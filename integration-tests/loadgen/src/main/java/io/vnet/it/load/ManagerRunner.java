@@ -29,10 +29,10 @@ import java.util.concurrent.TimeUnit;
  * port and API as its addresses): {@link #startCluster} starts several on one PostgreSQL URL.
  */
 public final class ManagerRunner implements AutoCloseable {
-    /** How the runner configures VTTIF: ManagerIT's reactive settings, matrices recorded at each evaluation. */
+    /** How the runner configures VTTIF: ManagerIT's reactive settings; matrices recorded at the product's period. */
     static ObjectNode vttif() {
         return Json.object().put("mode", "reactive").put("windowMs", 2000).put("evaluateMs", 500)
-                .put("minPairRate", 2000).put("matrixEveryMs", 400);
+                .put("minPairRate", 2000);
     }
 
     /** A cluster member's settings: its id, and the leases' length and renewal period (ms). */

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * makes a VM of the network (on a connected agent) start talking to an address never reported
  * before, at a small rate (well above VTTIF's chatter threshold, well below the pattern's edges, so
  * it changes no topology); T is when the agent wrote the first report naming the pair. It then polls
- * the manager's newest recorded matrix of that network ({@code GET /api/networks/VNI/traffic?limit=1})
- * every {@code pollMs} until the pair is in it: latency = that poll's answer - T. A pair not there
+ * the matrix the manager's VTTIF holds for that network ({@code GET /api/networks/VNI/matrix}, not the
+ * recorded ones, which go through the database at their own period) every {@code pollMs} until the pair
+ * is in it: latency = that poll's answer - T. A pair not there
  * within {@link #TIMEOUT_MS} is counted missed. The pair stops talking once seen. With several
  * managers each poll goes to the manager {@code apiFor} names for the network at that moment (the
  * cluster's owner of it).
@@ -115,7 +116,7 @@ public final class MatrixProbe implements AutoCloseable {
             String d = dst.toString();
             while (!stop) {
                 long asked = System.currentTimeMillis();
-                ManagerApi.Answer a = apiFor.apply(net.vni()).get("/networks/" + net.vni() + "/traffic?limit=1");
+                ManagerApi.Answer a = apiFor.apply(net.vni()).get("/networks/" + net.vni() + "/matrix");
                 long answered = System.currentTimeMillis();
                 if (a.status() == 200 && contains(a.json(), s, d)) {
                     latencies.add(answered - t);
@@ -124,7 +125,7 @@ public final class MatrixProbe implements AutoCloseable {
                 }
                 if (a.status() != 200 && a.status() != 404) {
                     pollErrors.increment();
-                    lastError = "traffic of " + net.vni() + ": " + a.status();
+                    lastError = "matrix of " + net.vni() + ": " + a.status();
                 }
                 if (answered - t > TIMEOUT_MS) {
                     missed.increment();
@@ -141,12 +142,9 @@ public final class MatrixProbe implements AutoCloseable {
         }
     }
 
-    /** Whether the newest matrix of the answer (an array of {vni, time, matrix{nodes, entries[]}}) has src -> dst. */
+    /** Whether the answer's matrix ({vni, time, matrix{nodes, entries[]}}) has src -> dst. */
     static boolean contains(JsonNode answer, String src, String dst) {
-        if (!answer.isArray() || answer.isEmpty()) {
-            return false;
-        }
-        JsonNode entries = answer.get(0).path("matrix").path("entries");
+        JsonNode entries = answer.path("matrix").path("entries");
         if (!entries.isArray()) {
             return false;
         }

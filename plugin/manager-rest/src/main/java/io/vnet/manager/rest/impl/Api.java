@@ -157,6 +157,16 @@ final class Api {
         return o;
     }
 
+    /** The network's traffic matrix as VTTIF holds it now (its owner's; the recorded ones are /traffic). */
+    private JsonNode liveMatrix(int vni) {
+        if (vttif == null) {
+            throw new ApiError(503, "the manager's VTTIF service is not running");
+        }
+        ObjectNode o = JSON.createObjectNode().put("vni", vni).put("time", Instant.now().toString());
+        o.set("matrix", io.vnet.manager.records.TopologyJson.matrix(vttif.matrix(io.vnet.api.NetworkId.of(vni))));
+        return o;
+    }
+
     /** The host's desired state the manager holds (the newest, whether or not it reached the database). */
     private JsonNode desiredFromMemory(String hostId) {
         if (desired == null) {
@@ -222,6 +232,7 @@ final class Api {
                 .on("networks/{vni}/plan", (v, q, who) -> plan(visible(vni(v.get("vni")), who), q))
                 .on("networks/{vni}/adaptation", (v, q, who) -> adaptation(visible(vni(v.get("vni")), who)))
                 .on("networks/{vni}/overlay", (v, q, who) -> overlay(visible(vni(v.get("vni")), who), who))
+                .on("networks/{vni}/matrix", (v, q, who) -> liveMatrix(visible(vni(v.get("vni")), who)))
                 .on("networks/{vni}/snapshot", (v, q, who) -> snapshot(visible(vni(v.get("vni")), who), who, Instant.now()))
                 .on("networks/{vni}/**", (v, q, who) -> unknown(visible(vni(v.get("vni")), who)));
     }

@@ -103,11 +103,6 @@ public final class ApiServlet extends HttpServlet {
         api.cluster(null);
     }
 
-    /** The requests this manager sent on to networks' owners. */
-    OwnerForward forward() {
-        return forward;
-    }
-
     /**
      * A live stream's snapshot: the owner's, when another manager owns the network (the closed loop's
      * state and the rate are only there); this manager's own when the owner does not answer.
@@ -231,17 +226,7 @@ public final class ApiServlet extends HttpServlet {
     /** Sends the request on to the network's owner and answers with what it answered. */
     private void sendOn(HttpServletRequest req, HttpServletResponse resp, io.vnet.manager.ClusterService.Member owner)
             throws IOException {
-        byte[] body = null;
-        if (req.getMethod().equals("PUT") || req.getMethod().equals("POST")) {
-            long declared = req.getContentLengthLong();
-            if (declared > MAX_BODY) {
-                throw new ApiError(413, "body: " + declared + " bytes, larger than the " + MAX_BODY + " this route takes");
-            }
-            body = req.getInputStream().readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new ApiError(413, "body: larger than the " + MAX_BODY + " bytes this route takes");
-            }
-        }
+        byte[] body = req.getMethod().equals("PUT") || req.getMethod().equals("POST") ? rawBody(req, MAX_BODY) : null;
         String target = req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
         OwnerForward.Answer a = forward.send(owner, req.getMethod(), target, req.getHeader("Authorization"), body);
         resp.setStatus(a.status());
@@ -314,14 +299,7 @@ public final class ApiServlet extends HttpServlet {
      * reads a body before the caller is known, and its cap is small.
      */
     static JsonNode body(HttpServletRequest req, int max) throws IOException {
-        long declared = req.getContentLengthLong();
-        if (declared > max) {
-            throw new ApiError(413, "body: " + declared + " bytes, larger than the " + max + " this route takes");
-        }
-        byte[] b = req.getInputStream().readNBytes(max + 1);
-        if (b.length > max) {
-            throw new ApiError(413, "body: larger than the " + max + " bytes this route takes");
-        }
+        byte[] b = rawBody(req, max);
         try {
             return Api.JSON.readTree(b);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -330,6 +308,19 @@ public final class ApiServlet extends HttpServlet {
             // e.g. a byte order Jackson cannot decode (CharConversionException): still the client's body
             throw new ApiError(400, "body: not valid JSON: " + e.getMessage());
         }
+    }
+
+    /** The request's body, at most {@code max} bytes (413 above, a declared length before a byte is read). */
+    static byte[] rawBody(HttpServletRequest req, int max) throws IOException {
+        long declared = req.getContentLengthLong();
+        if (declared > max) {
+            throw new ApiError(413, "body: " + declared + " bytes, larger than the " + max + " this route takes");
+        }
+        byte[] b = req.getInputStream().readNBytes(max + 1);
+        if (b.length > max) {
+            throw new ApiError(413, "body: larger than the " + max + " bytes this route takes");
+        }
+        return b;
     }
 
     /** The most of an unread body that a refusal reads and throws away, unparsed. */

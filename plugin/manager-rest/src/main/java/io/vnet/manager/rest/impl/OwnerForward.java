@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 /**
  * Requests about one network that only its owner can answer, sent on to the owner when another
  * manager of the cluster owns it: the closed loop's state and commands ({@code adaptation},
- * {@code adaptation/apply}, {@code adaptation/rollback}, {@code plan}), the overlay it computes and
- * the live snapshot. The rest (the networks, their topologies and traffic from the database, the
+ * {@code adaptation/apply}, {@code adaptation/rollback}, {@code plan}), the overlay it computes, the
+ * live traffic matrix and the live snapshot. The rest (the networks, their topologies and traffic from the database, the
  * agents every manager hears of) any manager answers itself.
  *
  * <p>The caller's own {@code Authorization} goes with the request: the owner checks it again against
@@ -35,7 +35,7 @@ final class OwnerForward {
     /** The largest answer taken from the owner. */
     static final int MAX_ANSWER = 16 << 20;
     /** The sub-resources of /api/networks/{vni} only the owner answers. */
-    private static final Set<String> OWNER_ONLY = Set.of("adaptation", "plan", "overlay", "snapshot");
+    private static final Set<String> OWNER_ONLY = Set.of("adaptation", "plan", "overlay", "snapshot", "matrix");
 
     /** The owner's answer. */
     record Answer(int status, String contentType, byte[] body) {
