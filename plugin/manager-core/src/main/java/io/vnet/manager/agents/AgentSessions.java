@@ -109,30 +109,15 @@ final class AgentSessions implements AgentRegistry {
         String hostId = hello.hostId();
         // everything the hello says is checked before the session changes (its reader checked its addresses and
         // networks): a bad hello changes nothing
-        String role = hello.role();
         String linkAddress = reachable(hello.linkAddress(), ch);
         java.util.Set<NetworkId> allowed = scope.allowed(identity);
-        List<NetworkId> reported = hello.inventory().networks();
-        List<NetworkId> networks = scope.networks(allowed, reported);
-        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.inventory().macs()));
         Session s = sessions.computeIfAbsent(hostId, h -> new Session());
-        s.allowed = allowed;
-        ignoring(hostId, s, identity, reported);
         Channel old = s.channel;
         s.channel = ch;
         s.home = null;
-        s.role = role;
-        s.linkAddress = linkAddress;
-        s.kernelPath = hello.kernelPath();
-        s.software = hello.software();
-        s.protocol = hello.protocol();
-        setNetworks(hostId, s, networks);
-        s.vms = vms;
+        take(hostId, s, hello, identity, allowed, linkAddress);
         int dropped = hello.inventory().macs().size() - s.vms.values().stream().mapToInt(List::size).sum();
-        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.inventory())));
         java.util.Set<NetworkId> touched = indexInstances(hostId, s);
-        s.applied = hello.generation();
-        s.lastSeen = Instant.now();
         s.security = io.vnet.protocol.Tls.peerId(ch) != null ? HostInfo.MUTUAL_TLS : HostInfo.INSECURE;
         if (old != null && old != ch) {
             old.close();
@@ -150,6 +135,31 @@ final class AgentSessions implements AgentRegistry {
                 + (hello.software() != null ? ", software " + hello.software() : ""));
         DesiredState d = desired.get(hostId);
         return d != null && d.generation() != s.applied ? Optional.of(scope.desired(allowed, d)) : Optional.empty();
+    }
+
+    /**
+     * What a hello says of its agent, taken into its session (here, or relayed from its manager): the
+     * networks, VMs and VM registrations the agent may carry ({@code allowed}), its role, addresses, versions
+     * and applied generation.
+     */
+    private void take(String hostId, Session s, Hello hello, Object identity, java.util.Set<NetworkId> allowed,
+                      String linkAddress) {
+        List<NetworkId> reported = hello.inventory().networks();
+        List<NetworkId> networks = scope.networks(allowed, reported);
+        Map<NetworkId, List<MacAddress>> vms = scope.vms(allowed, vms(hello.inventory().macs()));
+        List<io.vnet.manager.VmInstance> instances = scope.instances(allowed, instances(hostId, hello.inventory()));
+        s.allowed = allowed;
+        ignoring(hostId, s, identity, reported);
+        s.role = hello.role();
+        s.linkAddress = linkAddress;
+        s.kernelPath = hello.kernelPath();
+        s.software = hello.software();
+        s.protocol = hello.protocol();
+        setNetworks(hostId, s, networks);
+        s.vms = vms;
+        s.instances = keepTimes(s.instances, instances);
+        s.applied = hello.generation();
+        s.lastSeen = Instant.now();
     }
 
     /** Logs the networks a narrowed agent reports outside what it may carry, when they change. */
@@ -494,8 +504,6 @@ final class AgentSessions implements AgentRegistry {
      */
     void helloRelayed(String home, Hello hello, io.vnet.protocol.CertIdentity identity, String security, String remote) {
         String hostId = hello.hostId();
-        java.util.Set<NetworkId> allowed = scope.allowed(identity);
-        List<NetworkId> reported = hello.inventory().networks();
         Session s = sessions.computeIfAbsent(hostId, h -> new Session());
         Channel old = s.channel;
         if (old != null) {
@@ -503,18 +511,7 @@ final class AgentSessions implements AgentRegistry {
             old.close();
         }
         s.home = home;
-        s.allowed = allowed;
-        ignoring(hostId, s, identity, reported);
-        s.role = hello.role();
-        s.linkAddress = reachable(hello.linkAddress(), remote);
-        s.kernelPath = hello.kernelPath();
-        s.software = hello.software();
-        s.protocol = hello.protocol();
-        setNetworks(hostId, s, scope.networks(allowed, reported));
-        s.vms = scope.vms(allowed, vms(hello.inventory().macs()));
-        s.instances = keepTimes(s.instances, scope.instances(allowed, instances(hostId, hello.inventory())));
-        s.applied = hello.generation();
-        s.lastSeen = Instant.now();
+        take(hostId, s, hello, identity, scope.allowed(identity), reachable(hello.linkAddress(), remote));
         s.security = security == null ? HostInfo.UNKNOWN : security;
         s.reportedOn = null;
         pushOwners(indexInstances(hostId, s), null);
