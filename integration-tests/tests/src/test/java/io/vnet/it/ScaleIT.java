@@ -46,6 +46,20 @@ class ScaleIT {
             b.out = repo.resolve("integration-tests/tests/target/scale-it.json");
         });
         try (ManagerRunner manager = ManagerRunner.start(repo, o.ca(), work, null, "-Xms256m -Xmx2g")) {
+            runAndCheck(o, manager);
+        } finally {
+            // the manager's log goes with the test's reports; its database (hundreds of MB) goes
+            Path log = work.resolve("manager.log");
+            if (Files.exists(log)) {
+                Files.copy(log, repo.resolve("integration-tests/tests/target/scale-it-manager.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            io.vnet.it.load.WorkDir.delete(work);
+        }
+    }
+
+    private static void runAndCheck(LoadOptions o, ManagerRunner manager) throws Exception {
+        {
             System.out.println("ScaleIT: manager " + manager.pid() + ", log " + manager.log());
             Result r = new LoadRun(o, System.out).run(new LoadRun.Target(List.of(manager.agentAddress()), manager.http(),
                     "admin", manager.adminPassword(), manager.metricsToken(), manager.pid(), "H2"));

@@ -49,7 +49,8 @@ public final class LoadGenerator {
 
     /** Starts the manager (or the cluster of two), runs, stops them and drops the run's schema. */
     private static Result startAndRun(LoadOptions o) throws Exception {
-        Path work = o.workDir() != null ? o.workDir() : Files.createTempDirectory("vnet-loadgen");
+        boolean temporary = o.workDir() == null;
+        Path work = temporary ? Files.createTempDirectory("vnet-loadgen") : o.workDir();
         PgSchema schema = o.jdbcUrl() != null && o.jdbcUrl().startsWith("jdbc:postgresql:") ? PgSchema.create(o.jdbcUrl())
                 : null;
         String url = schema != null ? schema.url() : o.jdbcUrl();
@@ -96,6 +97,11 @@ public final class LoadGenerator {
             return new LoadRun(o, System.err).run(LoadRun.Target.cluster(targets, "admin", store));
         } finally {
             stop.run();
+            if (temporary) {
+                long freed = WorkDir.keepLogsOnly(work);
+                System.err.println("loadgen: " + (freed >> 20) + " MiB of the managers' files deleted; their logs stay in "
+                        + work);
+            }
         }
     }
 

@@ -28,7 +28,11 @@ public final class AgentProcess extends DaemonProcess {
         Files.writeString(cfg, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         Path log = fabric.workDir().resolve(host.name() + "-agent.log");
         Path bin = fabric.repoDir().resolve("host-agent/bin/vnet-agent");
-        Process p = fabric.spawn(host.ns(), List.of(bin.toString(), "--config", cfg.toString()), log);
+        // its OSGi bundle cache in the fabric's directory, deleted at the fabric's close (a killed agent cannot
+        // delete a temporary one: over many runs those filled the disk)
+        Path felix = fabric.workDir().resolve("felix-" + host.name());
+        Process p = fabric.spawn(host.ns(), List.of(bin.toString(), "--config", cfg.toString(), "--state",
+                felix.toString()), log);
         AgentProcess a = new AgentProcess(host, p, socket, log, cfg);
         a.awaitReady(30_000);
         return a;

@@ -265,15 +265,25 @@ public final class Fabric implements AutoCloseable {
     }
 
     /**
-     * Deletes the managers' H2 databases in the work directory once they are stopped: the logs
-     * and other small files stay for a look after a failure, the databases (tens of MB after a
-     * long run) would fill the disk over many runs.
+     * Deletes the managers' H2 databases and the agents' bundle caches in the work directory once
+     * they are stopped: the logs and other small files stay for a look after a failure, the
+     * databases (tens of MB after a long run) and caches (22 MB an agent) would fill the disk over
+     * many runs.
      */
     private void deleteDatabases() {
         try (java.util.stream.Stream<Path> files = Files.list(workDir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".mv.db")
-                    || f.getFileName().toString().endsWith(".trace.db")).toList()) {
-                Files.deleteIfExists(f);
+                    || f.getFileName().toString().endsWith(".trace.db")
+                    || f.getFileName().toString().startsWith("felix-") && Files.isDirectory(f)).toList()) {
+                if (Files.isDirectory(f)) {
+                    try (java.util.stream.Stream<Path> tree = Files.walk(f)) {
+                        for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                } else {
+                    Files.deleteIfExists(f);
+                }
             }
         } catch (IOException e) {
             System.err.println("fabric " + tag + ": deleting the databases in " + workDir + " failed: " + e);
