@@ -62,6 +62,12 @@ public final class Auth implements Sessions {
     private static final String BEARER = "Bearer ";
     /** How long a session known here is taken without asking the database whether it was ended elsewhere. */
     static final Duration RECHECK = Duration.ofSeconds(10);
+    /**
+     * The most lookups a second of tokens this manager does not know (a burst of as many): each is a
+     * database query that any caller, signed in or not, can cause with a made-up token. Beyond it the
+     * token is not looked up (503 from {@link #require}, unknown to {@link #identify}), counted.
+     */
+    static final int LOOKUPS_PER_SECOND = 50;
     /** The most sessions held at once (expired ones are purged first); the next sign-in is refused (503). */
     static final int MAX_SESSIONS = 20_000;
 
@@ -107,6 +113,35 @@ public final class Auth implements Sessions {
     /** Sessions that could not be written to, read from or ended in the database. */
     private final java.util.concurrent.atomic.AtomicLong sharedFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile Instant lastSharedPrune = Instant.EPOCH;
+    /** Lookups of unknown tokens that may run now, and when that was last topped up. Guarded by lookupLock. */
+    private double lookupsLeft = LOOKUPS_PER_SECOND;
+    private Instant lookupsAt = Instant.EPOCH;
+    private final Object lookupLock = new Object();
+    /** Lookups of unknown tokens refused beyond {@link #LOOKUPS_PER_SECOND}. */
+    private final java.util.concurrent.atomic.AtomicLong refusedLookups = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A lookup of an unknown token refused: {@link #LOOKUPS_PER_SECOND} were made within the last second. */
+    private static final class TooManyLookups extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyLookups() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Takes one of the lookups the bucket allows now, or throws {@link TooManyLookups}. */
+    private void lookupAllowed(Instant now) {
+        synchronized (lookupLock) {
+            double elapsed = Math.max(0, Duration.between(lookupsAt, now).toNanos() / 1e9);
+            lookupsLeft = Math.min(LOOKUPS_PER_SECOND, lookupsLeft + elapsed * LOOKUPS_PER_SECOND);
+            lookupsAt = now;
+            if (lookupsLeft < 1) {
+                refusedLookups.incrementAndGet();
+                throw new TooManyLookups();
+            }
+            lookupsLeft -= 1;
+        }
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setStore(io.vnet.manager.store.ManagerStore store) {
@@ -324,7 +359,7 @@ public final class Auth implements Sessions {
     public Optional<Identity> identify(String authorizationHeader) {
         try {
             return lookUp(authorizationHeader);
-        } catch (io.vnet.manager.store.StoreException e) {
+        } catch (io.vnet.manager.store.StoreException | TooManyLookups e) {
             return Optional.empty();
         }
     }
@@ -334,6 +369,7 @@ public final class Auth implements Sessions {
      * checked there more than a {@link #RECHECK} ago.
      *
      * @throws io.vnet.manager.store.StoreException when a token unknown here cannot be looked up there
+     * @throws TooManyLookups when {@link #LOOKUPS_PER_SECOND} unknown tokens were looked up within the last second
      */
     private Optional<Identity> lookUp(String authorizationHeader) {
         String t = token(authorizationHeader);
@@ -347,6 +383,7 @@ public final class Auth implements Sessions {
             if (st == null || t.length() > 128) {
                 return Optional.empty();
             }
+            lookupAllowed(now);
             Optional<io.vnet.manager.store.SessionRecord> r = st.session(hash(t), now);
             if (r.isEmpty()) {
                 return Optional.empty();
@@ -414,6 +451,9 @@ public final class Auth implements Sessions {
         } catch (io.vnet.manager.store.StoreException e) {
             throw new ApiError(503, "sign in: this manager does not know the token and cannot ask the database the"
                     + " managers share (" + e.getMessage() + "); try again in a few seconds");
+        } catch (TooManyLookups e) {
+            throw new ApiError(503, "sign in: this manager does not know the token, and " + LOOKUPS_PER_SECOND
+                    + " unknown tokens were looked up in the database within the last second; try again in a second");
         }
         return who.orElseThrow(() -> new ApiError(401,
                 "sign in: the token is unknown or has expired (sign in again with POST /api/auth/login)"));
@@ -433,6 +473,11 @@ public final class Auth implements Sessions {
     /** Sign-ins refused because {@link #MAX_SESSIONS} sessions were held. */
     long refusedSessions() {
         return refusedSessions.get();
+    }
+
+    /** Lookups of unknown tokens refused beyond {@link #LOOKUPS_PER_SECOND}. */
+    long refusedLookups() {
+        return refusedLookups.get();
     }
 
     /** Sessions not written to, read from or deleted in the database. */

@@ -152,6 +152,9 @@ public final class MetricsServlet extends HttpServlet {
             e.gauge("vnet_manager_sessions", "Sign-in sessions this manager holds in memory.").sample(a.size());
             e.counter("vnet_manager_sessions_refused_total", "Sign-ins refused because the most sessions were held.")
                     .sample(a.refusedSessions());
+            e.counter("vnet_manager_session_lookups_refused_total", "Tokens unknown to this manager not looked up in the"
+                    + " database because " + Auth.LOOKUPS_PER_SECOND + " were within the last second (answered 503).")
+                    .sample(a.refusedLookups());
             e.counter("vnet_manager_sessions_shared_failures_total", "Sessions not written to, read from or deleted in"
                     + " the database that the managers share (such a session is valid on its manager only).")
                     .sample(a.sharedFailures());

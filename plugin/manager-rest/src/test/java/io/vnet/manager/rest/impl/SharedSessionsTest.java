@@ -29,6 +29,7 @@ class SharedSessionsTest {
     static final class Table implements SessionStore {
         final Map<String, SessionRecord> rows = new HashMap<>();
         boolean down;
+        int lookups;
 
         private void reachable() {
             if (down) {
@@ -46,6 +47,7 @@ class SharedSessionsTest {
 
         @Override
         public synchronized Optional<SessionRecord> session(String tokenHash, Instant now) {
+            lookups++;
             reachable();
             return Optional.ofNullable(rows.get(tokenHash)).filter(r -> now.isBefore(r.expiresAt()));
         }
@@ -138,6 +140,24 @@ class SharedSessionsTest {
         table.down = false;
         assertEquals(Optional.empty(), two.identify("Bearer " + during.token()), "it never reached the database");
         assertTrue(one.identify("Bearer " + other.token()).isPresent(), "back: the other's token is found");
+    }
+
+    @Test
+    void madeUpTokensCauseAtMostTheBoundOfLookupsASecond() throws Exception {
+        Auth.SignedIn s = signIn(one);
+        int refused = 0;
+        for (int i = 0; i < Auth.LOOKUPS_PER_SECOND + 30; i++) {
+            ApiError e = assertThrows(ApiError.class, () -> two.require("Bearer made-up-" + Math.random()));
+            refused += e.status == 503 ? 1 : 0;
+            assertTrue(e.status == 401 || e.status == 503, "unknown or not looked up: " + e.status);
+        }
+        assertEquals(Auth.LOOKUPS_PER_SECOND, table.lookups, "the database was asked no more than the bound");
+        assertEquals(30, refused);
+        assertEquals(30, two.refusedLookups());
+        assertEquals(Optional.empty(), two.identify("Bearer " + s.token()), "a real one waits too, unknown here");
+        clock.now = clock.now.plusSeconds(1);
+        assertEquals(Optional.of(s.identity()), two.identify("Bearer " + s.token()), "a second later it is looked up");
+        assertTrue(one.identify("Bearer " + s.token()).isPresent(), "known where it was given: no lookup at all");
     }
 
     @Test

@@ -168,13 +168,12 @@ public final class JdbcClusterStore implements ClusterStore {
 
     @Override
     public List<NetworkLease> claimAll(java.util.Collection<Integer> vnis, String managerId, long leaseMs) {
-        new Fence(1, managerId, 0);
         long lease = duration("leaseMs", leaseMs);
         java.util.SortedSet<Integer> sorted = new java.util.TreeSet<>(vnis);
+        sorted.forEach(v -> new Fence(v, managerId, 0)); // checks each VNI and the manager's id, as claim does
         if (sorted.isEmpty()) {
             return List.of();
         }
-        sorted.forEach(v -> new Fence(v, managerId, 0));
         return inTx(c -> {
             long now = dbNow(c);
             List<NetworkLease> out = new ArrayList<>();
