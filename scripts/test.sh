@@ -23,13 +23,15 @@ stage "the page on Debian 12's Node.js (check-debian-node.sh)" ./scripts/check-d
 
 say "Maven: build, unit tests, then the integration tests (mvn -B -ntp verify)"
 _now t0
-logged maven maven "building" mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" || status=$?
+mvn_status=0
+logged maven maven "building" mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" || mvn_status=$?
+((mvn_status == 0)) || status=$mvn_status
 _now t1
 it_secs=0
 while IFS=$'\t' read -r name secs; do
   [[ $name == *"(beside the others)" ]] || it_secs=$((it_secs + secs))
 done <"$VNET_LOGS/it-classes.tsv"
-stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs))
+stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs)) "$mvn_status"
 cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
 # The .deb packages Maven built, in a stock Debian 12 booted with systemd: install, start, upgrade, restore.
 stage "the packages in a booted Debian 12 (check-packages.sh)" ./scripts/check-packages.sh || status=$?

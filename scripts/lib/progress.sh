@@ -45,8 +45,9 @@ say() { stamped "$PROGRESS_NAME: $*"; }
 
 # ---- stage timings ---------------------------------------------------------------------------
 
-# stage_record NAME SECONDS: adds a line to this command's stage table
-stage_record() { printf '%s\t%s\n' "$1" "$2" >>"$VNET_LOGS/stages.tsv"; }
+# stage_record NAME SECONDS [STATUS]: adds a line to this command's stage table (a non-zero STATUS is
+# shown as the stage's failure in stage_report)
+stage_record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-0}" >>"$VNET_LOGS/stages.tsv"; }
 
 # stage NAME cmd...: runs cmd as one stage, recording its duration (even when it fails)
 stage() {
@@ -56,7 +57,7 @@ stage() {
   say "stage: $name"
   "$@" && rc=0 || rc=$?
   _now t1
-  stage_record "$name" $((t1 - t0))
+  stage_record "$name" $((t1 - t0)) "$rc"
   say "stage done: $name ($(human_secs $((t1 - t0))))$( ((rc == 0)) || echo ", FAILED with status $rc")"
   return $rc
 }
@@ -66,16 +67,20 @@ stage_reset() { : >"$VNET_LOGS/stages.tsv"; }
 
 # stage_report BUDGET_MINUTES: prints every recorded stage and the total since VNET_T0
 stage_report() {
-  local budget=$1 now name secs
+  local budget=$1 now name secs rc failed=()
   _now now
   echo
   echo "Time per stage (this run; budget ${budget} min in all):"
-  while IFS=$'\t' read -r name secs; do
-    printf '  %-62s %12s\n' "$name" "$(human_secs "$secs")"
+  while IFS=$'\t' read -r name secs rc; do
+    printf '  %-62s %12s%s\n' "$name" "$(human_secs "$secs")" "$( [ "${rc:-0}" = 0 ] || echo "  FAILED (status $rc)")"
+    [ "${rc:-0}" = 0 ] || failed+=("$name")
   done <"$VNET_LOGS/stages.tsv"
   printf '  %-62s %12s\n' "total" "$(human_secs $((now - VNET_T0)))"
   if (( now - VNET_T0 > budget * 60 )); then
     echo "  over the ${budget}-minute budget"
+  fi
+  if ((${#failed[@]})); then
+    printf 'stages that failed: %s (their output is above and in %s)\n' "$(IFS=';'; echo "${failed[*]}" | sed 's/;/; /g')" "$VNET_LOGS"
   fi
 }
 
