@@ -238,6 +238,7 @@ final class Rollout {
         Map<String, Map<String, String>> existing = new HashMap<>(); // host -> peer -> link id, outside desired state
         Map<String, Endpoint> endpoints = new HashMap<>();
         Set<String> kernel = new HashSet<>();
+        Map<String, Set<Integer>> taken = new HashMap<>(); // host -> UDP ports of the kernel links it runs
         for (HostInfo h : agents.hosts()) {
             if (h.kernelPath() && h.linkAddress() != null) {
                 kernel.add(h.hostId());
@@ -246,7 +247,12 @@ final class Rollout {
                 endpoints.put(h.hostId(), Endpoint.parse(h.linkAddress()));
             }
             Set<String> managed = new HashSet<>();
-            desired.get(h.hostId()).ifPresent(d -> d.links().forEach(l -> managed.add(l.id())));
+            desired.get(h.hostId()).ifPresent(d -> d.links().forEach(l -> {
+                managed.add(l.id());
+                if (l.isVxlan()) { // any network's, this manager's or another owner's of the cluster
+                    taken.computeIfAbsent(h.hostId(), k -> new HashSet<>()).add(l.connect().port());
+                }
+            }));
             Map<String, String> byPeer = new TreeMap<>();
             for (MeasuredLink l : h.links()) {
                 if (!managed.contains(l.id()) && l.carries(network)) {
@@ -265,7 +271,7 @@ final class Rollout {
             }
         }
         Map<String, DaemonConfig> raw = DaemonConfigs.of(plan, network, endpoints, "local");
-        Map<HostLink, Integer> ports = kernelPorts(plan, reused, kernel);
+        Map<HostLink, Integer> ports = kernelPorts(plan, reused, kernel, taken);
         Map<String, DaemonConfig> out = new TreeMap<>();
         raw.forEach((host, cfg) -> {
             Map<String, String> rename = existing.getOrDefault(host, Map.of());
@@ -304,10 +310,17 @@ final class Rollout {
     /**
      * The UDP port of each link of {@code plan} that takes the kernel path (both hosts in {@code
      * kernel}, not reused): the port it has where it is installed already, else the smallest from
-     * {@link #KERNEL_PORT_BASE} that no managed kernel link of either host uses.
+     * {@link #KERNEL_PORT_BASE} that no kernel link of either host uses: this manager's installed or
+     * moving ones, and any in the hosts' desired state ({@code taken}), which in a cluster holds the
+     * parts of networks other managers own (two owners picking one port on a host pair had the second
+     * link refused by the agent). Two owners choosing in the same instant, before either's part reaches
+     * the other's view of the hosts, can still pick the same port: the second link then stays down and
+     * the move passes that stage after its wait, as for any link that does not come up.
      */
-    private Map<HostLink, Integer> kernelPorts(Plan plan, Set<HostLink> reused, Set<String> kernel) {
+    private Map<HostLink, Integer> kernelPorts(Plan plan, Set<HostLink> reused, Set<String> kernel,
+                                               Map<String, Set<Integer>> taken) {
         Map<String, Set<Integer>> used = new HashMap<>();
+        taken.forEach((host, ports) -> used.put(host, new HashSet<>(ports)));
         Map<HostLink, Integer> had = new HashMap<>();
         List<Installed> holding = new ArrayList<>(installed.values()); // a link being removed still holds its port
         moving.values().forEach(m -> holding.add(m.view()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vnet.api.Endpoint;
 import io.vnet.api.ForwardingRule;
 import io.vnet.api.LinkSpec;
 import io.vnet.api.MacAddress;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -605,6 +607,49 @@ class AdaptationLoopTest {
                 assertEquals(port, ports.get(peer).get(h), "both ends of " + h + "-" + peer + " on one port: " + ports)));
         // the proxy does not take the kernel path: its links stay as they are (the configured star)
         assertTrue(desired.states.get("px") == null || desired.states.get("px").links().stream().noneMatch(LinkSpec::isVxlan));
+    }
+
+    @Test
+    void aKernelPortAnotherNetworksLinkUsesOnAHostIsNotChosenAgain() {
+        // another network's kernel links on every host pair, on the first ports: in a cluster, the parts another
+        // manager owns, composed into the hosts' desired state (this loop never installed them)
+        NetworkId other = NetworkId.of(NET.vni() + 1);
+        List<String> hosts = List.of("ha", "hb", "hc");
+        Map<String, Set<Integer>> theirs = new TreeMap<>();
+        for (String h : hosts) {
+            List<LinkSpec> links = new ArrayList<>();
+            for (String peer : hosts) {
+                if (!peer.equals(h)) {
+                    int port = Rollout.KERNEL_PORT_BASE + (h.charAt(1) - 'a') + (peer.charAt(1) - 'a') - 1;
+                    links.add(LinkSpec.vxlan("other-" + peer, peer, Endpoint.parse("10.0.0." + (peer.charAt(1) - 'a' + 1)
+                            + ":" + port), false, List.of(other)));
+                    theirs.computeIfAbsent(h, k -> new TreeSet<>()).add(port);
+                }
+            }
+            desired.setPart(h, other, links, List.of(), List.of());
+        }
+        agents.kernel = true;
+        for (String h : hosts) {
+            agents.put(h, agents.hosts.get(h).vms().get(NET));
+        }
+        loop.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady();
+        assertTrue(loop.decisions(NET).get(0).applied(), loop.decisions(NET).toString());
+        int fast = 0;
+        for (String h : hosts) {
+            for (LinkSpec l : desired.states.get(h).links()) {
+                if (l.networks().contains(NET) && l.isVxlan()) {
+                    fast++;
+                    assertFalse(theirs.get(h).contains(l.connect().port()),
+                            h + "'s new link " + l + " on a port the other network's links use: " + theirs);
+                    assertFalse(theirs.get(l.peerHost()).contains(l.connect().port()),
+                            "the far end " + l.peerHost() + " uses the port of " + l + " already: " + theirs);
+                }
+            }
+            assertTrue(desired.states.get(h).links().containsAll(desired.part(h, other).orElseThrow().links()),
+                    "the other network's links stay: " + desired.states.get(h));
+        }
+        assertTrue(fast >= 2, "fast paths were installed: " + desired.states);
     }
 
     /** Each VM host reports {@code bytesPerSecond} of its VMs' traffic for the last half second, at the clock's time. */
