@@ -218,16 +218,20 @@ public final class AdaptationLoop implements AdaptationService {
                 s.decisions.put(d.decision().id(), d);
                 s.nextId = Math.max(s.nextId, d.decision().id() + 1);
             }
-            for (LoopRecords.Stored d : ds) { // newest first: the newest applied one says what is installed
-                if (d.decision().applied()) {
-                    rollout.restore(network, d.decision().rolledBackAt() == null ? d.after() : d.before());
-                    if (d.decision().rolledBackAt() == null) {
-                        // the traffic it was made for, once steady again, is not a new pattern
-                        s.restoredClass = madeFor(d.decision().trigger());
-                        s.decidedClass = s.restoredClass;
-                        s.restoredAt = clock.millis();
-                    }
-                    break;
+            // the newest applied one says what is installed; more than KEEP decisions not applied may follow it
+            java.util.Optional<LoopRecords.Stored> newestApplied = ds.stream().filter(d -> d.decision().applied()).findFirst();
+            if (newestApplied.isEmpty() && ds.size() >= KEEP) {
+                newestApplied = records.latestApplied(network);
+                newestApplied.ifPresent(d -> s.decisions.put(d.decision().id(), d)); // kept beside the newest
+            }
+            if (newestApplied.isPresent() && newestApplied.get().decision().applied()) {
+                LoopRecords.Stored d = newestApplied.get();
+                rollout.restore(network, d.decision().rolledBackAt() == null ? d.after() : d.before());
+                if (d.decision().rolledBackAt() == null) {
+                    // the traffic it was made for, once steady again, is not a new pattern
+                    s.restoredClass = madeFor(d.decision().trigger());
+                    s.decidedClass = s.restoredClass;
+                    s.restoredAt = clock.millis();
                 }
             }
             LOG.log(Level.INFO, "network " + network + ": adaptation " + settings.mode().name().toLowerCase(Locale.ROOT)

@@ -30,10 +30,33 @@ final class DecisionLog {
     void put(NetworkId network, NetworkState s, LoopRecords.Stored d) {
         count(network, s.decisions.get(d.decision().id()), d);
         s.decisions.put(d.decision().id(), d);
-        while (s.decisions.size() > AdaptationLoop.KEEP) {
-            s.decisions.pollFirstEntry();
-        }
+        trim(s);
         records.decision(network, d);
+    }
+
+    /**
+     * Keeps the newest {@link AdaptationLoop#KEEP} decisions and, however old, the newest applied one: it says
+     * what is installed and is what a rollback undoes (the loop records a decision at every change of the
+     * traffic, so a hundred not applied can follow it within the hour).
+     */
+    static void trim(NetworkState s) {
+        Long keep = null;
+        for (LoopRecords.Stored d : s.decisions.descendingMap().values()) {
+            if (d.decision().applied()) {
+                keep = d.decision().id();
+                break;
+            }
+        }
+        while (s.decisions.size() > AdaptationLoop.KEEP) {
+            Long oldest = s.decisions.firstKey();
+            if (!oldest.equals(keep)) {
+                s.decisions.remove(oldest);
+            } else if (s.decisions.size() - 1 > AdaptationLoop.KEEP) {
+                s.decisions.remove(s.decisions.higherKey(oldest)); // the next oldest goes instead
+            } else {
+                break; // the newest KEEP and the one kept
+            }
+        }
     }
 
     /** What changed from {@code before} (null: a new decision) to {@code after}; one thread at a time (the loop's lock). */

@@ -26,6 +26,14 @@ interface LoopRecords {
     /** The network's newest decisions, newest first. */
     List<Stored> loadDecisions(NetworkId network, int limit);
 
+    /**
+     * The network's newest applied decision, however many decisions not applied came after it (it says what the
+     * loop installed), if it has one. By default, the newest among the newest {@link AdaptationLoop#KEEP}.
+     */
+    default java.util.Optional<Stored> latestApplied(NetworkId network) {
+        return loadDecisions(network, AdaptationLoop.KEEP).stream().filter(d -> d.decision().applied()).findFirst();
+    }
+
     /** Keeps nothing. */
     LoopRecords NONE = new LoopRecords() {
         @Override

@@ -34,7 +34,7 @@ final class NetworkState {
     final Deque<Undo.Refused> refused = new ArrayDeque<>();
     /** Refused plans forgotten to keep {@link #refused} within {@link #MAX_REFUSED}. */
     long refusedForgotten;
-    /** The newest decisions, by id (at most {@link AdaptationLoop#KEEP}). */
+    /** The newest decisions, by id (at most {@link AdaptationLoop#KEEP}, and the newest applied one however old). */
     final NavigableMap<Long, LoopRecords.Stored> decisions = new TreeMap<>();
     /** Applied decisions not acknowledged yet: the network's move is not over, or not every host applied it. */
     final java.util.Set<Long> awaitingAck = new java.util.HashSet<>();

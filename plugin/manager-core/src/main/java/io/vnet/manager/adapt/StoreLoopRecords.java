@@ -68,7 +68,8 @@ final class StoreLoopRecords implements LoopRecords {
         ObjectNode doc = AdaptationJson.decision(d.decision());
         doc.set("overlayBefore", overlay(d.before()));
         doc.set("overlayAfter", overlay(d.after()));
-        DecisionRecord record = new DecisionRecord(network.vni(), d.decision().id(), d.decision().time(), doc.toString());
+        DecisionRecord record = new DecisionRecord(network.vni(), d.decision().id(), d.decision().time(), doc.toString(),
+                d.decision().applied());
         try {
             if (cluster == null) {
                 store.putDecision(record);
@@ -119,15 +120,26 @@ final class StoreLoopRecords implements LoopRecords {
     public List<Stored> loadDecisions(NetworkId network, int limit) {
         List<Stored> out = new ArrayList<>();
         for (DecisionRecord r : store.decisions(network.vni(), limit)) {
-            try {
-                JsonNode doc = Json.MAPPER.readTree(r.document());
-                out.add(new Stored(AdaptationJson.decision(doc), overlay(doc.path("overlayBefore")),
-                        overlay(doc.path("overlayAfter"))));
-            } catch (JsonProcessingException | RuntimeException e) {
-                LOG.log(Level.ERROR, "stored decision " + r.id() + " of network " + network + " ignored: " + e.getMessage());
-            }
+            read(network, r).ifPresent(out::add);
         }
         return out;
+    }
+
+    @Override
+    public java.util.Optional<Stored> latestApplied(NetworkId network) {
+        return store.latestAppliedDecision(network.vni()).flatMap(r -> read(network, r));
+    }
+
+    /** A stored decision; one that cannot be read is logged and left out. */
+    private static java.util.Optional<Stored> read(NetworkId network, DecisionRecord r) {
+        try {
+            JsonNode doc = Json.MAPPER.readTree(r.document());
+            return java.util.Optional.of(new Stored(AdaptationJson.decision(doc), overlay(doc.path("overlayBefore")),
+                    overlay(doc.path("overlayAfter"))));
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.log(Level.ERROR, "stored decision " + r.id() + " of network " + network + " ignored: " + e.getMessage());
+            return java.util.Optional.empty();
+        }
     }
 
     static ObjectNode overlay(Rollout.Installed inst) {

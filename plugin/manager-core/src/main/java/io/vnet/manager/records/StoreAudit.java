@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The audit log in the {@link AuditStore}; ids continue from the highest stored. Every entry
+ * The audit log in the {@link AuditStore}; ids continue from the highest stored. In a cluster the
+ * managers append to one log: an id another manager wrote first is stored as the next free one
+ * ({@link AuditStore#appendAudit}), so the number logged here can be lower than the stored one, and
+ * no entry is lost or overwritten. Every entry
  * is also logged at INFO, so a failing database loses none of them from sight, and is written
  * through the {@link StoreWriter}: an entry made while the database is away is written, with its
  * id and time, once it answers again.

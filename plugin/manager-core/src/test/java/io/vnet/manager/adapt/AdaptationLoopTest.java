@@ -1179,9 +1179,61 @@ class AdaptationLoopTest {
             public List<Stored> loadDecisions(NetworkId network, int limit) {
                 List<Stored> l = new ArrayList<>(stored);
                 l.sort((a, b) -> Long.compare(b.decision().id(), a.decision().id()));
-                return l;
+                return l.subList(0, Math.min(limit, l.size()));
+            }
+
+            @Override
+            public Optional<Stored> latestApplied(NetworkId network) {
+                return loadDecisions(network, Integer.MAX_VALUE).stream().filter(d -> d.decision().applied()).findFirst();
             }
         };
+    }
+
+    /** {@code n} decisions recorded and not applied after the newest in {@code stored} (the traffic changing). */
+    private static void recordedAfter(List<LoopRecords.Stored> stored, int n) {
+        long last = stored.stream().mapToLong(d -> d.decision().id()).max().orElse(0);
+        for (int i = 1; i <= n; i++) {
+            stored.add(0, new LoopRecords.Stored(Decision.recorded(last + i, Instant.EPOCH.plusSeconds(last + i),
+                    "RING -> OTHER", null, Double.NaN), Rollout.Installed.NONE, Rollout.Installed.NONE));
+        }
+    }
+
+    @Test
+    void theDecisionInForceIsKeptBehindAHundredNotAppliedAndARestartStillRollsItBack() {
+        Map<NetworkId, Settings> settings = new HashMap<>();
+        List<LoopRecords.Stored> stored = new ArrayList<>();
+        LoopRecords memory = memory(settings, stored);
+        AdaptationLoop first = newLoop(memory, Planner.Settings.defaults());
+        first.configure(NET, new Settings(Mode.AUTOMATIC, "greedy", false, 0), "api");
+        steady(first);
+        long applied = stored.get(0).decision().id();
+        assertTrue(stored.get(0).decision().applied(), stored.get(0).toString());
+        assertFalse(desired.states.values().stream().allMatch(d -> d.links().isEmpty()), "a fast path installed");
+
+        // in the running loop: 120 decisions not applied pass through its log, the applied one stays
+        NetworkState s = new NetworkState(1000);
+        s.decisions.put(applied, stored.get(0));
+        DecisionLog log = new DecisionLog(LoopRecords.NONE);
+        List<LoopRecords.Stored> later = new ArrayList<>(List.of(stored.get(0)));
+        recordedAfter(later, 120);
+        for (int i = later.size() - 2; i >= 0; i--) {
+            log.put(NET, s, later.get(i));
+        }
+        assertEquals(AdaptationLoop.KEEP + 1, s.decisions.size());
+        assertTrue(s.decisions.containsKey(applied), "the decision in force stays: " + s.decisions.keySet());
+        assertEquals(applied + 21, (long) s.decisions.higherKey(applied), "and the newest 100 beside it");
+
+        // a restart: the newest 100 are all not applied; the one in force is found and rolled back
+        recordedAfter(stored, 120);
+        AdaptationLoop second = newLoop(memory, Planner.Settings.defaults());
+        List<Decision> shown = second.decisions(NET);
+        assertTrue(shown.stream().anyMatch(d -> d.id() == applied), "the one in force is known after the restart");
+        Decision rolled = second.rollback(NET, "api");
+        assertEquals(applied, rolled.id());
+        agentsApply(second);
+        for (DesiredState d : desired.states.values()) {
+            assertTrue(d.links().isEmpty() && d.rules().isEmpty(), "the restarted manager rolled back: " + d);
+        }
     }
 
     @Test

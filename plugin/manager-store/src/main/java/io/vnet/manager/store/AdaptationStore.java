@@ -21,4 +21,10 @@ public interface AdaptationStore {
 
     /** The network's decisions, newest (highest id) first. */
     List<DecisionRecord> decisions(int vni, int limit);
+
+    /**
+     * The network's newest applied decision, however many came after it (it says what the closed loop installed),
+     * if it has one.
+     */
+    java.util.Optional<DecisionRecord> latestAppliedDecision(int vni);
 }

@@ -8,7 +8,11 @@ import java.util.List;
  * a consumer that needs only this part takes this type.
  */
 public interface AuditStore {
-    /** Appends to the audit log (the id must be new). */
+    /**
+     * Appends to the audit log under the entry's id if no entry has it or a higher one, else under the next id
+     * after the highest (in a cluster, managers append to one log: each numbers its entries from the highest it
+     * knew, and the log keeps them all, in the order written). An entry is never overwritten.
+     */
     void appendAudit(AuditRecord entry);
 
     /** The audit log, newest first, with times in [from, to]. */

@@ -24,8 +24,9 @@ public interface HistoryStore {
     List<TopologyRecord> topologies(int vni, Instant from, Instant to, int limit);
 
     /**
-     * Deletes traffic matrices, topologies and desired states older than the given time, but each host's newest
-     * desired state, however old; returns how many rows went.
+     * Deletes traffic matrices, topologies, desired states and the closed loop's decisions older than the given
+     * time, but each host's newest desired state, and each network's newest 100 decisions and its newest applied
+     * one, however old; returns how many rows went.
      */
     int pruneHistory(Instant before);
 }

@@ -301,9 +301,10 @@ public final class JdbcClusterStore implements ClusterStore {
             if (!check(c, fence)) {
                 throw new FencedException(fence, "decision " + d.id());
             }
-            Object[] args = {ts(d.time()), d.document(), d.vni(), d.id()};
-            if (exec(c, "UPDATE adaptation_decision SET at_time = ?, document = ? WHERE vni = ? AND id = ?", args) == 0) {
-                exec(c, "INSERT INTO adaptation_decision (at_time, document, vni, id) VALUES (?, ?, ?, ?)", args);
+            Object[] args = {ts(d.time()), d.document(), d.applied(), d.vni(), d.id()};
+            if (exec(c, "UPDATE adaptation_decision SET at_time = ?, document = ?, applied = ? WHERE vni = ? AND id = ?",
+                    args) == 0) {
+                exec(c, "INSERT INTO adaptation_decision (at_time, document, applied, vni, id) VALUES (?, ?, ?, ?, ?)", args);
             }
             return null;
         }, "writing decision " + d.id() + " of network " + d.vni());

@@ -265,23 +265,36 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     @Override
     public void putDecision(DecisionRecord d) {
         req("decision", d);
-        upsert("UPDATE adaptation_decision SET at_time = ?, document = ? WHERE vni = ? AND id = ?",
-                "INSERT INTO adaptation_decision (at_time, document, vni, id) VALUES (?, ?, ?, ?)",
-                ts(d.time()), d.document(), d.vni(), d.id());
+        upsert("UPDATE adaptation_decision SET at_time = ?, document = ?, applied = ? WHERE vni = ? AND id = ?",
+                "INSERT INTO adaptation_decision (at_time, document, applied, vni, id) VALUES (?, ?, ?, ?, ?)",
+                ts(d.time()), d.document(), d.applied(), d.vni(), d.id());
+    }
+
+    static final String DECISION_COLUMNS = "SELECT vni, id, at_time, document, applied FROM adaptation_decision";
+
+    static DecisionRecord decision(ResultSet rs) throws SQLException {
+        return new DecisionRecord(rs.getInt(1), rs.getLong(2), instant(rs, 3), rs.getString(4), rs.getBoolean(5));
     }
 
     @Override
     public List<DecisionRecord> decisions(int vni, int limit) {
-        return list("SELECT vni, id, at_time, document FROM adaptation_decision WHERE vni = ? ORDER BY id DESC FETCH FIRST "
-                + limit(limit) + " ROWS ONLY", rs -> new DecisionRecord(rs.getInt(1), rs.getLong(2), instant(rs, 3),
-                rs.getString(4)), vni);
+        return list(DECISION_COLUMNS + " WHERE vni = ? ORDER BY id DESC FETCH FIRST " + limit(limit) + " ROWS ONLY",
+                JdbcManagerStore::decision, vni);
+    }
+
+    @Override
+    public Optional<DecisionRecord> latestAppliedDecision(int vni) {
+        return one(DECISION_COLUMNS + " WHERE vni = ? AND applied ORDER BY id DESC FETCH FIRST 1 ROWS ONLY",
+                JdbcManagerStore::decision, vni);
     }
 
     @Override
     public void appendAudit(AuditRecord a) {
         req("audit entry", a);
-        update("INSERT INTO audit_log (id, at_time, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                a.id(), ts(a.time()), a.actor(), a.action(), a.target(), a.detail());
+        // the id asked for, or the next free one if it is taken (another manager of a cluster wrote it): an
+        // entry never overwrites one; two writers taking the same next id at once fail one (tried again)
+        update("INSERT INTO audit_log (id, at_time, actor, action, target, detail) SELECT GREATEST(?, COALESCE(MAX(id), 0)"
+                + " + 1), ?, ?, ?, ?, ? FROM audit_log", a.id(), ts(a.time()), a.actor(), a.action(), a.target(), a.detail());
     }
 
     @Override
@@ -299,6 +312,9 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         return one("SELECT COALESCE(MAX(id), 0) FROM audit_log", rs -> rs.getLong(1)).orElse(0L);
     }
 
+    /** How many of a network's newest decisions {@link #pruneHistory} keeps however old (the closed loop shows as many). */
+    public static final int DECISIONS_KEPT = 100;
+
     @Override
     public int pruneHistory(Instant before) {
         if (before == null) {
@@ -315,6 +331,14 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
             // a host's older desired states; its newest stays, however old (the agent's and a restart's truth)
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM desired_state WHERE created_at < ? AND generation <"
                     + " (SELECT MAX(n.generation) FROM desired_state n WHERE n.host_id = desired_state.host_id)")) {
+                ps.setObject(1, ts(before));
+                n += ps.executeUpdate();
+            }
+            // a network's older decisions but its newest DECISIONS_KEPT and its newest applied one (what is installed)
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM adaptation_decision WHERE at_time < ?"
+                    + " AND id <= (SELECT MAX(n.id) FROM adaptation_decision n WHERE n.vni = adaptation_decision.vni) - "
+                    + DECISIONS_KEPT + " AND id <> COALESCE((SELECT MAX(a.id) FROM adaptation_decision a"
+                    + " WHERE a.vni = adaptation_decision.vni AND a.applied), 0)")) {
                 ps.setObject(1, ts(before));
                 n += ps.executeUpdate();
             }

@@ -61,8 +61,8 @@ abstract class StoreContract {
 
     @Test
     void migratesAnEmptyDatabaseToTheCurrentSchema() {
-        assertEquals(8, store.migrationsApplied());
-        assertEquals("8", store.schemaVersion());
+        assertEquals(9, store.migrationsApplied());
+        assertEquals("9", store.schemaVersion());
     }
 
     @Test
@@ -221,6 +221,37 @@ abstract class StoreContract {
     }
 
     @Test
+    void pruningKeepsEachNetworksNewestHundredDecisionsAndItsNewestAppliedOne() {
+        store.putDecision(new DecisionRecord(300, 1, T0, "{\"applied\":true}", true));
+        store.putDecision(new DecisionRecord(300, 2, T0, "{\"applied\":true}", true)); // what is installed
+        for (int id = 3; id <= 2 + JdbcManagerStore.DECISIONS_KEPT + 20; id++) { // the traffic changing, nothing applied
+            store.putDecision(new DecisionRecord(300, id, T0.plusSeconds(id), "{\"applied\":false}"));
+        }
+        store.putDecision(new DecisionRecord(100, 1, T0, "{}")); // another network's only one
+        assertEquals(2, store.latestAppliedDecision(300).orElseThrow().id(), "however many came after it");
+        assertTrue(store.latestAppliedDecision(300).orElseThrow().applied());
+        assertEquals(Optional.empty(), store.latestAppliedDecision(100));
+        // a rewrite (the realised gain measured) keeps the flag it is given
+        store.putDecision(new DecisionRecord(100, 1, T0, "{\"applied\":true}", true));
+        assertEquals(1, store.latestAppliedDecision(100).orElseThrow().id());
+
+        // everything is old: network 300 keeps its newest 100 (ids 23..122) and decision 2; decision 1 and ids 3..22 go
+        assertEquals(21, store.pruneHistory(T0.plusSeconds(100_000)));
+        List<Long> left = store.decisions(300, 1000).stream().map(DecisionRecord::id).toList();
+        assertEquals(JdbcManagerStore.DECISIONS_KEPT + 1, left.size(), left.toString());
+        assertEquals(122L, left.get(0));
+        assertEquals(List.of(23L, 2L), left.subList(left.size() - 2, left.size()));
+        assertEquals(1, store.decisions(100, 10).size(), "a network's only decision stays");
+        assertEquals(0, store.pruneHistory(T0.plusSeconds(100_000)), "nothing more to prune");
+        // newer than the time given: kept whatever their number
+        store.putDecision(new DecisionRecord(300, 500, T0.plusSeconds(200_000), "{}"));
+        assertEquals(0, store.pruneHistory(T0.plusSeconds(10)), "older than the time given only");
+        // the newest 100 count by number: 500 is one, and 23..122 are no longer among them
+        assertEquals(100, store.pruneHistory(T0.plusSeconds(100_000)));
+        assertEquals(List.of(500L, 2L), store.decisions(300, 1000).stream().map(DecisionRecord::id).toList());
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertEquals("limit: 0 is not in 1..10000",
                 assertThrows(IllegalArgumentException.class, () -> store.topologies(1, null, null, 0)).getMessage());
@@ -245,7 +276,7 @@ abstract class StoreContract {
 
         store = reopen();
         assertEquals(0, store.migrationsApplied());
-        assertEquals("8", store.schemaVersion());
+        assertEquals("9", store.schemaVersion());
         assertEquals(List.of(new Host("kvm-1", "10.0.0.1:5800", "host", T0)), store.hosts());
         assertEquals(List.of(new Network(100, "tenant-a")), store.networks());
         assertEquals(List.of(new Vm("02:00:00:00:00:01", 100, "kvm-1")), store.vmsOfNetwork(100));
@@ -265,8 +296,13 @@ abstract class StoreContract {
         assertEquals(0, store.lastAuditId());
         store.appendAudit(new AuditRecord(1, T0, "api", "mode", "network 300", "automatic"));
         store.appendAudit(new AuditRecord(2, T0.plusSeconds(6), "adaptation", "desired-state", "host h1", "gen 7"));
-        assertThrows(StoreException.class, () -> store.appendAudit(new AuditRecord(2, T0, "api", "x", "y", "")),
-                "an audit entry is never overwritten");
+        // another manager of a cluster numbered an entry 2 too: it is kept, after the highest
+        store.appendAudit(new AuditRecord(2, T0.plusSeconds(7), "api", "x", "y", ""));
+        assertEquals(3, store.lastAuditId(), "an audit entry is never overwritten");
+        assertEquals("host h1", store.audit(null, null, 10).get(1).target(), "entry 2 is as it was");
+        // one numbered past the highest keeps its number
+        store.appendAudit(new AuditRecord(9, T0.plusSeconds(8), "api", "z", "w", ""));
+        assertEquals(9, store.lastAuditId());
         store.close();
 
         store = reopen();
@@ -278,10 +314,11 @@ abstract class StoreContract {
         assertEquals(List.of(2L, 1L), ds.stream().map(DecisionRecord::id).toList());
         assertEquals("{\"realisedGain\":2.1}", ds.get(0).document());
         assertEquals(1, store.decisions(300, 1).size());
-        assertEquals(2, store.lastAuditId());
+        assertEquals(9, store.lastAuditId());
         List<AuditRecord> log = store.audit(null, null, 10);
-        assertEquals(List.of("adaptation", "api"), log.stream().map(AuditRecord::actor).toList());
-        assertEquals(1, store.audit(T0.plusSeconds(1), null, 10).size());
+        assertEquals(List.of(9L, 3L, 2L, 1L), log.stream().map(AuditRecord::id).toList());
+        assertEquals(List.of("z", "x", "desired-state", "mode"), log.stream().map(AuditRecord::action).toList());
+        assertEquals(3, store.audit(T0.plusSeconds(1), null, 10).size());
         assertThrows(IllegalArgumentException.class, () -> new DecisionRecord(300, 0, T0, "{}"));
         assertThrows(IllegalArgumentException.class, () -> new AuditRecord(1, T0, "", "x", "y", ""));
     }
