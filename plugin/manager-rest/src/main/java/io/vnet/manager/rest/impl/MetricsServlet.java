@@ -159,6 +159,11 @@ public final class MetricsServlet extends HttpServlet {
                     + " the database that the managers share (such a session is valid on its manager only).")
                     .sample(a.sharedFailures());
         }
+        e.counter("vnet_manager_live_stream_events_total", "Live streams' snapshots not sent, by why: skipped (the"
+                + " client had not read the one before), late (not made within half a period: sent when ready); and"
+                + " streams closed as stalled (their client read nothing for " + EventStreams.STALLED_MS / 1000 + " s).")
+                .sample(EventStreams.skipped(), "outcome", "skipped").sample(EventStreams.late(), "outcome", "late")
+                .sample(EventStreams.stalled(), "outcome", "stalled");
         e.counter("vnet_manager_forwarded_total", "Requests about a network sent on to its owner (another manager),"
                 + " by outcome: answered by the owner, or failed (the caller got 503).")
                 .sample(OwnerForward.forwarded(), "outcome", "answered").sample(OwnerForward.failed(), "outcome", "failed");
