@@ -44,8 +44,9 @@ import javax.net.ssl.SSLException;
  * capped exponential backoff. All its work runs on its channel's event loop.
  */
 final class SimulatedAgent {
-    static final long BACKOFF_MIN_MS = 1_000;
-    static final long BACKOFF_MAX_MS = 30_000;
+    /** The agent's own backoff (io.vnet.agent.impl.ManagerClient): 100 ms doubling to 5 s, each delay jittered. */
+    static final long BACKOFF_MIN_MS = 100;
+    static final long BACKOFF_MAX_MS = 5_000;
     static final String SOFTWARE = "loadgen";
 
     private final int index;
