@@ -137,10 +137,11 @@ public final class Launcher implements Callable<Integer> {
             return agentTool(bundleDir, "io.vnet.agent.config.ConfigUpgrade", "upgrade");
         }
         boolean tempState = state == null;
-        Path cache = tempState ? Files.createTempDirectory("vnet-agent-felix") : state;
+        Path cache = tempState ? temporaryCache() : state;
 
         Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        // a temporary one holds Felix's storage beside its owner file (Felix empties its storage at first init)
+        props.put(Constants.FRAMEWORK_STORAGE, (tempState ? cache.resolve("felix") : cache).toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc,sun.nio.ch");
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(OWN_LEVEL));
@@ -249,6 +250,49 @@ public final class Launcher implements Callable<Integer> {
         } catch (Exception e) {
             return Path.of("bundles");
         }
+    }
+
+    static final String TEMP_CACHE_PREFIX = "vnet-agent-felix";
+    static final String OWNER_FILE = "vnet-owner.pid";
+
+    /**
+     * A temporary bundle cache (without {@code --state}), marked with this process's id; the temporary caches
+     * of processes that are gone (killed with SIGKILL: no shutdown hook ran) are deleted first.
+     */
+    static Path temporaryCache() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        sweepTemporaryCaches(tmp);
+        Path cache = Files.createTempDirectory(tmp, TEMP_CACHE_PREFIX);
+        Files.writeString(cache.resolve(OWNER_FILE), ProcessHandle.current().pid() + " "
+                + ProcessHandle.current().info().startInstant().map(Object::toString).orElse("?"));
+        return cache;
+    }
+
+    /**
+     * Deletes in {@code dir} the temporary caches whose owner (its pid and start time, in {@link #OWNER_FILE}) is no
+     * longer running; returns how many. A cache without the file (an older version's) is left alone.
+     */
+    static int sweepTemporaryCaches(Path dir) {
+        int n = 0;
+        try (Stream<Path> caches = Files.list(dir)) {
+            for (Path c : caches.filter(p -> p.getFileName().toString().startsWith(TEMP_CACHE_PREFIX)).toList()) {
+                try {
+                    String[] owner = Files.readString(c.resolve(OWNER_FILE)).trim().split(" ", 2);
+                    java.util.Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(owner[0]));
+                    boolean alive = p.isPresent() && (owner.length < 2 || p.get().info().startInstant()
+                            .map(t -> t.toString().equals(owner[1])).orElse(true));
+                    if (!alive) {
+                        deleteTree(c);
+                        n++;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // no owner file, or one unreadable: not ours to judge
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot look for stale bundle caches in " + dir + ": " + e);
+        }
+        return n;
     }
 
     private static void deleteTree(Path dir) {
