@@ -196,9 +196,24 @@ public final class Launcher implements Callable<Integer> {
         return 0;
     }
 
-    private static void logBundles(Framework fw) {
+    /**
+     * Logs each bundle's state; nothing if the framework is stopping already (a component that failed at its
+     * start stops it, maybe before this runs: its context is gone then, and the fatal error is what counts).
+     */
+    static void logBundles(Framework fw) {
+        org.osgi.framework.BundleContext ctx = fw.getBundleContext();
+        Bundle[] bundles;
+        try {
+            bundles = ctx == null ? null : ctx.getBundles();
+        } catch (IllegalStateException stopping) {
+            bundles = null;
+        }
+        if (bundles == null) {
+            LOG.info("framework stopping before its bundles were listed");
+            return;
+        }
         int active = 0;
-        for (Bundle b : fw.getBundleContext().getBundles()) {
+        for (Bundle b : bundles) {
             String state = switch (b.getState()) {
                 case Bundle.ACTIVE -> "ACTIVE";
                 case Bundle.RESOLVED -> b.getHeaders().get(Constants.FRAGMENT_HOST) != null ? "RESOLVED (fragment)" : "RESOLVED";
