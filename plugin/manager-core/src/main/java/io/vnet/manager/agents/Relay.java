@@ -76,16 +76,22 @@ final class Relay implements ClusterDesiredStates.Notifier {
         }
     }
 
-    /** {@code raw}, sharing its parts, with its {@code pairs} and {@code rest} narrowed to the networks {@code peer} owns. */
+    /**
+     * {@code raw}, sharing its parts, with its {@code pairs} and {@code rest} narrowed to the networks {@code peer}
+     * owns; either of them present and not a list carries nothing for it (an empty list: it was passed on whole).
+     */
     static ObjectNode onlyOwnedBy(JsonNode raw, Map<NetworkId, String> owners, String peer) {
         ObjectNode copy = Json.object();
         copy.setAll((ObjectNode) raw);
         for (String field : new String[] {"pairs", "rest"}) {
             JsonNode list = raw.get(field);
-            if (list == null || !list.isArray()) {
+            if (list == null) {
                 continue;
             }
             ArrayNode kept = copy.putArray(field);
+            if (!list.isArray()) {
+                continue;
+            }
             for (JsonNode e : list) {
                 int vni = e.path("vni").asInt(-1);
                 if (vni >= 1 && vni <= NetworkId.MAX_VNI && peer.equals(owners.get(NetworkId.of(vni)))) {
