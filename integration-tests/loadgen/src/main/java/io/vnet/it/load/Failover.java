@@ -99,7 +99,10 @@ final class Failover implements AutoCloseable {
         long now = System.currentTimeMillis();
         synchronized (this) {
             for (int i = waiting.size() - 1; i >= 0; i--) {
-                if (waiting.get(i).connected()) {
+                // connected to another manager: one still counting itself connected to the dead one has not noticed
+                // yet (its connection's end waits on its event loop), so it is not back
+                int m = waiting.get(i).connectedTo();
+                if (m >= 0 && m != victimIndex) {
                     agentBack.add(now - killedAt);
                     waiting.remove(i);
                 }
