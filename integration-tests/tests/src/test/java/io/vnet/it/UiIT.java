@@ -155,13 +155,14 @@ class UiIT {
                         + " (predicted gain " + plan.path("predictedGain").asDouble() + ")");
                 JsonNode applied = browser.call(cmd("apply"), 60_000);
                 assertTrue(applied.path("actionError").isNull(), "applied: " + applied);
-                AdaptationApi.Decision d = adaptation.decisions().get(0);
-                assertTrue(d.applied(), "the manager applied it: " + d.json());
+                List<AdaptationApi.Decision> listed = adaptation.decisions(); // newest first
+                AdaptationApi.Decision d = listed.stream().filter(AdaptationApi.Decision::applied).findFirst()
+                        .orElseThrow(() -> new AssertionError("the manager applied nothing: " + listed));
                 assertEquals("applied by local:" + manager.adminUser(), d.trigger(), d.json().toString());
                 browser.call(cmd("waitRows").put("predicate", "applied").put("id", d.id()).put("timeoutMs", 10_000), 15_000);
                 // the screenshot once the agents have the new links up (acknowledged, then a few reports)
                 long acked = System.currentTimeMillis() + 15_000;
-                while (adaptation.decisions().get(0).ackedAt() == null && System.currentTimeMillis() < acked) {
+                while (decision(adaptation, d.id()).ackedAt() == null && System.currentTimeMillis() < acked) {
                     Thread.sleep(200);
                 }
                 Thread.sleep(3000);
@@ -169,7 +170,9 @@ class UiIT {
                 JsonNode rolled = browser.call(cmd("rollback"), 30_000);
                 assertTrue(rolled.path("actionError").isNull(), "rolled back: " + rolled);
                 browser.call(cmd("waitRows").put("predicate", "rolledBack").put("id", d.id()).put("timeoutMs", 10_000), 15_000);
-                assertTrue(adaptation.decisions().get(0).rolledBackAt() != null, "the manager rolled it back");
+                // by its id: in recommend mode the loop may record a newer decision (not applied) meanwhile
+                AdaptationApi.Decision back = decision(adaptation, d.id());
+                assertTrue(back.rolledBackAt() != null, "the manager rolled it back: " + back.json());
                 // a second rollback has nothing to undo: the manager's refusal is shown, not swallowed
                 JsonNode again = browser.call(cmd("rollback"), 30_000);
                 assertTrue(again.path("actionError").asText().contains("no applied decision"), again.toString());
@@ -314,5 +317,11 @@ class UiIT {
             Thread.sleep(500);
         }
         throw new AssertionError("no recommendation that adds a link or moves a VM within " + timeoutMs + " ms: " + plan);
+    }
+
+    /** The network's decision {@code id} as the manager lists it. */
+    private static AdaptationApi.Decision decision(AdaptationApi adaptation, long id) throws java.io.IOException {
+        return adaptation.decisions().stream().filter(x -> x.id() == id).findFirst()
+                .orElseThrow(() -> new AssertionError("decision " + id + " is not listed"));
     }
 }
