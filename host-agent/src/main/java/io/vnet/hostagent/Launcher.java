@@ -157,7 +157,7 @@ public final class Launcher implements Callable<Integer> {
             stop(fw);
             // the JVM ends with the hooks, maybe before the main thread gets past waitForStop: the
             // temporary bundle cache (about 22 MB) goes here, or every stop would leave one in /tmp
-            deleteTree(tempState ? cache : null);
+            deleteCache(tempState ? cache : null);
             LOG.info("stopped cleanly");
             AgentLogManager.finish();
         }, "vnet-shutdown");
@@ -184,7 +184,7 @@ public final class Launcher implements Callable<Integer> {
         logBundles(fw);
 
         FrameworkEvent ev = fw.waitForStop(0);
-        deleteTree(tempState ? cache : null);
+        deleteCache(tempState ? cache : null);
         String fatal = System.getProperty(FATAL_PROPERTY);
         if (fatal != null) {
             System.err.println((configProperty.contains("manager") ? "vnet-manager: " : "vnet-agent: ") + fatal);
@@ -297,7 +297,7 @@ public final class Launcher implements Callable<Integer> {
                     boolean alive = p.isPresent() && (owner.length < 2 || p.get().info().startInstant()
                             .map(t -> t.toString().equals(owner[1])).orElse(true));
                     if (!alive) {
-                        deleteTree(c);
+                        deleteCache(c);
                         n++;
                     }
                 } catch (IOException | RuntimeException e) {
@@ -308,6 +308,18 @@ public final class Launcher implements Callable<Integer> {
             LOG.log(Level.FINE, "cannot look for stale bundle caches in " + dir + ": " + e);
         }
         return n;
+    }
+
+    /**
+     * Deletes a temporary cache: Felix's storage first, its owner file last, so that a deletion cut short (the
+     * process killed while its shutdown hook deletes) leaves a cache the next start's sweep still recognises. A
+     * walk of the whole tree removes the owner file first ("vnet-owner.pid" sorts after "felix").
+     */
+    static void deleteCache(Path cache) {
+        if (cache != null) {
+            deleteTree(cache.resolve("felix"));
+            deleteTree(cache);
+        }
     }
 
     private static void deleteTree(Path dir) {
