@@ -28,7 +28,7 @@ logged maven maven "building" mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/
 ((mvn_status == 0)) || status=$mvn_status
 _now t1
 it_secs=0
-while IFS=$'\t' read -r name secs; do
+while IFS=$'\t' read -r name secs _; do
   [[ $name == *"(beside the others)" ]] || it_secs=$((it_secs + secs))
 done <"$VNET_LOGS/it-classes.tsv"
 stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs)) "$mvn_status"

@@ -221,7 +221,11 @@ summary_maven() {
         # scripts/test.sh does not count its time as the run's
         local beside=
         if [[ " ${VNET_ITS_BESIDE:-} " == *" $cls "* && -z $_mvn_run ]]; then beside=" (beside the others)"; fi
-        printf '%s\t%s\n' "integration tests: $cls$_mvn_run$beside" "${secs:-0}" >>"$VNET_LOGS/it-classes.tsv"
+        # a class with a failure or an error is marked failed in the stage table (status 1)
+        local failed=0
+        [[ $l == *"<<< FAIL"* || $l == *"<<< ERROR"* ]] && failed=1
+        printf '%s\t%s\t%s\n' "integration tests: $cls$_mvn_run$beside" "${secs:-0}" "$failed" \
+          >>"$VNET_LOGS/it-classes.tsv"
         local counts=${l#*Tests run: }
         counts=${counts%%, Time elapsed*}
         _out="maven:   $cls: tests run: $counts ($(human_secs "${secs:-0}"))"

@@ -85,7 +85,11 @@ class ManagerIT {
                 ManagerProcess.Response r = manager.rest("GET", "/networks/" + VNI + "/topology", null);
                 if (r.status() == 200) {
                     String cls = r.body().path("class").asText();
-                    if (cls.equals("ALL_TO_ALL") && planDuringAll == null) {
+                    // the dry run in the all-to-all phase, after the mesh: with "all" in the schedule every rank
+                    // connects to every other at its start, a burst VTTIF may report as all-to-all before the
+                    // agents' inventories (one report later) place the VMs, so a plan then has no demand to route
+                    boolean afterMesh = seen.stream().anyMatch(x -> x.topologyClass().equals("MESH_2D"));
+                    if (cls.equals("ALL_TO_ALL") && afterMesh && planDuringAll == null) {
                         ManagerProcess.Response plan = manager.rest("GET", "/networks/" + VNI + "/plan?algorithm=greedy",
                                 null);
                         assertEquals(200, plan.status(), String.valueOf(plan.body()));
