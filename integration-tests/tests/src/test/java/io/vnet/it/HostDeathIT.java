@@ -132,6 +132,12 @@ class HostDeathIT {
                 // then the proxy dies: the cloud VMs keep reaching each other over their fast path
                 ObjectNode proxyConfig = (ObjectNode) Json.MAPPER.readTree(Files.readString(
                         tb.agent(tb.proxy()).configFile()));
+                // the pair's rules at both ends name their direct link (what the next step relies on): a plan that routed
+                // it through the star would lose it with the proxy
+                long direct = awaitDirect(tb.agent(h1), a, b, h2.name(), 10_000);
+                awaitDirect(tb.agent(h2), b, a, h1.name(), 10_000);
+                System.out.printf("the rules for %s <-> %s name their direct link at both ends (%.1f s after the death)%n",
+                        a.name(), b.name(), (direct - diedAt) / 1000.0);
                 Vm.BackgroundPing again = a.pingInBackgroundTimed(b, (int) (8 / 0.05), 0.05);
                 Thread.sleep(1000);
                 long proxyKilled = System.currentTimeMillis();
@@ -201,6 +207,42 @@ class HostDeathIT {
             }
             assertTrue(System.currentTimeMillis() < deadline, "the flooding tree at " + agent.host().name()
                     + " does not go only to " + floodPeer + ": " + links);
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Waits until {@code agent} has a rule for frames from {@code src} to {@code dst} and every such rule
+     * names its link to {@code peer}; returns when.
+     */
+    private static long awaitDirect(AgentProcess agent, Vm src, Vm dst, String peer, long timeoutMs) throws Exception {
+        String link = null;
+        for (JsonNode l : agent.op("link-list")) {
+            if (l.path("peer").asText().equals(peer)) {
+                link = "link:" + l.path("id").asText();
+            }
+        }
+        assertTrue(link != null, agent.host().name() + " has no link to " + peer + ": " + agent.op("link-list"));
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            JsonNode rules = agent.op("rule-list");
+            int matching = 0;
+            int direct = 0;
+            for (JsonNode r : rules) {
+                String from = r.path("src").asText();
+                if (r.path("dst").asText().equalsIgnoreCase(dst.mac())
+                        && (from.equals("any") || from.equalsIgnoreCase(src.mac()))) {
+                    matching++;
+                    if (r.path("to").asText(r.path("target").asText()).equals(link)) {
+                        direct++;
+                    }
+                }
+            }
+            if (matching > 0 && matching == direct) {
+                return System.currentTimeMillis();
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "the rules at " + agent.host().name() + " for " + src.name()
+                    + " -> " + dst.name() + " do not all name " + link + ": " + rules);
             Thread.sleep(100);
         }
     }
