@@ -19,6 +19,9 @@ final class ClusterMetrics implements MetricsSource {
         e.counter("vnet_cluster_ownership_changes_total", "Networks this manager got and lost (a lease taken, a lease"
                 + " lost or handed on).").sample(cluster.acquisitions(), "change", "acquired")
                 .sample(cluster.losses(), "change", "lost");
+        e.counter("vnet_cluster_ownership_changes_merged_total", "Ownership changes the listeners (VTTIF, the closed"
+                + " loop, desired state) had not heard when a newer change of the same network replaced them (at most a"
+                + " loss and an acquisition wait per network).").sample(cluster.changesMerged());
         e.counter("vnet_cluster_rounds_failed_total", "Lease rounds that failed (the database did not answer).")
                 .sample(cluster.ticksFailed());
     }

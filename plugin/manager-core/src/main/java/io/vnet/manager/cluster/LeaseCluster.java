@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  *   <li><b>hand on</b>: a network whose preferred owner is another manager that has been live for
  *       two lease times is released, so a manager that joins gets its share;</li>
  *   <li>listeners hear what was {@link OwnershipListener#acquired acquired} and {@link OwnershipListener#lost lost},
- *       in order, on a thread of their own (a slow listener never delays the next round's renewals).</li>
+ *       in order, on a thread of their own (a slow listener never delays the next round's renewals); what waits
+ *       for them is at most a loss and an acquisition per network ({@link PendingChanges}).</li>
  * </ol>
  * Locally, this manager counts a lease as held until its round's start plus the lease time less
  * one tick (its own monotonic clock, a margin for the database's); a round that fails leaves
@@ -74,6 +75,8 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
      * from the database (the closed loop's) never holds back the next round's renewals.
      */
     private final java.util.concurrent.Executor telling;
+    /** The changes the listeners have not heard yet: at most two per network ({@link PendingChanges}). */
+    private final PendingChanges pending = new PendingChanges();
 
     /**
      * @param local the networks this manager's agents carry now
@@ -218,28 +221,46 @@ public final class LeaseCluster implements ClusterService, AutoCloseable {
     }
 
     private void tell(Map<Integer, Long> before, Map<Integer, Long> after) {
-        before.forEach((vni, epoch) -> {
-            if (!epoch.equals(after.get(vni))) {
+        boolean due = false;
+        for (Map.Entry<Integer, Long> b : before.entrySet()) {
+            if (!b.getValue().equals(after.get(b.getKey()))) {
                 losses.incrementAndGet();
-                LOG.log(Level.INFO, "cluster: manager " + config.id() + " no longer owns network " + vni);
-                listeners.forEach(l -> told(() -> l.lost(NetworkId.of(vni))));
+                LOG.log(Level.INFO, "cluster: manager " + config.id() + " no longer owns network " + b.getKey());
+                due |= pending.add(PendingChanges.Change.lost(b.getKey()));
             }
-        });
-        after.forEach((vni, epoch) -> {
-            if (!epoch.equals(before.get(vni))) {
+        }
+        for (Map.Entry<Integer, Long> a : after.entrySet()) {
+            if (!a.getValue().equals(before.get(a.getKey()))) {
                 acquisitions.incrementAndGet();
-                listeners.forEach(l -> told(() -> l.acquired(NetworkId.of(vni), epoch)));
+                due |= pending.add(PendingChanges.Change.acquired(a.getKey(), a.getValue()));
             }
-        });
+        }
+        if (due) {
+            try {
+                telling.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // closed: nobody listens any more
+            }
+        }
     }
 
-    /** Runs {@code r} on the listeners' executor, after what it was given before. */
-    private void told(Runnable r) {
-        try {
-            telling.execute(() -> safely(r));
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            // closed: nobody listens any more
+    /**
+     * Tells the listeners every change that waits, in order (the listeners' executor runs this once
+     * per round that found nothing waiting: what comes while it runs waits for the next drain, which
+     * the round that added it has asked for if this one had already taken the rest).
+     */
+    private void drain() {
+        for (PendingChanges.Change c : pending.take()) {
+            NetworkId n = NetworkId.of(c.vni());
+            for (OwnershipListener l : listeners) {
+                safely(c.acquired() ? () -> l.acquired(n, c.epoch()) : () -> l.lost(n));
+            }
         }
+    }
+
+    /** Ownership changes the listeners had not heard when a newer change of the same network replaced them. */
+    public long changesMerged() {
+        return pending.merged();
     }
 
     private static void safely(Runnable r) {
