@@ -27,10 +27,9 @@ import java.util.TreeSet;
  * Builds VADAPT's problem for one network from what the manager knows now, and solves it:
  * the demand from VTTIF's smoothed traffic matrix; the placement from the VMs each agent
  * reported; the underlay from the agents (the proxy is the star's center), with each host
- * pair's latency and bandwidth taken from what its overlay link measured (half the smallest
- * keepalive round trip since the link came up, or the smoothed one where no smallest is known;
- * the highest rate it carried, if above the configured capacity, but never above the configured
- * uplink) and
+ * pair's latency and bandwidth taken from what its overlay link measured (half the smoothed
+ * keepalive round trip; the highest rate it carried, if above the configured capacity, but never
+ * above the configured uplink) and
  * the configured values only where nothing was measured; the current overlay from the links
  * the agents reported. A VM host whose agent is not connected is left out, with its VMs and
  * their traffic: the plan goes around it. Pure apart from reading those services: it changes nothing.
@@ -155,9 +154,8 @@ public final class Planner {
                 overlay.add(key);
                 double[] m = measured.computeIfAbsent(key, k -> new double[] {settings.linkBitsPerSecond(), -1});
                 m[0] = Math.max(m[0], Math.max(l.outBitsPerSecond(), l.inBitsPerSecond()));
-                long rtt = pathRttMicros(l);
-                if (rtt > 0) {
-                    double oneWay = rtt / 2e6;
+                if (l.rttMicros() > 0) {
+                    double oneWay = l.rttMicros() / 2e6;
                     m[1] = m[1] < 0 ? oneWay : Math.min(m[1], oneWay);
                 }
             }
@@ -180,18 +178,6 @@ public final class Planner {
         placed.putAll(placement);
         return new Problem(Demand.of(rates), Placement.of(placed), u.build(), Overlay.of(overlay), settings.cost(),
                 allowMigration);
-    }
-
-    /**
-     * The round trip a path is planned with: the smallest since the link came up (the path's own
-     * latency), or the smoothed one where the agent gave no smallest. Not the smoothed one first: it
-     * holds the queueing delay of the traffic the link carries, which the cost model already counts
-     * as that traffic's share of the bandwidth; routes chosen by it would leave a busy fast path for
-     * two idle hops through the proxy (at equal width the lower latency wins), and swing with the
-     * load (HostDeathIT lost its pings' route through the star when the proxy died).
-     */
-    static long pathRttMicros(MeasuredLink l) {
-        return l.minRttMicros() > 0 ? l.minRttMicros() : l.rttMicros();
     }
 
     private static String centerId(List<HostInfo> carriers) {

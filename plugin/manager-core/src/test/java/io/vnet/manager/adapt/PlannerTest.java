@@ -111,33 +111,6 @@ class PlannerTest {
     }
 
     @Test
-    void aPathIsPlannedWithItsSmallestRoundTripNotTheQueueOfItsTraffic() {
-        // ha-hb's fast path carries the pair's traffic: its smoothed round trip holds that traffic's queue
-        // (12 ms), the star's idle spokes 0.3 ms each; the smallest round trips are the paths' own
-        MeasuredLink busy = new MeasuredLink("fast-hb", "hb", "tcp", true, 12_000, 200, 40_000_000, 40_000_000);
-        MeasuredLink busyBack = new MeasuredLink("fast-ha", "ha", "tcp", true, 11_000, 220, 40_000_000, 40_000_000);
-        List<HostInfo> hosts = new ArrayList<>();
-        hosts.add(host("px", "proxy", List.of(), List.of(link("ha", 300, 0), link("hb", 300, 0))));
-        hosts.add(host("ha", "host", List.of(vm(1)), List.of(link("px", 300, 0), busy)));
-        hosts.add(host("hb", "host", List.of(vm(2)), List.of(link("px", 300, 0), busyBack)));
-        TrafficMatrix.Builder m = TrafficMatrix.builder();
-        m.add(vm(1), vm(2), 1e6);
-        Planner planner = new Planner(new Hosts(hosts), new Matrix(m.build()), Planner.Settings.defaults());
-        Problem p = planner.problem(NET, false);
-        assertEquals(100e-6, p.underlay().path("ha", "hb").latencySeconds(), 1e-9,
-                "half the smaller of the ends' smallest round trips");
-        assertEquals(150e-6, p.underlay().path("ha", "px").latencySeconds(), 1e-9);
-        // kept as it is, the overlay routes the pair over its direct link, not through the proxy
-        Planner.Result kept = planner.plan(NET, io.vnet.vadapt.Adapters.topK(0), io.vnet.vadapt.Budget.defaults(),
-                false, null);
-        List<String> route = kept.plan().routes().get(io.vnet.vadapt.VmPair.of(vm(1), vm(2)));
-        assertEquals(Set.of("ha", "hb"), Set.copyOf(route), "the pair stays on its fast path: " + route);
-        assertEquals(2, route.size(), "the pair stays on its fast path: " + route);
-        // an agent that gives no smallest round trip: the smoothed one
-        assertEquals(400, Planner.pathRttMicros(new MeasuredLink("x", "hb", "tcp", true, 400, -1, 0, 0)));
-    }
-
-    @Test
     void aRateMeasuredAboveTheUplinkIsNotAWiderPath() {
         List<HostInfo> hosts = new ArrayList<>();
         hosts.add(host("px", "proxy", List.of(), List.of(link("ha", 800, 52_000_000), link("hb", 800, 0))));
