@@ -119,6 +119,7 @@ final class Applier {
         s.renderedDemand = planned.result().problem().demand();
         s.renderedOverlay = plan.overlay();
         s.renderedRoutes = next;
+        s.renderedPairRoutes = plan.routes();
         s.routedAround = java.util.Set.of(); // the new plan's routes: LinkWatch routes around what is down from here
         Instant at = clock.instant();
         return new LoopRecords.Stored(d.withApplied(planned.recommendation(), note, at, gens.isEmpty() ? at : null,

@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * flooding tree, at once. The manager then does better: once a link of the installed plan's
  * overlay has been reported down (at either end, and up at neither) for {@link #DOWN_GRACE_MS},
  * the plan's traffic is routed again over the rest of that overlay (other direct links, or the
- * star), for the same placement, and installed make before break. The down link itself stays in
+ * star), for the same placement, and installed make before break: the pairs whose routes it cut
+ * are routed again, the others keep theirs ({@link Recommender#keepRoutes}). The down link itself stays in
  * the hosts' desired state, without rules, so that its agents keep dialling or probing it; when
  * it is reported up again the routes over the whole overlay are installed again, and the fast
  * path returns. Where a link of the plan's flooding tree is down, the tree is rebuilt over the
@@ -100,7 +101,7 @@ final class LinkWatch {
     static Rollout.Installed around(Recommender recommender, Rollout rollout, NetworkId network, NetworkState s,
                                     Set<HostLink> avoid, Map<io.vnet.api.MacAddress, String> moved) {
         Recommender.Planned planned = recommender.reroute(network, s.renderedDemand, without(s.renderedOverlay, avoid),
-                s.rendered, moved);
+                s.rendered, moved, s.renderedPairRoutes);
         io.vnet.vadapt.Plan plan = io.vnet.vadapt.FloodTree.around(planned.result().plan(), avoid);
         return keeping(rollout.render(network, plan), rollout.installed(network), avoid, network);
     }

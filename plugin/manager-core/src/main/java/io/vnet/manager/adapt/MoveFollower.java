@@ -46,8 +46,9 @@ final class MoveFollower {
         // the same overlay, and the traffic the plan was made for routed for the new placement (and
         // around the links that are down, if any)
         Recommender.Planned same = recommender.reroute(network, s.renderedDemand, s.renderedOverlay, s.rendered,
-                movedTo);
+                movedTo, s.renderedPairRoutes);
         s.renderedRoutes = rollout.render(network, same.result().plan());
+        s.renderedPairRoutes = same.result().plan().routes();
         Rollout.Installed next = s.routedAround.isEmpty() ? s.renderedRoutes
                 : LinkWatch.around(recommender, rollout, network, s, s.routedAround, movedTo);
         rollout.install(network, next, "adaptation", "VM moved: " + String.join(", ", moved));

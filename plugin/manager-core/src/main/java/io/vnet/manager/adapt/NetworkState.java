@@ -46,6 +46,8 @@ final class NetworkState {
     io.vnet.vadapt.Overlay renderedOverlay;
     /** The routes of the plan in force over its whole overlay, as rendered (what returns when no link is down). */
     Rollout.Installed renderedRoutes;
+    /** ... each VM pair's route in it (a reroute keeps the ones nothing cut), null if not known. */
+    Map<io.vnet.vadapt.VmPair, java.util.List<String>> renderedPairRoutes;
     /** Links of {@link #renderedOverlay} the installed rules are routed around: down ({@link LinkWatch}). */
     java.util.Set<io.vnet.vadapt.HostLink> routedAround = java.util.Set.of();
     /** Since when each link of {@link #renderedOverlay} reported down has been so. */

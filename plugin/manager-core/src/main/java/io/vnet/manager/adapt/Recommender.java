@@ -46,10 +46,15 @@ public final class Recommender {
     /**
      * The plan that keeps {@code overlay} (an installed plan's) and routes {@code demand} over it for
      * the VMs' places now (where {@code known} says for VMs no agent reports): what the installed
-     * rules become when VMs have moved.
+     * rules become when VMs have moved. A pair whose route in {@code routes} (the installed plan's)
+     * still holds keeps it ({@link #keepRoutes}): only the pairs a move or a lost link cut are routed
+     * again, since a fresh routing of all of them follows the links' measured round trips, which
+     * swing with the load, and would move pairs that nothing cut (through the star, whose proxy may
+     * be the next to go).
      */
     public Planned reroute(NetworkId network, io.vnet.vadapt.Demand demand, Overlay overlay,
-                           java.util.Map<MacAddress, String> known, java.util.Map<MacAddress, String> moved) {
+                           java.util.Map<MacAddress, String> known, java.util.Map<MacAddress, String> moved,
+                           java.util.Map<io.vnet.vadapt.VmPair, List<String>> routes) {
         long t0 = System.nanoTime();
         io.vnet.vadapt.Problem p = planner.problem(network, false, demand, known);
         // the VMs seen to move are where they went, whatever an agent's report says in the meantime (the old host
@@ -70,8 +75,43 @@ public final class Recommender {
         io.vnet.vadapt.Problem kept = new io.vnet.vadapt.Problem(p.demand(), io.vnet.vadapt.Placement.of(place),
                 p.underlay(), Overlay.of(usable), p.cost(), false);
         Adapter same = Adapters.topK(0);
-        Planner.Result r = new Planner.Result(kept, same.adapt(kept, Budget.defaults()));
+        Planner.Result r = new Planner.Result(kept, keepRoutes(same.adapt(kept, Budget.defaults()), routes));
         return new Planned(describe(network, same.name(), r, (System.nanoTime() - t0) / 1_000_000), r);
+    }
+
+    /**
+     * {@code fresh} with each pair's route taken from {@code routes} where that one still holds: it
+     * goes from the pair's first VM's host to its second's as {@code fresh} places them, and every hop
+     * is a link of {@code fresh}'s overlay. The objective stays the fresh routing's (the routes
+     * kept were planned as good or better when their plan was made).
+     */
+    static Plan keepRoutes(Plan fresh, java.util.Map<io.vnet.vadapt.VmPair, List<String>> routes) {
+        if (routes == null || routes.isEmpty()) {
+            return fresh;
+        }
+        java.util.Map<io.vnet.vadapt.VmPair, List<String>> out = new java.util.TreeMap<>(fresh.routes());
+        fresh.routes().forEach((pair, route) -> {
+            List<String> was = routes.get(pair);
+            if (was != null && !was.equals(route) && holds(was, fresh, pair)) {
+                out.put(pair, was);
+            }
+        });
+        return new Plan(fresh.algorithm(), fresh.overlay(), fresh.floodRoot(), fresh.floodTree(), out, fresh.placement(),
+                fresh.migrations(), fresh.current(), fresh.objective(), fresh.apply());
+    }
+
+    private static boolean holds(List<String> route, Plan plan, io.vnet.vadapt.VmPair pair) {
+        if (route.size() < 2 || !route.get(0).equals(plan.placement().hostOf(pair.a()))
+                || !route.get(route.size() - 1).equals(plan.placement().hostOf(pair.b()))) {
+            return false;
+        }
+        for (int i = 1; i < route.size(); i++) {
+            if (route.get(i - 1).equals(route.get(i))
+                    || !plan.overlay().contains(HostLink.of(route.get(i - 1), route.get(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The recommendation that describes {@code r}. */

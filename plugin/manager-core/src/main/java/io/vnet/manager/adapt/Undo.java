@@ -70,6 +70,7 @@ final class Undo {
         s.awaitingAck.remove(d.id());
         s.plannedFor.remove(d.id());
         s.rendered = null; // the overlay restored is not one this loop follows moves on
+        s.renderedPairRoutes = null;
         s.routedAround = java.util.Set.of();
         LOG.log(Level.INFO, "network " + network + ": decision " + d.id() + " rolled back by " + actor
                 + (why.isEmpty() ? "" : ": " + why));
