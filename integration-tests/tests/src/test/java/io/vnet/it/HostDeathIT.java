@@ -212,8 +212,9 @@ class HostDeathIT {
     }
 
     /**
-     * Waits until {@code agent} has a rule for frames from {@code src} to {@code dst} and every such rule
-     * names its link to {@code peer}; returns when.
+     * Waits until {@code agent}'s most specific rules for frames from {@code src} to {@code dst} (those
+     * with {@code src} exactly, if any, else those for any source) all name its link to {@code peer};
+     * returns when.
      */
     private static long awaitDirect(AgentProcess agent, Vm src, Vm dst, String peer, long timeoutMs) throws Exception {
         String link = null;
@@ -226,19 +227,21 @@ class HostDeathIT {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             JsonNode rules = agent.op("rule-list");
-            int matching = 0;
-            int direct = 0;
+            int[] matching = new int[2]; // [exact source, any source]
+            int[] direct = new int[2];
             for (JsonNode r : rules) {
                 String from = r.path("src").asText();
                 if (r.path("dst").asText().equalsIgnoreCase(dst.mac())
                         && (from.equals("any") || from.equalsIgnoreCase(src.mac()))) {
-                    matching++;
+                    int k = from.equals("any") ? 1 : 0;
+                    matching[k]++;
                     if (r.path("to").asText(r.path("target").asText()).equals(link)) {
-                        direct++;
+                        direct[k]++;
                     }
                 }
             }
-            if (matching > 0 && matching == direct) {
+            int k = matching[0] > 0 ? 0 : 1;
+            if (matching[k] > 0 && matching[k] == direct[k]) {
                 return System.currentTimeMillis();
             }
             assertTrue(System.currentTimeMillis() < deadline, "the rules at " + agent.host().name() + " for " + src.name()
