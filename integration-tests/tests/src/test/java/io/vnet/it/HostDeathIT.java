@@ -81,12 +81,7 @@ class HostDeathIT {
                 Host h3 = tb.vmHosts().stream().filter(x -> x != first && x != second).findFirst().orElseThrow();
                 Vm a = vmOn(tb, h1);
                 Vm b = vmOn(tb, h2);
-                String toH3 = null;
-                for (JsonNode l : tb.agent(h1).op("link-list")) {
-                    if (l.path("peer").asText().equals(h3.name())) {
-                        toH3 = l.path("id").asText();
-                    }
-                }
+                String toH3 = tb.agent(h1).linkTo(h3.name());
                 assertEquals(5, a.ping(b, 5).received());
 
                 Vm.BackgroundPing ping = a.pingInBackgroundTimed(b, (int) (20 / 0.05), 0.05);
@@ -217,13 +212,9 @@ class HostDeathIT {
      * returns when.
      */
     private static long awaitDirect(AgentProcess agent, Vm src, Vm dst, String peer, long timeoutMs) throws Exception {
-        String link = null;
-        for (JsonNode l : agent.op("link-list")) {
-            if (l.path("peer").asText().equals(peer)) {
-                link = "link:" + l.path("id").asText();
-            }
-        }
-        assertTrue(link != null, agent.host().name() + " has no link to " + peer + ": " + agent.op("link-list"));
+        String id = agent.linkTo(peer);
+        assertTrue(id != null, agent.host().name() + " has no link to " + peer + ": " + agent.op("link-list"));
+        String link = "link:" + id;
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             JsonNode rules = agent.op("rule-list");

@@ -165,12 +165,7 @@ class LinkFailoverIT {
             throws Exception {
         ManagerProcess manager = tb.manager();
         long decided = api.lastDecisionId();
-        String link = null;
-        for (JsonNode l : tb.agent(h1).op("link-list")) {
-            if (l.path("peer").asText().equals(h2.name())) {
-                link = l.path("id").asText();
-            }
-        }
+        String link = tb.agent(h1).linkTo(h2.name());
         assertTrue(link != null, "the plan links " + h1.name() + " and " + h2.name() + ": "
                 + tb.agent(h1).op("link-list"));
         String target = "link:" + link;
@@ -180,7 +175,7 @@ class LinkFailoverIT {
         long cutAt = System.currentTimeMillis();
         cut(h1, h2, "-A");
         long rerouted = awaitRules(tb.agent(h1), target, false, 30_000);
-        assertTrue(hasLink(tb.agent(h1), link), "the link that is down stays, to come back");
+        assertTrue(tb.agent(h1).hasLink(link), "the link that is down stays, to come back");
         Thread.sleep(2000);
         long restoredAt = System.currentTimeMillis();
         cut(h1, h2, "-D");
@@ -208,15 +203,6 @@ class LinkFailoverIT {
 
     private static boolean namesTarget(AgentProcess agent, String target) throws java.io.IOException {
         return agent.op("rule-list").toString().contains("\"" + target + "\"");
-    }
-
-    private static boolean hasLink(AgentProcess agent, String id) throws java.io.IOException {
-        for (JsonNode l : agent.op("link-list")) {
-            if (l.path("id").asText().equals(id)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Waits until the agent's rules name {@code target} ({@code present}) or not; returns when. */

@@ -102,7 +102,19 @@ public final class AgentProcess extends DaemonProcess {
         throw new IllegalStateException("no " + kind + " " + id + " in the stats of " + host().name());
     }
 
-    private boolean hasLink(String id) throws IOException {
+    /** The id of this agent's link to host {@code peerHost} (the last listed, if several), or null if it has none. */
+    public String linkTo(String peerHost) throws IOException {
+        String id = null;
+        for (JsonNode l : op("link-list")) {
+            if (l.path("peer").asText().equals(peerHost)) {
+                id = l.path("id").asText();
+            }
+        }
+        return id;
+    }
+
+    /** Whether this agent lists a link {@code id}. */
+    public boolean hasLink(String id) throws IOException {
         for (JsonNode l : op("link-list")) {
             if (l.path("id").asText().equals(id)) {
                 return true;

@@ -33,13 +33,11 @@ final class PendingChanges {
 
     private final Map<Integer, List<Change>> waiting = new LinkedHashMap<>();
     private final AtomicLong merged = new AtomicLong();
-    private int size;
 
     /** Adds {@code c}, merged with what waits for its network; returns whether nothing waited before (a drain is due). */
     synchronized boolean add(Change c) {
         boolean wasEmpty = waiting.isEmpty();
         List<Change> w = waiting.computeIfAbsent(c.vni(), k -> new ArrayList<>(2));
-        size -= w.size();
         if (!c.acquired()) {
             merged.addAndGet(w.size());
             w.clear();
@@ -54,22 +52,20 @@ final class PendingChanges {
             }
             w.add(c);
         }
-        size += w.size();
         return wasEmpty;
     }
 
     /** Takes everything that waits, in order. */
     synchronized List<Change> take() {
-        List<Change> out = new ArrayList<>(size);
+        List<Change> out = new ArrayList<>();
         waiting.values().forEach(out::addAll);
         waiting.clear();
-        size = 0;
         return out;
     }
 
     /** Changes waiting now (at most two per network). */
     synchronized int size() {
-        return size;
+        return waiting.values().stream().mapToInt(List::size).sum();
     }
 
     /** Changes that merges left out since the start (never heard by the listeners, as they no longer held). */
