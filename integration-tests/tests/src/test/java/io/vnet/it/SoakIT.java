@@ -40,8 +40,12 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * every process's RSS (+45 to +71%/h, margins 3-21%/h: heap regions, Netty's pooled arenas and the code cache
  * being touched for the first time) and heap after GC, the manager's (+147%/h ± 18: 17.4 to 19.4 MiB) and the
  * agents' (h2's +309%/h ± 190 in one run: byte[] from 2.7 to 3.6 MiB, Netty's adaptive pooling allocator
- * growing its chunks). Threads and FDs, exact counts, are asserted. The 30-minute soak
- * ({@code scripts/soak.sh}) judges every row with the rule as written.
+ * growing its chunks). Nor is any process's CPU: over 5 minutes it follows where the churn puts VMs and how the
+ * loop routes them, not a leak. Its rows' margins are 400 to 1,000%/h of a start of 3 to 14% of a core, and six such
+ * rows, each judged at 95%, fail by chance alone in about one run of seven: CI's run of 83bd4e9 failed on agent h4's
+ * CPU, +654%/h ± 413 (3.1% of a core rising by about 1.1 points of a core in 3.3 minutes, as VMs were started on
+ * h4). Threads and FDs, exact counts, are asserted. The 30-minute soak ({@code scripts/soak.sh}) judges every row with
+ * the rule as written.
  *
  * <p>It runs beside the other classes ({@link CiOrder}): its fabric is namespaces of its own, and the classes
  * run beside it load the machine lightly; the soak's criteria then hold on a machine doing other work.
@@ -113,8 +117,8 @@ class SoakIT {
         }
     }
 
-    /** A growth failure of a process's RSS or heap after GC: see the class comment. */
+    /** A growth failure of a process's RSS, heap after GC or CPU: see the class comment. */
     static boolean notJudgedAtFiveMinutes(String failure) {
-        return failure.matches("^\\S+( \\S+)? (RSS|heap after GC) keeps growing: .*");
+        return failure.matches("^\\S+( \\S+)? (RSS|heap after GC|CPU) keeps growing: .*");
     }
 }
