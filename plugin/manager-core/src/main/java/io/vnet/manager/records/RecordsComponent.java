@@ -16,16 +16,20 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * What the manager keeps, in its {@link ManagerStore}: offers the {@link Recorder} of hosts, VMs,
  * desired states, topologies and matrices ({@link StoreRecorder}) and the {@link AuditLog}
- * ({@link StoreAudit}), both writing through one {@link StoreWriter}, offered as {@link StoreWrites}.
+ * ({@link StoreAudit}), both writing through one {@link StoreWriter} (several waiting writes in one transaction where the
+ * store {@link ManagerStore#writesTogether() can}), offered as {@link StoreWrites}.
  */
 @Component(immediate = true)
 public final class RecordsComponent {
     private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
 
-    private final StoreWriter writer = StoreWriter.threaded(StoreWriter.MAX_PENDING, Clock.systemUTC());
+    private final StoreWriter writer;
 
     @Activate
     public RecordsComponent(@Reference ManagerStore store, BundleContext ctx) {
+        writer = store.writesTogether()
+                ? StoreWriter.threaded(StoreWriter.MAX_PENDING, Clock.systemUTC(), store::inOneTransaction)
+                : StoreWriter.threaded(StoreWriter.MAX_PENDING, Clock.systemUTC());
         registrations.add(ctx.registerService(Recorder.class, new StoreRecorder(store, writer), null));
         registrations.add(ctx.registerService(AuditLog.class, new StoreAudit(store, Clock.systemUTC(), writer), null));
         registrations.add(ctx.registerService(StoreWrites.class, writer, null));

@@ -6,7 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The manager's writes to its store, off the threads that ask for them (the agent channel's
@@ -27,6 +27,13 @@ import java.util.Map;
  * is tried {@value #ATTEMPTS} times in all, then dropped, logged at ERROR and counted
  * ({@link #dropped()}): tried again for ever, it would hold back every write behind it.
  *
+ * <p>Where the store can make several writes one transaction ({@link Together}, the JDBC store), the
+ * writer takes up to {@value #MAX_BATCH} waiting writes at once and writes them together, in order: one
+ * connection and one commit for all of them, instead of one each (at ten thousand agents the writes of
+ * VMs' rows and topology changes came faster than one commit each could take them). If the transaction
+ * fails, none of its writes took effect, and each is written again by itself, in order, as above: so a
+ * write the database refuses is found and given up alone, and the others are written.
+ *
  * <p>{@link #inline} runs each write on the caller's thread instead (for tests of what is written).
  */
 final class StoreWriter implements StoreWrites, AutoCloseable {
@@ -36,6 +43,17 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
     static final long FIRST_PAUSE_MS = 250;
     static final long MAX_PAUSE_MS = 2_000;
     static final int ATTEMPTS = 3;
+    /** The most writes taken into one transaction. */
+    static final int MAX_BATCH = 100;
+
+    /**
+     * How a store makes several writes one transaction: {@code writes} runs the writes (calls of the
+     * store on this thread), and either all of them take effect or, if it throws, none does.
+     */
+    @FunctionalInterface
+    interface Together {
+        void run(Runnable writes);
+    }
 
     /** One write: its key, what it is (for logs) and the work. */
     private record Write(String key, String what, Runnable work) {
@@ -44,13 +62,20 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
     private final int maxPending;
     private final Clock clock;
     private final boolean inline;
+    /** Several writes in one transaction (null: each write is its own). */
+    private final Together together;
     /** Waiting writes by key, in the order their keys came. Guarded by this. */
     private final LinkedHashMap<String, Write> pending = new LinkedHashMap<>();
     private final Thread worker;
     private volatile boolean closed;
-    /** The key being written now, or whose write failed and waits to be tried again (null: none). Guarded by this. */
-    private String writing;
+    /**
+     * Writes taken from the queue and not done yet: being written, or one that failed and waits to be
+     * tried again with the rest of its batch behind it (0: none). Guarded by this.
+     */
+    private int writing;
     private long written;
+    private long transactions;
+    private long split;
     private long retried;
     private long refused;
     private long dropped;
@@ -58,13 +83,14 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
     private volatile Instant failingSince;
     private volatile String lastFailure;
 
-    private StoreWriter(int maxPending, Clock clock, boolean inline) {
+    private StoreWriter(int maxPending, Clock clock, boolean inline, Together together) {
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending: " + maxPending + " is not positive");
         }
         this.maxPending = maxPending;
         this.clock = clock;
         this.inline = inline;
+        this.together = together;
         if (inline) {
             worker = null;
         } else {
@@ -74,14 +100,19 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
         }
     }
 
-    /** A writer with its own thread and a queue of at most {@code maxPending} writes. */
+    /** A writer with its own thread and a queue of at most {@code maxPending} writes, each its own transaction. */
     static StoreWriter threaded(int maxPending, Clock clock) {
-        return new StoreWriter(maxPending, clock, false);
+        return new StoreWriter(maxPending, clock, false, null);
+    }
+
+    /** The same, writing up to {@value #MAX_BATCH} waiting writes at once {@code together}. */
+    static StoreWriter threaded(int maxPending, Clock clock, Together together) {
+        return new StoreWriter(maxPending, clock, false, together);
     }
 
     /** Runs each write at once on the caller's thread; a failure is logged and counted, not retried. */
     static StoreWriter inline() {
-        return new StoreWriter(1, Clock.systemUTC(), true);
+        return new StoreWriter(1, Clock.systemUTC(), true, null);
     }
 
     /**
@@ -119,71 +150,114 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
     }
 
     private void run() {
-        long pause = FIRST_PAUSE_MS;
-        int attempts = 0;
-        Write w = null;
         while (true) {
+            List<Write> batch = new java.util.ArrayList<>();
             synchronized (this) {
-                if (w == null || pending.containsKey(w.key())) {
-                    // a newer write of the failed one's key supersedes it; otherwise the next in order
-                    while (pending.isEmpty() && !closed) {
-                        try {
-                            wait();
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    if (pending.isEmpty()) {
-                        writing = null;
-                        notifyAll();
+                while (pending.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
                         return;
                     }
-                    Map.Entry<String, Write> first = w != null ? Map.entry(w.key(), pending.get(w.key()))
-                            : pending.entrySet().iterator().next();
-                    pending.remove(first.getKey());
-                    if (w == null || !w.key().equals(first.getKey())) {
-                        attempts = 0;
-                    }
-                    w = first.getValue();
                 }
-                writing = w.key();
+                if (pending.isEmpty()) {
+                    writing = 0;
+                    notifyAll();
+                    return;
+                }
+                var it = pending.values().iterator();
+                int most = together == null ? 1 : MAX_BATCH;
+                while (it.hasNext() && batch.size() < most) {
+                    batch.add(it.next());
+                    it.remove();
+                }
+                writing = batch.size();
             }
+            if (batch.size() < 2 || !writeTogether(batch)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (!writeAlone(batch.get(i))) {
+                        leave(batch.subList(i + 1, batch.size()));
+                        return;
+                    }
+                    synchronized (this) {
+                        writing--;
+                    }
+                }
+            }
+            idle();
+        }
+    }
+
+    /**
+     * Writes {@code batch} in one transaction; false (nothing written) if it failed, and then each is
+     * written by itself, which finds the one that failed and tries it as the class says.
+     */
+    private boolean writeTogether(List<Write> batch) {
+        try {
+            together.run(() -> batch.forEach(w -> w.work().run()));
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                split++;
+            }
+            return false;
+        }
+        synchronized (this) {
+            written += batch.size();
+            transactions++;
+        }
+        working();
+        return true;
+    }
+
+    /**
+     * Writes {@code w} by itself: done, given up (a bug, or refused {@value #ATTEMPTS} times), or tried
+     * again after a growing pause while the database is away (a newer write of its key, if one comes,
+     * is written instead); false if the writer was closed meanwhile (the write left for
+     * {@link #close(long)} to count).
+     */
+    private boolean writeAlone(Write w) {
+        long pause = FIRST_PAUSE_MS;
+        int attempts = 0;
+        while (true) {
             Outcome o = attempt(w);
             if (o == Outcome.DONE || o == Outcome.DROPPED) {
-                w = null;
-                pause = FIRST_PAUSE_MS;
-                attempts = 0;
-                idle();
-                continue;
+                return true;
             }
             attempts++;
             if (o == Outcome.FAILED && attempts >= ATTEMPTS) {
                 drop(w, lastFailure);
-                w = null;
-                attempts = 0;
-                idle();
-                continue;
+                return true;
             }
             synchronized (this) {
                 retried++;
                 if (closed) {
-                    pending.putIfAbsent(w.key(), w); // left for close() to count
-                    writing = null;
-                    notifyAll();
-                    return;
+                    leave(List.of(w));
+                    return false;
                 }
                 try {
                     wait(pause); // a submit wakes it early: the new write may be the failed one's newer
                 } catch (InterruptedException e) {
-                    return;
+                    leave(List.of(w));
+                    return false;
+                }
+                Write newer = pending.remove(w.key());
+                if (newer != null) {
+                    w = newer; // supersedes it, in its place
                 }
             }
             pause = Math.min(MAX_PAUSE_MS, pause * 2);
         }
     }
 
+    /** Puts back writes not done when the writer stops, for {@link #close(long)} to count and log. */
+    private synchronized void leave(List<Write> left) {
+        left.forEach(w -> pending.putIfAbsent(w.key(), w));
+        writing = 0;
+        notifyAll();
+    }
+
     private synchronized void idle() {
-        writing = null;
+        writing = 0;
         notifyAll();
     }
 
@@ -194,13 +268,9 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
             w.work().run();
             synchronized (this) {
                 written++;
+                transactions++;
             }
-            Instant since = failingSince;
-            if (since != null) {
-                failingSince = null;
-                LOG.log(Level.WARNING, "store writes work again after failing for "
-                        + java.time.Duration.between(since, clock.instant()).toMillis() + " ms; " + pending() + " waiting");
-            }
+            working();
             return Outcome.DONE;
         } catch (StoreUnavailableException e) {
             failing(w, e);
@@ -219,6 +289,16 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
         } catch (RuntimeException e) {
             drop(w, e.toString()); // not the database's: trying again gives the same
             return Outcome.DROPPED;
+        }
+    }
+
+    /** A write went in: if writes failed until now, says for how long. */
+    private void working() {
+        Instant since = failingSince;
+        if (since != null) {
+            failingSince = null;
+            LOG.log(Level.WARNING, "store writes work again after failing for "
+                    + java.time.Duration.between(since, clock.instant()).toMillis() + " ms; " + pending() + " waiting");
         }
     }
 
@@ -250,7 +330,7 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
         synchronized (this) {
             closed = true;
             notifyAll();
-            while ((!pending.isEmpty() || writing != null) && System.currentTimeMillis() < deadline) {
+            while ((!pending.isEmpty() || writing > 0) && System.currentTimeMillis() < deadline) {
                 try {
                     wait(Math.max(1, deadline - System.currentTimeMillis()));
                 } catch (InterruptedException e) {
@@ -275,7 +355,7 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
     /** Waits until no write waits or runs, at most {@code timeoutMs}; true if so. */
     synchronized boolean awaitIdle(long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!pending.isEmpty() || writing != null) {
+        while (!pending.isEmpty() || writing > 0) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 return false;
@@ -287,7 +367,7 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
 
     @Override
     public synchronized int pending() {
-        return pending.size() + (writing != null ? 1 : 0);
+        return pending.size() + writing;
     }
 
     @Override
@@ -313,6 +393,16 @@ final class StoreWriter implements StoreWrites, AutoCloseable {
     @Override
     public synchronized long dropped() {
         return dropped;
+    }
+
+    @Override
+    public synchronized long transactions() {
+        return transactions;
+    }
+
+    /** Transactions of several writes that failed, after which each was written by itself. */
+    synchronized long split() {
+        return split;
     }
 
     /** Writes that replaced a waiting write of their key. */

@@ -17,6 +17,14 @@ public interface StoreWrites {
     /** Writes done since the manager started. */
     long written();
 
+    /**
+     * The transactions that wrote them: as many as {@link #written()} where each write is its own, fewer
+     * where waiting writes go in together.
+     */
+    default long transactions() {
+        return written();
+    }
+
     /** Attempts that failed and were tried again later. */
     long retried();
 

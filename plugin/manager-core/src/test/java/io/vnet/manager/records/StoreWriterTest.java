@@ -150,6 +150,133 @@ class StoreWriterTest {
     }
 
     /**
+     * A store that makes several writes one transaction, as the JDBC store does: what the writes of a
+     * transaction record is staged and goes into {@link #done} at its commit, or nowhere if it fails.
+     */
+    private class Transactions implements StoreWriter.Together {
+        final List<Integer> sizes = new CopyOnWriteArrayList<>();
+        private List<String> staged;
+        int size;
+
+        @Override
+        public void run(Runnable writes) {
+            staged = new java.util.ArrayList<>();
+            size = 0;
+            try {
+                writes.run();
+                done.addAll(staged);
+                sizes.add(size);
+            } finally {
+                staged = null;
+            }
+        }
+
+        /** A write: staged inside a transaction, else done at once. */
+        Runnable write(String what) {
+            return () -> {
+                if (staged != null) {
+                    staged.add(what);
+                    size++;
+                } else {
+                    done.add(what);
+                }
+            };
+        }
+    }
+
+    @Test
+    void waitingWritesGoInTogetherInOrderUpToTheMostPerTransaction() throws Exception {
+        Transactions tx = new Transactions();
+        writer = StoreWriter.threaded(1000, Clock.systemUTC(), tx);
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        writer.submit("first", "first", () -> {
+            started.countDown();
+            await(hold);
+            done.add("first");
+        });
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        List<String> expected = new java.util.ArrayList<>(List.of("first"));
+        for (int i = 0; i < 250; i++) {
+            writer.submit("k" + i, "k" + i, tx.write("k" + i));
+            expected.add("k" + i);
+        }
+        writer.submit("k7", "k7 again", tx.write("k7 again"));
+        expected.set(expected.indexOf("k7"), "k7 again");
+        hold.countDown();
+        assertTrue(writer.awaitIdle(5000));
+        assertEquals(expected, done, "in order, the newer k7 in the older one's place");
+        assertEquals(List.of(StoreWriter.MAX_BATCH, StoreWriter.MAX_BATCH, 250 - 2 * StoreWriter.MAX_BATCH), tx.sizes,
+                "the 250 that waited in three transactions");
+        assertEquals(251, writer.written());
+        assertEquals(4, writer.transactions(), "the first alone, then three");
+        assertEquals(0, writer.split());
+    }
+
+    @Test
+    void aTransactionWithAWriteTheDatabaseRefusesIsWrittenOneByOneAndOnlyThatWriteIsGivenUp() throws Exception {
+        Transactions tx = new Transactions();
+        writer = StoreWriter.threaded(1000, Clock.systemUTC(), tx);
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        writer.submit("first", "first", () -> {
+            started.countDown();
+            await(hold);
+        });
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        int[] tries = {0};
+        for (int i = 0; i < 10; i++) {
+            String k = "k" + i;
+            writer.submit(k, k, i != 4 ? tx.write(k) : () -> {
+                tries[0]++;
+                throw new StoreException("duplicate key");
+            });
+        }
+        hold.countDown();
+        assertTrue(writer.awaitIdle(10_000));
+        assertEquals(List.of("k0", "k1", "k2", "k3", "k5", "k6", "k7", "k8", "k9"), done,
+                "every other write once, in order: the failed transaction took none of them");
+        assertEquals(1, writer.split());
+        assertEquals(1 + StoreWriter.ATTEMPTS, tries[0], "once in the transaction, then " + StoreWriter.ATTEMPTS + " alone");
+        assertEquals(1, writer.dropped());
+        assertEquals(10, writer.written(), "the first and the nine");
+    }
+
+    @Test
+    void aTransactionThatFailsWhileTheDatabaseIsAwayLosesNothing() throws Exception {
+        boolean[] down = {true};
+        Transactions tx = new Transactions() {
+            @Override
+            public void run(Runnable writes) {
+                if (down[0]) {
+                    throw new StoreUnavailableException("connection refused", null);
+                }
+                super.run(writes);
+            }
+        };
+        writer = StoreWriter.threaded(1000, Clock.systemUTC(), tx);
+        for (int i = 0; i < 5; i++) {
+            String w = "w" + i;
+            Runnable write = tx.write(w);
+            writer.submit(w, w, () -> {
+                if (down[0]) {
+                    throw new StoreUnavailableException("connection refused", null);
+                }
+                write.run();
+            });
+        }
+        Thread.sleep(800);
+        assertEquals(List.of(), done);
+        assertEquals(5, writer.pending(), "none lost");
+        assertNotNull(writer.failingSince());
+        down[0] = false;
+        assertTrue(writer.awaitIdle(5000));
+        assertEquals(List.of("w0", "w1", "w2", "w3", "w4"), done);
+        assertEquals(0, writer.dropped());
+        assertNull(writer.failingSince());
+    }
+
+    /**
      * The agent channel's event loops call the recorder: a database that hangs (a call that does not
      * return) must not hold them, so other agents' reports go on.
      */

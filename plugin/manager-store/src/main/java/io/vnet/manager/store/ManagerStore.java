@@ -18,6 +18,21 @@ public interface ManagerStore extends InventoryStore, HistoryStore, AdaptationSt
      */
     int forgetNetworkHistory(int vni);
 
+    /** Whether {@link #inOneTransaction} can make several writes one transaction (the default cannot). */
+    default boolean writesTogether() {
+        return false;
+    }
+
+    /**
+     * Runs {@code writes}, calls of this store's methods on this thread, as one transaction: either all
+     * of them take effect or, if it throws, none does (a store that {@link #writesTogether()}). A write
+     * that fails inside fails the whole, even if {@code writes} caught its exception. The default runs
+     * {@code writes} as they are, each call its own transaction.
+     */
+    default void inOneTransaction(Runnable writes) {
+        writes.run();
+    }
+
     /** The highest schema (migration) version applied, e.g. "2". */
     String schemaVersion();
 

@@ -178,6 +178,8 @@ public final class MetricsServlet extends HttpServlet {
             e.counter("vnet_manager_store_writes_total", "Writes to the database, by outcome.")
                     .sample(w.written(), "outcome", "written").sample(w.retried(), "outcome", "retried")
                     .sample(w.refused(), "outcome", "refused").sample(w.dropped(), "outcome", "dropped");
+            e.counter("vnet_manager_store_transactions_total", "Transactions that wrote them (several waiting writes go"
+                    + " in one).").sample(w.transactions());
         }
         ProcessMetrics.write(e);
         return e.text();

@@ -28,8 +28,9 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The store on JDBC: H2 (embedded, a file) or PostgreSQL. Opening it runs the migrations.
- * Each operation takes its own connection and transaction. For H2 one extra connection stays
- * open while the store is, so the database file is not reopened for every operation.
+ * Each operation takes its own connection and transaction, except inside {@link #inOneTransaction}
+ * (the manager's store writer: many waiting writes, one connection and one commit). For H2 one extra
+ * connection stays open while the store is, so the database file is not reopened for every operation.
  */
 public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JdbcManagerStore.class.getName());
@@ -563,6 +564,10 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
      * this store's exception naming {@code what} ({@link #failure}). The cluster's part of the store uses it too.
      */
     <T> T inTx(Work<T> work, String what) {
+        Together t = together.get();
+        if (t != null) {
+            return t.run(work, what);
+        }
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -579,6 +584,78 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
             }
         } catch (SQLException e) {
             throw failure(what + " on " + url, e);
+        }
+    }
+
+    /** The transaction of {@link #inOneTransaction} this thread is in, if any. */
+    private final ThreadLocal<Together> together = new ThreadLocal<>();
+
+    /**
+     * Several writes in one transaction, on one connection: each {@link #inTx} of the thread runs its work
+     * there, and the first failure is kept, so that the whole fails even if a caller caught it.
+     */
+    private final class Together {
+        private final Connection c;
+        private RuntimeException failed;
+
+        Together(Connection c) {
+            this.c = c;
+        }
+
+        <T> T run(Work<T> work, String what) {
+            if (failed != null) {
+                throw new StoreException(what + " on " + url + ": not tried, an earlier write of its transaction failed: "
+                        + failed.getMessage(), failed);
+            }
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                failed = failure(what + " on " + url, e);
+                throw failed;
+            } catch (RuntimeException e) {
+                failed = e;
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public boolean writesTogether() {
+        return true;
+    }
+
+    /**
+     * Runs {@code writes} on one connection in one transaction: committed if every write in it succeeded,
+     * else rolled back and the first failure thrown. Inside another, it is part of that one.
+     */
+    @Override
+    public void inOneTransaction(Runnable writes) {
+        if (together.get() != null) {
+            writes.run();
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            Together t = new Together(c);
+            together.set(t);
+            try {
+                writes.run();
+                if (t.failed != null) {
+                    throw t.failed;
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    e.addSuppressed(lost);
+                }
+                throw e;
+            } finally {
+                together.remove();
+            }
+        } catch (SQLException e) {
+            throw failure("a transaction of several writes on " + url, e);
         }
     }
 

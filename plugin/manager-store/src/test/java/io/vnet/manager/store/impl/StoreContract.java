@@ -131,6 +131,54 @@ abstract class StoreContract {
         assertEquals(Optional.empty(), store.host("kvm-2"));
     }
 
+    /**
+     * The store writer's transactions of several writes: all take effect together, or none, even where a
+     * write failed and its caller caught the failure and went on; afterwards each call is its own again.
+     */
+    @Test
+    void writesInOneTransactionTakeEffectTogetherOrNotAtAll() {
+        assertTrue(store.writesTogether());
+        store.inOneTransaction(() -> {
+            store.putHost(new Host("kvm-1", "10.0.0.1:5800", "host", T0));
+            store.appendAudit(new AuditRecord(1, T0, "api", "mode", "network 300", "automatic"));
+            store.inOneTransaction(() -> store.putHost(new Host("kvm-2", "10.0.0.2:5800", "host", T0))); // part of it
+        });
+        assertEquals(List.of("kvm-1", "kvm-2"), store.hosts().stream().map(Host::hostId).toList());
+        assertEquals(1, store.lastAuditId());
+
+        io.vnet.manager.store.SessionRecord session = new io.vnet.manager.store.SessionRecord("0c".repeat(32), "{}", T0,
+                T0.plusSeconds(60));
+        store.addSession(session);
+        List<String> seen = new java.util.ArrayList<>();
+        StoreException e = assertThrows(StoreException.class, () -> store.inOneTransaction(() -> {
+            store.putHost(new Host("kvm-3", "10.0.0.3:5800", "host", T0));
+            store.appendAudit(new AuditRecord(2, T0, "api", "x", "y", ""));
+            try {
+                store.addSession(session); // a token hash is unique: the database refuses it
+            } catch (StoreException caught) {
+                seen.add("refused");
+            }
+            try {
+                store.putHost(new Host("kvm-4", "10.0.0.4:5800", "host", T0));
+            } catch (StoreException notTried) {
+                seen.add(notTried.getMessage().contains("not tried") ? "not tried" : notTried.getMessage());
+            }
+        }));
+        assertEquals(List.of("refused", "not tried"), seen);
+        assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("session"), "the first failure is thrown: "
+                + e.getMessage());
+        assertEquals(List.of("kvm-1", "kvm-2"), store.hosts().stream().map(Host::hostId).toList(), "none of it took effect");
+        assertEquals(1, store.lastAuditId());
+
+        store.putHost(new Host("kvm-5", "10.0.0.5:5800", "host", T0));
+        assertEquals(3, store.hosts().size(), "a call after it is its own transaction again");
+        assertThrows(IllegalStateException.class, () -> store.inOneTransaction(() -> {
+            store.putHost(new Host("kvm-6", "10.0.0.6:5800", "host", T0));
+            throw new IllegalStateException("a bug in a write");
+        }));
+        assertEquals(Optional.empty(), store.host("kvm-6"), "rolled back");
+    }
+
     @Test
     void timesKeepMicroseconds() {
         Instant t = Instant.parse("2026-03-04T05:06:07.123456789Z");
