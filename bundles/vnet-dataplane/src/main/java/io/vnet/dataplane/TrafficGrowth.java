@@ -36,4 +36,33 @@ public record TrafficGrowth(List<PairCount> pairs, List<Overflow> overflow, long
             throw new IllegalArgumentException("invalid refused pair count " + refusedPairs);
         }
     }
+
+    /**
+     * This growth and a {@code later} one as one: each pair once, with the counts of both summed, each
+     * network's overflow summed, and the refused pairs summed (a sum past {@link Long#MAX_VALUE} stays
+     * there). No larger than the pairs the two name, so no larger than the counters they came from.
+     */
+    public TrafficGrowth plus(TrafficGrowth later) {
+        java.util.Map<List<Object>, PairCount> byPair = new java.util.LinkedHashMap<>();
+        for (List<PairCount> ps : List.of(pairs, later.pairs)) {
+            for (PairCount p : ps) {
+                byPair.merge(List.of(p.network(), p.src(), p.dst(), p.sameHost()), p, (a, b) -> new PairCount(a.network(),
+                        a.src(), a.dst(), sum(a.frames(), b.frames()), sum(a.bytes(), b.bytes()), a.sameHost()));
+            }
+        }
+        java.util.Map<NetworkId, Overflow> byNetwork = new java.util.LinkedHashMap<>();
+        for (List<Overflow> os : List.of(overflow, later.overflow)) {
+            for (Overflow o : os) {
+                byNetwork.merge(o.network(), o, (a, b) -> new Overflow(a.network(), sum(a.frames(), b.frames()),
+                        sum(a.bytes(), b.bytes())));
+            }
+        }
+        return new TrafficGrowth(List.copyOf(byPair.values()), List.copyOf(byNetwork.values()),
+                sum(refusedPairs, later.refusedPairs));
+    }
+
+    private static long sum(long a, long b) {
+        long s = a + b;
+        return s < 0 ? Long.MAX_VALUE : s; // both are not negative: only an overflow makes it so
+    }
 }

@@ -101,6 +101,8 @@ final class AgentMetrics {
                 .sample(state.refusedOlder());
         if (manager != null) {
             e.gauge("vnet_manager_connected", "Whether the agent is connected to its manager.").sample(manager.connected() ? 1 : 0);
+            e.counter("vnet_manager_reports_held_total", "Intervals whose counts waited for the manager to read the"
+                    + " report before (it read slowly) and went with the next report.").sample(manager.reportsHeld());
         }
         certificates.write(e);
         HttpEndpoint h = endpoint;

@@ -252,8 +252,8 @@ final class ManagerClient implements AutoCloseable {
         return b == null ? null : b.getVersion().toString();
     }
 
-    /** Each link's measured round trip and the rates it carried since the last report. */
-    private List<Report.LinkReport> links() {
+    /** Each link's measured round trip and the rates it carried since the last report, {@code coveredMs} ago. */
+    private List<Report.LinkReport> links(long coveredMs) {
         List<Report.LinkReport> a = new java.util.ArrayList<>();
         Map<String, long[]> now = new HashMap<>();
         for (io.vnet.api.LinkPath p : dp.linkPaths()) {
@@ -262,7 +262,7 @@ final class ManagerClient implements AutoCloseable {
             long in = last == null ? 0 : Math.max(0, p.bytesIn() - last[1]);
             now.put(p.id(), new long[] {p.bytesOut(), p.bytesIn()});
             a.add(new Report.LinkReport(p.id(), p.peerHost(), p.transport(), p.up(), p.rttMicros(), p.minRttMicros(),
-                    out * 8000 / Math.max(1, intervalMs), in * 8000 / Math.max(1, intervalMs), List.copyOf(p.networks())));
+                    out * 8000 / Math.max(1, coveredMs), in * 8000 / Math.max(1, coveredMs), List.copyOf(p.networks())));
         }
         lastLinkBytes.clear();
         lastLinkBytes.putAll(now);
@@ -279,12 +279,44 @@ final class ManagerClient implements AutoCloseable {
             TrafficGrowth growth = dp.trafficGrowth();
             Channel ch = channel;
             if (ch == null || !ch.isActive()) {
-                return; // counts of intervals without a manager are not replayed
+                held = null; // counts of intervals without a manager are not replayed
+                heldIntervals = 0;
+                return;
             }
-            ch.writeAndFlush(report(growth));
+            io.netty.channel.ChannelFuture last = lastReport;
+            if (last != null && last.channel() == ch && !last.isDone()) {
+                // the manager has not read the last report yet: this interval's counts go with the next one
+                held = held == null ? growth : held.plus(growth);
+                heldIntervals++;
+                reportsHeld.incrementAndGet();
+                return;
+            }
+            if (held != null) {
+                growth = held.plus(growth);
+            }
+            long covered = intervalMs * (heldIntervals + 1);
+            held = null;
+            heldIntervals = 0;
+            lastReport = ch.writeAndFlush(report(growth, covered));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "traffic report failed: " + e);
         }
+    }
+
+    /**
+     * The counts of intervals held back (null: none) while the connection's last report was still waiting
+     * to be written: a manager that reads slower than its agents report (overloaded) makes each agent
+     * send one report at a time, each with every interval's counts since the one before, instead of
+     * queueing a report a second in the agent's memory without bound. Touched by the reporting thread only.
+     */
+    private TrafficGrowth held;
+    private int heldIntervals;
+    private io.netty.channel.ChannelFuture lastReport;
+    private final java.util.concurrent.atomic.AtomicLong reportsHeld = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Intervals whose counts were held back and sent with a later report (the manager read slowly). */
+    long reportsHeld() {
+        return reportsHeld.get();
     }
 
     /**
@@ -302,6 +334,11 @@ final class ManagerClient implements AutoCloseable {
 
     /** The report of one interval's {@code growth}: bounded (see {@link ReportTraffic}, {@link MacInventory}). */
     ObjectNode report(TrafficGrowth growth) {
+        return report(growth, intervalMs);
+    }
+
+    /** The report of the {@code growth} of the last {@code coveredMs} (one interval, or more held back). */
+    ObjectNode report(TrafficGrowth growth, long coveredMs) {
         ReportTraffic.Counted c = ReportTraffic.of(growth);
         Inventory inv = inventory();
         long now = System.nanoTime() / 1_000_000;
@@ -315,8 +352,8 @@ final class ManagerClient implements AutoCloseable {
             inventorySentAt = now;
             inventoryChannel = ch;
         }
-        return new Report(hostId, ++seq, intervalMs, c.pairs(), c.rest(), c.refusedPairs(), 0,
-                carry ? inv : Inventory.NONE, links()).toJson();
+        return new Report(hostId, ++seq, coveredMs, c.pairs(), c.rest(), c.refusedPairs(), 0,
+                carry ? inv : Inventory.NONE, links(coveredMs)).toJson();
     }
 
     /** As {@link #revoked(Revoked)}, for the {@code fingerprints} of a revoked message ({@link Revoked#read}). */

@@ -29,6 +29,8 @@ final class MemoryDataPlane implements DataPlane {
     final List<String> announced = new java.util.ArrayList<>();
     /** What {@link #localMacs()} answers: the addresses "learned" on local interfaces. */
     Map<NetworkId, List<MacAddress>> localMacs = Map.of();
+    /** Where set, what every {@link #trafficGrowth()} answers (called on the reporting thread). */
+    volatile java.util.function.Supplier<io.vnet.dataplane.TrafficGrowth> growthEach;
     /** What the next {@link #trafficGrowth()} answers (then nothing). */
     io.vnet.dataplane.TrafficGrowth growth = io.vnet.dataplane.TrafficGrowth.NONE;
     int linkAdds;
@@ -205,6 +207,10 @@ final class MemoryDataPlane implements DataPlane {
 
     @Override
     public io.vnet.dataplane.TrafficGrowth trafficGrowth() {
+        java.util.function.Supplier<io.vnet.dataplane.TrafficGrowth> each = growthEach;
+        if (each != null) {
+            return each.get();
+        }
         io.vnet.dataplane.TrafficGrowth g = growth;
         growth = io.vnet.dataplane.TrafficGrowth.NONE;
         return g;
