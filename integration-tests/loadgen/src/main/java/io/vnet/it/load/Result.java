@@ -115,7 +115,7 @@ public record Result(Setup setup, Fleet fleet, Manager manager, Latencies.Summar
         row(b, "report lag max (manager)", num(manager.reportLagMaxSeconds(), 2) + " s");
         row(b, "reconnects / lost / handshake failures / refused", fleet.reconnects() + " / " + fleet.lost() + " / "
                 + fleet.handshakeFailures() + " / " + fleet.refused());
-        row(b, "reports skipped (connection backed up)", Long.toString(fleet.reportsSkipped()));
+        row(b, "intervals held back (connection backed up; their counts went with the next report)", Long.toString(fleet.reportsSkipped()));
         row(b, "report-to-matrix p50 / p99 / max (n)", summary(reportToMatrix) + ", missed " + matrixMissed);
         row(b, "classification p50 / p99 / max (n)", summary(classification.latency()) + " of " + classification.changes()
                 + " changes");

@@ -193,16 +193,22 @@ final class SimulatedAgent {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Intervals held back since the last report was sent (its write was not done: the manager read slowly). */
+    private int heldIntervals;
+
     /** One interval's report: the pattern pairs (cached until a network of this host changes) and the probes. */
     private void report(Channel ch) {
         if (!ch.isActive()) {
             return;
         }
         if (lastReport != null && !lastReport.isDone()) {
-            fleet.counters().reportsSkipped.increment(); // the connection backs up: a real agent's would too
+            // the connection backs up: as the product's agent does, this interval's counts go with the next report
+            fleet.counters().reportsSkipped.increment();
+            heldIntervals++;
             return;
         }
-        long interval = fleet.reportMs();
+        long interval = fleet.reportMs() * (heldIntervals + 1);
+        heldIntervals = 0;
         int[] now = fleet.traffic().versionsOf(index, null);
         if (versions == null || !Arrays.equals(versions, now)) {
             versions = now;
