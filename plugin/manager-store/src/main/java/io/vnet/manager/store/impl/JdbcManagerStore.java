@@ -568,6 +568,15 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
         if (t != null) {
             return t.run(work, what);
         }
+        try {
+            return transaction(work);
+        } catch (SQLException e) {
+            throw failure(what + " on " + url, e);
+        }
+    }
+
+    /** Runs {@code work} on a connection of its own in one transaction: committed, or rolled back on any failure. */
+    private <T> T transaction(Work<T> work) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -582,8 +591,6 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
                 }
                 throw e;
             }
-        } catch (SQLException e) {
-            throw failure(what + " on " + url, e);
         }
     }
 
@@ -634,26 +641,20 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
             writes.run();
             return;
         }
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            Together t = new Together(c);
-            together.set(t);
-            try {
-                writes.run();
-                if (t.failed != null) {
-                    throw t.failed;
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
+        try {
+            transaction(c -> {
+                Together t = new Together(c);
+                together.set(t);
                 try {
-                    c.rollback();
-                } catch (SQLException lost) {
-                    e.addSuppressed(lost);
+                    writes.run();
+                } finally {
+                    together.remove();
                 }
-                throw e;
-            } finally {
-                together.remove();
-            }
+                if (t.failed != null) {
+                    throw t.failed; // a write failed and its caller went on: the whole is rolled back
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw failure("a transaction of several writes on " + url, e);
         }
