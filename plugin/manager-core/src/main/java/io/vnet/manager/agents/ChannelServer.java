@@ -64,20 +64,6 @@ final class ChannelServer implements AutoCloseable {
         this(listen, sessions, listeners, tls, tokens, null);
     }
 
-    /**
-     * The most an agent's connection reads in one turn of its event loop: one read of at most this many
-     * bytes (Netty's default is 16 reads of up to 64 KiB each). An agent sends about a report a second,
-     * so this bounds nothing while the manager keeps up; when it does not and every connection has
-     * reports waiting, a turn of the loop takes a small share of each instead of up to a MiB of one, so a
-     * turn stays short and a new connection's TLS handshake, which needs two turns, finishes well within
-     * its 10 s (the 10,000-agent failover saw turns of seconds and every handshake time out). Another
-     * manager's connection, which relays thousands of agents' messages, reads as much as Netty's default
-     * once it has said hello ({@link #PEER_READS}).
-     */
-    static final int AGENT_READ_BYTES = 16 << 10;
-    /** Reads per turn of another manager's connection, of up to 64 KiB each (Netty's default). */
-    static final int PEER_READS = 16;
-
     /** Enrolments in flight at once (more are refused, counted): each runs the sign command. */
     static final int MAX_ENROLMENTS_QUEUED = 16;
     /** The largest message of a connection without a certificate (an enrol is under 2 KB). */
@@ -108,8 +94,6 @@ final class ChannelServer implements AutoCloseable {
         this.sessions = sessions;
         this.listeners = listeners;
         ChannelFuture f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR,
-                        new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, AGENT_READ_BYTES).maxMessagesPerRead(1))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -451,8 +435,6 @@ final class ChannelServer implements AutoCloseable {
                 return;
             }
             peer = h.managerId();
-            ctx.channel().config().setRecvByteBufAllocator(new io.netty.channel.AdaptiveRecvByteBufAllocator()
-                    .maxMessagesPerRead(PEER_READS));
             LOG.log(Level.INFO, "cluster: manager " + peer + " linked from " + ctx.channel().remoteAddress());
         }
 
