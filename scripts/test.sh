@@ -27,6 +27,12 @@ mvn_status=0
 logged maven maven "building" mvn -B -ntp verify -DVNET_TEST_PG_URL="$(cat /var/lib/vnet-test/postgres.url)" || mvn_status=$?
 ((mvn_status == 0)) || status=$mvn_status
 _now t1
+count() { # dir -> "tests failures errors skipped", from the JUnit reports under */target/dir
+  local reports
+  mapfile -t reports < <(find . -path "*/target/$1/TEST-*.xml" 2>/dev/null)
+  junit_counts "${reports[@]}"
+}
+read -r ut uf ue us <<<"$(count surefire-reports)" # only Maven writes them
 it_secs=0
 it_failed=0
 while IFS=$'\t' read -r name secs rc; do
@@ -36,12 +42,8 @@ done <"$VNET_LOGS/it-classes.tsv"
 # Maven's status is the whole build's: where integration test classes failed it says so, and the table
 # marks those classes; the row then says whether the unit tests failed too
 maven_rc=$mvn_status
-if ((mvn_status != 0 && it_failed > 0)); then
-  mapfile -t unit_reports < <(find . -path "*/target/surefire-reports/TEST-*.xml" 2>/dev/null)
-  read -r _ muf mue _ <<<"$(junit_counts "${unit_reports[@]}")"
-  if ((muf + mue == 0)); then
-    maven_rc="$mvn_status: $it_failed integration test class(es) below; no unit test failed"
-  fi
+if ((mvn_status != 0 && it_failed > 0 && uf + ue == 0)); then
+  maven_rc="$mvn_status: $it_failed integration test class(es) below; no unit test failed"
 fi
 stage_record "Maven: build, unit tests, packaging (not the IT classes)" $((t1 - t0 - it_secs)) "$maven_rc"
 cat "$VNET_LOGS/it-classes.tsv" >>"$VNET_LOGS/stages.tsv"
@@ -51,13 +53,7 @@ stage "the packages in a booted Debian 12 (check-packages.sh)" ./scripts/check-p
 # class paths; nothing is written to the corpora), its coverage shown; a finding or a leak fails.
 stage "fuzzing: each parser briefly (scripts/fuzz.sh --short)" ./scripts/fuzz.sh --short --no-build || status=$?
 
-# Count what ran, from the reports.
-count() { # dir -> "tests failures errors skipped"
-  local reports
-  mapfile -t reports < <(find . -path "*/target/$1/TEST-*.xml" 2>/dev/null)
-  junit_counts "${reports[@]}"
-}
-read -r ut uf ue us <<<"$(count surefire-reports)"
+# Count what ran, from the reports (the unit tests' were counted after Maven).
 read -r it if_ ie is <<<"$(count failsafe-reports)"
 # the data plane tests' second run, on the kernel path (integration-tests/tests/pom.xml)
 read -r kt kf ke ks <<<"$(count failsafe-reports-kernel)"
