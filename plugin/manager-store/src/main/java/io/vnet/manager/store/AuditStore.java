@@ -11,7 +11,9 @@ public interface AuditStore {
     /**
      * Appends to the audit log under the entry's id if no entry has it or a higher one, else under the next id
      * after the highest (in a cluster, managers append to one log: each numbers its entries from the highest it
-     * knew, and the log keeps them all, in the order written). An entry is never overwritten.
+     * knew, and the log keeps them all, in the order written). An entry is never overwritten. The same entry
+     * (id, time, actor, action, target and detail) appended again is stored once: a writer that lost its
+     * connection after sending the commit cannot know whether the entry went in, and writes it again.
      */
     void appendAudit(AuditRecord entry);
 

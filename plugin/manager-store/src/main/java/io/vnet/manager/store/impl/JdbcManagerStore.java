@@ -293,9 +293,27 @@ public final class JdbcManagerStore implements ManagerStore, AutoCloseable {
     public void appendAudit(AuditRecord a) {
         req("audit entry", a);
         // the id asked for, or the next free one if it is taken (another manager of a cluster wrote it): an
-        // entry never overwrites one; two writers taking the same next id at once fail one (tried again)
-        update("INSERT INTO audit_log (id, at_time, actor, action, target, detail) SELECT GREATEST(?, COALESCE(MAX(id), 0)"
-                + " + 1), ?, ?, ?, ?, ? FROM audit_log", a.id(), ts(a.time()), a.actor(), a.action(), a.target(), a.detail());
+        // entry never overwrites one; two writers taking the same next id at once fail one (tried again). The
+        // same entry already stored under its id or a later one is this entry written again after a failure that
+        // hid its commit (the connection lost after COMMIT was sent): it is not stored twice
+        Object[] args = {a.id(), ts(a.time()), a.actor(), a.action(), a.target(), a.detail()};
+        inTx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_log WHERE id >= ? AND at_time = ?"
+                    + " AND actor = ? AND action = ? AND target = ? AND detail = ?")) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        return null;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (id, at_time, actor, action, target,"
+                    + " detail) SELECT GREATEST(?, COALESCE(MAX(id), 0) + 1), ?, ?, ?, ?, ? FROM audit_log")) {
+                bind(ps, args);
+                ps.executeUpdate();
+            }
+            return null;
+        }, "audit entry");
     }
 
     @Override

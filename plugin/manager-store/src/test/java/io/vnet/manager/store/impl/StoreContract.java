@@ -351,6 +351,12 @@ abstract class StoreContract {
         // one numbered past the highest keeps its number
         store.appendAudit(new AuditRecord(9, T0.plusSeconds(8), "api", "z", "w", ""));
         assertEquals(9, store.lastAuditId());
+        // the same entries written again (a commit whose answer was lost, tried again): each stays stored once,
+        // also the one stored under the next free id
+        store.appendAudit(new AuditRecord(9, T0.plusSeconds(8), "api", "z", "w", ""));
+        store.appendAudit(new AuditRecord(2, T0.plusSeconds(7), "api", "x", "y", ""));
+        assertEquals(9, store.lastAuditId(), "an entry written again is not stored twice");
+        assertEquals(4, store.audit(null, null, 10).size());
         store.close();
 
         store = reopen();
