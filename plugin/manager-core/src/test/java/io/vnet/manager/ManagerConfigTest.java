@@ -43,6 +43,19 @@ class ManagerConfigTest {
     }
 
     @Test
+    void theBoundOnGreetingsHasDefaultsAndIsCheckedByName() throws Exception {
+        assertEquals("Limits[max=128, perAddress=4, seconds=20]", parse("{}").agents().greetings().toString());
+        assertEquals("Limits[max=2, perAddress=2, seconds=5]",
+                parse("{\"greetings\": {\"max\": 2, \"seconds\": 5}}").agents().greetings().toString(),
+                "perAddress at most max");
+        for (String bad : List.of("{\"greetings\": {\"max\": 0}}", "{\"greetings\": {\"max\": 8, \"perAddress\": 9}}",
+                "{\"greetings\": {\"seconds\": 601}}", "{\"greetings\": {\"maximum\": 8}}", "{\"greetings\": 8}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(bad), bad);
+            assertTrue(e.getMessage().contains("greetings"), e.getMessage());
+        }
+    }
+
+    @Test
     void agentsMustProveWhoTheyAre(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("{}").agents().requireAuthentication());
         assertTrue(e.getMessage().contains("mutual TLS") && e.getMessage().contains("\"insecure\": true"), e.getMessage());

@@ -89,7 +89,8 @@ public final class AgentsComponent {
             }
             Enrolments enrolments = cfg.enrolment() == null ? null
                     : new Enrolments(store, audit, cfg.enrolment(), cfg.tls().cert(), java.time.Clock.systemUTC());
-            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens(), enrolments);
+            channel = new ChannelServer(cfg.agentListen(), sessions, () -> listeners, tls, cfg.agentTokens(), enrolments,
+                    cfg.greetings());
             if (clusterStates != null) {
                 joinCluster(cluster, clusterStates, sessions, tls, ctx);
             }

@@ -18,13 +18,15 @@ import java.util.Map;
  *   "agentTokensFile": "agent-tokens",      // ... each known by its enrolment token: "HOST TOKEN" per line
  *   "enrolment": {"signCommand": "/usr/lib/vnet/manager/bin/vnet-certs",  // with tls: new hosts join with a
  *                 "caDir": "pki", "ttlMinutes": 1440}   // one-time token; the CA's ca.pem and ca.key in caDir
+ *   "greetings": {"max": 128, "perAddress": 4, "seconds": 20}  // connections in their TLS handshake and
+ *                                           // hello at once, from one address, and the time they have ({@link Greetings})
  * </pre>
  */
 public record AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure, Map<String, String> agentTokens,
-                           TenantNetworks tenants, Enrolling enrolment) {
+                           TenantNetworks tenants, Enrolling enrolment, Greetings.Limits greetings) {
     /** The fields this package owns (the bundle's manifest lists them too). */
     public static final java.util.Set<String> FIELDS = java.util.Set.of("agentListen", "tls", "tenants", "insecure",
-            "agentTokensFile", "enrolment");
+            "agentTokensFile", "enrolment", "greetings");
 
     /**
      * Enrolment with one-time tokens (null: off): the command that signs a host's key ({@code
@@ -38,7 +40,7 @@ public record AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure
     /** Without enrolment. */
     public AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure, Map<String, String> agentTokens,
                         TenantNetworks tenants) {
-        this(agentListen, tls, insecure, agentTokens, tenants, null);
+        this(agentListen, tls, insecure, agentTokens, tenants, null, Greetings.Limits.DEFAULTS);
     }
 
     /** @throws IllegalArgumentException naming the field that is wrong */
@@ -57,7 +59,22 @@ public record AgentsConfig(Endpoint agentListen, Tls.Files tls, boolean insecure
         Map<String, String> tokens = tokensFile == null ? Map.of() : Json.field("", "agentTokensFile",
                 () -> io.vnet.protocol.Secrets.tokens(cfg.resolve(tokensFile)));
         return new AgentsConfig(agentListen, tls, Json.bool(root, "", "insecure", false), tokens,
-                TenantNetworks.parse(root.get("tenants")), enrolling(root.get("enrolment"), cfg, tls));
+                TenantNetworks.parse(root.get("tenants")), enrolling(root.get("enrolment"), cfg, tls),
+                greetings(root.get("greetings")));
+    }
+
+    private static Greetings.Limits greetings(com.fasterxml.jackson.databind.JsonNode g) {
+        if (g == null || g.isNull()) {
+            return Greetings.Limits.DEFAULTS;
+        }
+        if (!g.isObject()) {
+            throw new IllegalArgumentException("greetings: expected an object {max, perAddress, seconds}");
+        }
+        Json.onlyFields(g, "greetings", Greetings.Limits.FIELDS);
+        int max = Json.integer(g, "greetings", "max", 1, 100_000, Greetings.Limits.DEFAULT_MAX);
+        return new Greetings.Limits(max, Json.integer(g, "greetings", "perAddress", 1, max,
+                Math.min(max, Greetings.Limits.DEFAULT_PER_ADDRESS)), Json.integer(g, "greetings", "seconds", 1, 600,
+                Greetings.Limits.DEFAULT_SECONDS));
     }
 
     private static Enrolling enrolling(com.fasterxml.jackson.databind.JsonNode e, ManagerConfiguration cfg, Tls.Files tls) {

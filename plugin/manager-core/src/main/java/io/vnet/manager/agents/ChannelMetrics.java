@@ -69,6 +69,15 @@ final class ChannelMetrics implements MetricsSource {
         e.counter("vnet_cluster_peers_refused_total", "Connections that said they were a manager of the cluster and"
                 + " were refused (no manager's certificate, not a live member, this manager not in a cluster).")
                 .sample(channel.refusedPeers());
+        Greetings g = channel.greetings();
+        e.gauge("vnet_manager_greetings_in_progress", "Agent connections in their TLS handshake or hello now (at most"
+                + " greetings.max).").sample(g.inProgress());
+        e.counter("vnet_manager_greetings_total", "New agent connections: admitted to their handshake and hello,"
+                + " closed at their accept because greetings.max or greetings.perAddress were in progress, or closed for"
+                + " saying no hello within greetings.seconds.").sample(g.admitted(), "outcome", "admitted")
+                .sample(g.refused(Greetings.Refusal.BUSY), "outcome", "refused_busy")
+                .sample(g.refused(Greetings.Refusal.ADDRESS), "outcome", "refused_address")
+                .sample(g.timedOut(), "outcome", "timed_out");
         e.counter("vnet_manager_enrolments_total", "Hosts enrolled with a one-time token, and enrolments refused.")
                 .sample(channel.enrolled(), "outcome", "enrolled").sample(channel.enrolmentsRefused(), "outcome", "refused");
     }

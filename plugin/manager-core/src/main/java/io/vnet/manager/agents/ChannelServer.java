@@ -61,7 +61,7 @@ final class ChannelServer implements AutoCloseable {
      */
     ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
                   io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens) throws IOException {
-        this(listen, sessions, listeners, tls, tokens, null);
+        this(listen, sessions, listeners, tls, tokens, null, Greetings.Limits.DEFAULTS);
     }
 
     /** Enrolments in flight at once (more are refused, counted): each runs the sign command. */
@@ -72,6 +72,7 @@ final class ChannelServer implements AutoCloseable {
     static final long UNCERTIFIED_SECONDS = 30;
 
     private final Enrolments enrolments;
+    private final Greetings greetings;
     private final java.util.concurrent.ThreadPoolExecutor enrolling;
     private final java.util.concurrent.atomic.AtomicLong enrolmentsRefused = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong enrolled = new java.util.concurrent.atomic.AtomicLong();
@@ -81,8 +82,10 @@ final class ChannelServer implements AutoCloseable {
      *                   a connection without a certificate may enrol, and do nothing else; null: none may
      */
     ChannelServer(Endpoint listen, AgentSessions sessions, Supplier<List<TrafficListener>> listeners,
-                  io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens, Enrolments enrolments) throws IOException {
+                  io.vnet.protocol.Tls tls, java.util.Map<String, String> tokens, Enrolments enrolments,
+                  Greetings.Limits greetingLimits) throws IOException {
         this.enrolments = enrolments;
+        this.greetings = new Greetings(greetingLimits);
         this.enrolling = enrolments == null ? null : new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
                 TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(MAX_ENROLMENTS_QUEUED), r -> {
                     Thread t = new Thread(r, "vnet-enrol");
@@ -97,12 +100,23 @@ final class ChannelServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        Greetings.Place place = admit(ch);
+                        if (place == null) {
+                            return;
+                        }
                         open.add(ch);
                         if (tls != null) {
                             tls.addServer(ch);
                         }
                         ManagerProtocol.addCodec(ch.pipeline());
-                        ch.pipeline().addLast("session", new SessionHandler());
+                        ch.pipeline().addLast("session", new SessionHandler(place));
+                        ch.eventLoop().schedule(() -> {
+                            if (place.expire()) {
+                                LOG.log(Level.DEBUG, "closing agent connection from " + ch.remoteAddress() + ": no hello"
+                                        + " within " + greetings.limits().seconds() + " s");
+                                ch.close();
+                            }
+                        }, greetings.limits().seconds(), TimeUnit.SECONDS);
                     }
                 })
                 .bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
@@ -117,6 +131,34 @@ final class ChannelServer implements AutoCloseable {
             LOG.log(Level.INFO, "revoked certificates: " + tls.revocations().size() + " in " + tls.revocations().file()
                     + ", re-read every second");
         }
+    }
+
+    /**
+     * A place among the greetings for a connection just accepted, or null: then it was closed at once (with a
+     * reset, before any TLS work), counted, and the first refusal of a burst logged.
+     */
+    private Greetings.Place admit(Channel ch) {
+        java.net.InetAddress from = ch.remoteAddress() instanceof InetSocketAddress isa ? isa.getAddress() : null;
+        Greetings.Admission a = greetings.admit(from);
+        if (a.place() != null) {
+            return a.place();
+        }
+        long n = greetings.refused(Greetings.Refusal.BUSY) + greetings.refused(Greetings.Refusal.ADDRESS);
+        if (n == 1 || n % 1000 == 0) {
+            LOG.log(Level.WARNING, "closed a new agent connection from " + ch.remoteAddress() + " at once: " + (a.refusal()
+                    == Greetings.Refusal.BUSY ? greetings.limits().max() + " connections are in their handshake or hello"
+                    + " already (greetings.max)" : greetings.limits().perAddress() + " connections from its address are in"
+                    + " their handshake or hello already (greetings.perAddress)") + "; it tries again after its backoff ("
+                    + n + " closed so far)");
+        }
+        ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        ch.close();
+        return null;
+    }
+
+    /** The connections in their greeting (handshake and hello), and those refused or timed out. */
+    Greetings greetings() {
+        return greetings;
     }
 
     /**
@@ -215,6 +257,8 @@ final class ChannelServer implements AutoCloseable {
     }
 
     private final class SessionHandler extends SimpleChannelInboundHandler<JsonNode> {
+        /** The connection's place among the greetings, given back once it said who it is or closed. */
+        private final Greetings.Place place;
         private volatile String hostId;
         /** A connection of another manager of the cluster (its id), once its hello was taken. */
         private volatile String peer;
@@ -222,12 +266,17 @@ final class ChannelServer implements AutoCloseable {
         private boolean uncertified;
         private boolean enrolSeen;
 
+        SessionHandler(Greetings.Place place) {
+            this.place = place;
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && e.isSuccess()
                     && io.vnet.protocol.Tls.peerCertificate(ctx.channel()) == null) {
                 // no certificate (only where enrolment is on): small messages, and a short while to enrol
                 uncertified = true;
+                place.done(); // its own deadline and the bound of enrolments govern it from here
                 ctx.pipeline().replace("frame-decoder", "frame-decoder",
                         new io.netty.handler.codec.LengthFieldBasedFrameDecoder(MAX_UNCERTIFIED_MESSAGE, 0, 4, 0, 4));
                 ctx.executor().schedule(() -> {
@@ -246,6 +295,7 @@ final class ChannelServer implements AutoCloseable {
                 return;
             }
             enrolSeen = true;
+            place.done();
             String from = String.valueOf(ctx.channel().remoteAddress());
             if (enrolments == null || !uncertified) {
                 refuseEnrolment(ctx, enrolments == null ? "this manager does not enrol hosts (no \"enrolment\" in its"
@@ -331,6 +381,7 @@ final class ChannelServer implements AutoCloseable {
                     return;
                 }
                 hostId = claimed;
+                place.done();
                 if (tls != null && tls.revocations().file() != null) {
                     ctx.writeAndFlush(revokedMessage());
                 }
@@ -435,11 +486,13 @@ final class ChannelServer implements AutoCloseable {
                 return;
             }
             peer = h.managerId();
+            place.done();
             LOG.log(Level.INFO, "cluster: manager " + peer + " linked from " + ctx.channel().remoteAddress());
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            place.done();
             if (peer != null) {
                 LOG.log(Level.WARNING, "cluster: manager " + peer + "'s link closed; its agents are gone until they"
                         + " say hello again");
