@@ -105,9 +105,21 @@ public final class ManagerProtocol {
 
     /** Adds the framing and JSON codec to a channel's pipeline. */
     public static void addCodec(ChannelPipeline p) {
+        addCodec(p, null, null);
+    }
+
+    /**
+     * The same, with {@code between} (if not null) added after the framing on the channel's event loop as
+     * "backlog", and the JSON decoding on {@code parsers} (null: the event loop).
+     */
+    public static void addCodec(ChannelPipeline p, io.netty.channel.ChannelHandler between,
+                                io.netty.util.concurrent.EventExecutorGroup parsers) {
         p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 0, 4, 0, 4));
         p.addLast("frame-encoder", new LengthFieldPrepender(4));
-        p.addLast("json-decoder", new JsonDecoder());
+        if (between != null) {
+            p.addLast("backlog", between);
+        }
+        p.addLast(parsers, "json-decoder", new JsonDecoder());
         p.addLast("json-encoder", new JsonEncoder());
     }
 

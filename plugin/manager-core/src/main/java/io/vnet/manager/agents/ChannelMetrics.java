@@ -69,6 +69,9 @@ final class ChannelMetrics implements MetricsSource {
         e.counter("vnet_cluster_peers_refused_total", "Connections that said they were a manager of the cluster and"
                 + " were refused (no manager's certificate, not a live member, this manager not in a cluster).")
                 .sample(channel.refusedPeers());
+        e.counter("vnet_manager_agent_reads_paused_total", "Times an agent connection stopped being read because "
+                + ReadBacklog.MAX_WAITING + " of its messages waited for the message workers (the manager reads slower than"
+                + " its agents report; they hold their counts back).").sample(channel.readPauses());
         Greetings g = channel.greetings();
         e.gauge("vnet_manager_greetings_in_progress", "Agent connections in their TLS handshake or hello now (at most"
                 + " greetings.max).").sample(g.inProgress());

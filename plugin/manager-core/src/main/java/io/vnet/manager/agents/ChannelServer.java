@@ -36,6 +36,15 @@ final class ChannelServer implements AutoCloseable {
     private final Supplier<List<TrafficListener>> listeners;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
             new DefaultThreadFactory("vnet-agent-channel", true), NioIoHandler.newFactory());
+    /**
+     * The message workers: each connection's messages are parsed and acted on by one of them, in order, off the
+     * event loops, so that a loop's turn stays short (TLS, framing) and a handshake, which needs several turns,
+     * finishes while thousands of agents report ({@link ReadBacklog} bounds what waits for them).
+     */
+    private final io.netty.util.concurrent.EventExecutorGroup workers = new io.netty.util.concurrent.DefaultEventExecutorGroup(
+            2, new DefaultThreadFactory("vnet-agent-messages", true));
+    /** Times a connection stopped being read because its messages waited for the workers. */
+    private final java.util.concurrent.atomic.LongAdder readPauses = new java.util.concurrent.atomic.LongAdder();
     private final Channel server;
     /** Without TLS: each host's enrolment token (HOST -> TOKEN). */
     private final java.util.Map<String, String> tokens;
@@ -108,8 +117,10 @@ final class ChannelServer implements AutoCloseable {
                         if (tls != null) {
                             tls.addServer(ch);
                         }
-                        ManagerProtocol.addCodec(ch.pipeline());
-                        ch.pipeline().addLast("session", new SessionHandler(place));
+                        // framing on the loop, parsing and the session on a worker
+                        ReadBacklog backlog = new ReadBacklog(readPauses);
+                        ManagerProtocol.addCodec(ch.pipeline(), backlog, workers);
+                        ch.pipeline().addLast(workers, "session", new SessionHandler(place, backlog));
                         ch.eventLoop().schedule(() -> {
                             if (place.expire()) {
                                 LOG.log(Level.DEBUG, "closing agent connection from " + ch.remoteAddress() + ": no hello"
@@ -122,6 +133,7 @@ final class ChannelServer implements AutoCloseable {
                 .bind(new InetSocketAddress(listen.host(), listen.port())).awaitUninterruptibly();
         if (!f.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot listen for agents on " + listen + ": " + f.cause().getMessage(), f.cause());
         }
         server = f.channel();
@@ -237,6 +249,11 @@ final class ChannelServer implements AutoCloseable {
         return refusedHellos.get();
     }
 
+    /** Times a connection stopped being read because its messages waited for the message workers. */
+    long readPauses() {
+        return readPauses.sum();
+    }
+
     /** Reports taken from agents. */
     long reports() {
         return reports.sum();
@@ -266,8 +283,20 @@ final class ChannelServer implements AutoCloseable {
         private boolean uncertified;
         private boolean enrolSeen;
 
-        SessionHandler(Greetings.Place place) {
+        private final ReadBacklog backlog;
+
+        SessionHandler(Greetings.Place place, ReadBacklog backlog) {
             this.place = place;
+            this.backlog = backlog;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            try {
+                super.channelRead(ctx, msg);
+            } finally {
+                backlog.taken(ctx.channel());
+            }
         }
 
         @Override
@@ -587,6 +616,12 @@ final class ChannelServer implements AutoCloseable {
             revocationCheck.cancel(false);
         }
         server.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        // the connections first; a closed pipeline's clean-up hops between its loop and its worker, so both
+        // stop together, each once it had nothing to do for a moment
+        open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        io.netty.util.concurrent.Future<?> loops = group.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS);
+        io.netty.util.concurrent.Future<?> parsers = workers.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS);
+        loops.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        parsers.awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }
