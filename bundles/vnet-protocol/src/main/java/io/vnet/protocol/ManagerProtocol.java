@@ -123,6 +123,16 @@ public final class ManagerProtocol {
         p.addLast("json-encoder", new JsonEncoder());
     }
 
+    /**
+     * Moves the JSON decoding of a pipeline made by {@link #addCodec} onto {@code parsers}, in its place: the
+     * messages read after this call are decoded there, in order.
+     */
+    public static void decodeOn(ChannelPipeline p, io.netty.util.concurrent.EventExecutorGroup parsers) {
+        String before = p.get("backlog") != null ? "backlog" : "frame-encoder";
+        p.remove("json-decoder");
+        p.addAfter(parsers, before, "json-decoder", new JsonDecoder());
+    }
+
     static final class JsonDecoder extends MessageToMessageDecoder<ByteBuf> {
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) throws IOException {

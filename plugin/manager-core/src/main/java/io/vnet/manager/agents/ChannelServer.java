@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -37,9 +38,11 @@ final class ChannelServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
             new DefaultThreadFactory("vnet-agent-channel", true), NioIoHandler.newFactory());
     /**
-     * The message workers: each connection's messages are parsed and acted on by one of them, in order, off the
-     * event loops, so that a loop's turn stays short (TLS, framing) and a handshake, which needs several turns,
-     * finishes while thousands of agents report ({@link ReadBacklog} bounds what waits for them).
+     * The message workers: once a connection said who it is (an agent's hello, another manager's), its messages
+     * are parsed and acted on by one of them, in order, off the event loops, so that a loop's turn stays short
+     * (TLS, framing) and a handshake, which needs several turns, finishes while thousands of agents report
+     * ({@link ReadBacklog} bounds what waits for them). The hello itself is taken on the loop: behind the reports
+     * that wait for a worker it would wait seconds.
      */
     private final io.netty.util.concurrent.EventExecutorGroup workers = new io.netty.util.concurrent.DefaultEventExecutorGroup(
             2, new DefaultThreadFactory("vnet-agent-messages", true));
@@ -117,10 +120,10 @@ final class ChannelServer implements AutoCloseable {
                         if (tls != null) {
                             tls.addServer(ch);
                         }
-                        // framing on the loop, parsing and the session on a worker
+                        // on the loop until it said hello (SessionHandler#toWorkers)
                         ReadBacklog backlog = new ReadBacklog(readPauses);
-                        ManagerProtocol.addCodec(ch.pipeline(), backlog, workers);
-                        ch.pipeline().addLast(workers, "session", new SessionHandler(place, backlog));
+                        ManagerProtocol.addCodec(ch.pipeline(), backlog, null);
+                        ch.pipeline().addLast("session", new SessionHandler(place, backlog));
                         ch.eventLoop().schedule(() -> {
                             if (place.expire()) {
                                 LOG.log(Level.DEBUG, "closing agent connection from " + ch.remoteAddress() + ": no hello"
@@ -290,6 +293,27 @@ final class ChannelServer implements AutoCloseable {
             this.backlog = backlog;
         }
 
+        /** The session of {@code greeted}, which said who it is, to go on on a worker. */
+        private SessionHandler(SessionHandler greeted) {
+            this(greeted.place, greeted.backlog);
+            hostId = greeted.hostId;
+            peer = greeted.peer;
+        }
+
+        /**
+         * The connection said who it is: its next messages are decoded and taken by a worker (this handler and
+         * the JSON decoder move there, in their places; the messages keep their order).
+         */
+        private void toWorkers(ChannelHandlerContext ctx) {
+            if (ctx.executor() != ctx.channel().eventLoop()) {
+                return; // there already
+            }
+            ChannelPipeline p = ctx.pipeline();
+            ManagerProtocol.decodeOn(p, workers);
+            p.remove(this);
+            p.addLast(workers, "session", new SessionHandler(this));
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             try {
@@ -425,6 +449,7 @@ final class ChannelServer implements AutoCloseable {
                                     ? isa.getAddress().getHostAddress() : null);
                     r.helloHere(hostId, hello.generation());
                 }
+                toWorkers(ctx); // last: what follows the hello goes to a worker
             } else if (m instanceof Ack ack) {
                 sessions.ack(hostId, ack);
             } else if (m instanceof Report report) {
@@ -516,6 +541,7 @@ final class ChannelServer implements AutoCloseable {
             }
             peer = h.managerId();
             place.done();
+            toWorkers(ctx);
             LOG.log(Level.INFO, "cluster: manager " + peer + " linked from " + ctx.channel().remoteAddress());
         }
 
