@@ -8,12 +8,9 @@ import io.vnet.api.Endpoint;
 import io.vnet.api.PairCount;
 import io.vnet.manager.Recorder;
 import io.vnet.manager.TrafficListener;
-import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.Hello;
 import io.vnet.protocol.messages.Inventory;
 import io.vnet.protocol.messages.Report;
-import java.io.DataOutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,9 +45,9 @@ class ChannelServerBacklogTest {
                 seen.add(intervalMs);
             }
         };
-        try (ChannelServer server = new ChannelServer(new Endpoint("127.0.0.1", freePort()), sessions,
+        try (ChannelServer server = new ChannelServer(new Endpoint("127.0.0.1", AgentWire.freePort()), sessions,
                 () -> List.of(slow), null, TOKENS); Socket s = new Socket("127.0.0.1", server.port())) {
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            java.io.OutputStream out = s.getOutputStream();
             send(out, hello());
             // each report says its number as its interval, so the order is seen; big enough to fill buffers
             Thread writer = new Thread(() -> {
@@ -85,8 +82,7 @@ class ChannelServerBacklogTest {
     }
 
     private static JsonNode hello() {
-        return new Hello(Hello.PROTOCOL, "0.1.0", "h1", "host", -1, null, false, true, TOKENS.get("h1"),
-                new Inventory(List.of(), List.of(), 0, List.of(), List.of(), 0)).toJson();
+        return AgentWire.hello(Hello.PROTOCOL, "0.1.0", "h1", TOKENS.get("h1"));
     }
 
     private static JsonNode report(int n) {
@@ -97,18 +93,7 @@ class ChannelServerBacklogTest {
         return r;
     }
 
-    private static void send(DataOutputStream out, JsonNode msg) throws Exception {
-        byte[] b = Json.MAPPER.writeValueAsBytes(msg);
-        synchronized (out) {
-            out.writeInt(b.length);
-            out.write(b);
-            out.flush();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static void send(java.io.OutputStream out, JsonNode msg) throws Exception {
+        AgentWire.send(out, msg);
     }
 }

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vnet.api.Endpoint;
 import io.vnet.manager.Recorder;
-import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.Hello;
-import io.vnet.protocol.messages.Inventory;
-import java.io.DataOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -63,7 +60,7 @@ class ChannelServerGreetingsTest {
     }
 
     private static ChannelServer server(AgentSessions sessions, Greetings.Limits limits) throws Exception {
-        return new ChannelServer(new Endpoint("127.0.0.1", freePort()), sessions, List::of, null, TOKENS, null, limits);
+        return new ChannelServer(new Endpoint("127.0.0.1", AgentWire.freePort()), sessions, List::of, null, TOKENS, null, limits);
     }
 
     /** A connection to the server from 127.0.0.{@code last}. */
@@ -109,16 +106,11 @@ class ChannelServerGreetingsTest {
     }
 
     private static JsonNode hello() {
-        return new Hello(Hello.PROTOCOL, "0.1.0", "h1", "host", -1, null, false, true, TOKENS.get("h1"),
-                new Inventory(List.of(), List.of(), 0, List.of(), List.of(), 0)).toJson();
+        return AgentWire.hello(Hello.PROTOCOL, "0.1.0", "h1", TOKENS.get("h1"));
     }
 
     private static void send(Socket s, JsonNode msg) throws Exception {
-        byte[] b = Json.MAPPER.writeValueAsBytes(msg);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(b.length);
-        out.write(b);
-        out.flush();
+        AgentWire.send(s.getOutputStream(), msg);
     }
 
     private static void awaitHost(AgentSessions sessions, String id) throws InterruptedException {
@@ -128,12 +120,6 @@ class ChannelServerGreetingsTest {
                 throw new AssertionError("host " + id + " was not registered within 5 s");
             }
             Thread.sleep(20);
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -9,9 +9,7 @@ import io.vnet.manager.HostInfo;
 import io.vnet.manager.Recorder;
 import io.vnet.protocol.Json;
 import io.vnet.protocol.messages.Hello;
-import io.vnet.protocol.messages.Inventory;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -73,22 +71,15 @@ class ChannelServerVersionsTest {
     }
 
     private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return AgentWire.freePort();
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode hello(int protocol, String software) {
-        return new Hello(protocol, software, "h1", "host", -1, null, false, true, TOKEN,
-                new Inventory(List.of(), List.of(), 0, List.of(), List.of(), 0)).toJson();
+        return AgentWire.hello(protocol, software, "h1", TOKEN);
     }
 
     private static void send(Socket s, JsonNode msg) throws Exception {
-        byte[] b = Json.MAPPER.writeValueAsBytes(msg);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(b.length);
-        out.write(b);
-        out.flush();
+        AgentWire.send(s.getOutputStream(), msg);
     }
 
     private static JsonNode receive(Socket s) throws Exception {
