@@ -103,28 +103,33 @@ public final class Greetings {
 
         /** The connection said hello, was refused, or closed: its place is free. */
         void done() {
+            release();
+        }
+
+        /** Its deadline passed: true (counted) if it was still greeting, and its place is given back. */
+        boolean expire() {
+            synchronized (Greetings.this) {
+                if (release()) {
+                    timedOut++;
+                    return true;
+                }
+                return false;
+            }
+        }
+
+        /** Gives the place back; false if it was given back before. */
+        private boolean release() {
             synchronized (Greetings.this) {
                 if (done) {
-                    return;
+                    return false;
                 }
                 done = true;
                 inProgress--;
                 if (from != null) {
                     byAddress.computeIfPresent(from, (a, n) -> n <= 1 ? null : n - 1);
                 }
+                return true;
             }
-        }
-
-        /** Its deadline passed: true (counted) if it was still greeting, and its place is given back. */
-        boolean expire() {
-            synchronized (Greetings.this) {
-                if (done) {
-                    return false;
-                }
-                timedOut++;
-            }
-            done();
-            return true;
         }
 
         boolean isDone() {
